@@ -1,0 +1,23 @@
+package io.switchboard.audit;
+
+/** The steps of a command's life that are written to the audit log. */
+public enum AuditEventType {
+  COMMAND_RECEIVED("command.received"),
+  COMMAND_REFUSED("command.refused"),
+  JOB_QUEUED("job.queued"),
+  JOB_STARTED("job.started"),
+  JOB_SUCCEEDED("job.succeeded"),
+  JOB_FAILED("job.failed"),
+  JOB_LEASE_RELEASED("job.lease_released");
+
+  private final String wire;
+
+  AuditEventType(String wire) {
+    this.wire = wire;
+  }
+
+  /** The spelling stored in the log, e.g. {@code job.queued}. */
+  public String wire() {
+    return wire;
+  }
+}

@@ -1,0 +1,76 @@
+package io.switchboard.audit;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import org.apache.commons.codec.digest.DigestUtils;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A row of the audit log, and the one definition of its hash: SHA-256 over a canonical JSON array
+ * of every field (tenant, seq, time in microseconds, type, actor, job id, details with sorted keys,
+ * previous hash). Anything that changes a stored field changes the hash.
+ */
+public record AuditRecord(
+    String tenantId, long seq, Instant occurredAt, String eventType, String actor, Long jobId,
+    String detail, String prevHash, String hash) {
+
+  /** The previous-hash of a tenant's first record. */
+  public static final String GENESIS_HASH = "0".repeat(64);
+
+  /** Builds the next record of a chain; {@code occurredAt} is cut to PostgreSQL's microseconds. */
+  public static AuditRecord next(AuditEvent event, long seq, String prevHash, Instant occurredAt) {
+    Instant time = occurredAt.truncatedTo(ChronoUnit.MICROS);
+    String detail = canonical(event.detail()).encode();
+    String hash = hashOf(event.tenantId(), seq, time, event.type().wire(), event.actor(), event.jobId(), detail, prevHash);
+    return new AuditRecord(event.tenantId(), seq, time, event.type().wire(), event.actor(), event.jobId(), detail,
+        prevHash, hash);
+  }
+
+  public static AuditRecord fromRow(Row row) {
+    return new AuditRecord(
+        row.getString("tenant_id"), row.getLong("seq"), row.getOffsetDateTime("occurred_at").toInstant(),
+        row.getString("event_type"), row.getString("actor"), row.getLong("job_id"), row.getString("detail"),
+        row.getString("prev_hash"), row.getString("hash"));
+  }
+
+  /** The hash this record's fields give now; differs from {@link #hash()} if the row was edited. */
+  public String recomputeHash() {
+    return hashOf(tenantId, seq, occurredAt, eventType, actor, jobId, detail, prevHash);
+  }
+
+  public JsonObject detailJson() {
+    return new JsonObject(detail);
+  }
+
+  private static String hashOf(String tenantId, long seq, Instant time, String type, String actor, Long jobId,
+                               String detail, String prevHash) {
+    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, time);
+    JsonArray fields = new JsonArray()
+        .add(tenantId).add(seq).add(micros).add(type).add(actor).add(jobId).add(detail).add(prevHash);
+    return DigestUtils.sha256Hex(fields.encode());
+  }
+
+  /** A copy with object keys sorted at every depth, so equal details always encode the same. */
+  static JsonObject canonical(JsonObject json) {
+    Map<String, Object> sorted = new TreeMap<>();
+    json.forEach(entry -> sorted.put(entry.getKey(), canonicalValue(entry.getValue())));
+    return new JsonObject(sorted);
+  }
+
+  private static Object canonicalValue(Object value) {
+    if (value instanceof JsonObject object) {
+      return canonical(object);
+    }
+    if (value instanceof JsonArray array) {
+      JsonArray copy = new JsonArray();
+      array.forEach(item -> copy.add(canonicalValue(item)));
+      return copy;
+    }
+    return value;
+  }
+}

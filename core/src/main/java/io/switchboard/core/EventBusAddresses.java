@@ -1,0 +1,17 @@
+package io.switchboard.core;
+
+/**
+ * Event-bus addresses shared by gateways and executors. The bus carries only wake-ups and
+ * notifications; PostgreSQL holds the truth, so a lost message delays work but never loses it.
+ */
+public final class EventBusAddresses {
+
+  /** Published after a job is committed; executors answer by running a claim round. Body: job id. */
+  public static final String JOBS_WAKEUP = "switchboard.jobs.wakeup";
+
+  /** Published after a job reaches a final state. Body: {@link io.switchboard.core.job.JobFinished} as JSON. */
+  public static final String JOBS_FINISHED = "switchboard.jobs.finished";
+
+  private EventBusAddresses() {
+  }
+}

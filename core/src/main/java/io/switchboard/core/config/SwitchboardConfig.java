@@ -1,0 +1,135 @@
+package io.switchboard.core.config;
+
+import io.switchboard.core.db.DatabaseUrl;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a Switchboard node is configured with, read once from {@code SWITCHBOARD_*} environment
+ * variables and checked at start-up. A bad value stops the node with a message naming the variable;
+ * nothing is re-read later. Defaults give the zero-configuration embedded node.
+ */
+public record SwitchboardConfig(
+    String httpHost,
+    int httpPort,
+    Path dataDir,
+    Optional<DatabaseUrl> databaseUrl,
+    int embeddedPostgresPort,
+    boolean demoTenant,
+    Optional<String> demoSlackSigningSecret,
+    Optional<String> demoAdminToken,
+    Optional<String> slackSigningSecret,
+    List<String> slackResponseUrlPrefixes,
+    int executorConcurrency,
+    Duration executorPollInterval,
+    Duration jobLease,
+    Duration actionTimeout,
+    Duration shutdownGrace) {
+
+  public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
+  public static final int DEFAULT_HTTP_PORT = 8080;
+  public static final String DEFAULT_DATA_DIR = "./data";
+  public static final String DEFAULT_SLACK_RESPONSE_URL_PREFIX = "https://hooks.slack.com/";
+  public static final int DEFAULT_EXECUTOR_CONCURRENCY = 8;
+  public static final Duration DEFAULT_EXECUTOR_POLL_INTERVAL = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_ACTION_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+
+  public SwitchboardConfig {
+    if (jobLease.compareTo(actionTimeout.plusSeconds(5)) < 0) {
+      throw new IllegalArgumentException("SWITCHBOARD_JOB_LEASE_SECONDS must exceed the action timeout by at least 5 s");
+    }
+  }
+
+  /** Reads the configuration from environment variables (pass {@code System.getenv()}). */
+  public static SwitchboardConfig fromEnv(Map<String, String> env) {
+    EnvReader in = new EnvReader(env);
+    Duration actionTimeout = in.seconds("SWITCHBOARD_ACTION_TIMEOUT_SECONDS", DEFAULT_ACTION_TIMEOUT);
+    Optional<DatabaseUrl> databaseUrl = in.optional("SWITCHBOARD_DATABASE_URL").map(DatabaseUrl::parse);
+    return new SwitchboardConfig(
+        in.string("SWITCHBOARD_HTTP_HOST", DEFAULT_HTTP_HOST),
+        in.port("SWITCHBOARD_HTTP_PORT", DEFAULT_HTTP_PORT),
+        Path.of(in.string("SWITCHBOARD_DATA_DIR", DEFAULT_DATA_DIR)),
+        databaseUrl,
+        in.port("SWITCHBOARD_EMBEDDED_POSTGRES_PORT", 0),
+        in.bool("SWITCHBOARD_DEMO_TENANT", databaseUrl.isEmpty()),
+        in.optional("SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET"),
+        in.optional("SWITCHBOARD_DEMO_ADMIN_TOKEN"),
+        in.optional("SWITCHBOARD_SLACK_SIGNING_SECRET"),
+        in.list("SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", DEFAULT_SLACK_RESPONSE_URL_PREFIX),
+        in.positiveInt("SWITCHBOARD_EXECUTOR_CONCURRENCY", DEFAULT_EXECUTOR_CONCURRENCY),
+        in.millis("SWITCHBOARD_EXECUTOR_POLL_MILLIS", DEFAULT_EXECUTOR_POLL_INTERVAL),
+        in.seconds("SWITCHBOARD_JOB_LEASE_SECONDS", actionTimeout.plusSeconds(30)),
+        actionTimeout,
+        in.seconds("SWITCHBOARD_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE));
+  }
+
+  /** Reads typed values from an environment map, failing with the variable's name. */
+  private record EnvReader(Map<String, String> env) {
+
+    Optional<String> optional(String name) {
+      String value = env.get(name);
+      return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    String string(String name, String defaultValue) {
+      return optional(name).orElse(defaultValue);
+    }
+
+    int positiveInt(String name, int defaultValue) {
+      int value = integer(name, defaultValue);
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be at least 1 (got " + value + ")");
+      }
+      return value;
+    }
+
+    int port(String name, int defaultValue) {
+      int value = integer(name, defaultValue);
+      if (value < 0 || value > 65535) {
+        throw new IllegalArgumentException(name + " must be a TCP port, 0-65535 (got " + value + ")");
+      }
+      return value;
+    }
+
+    Duration seconds(String name, Duration defaultValue) {
+      return optional(name).map(v -> Duration.ofSeconds(positiveInt(name, 0))).orElse(defaultValue);
+    }
+
+    Duration millis(String name, Duration defaultValue) {
+      return optional(name).map(v -> Duration.ofMillis(positiveInt(name, 0))).orElse(defaultValue);
+    }
+
+    boolean bool(String name, boolean defaultValue) {
+      return optional(name).map(v -> switch (v.toLowerCase()) {
+        case "true", "1", "yes" -> true;
+        case "false", "0", "no" -> false;
+        default -> throw new IllegalArgumentException(name + " must be true or false (got '" + v + "')");
+      }).orElse(defaultValue);
+    }
+
+    List<String> list(String name, String defaultValue) {
+      return Arrays.stream(string(name, defaultValue).split(","))
+          .map(String::trim)
+          .filter(s -> !s.isEmpty())
+          .toList();
+    }
+
+    private int integer(String name, int defaultValue) {
+      Optional<String> value = optional(name);
+      if (value.isEmpty()) {
+        return defaultValue;
+      }
+      try {
+        return Integer.parseInt(value.get());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + " must be a whole number (got '" + value.get() + "')");
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.switchboard.core.db;
+
+import io.vertx.pgclient.PgConnectOptions;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where a PostgreSQL database lives and how to log in, parsed once from a
+ * {@code postgresql://user:pass@host:port/db} URL. It hands out both forms the project needs: Vert.x
+ * reactive client options (the application's queries) and a JDBC URL (Flyway migrations only).
+ */
+public record DatabaseUrl(String host, int port, String database, String user, String password) {
+
+  public static final int DEFAULT_PORT = 5432;
+
+  /**
+   * Parses a {@code postgresql://} (or {@code postgres://}) URL.
+   *
+   * @throws IllegalArgumentException naming what is wrong, never echoing the password
+   */
+  public static DatabaseUrl parse(String url) {
+    URI uri;
+    try {
+      uri = new URI(url.trim());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("database URL is not a valid URI (expected postgresql://user:pass@host:port/db)");
+    }
+    if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+      throw new IllegalArgumentException("database URL must start with postgresql:// (got scheme '" + uri.getScheme() + "')");
+    }
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("database URL has no host");
+    }
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    String database = decode(path.startsWith("/") ? path.substring(1) : path);
+    if (database.isEmpty()) {
+      throw new IllegalArgumentException("database URL has no database name");
+    }
+    String user = "postgres";
+    String password = "";
+    String userInfo = uri.getRawUserInfo();
+    if (userInfo != null) {
+      int colon = userInfo.indexOf(':');
+      user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+      password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
+    }
+    return new DatabaseUrl(uri.getHost(), uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort(), database, user, password);
+  }
+
+  /** The same server and credentials, another database (used to create per-test databases). */
+  public DatabaseUrl withDatabase(String otherDatabase) {
+    return new DatabaseUrl(host, port, otherDatabase, user, password);
+  }
+
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions()
+        .setHost(host)
+        .setPort(port)
+        .setDatabase(database)
+        .setUser(user)
+        .setPassword(password);
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+  }
+
+  /** The URL without the password, safe to log. */
+  @Override
+  public String toString() {
+    return "postgresql://" + user + "@" + host + ":" + port + "/" + database;
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,72 @@
+package io.switchboard.core.http;
+
+import io.switchboard.core.error.ErrorCode;
+import io.switchboard.core.error.SwitchboardException;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes errors as RFC 9457 {@code application/problem+json} and is the router's last failure
+ * handler: refusals keep their status and code, framework 4xx (e.g. an unknown method) keep theirs,
+ * and only a genuine fault becomes 500, logged with its cause.
+ */
+public final class Problems {
+
+  public static final String CONTENT_TYPE = "application/problem+json";
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+  private Problems() {
+  }
+
+  public static void send(RoutingContext ctx, ErrorCode code, String detail) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    JsonObject body = new JsonObject()
+        .put("type", "https://switchboard.dev/problems/" + code.wire())
+        .put("title", code.title())
+        .put("status", code.status())
+        .put("code", code.wire())
+        .put("detail", detail);
+    ctx.response()
+        .setStatusCode(code.status())
+        .putHeader("Content-Type", CONTENT_TYPE)
+        .end(body.encode());
+  }
+
+  public static void send(RoutingContext ctx, SwitchboardException e) {
+    send(ctx, e.code(), e.detail());
+  }
+
+  /** A failure handler for a whole router. */
+  public static Handler<RoutingContext> failureHandler() {
+    return ctx -> {
+      Throwable failure = ctx.failure();
+      if (failure instanceof SwitchboardException e) {
+        send(ctx, e);
+        return;
+      }
+      int status = ctx.statusCode();
+      if (failure == null && status >= 400 && status < 500) {
+        send(ctx, forStatus(status), "the request was refused (HTTP " + status + ")");
+        return;
+      }
+      LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+      send(ctx, ErrorCode.INTERNAL_ERROR, "an internal error occurred; it has been logged");
+    };
+  }
+
+  private static ErrorCode forStatus(int status) {
+    return switch (status) {
+      case 401 -> ErrorCode.UNAUTHENTICATED;
+      case 404 -> ErrorCode.NOT_FOUND;
+      case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+      case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+      default -> ErrorCode.MALFORMED_REQUEST;
+    };
+  }
+}

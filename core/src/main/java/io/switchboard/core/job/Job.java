@@ -1,0 +1,77 @@
+package io.switchboard.core.job;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** A stored job as the read API and the reply path see it. */
+public record Job(
+    long id,
+    String tenantId,
+    String platform,
+    String requester,
+    String channel,
+    String command,
+    String commandText,
+    String action,
+    JsonObject arguments,
+    JsonObject replyTo,
+    JobStatus status,
+    int attempts,
+    String output,
+    String error,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt) {
+
+  /** Maps a row of {@code SELECT * FROM jobs}. */
+  public static Job fromRow(Row row) {
+    return new Job(
+        row.getLong("id"),
+        row.getString("tenant_id"),
+        row.getString("platform"),
+        row.getString("requester"),
+        row.getString("channel"),
+        row.getString("command"),
+        row.getString("command_text"),
+        row.getString("action"),
+        row.getJsonObject("arguments"),
+        row.getJsonObject("reply_to"),
+        JobStatus.fromWire(row.getString("status")),
+        row.getInteger("attempts"),
+        row.getString("output"),
+        row.getString("error"),
+        instant(row.getOffsetDateTime("created_at")),
+        instant(row.getOffsetDateTime("started_at")),
+        instant(row.getOffsetDateTime("finished_at")));
+  }
+
+  /** The public JSON form: everything but the reply address, which can post into a channel. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("tenant", tenantId)
+        .put("platform", platform)
+        .put("requester", requester)
+        .put("channel", channel)
+        .put("command", command)
+        .put("commandText", commandText)
+        .put("status", status.wire())
+        .put("attempts", attempts)
+        .put("output", output)
+        .put("error", error)
+        .put("createdAt", text(createdAt))
+        .put("startedAt", text(startedAt))
+        .put("finishedAt", text(finishedAt));
+  }
+
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
+  }
+
+  private static String text(Instant time) {
+    return time == null ? null : time.toString();
+  }
+}

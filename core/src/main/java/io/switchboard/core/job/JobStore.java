@@ -1,0 +1,62 @@
+package io.switchboard.core.job;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.Optional;
+
+/**
+ * Writes and reads job records. Every read is scoped by tenant: a caller can only ever see the jobs
+ * of the tenant it names. Claiming and leasing belong to the executor pool's queue, not here.
+ */
+public final class JobStore {
+
+  private static final String INSERT = """
+      INSERT INTO jobs (tenant_id, idempotency_key, platform, requester, channel, command, command_text,
+                        action, arguments, reply_to, status)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued')
+      ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+      RETURNING id""";
+
+  private static final String FIND_BY_KEY =
+      "SELECT id FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2";
+
+  private static final String FIND = "SELECT * FROM jobs WHERE tenant_id = $1 AND id = $2";
+
+  private JobStore() {
+  }
+
+  /**
+   * Inserts the job unless one with the same idempotency key exists for the tenant.
+   *
+   * @return the new job's id, or empty when the key was already used (a retried delivery)
+   */
+  public static Future<Optional<Long>> insert(SqlClient client, NewJob job) {
+    return client.preparedQuery(INSERT)
+        .execute(Tuple.wrap(new Object[] {
+            job.tenantId(), job.idempotencyKey(), job.platform(), job.requester(), job.channel(), job.command(),
+            job.commandText(), job.action(), job.arguments(), job.replyTo()}))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
+  }
+
+  /** The id of the tenant's job made for this idempotency key, if any. */
+  public static Future<Optional<Long>> findIdByKey(SqlClient client, String tenantId, String idempotencyKey) {
+    return client.preparedQuery(FIND_BY_KEY)
+        .execute(Tuple.of(tenantId, idempotencyKey))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
+  }
+
+  /** The tenant's job with this id; empty if it does not exist or belongs to another tenant. */
+  public static Future<Optional<Job>> find(SqlClient client, String tenantId, long jobId) {
+    return client.preparedQuery(FIND)
+        .execute(Tuple.of(tenantId, jobId))
+        .map(rows -> {
+          for (Row row : rows) {
+            return Optional.of(Job.fromRow(row));
+          }
+          return Optional.empty();
+        });
+  }
+}

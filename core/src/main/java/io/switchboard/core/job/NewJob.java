@@ -1,0 +1,24 @@
+package io.switchboard.core.job;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A job as the gateway asks for it, before it has an id.
+ *
+ * @param idempotencyKey unique per tenant; derived from the platform's delivery so that a retried
+ *                       delivery of the same request makes no second job
+ * @param replyTo        where the result goes (platform specific, e.g. a Slack {@code response_url});
+ *                       never shown through the API
+ */
+public record NewJob(
+    String tenantId,
+    String idempotencyKey,
+    String platform,
+    String requester,
+    String channel,
+    String command,
+    String commandText,
+    String action,
+    JsonObject arguments,
+    JsonObject replyTo) {
+}

@@ -1,0 +1,56 @@
+package io.switchboard.core.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SwitchboardConfigTest {
+
+  @Test
+  void noConfigurationMeansTheEmbeddedDefault() {
+    SwitchboardConfig config = SwitchboardConfig.fromEnv(Map.of());
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(config.databaseUrl()).isEmpty();
+    assertThat(config.demoTenant()).isTrue();
+    assertThat(config.slackResponseUrlPrefixes()).containsExactly("https://hooks.slack.com/");
+    assertThat(config.jobLease()).isGreaterThan(config.actionTimeout());
+  }
+
+  @Test
+  void anExternalDatabaseTurnsTheDemoTenantOffUnlessAskedFor() {
+    Map<String, String> env = Map.of("SWITCHBOARD_DATABASE_URL", "postgresql://u:p@h:5432/sb");
+    assertThat(SwitchboardConfig.fromEnv(env).demoTenant()).isFalse();
+    assertThat(SwitchboardConfig.fromEnv(Map.of(
+        "SWITCHBOARD_DATABASE_URL", "postgresql://u:p@h:5432/sb", "SWITCHBOARD_DEMO_TENANT", "true")).demoTenant())
+        .isTrue();
+  }
+
+  @Test
+  void readsListsAndDurations() {
+    SwitchboardConfig config = SwitchboardConfig.fromEnv(Map.of(
+        "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", "http://127.0.0.1:9/, https://hooks.slack.com/",
+        "SWITCHBOARD_EXECUTOR_POLL_MILLIS", "250"));
+    assertThat(config.slackResponseUrlPrefixes()).isEqualTo(List.of("http://127.0.0.1:9/", "https://hooks.slack.com/"));
+    assertThat(config.executorPollInterval()).isEqualTo(Duration.ofMillis(250));
+  }
+
+  @Test
+  void badValuesNameTheVariable() {
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_HTTP_PORT", "http")))
+        .hasMessageContaining("SWITCHBOARD_HTTP_PORT");
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_HTTP_PORT", "70000")))
+        .hasMessageContaining("SWITCHBOARD_HTTP_PORT");
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_DEMO_TENANT", "maybe")))
+        .hasMessageContaining("SWITCHBOARD_DEMO_TENANT");
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of(
+        "SWITCHBOARD_ACTION_TIMEOUT_SECONDS", "60", "SWITCHBOARD_JOB_LEASE_SECONDS", "30")))
+        .hasMessageContaining("SWITCHBOARD_JOB_LEASE_SECONDS");
+  }
+}

@@ -1,0 +1,57 @@
+package io.switchboard.tenancy;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Finds which tenant a chat workspace belongs to. Answers come from PostgreSQL and are cached
+ * briefly, misses too, so a flood of requests naming unknown teams does not reach the database.
+ * A disabled installation or a suspended tenant is not found.
+ */
+public final class InstallationDirectory {
+
+  public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
+  private static final int MAX_ENTRIES = 50_000;
+
+  private static final String FIND_SLACK = """
+      SELECT i.tenant_id, i.workspace_id, i.signing_secret
+      FROM chat_installations i JOIN tenants t ON t.id = i.tenant_id
+      WHERE i.platform = 'slack' AND i.workspace_id = $1 AND i.enabled AND t.status = 'active'""";
+
+  private final Pool pool;
+  private final Cache<String, Optional<SlackInstallation>> slackTeams;
+
+  public InstallationDirectory(Pool pool, Duration ttl) {
+    this.pool = pool;
+    this.slackTeams = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(MAX_ENTRIES).build();
+  }
+
+  public Future<Optional<SlackInstallation>> findSlackTeam(String teamId) {
+    Optional<SlackInstallation> cached = slackTeams.getIfPresent(teamId);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return pool.preparedQuery(FIND_SLACK).execute(Tuple.of(teamId)).map(rows -> {
+      Optional<SlackInstallation> found = Optional.empty();
+      for (Row row : rows) {
+        found = Optional.of(new SlackInstallation(
+            row.getString("tenant_id"), row.getString("workspace_id"),
+            Optional.ofNullable(row.getString("signing_secret"))));
+      }
+      slackTeams.put(teamId, found);
+      return found;
+    });
+  }
+
+  /** Forgets what is cached for a team, e.g. after its installation changed on this node. */
+  public void evictSlackTeam(String teamId) {
+    slackTeams.invalidate(teamId);
+  }
+}
