@@ -16,9 +16,12 @@ public final class ApiTokens {
 
   public static final String PREFIX = "sbt_";
 
+  /** Storing a token again is a no-op; a token revoked or held by another tenant is refused. */
   private static final String INSERT = """
       INSERT INTO api_tokens (tenant_id, token_hash, label) VALUES ($1, $2, $3)
-      ON CONFLICT (token_hash) DO NOTHING""";
+      ON CONFLICT (token_hash) DO UPDATE SET label = api_tokens.label
+      WHERE api_tokens.tenant_id = EXCLUDED.tenant_id AND api_tokens.revoked_at IS NULL
+      RETURNING id""";
 
   private static final String AUTHENTICATE = """
       SELECT k.tenant_id FROM api_tokens k JOIN tenants t ON t.id = k.tenant_id
@@ -35,9 +38,15 @@ public final class ApiTokens {
     return Secrets.generate(PREFIX, 24);
   }
 
-  /** Stores the token's hash for the tenant. Storing the same token again changes nothing. */
+  /**
+   * Stores the token's hash for the tenant. Storing the same token again changes nothing; a token
+   * that was revoked, or belongs to another tenant, fails the future and is not stored.
+   */
   public static Future<Void> store(SqlClient client, String tenantId, String token, String label) {
-    return client.preparedQuery(INSERT).execute(Tuple.of(tenantId, Secrets.hash(token), label)).mapEmpty();
+    return client.preparedQuery(INSERT).execute(Tuple.of(tenantId, Secrets.hash(token), label))
+        .compose(rows -> rows.size() == 1
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new IllegalStateException("that API token was revoked or is in use elsewhere; choose another")));
   }
 
   /** How many unrevoked tokens the tenant has. */

@@ -19,6 +19,9 @@ public final class DemoTenant {
   public static final String TENANT_ID = "demo";
   public static final String SLACK_TEAM_ID = "T0DEMO";
 
+  /** Serialises concurrent start-ups of several nodes on the demo tenant's row. */
+  private static final String LOCK_TENANT = "SELECT id FROM tenants WHERE id = $1 FOR UPDATE";
+
   private static final String STORED_SECRET = """
       SELECT signing_secret FROM chat_installations WHERE platform = 'slack' AND workspace_id = $1""";
 
@@ -36,7 +39,8 @@ public final class DemoTenant {
 
   public static Future<Credentials> ensure(Pool pool, Optional<String> signingSecret, Optional<String> adminToken) {
     return pool.withTransaction(tx -> Tenants.createIfAbsent(tx, TENANT_ID, "Demo organisation")
-        .compose(created -> tx.preparedQuery(STORED_SECRET).execute(Tuple.of(SLACK_TEAM_ID)))
+        .compose(created -> tx.preparedQuery(LOCK_TENANT).execute(Tuple.of(TENANT_ID)))
+        .compose(locked -> tx.preparedQuery(STORED_SECRET).execute(Tuple.of(SLACK_TEAM_ID)))
         .compose(rows -> {
           Optional<String> stored = rows.size() == 0
               ? Optional.empty()

@@ -23,7 +23,7 @@ public final class CommandParser {
     if (trimmed.isEmpty()) {
       return new ParsedCommand.HelpRequest();
     }
-    String[] words = trimmed.split("\\s+", 2);
+    String[] words = trimmed.split("(?U)\\s+", 2);
     String name = words[0].toLowerCase(Locale.ROOT);
     String rest = words.length > 1 ? words[1] : "";
     Optional<BuiltinCommand> command = BuiltinCommand.byWord(name);

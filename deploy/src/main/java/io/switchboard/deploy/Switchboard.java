@@ -1,0 +1,103 @@
+package io.switchboard.deploy;
+
+import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.tenancy.DemoTenant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The launcher: {@code java -jar switchboard.jar [all|gateway|executor|migrate]}. Configuration comes
+ * from {@code SWITCHBOARD_*} environment variables (see the README); with none, role {@code all}
+ * runs on an embedded PostgreSQL under {@code ./data}. SIGTERM and Ctrl-C shut down cleanly.
+ */
+@Command(name = "switchboard", mixinStandardHelpOptions = true, version = "Switchboard 0.1.0",
+    description = "Runs a Switchboard node. Configure it with SWITCHBOARD_* environment variables.")
+public final class Switchboard implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
+
+  @Parameters(index = "0", defaultValue = "all", paramLabel = "ROLE",
+      description = "all (default), gateway, executor or migrate")
+  private String role;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Switchboard()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Role chosen;
+    SwitchboardConfig config;
+    try {
+      chosen = Role.valueOf(role.toUpperCase());
+      config = SwitchboardConfig.fromEnv(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("switchboard: " + (e.getMessage().startsWith("No enum") ? "unknown role '" + role
+          + "' (use all, gateway, executor or migrate)" : e.getMessage()));
+      return 2;
+    }
+    SwitchboardNode node = SwitchboardNode.start(config, chosen);
+    if (chosen == Role.MIGRATE) {
+      node.close();
+      System.out.println("Migrations applied to " + node.databaseUrl());
+      return 0;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("Shutting down: no new requests; running jobs finish or go back to the queue");
+      node.close();
+      LOG.info("Switchboard stopped");
+      stopped.countDown();
+    }, "switchboard-shutdown"));
+    printWelcome(System.out, chosen, node);
+    stopped.await();
+    return 0;
+  }
+
+  private static void printWelcome(PrintStream out, Role role, SwitchboardNode node) {
+    String base = "http://localhost:" + node.httpPort();
+    out.println();
+    out.println("Switchboard is running (role " + role.name().toLowerCase() + ", database "
+        + (node.isEmbeddedDatabase() ? "embedded " : "") + node.databaseUrl() + ")");
+    out.println("  health:  " + base + "/health    ready: " + base + "/ready    metrics: " + base + "/metrics");
+    if (!role.runsGateway()) {
+      return;
+    }
+    out.println("  Slack slash commands: POST " + base + "/slack/commands");
+    out.println("  Jobs API:             GET  " + base + "/api/v1/jobs/{id}");
+    node.demo().ifPresent(demo -> printDemo(out, base, demo));
+  }
+
+  private static void printDemo(PrintStream out, String base, DemoTenant.Credentials demo) {
+    out.println();
+    out.println("Demo tenant '" + DemoTenant.TENANT_ID + "' (Slack team " + DemoTenant.SLACK_TEAM_ID + ")");
+    if (demo.signingSecretGenerated()) {
+      out.println("  Slack signing secret (generated now; set SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET to choose one): "
+          + demo.signingSecret());
+    }
+    demo.generatedAdminToken().ifPresent(token -> {
+      out.println("  Admin API token (shown only this once; only its hash is stored): " + token);
+    });
+    String secret = demo.signingSecretGenerated()
+        ? demo.signingSecret() : "<SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET, or the secret printed at first start>";
+    String token = demo.generatedAdminToken()
+        .orElse("<SWITCHBOARD_DEMO_ADMIN_TOKEN, or the token printed at first start>");
+    out.println();
+    out.println("Try it (bash, curl, openssl):");
+    out.println("  SECRET='" + secret + "'; TOKEN='" + token + "'");
+    out.println("  BODY=\"team_id=T0DEMO&user_id=U0DEMO&channel_id=C0DEMO&command=%2Fops&text=echo+hello"
+        + "&trigger_id=demo.$RANDOM&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2Fdemo\"");
+    out.println("  TS=$(date +%s); SIG=\"v0=$(printf 'v0:%s:%s' \"$TS\" \"$BODY\" | openssl dgst -sha256 -hmac \"$SECRET\" | sed 's/^.* //')\"");
+    out.println("  curl -s " + base + "/slack/commands -H \"X-Slack-Request-Timestamp: $TS\" "
+        + "-H \"X-Slack-Signature: $SIG\" --data \"$BODY\"");
+    out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" " + base + "/api/v1/jobs/1");
+    out.println();
+  }
+}

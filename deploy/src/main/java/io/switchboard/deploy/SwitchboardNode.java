@@ -1,0 +1,181 @@
+package io.switchboard.deploy;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.db.DatabaseUrl;
+import io.switchboard.core.db.EmbeddedPostgresServer;
+import io.switchboard.core.db.Migrations;
+import io.switchboard.executor.ExecutorVerticle;
+import io.switchboard.executor.JobQueue;
+import io.switchboard.executor.action.ActionRegistry;
+import io.switchboard.gateway.GatewayVerticle;
+import io.switchboard.tenancy.DemoTenant;
+import io.switchboard.tenancy.policy.MembersMayRunBuiltins;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One running Switchboard process: its database (external, or embedded when none is configured),
+ * migrations, Vert.x, and the verticles its {@link Role} asks for. Starting and closing block the
+ * calling thread (the launcher's main thread or a shutdown hook), never an event loop.
+ */
+public final class SwitchboardNode implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SwitchboardNode.class);
+  private static final int POOL_SIZE = 16;
+
+  private final Optional<EmbeddedPostgresServer> embedded;
+  private final Vertx vertx;
+  private final Pool pool;
+  private final List<String> deployments;
+  private final DemoTenant.Credentials demo;
+  private final DatabaseUrl databaseUrl;
+  private final int httpPort;
+
+  private SwitchboardNode(Optional<EmbeddedPostgresServer> embedded, DatabaseUrl databaseUrl, Vertx vertx, Pool pool,
+                          List<String> deployments, DemoTenant.Credentials demo, int httpPort) {
+    this.embedded = embedded;
+    this.databaseUrl = databaseUrl;
+    this.vertx = vertx;
+    this.pool = pool;
+    this.deployments = deployments;
+    this.demo = demo;
+    this.httpPort = httpPort;
+  }
+
+  /**
+   * Starts the role. For {@link Role#MIGRATE} it applies migrations and returns a node with nothing
+   * running. If a step fails, whatever was started is stopped again before the exception leaves.
+   */
+  public static SwitchboardNode start(SwitchboardConfig config, Role role) {
+    if (config.databaseUrl().isEmpty() && (role == Role.GATEWAY || role == Role.EXECUTOR)) {
+      throw new IllegalArgumentException("role " + role.name().toLowerCase()
+          + " shares its database with other nodes: set SWITCHBOARD_DATABASE_URL");
+    }
+    Optional<EmbeddedPostgresServer> embedded = config.databaseUrl().isPresent()
+        ? Optional.empty()
+        : Optional.of(EmbeddedPostgresServer.start(config.dataDir(), config.embeddedPostgresPort()));
+    DatabaseUrl url = config.databaseUrl().orElseGet(() -> embedded.get().url());
+    Vertx vertx = null;
+    try {
+      int applied = Migrations.migrate(url);
+      LOG.info("Database {} is up to date ({} migration(s) applied now)", url, applied);
+      if (role == Role.MIGRATE) {
+        return new SwitchboardNode(embedded, url, null, null, List.of(), null, -1);
+      }
+      vertx = Vertx.vertx();
+      Pool pool = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(POOL_SIZE))
+          .connectingTo(url.connectOptions())
+          .using(vertx)
+          .build();
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      DemoTenant.Credentials demo = config.demoTenant() && role.runsGateway()
+          ? await(DemoTenant.ensure(pool, config.demoSlackSigningSecret(), config.demoAdminToken()))
+          : null;
+      List<String> deployments = new ArrayList<>();
+      int port = config.httpPort();
+      if (role.runsGateway()) {
+        GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, new MembersMayRunBuiltins());
+        deployments.add(await(vertx.deployVerticle(gateway)));
+        port = gateway.actualPort();
+      } else {
+        deployments.add(await(vertx.deployVerticle(new OperationsVerticle(config, pool, registry))));
+      }
+      if (role.runsExecutor()) {
+        JobQueue queue = new JobQueue(pool, executorName(), config.jobLease());
+        ExecutorVerticle.ExecutorSettings settings = new ExecutorVerticle.ExecutorSettings(config.executorConcurrency(),
+            config.executorPollInterval(), config.actionTimeout(), config.shutdownGrace());
+        deployments.add(await(vertx.deployVerticle(
+            new ExecutorVerticle(queue, ActionRegistry.builtins(), settings, registry))));
+      }
+      return new SwitchboardNode(embedded, url, vertx, pool, deployments, demo, port);
+    } catch (RuntimeException e) {
+      if (vertx != null) {
+        awaitQuietly(vertx.close());
+      }
+      embedded.ifPresent(EmbeddedPostgresServer::close);
+      throw e;
+    }
+  }
+
+  /** The port the HTTP server listens on, or -1 for the migrate role. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public DatabaseUrl databaseUrl() {
+    return databaseUrl;
+  }
+
+  /** The demo tenant's credentials, when this node created or checked it. */
+  public Optional<DemoTenant.Credentials> demo() {
+    return Optional.ofNullable(demo);
+  }
+
+  public boolean isEmbeddedDatabase() {
+    return embedded.isPresent();
+  }
+
+  /**
+   * Shuts down in order: the gateway stops taking requests, executors finish or release their
+   * jobs, then the pool, Vert.x and the embedded PostgreSQL stop.
+   */
+  @Override
+  public void close() {
+    if (vertx != null) {
+      for (String deployment : deployments) {
+        awaitQuietly(vertx.undeploy(deployment));
+      }
+      awaitQuietly(pool.close());
+      awaitQuietly(vertx.close());
+    }
+    embedded.ifPresent(EmbeddedPostgresServer::close);
+  }
+
+  private static String executorName() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "unknown-host";
+    }
+    return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("start-up step did not finish within 60 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during start-up", e);
+    }
+  }
+
+  private static void awaitQuietly(Future<?> future) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Shutdown step failed: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.switchboard.gateway;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The gateway's meters: commands received and refused (by reason), jobs queued, acknowledgement
+ * latency and reply outcomes. Tenant ids are not tags (cardinality).
+ */
+public final class GatewayMetrics {
+
+  private final MeterRegistry registry;
+  private final Timer ackLatency;
+
+  public GatewayMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.ackLatency = Timer.builder("switchboard.ack.latency")
+        .description("Time from a command's arrival to its acknowledgement")
+        .publishPercentileHistogram()
+        .register(registry);
+  }
+
+  public void received(String platform) {
+    registry.counter("switchboard.commands.received", "platform", platform).increment();
+  }
+
+  public void refused(String platform, String reason) {
+    registry.counter("switchboard.commands.refused", "platform", platform, "reason", reason).increment();
+  }
+
+  public void queued(String platform) {
+    registry.counter("switchboard.jobs.queued", "platform", platform).increment();
+  }
+
+  public void acknowledged(long startNanos) {
+    ackLatency.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  public void reply(String platform, String outcome) {
+    registry.counter("switchboard.replies", "platform", platform, "outcome", outcome).increment();
+  }
+}

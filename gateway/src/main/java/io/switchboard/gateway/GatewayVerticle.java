@@ -1,0 +1,90 @@
+package io.switchboard.gateway;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.error.ErrorCode;
+import io.switchboard.core.http.OperationsRoutes;
+import io.switchboard.core.http.Problems;
+import io.switchboard.gateway.api.JobsApi;
+import io.switchboard.gateway.api.TenantTokenAuth;
+import io.switchboard.gateway.reply.ReplyOutbox;
+import io.switchboard.gateway.reply.ResponseUrlReplier;
+import io.switchboard.gateway.slack.SlackRequestAuthenticator;
+import io.switchboard.gateway.slack.SlashCommandHandler;
+import io.switchboard.tenancy.InstallationDirectory;
+import io.switchboard.tenancy.command.CommandParser;
+import io.switchboard.tenancy.policy.PolicyDecider;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Pool;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP edge: the Slack slash-command endpoint, the tenant read API, the operations endpoints,
+ * and the reply path that answers finished jobs. On undeploy it stops taking requests and lets
+ * requests in flight finish.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  /** How often the reply path looks for replies still owed. */
+  public static final Duration REPLY_SWEEP_INTERVAL = Duration.ofSeconds(5);
+
+  private final SwitchboardConfig config;
+  private final Pool pool;
+  private final PrometheusMeterRegistry registry;
+  private final PolicyDecider policy;
+  private HttpServer server;
+  private ResponseUrlReplier replier;
+
+  public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry, PolicyDecider policy) {
+    this.config = config;
+    this.pool = pool;
+    this.registry = registry;
+    this.policy = policy;
+  }
+
+  @Override
+  public Future<?> start() {
+    GatewayMetrics metrics = new GatewayMetrics(registry);
+    Router router = Router.router(vertx);
+    router.post("/slack/commands").handler(slashCommands(metrics));
+    new JobsApi(pool).mount(router, new TenantTokenAuth(pool));
+    OperationsRoutes.mount(router, pool, registry);
+    router.route().failureHandler(Problems.failureHandler());
+    router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
+    router.errorHandler(405, ctx -> Problems.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed here"));
+
+    WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Switchboard"));
+    replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL);
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
+        .requestHandler(router);
+    return replier.start().compose(v -> server.listen());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
+        .compose(v -> replier.stop());
+  }
+
+  /** The port the server listens on (useful when configured with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private SlashCommandHandler slashCommands(GatewayMetrics metrics) {
+    InstallationDirectory installations = new InstallationDirectory(pool, InstallationDirectory.DEFAULT_TTL);
+    SlackRequestAuthenticator authenticator =
+        new SlackRequestAuthenticator(installations, config.slackSigningSecret(), Clock.systemUTC());
+    return new SlashCommandHandler(authenticator, new CommandParser(), policy,
+        new JobEnqueuer(pool, vertx.eventBus()), new CommandRefusals(pool), config.slackResponseUrlPrefixes(), metrics);
+  }
+}

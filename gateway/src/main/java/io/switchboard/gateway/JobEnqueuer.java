@@ -1,0 +1,52 @@
+package io.switchboard.gateway;
+
+import io.switchboard.audit.AuditEvent;
+import io.switchboard.audit.AuditEventType;
+import io.switchboard.audit.AuditLog;
+import io.switchboard.core.EventBusAddresses;
+import io.switchboard.core.job.JobStore;
+import io.switchboard.core.job.NewJob;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * Makes a command durable: in one transaction it inserts the job and its audit records (received,
+ * queued); after the commit it wakes the executors. A second delivery of the same request (same
+ * idempotency key) writes nothing and answers with the first job's id.
+ */
+public final class JobEnqueuer {
+
+  /** The job a command is queued as; {@code duplicate} when an earlier delivery already made it. */
+  public record Enqueued(long jobId, boolean duplicate) {
+  }
+
+  private final Pool pool;
+  private final EventBus eventBus;
+
+  public JobEnqueuer(Pool pool, EventBus eventBus) {
+    this.pool = pool;
+    this.eventBus = eventBus;
+  }
+
+  public Future<Enqueued> enqueue(NewJob job) {
+    return pool.withTransaction(tx -> JobStore.insert(tx, job).compose(inserted -> {
+      if (inserted.isEmpty()) {
+        return JobStore.findIdByKey(tx, job.tenantId(), job.idempotencyKey())
+            .map(existing -> new Enqueued(existing.orElseThrow(), true));
+      }
+      long jobId = inserted.get();
+      JsonObject received = new JsonObject()
+          .put("platform", job.platform()).put("channel", job.channel()).put("text", job.commandText());
+      return AuditLog.append(tx, AuditEvent.of(job.tenantId(), AuditEventType.COMMAND_RECEIVED, job.requester(), jobId, received))
+          .compose(r -> AuditLog.append(tx, AuditEvent.of(job.tenantId(), AuditEventType.JOB_QUEUED, job.requester(), jobId,
+              new JsonObject().put("command", job.command()).put("action", job.action()))))
+          .map(r -> new Enqueued(jobId, false));
+    })).onSuccess(enqueued -> {
+      if (!enqueued.duplicate()) {
+        eventBus.publish(EventBusAddresses.JOBS_WAKEUP, enqueued.jobId());
+      }
+    });
+  }
+}

@@ -1,0 +1,87 @@
+package io.switchboard.gateway.reply;
+
+import io.switchboard.core.job.Job;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which finished jobs still owe their requester a reply, kept in the jobs table so that no result is
+ * lost when an event-bus message is: a gateway claims a reply for a while (so two gateways do not
+ * post it twice), then marks it sent or schedules a retry with back-off, up to {@link #MAX_ATTEMPTS}.
+ */
+public final class ReplyOutbox {
+
+  /** Slack accepts five posts to a response_url; retries stay within that. */
+  public static final int MAX_ATTEMPTS = 5;
+  /** Slack's response_url expires after 30 minutes. */
+  static final Duration REPLY_WINDOW = Duration.ofMinutes(30);
+  private static final Duration CLAIM = Duration.ofSeconds(30);
+
+  private static final String CLAIM_SQL = """
+      UPDATE jobs SET reply_attempts = reply_attempts + 1, reply_due_at = now() + $3 * interval '1 millisecond'
+      WHERE tenant_id = $1 AND id = $2 AND status IN ('succeeded', 'failed') AND replied_at IS NULL
+        AND reply_attempts < $4 AND (reply_due_at IS NULL OR reply_due_at <= now())
+      RETURNING *""";
+
+  private static final String SENT = "UPDATE jobs SET replied_at = now() WHERE tenant_id = $1 AND id = $2";
+
+  private static final String RETRY_LATER = """
+      UPDATE jobs SET reply_due_at = now() + $3 * interval '1 millisecond' WHERE tenant_id = $1 AND id = $2""";
+
+  private static final String DUE = """
+      SELECT tenant_id, id FROM jobs
+      WHERE status IN ('succeeded', 'failed') AND replied_at IS NULL AND reply_attempts < $1
+        AND (reply_due_at IS NULL OR reply_due_at <= now()) AND finished_at > now() - $2 * interval '1 millisecond'
+      ORDER BY finished_at LIMIT 100""";
+
+  /** A reply this gateway holds the claim on. */
+  public record PendingReply(Job job, int attempt) {
+  }
+
+  private final Pool pool;
+
+  public ReplyOutbox(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Claims the job's reply if it is due and nobody else holds it. */
+  public Future<Optional<PendingReply>> claim(String tenantId, long jobId) {
+    return pool.preparedQuery(CLAIM_SQL).execute(Tuple.of(tenantId, jobId, CLAIM.toMillis(), MAX_ATTEMPTS))
+        .map(rows -> {
+          for (Row row : rows) {
+            return Optional.of(new PendingReply(Job.fromRow(row), row.getInteger("reply_attempts")));
+          }
+          return Optional.empty();
+        });
+  }
+
+  public Future<Void> markSent(PendingReply reply) {
+    return pool.preparedQuery(SENT).execute(Tuple.of(reply.job().tenantId(), reply.job().id())).mapEmpty();
+  }
+
+  /** Schedules the next attempt with exponential back-off: 2, 4, 8, 16 s. */
+  public Future<Void> retryLater(PendingReply reply) {
+    long delay = Duration.ofSeconds(1L << Math.min(reply.attempt(), 4)).toMillis();
+    return pool.preparedQuery(RETRY_LATER).execute(Tuple.of(reply.job().tenantId(), reply.job().id(), delay)).mapEmpty();
+  }
+
+  /** Replies that are due: never sent, not claimed now, still within the platform's window. */
+  public Future<List<DueReply>> due() {
+    return pool.preparedQuery(DUE).execute(Tuple.of(MAX_ATTEMPTS, REPLY_WINDOW.toMillis())).map(rows -> {
+      List<DueReply> due = new ArrayList<>();
+      rows.forEach(row -> due.add(new DueReply(row.getString("tenant_id"), row.getLong("id"))));
+      return due;
+    });
+  }
+
+  /** A job whose reply is due. */
+  public record DueReply(String tenantId, long jobId) {
+  }
+}

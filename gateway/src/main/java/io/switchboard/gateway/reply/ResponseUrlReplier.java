@@ -1,0 +1,98 @@
+package io.switchboard.gateway.reply;
+
+import io.switchboard.core.EventBusAddresses;
+import io.switchboard.core.job.JobFinished;
+import io.switchboard.gateway.GatewayMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/**
+ * The reply path for slash commands: when a job finishes (event bus), or when the periodic sweep
+ * finds a reply still owed (a lost event, a failed post, another gateway that died), it claims the
+ * reply in the {@link ReplyOutbox}, posts the {@link BlockKitResult} to the command's
+ * {@code response_url}, and marks it sent or schedules a retry.
+ */
+public final class ResponseUrlReplier {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResponseUrlReplier.class);
+  private static final String PLATFORM = "slack";
+  private static final Duration POST_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Vertx vertx;
+  private final ReplyOutbox outbox;
+  private final WebClient client;
+  private final GatewayMetrics metrics;
+  private final Duration sweepInterval;
+  private MessageConsumer<JsonObject> consumer;
+  private long sweepTimer = -1;
+
+  public ResponseUrlReplier(Vertx vertx, ReplyOutbox outbox, WebClient client, GatewayMetrics metrics,
+                            Duration sweepInterval) {
+    this.vertx = vertx;
+    this.outbox = outbox;
+    this.client = client;
+    this.metrics = metrics;
+    this.sweepInterval = sweepInterval;
+  }
+
+  public Future<Void> start() {
+    consumer = vertx.eventBus().consumer(EventBusAddresses.JOBS_FINISHED, message -> {
+      JobFinished finished = JobFinished.fromJson(message.body());
+      deliver(finished.tenantId(), finished.jobId());
+    });
+    sweepTimer = vertx.setPeriodic(sweepInterval.toMillis(), id -> sweep());
+    return consumer.completion();
+  }
+
+  public Future<Void> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  private void sweep() {
+    outbox.due()
+        .onSuccess(due -> due.forEach(reply -> deliver(reply.tenantId(), reply.jobId())))
+        .onFailure(e -> LOG.warn("Looking for owed replies failed; the next sweep retries: {}", e.getMessage()));
+  }
+
+  /** Posts the job's result if its reply is due and unclaimed; otherwise does nothing. */
+  Future<Void> deliver(String tenantId, long jobId) {
+    return outbox.claim(tenantId, jobId)
+        .compose(claimed -> claimed.map(this::post).orElse(Future.succeededFuture()))
+        .onFailure(e -> LOG.warn("Reply for job {} not delivered yet: {}", jobId, e.getMessage()));
+  }
+
+  private Future<Void> post(ReplyOutbox.PendingReply reply) {
+    JsonObject replyTo = reply.job().replyTo();
+    if (!"slack_response_url".equals(replyTo.getString("kind"))) {
+      return Future.succeededFuture();
+    }
+    return client.postAbs(replyTo.getString("url"))
+        .timeout(POST_TIMEOUT.toMillis())
+        .sendJsonObject(BlockKitResult.of(reply.job()))
+        .transform(ar -> {
+          if (ar.succeeded() && isSuccess(ar.result())) {
+            metrics.reply(PLATFORM, "sent");
+            return outbox.markSent(reply);
+          }
+          String why = ar.succeeded() ? "HTTP " + ar.result().statusCode() : ar.cause().toString();
+          boolean lastTry = reply.attempt() >= ReplyOutbox.MAX_ATTEMPTS;
+          metrics.reply(PLATFORM, lastTry ? "abandoned" : "retry");
+          LOG.warn("Posting the result of job {} failed (attempt {}): {}", reply.job().id(), reply.attempt(), why);
+          return lastTry ? Future.succeededFuture() : outbox.retryLater(reply);
+        });
+  }
+
+  private static boolean isSuccess(HttpResponse<Buffer> response) {
+    return response.statusCode() >= 200 && response.statusCode() < 300;
+  }
+}

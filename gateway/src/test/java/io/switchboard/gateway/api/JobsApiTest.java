@@ -1,0 +1,127 @@
+package io.switchboard.gateway.api;
+
+import io.switchboard.core.testsupport.TestDatabase;
+import io.switchboard.gateway.GatewayFixture;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("GET /api/v1/jobs/{id}")
+class JobsApiTest {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static GatewayFixture fixture;
+  private static long acmeJob;
+  private static long globexJob;
+
+  @BeforeAll
+  static void start() {
+    fixture = new GatewayFixture();
+    fixture.acmeCommand("echo acme secret plans").post(fixture.baseUrl());
+    acmeJob = fixture.count("SELECT id FROM jobs WHERE tenant_id = 'acme'");
+    TestDatabase.execute(fixture.url(), "INSERT INTO jobs (tenant_id, idempotency_key, platform, requester, command, "
+        + "command_text, action, arguments, reply_to, status) VALUES ('globex', 'k1', 'slack', 'U9', 'echo', "
+        + "'/ops echo globex', 'echo', '{}', '{}', 'queued')");
+    globexJob = fixture.count("SELECT id FROM jobs WHERE tenant_id = 'globex'");
+  }
+
+  @AfterAll
+  static void stop() {
+    fixture.close();
+  }
+
+  @Test
+  @DisplayName("returns the caller's own job, without its reply address")
+  void readsOwnJob() {
+    HttpResponse<String> response = get("/api/v1/jobs/" + acmeJob, GatewayFixture.ACME_TOKEN);
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject job = new JsonObject(response.body());
+    assertThat(job.getLong("id")).isEqualTo(acmeJob);
+    assertThat(job.getString("tenant")).isEqualTo("acme");
+    assertThat(job.getString("commandText")).isEqualTo("/ops echo acme secret plans");
+    assertThat(job.getString("requester")).isEqualTo("U0USER");
+    assertThat(job.getString("status")).isEqualTo("queued");
+    assertThat(job.getString("createdAt")).isNotNull();
+    assertThat(job.containsKey("startedAt")).isTrue();
+    assertThat(response.body()).doesNotContain("response_url").doesNotContain(fixture.slack().prefix());
+  }
+
+  @Test
+  @DisplayName("another tenant's job is a 404, in both directions")
+  void neverShowsAnotherTenantsJob() {
+    assertThat(get("/api/v1/jobs/" + acmeJob, GatewayFixture.GLOBEX_TOKEN).statusCode()).isEqualTo(404);
+    assertThat(get("/api/v1/jobs/" + globexJob, GatewayFixture.ACME_TOKEN).statusCode()).isEqualTo(404);
+    assertThat(get("/api/v1/jobs/" + globexJob, GatewayFixture.GLOBEX_TOKEN).statusCode()).isEqualTo(200);
+    HttpResponse<String> hidden = get("/api/v1/jobs/" + acmeJob, GatewayFixture.GLOBEX_TOKEN);
+    assertThat(hidden.body()).doesNotContain("secret plans");
+    assertThat(get("/api/v1/jobs/" + acmeJob, GatewayFixture.GLOBEX_TOKEN).body())
+        .isEqualTo(get("/api/v1/jobs/999999", GatewayFixture.GLOBEX_TOKEN).body().replace("999999", "" + acmeJob));
+  }
+
+  @Test
+  @DisplayName("needs a valid, unrevoked token")
+  void needsAToken() {
+    assertThat(get("/api/v1/jobs/" + acmeJob, null).statusCode()).isEqualTo(401);
+    assertThat(get("/api/v1/jobs/" + acmeJob, "sbt_unknown").statusCode()).isEqualTo(401);
+    HttpResponse<String> basic = send(HttpRequest.newBuilder(URI.create(fixture.baseUrl() + "/api/v1/jobs/" + acmeJob))
+        .header("Authorization", "Basic YWxpY2U6c2VjcmV0").build());
+    assertThat(basic.statusCode()).isEqualTo(401);
+    assertThat(basic.headers().firstValue("WWW-Authenticate")).isPresent();
+  }
+
+  @Test
+  @DisplayName("a revoked token is refused at once")
+  void revokedTokensStopWorking() {
+    TestDatabase.execute(fixture.url(), "INSERT INTO api_tokens (tenant_id, token_hash, label) VALUES ('acme', "
+        + "encode(sha256('sbt_short_lived'::bytea), 'hex'), 'short-lived')");
+    assertThat(get("/api/v1/jobs/" + acmeJob, "sbt_short_lived").statusCode()).isEqualTo(200);
+    TestDatabase.execute(fixture.url(), "UPDATE api_tokens SET revoked_at = now() WHERE label = 'short-lived'");
+    assertThat(get("/api/v1/jobs/" + acmeJob, "sbt_short_lived").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("a malformed id is a 400 problem, never a 500")
+  void malformedIds() {
+    for (String id : new String[] {"abc", "-1", "0", "99999999999999999999999", "1.5"}) {
+      HttpResponse<String> response = get("/api/v1/jobs/" + id, GatewayFixture.ACME_TOKEN);
+      assertThat(response.statusCode()).as(id).isEqualTo(400);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+  }
+
+  @Test
+  @DisplayName("operations endpoints answer")
+  void operationsEndpoints() {
+    assertThat(get("/health", null).statusCode()).isEqualTo(200);
+    assertThat(get("/ready", null).body()).contains("ready");
+    HttpResponse<String> metrics = get("/metrics", null);
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("switchboard_commands_received_total").contains("switchboard_ack_latency_seconds");
+  }
+
+  private static HttpResponse<String> get(String path, String token) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fixture.baseUrl() + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.build());
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

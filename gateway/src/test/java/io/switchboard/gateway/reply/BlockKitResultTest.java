@@ -1,0 +1,53 @@
+package io.switchboard.gateway.reply;
+
+import io.switchboard.core.job.Job;
+import io.switchboard.core.job.JobStatus;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BlockKitResultTest {
+
+  private static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
+
+  @Test
+  void aSuccessShowsTheOutputInACodeBlock() {
+    JsonObject message = BlockKitResult.of(job(JobStatus.SUCCEEDED, "hello", null, 1));
+    assertThat(message.getString("response_type")).isEqualTo("in_channel");
+    assertThat(message.getString("text")).isEqualTo("Job 42 succeeded: /ops echo hello");
+    String blocks = message.getJsonArray("blocks").encode();
+    assertThat(blocks).contains(":white_check_mark:").contains("```hello```").contains("<@U0ALICE>")
+        .contains("took 1.5 s").doesNotContain("attempt");
+  }
+
+  @Test
+  void aFailureShowsTheErrorAndAttempts() {
+    String blocks = BlockKitResult.of(job(JobStatus.FAILED, null, "timed out after 30 s", 2))
+        .getJsonArray("blocks").encode();
+    assertThat(blocks).contains(":x:").contains("failed").contains("timed out after 30 s").contains("attempt 2");
+  }
+
+  @Test
+  void outputIsEscapedAndCannotCloseItsCodeBlock() {
+    String blocks = BlockKitResult.of(job(JobStatus.SUCCEEDED, "<!channel> ```& more", null, 1))
+        .getJsonArray("blocks").encode();
+    assertThat(blocks).contains("&lt;!channel&gt; '''&amp; more").doesNotContain("<!channel>");
+  }
+
+  @Test
+  void longOutputIsCutWithAPointerToTheApi() {
+    String output = "x".repeat(BlockKitResult.MAX_OUTPUT_CHARS + 500);
+    JsonObject message = BlockKitResult.of(job(JobStatus.SUCCEEDED, output, null, 1));
+    String section = message.getJsonArray("blocks").getJsonObject(1).getJsonObject("text").getString("text");
+    assertThat(section.length()).isLessThanOrEqualTo(3000);
+    assertThat(section).contains("500 more characters: GET /api/v1/jobs/42");
+  }
+
+  private static Job job(JobStatus status, String output, String error, int attempts) {
+    return new Job(42, "acme", "slack", "U0ALICE", "C1", "echo", "/ops echo hello", "echo", new JsonObject(),
+        new JsonObject(), status, attempts, output, error, START, START, START.plusMillis(1500));
+  }
+}
