@@ -43,7 +43,13 @@ public final class Switchboard implements Callable<Integer> {
           + "' (use all, gateway, executor or migrate)" : e.getMessage()));
       return 2;
     }
-    SwitchboardNode node = SwitchboardNode.start(config, chosen);
+    SwitchboardNode node;
+    try {
+      node = SwitchboardNode.start(config, chosen);
+    } catch (RuntimeException e) {
+      LOG.error("Switchboard did not start: {}", e.getMessage(), e);
+      return 1;
+    }
     if (chosen == Role.MIGRATE) {
       node.close();
       System.out.println("Migrations applied to " + node.databaseUrl());

@@ -46,6 +46,7 @@ public final class ExecutorVerticle extends VerticleBase {
   private boolean claiming;
   private boolean claimAgain;
   private boolean stopping;
+  private Future<?> claimInFlight = Future.succeededFuture();
   private Promise<Void> drained;
 
   /**
@@ -79,12 +80,16 @@ public final class ExecutorVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(pollTimer);
     drained = Promise.promise();
-    if (running.isEmpty()) {
-      drained.tryComplete();
-    }
     long graceTimer = vertx.setTimer(settings.shutdownGrace().toMillis(), id -> drained.tryComplete());
     return wakeups.unregister()
-        .compose(v -> drained.future())
+        // A claim in flight still hands its jobs to run(); wait for it so they are drained or released too.
+        .compose(v -> claimInFlight.transform(ar -> Future.succeededFuture()))
+        .compose(v -> {
+          if (running.isEmpty()) {
+            drained.tryComplete();
+          }
+          return drained.future();
+        })
         .compose(v -> {
           vertx.cancelTimer(graceTimer);
           return releaseUnfinished();
@@ -106,7 +111,7 @@ public final class ExecutorVerticle extends VerticleBase {
     }
     claiming = true;
     claimAgain = false;
-    queue.claim(free)
+    claimInFlight = queue.claim(free)
         .onSuccess(jobs -> jobs.forEach(this::run))
         .onFailure(e -> LOG.warn("Claiming jobs failed; the next poll retries: {}", e.getMessage()))
         .onComplete(ar -> {
@@ -149,12 +154,17 @@ public final class ExecutorVerticle extends VerticleBase {
       outcome = Future.failedFuture(e);
     }
     Duration timeout = settings.actionTimeout();
-    return outcome
-        .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .recover(e -> Future.succeededFuture(ActionResult.failure(
-            e instanceof java.util.concurrent.TimeoutException
-                ? "timed out after " + timeout.toSeconds() + " s"
-                : "the action failed: " + e.getMessage())));
+    // An action's future may complete on any thread (a plain Promise completes where it is completed,
+    // and Future.timeout fires off-context for it); the outcome is brought back to this verticle's
+    // context, so the executor's state is only ever touched from its own event loop.
+    Promise<ActionResult> result = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, timeout.toMillis()),
+        id -> result.tryComplete(ActionResult.failure("timed out after " + timeout.toSeconds() + " s")));
+    outcome.onComplete(ar -> this.context.runOnContext(v -> {
+      vertx.cancelTimer(timer);
+      result.tryComplete(ar.succeeded() ? ar.result() : ActionResult.failure("the action failed: " + ar.cause().getMessage()));
+    }));
+    return result.future();
   }
 
   private void published(ClaimedJob job, Optional<JobFinished> finished, Instant started) {

@@ -15,6 +15,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -61,6 +62,9 @@ public final class JobQueue {
                    ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
       RETURNING id, tenant_id, attempts""";
 
+  private static final Comparator<ClaimedJob> BY_TENANT_THEN_ID =
+      Comparator.comparing(ClaimedJob::tenantId).thenComparingLong(ClaimedJob::id);
+
   private final Pool pool;
   private final String owner;
   private final Duration lease;
@@ -84,8 +88,14 @@ public final class JobQueue {
           for (Row row : rows) {
             claimed.add(new ClaimedJob(Job.fromRow(row), row.getString("idempotency_key"), row.getUUID("lease_id")));
           }
+          // RETURNING has no defined order: hand the jobs out oldest first, as selected.
+          claimed.sort(Comparator.comparing((ClaimedJob job) -> job.job().createdAt()).thenComparingLong(ClaimedJob::id));
+          // Each append locks its tenant's chain head until commit; taking the heads in one global
+          // order keeps two executors claiming jobs of several tenants from deadlocking each other.
+          List<ClaimedJob> inLockOrder = new ArrayList<>(claimed);
+          inLockOrder.sort(BY_TENANT_THEN_ID);
           Future<Void> audits = Future.succeededFuture();
-          for (ClaimedJob job : claimed) {
+          for (ClaimedJob job : inLockOrder) {
             audits = audits.compose(v -> AuditLog.append(tx, AuditEvent.of(job.tenantId(), AuditEventType.JOB_STARTED,
                 "executor:" + owner, job.id(), new JsonObject().put("attempt", job.job().attempts()))).mapEmpty());
           }
@@ -129,8 +139,13 @@ public final class JobQueue {
     return pool.withTransaction(tx -> tx.preparedQuery(FAIL_EXHAUSTED).execute(Tuple.of(MAX_ATTEMPTS))
         .compose(rows -> {
           List<JobFinished> failed = new ArrayList<>();
+          List<Row> inLockOrder = new ArrayList<>();
+          rows.forEach(inLockOrder::add);
+          // Same global order of chain-head locks as claim (see there).
+          inLockOrder.sort(Comparator.comparing((Row row) -> row.getString("tenant_id"))
+              .thenComparingLong(row -> row.getLong("id")));
           Future<Void> audits = Future.succeededFuture();
-          for (Row row : rows) {
+          for (Row row : inLockOrder) {
             JobFinished finished = new JobFinished(row.getString("tenant_id"), row.getLong("id"), JobStatus.FAILED);
             failed.add(finished);
             JsonObject detail = new JsonObject().put("attempt", row.getInteger("attempts")).put("error", "lease expired");
