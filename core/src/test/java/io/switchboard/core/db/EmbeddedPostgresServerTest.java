@@ -1,7 +1,10 @@
 package io.switchboard.core.db;
 
 import io.switchboard.core.testsupport.TestDatabase;
+import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,8 +17,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EmbeddedPostgresServerTest {
 
   @Test
-  void aSecondStartReusesTheDataAndMigrationsRunOnce() throws SQLException {
+  void aSecondStartReusesTheDataAndMigrationsRunOnce() throws SQLException, IOException {
     Path dataDir = Path.of("target", "embedded-restart-" + System.nanoTime());
+    try {
+      startTwice(dataDir);
+    } finally {
+      FileUtils.deleteDirectory(dataDir.toFile());
+    }
+  }
+
+  private static void startTwice(Path dataDir) throws SQLException {
     try (EmbeddedPostgresServer first = EmbeddedPostgresServer.start(dataDir, 0)) {
       assertThat(Migrations.migrate(first.url())).isPositive();
       TestDatabase.execute(first.url(), "INSERT INTO tenants (id, name) VALUES ('kept', 'Kept')");

@@ -13,15 +13,19 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real PostgreSQL for tests: one embedded server per test JVM (data under {@code target/}), and a
  * fresh, fully migrated database for each caller, so test classes never see each other's rows.
+ * The databases are dropped when the JVM exits.
  */
 public final class TestDatabase {
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static final List<String> CREATED = new CopyOnWriteArrayList<>();
   private static EmbeddedPostgresServer server;
 
   private TestDatabase() {
@@ -32,6 +36,7 @@ public final class TestDatabase {
     DatabaseUrl admin = server().url();
     String name = "test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
     execute(admin, "CREATE DATABASE " + name);
+    CREATED.add(name);
     DatabaseUrl url = admin.withDatabase(name);
     Migrations.migrate(url);
     return url;
@@ -60,7 +65,10 @@ public final class TestDatabase {
     if (server == null) {
       server = EmbeddedPostgresServer.start(Path.of("target", "test-postgres"), 0);
       EmbeddedPostgresServer started = server;
-      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "test-postgres-stop"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        CREATED.forEach(name -> execute(started.url(), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
+        started.close();
+      }, "test-postgres-stop"));
     }
     return server;
   }
