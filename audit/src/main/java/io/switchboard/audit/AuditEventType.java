@@ -8,7 +8,11 @@ public enum AuditEventType {
   JOB_STARTED("job.started"),
   JOB_SUCCEEDED("job.succeeded"),
   JOB_FAILED("job.failed"),
-  JOB_LEASE_RELEASED("job.lease_released");
+  JOB_RETRY_SCHEDULED("job.retry_scheduled"),
+  JOB_CANCEL_REQUESTED("job.cancel_requested"),
+  JOB_CANCELLED("job.cancelled"),
+  JOB_LEASE_RELEASED("job.lease_released"),
+  JOB_LEASE_EXPIRED("job.lease_expired");
 
   private final String wire;
 

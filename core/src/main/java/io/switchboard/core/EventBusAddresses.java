@@ -12,6 +12,12 @@ public final class EventBusAddresses {
   /** Published after a job reaches a final state. Body: {@link io.switchboard.core.job.JobFinished} as JSON. */
   public static final String JOBS_FINISHED = "switchboard.jobs.finished";
 
+  /**
+   * Published when someone asks to stop a running job; the executor running it stops its action.
+   * Body: {@code {"tenantId", "jobId", "by"}}. Executors also see the request in their heartbeat.
+   */
+  public static final String JOBS_CANCEL = "switchboard.jobs.cancel";
+
   private EventBusAddresses() {
   }
 }

@@ -2,6 +2,7 @@ package io.switchboard.deploy;
 
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.tenancy.DemoTenant;
+import io.switchboard.tenancy.secrets.SecretStoreSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -35,9 +36,11 @@ public final class Switchboard implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Role chosen;
     SwitchboardConfig config;
+    SecretStoreSettings secrets;
     try {
       chosen = Role.valueOf(role.toUpperCase());
       config = SwitchboardConfig.fromEnv(System.getenv());
+      secrets = chosen == Role.MIGRATE ? SecretStoreSettings.local() : SecretStoreSettings.fromEnv(System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("switchboard: " + (e.getMessage().startsWith("No enum") ? "unknown role '" + role
           + "' (use all, gateway, executor or migrate)" : e.getMessage()));
@@ -45,7 +48,7 @@ public final class Switchboard implements Callable<Integer> {
     }
     SwitchboardNode node;
     try {
-      node = SwitchboardNode.start(config, chosen);
+      node = SwitchboardNode.start(config, secrets, chosen);
     } catch (RuntimeException e) {
       LOG.error("Switchboard did not start: {}", e.getMessage(), e);
       return 1;

@@ -8,10 +8,16 @@ import io.switchboard.core.db.EmbeddedPostgresServer;
 import io.switchboard.core.db.Migrations;
 import io.switchboard.executor.ExecutorVerticle;
 import io.switchboard.executor.JobQueue;
+import io.switchboard.executor.QueueSettings;
 import io.switchboard.executor.action.ActionRegistry;
 import io.switchboard.gateway.GatewayVerticle;
 import io.switchboard.tenancy.DemoTenant;
 import io.switchboard.tenancy.policy.MembersMayRunBuiltins;
+import io.switchboard.tenancy.secrets.LocalSecretStore;
+import io.switchboard.tenancy.secrets.MasterKey;
+import io.switchboard.tenancy.secrets.SecretStore;
+import io.switchboard.tenancy.secrets.SecretStoreSettings;
+import io.switchboard.tenancy.secrets.VaultSecretStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -42,17 +48,19 @@ public final class SwitchboardNode implements AutoCloseable {
   private final Optional<EmbeddedPostgresServer> embedded;
   private final Vertx vertx;
   private final Pool pool;
+  private final SecretStore secrets;
   private final List<String> deployments;
   private final DemoTenant.Credentials demo;
   private final DatabaseUrl databaseUrl;
   private final int httpPort;
 
   private SwitchboardNode(Optional<EmbeddedPostgresServer> embedded, DatabaseUrl databaseUrl, Vertx vertx, Pool pool,
-                          List<String> deployments, DemoTenant.Credentials demo, int httpPort) {
+                          SecretStore secrets, List<String> deployments, DemoTenant.Credentials demo, int httpPort) {
     this.embedded = embedded;
     this.databaseUrl = databaseUrl;
     this.vertx = vertx;
     this.pool = pool;
+    this.secrets = secrets;
     this.deployments = deployments;
     this.demo = demo;
     this.httpPort = httpPort;
@@ -62,7 +70,7 @@ public final class SwitchboardNode implements AutoCloseable {
    * Starts the role. For {@link Role#MIGRATE} it applies migrations and returns a node with nothing
    * running. If a step fails, whatever was started is stopped again before the exception leaves.
    */
-  public static SwitchboardNode start(SwitchboardConfig config, Role role) {
+  public static SwitchboardNode start(SwitchboardConfig config, SecretStoreSettings secretSettings, Role role) {
     if (config.databaseUrl().isEmpty() && (role == Role.GATEWAY || role == Role.EXECUTOR)) {
       throw new IllegalArgumentException("role " + role.name().toLowerCase()
           + " shares its database with other nodes: set SWITCHBOARD_DATABASE_URL");
@@ -76,35 +84,36 @@ public final class SwitchboardNode implements AutoCloseable {
       int applied = Migrations.migrate(url);
       LOG.info("Database {} is up to date ({} migration(s) applied now)", url, applied);
       if (role == Role.MIGRATE) {
-        return new SwitchboardNode(embedded, url, null, null, List.of(), null, -1);
+        return new SwitchboardNode(embedded, url, null, null, null, List.of(), null, -1);
       }
-      vertx = Vertx.vertx();
+      vertx = config.cluster().enabled() ? await(ClusteredVertx.start(config.cluster())) : Vertx.vertx();
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(POOL_SIZE))
           .connectingTo(url.connectOptions())
           .using(vertx)
           .build();
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      SecretStore secrets = secretStore(secretSettings, config, vertx, pool);
       DemoTenant.Credentials demo = config.demoTenant() && role.runsGateway()
           ? await(DemoTenant.ensure(pool, config.demoSlackSigningSecret(), config.demoAdminToken()))
           : null;
       List<String> deployments = new ArrayList<>();
       int port = config.httpPort();
       if (role.runsGateway()) {
-        GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, new MembersMayRunBuiltins());
+        GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, new MembersMayRunBuiltins(), secrets);
         deployments.add(await(vertx.deployVerticle(gateway)));
         port = gateway.actualPort();
       } else {
         deployments.add(await(vertx.deployVerticle(new OperationsVerticle(config, pool, registry))));
       }
       if (role.runsExecutor()) {
-        JobQueue queue = new JobQueue(pool, executorName(), config.jobLease());
+        JobQueue queue = new JobQueue(pool, executorName(), QueueSettings.of(config.jobLease(), config.actionTimeout()));
         ExecutorVerticle.ExecutorSettings settings = new ExecutorVerticle.ExecutorSettings(config.executorConcurrency(),
-            config.executorPollInterval(), config.actionTimeout(), config.shutdownGrace());
+            config.executorPollInterval(), config.jobLease().dividedBy(3), config.shutdownGrace());
         deployments.add(await(vertx.deployVerticle(
-            new ExecutorVerticle(queue, ActionRegistry.builtins(), settings, registry))));
+            new ExecutorVerticle(queue, ActionRegistry.installed(), settings, registry))));
       }
-      return new SwitchboardNode(embedded, url, vertx, pool, deployments, demo, port);
+      return new SwitchboardNode(embedded, url, vertx, pool, secrets, deployments, demo, port);
     } catch (RuntimeException e) {
       if (vertx != null) {
         awaitQuietly(vertx.close());
@@ -142,10 +151,19 @@ public final class SwitchboardNode implements AutoCloseable {
       for (String deployment : deployments) {
         awaitQuietly(vertx.undeploy(deployment));
       }
+      awaitQuietly(secrets.close());
       awaitQuietly(pool.close());
       awaitQuietly(vertx.close());
     }
     embedded.ifPresent(EmbeddedPostgresServer::close);
+  }
+
+  /** The local store's key is read (or made) here, on the starting thread: it is file IO. */
+  private static SecretStore secretStore(SecretStoreSettings settings, SwitchboardConfig config, Vertx vertx, Pool pool) {
+    return switch (settings.backend()) {
+      case LOCAL -> new LocalSecretStore(pool, MasterKey.load(settings.masterKey(), config.dataDir()));
+      case VAULT -> await(VaultSecretStore.start(vertx, settings.vault().orElseThrow()));
+    };
   }
 
   private static String executorName() {

@@ -47,7 +47,7 @@ class WalkingSkeletonTest {
     slack = SlackResponseUrlServer.start();
     database = TestDatabase.fresh();
     pool = TestDatabase.pool(vertx, database);
-    node = SwitchboardNode.start(config(Map.of()), Role.ALL);
+    node = SwitchboardNode.start(config(Map.of()), TestSecrets.SETTINGS, Role.ALL);
   }
 
   @AfterEach
@@ -106,7 +106,7 @@ class WalkingSkeletonTest {
   void restartKeepsTheDemoTenant() {
     node.close();
     node = SwitchboardNode.start(config(Map.of(
-        "SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET", "", "SWITCHBOARD_DEMO_ADMIN_TOKEN", "")), Role.ALL);
+        "SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET", "", "SWITCHBOARD_DEMO_ADMIN_TOKEN", "")), TestSecrets.SETTINGS, Role.ALL);
     assertThat(node.demo()).hasValueSatisfying(demo -> {
       assertThat(demo.signingSecret()).isEqualTo(SECRET);
       assertThat(demo.signingSecretGenerated()).isFalse();
@@ -121,9 +121,9 @@ class WalkingSkeletonTest {
   @DisplayName("roles that share a database need SWITCHBOARD_DATABASE_URL")
   void scaledRolesNeedADatabaseUrl() {
     SwitchboardConfig embedded = SwitchboardConfig.fromEnv(Map.of());
-    assertThatThrownBy(() -> SwitchboardNode.start(embedded, Role.EXECUTOR))
+    assertThatThrownBy(() -> SwitchboardNode.start(embedded, TestSecrets.SETTINGS, Role.EXECUTOR))
         .hasMessageContaining("SWITCHBOARD_DATABASE_URL");
-    assertThatThrownBy(() -> SwitchboardNode.start(embedded, Role.GATEWAY))
+    assertThatThrownBy(() -> SwitchboardNode.start(embedded, TestSecrets.SETTINGS, Role.GATEWAY))
         .hasMessageContaining("SWITCHBOARD_DATABASE_URL");
   }
 

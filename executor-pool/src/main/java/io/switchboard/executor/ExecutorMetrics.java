@@ -1,28 +1,55 @@
 package io.switchboard.executor;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.switchboard.core.job.JobStatus;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** The executor's meters. Tenant ids are not tags (cardinality). */
+/**
+ * The executor's meters: queue depth (what to scale on), claim latency, run time, attempts, retries
+ * and lost leases. Tenant ids are not tags (cardinality).
+ */
 final class ExecutorMetrics {
 
   private final MeterRegistry registry;
+  private final Timer claimLatency;
   private final Timer runTime;
+  private final DistributionSummary attempts;
+  private final AtomicLong queueDepth = new AtomicLong();
 
   ExecutorMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.claimLatency = Timer.builder("switchboard.job.claim.latency")
+        .description("Time a job waited in the queue before an executor claimed it")
+        .publishPercentileHistogram()
+        .register(registry);
     this.runTime = Timer.builder("switchboard.job.run.time")
-        .description("Time an action ran, per attempt")
+        .description("Time from claim to recorded outcome, per attempt")
+        .register(registry);
+    this.attempts = DistributionSummary.builder("switchboard.job.attempts")
+        .description("Attempts a job took to reach its final state")
+        .register(registry);
+    Gauge.builder("switchboard.jobs.queue.depth", queueDepth, AtomicLong::get)
+        .description("Jobs waiting in the queue, all tenants (ready or backing off)")
         .register(registry);
   }
 
-  void finished(JobStatus status, Instant createdAt, Duration ran) {
-    registry.counter("switchboard.jobs.completed", "status", status.wire()).increment();
+  void claimed(Duration waited) {
+    claimLatency.record(waited);
+  }
+
+  void ran(Duration ran) {
     runTime.record(ran);
+  }
+
+  void finished(JobStatus status, Instant createdAt, int attemptsTaken) {
+    registry.counter("switchboard.jobs.completed", "status", status.wire()).increment();
+    attempts.record(attemptsTaken);
     Timer.builder("switchboard.job.latency")
         .description("Time from a job being queued to its final state")
         .tag("status", status.wire())
@@ -30,11 +57,20 @@ final class ExecutorMetrics {
         .record(Duration.between(createdAt, Instant.now()));
   }
 
-  void leaseLost() {
-    registry.counter("switchboard.jobs.lease.lost").increment();
+  /** A job that reached its final state without an attempt to record it (its last lease expired). */
+  void finishedUnrun(JobStatus status) {
+    registry.counter("switchboard.jobs.completed", "status", status.wire()).increment();
   }
 
-  void exhausted() {
-    registry.counter("switchboard.jobs.completed", "status", JobStatus.FAILED.wire()).increment();
+  void queueDepth(long depth) {
+    queueDepth.set(depth);
+  }
+
+  void retried() {
+    registry.counter("switchboard.jobs.retried").increment();
+  }
+
+  void leaseLost() {
+    registry.counter("switchboard.jobs.lease.lost").increment();
   }
 }

@@ -3,7 +3,6 @@ package io.switchboard.executor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.job.JobFinished;
-import io.switchboard.core.job.JobStatus;
 import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionRegistry;
@@ -12,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs jobs: claims them from the {@link JobQueue} when woken over the event bus and on a poll timer
- * (so a lost wake-up only delays a job), runs each job's {@link Action} under a timeout, records the
- * outcome with the lease's fencing token, and publishes {@link EventBusAddresses#JOBS_FINISHED}.
+ * (so a lost wake-up only delays a job), runs each job's {@link Action} under its timeout, keeps its
+ * lease alive with heartbeats, stops it when it is cancelled or its lease is lost, and records the
+ * outcome with the lease's fencing token. Final outcomes are published on
+ * {@link EventBusAddresses#JOBS_FINISHED}. The poll also takes back jobs whose executor died.
  *
  * <p>On undeploy it stops claiming, lets running jobs finish for up to the grace period, and puts
  * the rest back in the queue so another executor runs them.
@@ -35,28 +37,53 @@ public final class ExecutorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorVerticle.class);
 
+  /**
+   * @param concurrency       how many jobs this verticle runs at once
+   * @param pollInterval      how often it looks for work (and dead executors' jobs) without a wake-up
+   * @param heartbeatInterval how often it extends the leases of its running jobs (well under a lease)
+   * @param shutdownGrace     how long undeploy waits for running jobs before releasing them
+   */
+  public record ExecutorSettings(int concurrency, Duration pollInterval, Duration heartbeatInterval,
+                                 Duration shutdownGrace) {
+  }
+
+  /** Why a running action was told to stop. */
+  private enum StopReason { TIMEOUT, CANCELLED, LEASE_LOST, SHUTDOWN }
+
+  /** A job running here, and the signal that stops its action. */
+  private static final class RunningJob {
+    final ClaimedJob job;
+    final Promise<String> stop = Promise.promise();
+    StopReason reason;
+    String message;
+
+    RunningJob(ClaimedJob job) {
+      this.job = job;
+    }
+
+    void stop(StopReason why, String text) {
+      if (reason == null) {
+        reason = why;
+        message = text;
+        stop.tryComplete(text);
+      }
+    }
+  }
+
   private final JobQueue queue;
   private final ActionRegistry actions;
   private final ExecutorSettings settings;
   private final ExecutorMetrics metrics;
-  private final Map<Long, ClaimedJob> running = new ConcurrentHashMap<>();
+  private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
 
-  private MessageConsumer<Long> wakeups;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long pollTimer;
+  private long heartbeatTimer;
   private boolean claiming;
   private boolean claimAgain;
   private boolean stopping;
   private Future<?> claimInFlight = Future.succeededFuture();
   private Promise<Void> drained;
-
-  /**
-   * @param concurrency   how many jobs this verticle runs at once
-   * @param pollInterval  how often it looks for work without a wake-up
-   * @param actionTimeout how long an action may run before it is failed
-   * @param shutdownGrace how long undeploy waits for running jobs before releasing them
-   */
-  public record ExecutorSettings(int concurrency, Duration pollInterval, Duration actionTimeout, Duration shutdownGrace) {
-  }
 
   public ExecutorVerticle(JobQueue queue, ActionRegistry actions, ExecutorSettings settings, MeterRegistry registry) {
     this.queue = queue;
@@ -67,12 +94,16 @@ public final class ExecutorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    wakeups = vertx.eventBus().<Long>consumer(EventBusAddresses.JOBS_WAKEUP, message -> claimRound());
-    pollTimer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> {
-      claimRound();
-      failExhausted();
-    });
-    return wakeups.completion().onSuccess(v -> claimRound());
+    consumers.add(vertx.eventBus().<Long>consumer(EventBusAddresses.JOBS_WAKEUP, message -> claimRound()));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(EventBusAddresses.JOBS_CANCEL, message -> {
+      RunningJob job = running.get(message.body().getLong("jobId"));
+      if (job != null && job.job.tenantId().equals(message.body().getString("tenantId"))) {
+        job.stop(StopReason.CANCELLED, "cancelled by " + message.body().getString("by"));
+      }
+    }));
+    pollTimer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> poll());
+    heartbeatTimer = vertx.setPeriodic(settings.heartbeatInterval().toMillis(), id -> heartbeat());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> poll());
   }
 
   @Override
@@ -81,7 +112,7 @@ public final class ExecutorVerticle extends VerticleBase {
     vertx.cancelTimer(pollTimer);
     drained = Promise.promise();
     long graceTimer = vertx.setTimer(settings.shutdownGrace().toMillis(), id -> drained.tryComplete());
-    return wakeups.unregister()
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
         // A claim in flight still hands its jobs to run(); wait for it so they are drained or released too.
         .compose(v -> claimInFlight.transform(ar -> Future.succeededFuture()))
         .compose(v -> {
@@ -92,8 +123,23 @@ public final class ExecutorVerticle extends VerticleBase {
         })
         .compose(v -> {
           vertx.cancelTimer(graceTimer);
+          vertx.cancelTimer(heartbeatTimer);
           return releaseUnfinished();
         });
+  }
+
+  private void poll() {
+    if (stopping) {
+      return;
+    }
+    queue.reapExpiredLeases()
+        .onSuccess(failed -> failed.forEach(done -> {
+          metrics.finishedUnrun(done.status());
+          publish(done);
+        }))
+        .onFailure(e -> LOG.warn("Taking back expired leases failed; the next poll retries: {}", e.getMessage()))
+        .onComplete(ar -> claimRound());
+    queue.queueDepth().onSuccess(metrics::queueDepth);
   }
 
   /** Claims as many jobs as there is free capacity for; runs again if woken meanwhile. */
@@ -124,12 +170,13 @@ public final class ExecutorVerticle extends VerticleBase {
   }
 
   private void run(ClaimedJob job) {
-    running.put(job.id(), job);
+    RunningJob runningJob = new RunningJob(job);
+    running.put(job.id(), runningJob);
+    metrics.claimed(job.waited());
     Instant started = Instant.now();
-    runAction(job)
-        .compose(result -> queue.finish(job,
-            result.succeeded() ? JobStatus.SUCCEEDED : JobStatus.FAILED, result.output(), result.error()))
-        .onSuccess(finished -> published(job, finished, started))
+    runAction(runningJob)
+        .compose(result -> record(runningJob, result))
+        .onSuccess(outcome -> recorded(runningJob, outcome, started))
         .onFailure(e -> LOG.warn("Recording the outcome of job {} failed; its lease will expire and it runs again: {}",
             job.id(), e.getMessage()))
         .onComplete(ar -> {
@@ -141,25 +188,29 @@ public final class ExecutorVerticle extends VerticleBase {
         });
   }
 
-  private Future<ActionResult> runAction(ClaimedJob job) {
+  /** Runs the action until it ends or is stopped; always completes on this verticle's context. */
+  private Future<ActionResult> runAction(RunningJob runningJob) {
+    ClaimedJob job = runningJob.job;
     Optional<Action> action = actions.find(job.job().action());
     if (action.isEmpty()) {
       return Future.succeededFuture(ActionResult.failure("no action of type '" + job.job().action() + "' is installed"));
     }
-    ActionContext context = new ActionContext(vertx, job.tenantId(), job.id(), job.idempotencyKey(), job.job().arguments());
+    ActionContext actionContext = new ActionContext(vertx, job.tenantId(), job.id(), job.attempt(), job.idempotencyKey(),
+        job.job().arguments(), runningJob.stop.future());
     Future<ActionResult> outcome;
     try {
-      outcome = action.get().run(context);
+      outcome = action.get().run(actionContext);
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }
-    Duration timeout = settings.actionTimeout();
-    // An action's future may complete on any thread (a plain Promise completes where it is completed,
-    // and Future.timeout fires off-context for it); the outcome is brought back to this verticle's
-    // context, so the executor's state is only ever touched from its own event loop.
+    Duration timeout = job.timeout();
     Promise<ActionResult> result = Promise.promise();
     long timer = vertx.setTimer(Math.max(1, timeout.toMillis()),
-        id -> result.tryComplete(ActionResult.failure("timed out after " + timeout.toSeconds() + " s")));
+        id -> runningJob.stop(StopReason.TIMEOUT, "timed out after " + describe(timeout)));
+    runningJob.stop.future().onSuccess(message -> result.tryComplete(
+        runningJob.reason == StopReason.TIMEOUT ? ActionResult.timedOut(message) : ActionResult.failure(message)));
+    // An action's future may complete on any thread; its outcome is brought back to this verticle's
+    // context, so the executor's state is only ever touched from its own event loop.
     outcome.onComplete(ar -> this.context.runOnContext(v -> {
       vertx.cancelTimer(timer);
       result.tryComplete(ar.succeeded() ? ar.result() : ActionResult.failure("the action failed: " + ar.cause().getMessage()));
@@ -167,36 +218,71 @@ public final class ExecutorVerticle extends VerticleBase {
     return result.future();
   }
 
-  private void published(ClaimedJob job, Optional<JobFinished> finished, Instant started) {
-    if (finished.isEmpty()) {
-      metrics.leaseLost();
-      LOG.warn("Job {} lost its lease before finishing; the newer attempt's result stands", job.id());
-      return;
+  private Future<RecordedOutcome> record(RunningJob runningJob, ActionResult result) {
+    StopReason reason = runningJob.reason;
+    if (reason == StopReason.CANCELLED) {
+      return queue.finishCancelled(runningJob.job, runningJob.message);
     }
-    metrics.finished(finished.get().status(), job.job().createdAt(), Duration.between(started, Instant.now()));
-    vertx.eventBus().publish(EventBusAddresses.JOBS_FINISHED, finished.get().toJson());
+    if (reason == StopReason.LEASE_LOST || reason == StopReason.SHUTDOWN) {
+      return Future.succeededFuture(new RecordedOutcome.LeaseLost());
+    }
+    return queue.finish(runningJob.job, result);
   }
 
-  private void failExhausted() {
-    if (stopping) {
+  private void recorded(RunningJob runningJob, RecordedOutcome outcome, Instant started) {
+    ClaimedJob job = runningJob.job;
+    metrics.ran(Duration.between(started, Instant.now()));
+    if (outcome instanceof RecordedOutcome.LeaseLost && runningJob.reason == StopReason.SHUTDOWN) {
+      LOG.info("Job {} attempt {} was stopped for shutdown; it is released to the queue", job.id(), job.attempt());
+    } else if (outcome instanceof RecordedOutcome.LeaseLost) {
+      metrics.leaseLost();
+      LOG.info("Job {} attempt {} ended without a lease; nothing recorded for it", job.id(), job.attempt());
+    } else if (outcome instanceof RecordedOutcome.RetryScheduled retry) {
+      metrics.retried();
+      LOG.info("Job {} attempt {} failed and is retried in {} ms", job.id(), job.attempt(), retry.backoff().toMillis());
+    } else if (outcome instanceof RecordedOutcome.Final done) {
+      metrics.finished(done.finished().status(), job.job().createdAt(), job.attempt());
+      publish(done.finished());
+    }
+  }
+
+  private void heartbeat() {
+    List<ClaimedJob> jobs = running.values().stream().map(r -> r.job).toList();
+    if (jobs.isEmpty()) {
       return;
     }
-    queue.failExhausted()
-        .onSuccess(failed -> failed.forEach(finished -> {
-          metrics.exhausted();
-          vertx.eventBus().publish(EventBusAddresses.JOBS_FINISHED, finished.toJson());
-        }))
-        .onFailure(e -> LOG.warn("Failing exhausted jobs failed; the next poll retries: {}", e.getMessage()));
+    queue.heartbeat(jobs)
+        .onSuccess(beat -> {
+          beat.lost().forEach(id -> stopRunning(id, StopReason.LEASE_LOST, "this executor lost the job's lease"));
+          beat.cancelRequested().forEach(id -> stopRunning(id, StopReason.CANCELLED, "cancelled on request"));
+        })
+        .onFailure(e -> LOG.warn("Heartbeat failed; leases run out if this persists: {}", e.getMessage()));
+  }
+
+  private void stopRunning(long jobId, StopReason reason, String message) {
+    RunningJob job = running.get(jobId);
+    if (job != null) {
+      job.stop(reason, message);
+    }
+  }
+
+  private void publish(JobFinished finished) {
+    vertx.eventBus().publish(EventBusAddresses.JOBS_FINISHED, finished.toJson());
   }
 
   private Future<Void> releaseUnfinished() {
     List<Future<Boolean>> releases = new ArrayList<>();
-    for (ClaimedJob job : running.values()) {
-      releases.add(queue.release(job, "executor shutting down"));
+    for (RunningJob job : running.values()) {
+      job.stop(StopReason.SHUTDOWN, "the executor is shutting down");
+      releases.add(queue.release(job.job, "executor shutting down"));
     }
     if (!releases.isEmpty()) {
       LOG.info("Released {} unfinished job(s) back to the queue", releases.size());
     }
     return Future.join(releases).mapEmpty();
+  }
+
+  private static String describe(Duration duration) {
+    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
   }
 }

@@ -6,6 +6,7 @@ import io.switchboard.audit.AuditLog;
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobFinished;
 import io.switchboard.core.job.JobStatus;
+import io.switchboard.executor.action.ActionResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -15,148 +16,322 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The durable job queue on PostgreSQL, as executors see it: claim under a lease, finish or release
- * with the lease's fencing token, and give up on jobs whose leases keep expiring. Each state change
- * and its audit record commit in one transaction.
+ * The durable job queue on PostgreSQL, as executors see it. Every state change commits together with
+ * its audit record and its row in {@code job_attempts}; every write of an attempt presents the
+ * attempt's lease id (the fencing token), so an executor that lost its lease writes nothing.
+ *
+ * <p>Claiming is fair across tenants and respects each tenant's concurrency cap: a claimer first
+ * locks the tenants it will serve ({@code FOR NO KEY UPDATE SKIP LOCKED}, so two claimers never
+ * count one tenant's running jobs at the same time), then takes each tenant's oldest ready jobs
+ * round-robin: every tenant with work gets its first job into a batch before any gets a second.
  */
 public final class JobQueue {
 
-  /** A job whose lease expired this many times is failed instead of being run again. */
-  public static final int MAX_ATTEMPTS = 3;
+  /** Attempts a job gets unless it says otherwise. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  private static final String LOCK_TENANTS_WITH_WORK = """
+      SELECT t.id FROM tenants t
+      WHERE t.status = 'active'
+        AND EXISTS (SELECT 1 FROM jobs q WHERE q.tenant_id = t.id AND q.status = 'queued' AND q.run_after <= now())
+      ORDER BY t.id
+      FOR NO KEY UPDATE OF t SKIP LOCKED""";
 
   private static final String CLAIM = """
-      WITH next AS (
-        SELECT id FROM jobs
-        WHERE status = 'queued'
-           OR (status = 'running' AND lease_expires_at < now() AND attempts < $4)
-        ORDER BY created_at, id
-        LIMIT $1
-        FOR UPDATE SKIP LOCKED
+      WITH room AS (
+        SELECT t.id AS tenant_id,
+               t.max_running_jobs - (SELECT count(*) FROM jobs r WHERE r.tenant_id = t.id AND r.status = 'running') AS free
+        FROM tenants t WHERE t.id = ANY($1)
+      ), candidates AS (
+        SELECT c.id, c.tenant_id, c.created_at
+        FROM room CROSS JOIN LATERAL (
+          SELECT j.id, j.tenant_id, j.created_at FROM jobs j
+          WHERE j.tenant_id = room.tenant_id AND j.status = 'queued' AND j.run_after <= now()
+          ORDER BY j.created_at, j.id
+          LIMIT greatest(least(room.free, $2::int), 0)
+          FOR UPDATE SKIP LOCKED
+        ) c
+      ), picked AS (
+        SELECT id FROM (
+          SELECT id, created_at, row_number() OVER (PARTITION BY tenant_id ORDER BY created_at, id) AS turn
+          FROM candidates
+        ) ranked
+        ORDER BY turn, created_at, id
+        LIMIT $2::int
       )
       UPDATE jobs j
-      SET status = 'running', attempts = j.attempts + 1, lease_id = gen_random_uuid(), lease_owner = $2,
-          lease_expires_at = now() + $3 * interval '1 millisecond', started_at = coalesce(j.started_at, now())
-      FROM next WHERE j.id = next.id
-      RETURNING j.*""";
+      SET status = 'running', attempts = j.attempts + 1, lease_id = gen_random_uuid(), lease_owner = $3,
+          lease_expires_at = now() + greatest($4::bigint, coalesce(j.timeout_ms, $5::bigint) + $6::bigint) * interval '1 millisecond',
+          heartbeat_at = now(), started_at = coalesce(j.started_at, now())
+      FROM picked WHERE j.id = picked.id
+      RETURNING j.*, coalesce(j.timeout_ms, $5::bigint) AS effective_timeout_ms,
+                (extract(epoch FROM now() - greatest(j.created_at, j.run_after)) * 1000)::float8 AS waited_ms""";
+
+  private static final String RECORD_ATTEMPTS = """
+      INSERT INTO job_attempts (lease_id, job_id, tenant_id, attempt, executor)
+      SELECT l, j, t, a, $5 FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::int[]) AS u(l, j, t, a)""";
+
+  private static final String END_ATTEMPT = """
+      UPDATE job_attempts SET ended_at = now(), outcome = $2, error = $3 WHERE lease_id = ANY($1) AND ended_at IS NULL""";
 
   private static final String FINISH = """
       UPDATE jobs SET status = $3, output = $4, error = $5, finished_at = now(),
                       lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
       WHERE id = $1 AND lease_id = $2 AND status = 'running'""";
 
+  private static final String RETRY_LATER = """
+      UPDATE jobs SET status = 'queued', error = $3, run_after = now() + $4 * interval '1 millisecond',
+                      lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
+      WHERE id = $1 AND lease_id = $2 AND status = 'running' AND cancel_requested_at IS NULL""";
+
   private static final String RELEASE = """
-      UPDATE jobs SET status = 'queued', lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
+      UPDATE jobs SET status = 'queued', attempts = attempts - 1, lease_id = NULL, lease_owner = NULL,
+                      lease_expires_at = NULL
       WHERE id = $1 AND lease_id = $2 AND status = 'running'""";
 
-  private static final String FAIL_EXHAUSTED = """
-      UPDATE jobs SET status = 'failed', finished_at = now(),
-                      error = 'the executor running it was lost ' || attempts || ' times; not retried again',
-                      lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
-      WHERE id IN (SELECT id FROM jobs WHERE status = 'running' AND lease_expires_at < now() AND attempts >= $1
-                   ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
-      RETURNING id, tenant_id, attempts""";
+  private static final String HEARTBEAT = """
+      UPDATE jobs j
+      SET lease_expires_at = now() + greatest($3::bigint, coalesce(j.timeout_ms, $4::bigint) + $5::bigint) * interval '1 millisecond',
+          heartbeat_at = now()
+      FROM unnest($1::bigint[], $2::uuid[]) AS h(id, lease_id)
+      WHERE j.id = h.id AND j.lease_id = h.lease_id AND j.status = 'running'
+      RETURNING j.id, j.cancel_requested_at IS NOT NULL AS cancel_requested""";
+
+  private static final String REAP_EXPIRED = """
+      WITH expired AS (
+        SELECT id, lease_id FROM jobs WHERE status = 'running' AND lease_expires_at < now()
+        ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED
+      )
+      UPDATE jobs j
+      SET status = CASE WHEN j.cancel_requested_at IS NOT NULL THEN 'cancelled'
+                        WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END,
+          finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL OR j.attempts >= j.max_attempts THEN now() END,
+          error = CASE WHEN j.cancel_requested_at IS NOT NULL THEN 'cancelled by ' || j.cancel_requested_by
+                       WHEN j.attempts >= j.max_attempts
+                       THEN 'the executor running it was lost ' || j.attempts || ' times; not retried again'
+                       ELSE j.error END,
+          lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
+      FROM expired WHERE j.id = expired.id
+      RETURNING j.id, j.tenant_id, j.status, j.attempts, expired.lease_id AS expired_lease""";
+
+  private static final String QUEUE_DEPTH = "SELECT count(*) FROM jobs WHERE status = 'queued'";
 
   private static final Comparator<ClaimedJob> BY_TENANT_THEN_ID =
       Comparator.comparing(ClaimedJob::tenantId).thenComparingLong(ClaimedJob::id);
 
+  /** Which of the jobs a heartbeat covered lost their lease, and which were asked to cancel. */
+  public record Heartbeat(Set<Long> lost, Set<Long> cancelRequested) {
+  }
+
   private final Pool pool;
   private final String owner;
-  private final Duration lease;
+  private final QueueSettings settings;
 
-  /**
-   * @param owner names this executor in {@code lease_owner} (for operators reading the table)
-   * @param lease how long a claim holds; longer than the action timeout plus a margin
-   */
-  public JobQueue(Pool pool, String owner, Duration lease) {
+  /** @param owner names this executor in {@code lease_owner} and {@code job_attempts} */
+  public JobQueue(Pool pool, String owner, QueueSettings settings) {
     this.pool = pool;
     this.owner = owner;
-    this.lease = lease;
+    this.settings = settings;
   }
 
-  /** Claims up to {@code max} runnable jobs, oldest first, skipping rows other executors hold. */
+  /** Claims up to {@code max} ready jobs, fairly across tenants and within their caps. */
   public Future<List<ClaimedJob>> claim(int max) {
-    return pool.withTransaction(tx -> tx.preparedQuery(CLAIM)
-        .execute(Tuple.of(max, owner, lease.toMillis(), MAX_ATTEMPTS))
-        .compose(rows -> {
-          List<ClaimedJob> claimed = new ArrayList<>();
-          for (Row row : rows) {
-            claimed.add(new ClaimedJob(Job.fromRow(row), row.getString("idempotency_key"), row.getUUID("lease_id")));
-          }
-          // RETURNING has no defined order: hand the jobs out oldest first, as selected.
-          claimed.sort(Comparator.comparing((ClaimedJob job) -> job.job().createdAt()).thenComparingLong(ClaimedJob::id));
-          // Each append locks its tenant's chain head until commit; taking the heads in one global
-          // order keeps two executors claiming jobs of several tenants from deadlocking each other.
-          List<ClaimedJob> inLockOrder = new ArrayList<>(claimed);
-          inLockOrder.sort(BY_TENANT_THEN_ID);
-          Future<Void> audits = Future.succeededFuture();
-          for (ClaimedJob job : inLockOrder) {
-            audits = audits.compose(v -> AuditLog.append(tx, AuditEvent.of(job.tenantId(), AuditEventType.JOB_STARTED,
-                "executor:" + owner, job.id(), new JsonObject().put("attempt", job.job().attempts()))).mapEmpty());
-          }
-          return audits.map(claimed);
-        }));
+    return pool.withTransaction(tx -> tx.query(LOCK_TENANTS_WITH_WORK).execute().compose(tenants -> {
+      List<String> ids = new ArrayList<>();
+      tenants.forEach(row -> ids.add(row.getString("id")));
+      if (ids.isEmpty()) {
+        return Future.succeededFuture(List.<ClaimedJob>of());
+      }
+      return tx.preparedQuery(CLAIM)
+          .execute(Tuple.of(ids.toArray(String[]::new), max, owner, settings.lease().toMillis(),
+              settings.defaultTimeout().toMillis(), settings.leaseMargin().toMillis()))
+          .compose(rows -> {
+            List<ClaimedJob> claimed = new ArrayList<>();
+            for (Row row : rows) {
+              claimed.add(claimedJob(row));
+            }
+            claimed.sort(Comparator.comparing((ClaimedJob job) -> job.job().createdAt()).thenComparingLong(ClaimedJob::id));
+            return recordStarts(tx, claimed).map(claimed);
+          });
+    }));
   }
 
   /**
-   * Records the job's outcome if this executor still holds the lease.
-   *
-   * @return the notification to publish, or empty when the lease was lost and nothing was written
+   * Records an attempt's result: success and non-retryable failure are final; a retryable failure
+   * with attempts left queues the job again after an exponential, jittered back-off.
    */
-  public Future<Optional<JobFinished>> finish(ClaimedJob job, JobStatus status, String output, String error) {
-    return pool.withTransaction(tx -> tx.preparedQuery(FINISH)
-        .execute(Tuple.of(job.id(), job.leaseId(), status.wire(), output, error))
-        .compose(rows -> {
-          if (rows.rowCount() == 0) {
-            return Future.succeededFuture(Optional.empty());
-          }
-          AuditEventType type = status == JobStatus.SUCCEEDED ? AuditEventType.JOB_SUCCEEDED : AuditEventType.JOB_FAILED;
-          JsonObject detail = new JsonObject().put("attempt", job.job().attempts());
-          if (error != null) {
-            detail.put("error", error);
-          }
-          return AuditLog.append(tx, AuditEvent.of(job.tenantId(), type, "executor:" + owner, job.id(), detail))
-              .map(r -> Optional.of(new JobFinished(job.tenantId(), job.id(), status)));
-        }));
+  public Future<RecordedOutcome> finish(ClaimedJob job, ActionResult result) {
+    if (result.succeeded()) {
+      return finishAs(job, JobStatus.SUCCEEDED, result.output(), null, "succeeded", AuditEventType.JOB_SUCCEEDED);
+    }
+    if (result.retryable() && job.attempt() < job.maxAttempts()) {
+      return retryLater(job, result.error());
+    }
+    return finishAs(job, JobStatus.FAILED, result.output(), result.error(), result.timedOut() ? "timed_out" : "failed",
+        AuditEventType.JOB_FAILED);
   }
 
-  /** Puts a job this executor will not finish back in the queue, if it still holds the lease. */
+  /** Ends a running job as cancelled (its action was stopped). */
+  public Future<RecordedOutcome> finishCancelled(ClaimedJob job, String reason) {
+    return finishAs(job, JobStatus.CANCELLED, null, reason, "cancelled", AuditEventType.JOB_CANCELLED);
+  }
+
+  /**
+   * Puts a job this executor will not finish back in the queue (e.g. at shutdown), if it still holds
+   * the lease. The attempt does not count against the job's attempts.
+   */
   public Future<Boolean> release(ClaimedJob job, String reason) {
     return pool.withTransaction(tx -> tx.preparedQuery(RELEASE).execute(Tuple.of(job.id(), job.leaseId()))
         .compose(rows -> rows.rowCount() == 0
             ? Future.succeededFuture(false)
-            : AuditLog.append(tx, AuditEvent.of(job.tenantId(), AuditEventType.JOB_LEASE_RELEASED, "executor:" + owner,
-                job.id(), new JsonObject().put("reason", reason))).map(true)));
+            : endAttempts(tx, List.of(job.leaseId()), "released", reason)
+                .compose(v -> audit(tx, job.tenantId(), AuditEventType.JOB_LEASE_RELEASED, job.id(),
+                    new JsonObject().put("attempt", job.attempt()).put("reason", reason)))
+                .map(true)));
   }
 
-  /** Fails jobs whose leases expired {@link #MAX_ATTEMPTS} times, so a job that kills executors stops. */
-  public Future<List<JobFinished>> failExhausted() {
-    return pool.withTransaction(tx -> tx.preparedQuery(FAIL_EXHAUSTED).execute(Tuple.of(MAX_ATTEMPTS))
-        .compose(rows -> {
-          List<JobFinished> failed = new ArrayList<>();
-          List<Row> inLockOrder = new ArrayList<>();
-          rows.forEach(inLockOrder::add);
-          // Same global order of chain-head locks as claim (see there).
-          inLockOrder.sort(Comparator.comparing((Row row) -> row.getString("tenant_id"))
-              .thenComparingLong(row -> row.getLong("id")));
-          Future<Void> audits = Future.succeededFuture();
-          for (Row row : inLockOrder) {
-            JobFinished finished = new JobFinished(row.getString("tenant_id"), row.getLong("id"), JobStatus.FAILED);
-            failed.add(finished);
-            JsonObject detail = new JsonObject().put("attempt", row.getInteger("attempts")).put("error", "lease expired");
-            audits = audits.compose(v -> appendFailed(tx, finished, detail));
+  /** Extends the leases of running jobs; reports those whose lease was lost or cancel was asked for. */
+  public Future<Heartbeat> heartbeat(Collection<ClaimedJob> jobs) {
+    if (jobs.isEmpty()) {
+      return Future.succeededFuture(new Heartbeat(Set.of(), Set.of()));
+    }
+    Long[] ids = jobs.stream().map(ClaimedJob::id).toArray(Long[]::new);
+    UUID[] leases = jobs.stream().map(ClaimedJob::leaseId).toArray(UUID[]::new);
+    return pool.preparedQuery(HEARTBEAT)
+        .execute(Tuple.of(ids, leases, settings.lease().toMillis(), settings.defaultTimeout().toMillis(),
+            settings.leaseMargin().toMillis()))
+        .map(rows -> {
+          Set<Long> lost = new HashSet<>(List.of(ids));
+          Set<Long> cancel = new HashSet<>();
+          for (Row row : rows) {
+            lost.remove(row.getLong("id"));
+            if (row.getBoolean("cancel_requested")) {
+              cancel.add(row.getLong("id"));
+            }
           }
-          return audits.map(failed);
+          return new Heartbeat(lost, cancel);
+        });
+  }
+
+  /**
+   * Takes back jobs whose lease expired (their executor died or stalled): they are queued again,
+   * failed for good once they used up their attempts, or cancelled if a cancel was asked for.
+   * Returns the jobs that reached a final state now.
+   */
+  public Future<List<JobFinished>> reapExpiredLeases() {
+    return pool.withTransaction(tx -> tx.query(REAP_EXPIRED).execute().compose(rows -> {
+      List<Row> expired = new ArrayList<>();
+      rows.forEach(expired::add);
+      if (expired.isEmpty()) {
+        return Future.succeededFuture(List.<JobFinished>of());
+      }
+      expired.sort(Comparator.comparing((Row row) -> row.getString("tenant_id")).thenComparingLong(row -> row.getLong("id")));
+      List<UUID> leases = expired.stream().map(row -> row.getUUID("expired_lease")).toList();
+      List<JobFinished> failed = new ArrayList<>();
+      Future<Void> chain = endAttempts(tx, leases, "lease_expired", "lease expired");
+      for (Row row : expired) {
+        String tenant = row.getString("tenant_id");
+        long id = row.getLong("id");
+        JsonObject detail = new JsonObject().put("attempt", row.getInteger("attempts"));
+        chain = chain.compose(v -> audit(tx, tenant, AuditEventType.JOB_LEASE_EXPIRED, id, detail));
+        JobStatus status = JobStatus.fromWire(row.getString("status"));
+        if (status == JobStatus.FAILED) {
+          failed.add(new JobFinished(tenant, id, JobStatus.FAILED));
+          chain = chain.compose(v -> audit(tx, tenant, AuditEventType.JOB_FAILED, id,
+              detail.copy().put("error", "lease expired on the last attempt")));
+        } else if (status == JobStatus.CANCELLED) {
+          failed.add(new JobFinished(tenant, id, JobStatus.CANCELLED));
+          chain = chain.compose(v -> audit(tx, tenant, AuditEventType.JOB_CANCELLED, id, detail));
+        }
+      }
+      return chain.map(failed);
+    }));
+  }
+
+  /** Jobs waiting in the queue (ready or backing off), over all tenants: what executors scale on. */
+  public Future<Long> queueDepth() {
+    return pool.query(QUEUE_DEPTH).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  private Future<RecordedOutcome> finishAs(ClaimedJob job, JobStatus status, String output, String error,
+                                           String attemptOutcome, AuditEventType type) {
+    return pool.withTransaction(tx -> tx.preparedQuery(FINISH)
+        .execute(Tuple.of(job.id(), job.leaseId(), status.wire(), output, error))
+        .compose(rows -> {
+          if (rows.rowCount() == 0) {
+            return Future.succeededFuture((RecordedOutcome) new RecordedOutcome.LeaseLost());
+          }
+          JsonObject detail = new JsonObject().put("attempt", job.attempt());
+          if (error != null) {
+            detail.put("error", error);
+          }
+          return endAttempts(tx, List.of(job.leaseId()), attemptOutcome, error)
+              .compose(v -> audit(tx, job.tenantId(), type, job.id(), detail))
+              .map(v -> new RecordedOutcome.Final(new JobFinished(job.tenantId(), job.id(), status)));
         }));
   }
 
-  private Future<Void> appendFailed(SqlConnection tx, JobFinished finished, JsonObject detail) {
-    return AuditLog.append(tx, AuditEvent.of(finished.tenantId(), AuditEventType.JOB_FAILED, "executor:" + owner,
-        finished.jobId(), detail)).mapEmpty();
+  /** Queues the job again after a back-off; a job someone asked to cancel is cancelled instead. */
+  private Future<RecordedOutcome> retryLater(ClaimedJob job, String error) {
+    Duration backoff = settings.backoffAfter(job.attempt(), ThreadLocalRandom.current().nextDouble());
+    return pool.withTransaction(tx -> tx.preparedQuery(RETRY_LATER)
+        .execute(Tuple.of(job.id(), job.leaseId(), error, backoff.toMillis()))
+        .compose(rows -> {
+          if (rows.rowCount() == 0) {
+            return Future.succeededFuture((RecordedOutcome) null);
+          }
+          JsonObject detail = new JsonObject().put("attempt", job.attempt()).put("error", error)
+              .put("retryInMillis", backoff.toMillis());
+          return endAttempts(tx, List.of(job.leaseId()), "retrying", error)
+              .compose(v -> audit(tx, job.tenantId(), AuditEventType.JOB_RETRY_SCHEDULED, job.id(), detail))
+              .map(v -> (RecordedOutcome) new RecordedOutcome.RetryScheduled(backoff));
+        }))
+        .compose(outcome -> outcome != null
+            ? Future.succeededFuture(outcome)
+            : finishCancelled(job, "cancelled on request after attempt " + job.attempt() + " failed: " + error));
+  }
+
+  /** Inserts the attempts and their audit records; chain heads are locked in one global order. */
+  private Future<Void> recordStarts(SqlConnection tx, List<ClaimedJob> claimed) {
+    if (claimed.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Tuple attempts = Tuple.of(
+        claimed.stream().map(ClaimedJob::leaseId).toArray(UUID[]::new),
+        claimed.stream().map(ClaimedJob::id).toArray(Long[]::new),
+        claimed.stream().map(ClaimedJob::tenantId).toArray(String[]::new),
+        claimed.stream().map(ClaimedJob::attempt).toArray(Integer[]::new),
+        owner);
+    Future<Void> chain = tx.preparedQuery(RECORD_ATTEMPTS).execute(attempts).mapEmpty();
+    List<ClaimedJob> inLockOrder = new ArrayList<>(claimed);
+    inLockOrder.sort(BY_TENANT_THEN_ID);
+    for (ClaimedJob job : inLockOrder) {
+      chain = chain.compose(v -> audit(tx, job.tenantId(), AuditEventType.JOB_STARTED, job.id(),
+          new JsonObject().put("attempt", job.attempt())));
+    }
+    return chain;
+  }
+
+  private Future<Void> endAttempts(SqlConnection tx, List<UUID> leases, String outcome, String error) {
+    return tx.preparedQuery(END_ATTEMPT).execute(Tuple.of(leases.toArray(UUID[]::new), outcome, error)).mapEmpty();
+  }
+
+  private Future<Void> audit(SqlConnection tx, String tenantId, AuditEventType type, long jobId, JsonObject detail) {
+    return AuditLog.append(tx, AuditEvent.of(tenantId, type, "executor:" + owner, jobId, detail)).mapEmpty();
+  }
+
+  private static ClaimedJob claimedJob(Row row) {
+    return new ClaimedJob(Job.fromRow(row), row.getString("idempotency_key"), row.getUUID("lease_id"),
+        row.getInteger("max_attempts"), Duration.ofMillis(row.getLong("effective_timeout_ms")),
+        Duration.ofMillis(Math.max(0, Math.round(row.getDouble("waited_ms")))));
   }
 }

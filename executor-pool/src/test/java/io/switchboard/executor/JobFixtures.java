@@ -68,15 +68,48 @@ final class JobFixtures {
         .map(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean(0))));
   }
 
-  record JobRow(long id, String tenantId, String status, int attempts, UUID leaseId, String leaseOwner,
-                OffsetDateTime leaseExpiresAt, String output, String error, OffsetDateTime startedAt,
-                OffsetDateTime finishedAt) {
+  /** Whether {@code sql} (one boolean column, one row) is true, by the database's clock. */
+  static boolean holds(Pool pool, String sql) {
+    return Await.result(pool.query(sql).execute()
+        .map(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean(0))));
+  }
+
+  /** The job's rows in {@code job_attempts}, oldest first. */
+  static List<AttemptRow> attempts(Pool pool, long jobId) {
+    return Await.result(pool.preparedQuery("SELECT * FROM job_attempts WHERE job_id = $1 ORDER BY started_at, attempt")
+        .execute(Tuple.of(jobId))
+        .map(rows -> {
+          List<AttemptRow> list = new ArrayList<>();
+          rows.forEach(row -> list.add(AttemptRow.of(row)));
+          return list;
+        }));
+  }
+
+  static List<String> attemptOutcomes(Pool pool, long jobId) {
+    return attempts(pool, jobId).stream().map(AttemptRow::outcome).toList();
+  }
+
+  record JobRow(long id, String tenantId, String status, int attempts, int maxAttempts, UUID leaseId,
+                String leaseOwner, OffsetDateTime leaseExpiresAt, String output, String error,
+                OffsetDateTime startedAt, OffsetDateTime finishedAt, OffsetDateTime runAfter,
+                OffsetDateTime heartbeatAt) {
 
     static JobRow of(Row row) {
       return new JobRow(row.getLong("id"), row.getString("tenant_id"), row.getString("status"),
-          row.getInteger("attempts"), row.getUUID("lease_id"), row.getString("lease_owner"),
-          row.getOffsetDateTime("lease_expires_at"), row.getString("output"), row.getString("error"),
-          row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"));
+          row.getInteger("attempts"), row.getInteger("max_attempts"), row.getUUID("lease_id"),
+          row.getString("lease_owner"), row.getOffsetDateTime("lease_expires_at"), row.getString("output"),
+          row.getString("error"), row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"),
+          row.getOffsetDateTime("run_after"), row.getOffsetDateTime("heartbeat_at"));
+    }
+  }
+
+  record AttemptRow(UUID leaseId, long jobId, String tenantId, int attempt, String executor, OffsetDateTime startedAt,
+                    OffsetDateTime endedAt, String outcome, String error) {
+
+    static AttemptRow of(Row row) {
+      return new AttemptRow(row.getUUID("lease_id"), row.getLong("job_id"), row.getString("tenant_id"),
+          row.getInteger("attempt"), row.getString("executor"), row.getOffsetDateTime("started_at"),
+          row.getOffsetDateTime("ended_at"), row.getString("outcome"), row.getString("error"));
     }
   }
 }

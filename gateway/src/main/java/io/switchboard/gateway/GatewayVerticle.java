@@ -6,6 +6,7 @@ import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.api.JobsApi;
+import io.switchboard.gateway.api.SecretsApi;
 import io.switchboard.gateway.api.TenantTokenAuth;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
@@ -14,6 +15,7 @@ import io.switchboard.gateway.slack.SlashCommandHandler;
 import io.switchboard.tenancy.InstallationDirectory;
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.policy.PolicyDecider;
+import io.switchboard.tenancy.secrets.SecretStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -28,7 +30,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP edge: the Slack slash-command endpoint, the tenant read API, the operations endpoints,
+ * The HTTP edge: the Slack slash-command endpoint, the tenant API (jobs, secrets), the operations endpoints,
  * and the reply path that answers finished jobs. On undeploy it stops taking requests and lets
  * requests in flight finish.
  */
@@ -41,22 +43,28 @@ public final class GatewayVerticle extends VerticleBase {
   private final Pool pool;
   private final PrometheusMeterRegistry registry;
   private final PolicyDecider policy;
+  private final SecretStore secrets;
   private HttpServer server;
   private ResponseUrlReplier replier;
 
-  public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry, PolicyDecider policy) {
+  public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry, PolicyDecider policy,
+                         SecretStore secrets) {
     this.config = config;
     this.pool = pool;
     this.registry = registry;
     this.policy = policy;
+    this.secrets = secrets;
   }
 
   @Override
   public Future<?> start() {
     GatewayMetrics metrics = new GatewayMetrics(registry);
     Router router = Router.router(vertx);
-    router.post("/slack/commands").handler(slashCommands(metrics));
-    new JobsApi(pool).mount(router, new TenantTokenAuth(pool));
+    JobCancellations cancellations = new JobCancellations(pool, vertx.eventBus());
+    router.post("/slack/commands").handler(slashCommands(metrics, cancellations));
+    TenantTokenAuth auth = new TenantTokenAuth(pool);
+    new JobsApi(pool, cancellations).mount(router, auth);
+    new SecretsApi(secrets).mount(router, auth);
     OperationsRoutes.mount(router, pool, registry);
     router.route().failureHandler(Problems.failureHandler());
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
@@ -80,11 +88,12 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private SlashCommandHandler slashCommands(GatewayMetrics metrics) {
+  private SlashCommandHandler slashCommands(GatewayMetrics metrics, JobCancellations cancellations) {
     InstallationDirectory installations = new InstallationDirectory(pool, InstallationDirectory.DEFAULT_TTL);
     SlackRequestAuthenticator authenticator =
         new SlackRequestAuthenticator(installations, config.slackSigningSecret(), Clock.systemUTC());
     return new SlashCommandHandler(authenticator, new CommandParser(), policy,
-        new JobEnqueuer(pool, vertx.eventBus()), new CommandRefusals(pool), config.slackResponseUrlPrefixes(), metrics);
+        new JobEnqueuer(pool, vertx.eventBus()), cancellations, new CommandRefusals(pool),
+        config.slackResponseUrlPrefixes(), metrics);
   }
 }

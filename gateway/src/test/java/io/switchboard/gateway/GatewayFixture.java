@@ -12,7 +12,10 @@ import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
 import io.switchboard.tenancy.ApiTokens;
 import io.switchboard.tenancy.Tenants;
 import io.switchboard.tenancy.policy.MembersMayRunBuiltins;
+import io.switchboard.tenancy.secrets.LocalSecretStore;
+import io.switchboard.tenancy.secrets.MasterKey;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 
@@ -38,6 +41,8 @@ public final class GatewayFixture implements AutoCloseable {
   private final SlackResponseUrlServer slack = SlackResponseUrlServer.start();
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<Long> wakeups = new CopyOnWriteArrayList<>();
+  private final List<JsonObject> cancels = new CopyOnWriteArrayList<>();
+  private final List<JsonObject> finished = new CopyOnWriteArrayList<>();
   private final String baseUrl;
 
   public GatewayFixture() {
@@ -48,11 +53,14 @@ public final class GatewayFixture implements AutoCloseable {
         .compose(v -> ApiTokens.store(tx, "acme", ACME_TOKEN, "test"))
         .compose(v -> ApiTokens.store(tx, "globex", GLOBEX_TOKEN, "test"))));
     vertx.eventBus().<Long>consumer(EventBusAddresses.JOBS_WAKEUP, message -> wakeups.add(message.body()));
+    vertx.eventBus().<JsonObject>consumer(EventBusAddresses.JOBS_CANCEL, message -> cancels.add(message.body()));
+    vertx.eventBus().<JsonObject>consumer(EventBusAddresses.JOBS_FINISHED, message -> finished.add(message.body()));
     SwitchboardConfig config = SwitchboardConfig.fromEnv(Map.of(
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
         "SWITCHBOARD_HTTP_PORT", "0",
         "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", slack.prefix()));
-    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, new MembersMayRunBuiltins());
+    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, new MembersMayRunBuiltins(),
+        new LocalSecretStore(pool, MasterKey.generate()));
     Await.result(vertx.deployVerticle(gateway));
     baseUrl = "http://127.0.0.1:" + gateway.actualPort();
   }
@@ -85,6 +93,25 @@ public final class GatewayFixture implements AutoCloseable {
 
   public List<Long> wakeups() {
     return wakeups;
+  }
+
+  /** Cancel requests published for running jobs. */
+  public List<JsonObject> cancels() {
+    return cancels;
+  }
+
+  /** Finished-job notifications published (by the gateway, e.g. for a job cancelled while queued). */
+  public List<JsonObject> finished() {
+    return finished;
+  }
+
+  /** Sends {@code text} as Slack user {@code user} of acme and returns the ephemeral answer's text. */
+  public String acmeSays(String user, String text) {
+    var response = acmeCommand(text).field("user_id", user).post(baseUrl);
+    if (response.statusCode() != 200) {
+      throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
+    }
+    return new JsonObject(response.body()).getString("text");
   }
 
   public Vertx vertx() {

@@ -29,7 +29,25 @@ public record SwitchboardConfig(
     Duration executorPollInterval,
     Duration jobLease,
     Duration actionTimeout,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Cluster cluster) {
+
+  /**
+   * The clustered event bus (Hazelcast) a node joins when {@code members} is not empty; with none,
+   * the event bus is in-process and nodes meet only in PostgreSQL.
+   *
+   * @param members      other nodes' Hazelcast {@code host:port} (this node may be in the list)
+   * @param host         the address this node binds and is reached at, by Hazelcast and the event bus
+   * @param port         this node's Hazelcast port
+   * @param eventBusPort this node's event-bus port (0: any free port)
+   * @param name         the cluster name; nodes join only a cluster of the same name
+   */
+  public record Cluster(List<String> members, String host, int port, int eventBusPort, String name) {
+
+    public boolean enabled() {
+      return !members.isEmpty();
+    }
+  }
 
   public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -39,6 +57,7 @@ public record SwitchboardConfig(
   public static final Duration DEFAULT_EXECUTOR_POLL_INTERVAL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_ACTION_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+  public static final int DEFAULT_CLUSTER_PORT = 5701;
 
   public SwitchboardConfig {
     if (jobLease.compareTo(actionTimeout.plusSeconds(5)) < 0) {
@@ -66,7 +85,13 @@ public record SwitchboardConfig(
         in.millis("SWITCHBOARD_EXECUTOR_POLL_MILLIS", DEFAULT_EXECUTOR_POLL_INTERVAL),
         in.seconds("SWITCHBOARD_JOB_LEASE_SECONDS", actionTimeout.plusSeconds(30)),
         actionTimeout,
-        in.seconds("SWITCHBOARD_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE));
+        in.seconds("SWITCHBOARD_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE),
+        new Cluster(
+            in.list("SWITCHBOARD_CLUSTER_MEMBERS", ""),
+            in.string("SWITCHBOARD_CLUSTER_HOST", "127.0.0.1"),
+            in.port("SWITCHBOARD_CLUSTER_PORT", DEFAULT_CLUSTER_PORT),
+            in.port("SWITCHBOARD_EVENTBUS_PORT", 0),
+            in.string("SWITCHBOARD_CLUSTER_NAME", "switchboard")));
   }
 
   /** Reads typed values from an environment map, failing with the variable's name. */

@@ -12,10 +12,13 @@ public enum ErrorCode {
   UNAUTHENTICATED(401, "Unauthenticated"),
   NOT_FOUND(404, "Not found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
+  CONFLICT(409, "Conflict"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   MALFORMED_REQUEST(400, "Malformed request"),
   INVALID_RESPONSE_URL(400, "Invalid response_url"),
+  SECRET_STORE_UNAVAILABLE(503, "Secret store unavailable"),
+  SECRET_UNREADABLE(500, "Secret unreadable"),
   DATABASE_UNAVAILABLE(503, "Database unavailable"),
   INTERNAL_ERROR(500, "Internal error");
 

@@ -1,8 +1,8 @@
 package io.switchboard.core.job;
 
-/** Where a job is in its life. {@code succeeded} and {@code failed} are final. */
+/** Where a job is in its life. {@code succeeded}, {@code failed} and {@code cancelled} are final. */
 public enum JobStatus {
-  QUEUED, RUNNING, SUCCEEDED, FAILED;
+  QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
 
   /** The spelling stored in the database and shown in the API. */
   public String wire() {
@@ -14,6 +14,6 @@ public enum JobStatus {
   }
 
   public boolean isFinal() {
-    return this == SUCCEEDED || this == FAILED;
+    return this == SUCCEEDED || this == FAILED || this == CANCELLED;
   }
 }

@@ -42,6 +42,20 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void theClusterIsOffUnlessMembersAreListed() {
+    assertThat(SwitchboardConfig.fromEnv(Map.of()).cluster().enabled()).isFalse();
+    SwitchboardConfig.Cluster cluster = SwitchboardConfig.fromEnv(Map.of(
+        "SWITCHBOARD_CLUSTER_MEMBERS", "10.0.0.5:5701, 10.0.0.6:5701",
+        "SWITCHBOARD_CLUSTER_HOST", "10.0.0.5",
+        "SWITCHBOARD_CLUSTER_PORT", "5801")).cluster();
+    assertThat(cluster.enabled()).isTrue();
+    assertThat(cluster.members()).containsExactly("10.0.0.5:5701", "10.0.0.6:5701");
+    assertThat(cluster.host()).isEqualTo("10.0.0.5");
+    assertThat(cluster.port()).isEqualTo(5801);
+    assertThat(cluster.eventBusPort()).isZero();
+  }
+
+  @Test
   void badValuesNameTheVariable() {
     assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_HTTP_PORT", "http")))
         .hasMessageContaining("SWITCHBOARD_HTTP_PORT");

@@ -61,12 +61,21 @@ public final class TestDatabase {
         .build();
   }
 
+  /** Best effort at JVM exit: the server may already be stopping; the data lives under target/ anyway. */
+  private static void dropQuietly(String name) {
+    try {
+      execute(server.url(), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (IllegalStateException e) {
+      // the server is going away; nothing is lost but disk space under target/
+    }
+  }
+
   private static synchronized EmbeddedPostgresServer server() {
     if (server == null) {
       server = EmbeddedPostgresServer.start(Path.of("target", "test-postgres"), 0);
       EmbeddedPostgresServer started = server;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        CREATED.forEach(name -> execute(started.url(), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
+        CREATED.forEach(TestDatabase::dropQuietly);
         started.close();
       }, "test-postgres-stop"));
     }

@@ -1,8 +1,15 @@
 package io.switchboard.executor.action;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
-/** What an action gets to work with: its typed arguments, the job's idempotency key, and Vert.x. */
-public record ActionContext(Vertx vertx, String tenantId, long jobId, String idempotencyKey, JsonObject arguments) {
+/**
+ * What an action gets to work with: its typed arguments, the job's idempotency key (pass it to
+ * targets that accept one), Vert.x, and {@code stop}: a future that completes, with the reason,
+ * when the action must stop at once (timeout, cancellation, lost lease, shutdown). An action that
+ * starts processes or long calls kills or cancels them when it completes.
+ */
+public record ActionContext(Vertx vertx, String tenantId, long jobId, int attempt, String idempotencyKey,
+                            JsonObject arguments, Future<String> stop) {
 }

@@ -1,13 +1,26 @@
 package io.switchboard.executor.action;
 
-/** How an action ended: success with output for the user, or failure with an error message. */
-public record ActionResult(boolean succeeded, String output, String error) {
+/**
+ * How an action ended: success with output for the user, or failure with an error message. A
+ * failure the action marks {@code retryable} (the target was unavailable, say) is tried again with
+ * back-off while the job has attempts left; any other failure is final.
+ */
+public record ActionResult(boolean succeeded, String output, String error, boolean retryable, boolean timedOut) {
 
   public static ActionResult success(String output) {
-    return new ActionResult(true, output, null);
+    return new ActionResult(true, output, null, false, false);
   }
 
   public static ActionResult failure(String error) {
-    return new ActionResult(false, null, error);
+    return new ActionResult(false, null, error, false, false);
+  }
+
+  public static ActionResult retryableFailure(String error) {
+    return new ActionResult(false, null, error, true, false);
+  }
+
+  /** The executor stopped the action at its timeout. */
+  public static ActionResult timedOut(String error) {
+    return new ActionResult(false, null, error, false, true);
   }
 }

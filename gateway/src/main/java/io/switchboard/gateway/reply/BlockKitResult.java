@@ -23,8 +23,11 @@ public final class BlockKitResult {
 
   public static JsonObject of(Job job) {
     boolean ok = job.status() == JobStatus.SUCCEEDED;
-    String headline = (ok ? ":white_check_mark: " : ":x: ") + SlackText.code(job.commandText())
-        + (ok ? " succeeded" : " failed") + " (job " + job.id() + ")";
+    String headline = switch (job.status()) {
+      case SUCCEEDED -> ":white_check_mark: ";
+      case CANCELLED -> ":no_entry_sign: ";
+      default -> ":x: ";
+    } + SlackText.code(job.commandText()) + " " + job.status().wire() + " (job " + job.id() + ")";
     String body = ok ? job.output() : job.error();
     JsonArray blocks = new JsonArray().add(section(headline));
     if (body != null && !body.isBlank()) {

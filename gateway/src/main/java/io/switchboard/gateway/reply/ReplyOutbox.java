@@ -26,7 +26,7 @@ public final class ReplyOutbox {
 
   private static final String CLAIM_SQL = """
       UPDATE jobs SET reply_attempts = reply_attempts + 1, reply_due_at = now() + $3 * interval '1 millisecond'
-      WHERE tenant_id = $1 AND id = $2 AND status IN ('succeeded', 'failed') AND replied_at IS NULL
+      WHERE tenant_id = $1 AND id = $2 AND status IN ('succeeded', 'failed', 'cancelled') AND replied_at IS NULL
         AND reply_attempts < $4 AND (reply_due_at IS NULL OR reply_due_at <= now())
       RETURNING *""";
 
@@ -37,7 +37,7 @@ public final class ReplyOutbox {
 
   private static final String DUE = """
       SELECT tenant_id, id FROM jobs
-      WHERE status IN ('succeeded', 'failed') AND replied_at IS NULL AND reply_attempts < $1
+      WHERE status IN ('succeeded', 'failed', 'cancelled') AND replied_at IS NULL AND reply_attempts < $1
         AND (reply_due_at IS NULL OR reply_due_at <= now()) AND finished_at > now() - $2 * interval '1 millisecond'
       ORDER BY finished_at LIMIT 100""";
 

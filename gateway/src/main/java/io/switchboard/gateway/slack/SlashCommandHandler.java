@@ -5,6 +5,7 @@ import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.core.job.NewJob;
 import io.switchboard.gateway.CommandRefusals;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.JobCancellations;
 import io.switchboard.gateway.JobEnqueuer;
 import io.switchboard.tenancy.SlackInstallation;
 import io.switchboard.tenancy.command.BuiltinCommand;
@@ -31,7 +32,8 @@ import java.util.stream.Collectors;
  *   <li>read the raw body (at most 64 KiB);</li>
  *   <li>authenticate it: signature, timestamp, installed team ({@link SlackRequestAuthenticator});</li>
  *   <li>parse the form and the command text ({@link CommandParser});</li>
- *   <li>decide ({@link PolicyDecider}); a refusal is audited and told to the user;</li>
+ *   <li>decide ({@link PolicyDecider}); a refusal is audited and told to the user; {@code help} and
+ *       {@code cancel} are answered here;</li>
  *   <li>queue the job with its audit records ({@link JobEnqueuer});</li>
  *   <li>acknowledge with an ephemeral message. The result is posted later to {@code response_url}.</li>
  * </ol>
@@ -46,17 +48,19 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
   private final CommandParser parser;
   private final PolicyDecider policy;
   private final JobEnqueuer enqueuer;
+  private final JobCancellations cancellations;
   private final CommandRefusals refusals;
   private final List<String> responseUrlPrefixes;
   private final GatewayMetrics metrics;
 
   public SlashCommandHandler(SlackRequestAuthenticator authenticator, CommandParser parser, PolicyDecider policy,
-                             JobEnqueuer enqueuer, CommandRefusals refusals, List<String> responseUrlPrefixes,
-                             GatewayMetrics metrics) {
+                             JobEnqueuer enqueuer, JobCancellations cancellations, CommandRefusals refusals,
+                             List<String> responseUrlPrefixes, GatewayMetrics metrics) {
     this.authenticator = authenticator;
     this.parser = parser;
     this.policy = policy;
     this.enqueuer = enqueuer;
+    this.cancellations = cancellations;
     this.refusals = refusals;
     this.responseUrlPrefixes = responseUrlPrefixes;
     this.metrics = metrics;
@@ -99,6 +103,9 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
     if (parsed instanceof ParsedCommand.Unrecognised unrecognised) {
       return refuse(request, command, "unknown_command", unrecognised.message());
     }
+    if (parsed instanceof ParsedCommand.CancelRequest cancel) {
+      return cancel(request, command, cancel.jobId());
+    }
     ParsedCommand.Invocation invocation = (ParsedCommand.Invocation) parsed;
     Decision decision = policy.decide(request, invocation.command());
     if (!decision.allowed()) {
@@ -113,6 +120,22 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
       return SlackText.ephemeral("Queued as job " + enqueued.jobId() + ": " + SlackText.code(command.text().strip())
           + ". The result will be posted here.");
     });
+  }
+
+  /** Chat users may cancel only the jobs they started (until roles say otherwise). */
+  private Future<JsonObject> cancel(CommandRequest request, SlashCommand command, long jobId) {
+    Decision decision = policy.decide(request, BuiltinCommand.CANCEL);
+    if (!decision.allowed()) {
+      return refuse(request, command, "denied", decision.reason());
+    }
+    return cancellations.cancel(request.tenantId(), jobId, request.userId(), true).map(outcome -> SlackText.ephemeral(
+        switch (outcome) {
+          case CANCELLED -> "Cancelled job " + jobId + " before it started.";
+          case STOPPING -> "Stopping job " + jobId + "; its result will say when it has stopped.";
+          case ALREADY_FINISHED -> "Job " + jobId + " has already ended (or is already being cancelled).";
+          case NOT_YOURS -> "Job " + jobId + " was started by someone else; you can cancel only your own jobs.";
+          case NOT_FOUND -> "There is no job " + jobId + " here.";
+        }));
   }
 
   private static SlashCommand parseForm(String body) {

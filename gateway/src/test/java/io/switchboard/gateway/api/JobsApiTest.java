@@ -109,6 +109,42 @@ class JobsApiTest {
     assertThat(metrics.body()).contains("switchboard_commands_received_total").contains("switchboard_ack_latency_seconds");
   }
 
+  @Test
+  @DisplayName("POST /api/v1/jobs/{id}/cancel stops the caller's own job only")
+  void cancelThroughTheApi() {
+    fixture.acmeCommand("echo to be cancelled").post(fixture.baseUrl());
+    long queued = fixture.count("SELECT max(id) FROM jobs WHERE tenant_id = 'acme'");
+    assertThat(post("/api/v1/jobs/" + queued + "/cancel", GatewayFixture.GLOBEX_TOKEN).statusCode()).isEqualTo(404);
+    assertThat(post("/api/v1/jobs/" + queued + "/cancel", null).statusCode()).isEqualTo(401);
+    assertThat(fixture.count("SELECT count(*) FROM jobs WHERE status = 'queued' AND id = " + queued)).isEqualTo(1);
+
+    HttpResponse<String> cancelled = post("/api/v1/jobs/" + queued + "/cancel", GatewayFixture.ACME_TOKEN);
+    assertThat(cancelled.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(cancelled.body()).getString("status")).isEqualTo("cancelled");
+    HttpResponse<String> again = post("/api/v1/jobs/" + queued + "/cancel", GatewayFixture.ACME_TOKEN);
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(new JsonObject(again.body()).getString("code")).isEqualTo("conflict");
+
+    TestDatabase.execute(fixture.url(), "UPDATE jobs SET status = 'running', finished_at = NULL, "
+        + "cancel_requested_at = NULL, lease_id = gen_random_uuid() WHERE id = " + globexJob);
+    HttpResponse<String> stopping = post("/api/v1/jobs/" + globexJob + "/cancel", GatewayFixture.GLOBEX_TOKEN);
+    assertThat(stopping.statusCode()).isEqualTo(202);
+    assertThat(new JsonObject(stopping.body()).getString("cancel")).isEqualTo("stopping");
+    io.switchboard.core.testsupport.Await.until("the executors are told", () -> fixture.cancels().stream()
+        .anyMatch(c -> c.getLong("jobId") == globexJob && "globex".equals(c.getString("tenantId"))));
+    TestDatabase.execute(fixture.url(), "UPDATE jobs SET status = 'queued', cancel_requested_at = NULL, "
+        + "lease_id = NULL WHERE id = " + globexJob);
+  }
+
+  private static HttpResponse<String> post(String path, String token) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fixture.baseUrl() + path))
+        .POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.build());
+  }
+
   private static HttpResponse<String> get(String path, String token) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fixture.baseUrl() + path));
     if (token != null) {

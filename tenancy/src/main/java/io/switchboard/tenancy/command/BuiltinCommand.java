@@ -4,12 +4,13 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The commands every tenant has, whatever its catalog holds. {@code help} is answered at once by the
- * gateway; the others become jobs that run the named action.
+ * The commands every tenant has, whatever its catalog holds. {@code help} and {@code cancel} are
+ * answered at once by the gateway; the others become jobs that run the named action.
  */
 public enum BuiltinCommand {
   HELP("help", "help", "list the commands you can run", null),
-  ECHO("echo", "echo <text>", "reply with the text (runs as a job)", "echo");
+  ECHO("echo", "echo <text>", "reply with the text (runs as a job)", "echo"),
+  CANCEL("cancel", "cancel <job number>", "stop one of your jobs that is queued or running", null);
 
   private final String word;
   private final String usage;

@@ -36,7 +36,21 @@ public final class CommandParser {
       case ECHO -> rest.isEmpty()
           ? new ParsedCommand.Unrecognised("`echo` needs some text, e.g. `echo hello`. Try `help` for more.")
           : new ParsedCommand.Invocation(BuiltinCommand.ECHO, "echo", new JsonObject().put("text", rest));
+      case CANCEL -> parseCancel(rest);
     };
+  }
+
+  private static ParsedCommand parseCancel(String rest) {
+    String number = rest.strip().startsWith("#") ? rest.strip().substring(1) : rest.strip();
+    try {
+      long jobId = Long.parseLong(number);
+      if (jobId > 0) {
+        return new ParsedCommand.CancelRequest(jobId);
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    return new ParsedCommand.Unrecognised("`cancel` needs a job number, e.g. `cancel 42`.");
   }
 
   private static String shorten(String word) {

@@ -9,6 +9,10 @@ public sealed interface ParsedCommand {
   record HelpRequest() implements ParsedCommand {
   }
 
+  /** The user asked to stop one of their jobs. */
+  record CancelRequest(long jobId) implements ParsedCommand {
+  }
+
   /** A command that runs as a job: its name, the action it runs, and its typed arguments. */
   record Invocation(BuiltinCommand command, String action, JsonObject arguments) implements ParsedCommand {
   }

@@ -113,4 +113,21 @@ class CommandParserTest {
     String text = "   " + "echo " + "a".repeat(CommandParser.MAX_TEXT_LENGTH - 5) + "\n\n  ";
     assertThat(parser.parse(text)).isInstanceOf(ParsedCommand.Invocation.class);
   }
+
+  @ParameterizedTest(name = "[{index}] \"{0}\" cancels job {1}")
+  @CsvSource(delimiter = '|', value = {
+      "cancel 42    | 42",
+      "CANCEL #7    | 7",
+      "cancel   9   | 9",
+  })
+  void cancelNamesAJob(String text, long jobId) {
+    assertThat(parser.parse(text)).isEqualTo(new ParsedCommand.CancelRequest(jobId));
+  }
+
+  @ParameterizedTest(name = "[{index}] \"{0}\" is not a job number")
+  @ValueSource(strings = {"cancel", "cancel soon", "cancel 0", "cancel -3", "cancel 1 2", "cancel 99999999999999999999"})
+  void cancelNeedsAPositiveJobNumber(String text) {
+    assertThat(parser.parse(text)).isInstanceOf(ParsedCommand.Unrecognised.class);
+    assertThat(((ParsedCommand.Unrecognised) parser.parse(text)).message()).contains("`cancel` needs a job number");
+  }
 }
