@@ -7,6 +7,8 @@ import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionRegistry;
 import io.switchboard.executor.action.ActionResult;
+import io.switchboard.executor.action.JobSecrets;
+import io.switchboard.tenancy.secrets.SecretStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -72,6 +74,7 @@ public final class ExecutorVerticle extends VerticleBase {
 
   private final JobQueue queue;
   private final ActionRegistry actions;
+  private final SecretStore secrets;
   private final ExecutorSettings settings;
   private final ExecutorMetrics metrics;
   private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
@@ -85,9 +88,11 @@ public final class ExecutorVerticle extends VerticleBase {
   private Future<?> claimInFlight = Future.succeededFuture();
   private Promise<Void> drained;
 
-  public ExecutorVerticle(JobQueue queue, ActionRegistry actions, ExecutorSettings settings, MeterRegistry registry) {
+  public ExecutorVerticle(JobQueue queue, ActionRegistry actions, SecretStore secrets, ExecutorSettings settings,
+                          MeterRegistry registry) {
     this.queue = queue;
     this.actions = actions;
+    this.secrets = secrets;
     this.settings = settings;
     this.metrics = new ExecutorMetrics(registry);
   }
@@ -195,8 +200,9 @@ public final class ExecutorVerticle extends VerticleBase {
     if (action.isEmpty()) {
       return Future.succeededFuture(ActionResult.failure("no action of type '" + job.job().action() + "' is installed"));
     }
+    JobSecrets jobSecrets = new JobSecrets(secrets, job.tenantId());
     ActionContext actionContext = new ActionContext(vertx, job.tenantId(), job.id(), job.attempt(), job.idempotencyKey(),
-        job.job().arguments(), runningJob.stop.future());
+        job.job().arguments(), jobSecrets, runningJob.stop.future());
     Future<ActionResult> outcome;
     try {
       outcome = action.get().run(actionContext);
@@ -215,7 +221,7 @@ public final class ExecutorVerticle extends VerticleBase {
       vertx.cancelTimer(timer);
       result.tryComplete(ar.succeeded() ? ar.result() : ActionResult.failure("the action failed: " + ar.cause().getMessage()));
     }));
-    return result.future();
+    return result.future().map(jobSecrets::redact);
   }
 
   private Future<RecordedOutcome> record(RunningJob runningJob, ActionResult result) {

@@ -18,6 +18,9 @@ import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionRegistry;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.executor.action.EchoAction;
+import io.switchboard.tenancy.secrets.LocalSecretStore;
+import io.switchboard.tenancy.secrets.MasterKey;
+import io.switchboard.tenancy.secrets.SecretStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -65,6 +68,7 @@ class ExecutorVerticleTest {
   private DatabaseUrl url;
   private Pool pool;
   private SimpleMeterRegistry registry;
+  private SecretStore secrets;
   private HoldAction hold;
   private ContextRecordingAction where;
   private FlakyAction flaky;
@@ -77,6 +81,7 @@ class ExecutorVerticleTest {
     url = TestDatabase.fresh();
     pool = TestDatabase.pool(vertx, url);
     registry = new SimpleMeterRegistry();
+    secrets = new LocalSecretStore(pool, MasterKey.generate());
     TestDatabase.execute(url, "INSERT INTO tenants (id, name) VALUES ('acme', 'Acme'), ('globex', 'Globex')");
     hold = new HoldAction();
     where = new ContextRecordingAction();
@@ -123,6 +128,26 @@ class ExecutorVerticleTest {
     assertThat(registry.summary("switchboard.job.attempts").count()).isEqualTo(1);
     assertThat(registry.summary("switchboard.job.attempts").totalAmount()).isEqualTo(1.0);
     assertThat(registry.timer("switchboard.job.latency", "status", "succeeded").count()).isEqualTo(1);
+  }
+
+  @Test
+  void secretValuesHandedToAnActionNeverLeaveTheExecutor() {
+    Await.result(secrets.put("acme", "api-token", "tok-3f9a-very-secret"));
+    Await.result(secrets.put("globex", "api-token", "globex-other-secret"));
+    actions = new ActionRegistry(List.of(new SecretLeakingAction()));
+    deploy(settings(2, POLL));
+    long leaked = insertJob(pool, "acme", "leak", new JsonObject().put("secret", "api-token").put("fail", false));
+    long failed = insertJob(pool, "acme", "leak", new JsonObject().put("secret", "api-token").put("fail", true));
+    long missing = insertJob(pool, "acme", "leak", new JsonObject().put("secret", "nope").put("fail", false));
+
+    Await.until("all three end", () -> count(pool, "SELECT count(*) FROM jobs WHERE finished_at IS NOT NULL") == 3);
+    assertThat(job(pool, leaked).output()).isEqualTo("token is [redacted:api-token] and again [redacted:api-token]");
+    assertThat(job(pool, failed).error()).isEqualTo("the target refused [redacted:api-token]");
+    assertThat(job(pool, missing).error()).contains("secret 'nope' is not set");
+    assertThat(count(pool, "SELECT count(*) FROM jobs WHERE output LIKE '%very-secret%' OR error LIKE '%very-secret%'"))
+        .isZero();
+    assertThat(count(pool, "SELECT count(*) FROM audit_events WHERE detail LIKE '%very-secret%'")).isZero();
+    assertThat(count(pool, "SELECT count(*) FROM job_attempts WHERE error LIKE '%very-secret%'")).isZero();
   }
 
   @Test
@@ -483,7 +508,7 @@ class ExecutorVerticleTest {
   void anExecutorThatLostTheLeaseStopsTheActionAndWritesNothing() {
     PausableHeartbeats heartbeats = new PausableHeartbeats(pool);
     JobQueue queue = new JobQueue(heartbeats.proxy(), "executor-1", queueSettings(ACTION_TIMEOUT));
-    Await.result(vertx.deployVerticle(new ExecutorVerticle(queue, actions,
+    Await.result(vertx.deployVerticle(new ExecutorVerticle(queue, actions, secrets,
         new ExecutorSettings(4, NO_POLL, FAST_HEARTBEAT, Duration.ofMillis(200)), registry)));
     long id = insertJob(pool, "acme", "hold", new JsonObject());
     wake(id);
@@ -614,7 +639,7 @@ class ExecutorVerticleTest {
       }
     };
     Await.result(vertx.deployVerticle(new ExecutorVerticle(new JobQueue(pool, "executor-2", queueSettings(ACTION_TIMEOUT)),
-        new ActionRegistry(List.of(quick)), settings(2, POLL), registry)));
+        new ActionRegistry(List.of(quick)), secrets, settings(2, POLL), registry)));
     Await.until("the job succeeds elsewhere", () -> "succeeded".equals(job(pool, id).status()));
     assertThat(job(pool, id).output()).isEqualTo("ran elsewhere on attempt 1");
     assertThat(job(pool, id).attempts()).isEqualTo(1);
@@ -649,7 +674,7 @@ class ExecutorVerticleTest {
     // The start-up poll first reaps expired leases (one transaction, let through), then claims (held).
     GatedPool gated = new GatedPool(pool, 1);
     JobQueue queue = new JobQueue(gated.proxy(), "executor-1", queueSettings(ACTION_TIMEOUT));
-    String deployment = Await.result(vertx.deployVerticle(new ExecutorVerticle(queue, actions,
+    String deployment = Await.result(vertx.deployVerticle(new ExecutorVerticle(queue, actions, secrets,
         new ExecutorSettings(2, NO_POLL, HEARTBEAT, Duration.ofMillis(300)), registry)));
     Await.until("the start-up claim is waiting at the gate", () -> gated.caller != null);
     assertThat(job(pool, id).status()).isEqualTo("queued");
@@ -685,7 +710,7 @@ class ExecutorVerticleTest {
 
   private String deploy(ExecutorSettings settings, Duration actionTimeout) {
     JobQueue queue = new JobQueue(pool, "executor-1", queueSettings(actionTimeout));
-    return Await.result(vertx.deployVerticle(new ExecutorVerticle(queue, actions, settings, registry)));
+    return Await.result(vertx.deployVerticle(new ExecutorVerticle(queue, actions, secrets, settings, registry)));
   }
 
   private void wake(long jobId) {
@@ -955,6 +980,23 @@ class ExecutorVerticleTest {
     @Override
     public Future<ActionResult> run(ActionContext context) {
       return Future.failedFuture(new IllegalStateException("target refused"));
+    }
+  }
+
+  /** Reads a secret and puts its value into its output or error, as a careless script would. */
+  static final class SecretLeakingAction implements Action {
+
+    @Override
+    public String type() {
+      return "leak";
+    }
+
+    @Override
+    public Future<ActionResult> run(ActionContext context) {
+      return context.secrets().get(context.arguments().getString("secret")).map(value ->
+          context.arguments().getBoolean("fail")
+              ? ActionResult.failure("the target refused " + value)
+              : ActionResult.success("token is " + value + " and again " + value));
     }
   }
 }

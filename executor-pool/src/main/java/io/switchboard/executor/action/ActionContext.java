@@ -6,10 +6,11 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * What an action gets to work with: its typed arguments, the job's idempotency key (pass it to
- * targets that accept one), Vert.x, and {@code stop}: a future that completes, with the reason,
+ * targets that accept one), Vert.x, its tenant's {@link JobSecrets} (values it reads there are
+ * redacted from whatever it returns), and {@code stop}: a future that completes, with the reason,
  * when the action must stop at once (timeout, cancellation, lost lease, shutdown). An action that
  * starts processes or long calls kills or cancels them when it completes.
  */
 public record ActionContext(Vertx vertx, String tenantId, long jobId, int attempt, String idempotencyKey,
-                            JsonObject arguments, Future<String> stop) {
+                            JsonObject arguments, JobSecrets secrets, Future<String> stop) {
 }
