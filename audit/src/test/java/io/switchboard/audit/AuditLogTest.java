@@ -132,6 +132,28 @@ class AuditLogTest {
   }
 
   @Test
+  void aBatchForSeveralTenantsExtendsEachChainInOrder() {
+    appendSteps("acme", 2);
+    List<AuditEvent> batch = List.of(
+        AuditEvent.of("globex", AuditEventType.JOB_STARTED, "x", 1L, new JsonObject().put("n", 1)),
+        AuditEvent.of("acme", AuditEventType.JOB_STARTED, "x", 2L, new JsonObject().put("n", 2)),
+        AuditEvent.of("globex", AuditEventType.JOB_SUCCEEDED, "x", 1L, new JsonObject().put("n", 3)),
+        AuditEvent.of("acme", AuditEventType.JOB_SUCCEEDED, "x", 2L, new JsonObject().put("n", 4)));
+    List<AuditRecord> written = Await.result(pool.withTransaction(tx -> AuditLog.appendAll(tx, batch)));
+    assertThat(written).extracting(AuditRecord::tenantId).containsExactly("acme", "acme", "globex", "globex");
+    assertThat(written).extracting(AuditRecord::seq).containsExactly(3L, 4L, 1L, 2L);
+    assertThat(records("acme")).extracting(AuditRecord::eventType)
+        .containsExactly("command.received", "command.received", "job.started", "job.succeeded");
+    assertThat(records("globex")).extracting(r -> r.detailJson().getInteger("n")).containsExactly(1, 3);
+    for (String tenant : List.of("acme", "globex")) {
+      ChainVerification result = Await.result(verifier.verify(tenant));
+      assertThat(result.isIntact()).as(result.problem()).isTrue();
+    }
+    appendSteps("globex", 1);
+    assertThat(Await.result(verifier.verify("globex")).recordsChecked()).isEqualTo(3);
+  }
+
+  @Test
   void longChainsAreVerifiedAcrossPages() {
     appendSteps("acme", AuditChainVerifier.PAGE_SIZE + 3);
     assertThat(Await.result(verifier.verify("acme")).recordsChecked()).isEqualTo(AuditChainVerifier.PAGE_SIZE + 3);

@@ -86,6 +86,7 @@ public final class ExecutorVerticle extends VerticleBase {
   private boolean claimAgain;
   private boolean stopping;
   private Future<?> claimInFlight = Future.succeededFuture();
+  private Future<?> reapInFlight = Future.succeededFuture();
   private Promise<Void> drained;
 
   public ExecutorVerticle(JobQueue queue, ActionRegistry actions, SecretStore secrets, ExecutorSettings settings,
@@ -119,7 +120,7 @@ public final class ExecutorVerticle extends VerticleBase {
     long graceTimer = vertx.setTimer(settings.shutdownGrace().toMillis(), id -> drained.tryComplete());
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
         // A claim in flight still hands its jobs to run(); wait for it so they are drained or released too.
-        .compose(v -> claimInFlight.transform(ar -> Future.succeededFuture()))
+        .compose(v -> Future.join(claimInFlight, reapInFlight).transform(ar -> Future.succeededFuture()))
         .compose(v -> {
           if (running.isEmpty()) {
             drained.tryComplete();
@@ -137,7 +138,7 @@ public final class ExecutorVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
-    queue.reapExpiredLeases()
+    reapInFlight = queue.reapExpiredLeases()
         .onSuccess(failed -> failed.forEach(done -> {
           metrics.finishedUnrun(done.status());
           publish(done);

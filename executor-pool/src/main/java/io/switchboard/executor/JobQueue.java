@@ -30,20 +30,31 @@ import java.util.concurrent.ThreadLocalRandom;
  * attempt's lease id (the fencing token), so an executor that lost its lease writes nothing.
  *
  * <p>Claiming is fair across tenants and respects each tenant's concurrency cap: a claimer first
- * locks the tenants it will serve ({@code FOR NO KEY UPDATE SKIP LOCKED}, so two claimers never
- * count one tenant's running jobs at the same time), then takes each tenant's oldest ready jobs
- * round-robin: every tenant with work gets its first job into a batch before any gets a second.
+ * locks the tenants it will serve, those whose oldest ready job has waited longest
+ * ({@code FOR NO KEY UPDATE SKIP LOCKED}, so two claimers never count one tenant's running jobs at
+ * the same time), then takes their oldest ready jobs round-robin: every served tenant gets its first
+ * job into a batch before any gets a second.
  */
 public final class JobQueue {
 
   /** Attempts a job gets unless it says otherwise. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
+  /**
+   * The tenants one claim serves: those whose oldest ready job has waited longest, at most one per
+   * job the claim may take (a tenant gives a batch at least one job). Tenants another claimer holds
+   * are skipped, so concurrent claimers serve disjoint tenants instead of queueing behind each other.
+   */
   private static final String LOCK_TENANTS_WITH_WORK = """
       SELECT t.id FROM tenants t
+      CROSS JOIN LATERAL (
+        SELECT q.created_at FROM jobs q
+        WHERE q.tenant_id = t.id AND q.status = 'queued' AND q.run_after <= now()
+        ORDER BY q.created_at, q.id LIMIT 1
+      ) oldest
       WHERE t.status = 'active'
-        AND EXISTS (SELECT 1 FROM jobs q WHERE q.tenant_id = t.id AND q.status = 'queued' AND q.run_after <= now())
-      ORDER BY t.id
+      ORDER BY oldest.created_at, t.id
+      LIMIT $1
       FOR NO KEY UPDATE OF t SKIP LOCKED""";
 
   private static final String CLAIM = """
@@ -125,9 +136,6 @@ public final class JobQueue {
 
   private static final String QUEUE_DEPTH = "SELECT count(*) FROM jobs WHERE status = 'queued'";
 
-  private static final Comparator<ClaimedJob> BY_TENANT_THEN_ID =
-      Comparator.comparing(ClaimedJob::tenantId).thenComparingLong(ClaimedJob::id);
-
   /** Which of the jobs a heartbeat covered lost their lease, and which were asked to cancel. */
   public record Heartbeat(Set<Long> lost, Set<Long> cancelRequested) {
   }
@@ -145,7 +153,7 @@ public final class JobQueue {
 
   /** Claims up to {@code max} ready jobs, fairly across tenants and within their caps. */
   public Future<List<ClaimedJob>> claim(int max) {
-    return pool.withTransaction(tx -> tx.query(LOCK_TENANTS_WITH_WORK).execute().compose(tenants -> {
+    return pool.withTransaction(tx -> tx.preparedQuery(LOCK_TENANTS_WITH_WORK).execute(Tuple.of(max)).compose(tenants -> {
       List<String> ids = new ArrayList<>();
       tenants.forEach(row -> ids.add(row.getString("id")));
       if (ids.isEmpty()) {
@@ -234,26 +242,28 @@ public final class JobQueue {
       if (expired.isEmpty()) {
         return Future.succeededFuture(List.<JobFinished>of());
       }
-      expired.sort(Comparator.comparing((Row row) -> row.getString("tenant_id")).thenComparingLong(row -> row.getLong("id")));
+      expired.sort(Comparator.comparingLong(row -> row.getLong("id")));
       List<UUID> leases = expired.stream().map(row -> row.getUUID("expired_lease")).toList();
-      List<JobFinished> failed = new ArrayList<>();
-      Future<Void> chain = endAttempts(tx, leases, "lease_expired", "lease expired");
+      List<JobFinished> ended = new ArrayList<>();
+      List<AuditEvent> events = new ArrayList<>();
       for (Row row : expired) {
         String tenant = row.getString("tenant_id");
         long id = row.getLong("id");
         JsonObject detail = new JsonObject().put("attempt", row.getInteger("attempts"));
-        chain = chain.compose(v -> audit(tx, tenant, AuditEventType.JOB_LEASE_EXPIRED, id, detail));
+        events.add(event(tenant, AuditEventType.JOB_LEASE_EXPIRED, id, detail));
         JobStatus status = JobStatus.fromWire(row.getString("status"));
         if (status == JobStatus.FAILED) {
-          failed.add(new JobFinished(tenant, id, JobStatus.FAILED));
-          chain = chain.compose(v -> audit(tx, tenant, AuditEventType.JOB_FAILED, id,
+          ended.add(new JobFinished(tenant, id, JobStatus.FAILED));
+          events.add(event(tenant, AuditEventType.JOB_FAILED, id,
               detail.copy().put("error", "lease expired on the last attempt")));
         } else if (status == JobStatus.CANCELLED) {
-          failed.add(new JobFinished(tenant, id, JobStatus.CANCELLED));
-          chain = chain.compose(v -> audit(tx, tenant, AuditEventType.JOB_CANCELLED, id, detail));
+          ended.add(new JobFinished(tenant, id, JobStatus.CANCELLED));
+          events.add(event(tenant, AuditEventType.JOB_CANCELLED, id, detail));
         }
       }
-      return chain.map(failed);
+      return endAttempts(tx, leases, "lease_expired", "lease expired")
+          .compose(v -> AuditLog.appendAll(tx, events))
+          .map(ended);
     }));
   }
 
@@ -300,7 +310,7 @@ public final class JobQueue {
             : finishCancelled(job, "cancelled on request after attempt " + job.attempt() + " failed: " + error));
   }
 
-  /** Inserts the attempts and their audit records; chain heads are locked in one global order. */
+  /** Inserts the attempts and their audit records (one batch: two round trips per tenant). */
   private Future<Void> recordStarts(SqlConnection tx, List<ClaimedJob> claimed) {
     if (claimed.isEmpty()) {
       return Future.succeededFuture();
@@ -311,14 +321,12 @@ public final class JobQueue {
         claimed.stream().map(ClaimedJob::tenantId).toArray(String[]::new),
         claimed.stream().map(ClaimedJob::attempt).toArray(Integer[]::new),
         owner);
-    Future<Void> chain = tx.preparedQuery(RECORD_ATTEMPTS).execute(attempts).mapEmpty();
-    List<ClaimedJob> inLockOrder = new ArrayList<>(claimed);
-    inLockOrder.sort(BY_TENANT_THEN_ID);
-    for (ClaimedJob job : inLockOrder) {
-      chain = chain.compose(v -> audit(tx, job.tenantId(), AuditEventType.JOB_STARTED, job.id(),
-          new JsonObject().put("attempt", job.attempt())));
-    }
-    return chain;
+    List<AuditEvent> started = claimed.stream()
+        .map(job -> event(job.tenantId(), AuditEventType.JOB_STARTED, job.id(), new JsonObject().put("attempt", job.attempt())))
+        .toList();
+    return tx.preparedQuery(RECORD_ATTEMPTS).execute(attempts)
+        .compose(v -> AuditLog.appendAll(tx, started))
+        .mapEmpty();
   }
 
   private Future<Void> endAttempts(SqlConnection tx, List<UUID> leases, String outcome, String error) {
@@ -326,7 +334,11 @@ public final class JobQueue {
   }
 
   private Future<Void> audit(SqlConnection tx, String tenantId, AuditEventType type, long jobId, JsonObject detail) {
-    return AuditLog.append(tx, AuditEvent.of(tenantId, type, "executor:" + owner, jobId, detail)).mapEmpty();
+    return AuditLog.append(tx, event(tenantId, type, jobId, detail)).mapEmpty();
+  }
+
+  private AuditEvent event(String tenantId, AuditEventType type, long jobId, JsonObject detail) {
+    return AuditEvent.of(tenantId, type, "executor:" + owner, jobId, detail);
   }
 
   private static ClaimedJob claimedJob(Row row) {
