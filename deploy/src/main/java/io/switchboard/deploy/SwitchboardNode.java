@@ -111,7 +111,7 @@ public final class SwitchboardNode implements AutoCloseable {
         ExecutorVerticle.ExecutorSettings settings = new ExecutorVerticle.ExecutorSettings(config.executorConcurrency(),
             config.executorPollInterval(), config.jobLease().dividedBy(3), config.shutdownGrace());
         deployments.add(await(vertx.deployVerticle(
-            new ExecutorVerticle(queue, ActionRegistry.installed(), secrets, settings, registry))));
+            new ExecutorVerticle(queue, ActionRegistry.installed(System.getenv()), secrets, settings, registry))));
       }
       return new SwitchboardNode(embedded, url, vertx, pool, secrets, deployments, demo, port);
     } catch (RuntimeException e) {

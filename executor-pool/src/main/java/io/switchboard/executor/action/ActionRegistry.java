@@ -1,5 +1,18 @@
 package io.switchboard.executor.action;
 
+import io.switchboard.executor.action.flyway.FlywayAction;
+import io.switchboard.executor.action.flyway.FlywaySettings;
+import io.switchboard.executor.action.github.GitHubActionsAction;
+import io.switchboard.executor.action.github.GitHubActionsSettings;
+import io.switchboard.executor.action.http.HttpAction;
+import io.switchboard.executor.action.http.HttpActionSettings;
+import io.switchboard.executor.action.kubernetes.KubernetesAction;
+import io.switchboard.executor.action.kubernetes.KubernetesSettings;
+import io.switchboard.executor.action.prometheus.PrometheusQueryAction;
+import io.switchboard.executor.action.prometheus.PrometheusSettings;
+import io.switchboard.executor.action.shell.ShellScriptAction;
+import io.switchboard.executor.action.shell.ShellSettings;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +44,20 @@ public final class ActionRegistry {
     return new ActionRegistry(List.of(new EchoAction()));
   }
 
-  /** The built-in actions plus every action installed through {@link ServiceLoader}. */
-  public static ActionRegistry installed() {
-    List<Action> all = new ArrayList<>(List.of(new EchoAction()));
+  /**
+   * The built-in actions, configured from {@code SWITCHBOARD_<ACTION>_*} variables in {@code env}
+   * (checked now: a bad value fails start-up naming the variable), plus every action installed
+   * through {@link ServiceLoader}.
+   */
+  public static ActionRegistry installed(Map<String, String> env) {
+    List<Action> all = new ArrayList<>(List.of(
+        new EchoAction(),
+        new HttpAction(HttpActionSettings.fromEnv(env)),
+        new GitHubActionsAction(GitHubActionsSettings.fromEnv(env)),
+        new KubernetesAction(KubernetesSettings.fromEnv(env)),
+        new PrometheusQueryAction(PrometheusSettings.fromEnv(env)),
+        new FlywayAction(FlywaySettings.fromEnv(env)),
+        new ShellScriptAction(ShellSettings.fromEnv(env))));
     ServiceLoader.load(Action.class).forEach(all::add);
     return new ActionRegistry(all);
   }
