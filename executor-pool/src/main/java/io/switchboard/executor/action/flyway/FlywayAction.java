@@ -5,6 +5,7 @@ import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.tenancy.secrets.SecretStoreException;
+import io.switchboard.tenancy.secrets.SecretNames;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -70,7 +71,6 @@ public final class FlywayAction implements Action {
   public static final String TYPE = "flyway";
 
   private static final Pattern LOCATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
-  private static final Pattern SECRET_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
   private static final int MAX_OUTPUT = 3000;
   private static final int MAX_LINES = 40;
   /** SQL states worth another attempt: connection trouble, shutdown, too many connections, conflicts. */
@@ -83,11 +83,6 @@ public final class FlywayAction implements Action {
 
   public FlywayAction(FlywaySettings settings) {
     this.settings = settings;
-  }
-
-  /** Configured from {@code SWITCHBOARD_FLYWAY_*} variables of the process environment. */
-  public FlywayAction() {
-    this(FlywaySettings.fromEnv(System.getenv()));
   }
 
   @Override
@@ -110,7 +105,7 @@ public final class FlywayAction implements Action {
       return fail("flyway needs an 'operation' argument: 'info' or 'migrate'");
     }
     Object secretArg = args.getValue("databaseSecret");
-    if (!(secretArg instanceof String secretName) || !SECRET_NAME.matcher(secretName).matches()
+    if (!(secretArg instanceof String secretName) || !SecretNames.NAME.matcher(secretName).matches()
         || secretName.contains("..")) {
       return fail("flyway needs a 'databaseSecret' argument naming the secret that holds the target database "
           + "URL (postgresql://user:pass@host:port/db)");

@@ -2,8 +2,10 @@ package io.switchboard.executor.action.github;
 
 import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
+import io.switchboard.executor.action.ActionHttpClient;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.tenancy.secrets.SecretStoreException;
+import io.switchboard.tenancy.secrets.SecretNames;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -61,19 +63,14 @@ public final class GitHubActionsAction implements Action {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
   private static final Pattern WORKFLOW = Pattern.compile("[0-9]+|[A-Za-z0-9_.-]+\\.ya?ml");
-  private static final Pattern SECRET_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
 
   private final GitHubActionsSettings settings;
-  private Vertx clientOwner;
-  private HttpClient client;
+  private final ActionHttpClient clients;
 
   public GitHubActionsAction(GitHubActionsSettings settings) {
     this.settings = settings;
-  }
-
-  /** Configured from the process environment. */
-  public GitHubActionsAction() {
-    this(GitHubActionsSettings.fromEnv(System.getenv()));
+    this.clients = new ActionHttpClient(new HttpClientOptions()
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis())));
   }
 
   @Override
@@ -91,7 +88,7 @@ public final class GitHubActionsAction implements Action {
       String workflow = workflowValue instanceof Number n && n.longValue() > 0 ? Long.toString(n.longValue())
           : required(args, "workflow", WORKFLOW, "a workflow file name such as \"deploy.yml\" or a workflow id");
       String ref = required(args, "ref", Pattern.compile("[^\\s~^:?*\\[\\\\]{1,250}"), "a branch or tag, e.g. \"main\"");
-      String tokenSecret = required(args, "tokenSecret", SECRET_NAME,
+      String tokenSecret = required(args, "tokenSecret", SecretNames.NAME,
           "the name of the secret that holds the GitHub token, e.g. \"github-token\"");
       Object inputsValue = args.getValue("inputs");
       JsonObject inputs = new JsonObject();
@@ -468,13 +465,8 @@ public final class GitHubActionsAction implements Action {
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 
-  private synchronized HttpClient client(Vertx vertx) {
-    if (client == null || clientOwner != vertx) {
-      client = vertx.createHttpClient(new HttpClientOptions()
-          .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis())));
-      clientOwner = vertx;
-    }
-    return client;
+  private HttpClient client(Vertx vertx) {
+    return clients.on(vertx);
   }
 
   /** A failure that is already the action's answer; {@code waitMillis} > 0 for a rate limit. */

@@ -2,6 +2,7 @@ package io.switchboard.executor.action.http;
 
 import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
+import io.switchboard.executor.action.ActionHttpClient;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.tenancy.secrets.SecretStoreException;
 import io.vertx.core.Future;
@@ -51,16 +52,14 @@ public final class HttpAction implements Action {
   static final int MAX_OUTPUT_CHARS = 2000;
 
   private final HttpActionSettings settings;
-  private Vertx clientOwner;
-  private HttpClient client;
+  private final ActionHttpClient clients;
 
   public HttpAction(HttpActionSettings settings) {
     this.settings = settings;
-  }
-
-  /** Configured from the process environment. */
-  public HttpAction() {
-    this(HttpActionSettings.fromEnv(System.getenv()));
+    this.clients = new ActionHttpClient(new HttpClientOptions()
+        .setMaxRedirects(0)
+        .setDecompressionSupported(true)
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis())));
   }
 
   @Override
@@ -277,15 +276,8 @@ public final class HttpAction implements Action {
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 
-  private synchronized HttpClient client(Vertx vertx) {
-    if (client == null || clientOwner != vertx) {
-      client = vertx.createHttpClient(new HttpClientOptions()
-          .setMaxRedirects(0)
-          .setDecompressionSupported(true)
-          .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis())));
-      clientOwner = vertx;
-    }
-    return client;
+  private HttpClient client(Vertx vertx) {
+    return clients.on(vertx);
   }
 
   /** A failure that is already the action's answer. */

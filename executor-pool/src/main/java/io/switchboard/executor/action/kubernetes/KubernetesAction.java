@@ -4,6 +4,7 @@ import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.tenancy.secrets.SecretStoreException;
+import io.switchboard.tenancy.secrets.SecretNames;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -80,7 +81,6 @@ public final class KubernetesAction implements Action {
 
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesAction.class);
   private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-  private static final Pattern SECRET_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
   private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,510}");
   private static final Set<String> OPERATIONS = Set.of("scale", "rollout-restart", "set-image", "get-pods",
       "rollout-status");
@@ -101,11 +101,6 @@ public final class KubernetesAction implements Action {
           + "bearer token. Use this for tests and development only, never in production !!!",
           KubernetesSettings.INSECURE_SKIP_TLS_VERIFY);
     }
-  }
-
-  /** Configured from {@code SWITCHBOARD_KUBERNETES_*} variables of the process environment. */
-  public KubernetesAction() {
-    this(KubernetesSettings.fromEnv(System.getenv()));
   }
 
   @Override
@@ -678,7 +673,7 @@ public final class KubernetesAction implements Action {
 
   private static String secretName(JsonObject args, String key) {
     Object value = args.getValue(key);
-    return value instanceof String s && SECRET_NAME.matcher(s).matches() && !s.contains("..") ? s : null;
+    return value instanceof String s && SecretNames.NAME.matcher(s).matches() && !s.contains("..") ? s : null;
   }
 
   private static String label(JsonObject args, String key) {

@@ -2,6 +2,7 @@ package io.switchboard.executor.action.prometheus;
 
 import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
+import io.switchboard.executor.action.ActionHttpClient;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.tenancy.secrets.SecretStoreException;
 import io.vertx.core.Future;
@@ -56,16 +57,12 @@ public final class PrometheusQueryAction implements Action {
   private static final int MAX_WARNINGS = 3;
 
   private final PrometheusSettings settings;
-  private Vertx clientVertx;
-  private HttpClient client;
-
-  /** An action configured from this process's environment ({@link PrometheusSettings#fromEnv}). */
-  public PrometheusQueryAction() {
-    this(PrometheusSettings.fromEnv(System.getenv()));
-  }
+  private final ActionHttpClient clients;
 
   public PrometheusQueryAction(PrometheusSettings settings) {
     this.settings = settings;
+    this.clients = new ActionHttpClient(new HttpClientOptions()
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis())));
   }
 
   @Override
@@ -311,13 +308,8 @@ public final class PrometheusQueryAction implements Action {
 
   // ------------------------------------------------------------------ helpers
 
-  private synchronized HttpClient client(Vertx vertx) {
-    if (client == null || clientVertx != vertx) {
-      client = vertx.createHttpClient(new HttpClientOptions()
-          .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis())));
-      clientVertx = vertx;
-    }
-    return client;
+  private HttpClient client(Vertx vertx) {
+    return clients.on(vertx);
   }
 
   private static boolean isRfc3339(String time) {

@@ -89,11 +89,6 @@ public final class ShellScriptAction implements Action {
 
   private final ShellSettings settings;
 
-  /** An action configured from this process's environment ({@link ShellSettings#fromEnv}). */
-  public ShellScriptAction() {
-    this(ShellSettings.fromEnv(System.getenv()));
-  }
-
   public ShellScriptAction(ShellSettings settings) {
     this.settings = settings;
   }
