@@ -12,7 +12,6 @@ import io.switchboard.executor.QueueSettings;
 import io.switchboard.executor.action.ActionRegistry;
 import io.switchboard.gateway.GatewayVerticle;
 import io.switchboard.tenancy.DemoTenant;
-import io.switchboard.tenancy.policy.MembersMayRunBuiltins;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
 import io.switchboard.tenancy.secrets.SecretStore;
@@ -100,7 +99,7 @@ public final class SwitchboardNode implements AutoCloseable {
       List<String> deployments = new ArrayList<>();
       int port = config.httpPort();
       if (role.runsGateway()) {
-        GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, new MembersMayRunBuiltins(), secrets);
+        GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, secrets);
         deployments.add(await(vertx.deployVerticle(gateway)));
         port = gateway.actualPort();
       } else {

@@ -11,10 +11,11 @@ import io.switchboard.gateway.api.TenantTokenAuth;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
 import io.switchboard.gateway.slack.SlackRequestAuthenticator;
+import io.switchboard.gateway.slack.SlackBuiltins;
 import io.switchboard.gateway.slack.SlashCommandHandler;
 import io.switchboard.tenancy.InstallationDirectory;
 import io.switchboard.tenancy.command.CommandParser;
-import io.switchboard.tenancy.policy.PolicyDecider;
+import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.switchboard.tenancy.secrets.SecretStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -42,23 +43,23 @@ public final class GatewayVerticle extends VerticleBase {
   private final SwitchboardConfig config;
   private final Pool pool;
   private final PrometheusMeterRegistry registry;
-  private final PolicyDecider policy;
+  private PolicyDirectory policies;
   private final SecretStore secrets;
   private HttpServer server;
   private ResponseUrlReplier replier;
 
-  public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry, PolicyDecider policy,
+  public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
                          SecretStore secrets) {
     this.config = config;
     this.pool = pool;
     this.registry = registry;
-    this.policy = policy;
     this.secrets = secrets;
   }
 
   @Override
   public Future<?> start() {
     GatewayMetrics metrics = new GatewayMetrics(registry);
+    policies = new PolicyDirectory(vertx, pool, PolicyDirectory.DEFAULT_RECHECK_INTERVAL);
     Router router = Router.router(vertx);
     JobCancellations cancellations = new JobCancellations(pool, vertx.eventBus());
     router.post("/slack/commands").handler(slashCommands(metrics, cancellations));
@@ -74,13 +75,13 @@ public final class GatewayVerticle extends VerticleBase {
     replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
-    return replier.start().compose(v -> server.listen());
+    return policies.start().compose(v -> replier.start()).compose(v -> server.listen());
   }
 
   @Override
   public Future<?> stop() {
     return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
-        .compose(v -> replier.stop());
+        .compose(v -> replier.stop()).compose(v -> policies.stop());
   }
 
   /** The port the server listens on (useful when configured with port 0). */
@@ -92,8 +93,8 @@ public final class GatewayVerticle extends VerticleBase {
     InstallationDirectory installations = new InstallationDirectory(pool, InstallationDirectory.DEFAULT_TTL);
     SlackRequestAuthenticator authenticator =
         new SlackRequestAuthenticator(installations, config.slackSigningSecret(), Clock.systemUTC());
-    return new SlashCommandHandler(authenticator, new CommandParser(), policy,
+    return new SlashCommandHandler(authenticator, new CommandParser(), policies, new SlackBuiltins(pool),
         new JobEnqueuer(pool, vertx.eventBus()), cancellations, new CommandRefusals(pool),
-        config.slackResponseUrlPrefixes(), metrics);
+        config.slackResponseUrlPrefixes(), metrics, Clock.systemUTC());
   }
 }

@@ -13,7 +13,7 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * Makes a command durable: in one transaction it inserts the job and its audit records (received,
- * queued); after the commit it wakes the executors. A second delivery of the same request (same
+ * queued with the policy decision that allowed it); after the commit it wakes the executors. A second delivery of the same request (same
  * idempotency key) writes nothing and answers with the first job's id.
  */
 public final class JobEnqueuer {
@@ -30,7 +30,11 @@ public final class JobEnqueuer {
     this.eventBus = eventBus;
   }
 
-  public Future<Enqueued> enqueue(NewJob job) {
+  /**
+   * @param decision the policy decision that let the job run ({@code outcome}, {@code reason},
+   *                 {@code policyVersion}), recorded with the queued event
+   */
+  public Future<Enqueued> enqueue(NewJob job, JsonObject decision) {
     return pool.withTransaction(tx -> JobStore.insert(tx, job).compose(inserted -> {
       if (inserted.isEmpty()) {
         return JobStore.findIdByKey(tx, job.tenantId(), job.idempotencyKey())
@@ -41,7 +45,7 @@ public final class JobEnqueuer {
           .put("platform", job.platform()).put("channel", job.channel()).put("text", job.commandText());
       return AuditLog.append(tx, AuditEvent.of(job.tenantId(), AuditEventType.COMMAND_RECEIVED, job.requester(), jobId, received))
           .compose(r -> AuditLog.append(tx, AuditEvent.of(job.tenantId(), AuditEventType.JOB_QUEUED, job.requester(), jobId,
-              new JsonObject().put("command", job.command()).put("action", job.action()))))
+              new JsonObject().put("command", job.command()).put("action", job.action()).put("decision", decision))))
           .map(r -> new Enqueued(jobId, false));
     })).onSuccess(enqueued -> {
       if (!enqueued.duplicate()) {

@@ -11,7 +11,6 @@ import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
 import io.switchboard.tenancy.ApiTokens;
 import io.switchboard.tenancy.Tenants;
-import io.switchboard.tenancy.policy.MembersMayRunBuiltins;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
 import io.vertx.core.Vertx;
@@ -59,7 +58,7 @@ public final class GatewayFixture implements AutoCloseable {
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
         "SWITCHBOARD_HTTP_PORT", "0",
         "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", slack.prefix()));
-    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, new MembersMayRunBuiltins(),
+    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry,
         new LocalSecretStore(pool, MasterKey.generate()));
     Await.result(vertx.deployVerticle(gateway));
     baseUrl = "http://127.0.0.1:" + gateway.actualPort();

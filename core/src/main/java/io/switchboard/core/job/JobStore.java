@@ -5,6 +5,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,8 +18,8 @@ public final class JobStore {
 
   private static final String INSERT = """
       INSERT INTO jobs (tenant_id, idempotency_key, platform, requester, channel, command, command_text,
-                        action, arguments, reply_to, status)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued')
+                        action, arguments, reply_to, timeout_ms, max_attempts, status)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, 3), 'queued')
       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
       RETURNING id""";
 
@@ -24,6 +27,10 @@ public final class JobStore {
       "SELECT id FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2";
 
   private static final String FIND = "SELECT * FROM jobs WHERE tenant_id = $1 AND id = $2";
+
+  private static final String RECENT_OF = """
+      SELECT * FROM jobs WHERE tenant_id = $1 AND platform = $2 AND requester = $3
+      ORDER BY created_at DESC, id DESC LIMIT $4""";
 
   private JobStore() {
   }
@@ -37,7 +44,8 @@ public final class JobStore {
     return client.preparedQuery(INSERT)
         .execute(Tuple.wrap(new Object[] {
             job.tenantId(), job.idempotencyKey(), job.platform(), job.requester(), job.channel(), job.command(),
-            job.commandText(), job.action(), job.arguments(), job.replyTo()}))
+            job.commandText(), job.action(), job.arguments(), job.replyTo(),
+            job.timeout().map(Duration::toMillis).orElse(null), job.maxAttempts().orElse(null)}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
   }
 
@@ -57,6 +65,18 @@ public final class JobStore {
             return Optional.of(Job.fromRow(row));
           }
           return Optional.empty();
+        });
+  }
+
+  /** The user's most recent jobs in the tenant, newest first. */
+  public static Future<List<Job>> recentOf(SqlClient client, String tenantId, String platform, String requester,
+                                           int limit) {
+    return client.preparedQuery(RECENT_OF)
+        .execute(Tuple.of(tenantId, platform, requester, limit))
+        .map(rows -> {
+          List<Job> jobs = new ArrayList<>();
+          rows.forEach(row -> jobs.add(Job.fromRow(row)));
+          return jobs;
         });
   }
 }

@@ -8,12 +8,12 @@ import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.JobCancellations;
 import io.switchboard.gateway.JobEnqueuer;
 import io.switchboard.tenancy.SlackInstallation;
-import io.switchboard.tenancy.command.BuiltinCommand;
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.command.ParsedCommand;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.Decision;
-import io.switchboard.tenancy.policy.PolicyDecider;
+import io.switchboard.tenancy.policy.PolicyDirectory;
+import io.switchboard.tenancy.policy.TenantPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -22,9 +22,8 @@ import io.vertx.ext.web.RoutingContext;
 import org.apache.commons.codec.digest.DigestUtils;
 
 import java.net.URI;
-import java.util.Arrays;
+import java.time.Clock;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * {@code POST /slack/commands}: the path of one slash command, step by step, in this order:
@@ -32,8 +31,8 @@ import java.util.stream.Collectors;
  *   <li>read the raw body (at most 64 KiB);</li>
  *   <li>authenticate it: signature, timestamp, installed team ({@link SlackRequestAuthenticator});</li>
  *   <li>parse the form and the command text ({@link CommandParser});</li>
- *   <li>decide ({@link PolicyDecider}); a refusal is audited and told to the user; {@code help} and
- *       {@code cancel} are answered here;</li>
+ *   <li>decide ({@link TenantPolicy}); a refusal is audited with its reason and told to the user;
+ *       the built-ins that need no job are answered here ({@link SlackBuiltins}, {@code cancel});</li>
  *   <li>queue the job with its audit records ({@link JobEnqueuer});</li>
  *   <li>acknowledge with an ephemeral message. The result is posted later to {@code response_url}.</li>
  * </ol>
@@ -46,19 +45,24 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
 
   private final SlackRequestAuthenticator authenticator;
   private final CommandParser parser;
-  private final PolicyDecider policy;
+  private final PolicyDirectory policies;
+  private final SlackBuiltins builtins;
+  private final Clock clock;
   private final JobEnqueuer enqueuer;
   private final JobCancellations cancellations;
   private final CommandRefusals refusals;
   private final List<String> responseUrlPrefixes;
   private final GatewayMetrics metrics;
 
-  public SlashCommandHandler(SlackRequestAuthenticator authenticator, CommandParser parser, PolicyDecider policy,
-                             JobEnqueuer enqueuer, JobCancellations cancellations, CommandRefusals refusals,
-                             List<String> responseUrlPrefixes, GatewayMetrics metrics) {
+  public SlashCommandHandler(SlackRequestAuthenticator authenticator, CommandParser parser, PolicyDirectory policies,
+                             SlackBuiltins builtins, JobEnqueuer enqueuer, JobCancellations cancellations,
+                             CommandRefusals refusals, List<String> responseUrlPrefixes, GatewayMetrics metrics,
+                             Clock clock) {
     this.authenticator = authenticator;
     this.parser = parser;
-    this.policy = policy;
+    this.policies = policies;
+    this.builtins = builtins;
+    this.clock = clock;
     this.enqueuer = enqueuer;
     this.cancellations = cancellations;
     this.refusals = refusals;
@@ -95,23 +99,43 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the body names two Slack teams");
     }
     checkResponseUrl(command.responseUrl());
-    CommandRequest request = new CommandRequest(installation.tenantId(), PLATFORM, command.userId(), command.channelId());
-    ParsedCommand parsed = parser.parse(command.text());
-    if (parsed instanceof ParsedCommand.HelpRequest) {
-      return Future.succeededFuture(SlackText.ephemeral(help(request, command.command())));
+    CommandRequest request = new CommandRequest(installation.tenantId(), PLATFORM, installation.teamId(),
+        command.userId(), command.channelId());
+    return policies.policyOf(installation.tenantId()).compose(policy -> answer(request, command, policy));
+  }
+
+  private Future<JsonObject> answer(CommandRequest request, SlashCommand command, TenantPolicy policy) {
+    ParsedCommand parsed = parser.parse(policy.catalog(), command.text());
+    if (parsed instanceof ParsedCommand.HelpRequest help) {
+      return Future.succeededFuture(builtins.help(policy, request, command.command(), help.topic()));
     }
     if (parsed instanceof ParsedCommand.Unrecognised unrecognised) {
       return refuse(request, command, "unknown_command", unrecognised.message());
     }
     if (parsed instanceof ParsedCommand.CancelRequest cancel) {
-      return cancel(request, command, cancel.jobId());
+      return cancel(request, cancel.jobId());
+    }
+    if (parsed instanceof ParsedCommand.JobsRequest) {
+      return builtins.jobs(request);
+    }
+    if (parsed instanceof ParsedCommand.JobRequest job) {
+      return builtins.job(request, job.jobId());
+    }
+    if (parsed instanceof ParsedCommand.WhoamiRequest) {
+      return Future.succeededFuture(builtins.whoami(policy, request));
     }
     ParsedCommand.Invocation invocation = (ParsedCommand.Invocation) parsed;
-    Decision decision = policy.decide(request, invocation.command());
-    if (!decision.allowed()) {
+    Decision decision = policy.decide(request, invocation, clock.instant());
+    if (decision.outcome() == Decision.Outcome.NEEDS_APPROVAL) {
+      return refuse(request, command, "needs_approval", decision.reason()
+          + ". This server cannot collect approvals yet, so the command was not run.");
+    }
+    if (decision.denied()) {
       return refuse(request, command, "denied", decision.reason());
     }
-    return enqueuer.enqueue(newJob(request, command, invocation)).map(enqueued -> {
+    JsonObject audited = new JsonObject().put("outcome", "allowed").put("reason", decision.reason())
+        .put("policyVersion", policy.version());
+    return enqueuer.enqueue(newJob(request, command, invocation), audited).map(enqueued -> {
       if (enqueued.duplicate()) {
         metrics.refused(PLATFORM, "duplicate_delivery");
         return SlackText.ephemeral("Already queued as job " + enqueued.jobId() + " (this request arrived twice).");
@@ -123,11 +147,7 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
   }
 
   /** Chat users may cancel only the jobs they started (until roles say otherwise). */
-  private Future<JsonObject> cancel(CommandRequest request, SlashCommand command, long jobId) {
-    Decision decision = policy.decide(request, BuiltinCommand.CANCEL);
-    if (!decision.allowed()) {
-      return refuse(request, command, "denied", decision.reason());
-    }
+  private Future<JsonObject> cancel(CommandRequest request, long jobId) {
     return cancellations.cancel(request.tenantId(), jobId, request.userId(), true).map(outcome -> SlackText.ephemeral(
         switch (outcome) {
           case CANCELLED -> "Cancelled job " + jobId + " before it started.";
@@ -166,21 +186,13 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
     return refusals.record(request, command.text(), message).map(v -> SlackText.ephemeral(message));
   }
 
-  private String help(CommandRequest request, String slashCommand) {
-    String lines = Arrays.stream(BuiltinCommand.values())
-        .filter(c -> policy.decide(request, c).allowed())
-        .map(c -> "• " + SlackText.code(slashCommand + " " + c.usage()) + " — " + c.description())
-        .collect(Collectors.joining("\n"));
-    return "Commands you can run here:\n" + lines;
-  }
-
   private static NewJob newJob(CommandRequest request, SlashCommand command, ParsedCommand.Invocation invocation) {
     String delivery = command.triggerId().isEmpty()
         ? DigestUtils.sha256Hex(command.responseUrl())
         : DigestUtils.sha256Hex(command.teamId() + "\n" + command.triggerId());
     JsonObject replyTo = new JsonObject().put("kind", "slack_response_url").put("url", command.responseUrl());
     return new NewJob(request.tenantId(), "slack:" + delivery, PLATFORM, request.userId(), request.channelId(),
-        invocation.command().word(), (command.command() + " " + command.text()).strip(), invocation.action(),
-        invocation.arguments(), replyTo);
+        invocation.command(), (command.command() + " " + command.text()).strip(), invocation.action(),
+        invocation.arguments(), replyTo, invocation.timeout(), invocation.maxAttempts());
   }
 }

@@ -56,7 +56,7 @@ class SlashCommandEndpointTest {
   void answersHelp() {
     HttpResponse<String> response = fixture.acmeCommand("help").post(fixture.baseUrl());
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(new JsonObject(response.body()).getString("text")).contains("`/ops echo &lt;text&gt;` — reply with the text").contains("`/ops help`");
+    assertThat(new JsonObject(response.body()).getString("text")).contains("`/ops echo &lt;text&gt;` — reply with the text").contains("`/ops help [command]`");
     assertThat(fixture.jobCount()).isZero();
   }
 

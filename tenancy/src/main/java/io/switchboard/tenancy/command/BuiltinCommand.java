@@ -4,24 +4,26 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The commands every tenant has, whatever its catalog holds. {@code help} and {@code cancel} are
- * answered at once by the gateway; the others become jobs that run the named action.
+ * The commands every tenant has, whatever its catalog holds. Only {@code echo} becomes a job; the
+ * others are answered at once by the gateway. They touch nothing outside Switchboard, so every
+ * member of an installed workspace may run them.
  */
 public enum BuiltinCommand {
-  HELP("help", "help", "list the commands you can run", null),
-  ECHO("echo", "echo <text>", "reply with the text (runs as a job)", "echo"),
-  CANCEL("cancel", "cancel <job number>", "stop one of your jobs that is queued or running", null);
+  HELP("help", "help [command]", "list the commands you can run, or explain one"),
+  ECHO("echo", "echo <text>", "reply with the text (runs as a job)"),
+  JOBS("jobs", "jobs", "your recent jobs"),
+  JOB("job", "job <job number>", "the status and output of a job"),
+  CANCEL("cancel", "cancel <job number>", "stop one of your jobs that is queued or running"),
+  WHOAMI("whoami", "whoami", "your roles in this workspace");
 
   private final String word;
   private final String usage;
   private final String description;
-  private final String action;
 
-  BuiltinCommand(String word, String usage, String description, String action) {
+  BuiltinCommand(String word, String usage, String description) {
     this.word = word;
     this.usage = usage;
     this.description = description;
-    this.action = action;
   }
 
   public String word() {
@@ -36,12 +38,8 @@ public enum BuiltinCommand {
     return description;
   }
 
-  /** The action type a job of this command runs; empty for commands answered without a job. */
-  public Optional<String> action() {
-    return Optional.ofNullable(action);
-  }
-
-  static Optional<BuiltinCommand> byWord(String word) {
+  /** The built-in command a word names. */
+  public static Optional<BuiltinCommand> byWord(String word) {
     return Arrays.stream(values()).filter(c -> c.word.equals(word)).findFirst();
   }
 }

@@ -1,11 +1,15 @@
 package io.switchboard.tenancy.command;
 
+import io.switchboard.tenancy.policy.ExamplePolicy;
+import io.switchboard.tenancy.policy.PolicyDocument;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,8 +38,7 @@ class CommandParserTest {
   })
   void echoBecomesAnInvocationKeepingTheInnerWhitespace(String text, String expected) {
     ParsedCommand parsed = parser.parse(text);
-    assertThat(parsed).isEqualTo(new ParsedCommand.Invocation(
-        BuiltinCommand.ECHO, "echo", new JsonObject().put("text", expected)));
+    assertThat(parsed).isEqualTo(ParsedCommand.Invocation.echo(expected));
     ParsedCommand.Invocation invocation = (ParsedCommand.Invocation) parsed;
     assertThat(invocation.arguments().fieldNames()).containsExactly("text");
     assertThat(invocation.arguments().getString("text")).isEqualTo(expected);
@@ -104,8 +107,7 @@ class CommandParserTest {
   void textOfExactlyTheLimitIsStillParsed() {
     String text = "echo " + "a".repeat(CommandParser.MAX_TEXT_LENGTH - 5);
     assertThat(text).hasSize(CommandParser.MAX_TEXT_LENGTH);
-    assertThat(parser.parse(text)).isEqualTo(new ParsedCommand.Invocation(
-        BuiltinCommand.ECHO, "echo", new JsonObject().put("text", "a".repeat(CommandParser.MAX_TEXT_LENGTH - 5))));
+    assertThat(parser.parse(text)).isEqualTo(ParsedCommand.Invocation.echo("a".repeat(CommandParser.MAX_TEXT_LENGTH - 5)));
   }
 
   @Test
@@ -129,5 +131,56 @@ class CommandParserTest {
   void cancelNeedsAPositiveJobNumber(String text) {
     assertThat(parser.parse(text)).isInstanceOf(ParsedCommand.Unrecognised.class);
     assertThat(((ParsedCommand.Unrecognised) parser.parse(text)).message()).contains("`cancel` needs a job number");
+  }
+
+  private final Catalog example = PolicyDocument.compile(ExamplePolicy.document(), 1).catalog();
+
+  @ParameterizedTest(name = "[{index}] \"{0}\" is refused: {1}")
+  @CsvSource(delimiter = '|', value = {
+      "deploy prod api --version 1.4.2             | unknown environment 'prod'; one of: staging, production. Usage: `deploy <environment> <service,...> --version <version>`; try `help deploy`.",
+      "deploy staging                              | missing service",
+      "deploy                                      | missing environment (one of: staging, production)",
+      "deploy staging api                          | missing version",
+      "deploy staging api --version                | --version needs a value",
+      "deploy staging api --version 1.4            | version '1.4' does not have the expected form",
+      "deploy staging api --version 1.4.2 --force  | `deploy` has no option --force",
+      "deploy staging api --version=1.0.0 --version=1.0.1 | --version is given twice",
+      "deploy staging api,,web --version 1.0.0     | service has an empty item in 'api,,web'",
+      "deploy staging api,api --version 1.0.0      | service names 'api' twice",
+      "scale staging api 21                        | replicas must be a whole number from 0 to 20, not 21",
+      "scale staging api many                      | replicas must be a whole number from 0 to 20, not 'many'",
+      "scale staging api 2 3                       | unexpected '3'",
+  })
+  void aCatalogCommandIsRefusedPrecisely(String text, String message) {
+    assertThat(parser.parse(example, text)).isInstanceOfSatisfying(ParsedCommand.Unrecognised.class,
+        unrecognised -> assertThat(unrecognised.message()).startsWith(message).contains("try `help "));
+  }
+
+  @Test
+  void flagsMayBeWrittenWithEqualsAndAnywhere() {
+    ParsedCommand first = parser.parse(example, "deploy --version=1.4.2 staging api");
+    ParsedCommand second = parser.parse(example, "SHIP staging api --version 1.4.2");
+    assertThat(first).isEqualTo(second);
+    assertThat(first).isInstanceOfSatisfying(ParsedCommand.Invocation.class, invocation -> {
+      assertThat(invocation.describe()).isEqualTo("`deploy` in staging on api");
+      assertThat(invocation.lockKey()).contains("staging/api");
+    });
+  }
+
+  @Test
+  void integersBecomeNumbersInTheActionArguments() {
+    ParsedCommand.Invocation scale = (ParsedCommand.Invocation) parser.parse(example, "scale production web 3");
+    assertThat(scale.arguments()).isEqualTo(new JsonObject().put("operation", "scale").put("namespace", "production")
+        .put("deployment", "web").put("replicas", 3L));
+    assertThat(scale.lockKey()).contains("production/web");
+    assertThat(((ParsedCommand.Invocation) parser.parse(example, "errors production api")).lockKey()).isEmpty();
+  }
+
+  @Test
+  void builtinsWinOverTheCatalogAndHelpTakesATopic() {
+    assertThat(parser.parse(example, "help deploy")).isEqualTo(new ParsedCommand.HelpRequest(Optional.of("deploy")));
+    assertThat(parser.parse(example, "job #12")).isEqualTo(new ParsedCommand.JobRequest(12));
+    assertThat(parser.parse(example, "jobs")).isEqualTo(new ParsedCommand.JobsRequest());
+    assertThat(parser.parse(example, "whoami")).isEqualTo(new ParsedCommand.WhoamiRequest());
   }
 }

@@ -1,0 +1,40 @@
+package io.switchboard.tenancy.policy;
+
+import io.switchboard.tenancy.command.Catalog;
+import io.switchboard.tenancy.command.ParsedCommand;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One tenant's policy, compiled from its policy document for fast decisions on the event loop: the
+ * command catalog, roles and their bindings, approval rules, freeze windows and rate limits. It is
+ * immutable; a change of the document makes a new one, which replaces this one atomically.
+ */
+public interface TenantPolicy {
+
+  /** The document version this policy was compiled from (0: the tenant has not written one). */
+  long version();
+
+  /** The tenant's commands; built-in commands are not in it. */
+  Catalog catalog();
+
+  /**
+   * Whether {@code request} may run {@code invocation} at {@code now}: deny by default; a freeze
+   * window or the blast radius refuses even a permitted user; an approval rule turns an allowed
+   * command into one that needs approval.
+   */
+  Decision decide(CommandRequest request, ParsedCommand.Invocation invocation, Instant now);
+
+  /** Whether the user may run the command at all somewhere (for {@code help}). */
+  boolean mayRunSomewhere(CommandRequest request, String commandName);
+
+  /** The roles bound to the user (directly or through a group) in the request's installation. */
+  List<String> rolesOf(CommandRequest request);
+
+  /** Whether the user holds {@code role} in the request's installation (approvers). */
+  boolean holdsRole(CommandRequest request, String role);
+
+  /** The tenant's rate limits, falling back to the platform-wide defaults. */
+  RateLimits rateLimits();
+}

@@ -1,0 +1,116 @@
+package io.switchboard.tenancy.policy;
+
+import io.switchboard.tenancy.command.CommandParser;
+import io.switchboard.tenancy.command.ParsedCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Decisions of the documented example policy ({@code docs/examples/policy.json}), one row per case. */
+class PolicyEvaluationTest {
+
+  private static final Instant BEFORE_FREEZE = Instant.parse("2026-12-02T12:00:00Z");
+  private static final Instant DURING_FREEZE = Instant.parse("2026-12-25T12:00:00Z");
+
+  private final TenantPolicy policy = PolicyDocument.compile(ExamplePolicy.document(), 7);
+  private final CommandParser parser = new CommandParser();
+
+  @ParameterizedTest(name = "[{index}] {0} in {1}/{2}: {3} -> {5}")
+  @CsvSource(delimiter = '|', value = {
+      // user   | workspace | channel   | command                                    | when   | outcome        | reason contains
+      "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging api --version 1.4.2          | before | ALLOWED        | allowed by role developer",
+      "U0ALICE  | T0ACME    | C0RANDOM  | ship staging api,web --version 1.4.2        | before | ALLOWED        | allowed by role developer",
+      "U0ALICE  | T0ACME    | C0RANDOM  | scale staging api 4                         | before | ALLOWED        | allowed by role developer",
+      "U0ALICE  | T0ACME    | C0DEPLOYS | deploy production api --version 1.4.2       | before | NEEDS_APPROVAL | needs 1 approval from role approver within 30 min (rule production-changes)",
+      "U0ALICE  | T0ACME    | C0RANDOM  | deploy production api --version 1.4.2       | before | DENIED         | may be run with your role deployer only in <#C0DEPLOYS>",
+      "U0BOB    | T0ACME    | C0DEPLOYS | deploy production api --version 1.4.2       | before | DENIED         | `deploy` in production on api needs role deployer in <#C0DEPLOYS>",
+      "U0ALICE  | T0OTHER   | C0DEPLOYS | deploy production api --version 1.4.2       | before | DENIED         | needs role deployer in <#C0DEPLOYS>",
+      "U0ALICE  | T0OTHER   | C0DEPLOYS | deploy staging api --version 1.4.2          | before | ALLOWED        | allowed by role developer",
+      "U0EVE    | T0ACME    | C0RANDOM  | errors production api                       | before | DENIED         | `errors` in production on api needs role viewer",
+      "U0EVE    | T0ACME    | C0RANDOM  | echo hi                                     | before | ALLOWED        | built-in",
+      "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging api,web,worker-1,worker-2 --version 1.0.0 | before | DENIED | may touch at most 3 targets per run; you named 4",
+      "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging db --version 1.0.0           | before | DENIED         | may not touch db; allowed: api, web, worker-*",
+      "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging worker-7 --version 1.0.0     | before | ALLOWED        | allowed by role developer",
+      "U0ALICE  | T0ACME    | C0RANDOM  | scale staging api,web 2                     | before | DENIED         | needs role",
+      "U0CAROL  | T0ACME    | C0DEPLOYS | deploy production api --version 1.4.2       | during | DENIED         | is frozen until 2027-01-02 00:00 UTC (year-end: year-end change freeze)",
+      "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging api --version 1.4.2          | during | ALLOWED        | allowed by role developer",
+      "U0CAROL  | T0ACME    | C0DEPLOYS | scale production api 3                      | before | NEEDS_APPROVAL | rule production-changes",
+      "U0DAVE   | T0ACME    | C0DEPLOYS | scale production api 3                      | before | DENIED         | needs role deployer",
+  })
+  void decides(String user, String workspace, String channel, String text, String when, Decision.Outcome outcome,
+               String reason) {
+    ParsedCommand parsed = parser.parse(policy.catalog(), text);
+    if (parsed instanceof ParsedCommand.Unrecognised unrecognised) {
+      // "scale staging api,web 2": service is a single target, so the parser already refuses it.
+      assertThat(outcome).isEqualTo(Decision.Outcome.DENIED);
+      assertThat(unrecognised.message()).contains("does not have the expected form");
+      return;
+    }
+    Decision decision = policy.decide(new CommandRequest("t1", "slack", workspace, user, channel),
+        (ParsedCommand.Invocation) parsed, when.equals("during") ? DURING_FREEZE : BEFORE_FREEZE);
+    assertThat(decision.outcome()).isEqualTo(outcome);
+    assertThat(decision.reason()).contains(reason);
+  }
+
+  @Test
+  void aGroupMembershipGrantsTheGroupsRoles() {
+    CommandRequest inGroup = new CommandRequest("t1", "slack", "T0ACME", "U0EVE", "C0RANDOM", Set.of("S0ENGINEERS"));
+    ParsedCommand.Invocation errors = (ParsedCommand.Invocation) parser.parse(policy.catalog(), "err production api");
+
+    assertThat(policy.decide(inGroup, errors, DURING_FREEZE).outcome()).isEqualTo(Decision.Outcome.ALLOWED);
+    assertThat(policy.rolesOf(inGroup)).containsExactly("viewer", "developer");
+  }
+
+  @Test
+  void aBindingIsPerPlatform() {
+    CommandRequest teamsUser = new CommandRequest("t1", "teams", "T0ACME", "U0ALICE", "C0DEPLOYS");
+    assertThat(policy.rolesOf(teamsUser)).isEmpty();
+    assertThat(policy.rolesOf(new CommandRequest("t1", "teams", "x", "u", "c",
+        Set.of("5f1c0e9a-0000-4000-8000-000000000001")))).containsExactly("viewer");
+  }
+
+  @Test
+  void approvalRequirementCarriesTheRule() {
+    ParsedCommand.Invocation deploy = (ParsedCommand.Invocation) parser.parse(policy.catalog(),
+        "deploy production api --version 2.0.0");
+    Decision decision = policy.decide(new CommandRequest("t1", "slack", "T0ACME", "U0ALICE", "C0DEPLOYS"), deploy,
+        BEFORE_FREEZE);
+    assertThat(decision.approval()).contains(new ApprovalRequirement("production-changes", 1, "approver",
+        Duration.ofMinutes(30)));
+  }
+
+  @Test
+  void rolesAndHelpFollowBindingsAndChannels() {
+    CommandRequest aliceInRandom = new CommandRequest("t1", "slack", "T0ACME", "U0ALICE", "C0RANDOM");
+    CommandRequest eve = new CommandRequest("t1", "slack", "T0ACME", "U0EVE", "C0RANDOM");
+    assertThat(policy.rolesOf(aliceInRandom)).containsExactly("developer", "deployer");
+    assertThat(policy.holdsRole(new CommandRequest("t1", "slack", "T0ACME", "U0DAVE", "C1"), "approver")).isTrue();
+    assertThat(policy.holdsRole(new CommandRequest("t1", "slack", "T0OTHER", "U0DAVE", "C1"), "approver")).isFalse();
+    assertThat(policy.mayRunSomewhere(aliceInRandom, "deploy")).isTrue();
+    assertThat(policy.mayRunSomewhere(aliceInRandom, "errors")).isFalse();
+    assertThat(policy.mayRunSomewhere(eve, "deploy")).isFalse();
+    assertThat(policy.mayRunSomewhere(eve, "jobs")).isTrue();
+  }
+
+  @Test
+  void anEmptyPolicyDeniesEveryCatalogCommandAndAllowsBuiltins() {
+    TenantPolicy empty = PolicyDocument.empty(0);
+    CommandRequest anyone = new CommandRequest("t1", "slack", "T0ACME", "U0ALICE", "C0DEPLOYS");
+    assertThat(empty.decide(anyone, ParsedCommand.Invocation.echo("hi"), BEFORE_FREEZE).allowed()).isTrue();
+    assertThat(empty.catalog().commands()).isEmpty();
+    assertThat(empty.rateLimits()).isEqualTo(RateLimits.DEFAULTS);
+  }
+
+  @Test
+  void theExampleSetsItsRateLimits() {
+    assertThat(policy.rateLimits()).isEqualTo(new RateLimits(new RateLimits.Bucket(60, 120),
+        new RateLimits.Bucket(5, 10), new RateLimits.Bucket(10, 30)));
+    assertThat(policy.version()).isEqualTo(7);
+  }
+}
