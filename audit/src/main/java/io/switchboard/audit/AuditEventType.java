@@ -12,7 +12,13 @@ public enum AuditEventType {
   JOB_CANCEL_REQUESTED("job.cancel_requested"),
   JOB_CANCELLED("job.cancelled"),
   JOB_LEASE_RELEASED("job.lease_released"),
-  JOB_LEASE_EXPIRED("job.lease_expired");
+  JOB_LEASE_EXPIRED("job.lease_expired"),
+  APPROVAL_REQUESTED("approval.requested"),
+  APPROVAL_VOTED("approval.voted"),
+  APPROVAL_VOTE_REFUSED("approval.vote_refused"),
+  APPROVAL_GRANTED("approval.granted"),
+  APPROVAL_DENIED("approval.denied"),
+  APPROVAL_EXPIRED("approval.expired");
 
   private final String wire;
 

@@ -32,6 +32,11 @@ public final class GatewayMetrics {
     registry.counter("switchboard.jobs.queued", "platform", platform).increment();
   }
 
+  /** A command that waits for approval instead of becoming a job at once. */
+  public void heldForApproval(String platform) {
+    registry.counter("switchboard.approvals.requested", "platform", platform).increment();
+  }
+
   public void acknowledged(long startNanos) {
     ackLatency.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }

@@ -11,7 +11,12 @@ import io.switchboard.gateway.api.TenantTokenAuth;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
 import io.switchboard.gateway.slack.SlackRequestAuthenticator;
+import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.gateway.slack.ApprovalCards;
 import io.switchboard.gateway.slack.SlackBuiltins;
+import io.switchboard.gateway.slack.SlackInteractionHandler;
+import io.switchboard.gateway.slack.SlackMessagePoster;
+import io.switchboard.gateway.slack.SlackResponseUrls;
 import io.switchboard.gateway.slack.SlashCommandHandler;
 import io.switchboard.tenancy.InstallationDirectory;
 import io.switchboard.tenancy.command.CommandParser;
@@ -28,10 +33,11 @@ import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP edge: the Slack slash-command endpoint, the tenant API (jobs, secrets), the operations endpoints,
+ * The HTTP edge: the Slack slash-command and interaction endpoints, the tenant API (jobs, secrets), the operations endpoints,
  * and the reply path that answers finished jobs. On undeploy it stops taking requests and lets
  * requests in flight finish.
  */
@@ -40,12 +46,16 @@ public final class GatewayVerticle extends VerticleBase {
   /** How often the reply path looks for replies still owed. */
   public static final Duration REPLY_SWEEP_INTERVAL = Duration.ofSeconds(5);
 
+  /** How often approvals past their deadline are closed (a vote after the deadline is refused anyway). */
+  public static final Duration APPROVAL_SWEEP_INTERVAL = Duration.ofSeconds(15);
+
   private final SwitchboardConfig config;
   private final Pool pool;
   private final PrometheusMeterRegistry registry;
   private PolicyDirectory policies;
   private final SecretStore secrets;
   private HttpServer server;
+  private Approvals approvals;
   private ResponseUrlReplier replier;
 
   public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
@@ -60,9 +70,23 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     GatewayMetrics metrics = new GatewayMetrics(registry);
     policies = new PolicyDirectory(vertx, pool, PolicyDirectory.DEFAULT_RECHECK_INTERVAL);
-    Router router = Router.router(vertx);
+    WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Switchboard"));
+    SlackMessagePoster poster = new SlackMessagePoster(client);
+    JobEnqueuer enqueuer = new JobEnqueuer(pool, vertx.eventBus());
+    approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL,
+        expired -> poster.post(expired.replyTo().getString("url"), ApprovalCards.decided(expired, List.of())));
+    SlackResponseUrls responseUrls = new SlackResponseUrls(config.slackResponseUrlPrefixes());
+    SlackRequestAuthenticator authenticator = new SlackRequestAuthenticator(
+        new InstallationDirectory(pool, InstallationDirectory.DEFAULT_TTL), config.slackSigningSecret(),
+        Clock.systemUTC());
     JobCancellations cancellations = new JobCancellations(pool, vertx.eventBus());
-    router.post("/slack/commands").handler(slashCommands(metrics, cancellations));
+
+    Router router = Router.router(vertx);
+    router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, new CommandParser(), policies,
+        new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool),
+        responseUrls, metrics, Clock.systemUTC()));
+    router.post("/slack/interactions").handler(new SlackInteractionHandler(authenticator, policies, approvals,
+        responseUrls, poster, metrics, Clock.systemUTC()));
     TenantTokenAuth auth = new TenantTokenAuth(pool);
     new JobsApi(pool, cancellations).mount(router, auth);
     new SecretsApi(secrets).mount(router, auth);
@@ -71,30 +95,22 @@ public final class GatewayVerticle extends VerticleBase {
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.errorHandler(405, ctx -> Problems.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed here"));
 
-    WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Switchboard"));
     replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
+    approvals.start();
     return policies.start().compose(v -> replier.start()).compose(v -> server.listen());
   }
 
   @Override
   public Future<?> stop() {
     return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
-        .compose(v -> replier.stop()).compose(v -> policies.stop());
+        .compose(v -> replier.stop()).compose(v -> policies.stop())
+        .onComplete(ar -> approvals.stop());
   }
 
   /** The port the server listens on (useful when configured with port 0). */
   public int actualPort() {
     return server.actualPort();
-  }
-
-  private SlashCommandHandler slashCommands(GatewayMetrics metrics, JobCancellations cancellations) {
-    InstallationDirectory installations = new InstallationDirectory(pool, InstallationDirectory.DEFAULT_TTL);
-    SlackRequestAuthenticator authenticator =
-        new SlackRequestAuthenticator(installations, config.slackSigningSecret(), Clock.systemUTC());
-    return new SlashCommandHandler(authenticator, new CommandParser(), policies, new SlackBuiltins(pool),
-        new JobEnqueuer(pool, vertx.eventBus()), cancellations, new CommandRefusals(pool),
-        config.slackResponseUrlPrefixes(), metrics, Clock.systemUTC());
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 
 /**
  * Makes a command durable: in one transaction it inserts the job and its audit records (received,
@@ -35,7 +36,12 @@ public final class JobEnqueuer {
    *                 {@code policyVersion}), recorded with the queued event
    */
   public Future<Enqueued> enqueue(NewJob job, JsonObject decision) {
-    return pool.withTransaction(tx -> JobStore.insert(tx, job).compose(inserted -> {
+    return pool.withTransaction(tx -> insert(tx, job, decision)).onSuccess(this::wake);
+  }
+
+  /** Inserts the job and its audit records inside the caller's transaction; call {@link #wake} after the commit. */
+  public static Future<Enqueued> insert(SqlConnection tx, NewJob job, JsonObject decision) {
+    return JobStore.insert(tx, job).compose(inserted -> {
       if (inserted.isEmpty()) {
         return JobStore.findIdByKey(tx, job.tenantId(), job.idempotencyKey())
             .map(existing -> new Enqueued(existing.orElseThrow(), true));
@@ -47,10 +53,13 @@ public final class JobEnqueuer {
           .compose(r -> AuditLog.append(tx, AuditEvent.of(job.tenantId(), AuditEventType.JOB_QUEUED, job.requester(), jobId,
               new JsonObject().put("command", job.command()).put("action", job.action()).put("decision", decision))))
           .map(r -> new Enqueued(jobId, false));
-    })).onSuccess(enqueued -> {
-      if (!enqueued.duplicate()) {
-        eventBus.publish(EventBusAddresses.JOBS_WAKEUP, enqueued.jobId());
-      }
     });
+  }
+
+  /** Tells the executors a new job is waiting (no-op for a duplicate). */
+  public void wake(Enqueued enqueued) {
+    if (!enqueued.duplicate()) {
+      eventBus.publish(EventBusAddresses.JOBS_WAKEUP, enqueued.jobId());
+    }
   }
 }

@@ -11,15 +11,25 @@ import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
 import io.switchboard.tenancy.ApiTokens;
 import io.switchboard.tenancy.Tenants;
+import io.switchboard.tenancy.policy.PolicyDirectory;
+import io.switchboard.tenancy.policy.PolicyStore;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -43,6 +53,7 @@ public final class GatewayFixture implements AutoCloseable {
   private final List<JsonObject> cancels = new CopyOnWriteArrayList<>();
   private final List<JsonObject> finished = new CopyOnWriteArrayList<>();
   private final String baseUrl;
+  private final SwitchboardConfig config;
 
   public GatewayFixture() {
     Await.result(pool.withTransaction(tx -> Tenants.createIfAbsent(tx, "acme", "Acme")
@@ -54,7 +65,7 @@ public final class GatewayFixture implements AutoCloseable {
     vertx.eventBus().<Long>consumer(EventBusAddresses.JOBS_WAKEUP, message -> wakeups.add(message.body()));
     vertx.eventBus().<JsonObject>consumer(EventBusAddresses.JOBS_CANCEL, message -> cancels.add(message.body()));
     vertx.eventBus().<JsonObject>consumer(EventBusAddresses.JOBS_FINISHED, message -> finished.add(message.body()));
-    SwitchboardConfig config = SwitchboardConfig.fromEnv(Map.of(
+    config = SwitchboardConfig.fromEnv(Map.of(
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
         "SWITCHBOARD_HTTP_PORT", "0",
         "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", slack.prefix()));
@@ -62,6 +73,46 @@ public final class GatewayFixture implements AutoCloseable {
         new LocalSecretStore(pool, MasterKey.generate()));
     Await.result(vertx.deployVerticle(gateway));
     baseUrl = "http://127.0.0.1:" + gateway.actualPort();
+  }
+
+  /**
+   * Replaces the tenant's policy document (as an admin would) and tells the gateways, which swap it
+   * in without a restart.
+   */
+  public long putPolicy(String tenant, JsonObject document) {
+    long version = Await.result(pool.withTransaction(tx -> PolicyStore.loadForUpdate(tx, tenant)
+        .compose(current -> PolicyStore.replace(tx, tenant, current.version(), document, "test"))));
+    PolicyDirectory.announce(vertx, tenant, version);
+    return version;
+  }
+
+  /** Starts one more gateway on the same database, as a second node would; returns its base URL. */
+  public String startSecondGateway() {
+    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, new LocalSecretStore(pool, MasterKey.generate()));
+    Await.result(vertx.deployVerticle(gateway));
+    return "http://127.0.0.1:" + gateway.actualPort();
+  }
+
+  /** A click on a button of a Switchboard message, as Slack posts it to {@code /slack/interactions}. */
+  public SignedSlashCommand acmeClick(String user, String channel, String actionId, long approvalId) {
+    JsonObject payload = new JsonObject()
+        .put("type", "block_actions")
+        .put("team", new JsonObject().put("id", "T0ACME").put("domain", "acme"))
+        .put("user", new JsonObject().put("id", user).put("team_id", "T0ACME"))
+        .put("channel", new JsonObject().put("id", channel))
+        .put("api_app_id", "A0APP")
+        .put("trigger_id", UUID.randomUUID().toString())
+        .put("response_url", slack.responseUrl("click-" + System.nanoTime()))
+        .put("actions", new JsonArray().add(new JsonObject()
+            .put("type", "button").put("action_id", actionId).put("block_id", "approval-" + approvalId)
+            .put("value", Long.toString(approvalId))));
+    return SignedSlashCommand.of(ACME_SECRET, "T0ACME", "", slack.responseUrl("unused"))
+        .rawBody("payload=" + URLEncoder.encode(payload.encode(), StandardCharsets.UTF_8))
+        .to("/slack/interactions");
+  }
+
+  public SignedSlashCommand globexCommand(String text) {
+    return SignedSlashCommand.of(GLOBEX_SECRET, "T0GLOBEX", text, slack.responseUrl("globex-" + System.nanoTime()));
   }
 
   public SignedSlashCommand acmeCommand(String text) {
@@ -102,6 +153,24 @@ public final class GatewayFixture implements AutoCloseable {
   /** Finished-job notifications published (by the gateway, e.g. for a job cancelled while queued). */
   public List<JsonObject> finished() {
     return finished;
+  }
+
+  /** The worked example of {@code docs/policy.md}: deployers, approvers, a freeze, rate limits. */
+  public static JsonObject examplePolicy() {
+    try {
+      return new JsonObject(Files.readString(Path.of("..", "docs", "examples", "policy.json")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Sends {@code text} as Slack user {@code user} of acme in {@code channel}; returns the whole answer. */
+  public JsonObject acmeAnswer(String user, String channel, String text) {
+    var response = acmeCommand(text).field("user_id", user).field("channel_id", channel).post(baseUrl);
+    if (response.statusCode() != 200) {
+      throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
+    }
+    return new JsonObject(response.body());
   }
 
   /** Sends {@code text} as Slack user {@code user} of acme and returns the ephemeral answer's text. */

@@ -33,8 +33,16 @@ public final class SlackRequestAuthenticator {
     this.clock = clock;
   }
 
-  /** The installation the request is for, once it is proven to come from Slack. */
+  /** The installation a form-encoded request (its {@code team_id}) is for, once it is proven to come from Slack. */
   public Future<SlackInstallation> authenticate(MultiMap headers, Buffer rawBody) {
+    return authenticate(headers, rawBody, FormBody.peek(rawBody.toString(), "team_id"));
+  }
+
+  /**
+   * The installation of {@code teamId}, read by the caller from the still unverified body, once the
+   * request is proven to come from Slack for that team.
+   */
+  public Future<SlackInstallation> authenticate(MultiMap headers, Buffer rawBody, Optional<String> teamId) {
     String timestamp = headers.get(TIMESTAMP_HEADER);
     String signature = headers.get(SIGNATURE_HEADER);
     if (timestamp == null || signature == null) {
@@ -43,8 +51,6 @@ public final class SlackRequestAuthenticator {
     if (!SlackSignature.isFresh(timestamp, clock.instant())) {
       return refuse(ErrorCode.STALE_REQUEST, "the request timestamp is not within five minutes of now");
     }
-    String body = rawBody.toString();
-    Optional<String> teamId = FormBody.peek(body, "team_id");
     if (teamId.isEmpty()) {
       return refuse(ErrorCode.UNKNOWN_WORKSPACE, "the request names no Slack team");
     }

@@ -7,6 +7,8 @@ import io.switchboard.gateway.CommandRefusals;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.JobCancellations;
 import io.switchboard.gateway.JobEnqueuer;
+import io.switchboard.gateway.RateLimiter;
+import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.tenancy.SlackInstallation;
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.command.ParsedCommand;
@@ -21,8 +23,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.commons.codec.digest.DigestUtils;
 
-import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -33,7 +35,9 @@ import java.util.List;
  *   <li>parse the form and the command text ({@link CommandParser});</li>
  *   <li>decide ({@link TenantPolicy}); a refusal is audited with its reason and told to the user;
  *       the built-ins that need no job are answered here ({@link SlackBuiltins}, {@code cancel});</li>
- *   <li>queue the job with its audit records ({@link JobEnqueuer});</li>
+ *   <li>take a token from the tenant's, user's and channel's rate limits ({@link RateLimiter});</li>
+ *   <li>queue the job with its audit records ({@link JobEnqueuer}), or, when an approval rule covers
+ *       it, hold it for approval ({@link Approvals}) and show the channel an approval card;</li>
  *   <li>acknowledge with an ephemeral message. The result is posted later to {@code response_url}.</li>
  * </ol>
  */
@@ -51,13 +55,15 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
   private final JobEnqueuer enqueuer;
   private final JobCancellations cancellations;
   private final CommandRefusals refusals;
-  private final List<String> responseUrlPrefixes;
+  private final SlackResponseUrls responseUrls;
+  private final RateLimiter rateLimiter;
+  private final Approvals approvals;
   private final GatewayMetrics metrics;
 
   public SlashCommandHandler(SlackRequestAuthenticator authenticator, CommandParser parser, PolicyDirectory policies,
-                             SlackBuiltins builtins, JobEnqueuer enqueuer, JobCancellations cancellations,
-                             CommandRefusals refusals, List<String> responseUrlPrefixes, GatewayMetrics metrics,
-                             Clock clock) {
+                             SlackBuiltins builtins, RateLimiter rateLimiter, Approvals approvals,
+                             JobEnqueuer enqueuer, JobCancellations cancellations, CommandRefusals refusals,
+                             SlackResponseUrls responseUrls, GatewayMetrics metrics, Clock clock) {
     this.authenticator = authenticator;
     this.parser = parser;
     this.policies = policies;
@@ -66,7 +72,9 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
     this.enqueuer = enqueuer;
     this.cancellations = cancellations;
     this.refusals = refusals;
-    this.responseUrlPrefixes = responseUrlPrefixes;
+    this.responseUrls = responseUrls;
+    this.rateLimiter = rateLimiter;
+    this.approvals = approvals;
     this.metrics = metrics;
   }
 
@@ -98,7 +106,7 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
     if (!command.teamId().equals(installation.teamId())) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the body names two Slack teams");
     }
-    checkResponseUrl(command.responseUrl());
+    responseUrls.check(command.responseUrl());
     CommandRequest request = new CommandRequest(installation.tenantId(), PLATFORM, installation.teamId(),
         command.userId(), command.channelId());
     return policies.policyOf(installation.tenantId()).compose(policy -> answer(request, command, policy));
@@ -125,17 +133,27 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
       return Future.succeededFuture(builtins.whoami(policy, request));
     }
     ParsedCommand.Invocation invocation = (ParsedCommand.Invocation) parsed;
-    Decision decision = policy.decide(request, invocation, clock.instant());
-    if (decision.outcome() == Decision.Outcome.NEEDS_APPROVAL) {
-      return refuse(request, command, "needs_approval", decision.reason()
-          + ". This server cannot collect approvals yet, so the command was not run.");
-    }
+    Instant now = clock.instant();
+    Decision decision = policy.decide(request, invocation, now);
     if (decision.denied()) {
       return refuse(request, command, "denied", decision.reason());
     }
+    return rateLimiter.take(request, policy.rateLimits()).compose(verdict -> {
+      if (!verdict.allowed()) {
+        return refuse(request, command, "rate_limited", verdict.message());
+      }
+      NewJob job = newJob(request, command, invocation);
+      return decision.approval().isPresent()
+          ? holdForApproval(request, job, decision, policy.version(), now)
+          : enqueue(request, command, job, decision, policy.version());
+    });
+  }
+
+  private Future<JsonObject> enqueue(CommandRequest request, SlashCommand command, NewJob job, Decision decision,
+                                     long policyVersion) {
     JsonObject audited = new JsonObject().put("outcome", "allowed").put("reason", decision.reason())
-        .put("policyVersion", policy.version());
-    return enqueuer.enqueue(newJob(request, command, invocation), audited).map(enqueued -> {
+        .put("policyVersion", policyVersion);
+    return enqueuer.enqueue(job, audited).map(enqueued -> {
       if (enqueued.duplicate()) {
         metrics.refused(PLATFORM, "duplicate_delivery");
         return SlackText.ephemeral("Already queued as job " + enqueued.jobId() + " (this request arrived twice).");
@@ -144,6 +162,21 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
       return SlackText.ephemeral("Queued as job " + enqueued.jobId() + ": " + SlackText.code(command.text().strip())
           + ". The result will be posted here.");
     });
+  }
+
+  /** The command waits for approvers: the channel sees a card with Approve and Deny buttons. */
+  private Future<JsonObject> holdForApproval(CommandRequest request, NewJob job, Decision decision, long policyVersion,
+                                             Instant now) {
+    return approvals.request(request, job, decision.approval().orElseThrow(), decision.reason(), policyVersion, now)
+        .map(requested -> {
+          if (requested.duplicate()) {
+            metrics.refused(PLATFORM, "duplicate_delivery");
+            return SlackText.ephemeral("Already waiting for approval " + requested.approval().id()
+                + " (this request arrived twice).");
+          }
+          metrics.heldForApproval(PLATFORM);
+          return ApprovalCards.pending(requested.approval(), List.of());
+        });
   }
 
   /** Chat users may cancel only the jobs they started (until roles say otherwise). */
@@ -163,21 +196,6 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
       return SlashCommand.from(FormBody.parse(body));
     } catch (IllegalArgumentException e) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "malformed slash command: " + e.getMessage());
-    }
-  }
-
-  private void checkResponseUrl(String responseUrl) {
-    boolean allowed = responseUrlPrefixes.stream().anyMatch(responseUrl::startsWith);
-    boolean wellFormed;
-    try {
-      URI uri = new URI(responseUrl);
-      wellFormed = ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null;
-    } catch (java.net.URISyntaxException e) {
-      wellFormed = false;
-    }
-    if (!allowed || !wellFormed) {
-      throw new SwitchboardException(ErrorCode.INVALID_RESPONSE_URL,
-          "response_url must be a Slack response URL (" + String.join(", ", responseUrlPrefixes) + ")");
     }
   }
 

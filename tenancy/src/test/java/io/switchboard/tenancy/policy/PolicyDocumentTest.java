@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -90,5 +92,13 @@ class PolicyDocumentTest {
     assertThat(invocation.environment()).isEqualTo(Optional.empty());
     assertThat(invocation.targets()).containsExactly("api");
     assertThat(invocation.arguments().getString("deployment")).isEqualTo("api");
+  }
+
+  @Test
+  void theDocsShowTheTestedExample() throws Exception {
+    String docs = Files.readString(Path.of("..", "docs", "policy.md"));
+    int start = docs.indexOf("```json", docs.indexOf("## Worked example")) + "```json".length();
+    JsonObject shown = new JsonObject(docs.substring(start, docs.indexOf("```", start)));
+    assertThat(shown).isEqualTo(ExamplePolicy.document());
   }
 }

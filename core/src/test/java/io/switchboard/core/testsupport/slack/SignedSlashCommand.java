@@ -33,6 +33,7 @@ public final class SignedSlashCommand {
   private String contentType = "application/x-www-form-urlencoded";
   private boolean withTimestamp = true;
   private boolean withSignature = true;
+  private String path = "/slack/commands";
 
   private SignedSlashCommand(String signingSecret, String teamId, String text, String responseUrl) {
     this.signingSecret = signingSecret;
@@ -131,7 +132,13 @@ public final class SignedSlashCommand {
     }
   }
 
-  /** POSTs to {@code baseUrl + /slack/commands} and returns the answer. */
+  /** Sends to another Slack endpoint of Switchboard, e.g. {@code /slack/interactions}. */
+  public SignedSlashCommand to(String endpointPath) {
+    this.path = endpointPath;
+    return this;
+  }
+
+  /** POSTs to {@code baseUrl + /slack/commands} (or the path set with {@link #to}) and returns the answer. */
   public HttpResponse<String> post(String baseUrl) {
     return send(baseUrl, HttpRequest.BodyPublishers.ofString(body()));
   }
@@ -143,7 +150,7 @@ public final class SignedSlashCommand {
   }
 
   private HttpResponse<String> send(String baseUrl, HttpRequest.BodyPublisher publisher) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/slack/commands"))
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .header("Content-Type", contentType)
         .POST(publisher);
     if (withTimestamp) {

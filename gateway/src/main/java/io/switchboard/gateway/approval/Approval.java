@@ -1,0 +1,91 @@
+package io.switchboard.gateway.approval;
+
+import io.switchboard.core.job.NewJob;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+
+/**
+ * A command waiting for (or done waiting for) approval: what would run, the rule that holds it, and
+ * how it ended. It carries everything its job needs, so approving it on any gateway node, after any
+ * restart, makes exactly the job that was asked for.
+ */
+public record Approval(
+    long id,
+    String tenantId,
+    String platform,
+    String workspaceId,
+    String requester,
+    String channel,
+    String command,
+    String commandText,
+    String action,
+    JsonObject arguments,
+    Optional<Duration> timeout,
+    Optional<Integer> maxAttempts,
+    JsonObject replyTo,
+    String rule,
+    int approvalsNeeded,
+    String approverRole,
+    String reason,
+    Status status,
+    Instant createdAt,
+    Instant deadline,
+    Optional<Instant> decidedAt,
+    Optional<String> decidedBy,
+    Optional<Long> jobId) {
+
+  /** Where an approval stands; only {@code PENDING} takes votes. */
+  public enum Status {
+    PENDING, APPROVED, DENIED, EXPIRED;
+
+    public String wire() {
+      return name().toLowerCase();
+    }
+
+    static Status fromWire(String wire) {
+      return valueOf(wire.toUpperCase());
+    }
+  }
+
+  /** Maps a row of {@code SELECT * FROM approvals}. */
+  static Approval fromRow(Row row) {
+    Long timeoutMs = row.getLong("timeout_ms");
+    Integer maxAttempts = row.getInteger("max_attempts");
+    return new Approval(
+        row.getLong("id"), row.getString("tenant_id"), row.getString("platform"), row.getString("workspace_id"),
+        row.getString("requester"), row.getString("channel"), row.getString("command"), row.getString("command_text"),
+        row.getString("action"), row.getJsonObject("arguments"),
+        Optional.ofNullable(timeoutMs).map(Duration::ofMillis), Optional.ofNullable(maxAttempts),
+        row.getJsonObject("reply_to"), row.getString("rule"), row.getInteger("approvals_needed"),
+        row.getString("approver_role"), row.getString("reason"), Status.fromWire(row.getString("status")),
+        instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("deadline")),
+        Optional.ofNullable(instant(row.getOffsetDateTime("decided_at"))), Optional.ofNullable(row.getString("decided_by")),
+        Optional.ofNullable(row.getLong("job_id")));
+  }
+
+  /** The job this approval becomes; its result is posted to {@code replyTo}. */
+  NewJob job(JsonObject replyTo) {
+    return new NewJob(tenantId, "approval:" + id, platform, requester, channel, command, commandText, action,
+        arguments, replyTo, timeout, maxAttempts);
+  }
+
+  /** The public JSON form (API): everything but the reply address. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id).put("tenant", tenantId).put("platform", platform).put("workspace", workspaceId)
+        .put("requester", requester).put("channel", channel).put("command", command).put("commandText", commandText)
+        .put("rule", rule).put("approvalsNeeded", approvalsNeeded).put("approverRole", approverRole)
+        .put("reason", reason).put("status", status.wire()).put("createdAt", createdAt.toString())
+        .put("deadline", deadline.toString()).put("decidedAt", decidedAt.map(Instant::toString).orElse(null))
+        .put("decidedBy", decidedBy.orElse(null)).put("jobId", jobId.orElse(null));
+  }
+
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
+  }
+}

@@ -1,0 +1,164 @@
+package io.switchboard.gateway.slack;
+
+import io.switchboard.core.error.ErrorCode;
+import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.tenancy.SlackInstallation;
+import io.switchboard.tenancy.policy.CommandRequest;
+import io.switchboard.tenancy.policy.PolicyDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * {@code POST /slack/interactions}: button clicks on Switchboard's messages. The request is
+ * authenticated exactly like a slash command (signature, timestamp, installed team); then the click
+ * (Approve or Deny on an approval card) is a vote by the clicking user, checked and counted by
+ * {@link Approvals}. Slack gets its 200 at once; the card is updated, or the user told why their
+ * vote did not count, through the payload's {@code response_url}.
+ */
+public final class SlackInteractionHandler implements Handler<RoutingContext> {
+
+  private static final String PLATFORM = "slack";
+  private static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
+
+  private final SlackRequestAuthenticator authenticator;
+  private final PolicyDirectory policies;
+  private final Approvals approvals;
+  private final SlackResponseUrls responseUrls;
+  private final SlackMessagePoster poster;
+  private final GatewayMetrics metrics;
+  private final Clock clock;
+
+  public SlackInteractionHandler(SlackRequestAuthenticator authenticator, PolicyDirectory policies, Approvals approvals,
+                                 SlackResponseUrls responseUrls, SlackMessagePoster poster, GatewayMetrics metrics,
+                                 Clock clock) {
+    this.authenticator = authenticator;
+    this.policies = policies;
+    this.approvals = approvals;
+    this.responseUrls = responseUrls;
+    this.poster = poster;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** A button click, as far as Switchboard reads it. */
+  private record Click(String teamId, String userId, String channelId, String actionId, long approvalId,
+                       String responseUrl) {
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    metrics.received(PLATFORM);
+    RawBody.read(ctx.request(), SlashCommandHandler.MAX_BODY_BYTES)
+        .compose(body -> authenticator.authenticate(ctx.request().headers(), body, peekTeam(body))
+            .compose(installation -> answer(ctx, installation, body)))
+        .onSuccess(v -> ctx.response().setStatusCode(200).end())
+        .onFailure(failure -> {
+          if (failure instanceof SwitchboardException refusal) {
+            metrics.refused(PLATFORM, refusal.code().wire());
+          }
+          ctx.fail(failure);
+        });
+  }
+
+  private Future<Void> answer(RoutingContext ctx, SlackInstallation installation, Buffer body) {
+    String contentType = ctx.request().getHeader("Content-Type");
+    if (contentType == null || !contentType.toLowerCase().startsWith(FORM_CONTENT_TYPE)) {
+      throw new SwitchboardException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "interactions must be " + FORM_CONTENT_TYPE);
+    }
+    Click click = parse(body);
+    if (!click.teamId().equals(installation.teamId())) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the payload names two Slack teams");
+    }
+    responseUrls.check(click.responseUrl());
+    CommandRequest voter = new CommandRequest(installation.tenantId(), PLATFORM, installation.teamId(), click.userId(),
+        click.channelId());
+    boolean approve = click.actionId().equals(ApprovalCards.APPROVE);
+    return policies.policyOf(installation.tenantId())
+        .compose(policy -> approvals.vote(voter, click.approvalId(), approve, policy,
+            new JsonObject().put("kind", "slack_response_url").put("url", click.responseUrl()), clock.instant()))
+        .map(result -> {
+          poster.post(click.responseUrl(), message(result, click));
+          return null;
+        });
+  }
+
+  private static JsonObject message(Approvals.VoteResult result, Click click) {
+    return switch (result.outcome()) {
+      case RECORDED -> ApprovalCards.pending(result.approval(), result.approvers()).put("replace_original", true);
+      case APPROVED, DENIED, EXPIRED, CLOSED -> ApprovalCards.decided(result.approval(), result.approvers());
+      case ALREADY_VOTED -> ephemeral("You have already voted on approval " + click.approvalId() + ".");
+      case OWN_REQUEST -> ephemeral("You cannot approve your own request; someone else with role "
+          + SlackText.code(result.approval().approverRole()) + " has to.");
+      case NOT_APPROVER -> ephemeral("Only holders of role " + SlackText.code(result.approval().approverRole())
+          + " can vote on approval " + click.approvalId() + "; your vote was not counted.");
+      case NOT_FOUND -> ephemeral("There is no approval " + click.approvalId() + " here.");
+    };
+  }
+
+  private static JsonObject ephemeral(String text) {
+    return SlackText.ephemeral(text).put("replace_original", false);
+  }
+
+  /** The team the payload claims, for finding the signing secret; nothing else is trusted yet. */
+  private static Optional<String> peekTeam(Buffer body) {
+    try {
+      return FormBody.peek(body.toString(), "payload").map(JsonObject::new).flatMap(SlackInteractionHandler::teamOf);
+    } catch (DecodeException | IllegalArgumentException | ClassCastException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<String> teamOf(JsonObject payload) {
+    JsonObject team = payload.getJsonObject("team");
+    if (team != null && team.getString("id") != null) {
+      return Optional.of(team.getString("id"));
+    }
+    JsonObject user = payload.getJsonObject("user");
+    return Optional.ofNullable(user == null ? null : user.getString("team_id"));
+  }
+
+  private static Click parse(Buffer body) {
+    try {
+      JsonObject payload = new JsonObject(FormBody.parse(body.toString()).require("payload"));
+      if (!"block_actions".equals(payload.getString("type"))) {
+        throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST,
+            "unsupported interaction type '" + payload.getString("type") + "'");
+      }
+      JsonArray actions = payload.getJsonArray("actions");
+      if (actions == null || actions.size() != 1) {
+        throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "a click carries exactly one action");
+      }
+      JsonObject action = actions.getJsonObject(0);
+      String actionId = action.getString("action_id");
+      if (!ApprovalCards.APPROVE.equals(actionId) && !ApprovalCards.DENY.equals(actionId)) {
+        throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "unknown action '" + actionId + "'");
+      }
+      long approvalId = Long.parseLong(required(action.getString("value"), "actions[0].value"));
+      if (approvalId <= 0) {
+        throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "actions[0].value is not an approval id");
+      }
+      return new Click(teamOf(payload).orElseThrow(), required(payload.getJsonObject("user").getString("id"), "user.id"),
+          required(payload.getJsonObject("channel").getString("id"), "channel.id"), actionId, approvalId,
+          required(payload.getString("response_url"), "response_url"));
+    } catch (DecodeException | ClassCastException | NullPointerException | IllegalArgumentException e) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "malformed interaction payload: " + e.getMessage());
+    }
+  }
+
+  private static String required(String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " is missing");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,170 @@
+package io.switchboard.gateway.policy;
+
+import io.switchboard.core.testsupport.Await;
+import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
+import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.gateway.JobEnqueuer;
+import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.gateway.slack.ApprovalCards;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The two-person rule end to end: {@code deploy production} needs one approval from role approver
+ * (the example policy's rule), asked for with a card in the channel and granted by clicks on
+ * {@code /slack/interactions}.
+ */
+@DisplayName("approvals through /slack/commands and /slack/interactions")
+class ApprovalFlowTest {
+
+  private static final String DEPLOY = "deploy production api --version 1.4.2";
+
+  private GatewayFixture fixture;
+
+  @BeforeEach
+  void start() {
+    fixture = new GatewayFixture();
+    fixture.putPolicy("acme", GatewayFixture.examplePolicy().put("freezeWindows", new JsonArray()));
+  }
+
+  @AfterEach
+  void stop() {
+    fixture.close();
+  }
+
+  @Test
+  @DisplayName("a second user with the approver role approves: the job is created once, on another gateway node")
+  void approvalGrantedBySecondUser() {
+    long approval = requestApproval();
+    String secondNode = fixture.startSecondGateway();
+
+    JsonObject card = click(secondNode, "U0CAROL", ApprovalCards.APPROVE, approval);
+
+    assertThat(card.getString("text")).startsWith("approved: /ops " + DEPLOY);
+    assertThat(card.getJsonArray("blocks").encode()).contains("Approved by <@U0CAROL>").doesNotContain("approval.approve");
+    assertThat(fixture.count("SELECT count(*) FROM jobs WHERE tenant_id = 'acme' AND idempotency_key = 'approval:"
+        + approval + "' AND requester = 'U0ALICE' AND command = 'deploy' AND status = 'queued' "
+        + "AND reply_to->>'url' LIKE '%/click-%'")).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM approvals WHERE id = " + approval
+        + " AND status = 'approved' AND decided_by = 'U0CAROL' AND job_id IS NOT NULL")).isEqualTo(1);
+    assertThat(fixture.auditTypes("acme")).containsSubsequence("approval.requested", "approval.voted",
+        "command.received", "job.queued", "approval.granted");
+
+    JsonObject again = click(fixture.baseUrl(), "U0DAVE", ApprovalCards.APPROVE, approval);
+    assertThat(again.getJsonArray("blocks").encode()).contains("Approved by <@U0CAROL>");
+    assertThat(fixture.jobCount()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("the requester cannot approve their own request, nor can a user without the approver role")
+  void selfApprovalIsRefused() {
+    long approval = requestApproval();
+
+    JsonObject own = click(fixture.baseUrl(), "U0ALICE", ApprovalCards.APPROVE, approval);
+    JsonObject stranger = click(fixture.baseUrl(), "U0BOB", ApprovalCards.APPROVE, approval);
+
+    assertThat(own.getString("response_type")).isEqualTo("ephemeral");
+    assertThat(own.getString("text")).startsWith("You cannot approve your own request");
+    assertThat(stranger.getString("text")).startsWith("Only holders of role `approver` can vote");
+    assertThat(fixture.jobCount()).isZero();
+    assertThat(fixture.count("SELECT count(*) FROM approvals WHERE status = 'pending'")).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE event_type = 'approval.vote_refused'"))
+        .isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a denial ends the request: nothing runs, and later approvals change nothing")
+  void denialEndsIt() {
+    long approval = requestApproval();
+
+    JsonObject denied = click(fixture.baseUrl(), "U0DAVE", ApprovalCards.DENY, approval);
+    JsonObject late = click(fixture.baseUrl(), "U0CAROL", ApprovalCards.APPROVE, approval);
+
+    assertThat(denied.getJsonArray("blocks").encode()).contains("Denied by <@U0DAVE>");
+    assertThat(late.getJsonArray("blocks").encode()).contains("Denied by <@U0DAVE>");
+    assertThat(fixture.jobCount()).isZero();
+    assertThat(fixture.auditTypes("acme")).containsSubsequence("approval.requested", "approval.voted",
+        "approval.denied");
+  }
+
+  @Test
+  @DisplayName("an expired approval runs nothing: a late click closes it, and the sweep closes the rest")
+  void expiredApproval() {
+    long clicked = requestApproval();
+    long swept = requestApproval();
+    fixture.count("WITH moved AS (UPDATE approvals SET deadline = now() - interval '1 second' RETURNING 1) "
+        + "SELECT count(*) FROM moved");
+
+    JsonObject late = click(fixture.baseUrl(), "U0CAROL", ApprovalCards.APPROVE, clicked);
+    List<Long> told = new ArrayList<>();
+    Approvals sweeper = new Approvals(fixture.vertx(), fixture.pool(),
+        new JobEnqueuer(fixture.pool(), fixture.vertx().eventBus()), Duration.ofHours(1), a -> told.add(a.id()));
+    int closed = Await.result(sweeper.expireDue());
+
+    assertThat(late.getJsonArray("blocks").encode()).contains("Expired at").contains("Nothing ran");
+    assertThat(closed).isEqualTo(1);
+    assertThat(told).containsExactly(swept);
+    assertThat(fixture.jobCount()).isZero();
+    assertThat(fixture.count("SELECT count(*) FROM approvals WHERE status = 'expired'")).isEqualTo(2);
+    assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE event_type = 'approval.expired'")).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("clicks that are unsigned, malformed, or for another tenant's approval change nothing")
+  void badClicksAreRefused() {
+    long approval = requestApproval();
+
+    HttpResponse<String> unsigned = fixture.acmeClick("U0CAROL", "C0DEPLOYS", ApprovalCards.APPROVE, approval)
+        .withoutSignature().post(fixture.baseUrl());
+    HttpResponse<String> forged = fixture.acmeClick("U0CAROL", "C0DEPLOYS", ApprovalCards.APPROVE, approval)
+        .signedWith("not-the-secret").post(fixture.baseUrl());
+    HttpResponse<String> garbage = fixture.acmeClick("U0CAROL", "C0DEPLOYS", ApprovalCards.APPROVE, approval)
+        .rawBody("payload=%7Bnot+json").post(fixture.baseUrl());
+    HttpResponse<String> unknownAction = fixture.acmeClick("U0CAROL", "C0DEPLOYS", "approval.delete", approval)
+        .post(fixture.baseUrl());
+    long globexApproval = approval + 1000;
+    JsonObject missing = click(fixture.baseUrl(), "U0CAROL", ApprovalCards.APPROVE, globexApproval);
+
+    assertThat(unsigned.statusCode()).isEqualTo(401);
+    assertThat(forged.statusCode()).isEqualTo(401);
+    assertThat(garbage.statusCode()).isEqualTo(401);
+    assertThat(unknownAction.statusCode()).isEqualTo(400);
+    assertThat(unknownAction.body()).contains("unknown action 'approval.delete'");
+    assertThat(missing.getString("text")).isEqualTo("There is no approval " + globexApproval + " here.");
+    assertThat(fixture.count("SELECT count(*) FROM approvals WHERE status = 'pending'")).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM approval_votes")).isZero();
+  }
+
+  /** Alice asks for a production deploy in #deploys; returns the approval's id from the card. */
+  private long requestApproval() {
+    JsonObject card = fixture.acmeAnswer("U0ALICE", "C0DEPLOYS", DEPLOY);
+    assertThat(card.getString("response_type")).isEqualTo("in_channel");
+    assertThat(card.getString("text")).isEqualTo("Approval needed for /ops " + DEPLOY);
+    JsonArray buttons = card.getJsonArray("blocks").getJsonObject(2).getJsonArray("elements");
+    assertThat(buttons.getJsonObject(0).getString("action_id")).isEqualTo(ApprovalCards.APPROVE);
+    assertThat(buttons.getJsonObject(1).getString("action_id")).isEqualTo(ApprovalCards.DENY);
+    assertThat(fixture.jobCount()).isZero();
+    return Long.parseLong(buttons.getJsonObject(0).getString("value"));
+  }
+
+  /** Clicks and returns what Switchboard posted back to the click's response_url. */
+  private JsonObject click(String baseUrl, String user, String actionId, long approval) {
+    int before = fixture.slack().posts().size();
+    HttpResponse<String> response = fixture.acmeClick(user, "C0DEPLOYS", actionId, approval).post(baseUrl);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    Await.until("the click is answered", () -> fixture.slack().posts().size() > before);
+    List<SlackResponseUrlServer.Post> posts = fixture.slack().posts();
+    return posts.get(posts.size() - 1).message();
+  }
+}
