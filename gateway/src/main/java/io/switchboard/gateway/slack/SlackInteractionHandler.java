@@ -8,45 +8,37 @@ import io.switchboard.tenancy.SlackInstallation;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 
 import java.time.Clock;
 import java.util.Optional;
 
 /**
  * {@code POST /slack/interactions}: button clicks on Switchboard's messages. The request is
- * authenticated exactly like a slash command (signature, timestamp, installed team); then the click
+ * authenticated exactly like a slash command ({@link SignedSlackEndpoint}); then the click
  * (Approve or Deny on an approval card) is a vote by the clicking user, checked and counted by
  * {@link Approvals}. Slack gets its 200 at once; the card is updated, or the user told why their
  * vote did not count, through the payload's {@code response_url}.
  */
-public final class SlackInteractionHandler implements Handler<RoutingContext> {
+public final class SlackInteractionHandler extends SignedSlackEndpoint {
 
-  private static final String PLATFORM = "slack";
-  private static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
-
-  private final SlackRequestAuthenticator authenticator;
   private final PolicyDirectory policies;
   private final Approvals approvals;
   private final SlackResponseUrls responseUrls;
   private final SlackMessagePoster poster;
-  private final GatewayMetrics metrics;
   private final Clock clock;
 
   public SlackInteractionHandler(SlackRequestAuthenticator authenticator, PolicyDirectory policies, Approvals approvals,
                                  SlackResponseUrls responseUrls, SlackMessagePoster poster, GatewayMetrics metrics,
                                  Clock clock) {
-    this.authenticator = authenticator;
+    super(authenticator, metrics);
     this.policies = policies;
     this.approvals = approvals;
     this.responseUrls = responseUrls;
     this.poster = poster;
-    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -56,25 +48,7 @@ public final class SlackInteractionHandler implements Handler<RoutingContext> {
   }
 
   @Override
-  public void handle(RoutingContext ctx) {
-    metrics.received(PLATFORM);
-    RawBody.read(ctx.request(), SlashCommandHandler.MAX_BODY_BYTES)
-        .compose(body -> authenticator.authenticate(ctx.request().headers(), body, peekTeam(body))
-            .compose(installation -> answer(ctx, installation, body)))
-        .onSuccess(v -> ctx.response().setStatusCode(200).end())
-        .onFailure(failure -> {
-          if (failure instanceof SwitchboardException refusal) {
-            metrics.refused(PLATFORM, refusal.code().wire());
-          }
-          ctx.fail(failure);
-        });
-  }
-
-  private Future<Void> answer(RoutingContext ctx, SlackInstallation installation, Buffer body) {
-    String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase().startsWith(FORM_CONTENT_TYPE)) {
-      throw new SwitchboardException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "interactions must be " + FORM_CONTENT_TYPE);
-    }
+  protected Future<JsonObject> answer(SlackInstallation installation, Buffer body) {
     Click click = parse(body);
     if (!click.teamId().equals(installation.teamId())) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the payload names two Slack teams");
@@ -88,7 +62,7 @@ public final class SlackInteractionHandler implements Handler<RoutingContext> {
             new JsonObject().put("kind", "slack_response_url").put("url", click.responseUrl()), clock.instant()))
         .map(result -> {
           poster.post(click.responseUrl(), message(result, click));
-          return null;
+          return (JsonObject) null;
         });
   }
 
@@ -109,8 +83,8 @@ public final class SlackInteractionHandler implements Handler<RoutingContext> {
     return SlackText.ephemeral(text).put("replace_original", false);
   }
 
-  /** The team the payload claims, for finding the signing secret; nothing else is trusted yet. */
-  private static Optional<String> peekTeam(Buffer body) {
+  @Override
+  protected Optional<String> claimedTeam(Buffer body) {
     try {
       return FormBody.peek(body.toString(), "payload").map(JsonObject::new).flatMap(SlackInteractionHandler::teamOf);
     } catch (DecodeException | IllegalArgumentException | ClassCastException e) {

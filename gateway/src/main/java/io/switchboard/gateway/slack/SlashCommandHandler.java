@@ -17,15 +17,14 @@ import io.switchboard.tenancy.policy.Decision;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.switchboard.tenancy.policy.TenantPolicy;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import org.apache.commons.codec.digest.DigestUtils;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code POST /slack/commands}: the path of one slash command, step by step, in this order:
@@ -41,13 +40,9 @@ import java.util.List;
  *   <li>acknowledge with an ephemeral message. The result is posted later to {@code response_url}.</li>
  * </ol>
  */
-public final class SlashCommandHandler implements Handler<RoutingContext> {
+public final class SlashCommandHandler extends SignedSlackEndpoint {
 
-  public static final int MAX_BODY_BYTES = 64 * 1024;
-  private static final String PLATFORM = "slack";
-  private static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
 
-  private final SlackRequestAuthenticator authenticator;
   private final CommandParser parser;
   private final PolicyDirectory policies;
   private final SlackBuiltins builtins;
@@ -58,13 +53,12 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
   private final SlackResponseUrls responseUrls;
   private final RateLimiter rateLimiter;
   private final Approvals approvals;
-  private final GatewayMetrics metrics;
 
   public SlashCommandHandler(SlackRequestAuthenticator authenticator, CommandParser parser, PolicyDirectory policies,
                              SlackBuiltins builtins, RateLimiter rateLimiter, Approvals approvals,
                              JobEnqueuer enqueuer, JobCancellations cancellations, CommandRefusals refusals,
                              SlackResponseUrls responseUrls, GatewayMetrics metrics, Clock clock) {
-    this.authenticator = authenticator;
+    super(authenticator, metrics);
     this.parser = parser;
     this.policies = policies;
     this.builtins = builtins;
@@ -75,33 +69,15 @@ public final class SlashCommandHandler implements Handler<RoutingContext> {
     this.responseUrls = responseUrls;
     this.rateLimiter = rateLimiter;
     this.approvals = approvals;
-    this.metrics = metrics;
   }
 
   @Override
-  public void handle(RoutingContext ctx) {
-    long start = System.nanoTime();
-    metrics.received(PLATFORM);
-    RawBody.read(ctx.request(), MAX_BODY_BYTES)
-        .compose(body -> authenticator.authenticate(ctx.request().headers(), body)
-            .compose(installation -> answer(ctx, installation, body)))
-        .onSuccess(reply -> {
-          ctx.json(reply);
-          metrics.acknowledged(start);
-        })
-        .onFailure(failure -> {
-          if (failure instanceof SwitchboardException refusal) {
-            metrics.refused(PLATFORM, refusal.code().wire());
-          }
-          ctx.fail(failure);
-        });
+  protected Optional<String> claimedTeam(Buffer body) {
+    return FormBody.peek(body.toString(), "team_id");
   }
 
-  private Future<JsonObject> answer(RoutingContext ctx, SlackInstallation installation, Buffer body) {
-    String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase().startsWith(FORM_CONTENT_TYPE)) {
-      throw new SwitchboardException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "slash commands must be " + FORM_CONTENT_TYPE);
-    }
+  @Override
+  protected Future<JsonObject> answer(SlackInstallation installation, Buffer body) {
     SlashCommand command = parseForm(body.toString());
     if (!command.teamId().equals(installation.teamId())) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the body names two Slack teams");
