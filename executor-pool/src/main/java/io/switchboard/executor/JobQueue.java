@@ -57,6 +57,12 @@ public final class JobQueue {
       LIMIT $1
       FOR NO KEY UPDATE OF t SKIP LOCKED""";
 
+  /**
+   * Takes the served tenants' oldest ready jobs, round robin over tenants, within each tenant's cap.
+   * A job holding a per-target lock is skipped while another of the tenant's jobs with the same lock
+   * runs or was queued before it, so such jobs run one at a time, in order (the tenant row lock above
+   * keeps two claimers from racing on one tenant).
+   */
   private static final String CLAIM = """
       WITH room AS (
         SELECT t.id AS tenant_id,
@@ -67,6 +73,10 @@ public final class JobQueue {
         FROM room CROSS JOIN LATERAL (
           SELECT j.id, j.tenant_id, j.created_at FROM jobs j
           WHERE j.tenant_id = room.tenant_id AND j.status = 'queued' AND j.run_after <= now()
+            AND (j.lock_key IS NULL OR NOT EXISTS (
+              SELECT 1 FROM jobs h
+              WHERE h.tenant_id = j.tenant_id AND h.lock_key = j.lock_key AND h.id <> j.id
+                AND (h.status = 'running' OR h.status = 'queued' AND (h.created_at, h.id) < (j.created_at, j.id))))
           ORDER BY j.created_at, j.id
           LIMIT greatest(least(room.free, $2::int), 0)
           FOR UPDATE SKIP LOCKED

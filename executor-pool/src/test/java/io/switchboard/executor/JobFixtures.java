@@ -1,6 +1,7 @@
 package io.switchboard.executor;
 
 import io.switchboard.audit.AuditRecord;
+import io.switchboard.core.job.JobRules;
 import io.switchboard.core.job.JobStore;
 import io.switchboard.core.job.NewJob;
 import io.switchboard.core.testsupport.Await;
@@ -12,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Inserts jobs and reads back job rows and audit records for the executor-pool tests. */
@@ -24,6 +26,14 @@ final class JobFixtures {
   static long insertJob(Pool pool, String tenant, String action, JsonObject arguments) {
     NewJob job = new NewJob(tenant, "key-" + UUID.randomUUID(), "slack", "U123", "C42", action,
         action + " " + arguments.encode(), action, arguments, new JsonObject().put("url", "http://localhost/reply"));
+    return Await.result(JobStore.insert(pool, job)).orElseThrow();
+  }
+
+  /** Inserts a queued echo job that holds the per-target lock {@code lockKey}. */
+  static long insertLocked(Pool pool, String tenant, String lockKey, String text) {
+    NewJob job = new NewJob(tenant, "key-" + UUID.randomUUID(), "slack", "U123", "C42", "echo", "echo " + text, "echo",
+        new JsonObject().put("text", text), new JsonObject().put("url", "http://localhost/reply"),
+        new JobRules(Optional.empty(), Optional.empty(), Optional.of(lockKey)));
     return Await.result(JobStore.insert(pool, job)).orElseThrow();
   }
 

@@ -35,6 +35,7 @@ import static io.switchboard.executor.JobFixtures.auditTypes;
 import static io.switchboard.executor.JobFixtures.count;
 import static io.switchboard.executor.JobFixtures.holds;
 import static io.switchboard.executor.JobFixtures.insertEcho;
+import static io.switchboard.executor.JobFixtures.insertLocked;
 import static io.switchboard.executor.JobFixtures.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -388,6 +389,35 @@ class JobQueueTest {
       ChainVerification chain = Await.result(verifier.verify(tenant));
       assertThat(chain.isIntact()).as(chain.problem()).isTrue();
     }
+  }
+
+  @Test
+  void jobsHoldingTheSameTargetLockRunOneAtATimeInOrder() {
+    long firstDeploy = insertLocked(pool, "acme", "production/api", "first");
+    long secondDeploy = insertLocked(pool, "acme", "production/api", "second");
+    long otherTarget = insertLocked(pool, "acme", "production/web", "other");
+    long globexSameKey = insertLocked(pool, "globex", "production/api", "another tenant");
+    long unlocked = insertEcho(pool, "acme", "no lock");
+
+    List<ClaimedJob> first = Await.result(queue.claim(10));
+    assertThat(first).extracting(ClaimedJob::id)
+        .containsExactlyInAnyOrder(firstDeploy, otherTarget, globexSameKey, unlocked);
+    assertThat(Await.result(queue.claim(10))).as("the second deploy waits while the first runs").isEmpty();
+
+    ClaimedJob running = first.stream().filter(j -> j.id() == firstDeploy).findFirst().orElseThrow();
+    Await.result(queue.finish(running, ActionResult.success("done")));
+
+    assertThat(Await.result(queue.claim(10))).extracting(ClaimedJob::id).containsExactly(secondDeploy);
+  }
+
+  @Test
+  void aLaterJobDoesNotOvertakeAnEarlierOneWithTheSameLockThatWaitsForItsBackOff() {
+    long earlier = insertLocked(pool, "acme", "staging/api", "earlier");
+    long later = insertLocked(pool, "acme", "staging/api", "later");
+    TestDatabase.execute(url, "UPDATE jobs SET run_after = now() + interval '1 hour' WHERE id = " + earlier);
+
+    assertThat(Await.result(queue.claim(10))).isEmpty();
+    assertThat(job(pool, later).status()).isEqualTo("queued");
   }
 
   // ---------------------------------------------------------------- recording outcomes

@@ -4,6 +4,7 @@ import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.audit.AuditLog;
 import io.switchboard.core.EventBusAddresses;
+import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStore;
 import io.switchboard.core.job.NewJob;
 import io.vertx.core.Future;
@@ -12,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 
+import java.util.Optional;
+
 /**
  * Makes a command durable: in one transaction it inserts the job and its audit records (received,
  * queued with the policy decision that allowed it); after the commit it wakes the executors. A second delivery of the same request (same
@@ -19,8 +22,15 @@ import io.vertx.sqlclient.SqlConnection;
  */
 public final class JobEnqueuer {
 
-  /** The job a command is queued as; {@code duplicate} when an earlier delivery already made it. */
-  public record Enqueued(long jobId, boolean duplicate) {
+  /**
+   * The job a command is queued as; {@code duplicate} when an earlier delivery already made it;
+   * {@code waitsFor} the earlier job holding the same per-target lock, which runs first.
+   */
+  public record Enqueued(long jobId, boolean duplicate, Optional<Job> waitsFor) {
+
+    public Enqueued(long jobId, boolean duplicate) {
+      this(jobId, duplicate, Optional.empty());
+    }
   }
 
   private final Pool pool;
@@ -52,7 +62,10 @@ public final class JobEnqueuer {
       return AuditLog.append(tx, AuditEvent.of(job.tenantId(), AuditEventType.COMMAND_RECEIVED, job.requester(), jobId, received))
           .compose(r -> AuditLog.append(tx, AuditEvent.of(job.tenantId(), AuditEventType.JOB_QUEUED, job.requester(), jobId,
               new JsonObject().put("command", job.command()).put("action", job.action()).put("decision", decision))))
-          .map(r -> new Enqueued(jobId, false));
+          .compose(r -> job.rules().lockKey()
+              .map(lock -> JobStore.lockHolder(tx, job.tenantId(), lock, jobId))
+              .orElse(Future.succeededFuture(Optional.empty())))
+          .map(holder -> new Enqueued(jobId, false, holder));
     });
   }
 

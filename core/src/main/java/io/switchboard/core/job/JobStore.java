@@ -18,8 +18,8 @@ public final class JobStore {
 
   private static final String INSERT = """
       INSERT INTO jobs (tenant_id, idempotency_key, platform, requester, channel, command, command_text,
-                        action, arguments, reply_to, timeout_ms, max_attempts, status)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, 3), 'queued')
+                        action, arguments, reply_to, timeout_ms, max_attempts, lock_key, status)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, 3), $13, 'queued')
       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
       RETURNING id""";
 
@@ -27,6 +27,10 @@ public final class JobStore {
       "SELECT id FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2";
 
   private static final String FIND = "SELECT * FROM jobs WHERE tenant_id = $1 AND id = $2";
+
+  private static final String HOLDER = """
+      SELECT * FROM jobs WHERE tenant_id = $1 AND lock_key = $2 AND id < $3 AND status IN ('queued', 'running')
+      ORDER BY created_at, id LIMIT 1""";
 
   private static final String RECENT_OF = """
       SELECT * FROM jobs WHERE tenant_id = $1 AND platform = $2 AND requester = $3
@@ -45,7 +49,8 @@ public final class JobStore {
         .execute(Tuple.wrap(new Object[] {
             job.tenantId(), job.idempotencyKey(), job.platform(), job.requester(), job.channel(), job.command(),
             job.commandText(), job.action(), job.arguments(), job.replyTo(),
-            job.timeout().map(Duration::toMillis).orElse(null), job.maxAttempts().orElse(null)}))
+            job.rules().timeout().map(Duration::toMillis).orElse(null), job.rules().maxAttempts().orElse(null),
+            job.rules().lockKey().orElse(null)}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
   }
 
@@ -78,5 +83,18 @@ public final class JobStore {
           rows.forEach(row -> jobs.add(Job.fromRow(row)));
           return jobs;
         });
+  }
+
+  /**
+   * The earliest of the tenant's unfinished jobs before {@code jobId} that hold the same lock: the
+   * job {@code jobId} waits for.
+   */
+  public static Future<Optional<Job>> lockHolder(SqlClient client, String tenantId, String lockKey, long jobId) {
+    return client.preparedQuery(HOLDER).execute(Tuple.of(tenantId, lockKey, jobId)).map(rows -> {
+      for (Row row : rows) {
+        return Optional.of(Job.fromRow(row));
+      }
+      return Optional.empty();
+    });
   }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.approval;
 
+import io.switchboard.core.job.JobRules;
 import io.switchboard.core.job.NewJob;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -25,8 +26,7 @@ public record Approval(
     String commandText,
     String action,
     JsonObject arguments,
-    Optional<Duration> timeout,
-    Optional<Integer> maxAttempts,
+    JobRules rules,
     JsonObject replyTo,
     String rule,
     int approvalsNeeded,
@@ -60,7 +60,8 @@ public record Approval(
         row.getLong("id"), row.getString("tenant_id"), row.getString("platform"), row.getString("workspace_id"),
         row.getString("requester"), row.getString("channel"), row.getString("command"), row.getString("command_text"),
         row.getString("action"), row.getJsonObject("arguments"),
-        Optional.ofNullable(timeoutMs).map(Duration::ofMillis), Optional.ofNullable(maxAttempts),
+        new JobRules(Optional.ofNullable(timeoutMs).map(Duration::ofMillis), Optional.ofNullable(maxAttempts),
+            Optional.ofNullable(row.getString("lock_key"))),
         row.getJsonObject("reply_to"), row.getString("rule"), row.getInteger("approvals_needed"),
         row.getString("approver_role"), row.getString("reason"), Status.fromWire(row.getString("status")),
         instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("deadline")),
@@ -71,7 +72,7 @@ public record Approval(
   /** The job this approval becomes; its result is posted to {@code replyTo}. */
   NewJob job(JsonObject replyTo) {
     return new NewJob(tenantId, "approval:" + id, platform, requester, channel, command, commandText, action,
-        arguments, replyTo, timeout, maxAttempts);
+        arguments, replyTo, rules);
   }
 
   /** The public JSON form (API): everything but the reply address. */

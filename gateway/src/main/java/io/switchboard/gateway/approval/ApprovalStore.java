@@ -20,8 +20,8 @@ public final class ApprovalStore {
   private static final String INSERT = """
       INSERT INTO approvals (tenant_id, idempotency_key, platform, workspace_id, requester, channel, command,
                              command_text, action, arguments, timeout_ms, max_attempts, reply_to, rule,
-                             approvals_needed, approver_role, reason, deadline)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                             approvals_needed, approver_role, reason, deadline, lock_key)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
       RETURNING *""";
 
@@ -60,8 +60,9 @@ public final class ApprovalStore {
     Tuple values = Tuple.wrap(new Object[] {
         job.tenantId(), job.idempotencyKey(), job.platform(), workspaceId, job.requester(), job.channel(),
         job.command(), job.commandText(), job.action(), job.arguments(),
-        job.timeout().map(Duration::toMillis).orElse(null), job.maxAttempts().orElse(null), job.replyTo(), rule,
-        approvalsNeeded, approverRole, reason, deadline.atOffset(ZoneOffset.UTC)});
+        job.rules().timeout().map(Duration::toMillis).orElse(null), job.rules().maxAttempts().orElse(null),
+        job.replyTo(), rule, approvalsNeeded, approverRole, reason, deadline.atOffset(ZoneOffset.UTC),
+        job.rules().lockKey().orElse(null)});
     return tx.preparedQuery(INSERT).execute(values).map(ApprovalStore::first);
   }
 

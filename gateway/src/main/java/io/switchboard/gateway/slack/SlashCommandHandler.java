@@ -2,6 +2,7 @@ package io.switchboard.gateway.slack;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.core.job.JobRules;
 import io.switchboard.core.job.NewJob;
 import io.switchboard.gateway.CommandRefusals;
 import io.switchboard.gateway.GatewayMetrics;
@@ -135,8 +136,11 @@ public final class SlashCommandHandler extends SignedSlackEndpoint {
         return SlackText.ephemeral("Already queued as job " + enqueued.jobId() + " (this request arrived twice).");
       }
       metrics.queued(PLATFORM);
+      String waits = enqueued.waitsFor().map(holder -> " It waits for job " + holder.id() + " ("
+          + SlackText.code(holder.commandText()) + ", " + holder.status().wire() + "), which holds "
+          + SlackText.code(job.rules().lockKey().orElseThrow()) + ".").orElse("");
       return SlackText.ephemeral("Queued as job " + enqueued.jobId() + ": " + SlackText.code(command.text().strip())
-          + ". The result will be posted here.");
+          + "." + waits + " The result will be posted here.");
     });
   }
 
@@ -187,6 +191,7 @@ public final class SlashCommandHandler extends SignedSlackEndpoint {
     JsonObject replyTo = new JsonObject().put("kind", "slack_response_url").put("url", command.responseUrl());
     return new NewJob(request.tenantId(), "slack:" + delivery, PLATFORM, request.userId(), request.channelId(),
         invocation.command(), (command.command() + " " + command.text()).strip(), invocation.action(),
-        invocation.arguments(), replyTo, invocation.timeout(), invocation.maxAttempts());
+        invocation.arguments(), replyTo, new JobRules(invocation.timeout(), invocation.maxAttempts(),
+        invocation.lockKey()));
   }
 }

@@ -45,6 +45,21 @@ class PolicyEnforcementTest {
   }
 
   @Test
+  @DisplayName("a second deploy of the same service and environment is queued behind the first, and the user is told why")
+  void sameTargetWaits() {
+    String first = awaitAnswer("U0ALICE", "C0RANDOM", "deploy staging api --version 1.4.2", "Queued as job");
+    long firstJob = Long.parseLong(first.replaceAll("^Queued as job (\\d+):.*$", "$1"));
+
+    String second = fixture.acmeAnswer("U0BOB", "C0RANDOM", "ship staging api --version 1.4.3").getString("text");
+    String otherService = fixture.acmeAnswer("U0BOB", "C0RANDOM", "deploy staging web --version 1.4.3").getString("text");
+
+    assertThat(second).contains("It waits for job " + firstJob
+        + " (`/ops deploy staging api --version 1.4.2`, queued), which holds `staging/api`.");
+    assertThat(otherService).doesNotContain("waits");
+    assertThat(fixture.count("SELECT count(*) FROM jobs WHERE lock_key = 'staging/api'")).isEqualTo(2);
+  }
+
+  @Test
   @DisplayName("a denied command is refused with the reason, audited with it, and makes no job")
   void deniedCommandIsRefused() {
     String answer = awaitAnswer("U0BOB", "C0DEPLOYS", "deploy production api --version 1.4.2", "needs role");
