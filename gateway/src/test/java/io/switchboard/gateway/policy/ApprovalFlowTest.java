@@ -2,10 +2,13 @@ package io.switchboard.gateway.policy;
 
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
+import io.switchboard.core.job.NewJob;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.JobEnqueuer;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.slack.ApprovalCards;
+import io.switchboard.tenancy.policy.ApprovalRequirement;
+import io.switchboard.tenancy.policy.CommandRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -121,7 +125,7 @@ class ApprovalFlowTest {
   }
 
   @Test
-  @DisplayName("clicks that are unsigned, malformed, or for another tenant's approval change nothing")
+  @DisplayName("clicks that are unsigned, forged, malformed, or for another tenant's approval change nothing")
   void badClicksAreRefused() {
     long approval = requestApproval();
 
@@ -133,7 +137,14 @@ class ApprovalFlowTest {
         .rawBody("payload=%7Bnot+json").post(fixture.baseUrl());
     HttpResponse<String> unknownAction = fixture.acmeClick("U0CAROL", "C0DEPLOYS", "approval.delete", approval)
         .post(fixture.baseUrl());
-    long globexApproval = approval + 1000;
+    long globexApproval = Await.result(new Approvals(fixture.vertx(), fixture.pool(),
+        new JobEnqueuer(fixture.pool(), fixture.vertx().eventBus()), Duration.ofHours(1), a -> { })
+        .request(new CommandRequest("globex", "slack", "T0GLOBEX", "U0GLOBEX", "C0GLOBEX"),
+            new NewJob("globex", "slack:globex-1", "slack", "U0GLOBEX", "C0GLOBEX", "echo", "/ops echo x", "echo",
+                new JsonObject().put("text", "x"), new JsonObject().put("kind", "slack_response_url")
+                .put("url", fixture.slack().responseUrl("globex"))),
+            new ApprovalRequirement("globex-rule", 1, "approver", Duration.ofMinutes(5)), "globex needs approval", 1,
+            Instant.now())).approval().id();
     JsonObject missing = click(fixture.baseUrl(), "U0CAROL", ApprovalCards.APPROVE, globexApproval);
 
     assertThat(unsigned.statusCode()).isEqualTo(401);
@@ -142,8 +153,9 @@ class ApprovalFlowTest {
     assertThat(unknownAction.statusCode()).isEqualTo(400);
     assertThat(unknownAction.body()).contains("unknown action 'approval.delete'");
     assertThat(missing.getString("text")).isEqualTo("There is no approval " + globexApproval + " here.");
-    assertThat(fixture.count("SELECT count(*) FROM approvals WHERE status = 'pending'")).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM approvals WHERE status = 'pending'")).isEqualTo(2);
     assertThat(fixture.count("SELECT count(*) FROM approval_votes")).isZero();
+    assertThat(fixture.auditTypes("globex")).containsExactly("approval.requested");
   }
 
   /** Alice asks for a production deploy in #deploys; returns the approval's id from the card. */

@@ -66,6 +66,9 @@ class PolicyEnforcementTest {
 
     assertThat(answer).isEqualTo("`deploy` in production on api needs role deployer in <#C0DEPLOYS>");
     assertThat(fixture.jobCount()).isZero();
+    var globex = fixture.globexCommand("deploy staging api --version 1.4.2").post(fixture.baseUrl());
+    assertThat(new JsonObject(globex.body()).getString("text")).as("acme's catalog is acme's alone")
+        .startsWith("Unknown command 'deploy'");
     assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE tenant_id = 'acme' "
         + "AND event_type = 'command.refused' AND actor = 'U0BOB' "
         + "AND detail::jsonb->>'reason' LIKE '%needs role deployer%'")).isEqualTo(1);
