@@ -1,6 +1,6 @@
 package io.switchboard.audit;
 
-/** The steps of a command's life that are written to the audit log. */
+/** The steps of a command's life, and the admin changes, that are written to the audit log. */
 public enum AuditEventType {
   COMMAND_RECEIVED("command.received"),
   COMMAND_REFUSED("command.refused"),
@@ -12,7 +12,15 @@ public enum AuditEventType {
   JOB_CANCEL_REQUESTED("job.cancel_requested"),
   JOB_CANCELLED("job.cancelled"),
   JOB_LEASE_RELEASED("job.lease_released"),
-  JOB_LEASE_EXPIRED("job.lease_expired");
+  JOB_LEASE_EXPIRED("job.lease_expired"),
+  POLICY_CHANGED("policy.changed"),
+  TOKEN_CREATED("token.created"),
+  TOKEN_REVOKED("token.revoked"),
+  INSTALLATION_ADDED("installation.added"),
+  INSTALLATION_DISABLED("installation.disabled"),
+  TENANT_CREATED("tenant.created"),
+  TENANT_SUSPENDED("tenant.suspended"),
+  TENANT_RESUMED("tenant.resumed");
 
   private final String wire;
 
