@@ -5,9 +5,7 @@ import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
-import io.switchboard.gateway.api.JobsApi;
-import io.switchboard.gateway.api.SecretsApi;
-import io.switchboard.gateway.api.TenantTokenAuth;
+import io.switchboard.gateway.api.AdminApi;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
 import io.switchboard.gateway.slack.SlackRequestAuthenticator;
@@ -31,7 +29,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP edge: the Slack slash-command endpoint, the tenant API (jobs, secrets), the operations endpoints,
+ * The HTTP edge: the Slack slash-command endpoint, the admin API, the operations endpoints,
  * and the reply path that answers finished jobs. On undeploy it stops taking requests and lets
  * requests in flight finish.
  */
@@ -63,9 +61,6 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     JobCancellations cancellations = new JobCancellations(pool, vertx.eventBus());
     router.post("/slack/commands").handler(slashCommands(metrics, cancellations));
-    TenantTokenAuth auth = new TenantTokenAuth(pool);
-    new JobsApi(pool, cancellations).mount(router, auth);
-    new SecretsApi(secrets).mount(router, auth);
     OperationsRoutes.mount(router, pool, registry);
     router.route().failureHandler(Problems.failureHandler());
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
@@ -75,7 +70,9 @@ public final class GatewayVerticle extends VerticleBase {
     replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
-    return policies.start().compose(v -> replier.start()).compose(v -> server.listen());
+    return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations)
+        .onSuccess(api -> api.mount(router))
+        .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> server.listen());
   }
 
   @Override
