@@ -67,7 +67,7 @@ public final class ContractValidation implements Handler<RoutingContext> {
   /** A whole-number query parameter, or {@code absent} when it was not sent. */
   static Long queryLong(RoutingContext ctx, String name, Long absent) {
     RequestParameter parameter = validated(ctx).getQuery().get(name);
-    return parameter == null || parameter.isNull() ? absent : ((Number) parameter.get()).longValue();
+    return parameter == null || parameter.isNull() ? absent : Long.valueOf(((Number) parameter.get()).longValue());
   }
 
   private static String detail(Throwable e) {
