@@ -30,7 +30,8 @@ public final class JsonDiff {
       TreeSet<String> keys = new TreeSet<>(b.fieldNames());
       keys.addAll(a.fieldNames());
       for (String key : keys) {
-        diff(path + "/" + escape(key), b.getValue(key), a.getValue(key), b.containsKey(key), a.containsKey(key), changes);
+        diff(path + "/" + escape(key), b.getValue(key), a.getValue(key), b.containsKey(key), a.containsKey(key),
+            changes);
       }
     } else if (before instanceof JsonArray b && after instanceof JsonArray a) {
       for (int i = 0; i < Math.max(b.size(), a.size()); i++) {

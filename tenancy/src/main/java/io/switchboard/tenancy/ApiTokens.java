@@ -1,5 +1,6 @@
 package io.switchboard.tenancy;
 
+import io.switchboard.core.db.Rows;
 import io.switchboard.core.security.Secrets;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -102,13 +103,9 @@ public final class ApiTokens {
    * identified, with {@code tenantActive} false, so the caller can say why it is refused.
    */
   public static Future<Optional<Holder>> identify(SqlClient client, String token) {
-    return client.preparedQuery(IDENTIFY).execute(Tuple.of(Secrets.hash(token))).map(rows -> {
-      for (Row row : rows) {
-        return Optional.of(new Holder(row.getLong("id"), row.getString("tenant_id"), row.getString("label"),
-            "active".equals(row.getString("status"))));
-      }
-      return Optional.empty();
-    });
+    return client.preparedQuery(IDENTIFY).execute(Tuple.of(Secrets.hash(token)))
+        .map(rows -> Rows.first(rows, row -> new Holder(row.getLong("id"), row.getString("tenant_id"),
+            row.getString("label"), Tenant.ACTIVE.equals(row.getString("status")))));
   }
 
   /** Makes a new token for the tenant and stores its hash. */
@@ -129,18 +126,13 @@ public final class ApiTokens {
 
   /** The tenant's token with this id; empty if there is none or it is another tenant's. */
   public static Future<Optional<TokenInfo>> find(SqlClient client, String tenantId, long id) {
-    return client.preparedQuery(FIND).execute(Tuple.of(tenantId, id)).map(rows -> first(rows));
+    return client.preparedQuery(FIND).execute(Tuple.of(tenantId, id))
+        .map(rows -> Rows.first(rows, TokenInfo::fromRow));
   }
 
   /** Revokes the tenant's token; empty if there is no such unrevoked token of this tenant. */
   public static Future<Optional<TokenInfo>> revoke(SqlClient client, String tenantId, long id) {
-    return client.preparedQuery(REVOKE).execute(Tuple.of(tenantId, id)).map(rows -> first(rows));
-  }
-
-  private static Optional<TokenInfo> first(Iterable<Row> rows) {
-    for (Row row : rows) {
-      return Optional.of(TokenInfo.fromRow(row));
-    }
-    return Optional.empty();
+    return client.preparedQuery(REVOKE).execute(Tuple.of(tenantId, id))
+        .map(rows -> Rows.first(rows, TokenInfo::fromRow));
   }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.tenancy;
 
+import io.switchboard.core.db.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -70,18 +71,12 @@ public final class Installations {
   public static Future<Optional<Installation>> add(SqlClient client, String tenantId, String platform,
                                                    String workspaceId, String signingSecret) {
     return client.preparedQuery(ADD).execute(Tuple.of(tenantId, platform, workspaceId, signingSecret))
-        .map(Installations::first);
+        .map(rows -> Rows.first(rows, Installation::fromRow));
   }
 
   /** Disables the tenant's installation; empty if the tenant has none with this id. */
   public static Future<Optional<Installation>> disable(SqlClient client, String tenantId, long id) {
-    return client.preparedQuery(DISABLE).execute(Tuple.of(tenantId, id)).map(Installations::first);
-  }
-
-  private static Optional<Installation> first(Iterable<Row> rows) {
-    for (Row row : rows) {
-      return Optional.of(Installation.fromRow(row));
-    }
-    return Optional.empty();
+    return client.preparedQuery(DISABLE).execute(Tuple.of(tenantId, id))
+        .map(rows -> Rows.first(rows, Installation::fromRow));
   }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.tenancy;
 
+import io.switchboard.core.db.Rows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -41,7 +42,8 @@ public final class Tenants {
 
   /** Creates the tenant; empty when a tenant with that id exists already. */
   public static Future<Optional<Tenant>> create(SqlClient client, String tenantId, String name) {
-    return client.preparedQuery(CREATE_NEW).execute(Tuple.of(tenantId, name)).map(Tenants::first);
+    return client.preparedQuery(CREATE_NEW).execute(Tuple.of(tenantId, name))
+        .map(rows -> Rows.first(rows, Tenant::fromRow));
   }
 
   /** Every tenant, by id. For the operator only. */
@@ -54,20 +56,15 @@ public final class Tenants {
   }
 
   public static Future<Optional<Tenant>> find(SqlClient client, String tenantId) {
-    return client.preparedQuery(FIND).execute(Tuple.of(tenantId)).map(Tenants::first);
+    return client.preparedQuery(FIND).execute(Tuple.of(tenantId)).map(rows -> Rows.first(rows, Tenant::fromRow));
   }
 
   /** Sets the tenant's status ({@link Tenant#ACTIVE} or {@link Tenant#SUSPENDED}); empty if no such tenant. */
   public static Future<Optional<Tenant>> setStatus(SqlClient client, String tenantId, String status) {
-    return client.preparedQuery(SET_STATUS).execute(Tuple.of(tenantId, status)).map(Tenants::first);
+    return client.preparedQuery(SET_STATUS).execute(Tuple.of(tenantId, status))
+        .map(rows -> Rows.first(rows, Tenant::fromRow));
   }
 
-  private static Optional<Tenant> first(Iterable<Row> rows) {
-    for (Row row : rows) {
-      return Optional.of(Tenant.fromRow(row));
-    }
-    return Optional.empty();
-  }
 
   /** Creates the tenant if it does not exist; true when it was created now. */
   public static Future<Boolean> createIfAbsent(SqlClient client, String tenantId, String name) {

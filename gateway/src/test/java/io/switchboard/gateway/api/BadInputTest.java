@@ -1,8 +1,5 @@
 package io.switchboard.gateway.api;
 
-import io.switchboard.gateway.GatewayFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,21 +13,8 @@ import static io.switchboard.gateway.api.PolicyApiTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("Bad input is a 4xx problem naming what is wrong, never a 500")
-class BadInputTest {
+class BadInputTest extends AdminApiTestBase {
 
-  private static GatewayFixture fixture;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    fixture = new GatewayFixture();
-    api = new ApiClient(fixture.baseUrl());
-  }
-
-  @AfterAll
-  static void stop() {
-    fixture.close();
-  }
 
   @ParameterizedTest(name = "{0} {1} with {2}")
   @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {

@@ -1,9 +1,6 @@
 package io.switchboard.gateway.api;
 
-import io.switchboard.gateway.GatewayFixture;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -15,21 +12,8 @@ import static io.switchboard.gateway.api.PolicyApiTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("/api/v1/installations: list, add, disable")
-class InstallationsApiTest {
+class InstallationsApiTest extends AdminApiTestBase {
 
-  private static GatewayFixture fixture;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    fixture = new GatewayFixture();
-    api = new ApiClient(fixture.baseUrl());
-  }
-
-  @AfterAll
-  static void stop() {
-    fixture.close();
-  }
 
   @Test
   @DisplayName("a workspace is bound once: a second add, by anyone, is a 409; disabled, its owner may add it again")

@@ -1,9 +1,7 @@
 package io.switchboard.gateway.api;
 
-import io.switchboard.gateway.GatewayFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -14,25 +12,16 @@ import static io.switchboard.gateway.GatewayFixture.ACME_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("GET /api/v1/jobs and /api/v1/audit: filters and pages")
-class ListingApiTest {
+class ListingApiTest extends AdminApiTestBase {
 
-  private static GatewayFixture fixture;
-  private static ApiClient api;
 
   @BeforeAll
-  static void start() {
-    fixture = new GatewayFixture();
-    api = new ApiClient(fixture.baseUrl());
+  static void setUp() {
     for (int i = 1; i <= 5; i++) {
       fixture.acmeSays(i % 2 == 0 ? "U0BOB" : "U0ALICE", "echo number " + i);
     }
     long first = fixture.count("SELECT min(id) FROM jobs WHERE tenant_id = 'acme'");
     api.send("POST", "/api/v1/jobs/" + first + "/cancel", ACME_TOKEN, null);
-  }
-
-  @AfterAll
-  static void stop() {
-    fixture.close();
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.switchboard.gateway.api;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -27,13 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * operation added to the document without a row here fails {@link #theTableCoversEveryOperation}.
  */
 @DisplayName("Tenant isolation across every operation of the API document")
-class TenantIsolationTest {
+class TenantIsolationTest extends AdminApiTestBase {
 
   /** Text that only globex's objects contain; no answer to acme may hold it. */
   private static final String MARKER = "globexmarker";
 
-  private static GatewayFixture fixture;
-  private static ApiClient api;
   private static String revokedToken;
   private static long globexJob;
   private static long globexInstallation;
@@ -45,9 +42,7 @@ class TenantIsolationTest {
   }
 
   @BeforeAll
-  static void start() {
-    fixture = new GatewayFixture();
-    api = new ApiClient(fixture.baseUrl());
+  static void setUp() {
     SignedSlashCommand.of(GatewayFixture.GLOBEX_SECRET, "T0GLOBEX", "echo " + MARKER,
         fixture.slack().responseUrl("globex")).post(fixture.baseUrl());
     globexJob = fixture.count("SELECT max(id) FROM jobs WHERE tenant_id = 'globex'");
@@ -61,11 +56,6 @@ class TenantIsolationTest {
     revokedToken = revoked.getString("token");
     ok(api.send("DELETE", "/api/v1/tokens/" + revoked.getLong("id"), ACME_TOKEN, null));
     fillTable();
-  }
-
-  @AfterAll
-  static void stop() {
-    fixture.close();
   }
 
   private static void fillTable() {

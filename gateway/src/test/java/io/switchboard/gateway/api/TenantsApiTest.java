@@ -3,8 +3,6 @@ package io.switchboard.gateway.api;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -16,21 +14,8 @@ import static io.switchboard.gateway.api.PolicyApiTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("/api/v1/tenants: the operator's calls")
-class TenantsApiTest {
+class TenantsApiTest extends AdminApiTestBase {
 
-  private static GatewayFixture fixture;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    fixture = new GatewayFixture();
-    api = new ApiClient(fixture.baseUrl());
-  }
-
-  @AfterAll
-  static void stop() {
-    fixture.close();
-  }
 
   @Test
   @DisplayName("creating a tenant needs the operator token: none is 401, a tenant's 403, a wrong one 401")

@@ -1,10 +1,7 @@
 package io.switchboard.gateway.api;
 
-import io.switchboard.gateway.GatewayFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -16,21 +13,8 @@ import static io.switchboard.gateway.api.PolicyApiTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("/api/v1/tokens: create, list, revoke")
-class TokensApiTest {
+class TokensApiTest extends AdminApiTestBase {
 
-  private static GatewayFixture fixture;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    fixture = new GatewayFixture();
-    api = new ApiClient(fixture.baseUrl());
-  }
-
-  @AfterAll
-  static void stop() {
-    fixture.close();
-  }
 
   @Test
   @DisplayName("a new token is shown once, works for its tenant, and is listed without token or hash")
