@@ -7,13 +7,15 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorException;
-import io.vertx.openapi.contract.Operation;
+
+import java.util.List;
 
 /**
  * Checks an authenticated request against its operation in the {@link ApiContract} (parameters,
@@ -70,12 +72,21 @@ public final class ContractValidation implements Handler<RoutingContext> {
     return parameter == null || parameter.isNull() ? absent : Long.valueOf(((Number) parameter.get()).longValue());
   }
 
+  /**
+   * The library's sentence naming the parameter or the body, with the most specific schema error
+   * (the one deepest in the schema) and where in the value it is, e.g. {@code The value of the request
+   * body is invalid. Reason: Instance type number is invalid. Expected string (at #/label)}.
+   */
   private static String detail(Throwable e) {
-    if (e instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
-      OutputUnit unit = deepest(schema.getOutputUnit());
-      String where = unit.getInstanceLocation() == null || unit.getInstanceLocation().isEmpty()
+    if (e instanceof SchemaValidationException schema && schema.getOutputUnit() != null
+        && schema.getOutputUnit().getErrors() != null && !schema.getOutputUnit().getErrors().isEmpty()) {
+      OutputUnit unit = mostSpecific(schema.getOutputUnit().getErrors());
+      String message = schema.getMessage();
+      int reason = message.indexOf(" Reason: ");
+      String subject = reason < 0 ? message : message.substring(0, reason);
+      String where = unit.getInstanceLocation() == null || "#".equals(unit.getInstanceLocation())
           ? "" : " (at " + unit.getInstanceLocation() + ")";
-      return schema.getMessage() + where;
+      return subject + " Reason: " + unit.getError() + where;
     }
     if (e instanceof ValidatorException) {
       return e.getMessage();
@@ -83,11 +94,17 @@ public final class ContractValidation implements Handler<RoutingContext> {
     return "the request could not be read: " + e.getMessage();
   }
 
-  private static OutputUnit deepest(OutputUnit unit) {
-    OutputUnit current = unit;
-    while (current.getErrors() != null && !current.getErrors().isEmpty()) {
-      current = current.getErrors().get(current.getErrors().size() - 1);
+  private static OutputUnit mostSpecific(List<OutputUnit> errors) {
+    OutputUnit best = errors.get(0);
+    for (OutputUnit unit : errors) {
+      if (depth(unit.getKeywordLocation()) > depth(best.getKeywordLocation())) {
+        best = unit;
+      }
     }
-    return current;
+    return best;
+  }
+
+  private static long depth(String keywordLocation) {
+    return keywordLocation == null ? 0 : keywordLocation.chars().filter(c -> c == '/').count();
   }
 }

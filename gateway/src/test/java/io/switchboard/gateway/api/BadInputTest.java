@@ -54,6 +54,17 @@ class BadInputTest extends AdminApiTestBase {
   }
 
   @Test
+  @DisplayName("the detail gives the most specific reason and where in the body it is")
+  void detailNamesTheReason() {
+    HttpResponse<String> response = api.send("POST", "/api/v1/tokens", ACME_TOKEN, "{\"label\": 5}");
+    assertThat(ApiClient.json(response).getString("detail"))
+        .isEqualTo("The value of the request body is invalid. Reason: Instance type number is invalid. "
+            + "Expected string (at #/label)");
+    assertThat(ApiClient.json(api.get("/api/v1/jobs?limit=101", ACME_TOKEN)).getString("detail"))
+        .isEqualTo("The value of query parameter limit is invalid. Reason: 101 is greater than 100");
+  }
+
+  @Test
   @DisplayName("the operator's calls are validated too")
   void operatorInput() {
     assertProblem(api.send("POST", "/api/v1/tenants", OPERATOR_TOKEN, "{\"id\": \"Bad Id\", \"name\": \"x\"}"), 400,
