@@ -20,7 +20,9 @@ public enum AuditEventType {
   INSTALLATION_DISABLED("installation.disabled"),
   TENANT_CREATED("tenant.created"),
   TENANT_SUSPENDED("tenant.suspended"),
-  TENANT_RESUMED("tenant.resumed");
+  TENANT_RESUMED("tenant.resumed"),
+  SECRET_STORED("secret.stored"),
+  SECRET_DELETED("secret.deleted");
 
   private final String wire;
 

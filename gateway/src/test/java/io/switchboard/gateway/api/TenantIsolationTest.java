@@ -2,6 +2,7 @@ package io.switchboard.gateway.api;
 
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -98,7 +99,12 @@ class TenantIsolationTest extends AdminApiTestBase {
     row("DELETE /api/v1/secrets/{name}", t -> api.send("DELETE", "/api/v1/secrets/" + MARKER + "-only", t, null), 404,
         r -> assertThat(fixture.count("SELECT count(*) FROM tenant_secrets WHERE tenant_id = 'globex' "
             + "AND ciphertext IS NOT NULL")).isEqualTo(1));
-    row("GET /api/v1/audit", t -> api.get("/api/v1/audit?limit=500", t), 200, TenantIsolationTest::noMarker);
+    row("GET /api/v1/audit", t -> api.get("/api/v1/audit?limit=500", t), 200, r -> {
+      JsonArray events = ApiClient.json(r).getJsonArray("events");
+      assertThat(events).isNotEmpty();
+      events.forEach(e -> assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE tenant_id = 'acme' "
+          + "AND hash = '" + ((JsonObject) e).getString("hash") + "'")).isEqualTo(1));
+    });
   }
 
   @Test
