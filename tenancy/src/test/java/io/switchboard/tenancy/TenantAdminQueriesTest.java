@@ -9,9 +9,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.Optional;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Tokens, installations and tenant status as the admin API changes them: always within one tenant. */
+/** Tokens, installations, tenant status and the operator token as the admin API reads and changes them. */
 class TenantAdminQueriesTest {
 
   private Vertx vertx;
@@ -80,5 +82,24 @@ class TenantAdminQueriesTest {
     assertThat(Await.result(Installations.add(pool, "globex", "slack", "T1", null))).isEmpty();
     assertThat(Await.result(Installations.add(pool, "acme", "slack", "T1", "own-app-secret"))).get()
         .satisfies(i -> assertThat(i.enabled() && i.ownApp()).isTrue());
+  }
+
+  @Test
+  void aTokenIsGeneratedOnceAndOnlyItsHashIsKept() {
+    String token = Await.result(OperatorToken.ensure(pool, Optional.empty())).orElseThrow();
+    assertThat(token).startsWith(OperatorToken.PREFIX);
+    assertThat(Await.result(OperatorToken.ensure(pool, Optional.empty()))).isEmpty();
+    String stored = Await.result(OperatorToken.expectedHash(pool, Optional.empty())).orElseThrow();
+    assertThat(stored).isNotEqualTo(token).hasSize(64);
+    assertThat(OperatorToken.matches(token, stored)).isTrue();
+    assertThat(OperatorToken.matches(token + "x", stored)).isFalse();
+  }
+
+  @Test
+  void aConfiguredTokenWinsAndNothingIsGenerated() {
+    assertThat(Await.result(OperatorToken.ensure(pool, Optional.of("sbo_configured")))).isEmpty();
+    String expected = Await.result(OperatorToken.expectedHash(pool, Optional.of("sbo_configured"))).orElseThrow();
+    assertThat(OperatorToken.matches("sbo_configured", expected)).isTrue();
+    assertThat(Await.result(OperatorToken.expectedHash(pool, Optional.empty()))).isEmpty();
   }
 }
