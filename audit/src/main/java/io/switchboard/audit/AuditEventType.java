@@ -1,6 +1,6 @@
 package io.switchboard.audit;
 
-/** The steps of a command's life that are written to the audit log. */
+/** The steps of a command's life, and the admin changes, that are written to the audit log. */
 public enum AuditEventType {
   COMMAND_RECEIVED("command.received"),
   COMMAND_REFUSED("command.refused"),
@@ -18,7 +18,17 @@ public enum AuditEventType {
   APPROVAL_VOTE_REFUSED("approval.vote_refused"),
   APPROVAL_GRANTED("approval.granted"),
   APPROVAL_DENIED("approval.denied"),
-  APPROVAL_EXPIRED("approval.expired");
+  APPROVAL_EXPIRED("approval.expired"),
+  POLICY_CHANGED("policy.changed"),
+  TOKEN_CREATED("token.created"),
+  TOKEN_REVOKED("token.revoked"),
+  INSTALLATION_ADDED("installation.added"),
+  INSTALLATION_DISABLED("installation.disabled"),
+  TENANT_CREATED("tenant.created"),
+  TENANT_SUSPENDED("tenant.suspended"),
+  TENANT_RESUMED("tenant.resumed"),
+  SECRET_STORED("secret.stored"),
+  SECRET_DELETED("secret.deleted");
 
   private final String wire;
 

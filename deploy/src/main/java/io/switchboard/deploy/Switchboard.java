@@ -80,7 +80,10 @@ public final class Switchboard implements Callable<Integer> {
       return;
     }
     out.println("  Slack slash commands: POST " + base + "/slack/commands");
-    out.println("  Jobs API:             GET  " + base + "/api/v1/jobs/{id}");
+    out.println("  Admin API:            " + base + "/api/v1/openapi.json (see docs/api.md)");
+    node.generatedOperatorToken().ifPresent(token -> out.println(
+        "  Operator token (generated now, shown only this once; set SWITCHBOARD_OPERATOR_TOKEN to choose one): "
+            + token));
     node.demo().ifPresent(demo -> printDemo(out, base, demo));
   }
 

@@ -12,6 +12,7 @@ import io.switchboard.executor.QueueSettings;
 import io.switchboard.executor.action.ActionRegistry;
 import io.switchboard.gateway.GatewayVerticle;
 import io.switchboard.tenancy.DemoTenant;
+import io.switchboard.tenancy.OperatorToken;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
 import io.switchboard.tenancy.secrets.SecretStore;
@@ -50,11 +51,13 @@ public final class SwitchboardNode implements AutoCloseable {
   private final SecretStore secrets;
   private final List<String> deployments;
   private final DemoTenant.Credentials demo;
+  private final Optional<String> generatedOperatorToken;
   private final DatabaseUrl databaseUrl;
   private final int httpPort;
 
   private SwitchboardNode(Optional<EmbeddedPostgresServer> embedded, DatabaseUrl databaseUrl, Vertx vertx, Pool pool,
-                          SecretStore secrets, List<String> deployments, DemoTenant.Credentials demo, int httpPort) {
+                          SecretStore secrets, List<String> deployments, DemoTenant.Credentials demo,
+                          Optional<String> generatedOperatorToken, int httpPort) {
     this.embedded = embedded;
     this.databaseUrl = databaseUrl;
     this.vertx = vertx;
@@ -62,6 +65,7 @@ public final class SwitchboardNode implements AutoCloseable {
     this.secrets = secrets;
     this.deployments = deployments;
     this.demo = demo;
+    this.generatedOperatorToken = generatedOperatorToken;
     this.httpPort = httpPort;
   }
 
@@ -83,7 +87,7 @@ public final class SwitchboardNode implements AutoCloseable {
       int applied = Migrations.migrate(url);
       LOG.info("Database {} is up to date ({} migration(s) applied now)", url, applied);
       if (role == Role.MIGRATE) {
-        return new SwitchboardNode(embedded, url, null, null, null, List.of(), null, -1);
+        return new SwitchboardNode(embedded, url, null, null, null, List.of(), null, Optional.empty(), -1);
       }
       vertx = config.cluster().enabled() ? await(ClusteredVertx.start(config.cluster())) : Vertx.vertx();
       Pool pool = PgBuilder.pool()
@@ -96,6 +100,9 @@ public final class SwitchboardNode implements AutoCloseable {
       DemoTenant.Credentials demo = config.demoTenant() && role.runsGateway()
           ? await(DemoTenant.ensure(pool, config.demoSlackSigningSecret(), config.demoAdminToken()))
           : null;
+      Optional<String> operatorToken = embedded.isPresent() && role.runsGateway()
+          ? await(OperatorToken.ensure(pool, config.operatorToken()))
+          : Optional.empty();
       List<String> deployments = new ArrayList<>();
       int port = config.httpPort();
       if (role.runsGateway()) {
@@ -112,7 +119,7 @@ public final class SwitchboardNode implements AutoCloseable {
         deployments.add(await(vertx.deployVerticle(
             new ExecutorVerticle(queue, ActionRegistry.installed(System.getenv()), secrets, settings, registry))));
       }
-      return new SwitchboardNode(embedded, url, vertx, pool, secrets, deployments, demo, port);
+      return new SwitchboardNode(embedded, url, vertx, pool, secrets, deployments, demo, operatorToken, port);
     } catch (RuntimeException e) {
       if (vertx != null) {
         awaitQuietly(vertx.close());
@@ -134,6 +141,11 @@ public final class SwitchboardNode implements AutoCloseable {
   /** The demo tenant's credentials, when this node created or checked it. */
   public Optional<DemoTenant.Credentials> demo() {
     return Optional.ofNullable(demo);
+  }
+
+  /** The operator token generated on this first start of an embedded node; shown once, only its hash is kept. */
+  public Optional<String> generatedOperatorToken() {
+    return generatedOperatorToken;
   }
 
   public boolean isEmbeddedDatabase() {

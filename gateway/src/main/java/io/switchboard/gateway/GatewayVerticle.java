@@ -5,9 +5,7 @@ import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
-import io.switchboard.gateway.api.JobsApi;
-import io.switchboard.gateway.api.SecretsApi;
-import io.switchboard.gateway.api.TenantTokenAuth;
+import io.switchboard.gateway.api.AdminApi;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
 import io.switchboard.gateway.slack.SlackRequestAuthenticator;
@@ -37,7 +35,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP edge: the Slack slash-command and interaction endpoints, the tenant API (jobs, secrets), the operations endpoints,
+ * The HTTP edge: the Slack slash-command and interaction endpoints, the admin API, the operations endpoints,
  * and the reply path that answers finished jobs. On undeploy it stops taking requests and lets
  * requests in flight finish.
  */
@@ -87,9 +85,6 @@ public final class GatewayVerticle extends VerticleBase {
         responseUrls, metrics, Clock.systemUTC()));
     router.post("/slack/interactions").handler(new SlackInteractionHandler(authenticator, policies, approvals,
         responseUrls, poster, metrics, Clock.systemUTC()));
-    TenantTokenAuth auth = new TenantTokenAuth(pool);
-    new JobsApi(pool, cancellations).mount(router, auth);
-    new SecretsApi(secrets).mount(router, auth);
     OperationsRoutes.mount(router, pool, registry);
     router.route().failureHandler(Problems.failureHandler());
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
@@ -99,7 +94,9 @@ public final class GatewayVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
     approvals.start();
-    return policies.start().compose(v -> replier.start()).compose(v -> server.listen());
+    return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations)
+        .onSuccess(api -> api.mount(router))
+        .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> server.listen());
   }
 
   @Override

@@ -55,7 +55,7 @@ public final class JobCancellations {
   }
 
   /**
-   * @param by          who asks (a chat user id, or {@code admin-api})
+   * @param by          who asks (a chat user id, or an API token as {@code api-token:<id> (<label>)})
    * @param ownJobsOnly whether {@code by} may only cancel jobs they requested
    */
   public Future<Outcome> cancel(String tenantId, long jobId, String by, boolean ownJobsOnly) {

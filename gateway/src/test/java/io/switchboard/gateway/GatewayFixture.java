@@ -34,7 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A gateway on a fresh database with two tenants, each with its own Slack app: {@code acme} (team
- * T0ACME) and {@code globex} (team T0GLOBEX), each with an admin token. No executor runs, so jobs
+ * T0ACME) and {@code globex} (team T0GLOBEX), each with an admin token, and an operator token. No executor runs, so jobs
  * stay queued and tests can look at exactly what the gateway wrote.
  */
 public final class GatewayFixture implements AutoCloseable {
@@ -43,6 +43,7 @@ public final class GatewayFixture implements AutoCloseable {
   public static final String GLOBEX_SECRET = "globex-signing-secret";
   public static final String ACME_TOKEN = "sbt_acme_token";
   public static final String GLOBEX_TOKEN = "sbt_globex_token";
+  public static final String OPERATOR_TOKEN = "sbo_operator_token";
 
   private final Vertx vertx = Vertx.vertx();
   private final DatabaseUrl url = TestDatabase.fresh();
@@ -68,6 +69,7 @@ public final class GatewayFixture implements AutoCloseable {
     config = SwitchboardConfig.fromEnv(Map.of(
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
         "SWITCHBOARD_HTTP_PORT", "0",
+        "SWITCHBOARD_OPERATOR_TOKEN", OPERATOR_TOKEN,
         "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", slack.prefix()));
     GatewayVerticle gateway = new GatewayVerticle(config, pool, registry,
         new LocalSecretStore(pool, MasterKey.generate()));

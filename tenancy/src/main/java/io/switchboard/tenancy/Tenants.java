@@ -1,10 +1,16 @@
 package io.switchboard.tenancy;
 
+import io.switchboard.core.db.Rows;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-/** Creates tenants and binds chat workspaces to them. */
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Creates, lists, suspends and resumes tenants, and binds chat workspaces to them. */
 public final class Tenants {
 
   private static final String CREATE = """
@@ -19,8 +25,46 @@ public final class Tenants {
       WHERE chat_installations.tenant_id = EXCLUDED.tenant_id
       RETURNING id""";
 
+  private static final String COLUMNS = "id, name, status, created_at";
+
+  private static final String CREATE_NEW =
+      "INSERT INTO tenants (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING " + COLUMNS;
+
+  private static final String LIST = "SELECT " + COLUMNS + " FROM tenants ORDER BY id";
+
+  private static final String FIND = "SELECT " + COLUMNS + " FROM tenants WHERE id = $1";
+
+  private static final String SET_STATUS =
+      "UPDATE tenants SET status = $2 WHERE id = $1 RETURNING " + COLUMNS;
+
   private Tenants() {
   }
+
+  /** Creates the tenant; empty when a tenant with that id exists already. */
+  public static Future<Optional<Tenant>> create(SqlClient client, String tenantId, String name) {
+    return client.preparedQuery(CREATE_NEW).execute(Tuple.of(tenantId, name))
+        .map(rows -> Rows.first(rows, Tenant::fromRow));
+  }
+
+  /** Every tenant, by id. For the operator only. */
+  public static Future<List<Tenant>> list(SqlClient client) {
+    return client.query(LIST).execute().map(rows -> {
+      List<Tenant> tenants = new ArrayList<>();
+      rows.forEach(row -> tenants.add(Tenant.fromRow(row)));
+      return tenants;
+    });
+  }
+
+  public static Future<Optional<Tenant>> find(SqlClient client, String tenantId) {
+    return client.preparedQuery(FIND).execute(Tuple.of(tenantId)).map(rows -> Rows.first(rows, Tenant::fromRow));
+  }
+
+  /** Sets the tenant's status ({@link Tenant#ACTIVE} or {@link Tenant#SUSPENDED}); empty if no such tenant. */
+  public static Future<Optional<Tenant>> setStatus(SqlClient client, String tenantId, String status) {
+    return client.preparedQuery(SET_STATUS).execute(Tuple.of(tenantId, status))
+        .map(rows -> Rows.first(rows, Tenant::fromRow));
+  }
+
 
   /** Creates the tenant if it does not exist; true when it was created now. */
   public static Future<Boolean> createIfAbsent(SqlClient client, String tenantId, String name) {

@@ -22,10 +22,15 @@ public final class Problems {
   }
 
   public static void send(RoutingContext ctx, ErrorCode code, String detail) {
+    send(ctx, code, detail, new JsonObject());
+  }
+
+  /** A problem with extension members (RFC 9457 section 3.2), e.g. {@code "problems": [...]}. */
+  public static void send(RoutingContext ctx, ErrorCode code, String detail, JsonObject extensions) {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
-    JsonObject body = new JsonObject()
+    JsonObject body = extensions.copy()
         .put("type", "https://switchboard.dev/problems/" + code.wire())
         .put("title", code.title())
         .put("status", code.status())

@@ -36,6 +36,19 @@ public final class JobStore {
       SELECT * FROM jobs WHERE tenant_id = $1 AND platform = $2 AND requester = $3
       ORDER BY created_at DESC, id DESC LIMIT $4""";
 
+  private static final String LIST = """
+      SELECT * FROM jobs
+      WHERE tenant_id = $1 AND ($2::bigint IS NULL OR id < $2) AND ($3::text IS NULL OR status = $3)
+        AND ($4::text IS NULL OR requester = $4) AND ($5::text IS NULL OR command = $5)
+      ORDER BY id DESC LIMIT $6""";
+
+  /**
+   * What {@link #list} returns: jobs with an id below {@code beforeId} (the page cursor), with the
+   * given status, requester and command; a null filter matches every job.
+   */
+  public record Filter(Long beforeId, JobStatus status, String requester, String command, int limit) {
+  }
+
   private JobStore() {
   }
 
@@ -73,16 +86,26 @@ public final class JobStore {
         });
   }
 
+  /** The tenant's jobs that pass the filter, newest first. */
+  public static Future<List<Job>> list(SqlClient client, String tenantId, Filter filter) {
+    return client.preparedQuery(LIST)
+        .execute(Tuple.of(tenantId, filter.beforeId(), filter.status() == null ? null : filter.status().wire(),
+            filter.requester(), filter.command(), filter.limit()))
+        .map(JobStore::jobs);
+  }
+
   /** The user's most recent jobs in the tenant, newest first. */
   public static Future<List<Job>> recentOf(SqlClient client, String tenantId, String platform, String requester,
                                            int limit) {
     return client.preparedQuery(RECENT_OF)
         .execute(Tuple.of(tenantId, platform, requester, limit))
-        .map(rows -> {
-          List<Job> jobs = new ArrayList<>();
-          rows.forEach(row -> jobs.add(Job.fromRow(row)));
-          return jobs;
-        });
+        .map(JobStore::jobs);
+  }
+
+  private static List<Job> jobs(Iterable<Row> rows) {
+    List<Job> jobs = new ArrayList<>();
+    rows.forEach(row -> jobs.add(Job.fromRow(row)));
+    return jobs;
   }
 
   /**

@@ -2,21 +2,25 @@ package io.switchboard.gateway.api;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.job.JobStore;
 import io.switchboard.gateway.JobCancellations;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
 /**
- * The jobs of the caller's tenant: {@code GET /api/v1/jobs/{id}} reads one, {@code POST
- * /api/v1/jobs/{id}/cancel} stops one. Another tenant's job is a 404, exactly like a missing one.
+ * The jobs of the caller's tenant: {@code GET /api/v1/jobs} lists them newest first (filtered by
+ * status, requester and command, paged with {@code before}), {@code GET /api/v1/jobs/{id}} reads one,
+ * {@code POST /api/v1/jobs/{id}/cancel} stops one. Another tenant's job is a 404, exactly like a
+ * missing one.
  */
 public final class JobsApi {
 
-  /** Who cancels through the API, in the audit log, until tokens carry a name. */
-  static final String API_ACTOR = "admin-api";
+  static final int DEFAULT_LIMIT = 50;
 
   private final Pool pool;
   private final JobCancellations cancellations;
@@ -26,15 +30,32 @@ public final class JobsApi {
     this.cancellations = cancellations;
   }
 
-  public void mount(Router router, TenantTokenAuth auth) {
-    router.get("/api/v1/jobs/:id").handler(auth).handler(this::getJob);
-    router.post("/api/v1/jobs/:id/cancel").handler(auth).handler(this::cancelJob);
+  public void mount(Router router) {
+    router.get("/api/v1/jobs").handler(this::list);
+    router.get("/api/v1/jobs/:id").handler(this::getJob);
+    router.post("/api/v1/jobs/:id/cancel").handler(this::cancelJob);
+  }
+
+  private void list(RoutingContext ctx) {
+    String status = ContractValidation.queryString(ctx, "status");
+    int limit = ContractValidation.queryLong(ctx, "limit", (long) DEFAULT_LIMIT).intValue();
+    JobStore.Filter filter = new JobStore.Filter(ContractValidation.queryLong(ctx, "before", null),
+        status == null ? null : JobStatus.fromWire(status), ContractValidation.queryString(ctx, "requester"),
+        ContractValidation.queryString(ctx, "command"), limit);
+    JobStore.list(pool, TenantTokenAuth.tenantId(ctx), filter)
+        .onSuccess(jobs -> {
+          JsonArray items = new JsonArray();
+          jobs.forEach(job -> items.add(job.toJson()));
+          ctx.json(new JsonObject().put("jobs", items)
+              .put("nextBefore", jobs.size() == limit ? jobs.get(jobs.size() - 1).id() : null));
+        })
+        .onFailure(ctx::fail);
   }
 
   private void cancelJob(RoutingContext ctx) {
-    long id = parseId(ctx.pathParam("id"));
+    long id = jobId(ctx);
     String tenantId = TenantTokenAuth.tenantId(ctx);
-    cancellations.cancel(tenantId, id, API_ACTOR, false)
+    cancellations.cancel(tenantId, id, TenantTokenAuth.actor(ctx), false)
         .compose(outcome -> switch (outcome) {
           case NOT_FOUND, NOT_YOURS -> Future.failedFuture(new SwitchboardException(ErrorCode.NOT_FOUND, "no job " + id));
           case ALREADY_FINISHED -> Future.failedFuture(
@@ -50,7 +71,7 @@ public final class JobsApi {
   }
 
   private void getJob(RoutingContext ctx) {
-    long id = parseId(ctx.pathParam("id"));
+    long id = jobId(ctx);
     JobStore.find(pool, TenantTokenAuth.tenantId(ctx), id)
         .onSuccess(job -> job.ifPresentOrElse(
             found -> ctx.json(found.toJson()),
@@ -58,15 +79,7 @@ public final class JobsApi {
         .onFailure(ctx::fail);
   }
 
-  private static long parseId(String text) {
-    try {
-      long id = Long.parseLong(text);
-      if (id > 0) {
-        return id;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "a job id is a positive whole number");
+  private static long jobId(RoutingContext ctx) {
+    return ContractValidation.path(ctx, "id").getLong();
   }
 }

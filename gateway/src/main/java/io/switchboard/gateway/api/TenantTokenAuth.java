@@ -7,15 +7,18 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
+import java.util.Optional;
+
 /**
  * The route step in front of every tenant API route: resolves {@code Authorization: Bearer <token>}
- * to its tenant and puts the tenant id in the routing context. Handlers read it with
- * {@link #tenantId(RoutingContext)} and scope every query by it; nothing else names the tenant.
+ * to its tenant and puts the tenant id and the token's identity in the routing context. Handlers read
+ * them with {@link #tenantId(RoutingContext)} and {@link #actor(RoutingContext)} and scope every
+ * query by the tenant; nothing else names it. An unknown or revoked token is a 401, a suspended
+ * tenant's token a 403. Every request is a fresh lookup, so a revocation takes effect at once.
  */
 public final class TenantTokenAuth implements Handler<RoutingContext> {
 
-  private static final String TENANT_KEY = "switchboard.tenantId";
-  private static final String BEARER = "Bearer ";
+  private static final String HOLDER_KEY = "switchboard.tokenHolder";
 
   private final Pool pool;
 
@@ -25,19 +28,20 @@ public final class TenantTokenAuth implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-        || header.length() == BEARER.length()) {
-      refuse(ctx, "send the tenant's admin token as 'Authorization: Bearer <token>'");
+    Optional<String> token = BearerToken.of(ctx);
+    if (token.isEmpty()) {
+      BearerToken.refuse(ctx, "send the tenant's admin token as 'Authorization: Bearer <token>'");
       return;
     }
-    ApiTokens.authenticate(pool, header.substring(BEARER.length()).trim()).onComplete(ar -> {
+    ApiTokens.identify(pool, token.get()).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
       } else if (ar.result().isEmpty()) {
-        refuse(ctx, "the token is unknown or revoked");
+        BearerToken.refuse(ctx, "the token is unknown or revoked");
+      } else if (!ar.result().get().tenantActive()) {
+        ctx.fail(new SwitchboardException(ErrorCode.FORBIDDEN, "the tenant is suspended"));
       } else {
-        ctx.put(TENANT_KEY, ar.result().get());
+        ctx.put(HOLDER_KEY, ar.result().get());
         ctx.next();
       }
     });
@@ -45,11 +49,12 @@ public final class TenantTokenAuth implements Handler<RoutingContext> {
 
   /** The authenticated tenant of this request. */
   public static String tenantId(RoutingContext ctx) {
-    return ctx.get(TENANT_KEY);
+    return ctx.<ApiTokens.Holder>get(HOLDER_KEY).tenantId();
   }
 
-  private static void refuse(RoutingContext ctx, String detail) {
-    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"switchboard\"");
-    ctx.fail(new SwitchboardException(ErrorCode.UNAUTHENTICATED, detail));
+  /** Who made this request, for the audit log: the token's id and label, never the token. */
+  public static String actor(RoutingContext ctx) {
+    ApiTokens.Holder holder = ctx.get(HOLDER_KEY);
+    return "api-token:" + holder.tokenId() + " (" + holder.label() + ")";
   }
 }

@@ -51,6 +51,11 @@ class SecretsApiTest {
       assertThat(response.body()).doesNotContain("hunter");
     }
     assertThat(fixture.count("SELECT count(*) FROM tenant_secrets")).isEqualTo(1);
+    assertThat(fixture.auditTypes("acme")).containsSubsequence("secret.stored", "secret.stored");
+    assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE detail LIKE '%hunter%'")).isZero();
+    assertThat(send("DELETE", "/api/v1/secrets/db-password", null, GatewayFixture.ACME_TOKEN).statusCode())
+        .isEqualTo(204);
+    assertThat(fixture.auditTypes("acme")).endsWith("secret.deleted");
   }
 
   @Test

@@ -1,0 +1,65 @@
+package io.switchboard.gateway.api;
+
+import io.switchboard.gateway.JobCancellations;
+import io.switchboard.tenancy.OperatorToken;
+import io.switchboard.tenancy.secrets.SecretStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.sqlclient.Pool;
+
+import java.util.Optional;
+
+/**
+ * The admin REST API under {@code /api/v1}, described by {@link ApiContract}. Every request passes
+ * the same steps in this order: body limit (413), {@link ApiGate} (which operation, which token:
+ * 401/403), {@link ContractValidation} (400), then the operation's handler, which scopes everything
+ * by the caller's tenant.
+ */
+public final class AdminApi {
+
+  /** The largest body any call takes (a policy document); a secret's limit is smaller. */
+  public static final int MAX_BODY_BYTES = 256 * 1024;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final ApiContract contract;
+  private final OperatorTokenAuth operatorAuth;
+  private final SecretStore secrets;
+  private final JobCancellations cancellations;
+
+  private AdminApi(Vertx vertx, Pool pool, ApiContract contract, OperatorTokenAuth operatorAuth, SecretStore secrets,
+                   JobCancellations cancellations) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.contract = contract;
+    this.operatorAuth = operatorAuth;
+    this.secrets = secrets;
+    this.cancellations = cancellations;
+  }
+
+  /** Loads the API document and the operator token's hash (configured, or generated and stored earlier). */
+  public static Future<AdminApi> load(Vertx vertx, Pool pool, Optional<String> operatorToken, SecretStore secrets,
+                                      JobCancellations cancellations) {
+    return ApiContract.load(vertx).compose(contract -> OperatorToken.expectedHash(pool, operatorToken)
+        .map(hash -> new AdminApi(vertx, pool, contract, new OperatorTokenAuth(pool, hash), secrets, cancellations)));
+  }
+
+  public void mount(Router router) {
+    SecretsApi.mountBodyLimit(router);
+    router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.route("/api/v1/*").handler(new ApiGate(contract, new TenantTokenAuth(pool), operatorAuth));
+    router.route("/api/v1/*").handler(new ContractValidation(RequestValidator.create(vertx, contract.contract())));
+    router.get("/api/v1/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+        .end(contract.document()));
+    new TenantsApi(pool).mount(router);
+    new InstallationsApi(pool).mount(router);
+    new PolicyApi(vertx, pool).mount(router);
+    new TokensApi(pool).mount(router);
+    new JobsApi(pool, cancellations).mount(router);
+    new SecretsApi(secrets, pool).mount(router);
+    new AuditApi(pool).mount(router);
+  }
+}

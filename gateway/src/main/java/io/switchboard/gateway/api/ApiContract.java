@@ -1,0 +1,77 @@
+package io.switchboard.gateway.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+
+import java.util.Optional;
+
+/**
+ * The admin API's OpenAPI 3 document ({@value #RESOURCE} on the class path): served as is at
+ * {@code /api/v1/openapi.json}, and the source of truth for which operations exist, which token each
+ * needs ({@code security}: none, {@code tenantToken} or {@code operatorToken}) and what a valid
+ * request looks like.
+ */
+public final class ApiContract {
+
+  public static final String RESOURCE = "openapi/admin-api.json";
+
+  /** Which token an operation needs. */
+  public enum Access { PUBLIC, TENANT, OPERATOR }
+
+  private final OpenAPIContract contract;
+  private final Buffer document;
+
+  private ApiContract(OpenAPIContract contract, Buffer document) {
+    this.contract = contract;
+    this.document = document;
+  }
+
+  /** Reads and checks the document without blocking the event loop. */
+  public static Future<ApiContract> load(Vertx vertx) {
+    return vertx.fileSystem().readFile(RESOURCE).compose(document ->
+        OpenAPIContract.from(vertx, forRequestValidation(new JsonObject(document)))
+            .map(contract -> new ApiContract(contract, document)));
+  }
+
+  /**
+   * The document less its response bodies. Only requests are validated, and vertx-openapi refuses a
+   * contract whose responses use {@code application/problem+json}, which every error here does.
+   */
+  static JsonObject forRequestValidation(JsonObject document) {
+    JsonObject copy = document.copy();
+    copy.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(operation ->
+        ((JsonObject) operation.getValue()).getJsonObject("responses").forEach(response ->
+            ((JsonObject) response.getValue()).remove("content"))));
+    return copy;
+  }
+
+  /** The operation a request is for; empty when the document has none for this method and path. */
+  public Optional<Operation> find(HttpMethod method, String path) {
+    return Optional.ofNullable(contract.findOperation(path, method));
+  }
+
+  public Access access(Operation operation) {
+    JsonArray security = operation.getOpenAPIModel().getJsonArray("security",
+        contract.getRawContract().getJsonArray("security", new JsonArray()));
+    if (security.isEmpty()) {
+      return Access.PUBLIC;
+    }
+    return security.stream().anyMatch(requirement -> ((JsonObject) requirement).containsKey("operatorToken"))
+        ? Access.OPERATOR : Access.TENANT;
+  }
+
+  public OpenAPIContract contract() {
+    return contract;
+  }
+
+  /** The document's bytes, exactly as shipped. */
+  public Buffer document() {
+    return document;
+  }
+}

@@ -1,0 +1,75 @@
+package io.switchboard.gateway.api;
+
+import io.switchboard.audit.AuditEvent;
+import io.switchboard.audit.AuditEventType;
+import io.switchboard.core.error.ErrorCode;
+import io.switchboard.tenancy.Installations;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * The tenant's chat installations: list, add ({@code 409} when the workspace is bound already, to
+ * this tenant or another), disable. Adding and disabling are audited. Gateways cache installations
+ * for {@link io.switchboard.tenancy.InstallationDirectory#DEFAULT_TTL}, so a change reaches chat
+ * within that time.
+ */
+public final class InstallationsApi {
+
+  private final Pool pool;
+
+  public InstallationsApi(Pool pool) {
+    this.pool = pool;
+  }
+
+  public void mount(Router router) {
+    router.get("/api/v1/installations").handler(this::list);
+    router.post("/api/v1/installations").handler(this::add);
+    router.delete("/api/v1/installations/:installationId").handler(this::disable);
+  }
+
+  private void list(RoutingContext ctx) {
+    Installations.list(pool, TenantTokenAuth.tenantId(ctx))
+        .onSuccess(all -> {
+          JsonArray items = new JsonArray();
+          all.forEach(installation -> items.add(installation.toJson()));
+          ctx.json(new JsonObject().put("installations", items));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void add(RoutingContext ctx) {
+    String tenantId = TenantTokenAuth.tenantId(ctx);
+    JsonObject body = ContractValidation.validated(ctx).getBody().getJsonObject();
+    String platform = body.getString("platform");
+    String workspace = body.getString("workspaceId");
+    AuditedChange.run(pool,
+            tx -> Installations.add(tx, tenantId, platform, workspace, body.getString("signingSecret"))
+                .compose(added -> AuditedChange.orFail(added, ErrorCode.CONFLICT,
+                    platform + " workspace " + workspace + " is bound already")),
+            added -> AuditEvent.of(tenantId, AuditEventType.INSTALLATION_ADDED, TenantTokenAuth.actor(ctx), null,
+                detail(added)))
+        .onSuccess(added -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+            .end(added.toJson().encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private void disable(RoutingContext ctx) {
+    String tenantId = TenantTokenAuth.tenantId(ctx);
+    long id = ContractValidation.path(ctx, "installationId").getLong();
+    AuditedChange.run(pool,
+            tx -> Installations.disable(tx, tenantId, id)
+                .compose(found -> AuditedChange.orFail(found, ErrorCode.NOT_FOUND, "no installation " + id)),
+            disabled -> AuditEvent.of(tenantId, AuditEventType.INSTALLATION_DISABLED, TenantTokenAuth.actor(ctx), null,
+                detail(disabled)))
+        .onSuccess(disabled -> ctx.json(disabled.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private static JsonObject detail(Installations.Installation installation) {
+    return new JsonObject().put("installationId", installation.id()).put("platform", installation.platform())
+        .put("workspaceId", installation.workspaceId()).put("ownApp", installation.ownApp());
+  }
+}

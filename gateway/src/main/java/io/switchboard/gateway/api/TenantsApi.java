@@ -1,0 +1,82 @@
+package io.switchboard.gateway.api;
+
+import io.switchboard.audit.AuditEvent;
+import io.switchboard.audit.AuditEventType;
+import io.switchboard.core.error.ErrorCode;
+import io.switchboard.tenancy.ApiTokens;
+import io.switchboard.tenancy.Tenant;
+import io.switchboard.tenancy.Tenants;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * Tenants. The operator creates ({@code POST /api/v1/tenants}, with a first admin token shown once),
+ * lists, suspends and resumes them; a tenant's own token reads its tenant at {@code GET /api/v1/tenant}.
+ * Each change is audited in the tenant's own log.
+ */
+public final class TenantsApi {
+
+  static final String FIRST_TOKEN_LABEL = "first admin token";
+
+  private final Pool pool;
+
+  public TenantsApi(Pool pool) {
+    this.pool = pool;
+  }
+
+  public void mount(Router router) {
+    router.post("/api/v1/tenants").handler(this::create);
+    router.get("/api/v1/tenants").handler(this::list);
+    router.post("/api/v1/tenants/:tenantId/suspend").handler(ctx -> setStatus(ctx, Tenant.SUSPENDED));
+    router.post("/api/v1/tenants/:tenantId/resume").handler(ctx -> setStatus(ctx, Tenant.ACTIVE));
+    router.get("/api/v1/tenant").handler(this::self);
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject body = ContractValidation.validated(ctx).getBody().getJsonObject();
+    String id = body.getString("id");
+    AuditedChange.run(pool,
+            tx -> Tenants.create(tx, id, body.getString("name"))
+                .compose(created -> AuditedChange.orFail(created, ErrorCode.CONFLICT, "a tenant '" + id + "' exists"))
+                .compose(tenant -> ApiTokens.issue(tx, id, FIRST_TOKEN_LABEL).map(token -> new JsonObject()
+                    .put("tenant", tenant.toJson()).put("adminToken", TokensApi.json(token)))),
+            created -> AuditEvent.of(id, AuditEventType.TENANT_CREATED, OperatorTokenAuth.ACTOR, null,
+                new JsonObject().put("name", body.getString("name"))
+                    .put("adminTokenId", created.getJsonObject("adminToken").getLong("id"))))
+        .onSuccess(created -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+            .end(created.encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    Tenants.list(pool)
+        .onSuccess(tenants -> {
+          JsonArray items = new JsonArray();
+          tenants.forEach(tenant -> items.add(tenant.toJson()));
+          ctx.json(new JsonObject().put("tenants", items));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void setStatus(RoutingContext ctx, String status) {
+    String id = ContractValidation.path(ctx, "tenantId").getString();
+    AuditedChange.run(pool,
+            tx -> Tenants.setStatus(tx, id, status)
+                .compose(found -> AuditedChange.orFail(found, ErrorCode.NOT_FOUND, "no tenant '" + id + "'")),
+            tenant -> AuditEvent.of(id, Tenant.ACTIVE.equals(status) ? AuditEventType.TENANT_RESUMED
+                : AuditEventType.TENANT_SUSPENDED, OperatorTokenAuth.ACTOR, null, new JsonObject()))
+        .onSuccess(tenant -> ctx.json(tenant.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void self(RoutingContext ctx) {
+    String id = TenantTokenAuth.tenantId(ctx);
+    Tenants.find(pool, id)
+        .compose(found -> AuditedChange.orFail(found, ErrorCode.NOT_FOUND, "no tenant '" + id + "'"))
+        .onSuccess(tenant -> ctx.json(tenant.toJson()))
+        .onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,170 @@
+package io.switchboard.gateway.api;
+
+import io.switchboard.core.testsupport.slack.SignedSlashCommand;
+import io.switchboard.gateway.GatewayFixture;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import static io.switchboard.gateway.GatewayFixture.ACME_TOKEN;
+import static io.switchboard.gateway.GatewayFixture.GLOBEX_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every operation of the served API document, one row each: tenant acme's token aimed at tenant
+ * globex's objects gets 404 (403 for the operator's calls) or, for lists and its own writes, only
+ * acme's data; without a token and with a revoked one every protected operation is a 401. An
+ * operation added to the document without a row here fails {@link #theTableCoversEveryOperation}.
+ */
+@DisplayName("Tenant isolation across every operation of the API document")
+class TenantIsolationTest extends AdminApiTestBase {
+
+  /** Text that only globex's objects contain; no answer to acme may hold it. */
+  private static final String MARKER = "globexmarker";
+
+  private static String revokedToken;
+  private static long globexJob;
+  private static long globexInstallation;
+  private static long globexToken;
+  private static final Map<String, Row> TABLE = new LinkedHashMap<>();
+
+  /** How one operation is called with a given token, what acme's token must get, and what else must hold. */
+  private record Row(Function<String, HttpResponse<String>> call, int status, Consumer<HttpResponse<String>> check) {
+  }
+
+  @BeforeAll
+  static void setUp() {
+    SignedSlashCommand.of(GatewayFixture.GLOBEX_SECRET, "T0GLOBEX", "echo " + MARKER,
+        fixture.slack().responseUrl("globex")).post(fixture.baseUrl());
+    globexJob = fixture.count("SELECT max(id) FROM jobs WHERE tenant_id = 'globex'");
+    globexInstallation = fixture.count("SELECT id FROM chat_installations WHERE tenant_id = 'globex'");
+    globexToken = fixture.count("SELECT id FROM api_tokens WHERE tenant_id = 'globex'");
+    ok(api.send("PUT", "/api/v1/secrets/" + MARKER, GLOBEX_TOKEN, "{\"value\": \"globex-value\"}"));
+    ok(api.send("POST", "/api/v1/tokens", GLOBEX_TOKEN, "{\"label\": \"" + MARKER + "\"}"));
+    ok(api.send("PUT", "/api/v1/policy/roles", GLOBEX_TOKEN,
+        "[{\"name\": \"" + MARKER + "\", \"permissions\": []}]", "If-Match", "\"0\""));
+    JsonObject revoked = ApiClient.json(api.send("POST", "/api/v1/tokens", ACME_TOKEN, "{\"label\": \"revoked\"}"));
+    revokedToken = revoked.getString("token");
+    ok(api.send("DELETE", "/api/v1/tokens/" + revoked.getLong("id"), ACME_TOKEN, null));
+    fillTable();
+  }
+
+  private static void fillTable() {
+    row("GET /api/v1/openapi.json", t -> api.get("/api/v1/openapi.json", t), 200, r -> { });
+    operator("POST /api/v1/tenants", t -> api.send("POST", "/api/v1/tenants", t, "{\"id\": \"x\", \"name\": \"X\"}"));
+    operator("GET /api/v1/tenants", t -> api.get("/api/v1/tenants", t));
+    operator("POST /api/v1/tenants/{tenantId}/suspend", t -> api.send("POST", "/api/v1/tenants/globex/suspend", t, null));
+    operator("POST /api/v1/tenants/{tenantId}/resume", t -> api.send("POST", "/api/v1/tenants/globex/resume", t, null));
+    row("GET /api/v1/tenant", t -> api.get("/api/v1/tenant", t), 200,
+        r -> assertThat(ApiClient.json(r).getString("id")).isEqualTo("acme"));
+    row("GET /api/v1/installations", t -> api.get("/api/v1/installations", t), 200,
+        r -> assertThat(r.body()).contains("T0ACME").doesNotContain("T0GLOBEX"));
+    row("POST /api/v1/installations", t -> api.send("POST", "/api/v1/installations", t,
+        "{\"platform\": \"slack\", \"workspaceId\": \"T0GLOBEX\"}"), 409,
+        r -> assertThat(r.body()).doesNotContain("globex"));
+    row("DELETE /api/v1/installations/{installationId}",
+        t -> api.send("DELETE", "/api/v1/installations/" + globexInstallation, t, null), 404,
+        r -> assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE enabled AND tenant_id = 'globex'"))
+            .isEqualTo(1));
+    row("GET /api/v1/policy", t -> api.get("/api/v1/policy", t), 200, TenantIsolationTest::noMarker);
+    row("PUT /api/v1/policy", t -> api.send("PUT", "/api/v1/policy", t, "{}", "If-Match", acmeEtag()), 200,
+        r -> globexPolicyIntact());
+    row("GET /api/v1/policy/{section}", t -> api.get("/api/v1/policy/roles", t), 200, TenantIsolationTest::noMarker);
+    row("PUT /api/v1/policy/{section}", t -> api.send("PUT", "/api/v1/policy/roles", t, "[]", "If-Match", acmeEtag()),
+        200, r -> globexPolicyIntact());
+    row("GET /api/v1/tokens", t -> api.get("/api/v1/tokens", t), 200, TenantIsolationTest::noMarker);
+    row("POST /api/v1/tokens", t -> api.send("POST", "/api/v1/tokens", t, "{\"label\": \"acme-made\"}"), 201,
+        r -> assertThat(ApiClient.json(api.get("/api/v1/tenant", ApiClient.json(r).getString("token"))).getString("id"))
+            .isEqualTo("acme"));
+    row("DELETE /api/v1/tokens/{tokenId}", t -> api.send("DELETE", "/api/v1/tokens/" + globexToken, t, null), 404,
+        r -> assertThat(api.get("/api/v1/tenant", GLOBEX_TOKEN).statusCode()).isEqualTo(200));
+    row("GET /api/v1/jobs", t -> api.get("/api/v1/jobs", t), 200, TenantIsolationTest::noMarker);
+    row("GET /api/v1/jobs/{id}", t -> api.get("/api/v1/jobs/" + globexJob, t), 404, TenantIsolationTest::noMarker);
+    row("POST /api/v1/jobs/{id}/cancel", t -> api.send("POST", "/api/v1/jobs/" + globexJob + "/cancel", t, null), 404,
+        r -> assertThat(fixture.count("SELECT count(*) FROM jobs WHERE status = 'queued' AND id = " + globexJob))
+            .isEqualTo(1));
+    row("GET /api/v1/secrets", t -> api.get("/api/v1/secrets", t), 200, TenantIsolationTest::noMarker);
+    row("PUT /api/v1/secrets/{name}", t -> api.send("PUT", "/api/v1/secrets/" + MARKER, t, "{\"value\": \"acme\"}"),
+        200, r -> assertThat(fixture.count("SELECT version FROM tenant_secrets WHERE tenant_id = 'globex'")).isEqualTo(1));
+    row("DELETE /api/v1/secrets/{name}", t -> api.send("DELETE", "/api/v1/secrets/" + MARKER + "-only", t, null), 404,
+        r -> assertThat(fixture.count("SELECT count(*) FROM tenant_secrets WHERE tenant_id = 'globex' "
+            + "AND ciphertext IS NOT NULL")).isEqualTo(1));
+    row("GET /api/v1/audit", t -> api.get("/api/v1/audit?limit=500", t), 200, r -> {
+      JsonArray events = ApiClient.json(r).getJsonArray("events");
+      assertThat(events).isNotEmpty();
+      events.forEach(e -> assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE tenant_id = 'acme' "
+          + "AND hash = '" + ((JsonObject) e).getString("hash") + "'")).isEqualTo(1));
+    });
+  }
+
+  @Test
+  @DisplayName("the table has one row for every operation in the served document, and no other")
+  void theTableCoversEveryOperation() {
+    JsonObject paths = ApiClient.json(api.get("/api/v1/openapi.json", null)).getJsonObject("paths");
+    Set<String> operations = new TreeSet<>();
+    paths.forEach(path -> ((JsonObject) path.getValue()).fieldNames().stream()
+        .filter(method -> Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace").contains(method))
+        .forEach(method -> operations.add(method.toUpperCase() + " " + path.getKey())));
+    assertThat(operations).hasSize(23);
+    assertThat(new TreeSet<>(TABLE.keySet())).isEqualTo(operations);
+  }
+
+  @Test
+  @DisplayName("acme's token reaches none of globex's objects")
+  void anotherTenantsObjectsAreOutOfReach() {
+    TABLE.forEach((operation, row) -> {
+      HttpResponse<String> response = row.call().apply(ACME_TOKEN);
+      assertThat(response.statusCode()).as(operation + ": " + response.body()).isEqualTo(row.status());
+      row.check().accept(response);
+    });
+  }
+
+  @Test
+  @DisplayName("no token, or a revoked one, is a 401 on every protected operation")
+  void everyOperationNeedsAValidToken() {
+    TABLE.forEach((operation, row) -> {
+      int expected = operation.equals("GET /api/v1/openapi.json") ? 200 : 401;
+      assertThat(row.call().apply(null).statusCode()).as(operation + " without a token").isEqualTo(expected);
+      assertThat(row.call().apply(revokedToken).statusCode()).as(operation + " with a revoked token").isEqualTo(expected);
+    });
+    assertThat(fixture.count("SELECT count(*) FROM tenants WHERE id = 'x'")).isZero();
+  }
+
+  private static void row(String operation, Function<String, HttpResponse<String>> call, int status,
+                          Consumer<HttpResponse<String>> check) {
+    TABLE.put(operation, new Row(call, status, check));
+  }
+
+  private static void operator(String operation, Function<String, HttpResponse<String>> call) {
+    row(operation, call, 403, r -> {
+      assertThat(ApiClient.json(r).getString("code")).isEqualTo("forbidden");
+      assertThat(fixture.count("SELECT count(*) FROM tenants WHERE status = 'active'")).isEqualTo(2);
+    });
+  }
+
+  private static void noMarker(HttpResponse<String> response) {
+    assertThat(response.body()).doesNotContain(MARKER);
+  }
+
+  private static void globexPolicyIntact() {
+    assertThat(api.get("/api/v1/policy/roles", GLOBEX_TOKEN).body()).contains(MARKER);
+  }
+
+  private static String acmeEtag() {
+    return api.get("/api/v1/policy", ACME_TOKEN).headers().firstValue("ETag").orElseThrow();
+  }
+
+  private static void ok(HttpResponse<String> response) {
+    assertThat(response.statusCode()).as(response.body()).isBetween(200, 201);
+  }
+}

@@ -1,0 +1,92 @@
+package io.switchboard.gateway.api;
+
+import io.switchboard.core.testsupport.slack.SignedSlashCommand;
+import io.switchboard.gateway.GatewayFixture;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+
+import static io.switchboard.gateway.GatewayFixture.ACME_TOKEN;
+import static io.switchboard.gateway.GatewayFixture.OPERATOR_TOKEN;
+import static io.switchboard.gateway.api.PolicyApiTest.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("/api/v1/tenants: the operator's calls")
+class TenantsApiTest extends AdminApiTestBase {
+
+
+  @Test
+  @DisplayName("creating a tenant needs the operator token: none is 401, a tenant's 403, a wrong one 401")
+  void createNeedsTheOperatorToken() {
+    String body = "{\"id\": \"initech\", \"name\": \"Initech\"}";
+    assertProblem(api.send("POST", "/api/v1/tenants", null, body), 401, "unauthenticated");
+    assertProblem(api.send("POST", "/api/v1/tenants", ACME_TOKEN, body), 403, "forbidden");
+    assertProblem(api.send("POST", "/api/v1/tenants", "sbo_not_the_operator", body), 401, "unauthenticated");
+    assertProblem(api.get("/api/v1/tenants", ACME_TOKEN), 403, "forbidden");
+    assertThat(fixture.count("SELECT count(*) FROM tenants WHERE id = 'initech'")).isZero();
+  }
+
+  @Test
+  @DisplayName("the operator creates a tenant whose first admin token works at once; a second create is 409")
+  void createTenant() {
+    HttpResponse<String> created = api.send("POST", "/api/v1/tenants", OPERATOR_TOKEN,
+        "{\"id\": \"hooli\", \"name\": \"Hooli\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonObject answer = ApiClient.json(created);
+    assertThat(answer.getJsonObject("tenant").getString("status")).isEqualTo("active");
+    String token = answer.getJsonObject("adminToken").getString("token");
+    assertThat(ApiClient.json(api.get("/api/v1/tenant", token)).getString("name")).isEqualTo("Hooli");
+    assertThat(ApiClient.json(api.get("/api/v1/tokens", token)).getJsonArray("tokens")).hasSize(1);
+    assertThat(fixture.auditTypes("hooli")).containsExactly("tenant.created");
+    assertProblem(api.send("POST", "/api/v1/tenants", OPERATOR_TOKEN, "{\"id\": \"hooli\", \"name\": \"Again\"}"),
+        409, "conflict");
+    assertThat(api.get("/api/v1/tenants", OPERATOR_TOKEN).body()).contains("\"hooli\"", "\"acme\"", "\"globex\"");
+  }
+
+  @Test
+  @DisplayName("a suspended tenant's tokens get 403 and its chat commands are refused until it is resumed")
+  void suspendAndResume() {
+    JsonObject created = ApiClient.json(api.send("POST", "/api/v1/tenants", OPERATOR_TOKEN,
+        "{\"id\": \"umbrella\", \"name\": \"Umbrella\"}"));
+    String token = created.getJsonObject("adminToken").getString("token");
+    assertProblem(api.send("POST", "/api/v1/tenants/umbrella/suspend", token, null), 403, "forbidden");
+
+    HttpResponse<String> suspended = api.send("POST", "/api/v1/tenants/umbrella/suspend", OPERATOR_TOKEN, null);
+    assertThat(ApiClient.json(suspended).getString("status")).isEqualTo("suspended");
+    assertProblem(api.get("/api/v1/tenant", token), 403, "forbidden");
+    assertProblem(api.get("/api/v1/jobs", token), 403, "forbidden");
+
+    assertThat(ApiClient.json(api.send("POST", "/api/v1/tenants/umbrella/resume", OPERATOR_TOKEN, null))
+        .getString("status")).isEqualTo("active");
+    assertThat(api.get("/api/v1/tenant", token).statusCode()).isEqualTo(200);
+    assertThat(fixture.auditTypes("umbrella")).containsExactly("tenant.created", "tenant.suspended", "tenant.resumed");
+    assertProblem(api.send("POST", "/api/v1/tenants/nobody/suspend", OPERATOR_TOKEN, null), 404, "not_found");
+  }
+
+  @Test
+  @DisplayName("a suspended tenant's Slack commands are refused; an installation added over the API serves chat")
+  void suspendedTenantsChatIsRefused() {
+    String token = ApiClient.json(api.send("POST", "/api/v1/tenants", OPERATOR_TOKEN,
+        "{\"id\": \"soylent\", \"name\": \"Soylent\"}")).getJsonObject("adminToken").getString("token");
+    String secret = "soylent-own-app-secret";
+    HttpResponse<String> installed = api.send("POST", "/api/v1/installations", token,
+        "{\"platform\": \"slack\", \"workspaceId\": \"T0SOYLENT\", \"signingSecret\": \"" + secret + "\"}");
+    assertThat(installed.statusCode()).as(installed.body()).isEqualTo(201);
+    assertThat(installed.body()).doesNotContain(secret);
+    assertThat(ApiClient.json(installed).getBoolean("ownApp")).isTrue();
+
+    api.send("POST", "/api/v1/tenants/soylent/suspend", OPERATOR_TOKEN, null);
+    HttpResponse<String> refused = SignedSlashCommand.of(secret, "T0SOYLENT", "echo hi",
+        fixture.slack().responseUrl("soylent")).post(fixture.baseUrl());
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.body()).contains("unknown_workspace");
+    assertThat(fixture.count("SELECT count(*) FROM jobs WHERE tenant_id = 'soylent'")).isZero();
+
+    api.send("POST", "/api/v1/tenants/soylent/resume", OPERATOR_TOKEN, null);
+    HttpResponse<String> other = SignedSlashCommand.of(GatewayFixture.GLOBEX_SECRET, "T0GLOBEX", "echo hi",
+        fixture.slack().responseUrl("globex")).post(fixture.baseUrl());
+    assertThat(other.statusCode()).isEqualTo(200);
+  }
+}

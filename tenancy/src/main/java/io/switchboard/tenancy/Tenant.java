@@ -1,0 +1,22 @@
+package io.switchboard.tenancy;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+
+import java.time.Instant;
+
+/** A tenant as the admin API shows it: id, display name, whether it is active or suspended. */
+public record Tenant(String id, String name, String status, Instant createdAt) {
+
+  public static final String ACTIVE = "active";
+  public static final String SUSPENDED = "suspended";
+
+  static Tenant fromRow(Row row) {
+    return new Tenant(row.getString("id"), row.getString("name"), row.getString("status"),
+        row.getOffsetDateTime("created_at").toInstant());
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("id", id).put("name", name).put("status", status).put("createdAt", createdAt.toString());
+  }
+}
