@@ -15,7 +15,8 @@ import io.vertx.core.json.JsonObject;
  * "userSecret": "jenkins-user", "tokenSecret": "jenkins-token"}}.
  *
  * <p>Arguments: {@code url}, the Jenkins root URL (http or https, with its context path if any; an
- * argument rather than a secret, as it names no credential and the catalog fixes it per command);
+ * argument rather than a secret, as it names no credential and the catalog fixes it per command; any
+ * host is accepted, as there is no allow-list like the {@code http} action's yet);
  * {@code job}, the job's full name with folders as {@code folder/name} (called at
  * {@code /job/folder/job/name}); {@code parameters}, an object of text, number or true/false values
  * (without it the build is started with {@code /build}, with it with {@code /buildWithParameters});
