@@ -6,6 +6,8 @@ import io.switchboard.executor.action.github.GitHubActionsAction;
 import io.switchboard.executor.action.github.GitHubActionsSettings;
 import io.switchboard.executor.action.http.HttpAction;
 import io.switchboard.executor.action.http.HttpActionSettings;
+import io.switchboard.executor.action.jenkins.JenkinsAction;
+import io.switchboard.executor.action.jenkins.JenkinsSettings;
 import io.switchboard.executor.action.kubernetes.KubernetesAction;
 import io.switchboard.executor.action.kubernetes.KubernetesSettings;
 import io.switchboard.executor.action.prometheus.PrometheusQueryAction;
@@ -54,6 +56,7 @@ public final class ActionRegistry {
         new EchoAction(),
         new HttpAction(HttpActionSettings.fromEnv(env)),
         new GitHubActionsAction(GitHubActionsSettings.fromEnv(env)),
+        new JenkinsAction(JenkinsSettings.fromEnv(env)),
         new KubernetesAction(KubernetesSettings.fromEnv(env)),
         new PrometheusQueryAction(PrometheusSettings.fromEnv(env)),
         new FlywayAction(FlywaySettings.fromEnv(env)),

@@ -4,19 +4,17 @@ import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionHttpClient;
 import io.switchboard.executor.action.ActionResult;
+import io.switchboard.executor.action.HttpAnswer;
 import io.switchboard.tenancy.secrets.SecretStoreException;
 import io.switchboard.tenancy.secrets.SecretNames;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -158,23 +156,6 @@ public final class GitHubActionsAction implements Action {
     return ActionResult.failure("github-actions: " + e.getMessage());
   }
 
-  /** One API answer. */
-  record Response(int status, MultiMap headers, Buffer body) {
-
-    JsonObject json() {
-      try {
-        return body.length() == 0 ? new JsonObject() : new JsonObject(body);
-      } catch (DecodeException | ClassCastException e) {
-        return new JsonObject();
-      }
-    }
-
-    String message() {
-      String message = json().getString("message");
-      return message == null ? "" : message;
-    }
-  }
-
   /** Dispatching one workflow and following its run: the state of one job. */
   private final class Follow {
     private final ActionContext context;
@@ -222,7 +203,7 @@ public final class GitHubActionsAction implements Action {
       return outcome.future();
     }
 
-    private Future<Response> dispatch() {
+    private Future<HttpAnswer> dispatch() {
       JsonObject body = new JsonObject().put("ref", dispatch.ref()).put("inputs", dispatch.inputs());
       return api(HttpMethod.POST, dispatch.repoPath() + "/actions/workflows/" + dispatch.workflow() + "/dispatches",
           body, "dispatching the workflow");
@@ -321,7 +302,7 @@ public final class GitHubActionsAction implements Action {
     }
 
     /** Calls the API, waiting out a rate limit as GitHub asks, a few times. */
-    private Future<Response> rateLimited(Supplier<Future<Response>> call, int waits) {
+    private Future<HttpAnswer> rateLimited(Supplier<Future<HttpAnswer>> call, int waits) {
       return call.get().recover(e -> {
         if (e instanceof Outcome o && o.waitMillis > 0 && waits < MAX_DISPATCH_RATE_LIMIT_WAITS && !done.get()) {
           return delay(o.waitMillis).compose(v -> rateLimited(call, waits + 1));
@@ -331,7 +312,7 @@ public final class GitHubActionsAction implements Action {
     }
 
     /** One API request; a non-2xx answer fails it with the {@link Outcome} it means. */
-    private Future<Response> api(HttpMethod method, String path, JsonObject body, String what) {
+    private Future<HttpAnswer> api(HttpMethod method, String path, JsonObject body, String what) {
       if (done.get()) {
         return Future.failedFuture(new Outcome(ActionResult.failure("github-actions: stopped")));
       }
@@ -357,18 +338,18 @@ public final class GitHubActionsAction implements Action {
             }
             return body == null ? request.send() : request.send(body.toBuffer());
           })
-          .compose(response -> response.body().map(b -> new Response(response.statusCode(), response.headers(), b)))
+          .compose(response -> response.body().map(b -> new HttpAnswer(response.statusCode(), response.headers(), b)))
           .recover(e -> Future.failedFuture(e instanceof Outcome ? e : new Outcome(ActionResult.retryableFailure(
               "github-actions: " + what + " (" + dispatch.describe() + ") failed: " + describe(e)))))
           .compose(response -> judge(response, what));
     }
 
-    private Future<Response> judge(Response response, String what) {
+    private Future<HttpAnswer> judge(HttpAnswer response, String what) {
       int status = response.status();
       if (status >= 200 && status < 300) {
         return Future.succeededFuture(response);
       }
-      String message = response.message();
+      String message = message(response);
       String said = status + (message.isBlank() ? "" : ": " + shorten(message));
       String prefix = "github-actions: " + what + " (" + dispatch.describe() + ")";
       long wait = rateLimitWait(response);
@@ -393,7 +374,7 @@ public final class GitHubActionsAction implements Action {
     }
 
     /** How long GitHub asks us to wait, or -1 when the answer is not a rate limit. */
-    private long rateLimitWait(Response response) {
+    private long rateLimitWait(HttpAnswer response) {
       int status = response.status();
       if (status != 429 && status != 403) {
         return -1;
@@ -414,7 +395,7 @@ public final class GitHubActionsAction implements Action {
           return SECONDARY_LIMIT_WAIT_MILLIS;
         }
       }
-      if (status == 429 || response.message().toLowerCase(Locale.ROOT).contains("rate limit")) {
+      if (status == 429 || message(response).toLowerCase(Locale.ROOT).contains("rate limit")) {
         return SECONDARY_LIMIT_WAIT_MILLIS;
       }
       return -1;
@@ -447,13 +428,19 @@ public final class GitHubActionsAction implements Action {
     }
   }
 
-  private static Iterable<JsonObject> runs(Response listed) {
+  private static Iterable<JsonObject> runs(HttpAnswer listed) {
     JsonArray runs = listed.json().getJsonArray("workflow_runs", new JsonArray());
     return () -> runs.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast).iterator();
   }
 
   private static String encode(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** GitHub's error message in the answer's JSON, or "". */
+  private static String message(HttpAnswer answer) {
+    String message = answer.json().getString("message");
+    return message == null ? "" : message;
   }
 
   private static String shorten(String text) {

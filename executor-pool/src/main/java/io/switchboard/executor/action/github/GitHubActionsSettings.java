@@ -1,5 +1,7 @@
 package io.switchboard.executor.action.github;
 
+import io.switchboard.executor.action.EnvSettings;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -71,18 +73,6 @@ public record GitHubActionsSettings(URI apiUrl, Duration pollInterval, Duration 
   }
 
   private static Duration millis(Map<String, String> env, String name, Duration fallback) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      long parsed = Long.parseLong(value.trim());
-      if (parsed > 0) {
-        return Duration.ofMillis(parsed);
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(name + " must be a positive number of milliseconds, was '" + value + "'");
+    return EnvSettings.positiveMillis(env, name, fallback);
   }
 }

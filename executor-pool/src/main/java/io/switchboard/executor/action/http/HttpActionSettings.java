@@ -1,5 +1,7 @@
 package io.switchboard.executor.action.http;
 
+import io.switchboard.executor.action.EnvSettings;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -48,7 +50,7 @@ public record HttpActionSettings(List<String> allowedHosts, boolean allowPrivate
       }
     }
     return new HttpActionSettings(allowed, bool(env, ALLOW_PRIVATE, false),
-        Duration.ofMillis(positiveLong(env, TIMEOUT_MILLIS, DEFAULT_TIMEOUT.toMillis())));
+        EnvSettings.positiveMillis(env, TIMEOUT_MILLIS, DEFAULT_TIMEOUT));
   }
 
   /** Whether the host (lower case) is on the allow-list; always true when the list is empty. */
@@ -71,21 +73,5 @@ public record HttpActionSettings(List<String> allowedHosts, boolean allowPrivate
       case "false" -> false;
       default -> throw new IllegalArgumentException(name + " must be true or false, was '" + value + "'");
     };
-  }
-
-  static long positiveLong(Map<String, String> env, String name, long fallback) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      long parsed = Long.parseLong(value.trim());
-      if (parsed > 0) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(name + " must be a positive number of milliseconds, was '" + value + "'");
   }
 }
