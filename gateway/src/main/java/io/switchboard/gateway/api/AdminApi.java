@@ -59,6 +59,7 @@ public final class AdminApi {
     new PolicyApi(vertx, pool).mount(router);
     new TokensApi(pool).mount(router);
     new JobsApi(pool, cancellations).mount(router);
+    new ApprovalsApi(pool).mount(router);
     new SecretsApi(secrets, pool).mount(router);
     new AuditApi(pool).mount(router);
   }

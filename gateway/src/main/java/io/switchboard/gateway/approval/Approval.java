@@ -47,7 +47,7 @@ public record Approval(
       return name().toLowerCase();
     }
 
-    static Status fromWire(String wire) {
+    public static Status fromWire(String wire) {
       return valueOf(wire.toUpperCase());
     }
   }

@@ -2,6 +2,7 @@ package io.switchboard.gateway.approval;
 
 import io.switchboard.core.job.NewJob;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -30,8 +31,30 @@ public final class ApprovalStore {
   private static final String FIND = "SELECT * FROM approvals WHERE tenant_id = $1 AND id = $2";
 
   private static final String LIST = """
-      SELECT * FROM approvals WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2)
-      ORDER BY created_at DESC, id DESC LIMIT $3""";
+      SELECT * FROM approvals
+      WHERE tenant_id = $1 AND ($2::bigint IS NULL OR id < $2) AND ($3::text IS NULL OR status = $3)
+        AND ($4::text IS NULL OR requester = $4) AND ($5::text IS NULL OR command = $5)
+      ORDER BY id DESC LIMIT $6""";
+
+  private static final String VOTES = """
+      SELECT voter, vote, voted_at FROM approval_votes WHERE tenant_id = $1 AND approval_id = $2
+      ORDER BY voted_at, voter""";
+
+  /**
+   * What {@link #list} returns: approvals with an id below {@code beforeId} (the page cursor), with
+   * the given status, requester and command; a null filter matches every approval.
+   */
+  public record Filter(Long beforeId, Approval.Status status, String requester, String command, int limit) {
+  }
+
+  /** One person's vote on an approval. */
+  public record Vote(String voter, boolean approve, Instant votedAt) {
+
+    public JsonObject toJson() {
+      return new JsonObject().put("voter", voter).put("vote", approve ? "approve" : "deny")
+          .put("votedAt", votedAt.toString());
+    }
+  }
 
   private static final String VOTE = """
       INSERT INTO approval_votes (approval_id, tenant_id, voter, vote) VALUES ($1, $2, $3, $4)
@@ -80,11 +103,22 @@ public final class ApprovalStore {
     return find(client, FIND, Tuple.of(tenantId, id));
   }
 
-  /** The tenant's approvals, newest first, optionally only those in one status. */
-  public static Future<List<Approval>> list(SqlClient client, String tenantId, Optional<Approval.Status> status,
-                                            int limit) {
-    return client.preparedQuery(LIST).execute(Tuple.of(tenantId, status.map(Approval.Status::wire).orElse(null), limit))
+  /** The tenant's approvals, newest first. */
+  public static Future<List<Approval>> list(SqlClient client, String tenantId, Filter filter) {
+    return client.preparedQuery(LIST)
+        .execute(Tuple.of(tenantId, filter.beforeId(), filter.status() == null ? null : filter.status().wire(),
+            filter.requester(), filter.command(), filter.limit()))
         .map(ApprovalStore::all);
+  }
+
+  /** The votes cast on the tenant's approval, first vote first. */
+  public static Future<List<Vote>> votes(SqlClient client, String tenantId, long approvalId) {
+    return client.preparedQuery(VOTES).execute(Tuple.of(tenantId, approvalId)).map(rows -> {
+      List<Vote> votes = new ArrayList<>();
+      rows.forEach(row -> votes.add(new Vote(row.getString("voter"), "approve".equals(row.getString("vote")),
+          row.getOffsetDateTime("voted_at").toInstant())));
+      return votes;
+    });
   }
 
   /** Records a vote; false when this person has voted on it before. */

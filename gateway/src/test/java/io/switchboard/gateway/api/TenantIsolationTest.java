@@ -1,7 +1,13 @@
 package io.switchboard.gateway.api;
 
+import io.switchboard.core.job.NewJob;
+import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.gateway.JobEnqueuer;
+import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.tenancy.policy.ApprovalRequirement;
+import io.switchboard.tenancy.policy.CommandRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,6 +15,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +44,7 @@ class TenantIsolationTest extends AdminApiTestBase {
   private static long globexJob;
   private static long globexInstallation;
   private static long globexToken;
+  private static long globexApproval;
   private static final Map<String, Row> TABLE = new LinkedHashMap<>();
 
   /** How one operation is called with a given token, what acme's token must get, and what else must hold. */
@@ -53,6 +62,13 @@ class TenantIsolationTest extends AdminApiTestBase {
     ok(api.send("POST", "/api/v1/tokens", GLOBEX_TOKEN, "{\"label\": \"" + MARKER + "\"}"));
     ok(api.send("PUT", "/api/v1/policy/roles", GLOBEX_TOKEN,
         "[{\"name\": \"" + MARKER + "\", \"permissions\": []}]", "If-Match", "\"0\""));
+    globexApproval = Await.result(new Approvals(fixture.vertx(), fixture.pool(),
+        new JobEnqueuer(fixture.pool(), fixture.vertx().eventBus()), Duration.ofHours(1), a -> { })
+        .request(new CommandRequest("globex", "slack", "T0GLOBEX", "U0GLOBEX", "C0GLOBEX"),
+            new NewJob("globex", "slack:" + MARKER, "slack", "U0GLOBEX", "C0GLOBEX", "echo", "/ops echo " + MARKER,
+                "echo", new JsonObject().put("text", MARKER), new JsonObject()),
+            new ApprovalRequirement(MARKER, 1, MARKER, Duration.ofMinutes(5)), MARKER, 1, Instant.now()))
+        .approval().id();
     JsonObject revoked = ApiClient.json(api.send("POST", "/api/v1/tokens", ACME_TOKEN, "{\"label\": \"revoked\"}"));
     revokedToken = revoked.getString("token");
     ok(api.send("DELETE", "/api/v1/tokens/" + revoked.getLong("id"), ACME_TOKEN, null));
@@ -93,6 +109,12 @@ class TenantIsolationTest extends AdminApiTestBase {
     row("POST /api/v1/jobs/{id}/cancel", t -> api.send("POST", "/api/v1/jobs/" + globexJob + "/cancel", t, null), 404,
         r -> assertThat(fixture.count("SELECT count(*) FROM jobs WHERE status = 'queued' AND id = " + globexJob))
             .isEqualTo(1));
+    row("GET /api/v1/approvals", t -> api.get("/api/v1/approvals", t), 200, r -> {
+      noMarker(r);
+      assertThat(ApiClient.json(r).getJsonArray("approvals")).isEmpty();
+    });
+    row("GET /api/v1/approvals/{id}", t -> api.get("/api/v1/approvals/" + globexApproval, t), 404,
+        TenantIsolationTest::noMarker);
     row("GET /api/v1/secrets", t -> api.get("/api/v1/secrets", t), 200, TenantIsolationTest::noMarker);
     row("PUT /api/v1/secrets/{name}", t -> api.send("PUT", "/api/v1/secrets/" + MARKER, t, "{\"value\": \"acme\"}"),
         200, r -> assertThat(fixture.count("SELECT version FROM tenant_secrets WHERE tenant_id = 'globex'")).isEqualTo(1));
@@ -115,7 +137,7 @@ class TenantIsolationTest extends AdminApiTestBase {
     paths.forEach(path -> ((JsonObject) path.getValue()).fieldNames().stream()
         .filter(method -> Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace").contains(method))
         .forEach(method -> operations.add(method.toUpperCase() + " " + path.getKey())));
-    assertThat(operations).hasSize(23);
+    assertThat(operations).hasSize(25);
     assertThat(new TreeSet<>(TABLE.keySet())).isEqualTo(operations);
   }
 

@@ -16,6 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +72,28 @@ class ApprovalFlowTest {
     JsonObject again = click(fixture.baseUrl(), "U0DAVE", ApprovalCards.APPROVE, approval);
     assertThat(again.getJsonArray("blocks").encode()).contains("Approved by <@U0CAROL>");
     assertThat(fixture.jobCount()).isEqualTo(1);
+
+    JsonObject read = apiGet("/api/v1/approvals/" + approval);
+    assertThat(read.getString("status")).isEqualTo("approved");
+    assertThat(read.getString("requester")).isEqualTo("U0ALICE");
+    assertThat(read.getLong("jobId")).isEqualTo(fixture.count("SELECT id FROM jobs"));
+    assertThat(read.getJsonArray("votes")).singleElement()
+        .satisfies(vote -> assertThat(((JsonObject) vote).getString("voter")).isEqualTo("U0CAROL"));
+    assertThat(apiGet("/api/v1/approvals?status=approved").getJsonArray("approvals")).hasSize(1);
+    assertThat(apiGet("/api/v1/approvals?status=pending").getJsonArray("approvals")).isEmpty();
+    assertThat(apiGet("/api/v1/approvals?requester=U0BOB").getJsonArray("approvals")).isEmpty();
+  }
+
+  private JsonObject apiGet(String path) {
+    try {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create(fixture.baseUrl() + path)).header("Authorization", "Bearer " + GatewayFixture.ACME_TOKEN).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      return new JsonObject(response.body());
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
