@@ -16,7 +16,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -52,7 +56,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>System properties: {@code baseUrl}, {@code teamId}, {@code signingSecret} (required), {@code rate},
  * {@code duration}, {@code replyPort}, plus the optional {@code replyWait}, {@code userId},
- * {@code channelId}. See {@code loadtests/README.md}.
+ * {@code channelId} and {@code adminToken} (the tenant's admin API token: with it, the run first
+ * raises the tenant's rate limits so that they do not shape the figures). See {@code loadtests/README.md}.
  */
 public class SlashCommandSimulation extends Simulation {
 
@@ -67,6 +72,7 @@ public class SlashCommandSimulation extends Simulation {
   private final long replyWaitSeconds = Long.parseLong(prop("replyWait", "30"));
   private final String userId = prop("userId", "U0LOAD");
   private final String channelId = prop("channelId", "C0LOAD");
+  private final String adminToken = prop("adminToken", "");
 
   // ---------------------------------------------------------------- run state (shared with the reply server)
 
@@ -146,6 +152,7 @@ public class SlashCommandSimulation extends Simulation {
 
   @Override
   public void before() {
+    raiseRateLimits();
     try {
       replyServer = HttpServer.create(new InetSocketAddress("127.0.0.1", replyPort), 1024);
     } catch (IOException e) {
@@ -167,6 +174,48 @@ public class SlashCommandSimulation extends Simulation {
             + "replies on http://127.0.0.1:%d/reply/<trigger_id>%n"
             + "(start the server with SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES=http://127.0.0.1:%d/)%n%n",
         baseUrl, teamId, rate, durationSeconds, replyPort, replyPort);
+  }
+
+  /**
+   * Every command of this run comes from one user in one channel, far beyond any sensible rate limit;
+   * with {@code adminToken} the tenant's limits are raised through the admin API (read the policy's
+   * ETag, write the {@code rateLimits} section with If-Match) before the first command.
+   */
+  private void raiseRateLimits() {
+    if (adminToken.isBlank()) {
+      System.out.printf(Locale.ROOT, "%nNo -DadminToken: the tenant's rate limits apply (by default 10 commands at "
+          + "once and 30 a minute per user), so most commands will be refused as too many.%n");
+      return;
+    }
+    long perMinute = Math.max(60, (long) Math.ceil(rate * 60 * 2));
+    String bucket = "{\"burst\": " + Math.min(100_000, perMinute) + ", \"perMinute\": " + Math.min(100_000, perMinute) + "}";
+    String limits = "{\"tenant\": " + bucket + ", \"user\": " + bucket + ", \"channel\": " + bucket + "}";
+    try {
+      HttpClient client = HttpClient.newHttpClient();
+      HttpResponse<String> current = client.send(HttpRequest.newBuilder(
+              URI.create(baseUrl + "/api/v1/policy/rateLimits"))
+          .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
+      String etag = current.headers().firstValue("ETag").orElseThrow(() -> new IllegalStateException(
+          "reading the policy answered HTTP " + current.statusCode() + ": " + current.body()));
+      HttpResponse<String> written = client.send(HttpRequest.newBuilder(
+              URI.create(baseUrl + "/api/v1/policy/rateLimits"))
+          .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+          .header("If-Match", etag).PUT(HttpRequest.BodyPublishers.ofString(limits)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (written.statusCode() != 200) {
+        throw new IllegalStateException("writing the rate limits answered HTTP " + written.statusCode() + ": "
+            + written.body());
+      }
+      System.out.printf(Locale.ROOT, "%nRaised the tenant's rate limits to %s (policy version %s); "
+          + "gateways pick the change up within a few seconds.%n", limits,
+          written.headers().firstValue("ETag").orElse("?"));
+      Thread.sleep(3_000);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot reach the admin API at " + baseUrl + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override
