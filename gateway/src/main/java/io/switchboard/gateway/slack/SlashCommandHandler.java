@@ -43,7 +43,6 @@ import java.util.Optional;
  */
 public final class SlashCommandHandler extends SignedSlackEndpoint {
 
-
   private final CommandParser parser;
   private final PolicyDirectory policies;
   private final SlackBuiltins builtins;
