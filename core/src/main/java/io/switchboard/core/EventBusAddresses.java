@@ -18,6 +18,13 @@ public final class EventBusAddresses {
    */
   public static final String JOBS_CANCEL = "switchboard.jobs.cancel";
 
+  /**
+   * Published when a running job reports progress (at most about once a second per job), after the
+   * line is stored with the job. Body: {@link io.switchboard.core.job.JobProgress} as JSON. Whoever
+   * renders the job's message listens here; {@code job <id>} and the API read the stored line.
+   */
+  public static final String JOBS_PROGRESS = "switchboard.jobs.progress";
+
   private EventBusAddresses() {
   }
 }

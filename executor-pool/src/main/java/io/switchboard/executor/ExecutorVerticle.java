@@ -53,6 +53,9 @@ public final class ExecutorVerticle extends VerticleBase {
   private enum StopReason { TIMEOUT, CANCELLED, LEASE_LOST, SHUTDOWN }
 
   /** A job running here, and the signal that stops its action. */
+  /** How often a running job's progress line is written at most. */
+  static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+
   private static final class RunningJob {
     final ClaimedJob job;
     final Promise<String> stop = Promise.promise();
@@ -202,8 +205,9 @@ public final class ExecutorVerticle extends VerticleBase {
       return Future.succeededFuture(ActionResult.failure("no action of type '" + job.job().action() + "' is installed"));
     }
     JobSecrets jobSecrets = new JobSecrets(secrets, job.tenantId());
+    ProgressRelay progress = new ProgressRelay(context, queue, job, jobSecrets, PROGRESS_INTERVAL);
     ActionContext actionContext = new ActionContext(vertx, job.tenantId(), job.id(), job.attempt(), job.idempotencyKey(),
-        job.job().arguments(), jobSecrets, runningJob.stop.future());
+        job.job().arguments(), jobSecrets, runningJob.stop.future(), progress);
     Future<ActionResult> outcome;
     try {
       outcome = action.get().run(actionContext);
@@ -222,7 +226,7 @@ public final class ExecutorVerticle extends VerticleBase {
       vertx.cancelTimer(timer);
       result.tryComplete(ar.succeeded() ? ar.result() : ActionResult.failure("the action failed: " + ar.cause().getMessage()));
     }));
-    return result.future().map(jobSecrets::redact);
+    return result.future().onComplete(ar -> progress.close()).map(jobSecrets::redact);
   }
 
   private Future<RecordedOutcome> record(RunningJob runningJob, ActionResult result) {

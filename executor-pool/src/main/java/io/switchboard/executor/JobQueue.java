@@ -119,6 +119,9 @@ public final class JobQueue {
                       lease_expires_at = NULL
       WHERE id = $1 AND lease_id = $2 AND status = 'running'""";
 
+  private static final String PROGRESS = """
+      UPDATE jobs SET progress = $3, progress_at = now() WHERE id = $1 AND lease_id = $2 AND status = 'running'""";
+
   private static final String HEARTBEAT = """
       UPDATE jobs j
       SET lease_expires_at = now() + greatest($3::bigint, coalesce(j.timeout_ms, $4::bigint) + $5::bigint) * interval '1 millisecond',
@@ -215,6 +218,16 @@ public final class JobQueue {
                 .compose(v -> audit(tx, job.tenantId(), AuditEventType.JOB_LEASE_RELEASED, job.id(),
                     new JsonObject().put("attempt", job.attempt()).put("reason", reason)))
                 .map(true)));
+  }
+
+  /**
+   * Stores the job's latest progress line if this attempt still holds the lease.
+   *
+   * @return false when the lease is gone (the line is dropped)
+   */
+  public Future<Boolean> progress(ClaimedJob job, String text) {
+    return pool.preparedQuery(PROGRESS).execute(Tuple.of(job.id(), job.leaseId(), text))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   /** Extends the leases of running jobs; reports those whose lease was lost or cancel was asked for. */

@@ -7,6 +7,7 @@ import io.switchboard.audit.ChainVerification;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.job.JobFinished;
+import io.switchboard.core.job.JobProgress;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.TestDatabase;
@@ -128,6 +129,43 @@ class ExecutorVerticleTest {
     assertThat(registry.summary("switchboard.job.attempts").count()).isEqualTo(1);
     assertThat(registry.summary("switchboard.job.attempts").totalAmount()).isEqualTo(1.0);
     assertThat(registry.timer("switchboard.job.latency", "status", "succeeded").count()).isEqualTo(1);
+  }
+
+  @Test
+  void progressIsStoredUnderTheLeaseRedactedAnnouncedAndEndsWithTheJob() {
+    Await.result(secrets.put("acme", "api-token", "tok-progress-secret"));
+    List<JobProgress> announced = new CopyOnWriteArrayList<>();
+    Await.result(vertx.eventBus().<JsonObject>consumer(EventBusAddresses.JOBS_PROGRESS,
+        message -> announced.add(JobProgress.fromJson(message.body()))).completion());
+    deploy(settings(2, POLL));
+    long id = insertJob(pool, "acme", "hold", new JsonObject());
+    Await.until("the job runs", () -> hold.started(id));
+    ActionContext running = hold.held.get(id).action();
+    String secret = Await.result(running.secrets().get("api-token"));
+
+    running.progress().report("step 1 of 3");
+    running.progress().report("step 2 of 3, token " + secret);
+    String expected = "step 2 of 3, token [redacted:api-token]";
+    Await.until("the latest line is stored and announced", () -> expected.equals(progressOf(id))
+        && announced.stream().anyMatch(p -> p.text().equals(expected)));
+
+    assertThat(announced).allSatisfy(p -> {
+      assertThat(p.tenantId()).isEqualTo("acme");
+      assertThat(p.jobId()).isEqualTo(id);
+      assertThat(p.attempt()).isEqualTo(1);
+      assertThat(p.text()).doesNotContain(secret);
+    });
+    hold.complete(id, ActionResult.success("done"));
+    Await.until("the job is finished", () -> !finished.isEmpty());
+    running.progress().report("a line after the end");
+    assertThat(count(pool, "SELECT count(*) FROM jobs WHERE progress = 'a line after the end'")).isZero();
+    assertThat(progressOf(id)).isEqualTo(expected);
+  }
+
+  private String progressOf(long id) {
+    return Await.result(pool.preparedQuery("SELECT progress FROM jobs WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(id))
+        .map(rows -> rows.iterator().next().getString("progress")));
   }
 
   @Test

@@ -392,6 +392,19 @@ class JobQueueTest {
   }
 
   @Test
+  void progressIsWrittenOnlyUnderTheAttemptsLease() {
+    long id = insertEcho(pool, "acme", "slow");
+    ClaimedJob claimed = Await.result(queue.claim(1)).get(0);
+
+    assertThat(Await.result(queue.progress(claimed, "halfway"))).isTrue();
+    Await.result(queue.finish(claimed, ActionResult.success("done")));
+
+    assertThat(Await.result(queue.progress(claimed, "too late"))).isFalse();
+    assertThat(count(pool, "SELECT count(*) FROM jobs WHERE progress = 'halfway' AND progress_at IS NOT NULL "
+        + "AND id = " + id)).isEqualTo(1);
+  }
+
+  @Test
   void jobsHoldingTheSameTargetLockRunOneAtATimeInOrder() {
     long firstDeploy = insertLocked(pool, "acme", "production/api", "first");
     long secondDeploy = insertLocked(pool, "acme", "production/api", "second");

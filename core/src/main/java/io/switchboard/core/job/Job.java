@@ -6,7 +6,7 @@ import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 
-/** A stored job as the read API and the reply path see it. */
+/** A stored job as the read API and the reply path see it; {@code progress} is the latest line it reported. */
 public record Job(
     long id,
     String tenantId,
@@ -24,7 +24,9 @@ public record Job(
     String error,
     Instant createdAt,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    String progress,
+    Instant progressAt) {
 
   /** Maps a row of {@code SELECT * FROM jobs}. */
   public static Job fromRow(Row row) {
@@ -45,7 +47,9 @@ public record Job(
         row.getString("error"),
         instant(row.getOffsetDateTime("created_at")),
         instant(row.getOffsetDateTime("started_at")),
-        instant(row.getOffsetDateTime("finished_at")));
+        instant(row.getOffsetDateTime("finished_at")),
+        row.getString("progress"),
+        instant(row.getOffsetDateTime("progress_at")));
   }
 
   /** The public JSON form: everything but the reply address, which can post into a channel. */
@@ -64,7 +68,9 @@ public record Job(
         .put("error", error)
         .put("createdAt", text(createdAt))
         .put("startedAt", text(startedAt))
-        .put("finishedAt", text(finishedAt));
+        .put("finishedAt", text(finishedAt))
+        .put("progress", progress)
+        .put("progressAt", text(progressAt));
   }
 
   private static Instant instant(OffsetDateTime time) {

@@ -132,8 +132,10 @@ public final class SlackBuiltins {
       }
       Job job = visible.get();
       if (job.status() == JobStatus.QUEUED || job.status() == JobStatus.RUNNING) {
+        String progress = job.status() == JobStatus.RUNNING && job.progress() != null
+            ? "\nLatest progress (" + job.progressAt() + "): " + SlackText.escape(job.progress()) : "";
         return SlackText.ephemeral("Job " + jobId + " " + SlackText.code(job.commandText()) + " is "
-            + job.status().wire() + (job.attempts() > 0 ? " (attempt " + job.attempts() + ")" : "") + ".");
+            + job.status().wire() + (job.attempts() > 0 ? " (attempt " + job.attempts() + ")" : "") + "." + progress);
       }
       return BlockKitResult.of(job).put("response_type", "ephemeral");
     });

@@ -114,6 +114,12 @@ class PolicyEnforcementTest {
     assertThat(fixture.acmeAnswer("U0BOB", "C0OTHER", "job " + jobId).getString("text"))
         .isEqualTo("There is no job " + jobId + " that you can see here.");
     assertThat(fixture.acmeAnswer("U0BOB", "C0OTHER", "jobs").getString("text")).isEqualTo("You have no jobs yet.");
+
+    fixture.count("WITH running AS (UPDATE jobs SET status = 'running', attempts = 1, progress = 'step 2 of 3', "
+        + "progress_at = now() WHERE id = " + jobId + " RETURNING 1) SELECT count(*) FROM running");
+    assertThat(fixture.acmeAnswer("U0ALICE", "C0RANDOM", "job " + jobId).getString("text"))
+        .startsWith("Job " + jobId + " `/ops echo one` is running (attempt 1).\nLatest progress (")
+        .endsWith("): step 2 of 3");
   }
 
   @Test

@@ -48,6 +48,6 @@ class BlockKitResultTest {
 
   private static Job job(JobStatus status, String output, String error, int attempts) {
     return new Job(42, "acme", "slack", "U0ALICE", "C1", "echo", "/ops echo hello", "echo", new JsonObject(),
-        new JsonObject(), status, attempts, output, error, START, START, START.plusMillis(1500));
+        new JsonObject(), status, attempts, output, error, START, START, START.plusMillis(1500), null, null);
   }
 }

@@ -260,6 +260,8 @@ public final class GitHubActionsAction implements Action {
             if ("completed".equals(run.getString("status"))) {
               finish(concluded(runId, run));
             } else {
+              context.progress().report("GitHub Actions run " + runId + " of " + dispatch.describe() + " is "
+                  + String.valueOf(run.getString("status")).replace('_', ' ') + (runUrl == null ? "" : ": " + runUrl));
               delay(settings.pollInterval().toMillis()).onSuccess(v -> poll(runId, 0)).onFailure(this::fail);
             }
           });

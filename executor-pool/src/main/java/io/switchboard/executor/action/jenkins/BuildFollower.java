@@ -140,6 +140,7 @@ final class BuildFollower {
         pollBuild(0);
       } else {
         why = item.getString("why", why);
+        context.progress().report("Jenkins: " + request.job() + " is queued" + (why == null ? "" : ": " + why));
         later(() -> pollQueue(0));
       }
     });
@@ -156,6 +157,7 @@ final class BuildFollower {
     read(buildPath() + "/api/json", errors, this::pollBuild, build -> {
       String result = build.getString("result");
       if (Boolean.TRUE.equals(build.getBoolean("building")) || result == null) {
+        context.progress().report("Jenkins: build #" + buildNumber + " of " + request.job() + " is running");
         later(() -> pollBuild(0));
       } else {
         session.tail(buildPath() + "/consoleText", settings.consoleTailBytes()).onComplete(console ->

@@ -426,6 +426,7 @@ public final class KubernetesAction implements Action {
             done.tryComplete(d);
             return;
           }
+          context.progress().report("Waiting for the rollout of " + request.name() + ": " + replicaSummary(d));
         }
         int carried = nextErrors;
         timer = context.vertx().setTimer(settings.pollInterval().toMillis(), t -> {

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -96,6 +97,20 @@ class KubernetesActionTest {
     assertThat(kube.requests("GET")).hasSize(4)
         .allSatisfy(get -> assertThat(get.path()).isEqualTo("/apis/apps/v1/namespaces/prod/deployments/api"));
     assertThat(kube.deployment("prod", "api").getJsonObject("spec").getInteger("replicas")).isEqualTo(5);
+  }
+
+  @Test
+  void theWaitForTheRolloutIsReportedAsProgress() {
+    List<String> progress = new CopyOnWriteArrayList<>();
+    ActionContext context = new ActionContext(vertx, "acme", 1L, 1, "idem-key", args("scale").put("replicas", 5),
+        new JobSecrets(store, "acme"), stop.future(), progress::add);
+
+    ActionResult result = Await.result(action.run(context));
+
+    assertThat(result.succeeded()).as(result.error()).isTrue();
+    assertThat(progress).isNotEmpty()
+        .allSatisfy(line -> assertThat(line).startsWith("Waiting for the rollout of prod/api: "))
+        .doesNotContain("Waiting for the rollout of prod/api: 5/5 updated, 5 available");
   }
 
   @Test
