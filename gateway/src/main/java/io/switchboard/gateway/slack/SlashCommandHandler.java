@@ -178,9 +178,13 @@ public final class SlashCommandHandler extends SignedSlackEndpoint {
     }
   }
 
+  /**
+   * Audits the refusal and tells the user. The message is plain text that may quote what the user
+   * typed, so it is escaped: a {@code <!channel>} in a typo never pings anyone.
+   */
   private Future<JsonObject> refuse(CommandRequest request, SlashCommand command, String reason, String message) {
     metrics.refused(PLATFORM, reason);
-    return refusals.record(request, command.text(), message).map(v -> SlackText.ephemeral(message));
+    return refusals.record(request, command.text(), message).map(v -> SlackText.ephemeral(SlackText.escape(message)));
   }
 
   private static NewJob newJob(CommandRequest request, SlashCommand command, ParsedCommand.Invocation invocation) {

@@ -64,7 +64,7 @@ class PolicyEnforcementTest {
   void deniedCommandIsRefused() {
     String answer = awaitAnswer("U0BOB", "C0DEPLOYS", "deploy production api --version 1.4.2", "needs role");
 
-    assertThat(answer).isEqualTo("`deploy` in production on api needs role deployer in <#C0DEPLOYS>");
+    assertThat(answer).isEqualTo("`deploy` in production on api needs role deployer in #C0DEPLOYS");
     assertThat(fixture.jobCount()).isZero();
     var globex = fixture.globexCommand("deploy staging api --version 1.4.2").post(fixture.baseUrl());
     assertThat(new JsonObject(globex.body()).getString("text")).as("acme's catalog is acme's alone")
@@ -99,6 +99,8 @@ class PolicyEnforcementTest {
     String answer = awaitAnswer("U0ALICE", "C0RANDOM", "deploy prod api --version 1.4.2", "unknown environment");
     assertThat(answer).startsWith("unknown environment 'prod'; one of: staging, production. Usage:");
     assertThat(fixture.jobCount()).isZero();
+    assertThat(fixture.acmeAnswer("U0ALICE", "C0RANDOM", "deploy <!channel> api --version 1.4.2").getString("text"))
+        .startsWith("unknown environment '&lt;!channel&gt;'; one of: staging, production. Usage: `deploy &lt;environment&gt;");
   }
 
   @Test

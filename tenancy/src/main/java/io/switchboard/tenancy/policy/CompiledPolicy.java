@@ -135,9 +135,9 @@ final class CompiledPolicy implements TenantPolicy {
         .collect(Collectors.joining(", "));
   }
 
-  /** Slack renders {@code <#C123>} as the channel's name; patterns are shown as written. */
+  /** A channel as reasons name it ({@code #C0DEPLOYS}); reasons are plain text on every platform. */
   private static String channel(String pattern) {
-    return pattern.contains("*") ? pattern : "<#" + pattern + ">";
+    return "#" + pattern;
   }
 
   @Override
