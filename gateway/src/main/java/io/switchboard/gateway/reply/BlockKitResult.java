@@ -38,7 +38,7 @@ public final class BlockKitResult {
     return new JsonObject()
         .put("response_type", "in_channel")
         .put("replace_original", false)
-        .put("text", "Job " + job.id() + " " + job.status().wire() + ": " + job.commandText())
+        .put("text", "Job " + job.id() + " " + job.status().wire() + ": " + SlackText.escape(job.commandText()))
         .put("blocks", blocks);
   }
 

@@ -36,7 +36,7 @@ public final class ApprovalCards {
                 .add(button("Approve", APPROVE, "primary", approval.id()))
                 .add(button("Deny", DENY, "danger", approval.id()))));
     return new JsonObject().put("response_type", "in_channel")
-        .put("text", "Approval needed for " + approval.commandText()).put("blocks", blocks);
+        .put("text", "Approval needed for " + SlackText.escape(approval.commandText())).put("blocks", blocks);
   }
 
   /** The message once the approval is decided: no buttons, the outcome and who decided. */
@@ -53,7 +53,7 @@ public final class ApprovalCards {
     };
     JsonArray blocks = new JsonArray().add(section(headline(approval))).add(context(outcome));
     return new JsonObject().put("response_type", "in_channel").put("replace_original", true)
-        .put("text", approval.status().wire() + ": " + approval.commandText()).put("blocks", blocks);
+        .put("text", approval.status().wire() + ": " + SlackText.escape(approval.commandText())).put("blocks", blocks);
   }
 
   private static String headline(Approval approval) {

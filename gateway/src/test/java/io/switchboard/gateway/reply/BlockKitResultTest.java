@@ -24,6 +24,19 @@ class BlockKitResultTest {
   }
 
   @Test
+  void theCommandTextCannotMentionAnyone() {
+    Job job = job(JobStatus.SUCCEEDED, "hi", null, 1);
+    Job loud = new Job(job.id(), job.tenantId(), job.platform(), job.requester(), job.channel(), job.command(),
+        "/ops echo <!channel>", job.action(), job.arguments(), job.replyTo(), job.status(), job.attempts(),
+        job.output(), job.error(), job.createdAt(), job.startedAt(), job.finishedAt(), null, null);
+
+    JsonObject message = BlockKitResult.of(loud);
+
+    assertThat(message.getString("text")).isEqualTo("Job 42 succeeded: /ops echo &lt;!channel&gt;");
+    assertThat(message.getJsonArray("blocks").encode()).doesNotContain("<!channel>");
+  }
+
+  @Test
   void aFailureShowsTheErrorAndAttempts() {
     String blocks = BlockKitResult.of(job(JobStatus.FAILED, null, "timed out after 30 s", 2))
         .getJsonArray("blocks").encode();
