@@ -97,6 +97,39 @@ class ApprovalFlowTest {
   }
 
   @Test
+  @DisplayName("a rule needing two approvals counts distinct people: a second click by the same person does not count")
+  void twoApprovalsFromTwoPeople() {
+    JsonObject policy = GatewayFixture.examplePolicy().put("freezeWindows", new JsonArray());
+    policy.getJsonArray("approvalRules").getJsonObject(0).put("approvals", 2);
+    fixture.putPolicy("acme", policy);
+    long approval = awaitApprovalNeeding(2);
+
+    JsonObject first = click(fixture.baseUrl(), "U0CAROL", ApprovalCards.APPROVE, approval);
+    JsonObject again = click(fixture.baseUrl(), "U0CAROL", ApprovalCards.APPROVE, approval);
+
+    assertThat(first.getJsonArray("blocks").encode()).contains("approved so far by <@U0CAROL>")
+        .contains(ApprovalCards.APPROVE);
+    assertThat(again.getString("text")).isEqualTo("You have already voted on approval " + approval + ".");
+    assertThat(fixture.jobCount()).isZero();
+
+    JsonObject second = click(fixture.baseUrl(), "U0DAVE", ApprovalCards.APPROVE, approval);
+
+    assertThat(second.getJsonArray("blocks").encode()).contains("Approved by <@U0CAROL>, <@U0DAVE>");
+    assertThat(fixture.jobCount()).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM approval_votes WHERE approval_id = " + approval)).isEqualTo(2);
+  }
+
+  /** Asks until the gateway has the policy whose rule needs {@code approvals}; returns the approval's id. */
+  private long awaitApprovalNeeding(int approvals) {
+    long[] id = new long[1];
+    Await.until("an approval needing " + approvals, () -> {
+      id[0] = requestApproval();
+      return fixture.count("SELECT approvals_needed FROM approvals WHERE id = " + id[0]) == approvals;
+    });
+    return id[0];
+  }
+
+  @Test
   @DisplayName("the requester cannot approve their own request, nor can a user without the approver role")
   void selfApprovalIsRefused() {
     long approval = requestApproval();
