@@ -3,9 +3,9 @@ package io.switchboard.executor.action.shell;
 import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
+import io.switchboard.executor.action.JobSecrets;
 import io.switchboard.executor.action.process.OutputTail;
 import io.switchboard.executor.action.process.ProcessRun;
-import io.switchboard.tenancy.secrets.SecretStoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -243,25 +242,15 @@ public final class ShellScriptAction implements Action {
   // ------------------------------------------------------------------ secrets
 
   private static Future<Map<String, String>> secrets(ActionContext context, Map<String, String> env) {
-    Map<String, String> values = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (Map.Entry<String, String> entry : env.entrySet()) {
-      chain = chain.compose(v -> context.secrets().get(entry.getValue())
-          .recover(e -> Future.failedFuture(secretProblem(entry.getKey(), entry.getValue(), e)))
-          .map(value -> {
-            values.put(entry.getKey(), value);
-            return null;
-          }));
-    }
-    return chain.map(v -> values);
-  }
-
-  private static Throwable secretProblem(String variable, String secret, Throwable cause) {
-    if (cause instanceof IllegalStateException || cause instanceof IllegalArgumentException
-        || cause instanceof SecretStoreException store && store.reason() != SecretStoreException.Reason.UNAVAILABLE) {
-      return new Refused("shell: cannot set " + variable + ": " + cause.getMessage());
-    }
-    return new IllegalStateException("the secret store failed reading '" + secret + "' for " + variable);
+    return context.secrets().getAll(env).recover(e -> {
+      if (!(e instanceof JobSecrets.Unreadable unreadable)) {
+        return Future.failedFuture(e);
+      }
+      return Future.failedFuture(unreadable.storeFailed()
+          ? new IllegalStateException("the secret store failed reading '" + unreadable.secret() + "' for "
+          + unreadable.key())
+          : new Refused("shell: cannot set " + unreadable.key() + ": " + unreadable.getMessage()));
+    });
   }
 
   // ------------------------------------------------------------------ the process

@@ -3,10 +3,10 @@ package io.switchboard.executor.action.terraform;
 import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
+import io.switchboard.executor.action.JobSecrets;
 import io.switchboard.executor.action.process.OutputTail;
 import io.switchboard.executor.action.process.ProcessRun;
 import io.switchboard.executor.action.terraform.TerraformRequest.Operation;
-import io.switchboard.tenancy.secrets.SecretStoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -134,10 +134,9 @@ public final class TerraformAction implements Action {
             result.tryComplete(outcome.result());
           } else if (outcome.cause() instanceof TerraformRefused refused) {
             result.tryComplete(ActionResult.failure(refused.getMessage()));
-          } else if (outcome.cause() instanceof SecretStoreException store
-              && store.reason() == SecretStoreException.Reason.UNAVAILABLE) {
-            result.tryComplete(ActionResult.retryableFailure(job.what() + ": the secret store is unavailable: "
-                + store.getMessage()));
+          } else if (outcome.cause() instanceof JobSecrets.Unreadable unreadable) {
+            result.tryComplete(ActionResult.retryableFailure(job.what() + ": the secret store failed reading '"
+                + unreadable.secret() + "' for variable " + unreadable.key()));
           } else {
             result.tryComplete(ActionResult.failure(job.what() + ": could not run `" + job.step + "`: "
                 + outcome.cause().getMessage()));
@@ -290,21 +289,12 @@ public final class TerraformAction implements Action {
     return env;
   }
 
-  /** The secrets behind the variables, by variable name; a missing one refuses the job by name. */
+  /** The secrets behind the variables, by variable name; one not set refuses the job by name. */
   private static Future<Map<String, String>> secrets(Job job, Map<String, String> secretVars) {
-    Map<String, String> values = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (Map.Entry<String, String> entry : secretVars.entrySet()) {
-      chain = chain.compose(v -> job.context.secrets().get(entry.getValue())
-          .recover(e -> Future.failedFuture(e instanceof SecretStoreException store
-              && store.reason() == SecretStoreException.Reason.UNAVAILABLE ? e
-              : new TerraformRefused("terraform: cannot set variable " + entry.getKey() + ": " + e.getMessage())))
-          .map(value -> {
-            values.put(entry.getKey(), value);
-            return null;
-          }));
-    }
-    return chain.map(v -> values);
+    return job.context.secrets().getAll(secretVars).recover(e -> Future.failedFuture(
+        e instanceof JobSecrets.Unreadable unreadable && !unreadable.storeFailed()
+            ? new TerraformRefused("terraform: cannot set variable " + unreadable.key() + ": " + e.getMessage())
+            : e));
   }
 
   private ActionResult failure(Job job, ProcessRun.Exit exit, String output) {

@@ -204,6 +204,22 @@ class TerraformFakeBinaryTest extends TerraformTestBase {
   }
 
   @Test
+  void aSecretStoreThatIsDownIsARetryableFailureAndNothingRuns() throws IOException {
+    Path ran = scratch.resolve("ran");
+    TerraformAction action = action(fake("touch " + ran + "\n" + CONTRACT), Map.of());
+    workspace("acme", "infra", Map.of("main.tf", "# fake\n"));
+    store.set("acme", "tf-token", "acme-tf-token-1234").unavailable();
+
+    ActionResult result = run(action, "acme", 3, plan("infra").put("secretVars",
+        new JsonObject().put("token", "tf-token")));
+
+    assertThat(result.retryable()).isTrue();
+    assertThat(result.error()).isEqualTo("terraform plan of workspace `infra`: the secret store failed reading "
+        + "'tf-token' for variable token");
+    assertThat(ran).doesNotExist();
+  }
+
+  @Test
   void jobsAreRefusedWithoutAWorkspacesDirectoryOrABinary() throws IOException {
     workspace("acme", "infra", Map.of("main.tf", "# fake\n"));
     TerraformAction unconfigured = new TerraformAction(TerraformSettings.fromEnv(Map.of()));
