@@ -40,7 +40,9 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>{@code plan} runs {@code terraform init -input=false} and then {@code terraform plan -input=false
- * -no-color -detailed-exitcode -out=<plan file>}. Exit 0 (no changes) succeeds and saves nothing;
+ * -no-color -detailed-exitcode -out=<plan file>}; it changes nothing but, when the configuration uses
+ * providers, the workspace's {@code .terraform.lock.hcl} (Terraform's data directory lives outside the
+ * workspace). Exit 0 (no changes) succeeds and saves nothing;
  * exit 2 (changes) succeeds and keeps the plan file, with a {@link SavedPlan} record, under the
  * tenant's and workspace's plan directory, named by the plan job's id. {@code apply} refuses a plan
  * that is missing, belongs to another tenant or workspace, or is stale (the workspace files or a
