@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -43,7 +44,7 @@ record SavedPlan(String tenant, String workspace, long planJob, String fingerpri
   }
 
   /** The variables whose secret is not the value the plan was made with (or no longer has one). */
-  java.util.List<String> changedSecrets(Map<String, String> secretValues) {
+  List<String> changedSecrets(Map<String, String> secretValues) {
     return secretDigests.entrySet().stream()
         .filter(entry -> !secretValues.containsKey(entry.getKey())
             || !digest(salt, secretValues.get(entry.getKey())).equals(entry.getValue()))

@@ -185,48 +185,47 @@ public final class TerraformAction implements Action {
   // ------------------------------------------------------------------ plan and apply
 
   private Future<ActionResult> plan(Job job, Prepared prepared) {
+    return secrets(job, job.request.secretVars()).compose(secretValues -> {
+      Map<String, String> env = environment(prepared, secretValues);
+      return step(job, prepared, env, List.of("init", "-input=false", "-no-color")).compose(failed -> failed != null
+          ? Future.succeededFuture(failed)
+          : planAndSave(job, prepared, env, secretValues));
+    });
+  }
+
+  /** After init: fingerprints the workspace, plans, and keeps the plan when it has changes. */
+  private Future<ActionResult> planAndSave(Job job, Prepared prepared, Map<String, String> env,
+                                           Map<String, String> secretValues) {
     Vertx vertx = job.context.vertx();
     TerraformWorkspace workspace = prepared.workspace();
     long id = job.context.jobId();
     Path planFile = workspace.planFile(id);
-    return secrets(job, job.request.secretVars()).compose(secretValues -> {
-      Map<String, String> env = environment(prepared, secretValues);
-      return step(job, prepared, env, List.of("init", "-input=false", "-no-color")).compose(init -> {
-        if (init != null) {
-          return Future.succeededFuture(init);
-        }
-        List<String> args = new ArrayList<>(List.of("plan", "-input=false", "-no-color", "-detailed-exitcode",
-            "-out=" + planFile));
-        job.request.vars().forEach((name, value) -> {
-          args.add("-var");
-          args.add(name + "=" + value);
-        });
-        return vertx.executeBlocking(() -> {
-          Files.deleteIfExists(workspace.planRecord(id));
-          Files.deleteIfExists(planFile);
-          return workspace.fingerprint();
-        }, false).compose(fingerprint -> run(job, prepared, env, args).compose(exit -> {
-          String output = job.context.secrets().redact(exit.output().text()).stripTrailing();
-          if (exit.code() == 0) {
-            return vertx.executeBlocking(() -> Files.deleteIfExists(planFile), false).map(v ->
-                ActionResult.success(job.what() + ": " + summary(output) + exit.output().cutNote()
-                    + "\nNothing to apply, so no plan was saved.\n" + output));
-          }
-          if (exit.code() == 2) {
-            SavedPlan saved = SavedPlan.of(workspace.tenant(), workspace.name(), id, fingerprint, summary(output),
-                job.request.secretVars(), secretValues);
-            return vertx.executeBlocking(() -> {
-              saved.write(workspace.planRecord(id));
-              return null;
-            }, false).map(v -> ActionResult.success(job.what() + ": " + summary(output) + exit.output().cutNote()
-                + "\nSaved as plan " + id + ": an apply job with workspace `" + workspace.name() + "` and plan "
-                + id + " applies exactly this.\n" + output));
-          }
-          return vertx.executeBlocking(() -> Files.deleteIfExists(planFile), false)
-              .map(v -> failure(job, exit, output));
-        }));
-      });
+    List<String> args = new ArrayList<>(List.of("plan", "-input=false", "-no-color", "-detailed-exitcode",
+        "-out=" + planFile));
+    job.request.vars().forEach((name, value) -> {
+      args.add("-var");
+      args.add(name + "=" + value);
     });
+    return vertx.executeBlocking(() -> {
+      Files.deleteIfExists(workspace.planRecord(id));
+      Files.deleteIfExists(planFile);
+      return workspace.fingerprint();
+    }, false).compose(fingerprint -> run(job, prepared, env, args).compose(exit -> {
+      String output = job.context.secrets().redact(exit.output().text()).stripTrailing();
+      String summary = job.what() + ": " + summary(output) + exit.output().cutNote();
+      if (exit.code() == 2) {
+        SavedPlan saved = SavedPlan.of(workspace.tenant(), workspace.name(), id, fingerprint, summary(output),
+            job.request.secretVars(), secretValues);
+        return vertx.executeBlocking(() -> {
+          saved.write(workspace.planRecord(id));
+          return null;
+        }, false).map(v -> ActionResult.success(summary + "\nSaved as plan " + id + ": an apply job with workspace `"
+            + workspace.name() + "` and plan " + id + " applies exactly this.\n" + output));
+      }
+      return vertx.executeBlocking(() -> Files.deleteIfExists(planFile), false).map(v -> exit.code() == 0
+          ? ActionResult.success(summary + "\nNothing to apply, so no plan was saved.\n" + output)
+          : failure(job, exit, output));
+    }));
   }
 
   private Future<ActionResult> apply(Job job, Prepared prepared) {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -301,10 +302,10 @@ class TerraformFakeBinaryTest extends TerraformTestBase {
   /** The log the fake wrote: one list of lines per call, each "argv:", the arguments, "env:", the environment. */
   private static List<List<String>> calls(Path log) throws IOException {
     List<String> lines = Files.readAllLines(log);
-    List<List<String>> calls = new java.util.ArrayList<>();
+    List<List<String>> calls = new ArrayList<>();
     for (String line : lines) {
       if (line.equals("argv:")) {
-        calls.add(new java.util.ArrayList<>());
+        calls.add(new ArrayList<>());
       }
       calls.get(calls.size() - 1).add(line);
     }
