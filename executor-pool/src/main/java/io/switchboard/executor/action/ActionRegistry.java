@@ -14,6 +14,8 @@ import io.switchboard.executor.action.prometheus.PrometheusQueryAction;
 import io.switchboard.executor.action.prometheus.PrometheusSettings;
 import io.switchboard.executor.action.shell.ShellScriptAction;
 import io.switchboard.executor.action.shell.ShellSettings;
+import io.switchboard.executor.action.terraform.TerraformAction;
+import io.switchboard.executor.action.terraform.TerraformSettings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +62,8 @@ public final class ActionRegistry {
         new KubernetesAction(KubernetesSettings.fromEnv(env)),
         new PrometheusQueryAction(PrometheusSettings.fromEnv(env)),
         new FlywayAction(FlywaySettings.fromEnv(env)),
-        new ShellScriptAction(ShellSettings.fromEnv(env))));
+        new ShellScriptAction(ShellSettings.fromEnv(env)),
+        new TerraformAction(TerraformSettings.fromEnv(env))));
     ServiceLoader.load(Action.class).forEach(all::add);
     return new ActionRegistry(all);
   }

@@ -1,5 +1,7 @@
 package io.switchboard.executor.action;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -44,5 +46,23 @@ public final class EnvSettings {
       // reported below
     }
     throw new IllegalArgumentException(name + " must be a positive whole number, was '" + value + "'");
+  }
+
+  /** An absolute path, or null when the variable is unset or blank. */
+  public static Path absolutePath(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    Path path;
+    try {
+      path = Path.of(value.trim());
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException(name + " is not a path: '" + value + "'");
+    }
+    if (!path.isAbsolute()) {
+      throw new IllegalArgumentException(name + " must be an absolute path, not '" + value + "'");
+    }
+    return path;
   }
 }

@@ -3,7 +3,9 @@ package io.switchboard.executor.action.shell;
 import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
-import io.switchboard.tenancy.secrets.SecretStoreException;
+import io.switchboard.executor.action.JobSecrets;
+import io.switchboard.executor.action.process.OutputTail;
+import io.switchboard.executor.action.process.ProcessRun;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,8 +14,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,13 +21,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -84,8 +81,6 @@ public final class ShellScriptAction implements Action {
       "POSIXLY_CORRECT", "GCONV_PATH", "NLSPATH", "HOSTALIASES", "RESOLV_HOST_CONF");
   private static final List<String> RESERVED_ENV_PREFIXES = List.of("LD_", "LC_", "BASH_FUNC_", "SWITCHBOARD_",
       "MALLOC_", "GLIBC_");
-  private static final int FAILURE_LINES = 20;
-  private static final int FAILURE_CHARS = 2000;
 
   private final ShellSettings settings;
 
@@ -124,12 +119,13 @@ public final class ShellScriptAction implements Action {
       return done(ActionResult.failure("shell: stopped before the script started: " + context.stop().result()));
     }
     Vertx vertx = context.vertx();
-    Run run = new Run(vertx, settings.killGrace().toMillis());
+    Run run = new Run(new ProcessRun(vertx, settings.killGrace(), settings.outputLimitBytes(),
+        ProcessRun.Termination.TREE));
     Promise<ActionResult> result = Promise.promise();
     context.stop().onSuccess(reason -> {
       result.tryComplete(ActionResult.failure("shell: stopped (" + reason + "); the script '" + request.script()
           + "' and its child processes were killed"));
-      run.stop();
+      run.process.stop();
     });
     vertx.<Path>executeBlocking(() -> resolve(request.script()), false)
         .compose(script -> secrets(context, request.env()).compose(env -> start(context, run, script, request, env)))
@@ -246,25 +242,15 @@ public final class ShellScriptAction implements Action {
   // ------------------------------------------------------------------ secrets
 
   private static Future<Map<String, String>> secrets(ActionContext context, Map<String, String> env) {
-    Map<String, String> values = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (Map.Entry<String, String> entry : env.entrySet()) {
-      chain = chain.compose(v -> context.secrets().get(entry.getValue())
-          .recover(e -> Future.failedFuture(secretProblem(entry.getKey(), entry.getValue(), e)))
-          .map(value -> {
-            values.put(entry.getKey(), value);
-            return null;
-          }));
-    }
-    return chain.map(v -> values);
-  }
-
-  private static Throwable secretProblem(String variable, String secret, Throwable cause) {
-    if (cause instanceof IllegalStateException || cause instanceof IllegalArgumentException
-        || cause instanceof SecretStoreException store && store.reason() != SecretStoreException.Reason.UNAVAILABLE) {
-      return new Refused("shell: cannot set " + variable + ": " + cause.getMessage());
-    }
-    return new IllegalStateException("the secret store failed reading '" + secret + "' for " + variable);
+    return context.secrets().getAll(env).recover(e -> {
+      if (!(e instanceof JobSecrets.Unreadable unreadable)) {
+        return Future.failedFuture(e);
+      }
+      return Future.failedFuture(unreadable.storeFailed()
+          ? new IllegalStateException("the secret store failed reading '" + unreadable.secret() + "' for "
+          + unreadable.key())
+          : new Refused("shell: cannot set " + unreadable.key() + ": " + unreadable.getMessage()));
+    });
   }
 
   // ------------------------------------------------------------------ the process
@@ -272,7 +258,7 @@ public final class ShellScriptAction implements Action {
   private Future<ActionResult> start(ActionContext context, Run run, Path script, Request request,
                                      Map<String, String> secretEnv) {
     Vertx vertx = context.vertx();
-    return vertx.<Process>executeBlocking(() -> {
+    return vertx.<ProcessBuilder>executeBlocking(() -> {
       Path work = Files.createTempDirectory("switchboard-shell-");
       run.workDir = work;
       List<String> command = new ArrayList<>();
@@ -290,56 +276,23 @@ public final class ShellScriptAction implements Action {
         env.put(IDEMPOTENCY_KEY_VARIABLE, context.idempotencyKey());
       }
       env.putAll(secretEnv);
-      if (run.isStopped()) {
-        deleteTree(work);
-        throw new Refused("shell: stopped before the script started");
-      }
-      Process process;
-      try {
-        process = builder.start();
-      } catch (IOException e) {
-        deleteTree(work);
-        throw new Refused("shell: could not start '" + request.script() + "': " + e.getMessage());
-      }
-      run.attach(process);
-      return process;
-    }, false).compose(process -> {
-      OutputTail tail = new OutputTail(settings.outputLimitBytes());
-      CompletableFuture<Void> drained = new CompletableFuture<>();
-      Thread reader = new Thread(() -> {
-        byte[] buffer = new byte[8192];
-        try (InputStream in = process.getInputStream()) {
-          for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-            tail.write(buffer, 0, n);
-          }
-        } catch (IOException e) {
-          // the stream was closed under us: keep what was read
-        } finally {
-          drained.complete(null);
-        }
-      }, "switchboard-shell-output-" + context.jobId());
-      reader.setDaemon(true);
-      reader.start();
-      // The output ends when the last process holding the pipe exits; a background child the script
-      // left behind may hold it longer, so after the exit it gets only a short grace.
-      CompletableFuture<Integer> finished = process.onExit().thenCompose(p -> drained
-          .completeOnTimeout(null, settings.killGrace().toMillis() + 500, TimeUnit.MILLISECONDS)
-          .thenApply(v -> p.exitValue()));
-      return Future.fromCompletionStage(finished, vertx.getOrCreateContext())
-          .compose(code -> vertx.executeBlocking(() -> {
-            deleteTree(run.workDir);
-            return code;
-          }, false))
-          .map(code -> outcome(context, request.script(), code, tail));
-    });
+      return builder;
+    }, false).compose(builder -> run.process.start(builder, "switchboard-shell-output-" + context.jobId())
+        .recover(e -> Future.failedFuture(e instanceof ProcessRun.StoppedException
+            ? new Refused("shell: stopped before the script started")
+            : e instanceof IOException ? new Refused("shell: could not start '" + request.script() + "': "
+            + e.getMessage()) : e))
+        .eventually(() -> vertx.executeBlocking(() -> {
+          deleteTree(run.workDir);
+          return null;
+        }, false))
+        .map(exit -> outcome(context, request.script(), exit.code(), exit.output())));
   }
 
   private ActionResult outcome(ActionContext context, String script, int code, OutputTail tail) {
     // Redact before cutting anything, so no cut can leave part of a secret unrecognised.
     String output = context.secrets().redact(tail.text()).stripTrailing();
-    String cut = tail.truncated()
-        ? " (output cut: only the last " + settings.outputLimitBytes() + " of " + tail.total() + " bytes kept)"
-        : "";
+    String cut = tail.cutNote();
     if (code == 0) {
       return ActionResult.success("`" + script + "` finished (exit 0)" + cut
           + (output.isEmpty() ? ", no output" : "\n" + output));
@@ -348,145 +301,20 @@ public final class ShellScriptAction implements Action {
         + (code == EX_TEMPFAIL ? " (EX_TEMPFAIL: a temporary failure, it will be retried)"
         : code > 128 && code < 160 ? " (killed by signal " + (code - 128) + ")" : "")
         + cut;
-    String last = lastLines(output);
+    String last = OutputTail.lastLines(output);
     String error = last.isEmpty() ? summary + "; no output" : summary + "; last lines:\n" + last;
     return code == EX_TEMPFAIL ? ActionResult.retryableFailure(error) : ActionResult.failure(error);
   }
 
-  static String lastLines(String output) {
-    if (output.isEmpty()) {
-      return "";
-    }
-    List<String> lines = output.lines().toList();
-    List<String> kept = new ArrayList<>();
-    int chars = 0;
-    for (int i = lines.size() - 1; i >= 0 && kept.size() < FAILURE_LINES; i--) {
-      String line = lines.get(i);
-      if (chars + line.length() + 1 > FAILURE_CHARS) {
-        if (kept.isEmpty()) {
-          kept.add(0, "…" + line.substring(line.length() - (FAILURE_CHARS - 1)));
-        }
-        break;
-      }
-      kept.add(0, line);
-      chars += line.length() + 1;
-    }
-    return String.join("\n", kept);
-  }
-
   // ------------------------------------------------------------------ helpers
 
-  /** One job's process: started at most once, killed with its descendants when the job stops. */
+  /** One job's process and the temporary directory it runs in. */
   private static final class Run {
-    private final Vertx vertx;
-    private final long graceMillis;
-    private Process process;
-    private boolean stopped;
+    final ProcessRun process;
     volatile Path workDir;
 
-    Run(Vertx vertx, long graceMillis) {
-      this.vertx = vertx;
-      this.graceMillis = graceMillis;
-    }
-
-    synchronized boolean isStopped() {
-      return stopped;
-    }
-
-    /** Called on a worker once the process is started; kills it at once if the job already stopped. */
-    void attach(Process started) {
-      boolean kill;
-      synchronized (this) {
-        process = started;
-        kill = stopped;
-      }
-      if (kill) {
-        kill(started);
-      }
-    }
-
-    void stop() {
-      Process running;
-      synchronized (this) {
-        stopped = true;
-        running = process;
-      }
-      if (running != null) {
-        vertx.executeBlocking(() -> {
-          kill(running);
-          return null;
-        }, false);
-      }
-    }
-
-    /** SIGTERM to the descendants, then to the process; SIGKILL to all of them after the grace. Blocking. */
-    private void kill(Process target) {
-      List<ProcessHandle> tree = target.descendants().toList();
-      tree.forEach(ProcessHandle::destroy);
-      target.destroy();
-      vertx.setTimer(Math.max(1, graceMillis), id -> vertx.executeBlocking(() -> {
-        target.descendants().forEach(ProcessHandle::destroyForcibly);
-        tree.forEach(ProcessHandle::destroyForcibly);
-        target.destroyForcibly();
-        return null;
-      }, false));
-    }
-  }
-
-  /** The last {@code limit} bytes written, plus a count of all of them. */
-  static final class OutputTail {
-    private final byte[] buffer;
-    private int end;
-    private int size;
-    private long total;
-
-    OutputTail(int limit) {
-      buffer = new byte[limit];
-    }
-
-    synchronized void write(byte[] bytes, int offset, int length) {
-      total += length;
-      int limit = buffer.length;
-      if (length >= limit) {
-        System.arraycopy(bytes, offset + length - limit, buffer, 0, limit);
-        end = 0;
-        size = limit;
-        return;
-      }
-      int first = Math.min(length, limit - end);
-      System.arraycopy(bytes, offset, buffer, end, first);
-      System.arraycopy(bytes, offset + first, buffer, 0, length - first);
-      end = (end + length) % limit;
-      size = Math.min(limit, size + length);
-    }
-
-    synchronized boolean truncated() {
-      return total > buffer.length;
-    }
-
-    synchronized long total() {
-      return total;
-    }
-
-    /** The kept bytes as text; when the start was cut, from the first whole line (or character) on. */
-    synchronized String text() {
-      byte[] kept = new byte[size];
-      if (size < buffer.length) {
-        System.arraycopy(buffer, 0, kept, 0, size);
-      } else {
-        System.arraycopy(buffer, end, kept, 0, buffer.length - end);
-        System.arraycopy(buffer, 0, kept, buffer.length - end, end);
-      }
-      if (!truncated()) {
-        return new String(kept, StandardCharsets.UTF_8);
-      }
-      int from = 0;
-      while (from < kept.length && (kept[from] & 0xC0) == 0x80) {
-        from++;
-      }
-      String text = new String(kept, from, kept.length - from, StandardCharsets.UTF_8);
-      int newline = text.indexOf('\n');
-      return newline >= 0 && newline < text.length() - 1 ? text.substring(newline + 1) : text;
+    Run(ProcessRun process) {
+      this.process = process;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.switchboard.executor.action.shell;
 
-import java.nio.file.InvalidPathException;
+import io.switchboard.executor.action.EnvSettings;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -45,18 +46,7 @@ public record ShellSettings(Path scriptsDir, int outputLimitBytes, Duration kill
 
   /** Reads the {@code SWITCHBOARD_SHELL_*} variables; an unset variable takes its default. */
   public static ShellSettings fromEnv(Map<String, String> env) {
-    String dir = env.get(SCRIPTS_DIR);
-    Path scriptsDir = null;
-    if (dir != null && !dir.isBlank()) {
-      try {
-        scriptsDir = Path.of(dir.trim());
-      } catch (InvalidPathException e) {
-        throw new IllegalArgumentException(SCRIPTS_DIR + " is not a path: '" + dir + "'");
-      }
-      if (!scriptsDir.isAbsolute()) {
-        throw new IllegalArgumentException(SCRIPTS_DIR + " must be an absolute path, not '" + dir + "'");
-      }
-    }
+    Path scriptsDir = EnvSettings.absolutePath(env, SCRIPTS_DIR);
     int limit = number(env, OUTPUT_LIMIT_BYTES, DEFAULT_OUTPUT_LIMIT_BYTES, 1);
     int grace = number(env, KILL_GRACE_MILLIS, 2000, 0);
     return new ShellSettings(scriptsDir, limit, Duration.ofMillis(grace));

@@ -425,25 +425,6 @@ class ShellScriptActionTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SWITCHBOARD_SHELL_KILL_GRACE_MILLIS");
   }
 
-  @Test
-  void theOutputTailKeepsTheLastBytesAcrossWrapsAndStartsAtAWholeLine() {
-    ShellScriptAction.OutputTail tail = new ShellScriptAction.OutputTail(10);
-    byte[] text = "ab\ncdefgh\nijk\n".getBytes();
-    for (byte b : text) {
-      tail.write(new byte[] {b}, 0, 1);
-    }
-    assertThat(tail.truncated()).isTrue();
-    assertThat(tail.total()).isEqualTo(14);
-    assertThat(tail.text()).isEqualTo("ijk\n");
-    ShellScriptAction.OutputTail big = new ShellScriptAction.OutputTail(4);
-    big.write("0123456789".getBytes(), 0, 10);
-    assertThat(big.text()).isEqualTo("6789");
-    ShellScriptAction.OutputTail exact = new ShellScriptAction.OutputTail(4);
-    exact.write("a\nb".getBytes(), 0, 3);
-    assertThat(exact.truncated()).isFalse();
-    assertThat(exact.text()).isEqualTo("a\nb");
-  }
-
   // ---------------------------------------------------------------- helpers
 
   private ShellScriptAction action(Map<String, String> extra) {
