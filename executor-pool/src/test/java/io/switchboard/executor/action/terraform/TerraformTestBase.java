@@ -4,6 +4,7 @@ import io.switchboard.core.testsupport.Await;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.executor.action.JobSecrets;
+import io.switchboard.executor.action.MapSecretStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

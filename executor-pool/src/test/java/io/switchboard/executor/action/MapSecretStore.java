@@ -1,4 +1,4 @@
-package io.switchboard.executor.action.terraform;
+package io.switchboard.executor.action;
 
 import io.switchboard.tenancy.secrets.SecretStore;
 import io.switchboard.tenancy.secrets.SecretStoreException;
@@ -11,18 +11,18 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Tenant secrets in a map, for tests that need no database: reads and deletes only, or a store that is down. */
-final class MapSecretStore implements SecretStore {
+public final class MapSecretStore implements SecretStore {
 
   private final Map<String, String> values = new ConcurrentHashMap<>();
   private volatile boolean unavailable;
 
-  MapSecretStore set(String tenant, String name, String value) {
+  public MapSecretStore set(String tenant, String name, String value) {
     values.put(tenant + "/" + name, value);
     return this;
   }
 
   /** From now on every read fails as a store that cannot be reached does. */
-  MapSecretStore unavailable() {
+  public MapSecretStore unavailable() {
     unavailable = true;
     return this;
   }
