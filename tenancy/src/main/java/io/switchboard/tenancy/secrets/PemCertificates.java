@@ -1,6 +1,7 @@
 package io.switchboard.tenancy.secrets;
 
 import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -10,8 +11,12 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads every {@code CERTIFICATE} block of PEM text; other blocks (keys, parameters) are ignored. */
-final class PemCertificates {
+/**
+ * Reads CA certificates given as PEM text, from a file or a tenant's secret: every
+ * {@code CERTIFICATE} block, in order; other blocks (keys, parameters) and text between blocks are
+ * ignored.
+ */
+public final class PemCertificates {
 
   private static final Pattern BLOCK = Pattern.compile(
       "-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", Pattern.DOTALL);
@@ -20,7 +25,7 @@ final class PemCertificates {
   }
 
   /** One or more certificates; fails naming {@code label} and {@code source} when there is none or one is broken. */
-  static List<X509Certificate> parse(String pem, String source, String label) {
+  public static List<X509Certificate> parse(String pem, String source, String label) {
     Matcher block = BLOCK.matcher(pem);
     List<X509Certificate> certificates = new ArrayList<>();
     while (block.find()) {
@@ -37,9 +42,24 @@ final class PemCertificates {
     if (certificates.isEmpty()) {
       throw new IllegalArgumentException(label + ": " + source + " holds no PEM certificate; it must contain one or "
           + "more blocks from '-----BEGIN CERTIFICATE-----' to '-----END CERTIFICATE-----' (the CA that signed "
-          + "Vault's certificate); a binary (DER) file can be converted with "
+          + "the server's certificate); a binary (DER) certificate can be converted with "
           + "'openssl x509 -inform der -in ca.der -out ca.pem'");
     }
     return certificates;
+  }
+
+  /** The certificates as PEM text again, one block each: what TLS libraries that take PEM read without surprises. */
+  public static String toPem(List<X509Certificate> certificates) {
+    Base64.Encoder base64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
+    StringBuilder pem = new StringBuilder();
+    for (X509Certificate certificate : certificates) {
+      try {
+        pem.append("-----BEGIN CERTIFICATE-----\n").append(base64.encodeToString(certificate.getEncoded()))
+            .append("\n-----END CERTIFICATE-----\n");
+      } catch (CertificateEncodingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return pem.toString();
   }
 }
