@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #otherCaPem()}: an unrelated CA that signed nothing we serve, for "wrong CA" tests;</li>
  *   <li>{@link #serverContext()} / {@link #serverKeyStore()}: a server key and certificate signed by the
  *       test CA for {@code localhost} and {@code 127.0.0.1}, with the CA in its chain;</li>
- *   <li>{@link #wrongNameServerContext()}: the same CA, but a certificate for {@code elsewhere.example} only.</li>
+ *   <li>{@link #wrongNameServerContext()} / {@link #wrongNameServerKeyStore()}: the same CA, but a certificate
+ *       for {@code elsewhere.example} only.</li>
  * </ul>
  * Nothing here is a secret: the keys exist only for the test run.
  */
@@ -100,6 +101,11 @@ public final class TestTls {
   /** A PKCS#12 file (password {@value #PASSWORD}) with the localhost server key and its chain, for Vert.x servers. */
   public Path serverKeyStore() {
     return dir.resolve("server-chain.p12");
+  }
+
+  /** Like {@link #serverKeyStore()}, with the certificate for {@code elsewhere.example} only. */
+  public Path wrongNameServerKeyStore() {
+    return dir.resolve("elsewhere-chain.p12");
   }
 
   /** A server-side context presenting the certificate for {@code localhost} and {@code 127.0.0.1}. */
