@@ -1,5 +1,7 @@
 package io.switchboard.tenancy.secrets;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +22,10 @@ import java.util.Optional;
  *   <tr><td>{@value #VAULT_KV_MOUNT}</td><td>vault: KV v2 mount, default {@code secret}</td></tr>
  *   <tr><td>{@value #VAULT_PATH_PREFIX}</td><td>vault: default {@code switchboard/tenants}; {@code /} for none</td></tr>
  *   <tr><td>{@value #VAULT_CACHE_SECONDS}</td><td>vault: read cache TTL, default 30, 0 turns it off</td></tr>
+ *   <tr><td>{@value #VAULT_CACERT}</td><td>vault: PEM file of the CA certificate(s) to trust instead of the JVM's;
+ *       read here, at start-up</td></tr>
+ *   <tr><td>{@value #VAULT_SKIP_VERIFY}</td><td>vault: {@code true} to check no certificate at all (development
+ *       only); default {@code false}; not together with {@value #VAULT_CACERT}</td></tr>
  * </table>
  *
  * @param backend which store to use
@@ -37,6 +43,8 @@ public record SecretStoreSettings(Backend backend, Optional<MasterKey> masterKey
   public static final String VAULT_KV_MOUNT = "SWITCHBOARD_VAULT_KV_MOUNT";
   public static final String VAULT_PATH_PREFIX = "SWITCHBOARD_VAULT_PATH_PREFIX";
   public static final String VAULT_CACHE_SECONDS = "SWITCHBOARD_VAULT_CACHE_SECONDS";
+  public static final String VAULT_CACERT = "SWITCHBOARD_VAULT_CACERT";
+  public static final String VAULT_SKIP_VERIFY = "SWITCHBOARD_VAULT_SKIP_VERIFY";
   /** Read only to tell a node that shares its database from the embedded one (see {@link #fromEnv}). */
   public static final String DATABASE_URL = "SWITCHBOARD_DATABASE_URL";
 
@@ -64,7 +72,7 @@ public record SecretStoreSettings(Backend backend, Optional<MasterKey> masterKey
     String store = optional(env, STORE).orElse("local").toLowerCase(Locale.ROOT);
     switch (store) {
       case "local" -> {
-        for (String name : new String[] {VAULT_ADDR, VAULT_TOKEN, VAULT_ROLE_ID, VAULT_SECRET_ID}) {
+        for (String name : new String[] {VAULT_ADDR, VAULT_TOKEN, VAULT_ROLE_ID, VAULT_SECRET_ID, VAULT_CACERT}) {
           if (optional(env, name).isPresent()) {
             throw new IllegalArgumentException(name + " is set but " + STORE + " is 'local'; set "
                 + STORE + "=vault to use Vault, or unset the SWITCHBOARD_VAULT_* variables");
@@ -110,7 +118,43 @@ public record SecretStoreSettings(Backend backend, Optional<MasterKey> masterKey
         VAULT_KV_MOUNT, false);
     String prefix = VaultSettings.path(optional(env, VAULT_PATH_PREFIX).orElse(VaultSettings.DEFAULT_PATH_PREFIX),
         VAULT_PATH_PREFIX, true);
-    return new VaultSettings(address, auth, mount, prefix, cacheTtl(env));
+    return new VaultSettings(address, auth, mount, prefix, cacheTtl(env), tls(env, address));
+  }
+
+  /** Reads and checks the CA file here, on the starting thread: it is file IO. */
+  private static VaultTls tls(Map<String, String> env, String address) {
+    Optional<String> caCert = optional(env, VAULT_CACERT);
+    boolean skipVerify = skipVerify(env);
+    if (skipVerify && caCert.isPresent()) {
+      throw new IllegalArgumentException(VAULT_SKIP_VERIFY + "=true and " + VAULT_CACERT + " contradict each other: "
+          + "keep " + VAULT_CACERT + " to verify Vault's certificate against that CA, or unset it to skip verification");
+    }
+    if ((skipVerify || caCert.isPresent()) && !address.startsWith("https://")) {
+      throw new IllegalArgumentException((skipVerify ? VAULT_SKIP_VERIFY : VAULT_CACERT) + " is set but "
+          + VAULT_ADDR + " is not an https:// URL (got '" + address + "'); use https:// or unset it");
+    }
+    if (skipVerify) {
+      return VaultTls.skipVerify();
+    }
+    if (caCert.isEmpty()) {
+      return VaultTls.jvmTrust();
+    }
+    Path file;
+    try {
+      file = Path.of(caCert.get());
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException(VAULT_CACERT + " is not a valid file path (" + e.getMessage() + ")");
+    }
+    return VaultTls.caFile(file, VAULT_CACERT);
+  }
+
+  private static boolean skipVerify(Map<String, String> env) {
+    String value = optional(env, VAULT_SKIP_VERIFY).orElse("false").toLowerCase(Locale.ROOT);
+    return switch (value) {
+      case "true", "1" -> true;
+      case "false", "0" -> false;
+      default -> throw new IllegalArgumentException(VAULT_SKIP_VERIFY + " must be true or false (got '" + value + "')");
+    };
   }
 
   private static Duration cacheTtl(Map<String, String> env) {

@@ -16,8 +16,11 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
+
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -45,6 +48,12 @@ import java.util.concurrent.Callable;
  * Vault leads to one new login and one retry of the call. Failures are
  * {@link SecretStoreException}s whose messages name the operation and the HTTP status; they never
  * contain a secret value, a token or Vault's answer body.
+ *
+ * <p>At an {@code https://} address Vault's certificate is checked as {@link VaultSettings#tls()}
+ * says: against the JVM's CAs, against the CAs of a PEM file, or not at all (with a warning in the
+ * log at start). A refused certificate fails the call (or the start) with
+ * {@link SecretStoreException.Reason#UNAVAILABLE} and a message that says TLS verification failed,
+ * why, and what to configure.
  *
  * <p>{@code delete} removes all versions and the metadata of the secret; a later put starts again
  * at version 1, as in Vault itself. {@code list} makes one metadata read per secret.
@@ -102,7 +111,9 @@ public final class VaultSecretStore implements SecretStore {
     this.vertx = vertx;
     this.settings = settings;
     this.workers = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKER_POOL_SIZE);
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS)).build();
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS));
+    VaultSslContexts.of(settings.tls()).ifPresent(http::sslContext);
+    this.http = http.build();
     this.cache = Caffeine.newBuilder().expireAfterWrite(settings.cacheTtl()).maximumSize(MAX_CACHE_ENTRIES).build();
     this.mountDepth = settings.kvMount().split("/").length;
   }
@@ -112,6 +123,12 @@ public final class VaultSecretStore implements SecretStore {
    * schedules token renewal. Fails when Vault cannot be reached or refuses the credentials.
    */
   public static Future<VaultSecretStore> start(Vertx vertx, VaultSettings settings) {
+    if (settings.tls() instanceof VaultTls.SkipVerify) {
+      LOG.warn("!!! TLS VERIFICATION OF VAULT IS OFF ({}=true): Switchboard accepts any certificate for {}, so anyone "
+          + "on the network path can read and change every tenant's secrets and steal the Vault token. Use this only "
+          + "in development; set {} to the CA's PEM file instead !!!", SecretStoreSettings.VAULT_SKIP_VERIFY,
+          settings.address(), SecretStoreSettings.VAULT_CACERT);
+    }
     VaultSecretStore store = new VaultSecretStore(vertx, settings);
     return store.workers.executeBlocking(() -> {
       try {
@@ -458,14 +475,47 @@ public final class VaultSecretStore implements SecretStore {
           + " to " + what);
     }
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    SSLException tls = null;
+    CertificateException certificate = null;
+    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      root = cause;
+      if (tls == null && cause instanceof SSLException ssl) {
+        tls = ssl;
+      }
+      if (cause instanceof CertificateException refused) {
+        certificate = refused;
+      }
+    }
+    if (tls != null) {
+      return tlsFailure(what, tls, certificate, root);
     }
     String detail = root instanceof IOException || root instanceof InterruptedException
         ? root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage())
         : root.getClass().getSimpleName();
     return new SecretStoreException(SecretStoreException.Reason.UNAVAILABLE, "cannot reach Vault at "
         + settings.address() + " while " + what + " (" + detail + ")");
+  }
+
+  /**
+   * A TLS failure: Vault's certificate was refused ({@code certificate} is set), or the handshake
+   * failed otherwise (not TLS on that port, no common protocol). Says what to configure.
+   */
+  private SecretStoreException tlsFailure(String what, SSLException tls, CertificateException certificate,
+      Throwable root) {
+    if (certificate == null) {
+      return new SecretStoreException(SecretStoreException.Reason.UNAVAILABLE, "TLS handshake with Vault at "
+          + settings.address() + " failed while " + what + " (" + tls.getClass().getSimpleName()
+          + (tls.getMessage() == null ? "" : ": " + tls.getMessage())
+          + "); is Vault serving HTTPS (TLS 1.2 or 1.3) on that port?");
+    }
+    String reason = root.getMessage() != null ? root.getMessage() : certificate.getMessage();
+    String hint = settings.tls() instanceof VaultTls.CustomCa ca
+        ? "check that a CA certificate in " + ca.source() + " (" + SecretStoreSettings.VAULT_CACERT + ") signed Vault's "
+            + "certificate, and that the certificate names the host of " + settings.address()
+        : "if Vault's certificate comes from a private CA, set " + SecretStoreSettings.VAULT_CACERT
+            + " to that CA's PEM file; the certificate must also name the host of " + settings.address();
+    return new SecretStoreException(SecretStoreException.Reason.UNAVAILABLE, "TLS verification of Vault's "
+        + "certificate failed at " + settings.address() + " while " + what + " (" + reason + "): " + hint);
   }
 
   private String secretPath(String tenantId, String name) {

@@ -14,8 +14,11 @@ import java.util.regex.Pattern;
  * @param kvMount the KV v2 mount path, e.g. {@code secret} (may have several segments)
  * @param pathPrefix the path under the mount that holds one folder per tenant; may be empty
  * @param cacheTtl how long a read is cached on this node; zero turns caching off
+ * @param tls how Vault's certificate is checked; anything but {@link VaultTls.JvmTrust} needs an
+ *     {@code https://} address
  */
-public record VaultSettings(String address, VaultAuth auth, String kvMount, String pathPrefix, Duration cacheTtl) {
+public record VaultSettings(String address, VaultAuth auth, String kvMount, String pathPrefix, Duration cacheTtl,
+    VaultTls tls) {
 
   public static final String DEFAULT_KV_MOUNT = "secret";
   public static final String DEFAULT_PATH_PREFIX = "switchboard/tenants";
@@ -33,21 +36,34 @@ public record VaultSettings(String address, VaultAuth auth, String kvMount, Stri
     if (cacheTtl == null || cacheTtl.isNegative()) {
       throw new IllegalArgumentException("Vault cache TTL must be zero or positive");
     }
+    if (tls == null) {
+      throw new IllegalArgumentException("Vault TLS settings must be given (VaultTls.jvmTrust() for the default)");
+    }
+    if (!(tls instanceof VaultTls.JvmTrust) && !address.startsWith("https://")) {
+      throw new IllegalArgumentException("a Vault CA certificate or skipping TLS verification needs an https:// "
+          + "Vault address, got '" + address + "'");
+    }
   }
 
-  /** Settings with the default mount, prefix and cache TTL. */
+  /** Settings with the default mount, prefix and cache TTL, trusting the JVM's CAs. */
   public static VaultSettings of(String address, VaultAuth auth) {
-    return new VaultSettings(address, auth, DEFAULT_KV_MOUNT, DEFAULT_PATH_PREFIX, DEFAULT_CACHE_TTL);
+    return new VaultSettings(address, auth, DEFAULT_KV_MOUNT, DEFAULT_PATH_PREFIX, DEFAULT_CACHE_TTL,
+        VaultTls.jvmTrust());
   }
 
   /** The same settings with another cache TTL. */
   public VaultSettings withCacheTtl(Duration ttl) {
-    return new VaultSettings(address, auth, kvMount, pathPrefix, ttl);
+    return new VaultSettings(address, auth, kvMount, pathPrefix, ttl, tls);
   }
 
   /** The same settings with another mount and prefix. */
   public VaultSettings withPaths(String mount, String prefix) {
-    return new VaultSettings(address, auth, mount, prefix, cacheTtl);
+    return new VaultSettings(address, auth, mount, prefix, cacheTtl, tls);
+  }
+
+  /** The same settings with another way of checking Vault's certificate. */
+  public VaultSettings withTls(VaultTls other) {
+    return new VaultSettings(address, auth, kvMount, pathPrefix, cacheTtl, other);
   }
 
   /** An http(s) URL without a trailing slash; {@code label} names the setting in errors. */

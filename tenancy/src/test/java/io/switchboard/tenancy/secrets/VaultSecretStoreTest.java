@@ -81,7 +81,7 @@ class VaultSecretStoreTest extends SecretStoreContract {
     extraStandIns.add(team);
     String teamToken = team.createToken(0, false);
     VaultSettings settings = new VaultSettings(team.address() + "/", new VaultAuth.Token(teamToken), "/team/kv/",
-        "sb", Duration.ZERO);
+        "sb", Duration.ZERO, VaultTls.jvmTrust());
     VaultSecretStore custom = start(settings);
     assertThat(Await.result(custom.put("acme", "x", "value-x")).version()).isEqualTo(1);
     assertThat(Await.result(custom.get("acme", "x"))).contains("value-x");

@@ -2,9 +2,12 @@ package io.switchboard.tenancy.secrets;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -38,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       without a known, unexpired token.</li>
  * </ul>
  * It records every request line ({@code METHOD /v1/path?query}) and counts logins and renewals.
+ * {@link #startTls} serves the same over HTTPS with a given certificate (see {@code TestTls}).
  */
 final class VaultStandIn implements AutoCloseable {
 
@@ -66,9 +70,16 @@ final class VaultStandIn implements AutoCloseable {
   private volatile CountDownLatch readArrived;
   private volatile CountDownLatch releaseRead;
 
-  private VaultStandIn(String mount) throws IOException {
+  private VaultStandIn(String mount, SSLContext tls, int port) throws IOException {
     this.mount = mount;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    if (tls == null) {
+      server = HttpServer.create(loopback, 0);
+    } else {
+      HttpsServer https = HttpsServer.create(loopback, 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = https;
+    }
     server.setExecutor(threads);
     server.createContext("/", this::handle);
     server.start();
@@ -76,15 +87,35 @@ final class VaultStandIn implements AutoCloseable {
 
   /** A stand-in serving KV v2 at {@code mount} (e.g. {@code secret}) on a free loopback port. */
   static VaultStandIn start(String mount) {
+    return start(mount, null, 0);
+  }
+
+  /** A stand-in serving over HTTPS with the key and certificate of {@code tls}, e.g. {@code TestTls#serverContext()}. */
+  static VaultStandIn startTls(String mount, SSLContext tls) {
+    return start(mount, tls, 0);
+  }
+
+  /**
+   * Closes this stand-in (and its connections) and starts an empty HTTPS one on the same port with
+   * another certificate, as when a Vault server is replaced behind the same address.
+   */
+  VaultStandIn restartTls(SSLContext tls) {
+    int port = server.getAddress().getPort();
+    close();
+    return start(mount, tls, port);
+  }
+
+  private static VaultStandIn start(String mount, SSLContext tls, int port) {
     try {
-      return new VaultStandIn(mount);
+      return new VaultStandIn(mount, tls, port);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
+  /** {@code http://127.0.0.1:<port>}, or {@code https://...} for a TLS stand-in. */
   String address() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** A new token; {@code ttlSeconds} 0 for one that never expires (like a root token). */

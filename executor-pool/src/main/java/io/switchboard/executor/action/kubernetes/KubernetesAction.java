@@ -3,6 +3,7 @@ package io.switchboard.executor.action.kubernetes;
 import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
+import io.switchboard.tenancy.secrets.PemCertificates;
 import io.switchboard.tenancy.secrets.SecretStoreException;
 import io.switchboard.tenancy.secrets.SecretNames;
 import io.vertx.core.Future;
@@ -14,6 +15,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -30,6 +33,8 @@ import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -65,6 +70,12 @@ import java.util.regex.Pattern;
  * {@link KubernetesSettings#pollInterval()} until {@code status.observedGeneration >= metadata.generation}
  * and the updated, current and available replicas all match {@code spec.replicas}; a deployment past
  * its {@code progressDeadlineSeconds} fails the job.
+ *
+ * <p>{@code caCertSecret} (optional) names a secret holding the cluster's CA certificate(s) as PEM, as in
+ * a kubeconfig's {@code certificate-authority-data} (decoded): the API server's certificate must then
+ * chain to one of them (the JVM's CAs are not used for that job) and name the host of the URL. Without
+ * it the JVM's CAs decide. A certificate that does not verify ends the job (not retried) with a message
+ * that says so; the token is never sent to such a server.
  *
  * <p>Errors come from Kubernetes as {@code Status} objects: 400/401/403/404/422 end the job with
  * their message; 409 (conflict), 429 and 5xx, time-outs and refused connections are retryable (every
@@ -122,6 +133,13 @@ public final class KubernetesAction implements Action {
       return fail("kubernetes needs 'apiServerSecret' and 'tokenSecret' arguments naming the secrets that hold the "
           + "API server URL and the bearer token");
     }
+    String caSecret = null;
+    if (args.getValue("caCertSecret") != null) {
+      caSecret = secretName(args, "caCertSecret");
+      if (caSecret == null) {
+        return fail("'caCertSecret' must name the secret that holds the cluster's CA certificate (PEM)");
+      }
+    }
     String namespace = label(args, "namespace");
     String deployment = label(args, "deployment");
     if (namespace == null || deployment == null) {
@@ -153,19 +171,24 @@ public final class KubernetesAction implements Action {
       return fail("kubernetes " + operation + " stopped (" + context.stop().result() + ") before it started");
     }
     Request request = new Request(operation, namespace, deployment, replicas, container, image);
+    String ca = caSecret;
     return context.secrets().get(apiServerSecret)
-        .compose(url -> context.secrets().get(tokenSecret).map(token -> new String[] {url, token}))
+        .compose(url -> context.secrets().get(tokenSecret).map(token -> new String[] {url, token, null}))
+        .compose(found -> ca == null ? Future.succeededFuture(found)
+            : context.secrets().get(ca).map(pem -> new String[] {found[0], found[1], pem}))
         .transform(secrets -> {
           if (secrets.failed()) {
             return Future.succeededFuture(secretFailure(secrets.cause()));
           }
           Target target;
+          ClientSSLOptions tls;
           try {
             target = Target.parse(secrets.result()[0], apiServerSecret);
+            tls = ca == null ? null : trusting(secrets.result()[2], ca, target);
           } catch (IllegalArgumentException e) {
             return Future.succeededFuture(ActionResult.failure(e.getMessage()));
           }
-          return new Run(context, client(context.vertx()), target, secrets.result()[1], request).start();
+          return new Run(context, client(context.vertx()), target, secrets.result()[1], tls, request).start();
         });
   }
 
@@ -204,6 +227,7 @@ public final class KubernetesAction implements Action {
     private final WebClient web;
     private final Target target;
     private final String token;
+    private final ClientSSLOptions tls;
     private final Request request;
     private final Promise<ActionResult> answer = Promise.promise();
     private volatile boolean stopped;
@@ -211,11 +235,12 @@ public final class KubernetesAction implements Action {
     private volatile long timer = -1;
     private volatile Call inflight;
 
-    Run(ActionContext context, WebClient web, Target target, String token, Request request) {
+    Run(ActionContext context, WebClient web, Target target, String token, ClientSSLOptions tls, Request request) {
       this.context = context;
       this.web = web;
       this.target = target;
       this.token = token;
+      this.tls = tls;
       this.request = request;
     }
 
@@ -260,6 +285,10 @@ public final class KubernetesAction implements Action {
       if (cause instanceof KubeFailure failure) {
         String text = prefix + ": " + failure.getMessage() + suffix;
         return failure.retryable ? ActionResult.retryableFailure(text) : ActionResult.failure(text);
+      }
+      String refused = certificateRefused(cause, tls != null);
+      if (refused != null) {
+        return ActionResult.failure(prefix + ": " + refused + suffix);
       }
       return ActionResult.retryableFailure(prefix + ": " + transportMessage(cause) + suffix);
     }
@@ -450,7 +479,7 @@ public final class KubernetesAction implements Action {
           .timeout(settings.requestTimeout().toMillis())
           .bearerTokenAuthentication(token)
           .putHeader("Accept", "application/json");
-      Call call = new Call();
+      Call call = new Call(tls);
       calls.put(http, call);
       inflight = call;
       Future<HttpResponse<Buffer>> sent;
@@ -564,8 +593,14 @@ public final class KubernetesAction implements Action {
 
   /** A request in flight: reset when the job is stopped, even if the reset comes before it is sent. */
   private static final class Call {
+    /** The job's own trust for the API server's certificate; null for the client's (the JVM's CAs). */
+    final ClientSSLOptions tls;
     private HttpClientRequest sent;
     private boolean cancelled;
+
+    Call(ClientSSLOptions tls) {
+      this.tls = tls;
+    }
 
     synchronized void sent(HttpClientRequest request) {
       sent = request;
@@ -641,6 +676,13 @@ public final class KubernetesAction implements Action {
       WebClient created = WebClient.create(vertx, options);
       if (created instanceof WebClientInternal internal) {
         internal.addInterceptor(http -> {
+          if (http.phase() == ClientPhase.CREATE_REQUEST) {
+            Call call = calls.get(http.request());
+            if (call != null && call.tls != null) {
+              // connections are pooled per TLS options, so this request never reuses another trust's connection
+              http.requestOptions().setSslOptions(call.tls);
+            }
+          }
           if (http.phase() == ClientPhase.SEND_REQUEST && http.clientRequest() != null) {
             Call call = calls.get(http.request());
             if (call != null) {
@@ -654,6 +696,40 @@ public final class KubernetesAction implements Action {
       clientVertx = vertx;
     }
     return client;
+  }
+
+  /**
+   * TLS options that trust only the CA certificates of the secret and check the host name; the PEM is
+   * parsed here so that a bad secret fails the job before anything is sent.
+   */
+  private static ClientSSLOptions trusting(String pem, String secretName, Target target) {
+    if (!target.ssl()) {
+      throw new IllegalArgumentException("'caCertSecret' is given but the API server URL is plain http://; "
+          + "a CA certificate needs an https:// URL");
+    }
+    List<X509Certificate> certificates = PemCertificates.parse(pem, "secret '" + secretName + "'", "caCertSecret");
+    return new ClientSSLOptions()
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(PemCertificates.toPem(certificates))))
+        .setHostnameVerificationAlgorithm("HTTPS");
+  }
+
+  /** What to tell the user when the API server's certificate was refused; null for any other failure. */
+  private static String certificateRefused(Throwable cause, boolean ownCa) {
+    CertificateException refused = null;
+    Throwable root = cause;
+    for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      root = c;
+      if (c instanceof CertificateException certificate) {
+        refused = certificate;
+      }
+    }
+    if (refused == null) {
+      return null;
+    }
+    String reason = root.getMessage() != null ? root.getMessage() : refused.getMessage();
+    return "TLS verification of the API server's certificate failed (" + reason + "); "
+        + (ownCa ? "check that a certificate in 'caCertSecret' signed it and that it names the host of the URL"
+        : "if the cluster has its own CA, name a secret holding its PEM certificate with 'caCertSecret'");
   }
 
   private static String transportMessage(Throwable cause) {

@@ -19,9 +19,10 @@ import java.util.Map;
  *           production (the bearer token would go to whoever answers)</td></tr>
  * </table>
  *
- * <p>A custom CA is not supported: the API server must present a certificate trusted by the JVM
- * (publicly trusted), or be reached through a trusted proxy. Plain {@code http://} is accepted only
- * for loopback addresses (e.g. {@code kubectl proxy} on the same host).
+ * <p>The API server's certificate is checked against the JVM's CAs, or, for a job with a
+ * {@code caCertSecret} argument, against the CA certificate(s) in that tenant secret (see
+ * {@link KubernetesAction}). Plain {@code http://} is accepted only for loopback addresses (e.g.
+ * {@code kubectl proxy} on the same host).
  */
 public record KubernetesSettings(Duration pollInterval, Duration requestTimeout, boolean insecureSkipTlsVerify) {
 

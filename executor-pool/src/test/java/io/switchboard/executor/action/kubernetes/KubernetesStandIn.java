@@ -2,11 +2,14 @@ package io.switchboard.executor.action.kubernetes;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PfxOptions;
 import io.switchboard.core.testsupport.Await;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -49,7 +52,17 @@ final class KubernetesStandIn {
   }
 
   int start(Vertx vertx) {
-    server = Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
+    return start(vertx, new HttpServerOptions());
+  }
+
+  /** Serves HTTPS with the key and certificate chain of a PKCS#12 file, e.g. {@code TestTls#serverKeyStore()}. */
+  int startTls(Vertx vertx, Path keyStore, String password) {
+    return start(vertx, new HttpServerOptions().setSsl(true)
+        .setKeyCertOptions(new PfxOptions().setPath(keyStore.toString()).setPassword(password)));
+  }
+
+  private int start(Vertx vertx, HttpServerOptions options) {
+    server = Await.result(vertx.createHttpServer(options).requestHandler(this::handle).listen(0, "127.0.0.1"));
     return server.actualPort();
   }
 
