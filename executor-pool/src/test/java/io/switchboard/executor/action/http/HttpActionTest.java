@@ -57,7 +57,7 @@ class HttpActionTest {
     store = new LocalSecretStore(pool, MasterKey.generate());
     TestDatabase.execute(url, "DELETE FROM tenant_secrets");
     target = new WebhookStandIn(vertx);
-    action = new HttpAction(new HttpActionSettings(List.of("127.0.0.1"), false, Duration.ofSeconds(10)));
+    action = new HttpAction(new HttpActionSettings(List.of("127.0.0.1"), false, Duration.ofSeconds(30)));
     stop = Promise.promise();
   }
 
@@ -297,7 +297,7 @@ class HttpActionTest {
 
   @Test
   void withoutAnAllowListLoopbackAndPrivateAddressesAreRefused() {
-    action = new HttpAction(new HttpActionSettings(List.of(), false, Duration.ofSeconds(10)));
+    action = new HttpAction(new HttpActionSettings(List.of(), false, Duration.ofSeconds(30)));
 
     ActionResult byAddress = run(new JsonObject().put("url", target.url("/hook")));
     ActionResult byName = run(new JsonObject().put("url", "http://localhost:" + target.port() + "/hook"));
@@ -313,7 +313,7 @@ class HttpActionTest {
 
   @Test
   void privateAddressesMayBeAllowedByTheOperator() {
-    action = new HttpAction(new HttpActionSettings(List.of(), true, Duration.ofSeconds(10)));
+    action = new HttpAction(new HttpActionSettings(List.of(), true, Duration.ofSeconds(30)));
 
     assertThat(run(new JsonObject().put("url", target.url("/hook"))).succeeded()).isTrue();
     assertThat(target.received).hasSize(1);
@@ -322,7 +322,7 @@ class HttpActionTest {
   @Test
   void hostsOffTheAllowListAreRefused() {
     action = new HttpAction(new HttpActionSettings(List.of("hooks.example.com", "*.corp.example"), false,
-        Duration.ofSeconds(10)));
+        Duration.ofSeconds(30)));
 
     ActionResult result = run(new JsonObject().put("url", target.url("/hook")));
 
