@@ -8,6 +8,7 @@ import io.switchboard.tenancy.command.BlastRadius;
 import io.switchboard.tenancy.command.BuiltinCommand;
 import io.switchboard.tenancy.command.Catalog;
 import io.switchboard.tenancy.command.CommandSpec;
+import io.switchboard.tenancy.command.Wildcards;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -42,6 +44,12 @@ public final class PolicyDocument {
   private static final int MAX_APPROVERS = 10;
   private static final long MAX_DEADLINE_MINUTES = 7 * 24 * 60;
 
+  /**
+   * Actions whose other operations change a database or infrastructure in ways that are hard to undo,
+   * with the one operation that only reads: a command running anything else needs an approval rule.
+   */
+  private static final Map<String, String> READ_ONLY_OPERATION = Map.of("flyway", "info", "terraform", "plan");
+
   private PolicyDocument() {
   }
 
@@ -63,6 +71,7 @@ public final class PolicyDocument {
     roles.forEach(role -> roleNames.add(role.name()));
     List<Binding> bindings = bindings(reader, document, roleNames);
     List<ApprovalRule> approvalRules = approvalRules(reader, document, roleNames, catalog);
+    requireApprovalForChanges(reader, catalog, approvalRules);
     List<FreezeWindow> freezeWindows = freezeWindows(reader, document, catalog);
     RateLimits rateLimits = rateLimits(reader, document);
     if (!reader.problems().isEmpty()) {
@@ -317,6 +326,23 @@ public final class PolicyDocument {
       }
     }
     return rules;
+  }
+
+  /**
+   * A command that runs {@code flyway migrate} or {@code terraform apply} (or an operation chosen by
+   * an argument) needs approval by default: some approval rule must name it.
+   */
+  private static void requireApprovalForChanges(DocumentReader reader, Catalog catalog, List<ApprovalRule> rules) {
+    for (CommandSpec command : catalog.commands()) {
+      String readOnly = READ_ONLY_OPERATION.get(command.action().type());
+      Object operation = command.action().parameters().getValue("operation");
+      if (readOnly != null && !readOnly.equals(operation)
+          && rules.stream().noneMatch(rule -> Wildcards.anyMatches(rule.commands(), command.name()))) {
+        reader.problem("commands[name=" + command.name() + "]", "runs " + command.action().type() + " "
+            + (operation instanceof String text ? text : "with a chosen operation")
+            + ", which changes things that are hard to undo: add an approval rule naming it (approvalRules[].commands)");
+      }
+    }
   }
 
   private static List<FreezeWindow> freezeWindows(DocumentReader reader, JsonObject document, Catalog catalog) {

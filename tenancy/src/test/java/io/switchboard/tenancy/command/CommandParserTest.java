@@ -171,7 +171,7 @@ class CommandParserTest {
   void integersBecomeNumbersInTheActionArguments() {
     ParsedCommand.Invocation scale = (ParsedCommand.Invocation) parser.parse(example, "scale production web 3");
     assertThat(scale.arguments()).isEqualTo(new JsonObject().put("operation", "scale").put("namespace", "production")
-        .put("deployment", "web").put("replicas", 3L));
+        .put("deployment", "web").put("replicas", 3L).put("apiServerSecret", "kube-api").put("tokenSecret", "kube-token"));
     assertThat(scale.lockKey()).contains("production/web");
     assertThat(((ParsedCommand.Invocation) parser.parse(example, "errors production api")).lockKey()).isEmpty();
   }

@@ -2,6 +2,7 @@ package io.switchboard.tenancy.policy;
 
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.command.ParsedCommand;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +55,30 @@ class PolicyDocumentTest {
     assertThatThrownBy(() -> PolicyDocument.compile(new JsonObject(document), 1))
         .isInstanceOfSatisfying(InvalidPolicyException.class,
             e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(problem)));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0} {1}")
+  @CsvSource({"flyway, migrate, true", "flyway, info, false", "terraform, apply, true", "terraform, plan, false",
+      "terraform, '{{op}}', true", "http, POST, false"})
+  void changingDatabasesOrInfrastructureNeedsAnApprovalRuleByDefault(String type, String operation, boolean needed) {
+    String arguments = operation.startsWith("{{") ? ", \"arguments\": [{\"name\": \"op\", \"type\": \"string\"}]" : "";
+    JsonObject command = new JsonObject("{\"name\": \"change\", \"action\": {\"type\": \"" + type
+        + "\", \"parameters\": {\"operation\": \"" + operation + "\"}}" + arguments + "}");
+    JsonObject withoutRule = new JsonObject().put("commands", new JsonArray().add(command));
+    JsonObject withRule = withoutRule.copy()
+        .put("roles", new JsonArray().add(new JsonObject().put("name", "dba").put("permissions", new JsonArray())))
+        .put("approvalRules", new JsonArray().add(new JsonObject().put("name", "changes")
+            .put("commands", new JsonArray().add("chan*")).put("approverRole", "dba")));
+
+    if (needed) {
+      assertThatThrownBy(() -> PolicyDocument.compile(withoutRule, 1))
+          .isInstanceOfSatisfying(InvalidPolicyException.class, e -> assertThat(e.problems()).singleElement()
+              .satisfies(p -> assertThat(p).startsWith("commands[name=change]: runs " + type + " ")
+                  .contains("add an approval rule naming it")));
+    } else {
+      assertThat(PolicyDocument.compile(withoutRule, 1).catalog().find("change")).isPresent();
+    }
+    assertThat(PolicyDocument.compile(withRule, 1).catalog().find("change")).isPresent();
   }
 
   @Test
