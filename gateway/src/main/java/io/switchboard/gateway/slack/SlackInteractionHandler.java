@@ -113,6 +113,9 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
         throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "a click carries exactly one action");
       }
       JsonObject action = actions.getJsonObject(0);
+      if (action == null) {
+        throw new IllegalArgumentException("actions[0] is not an object");
+      }
       String actionId = action.getString("action_id");
       if (!ApprovalCards.APPROVE.equals(actionId) && !ApprovalCards.DENY.equals(actionId)) {
         throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "unknown action '" + actionId + "'");
@@ -121,12 +124,21 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
       if (approvalId <= 0) {
         throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "actions[0].value is not an approval id");
       }
-      return new Click(teamOf(payload).orElseThrow(), required(payload.getJsonObject("user").getString("id"), "user.id"),
-          required(payload.getJsonObject("channel").getString("id"), "channel.id"), actionId, approvalId,
+      String team = teamOf(payload).orElseThrow(() -> new IllegalArgumentException("team.id is missing"));
+      return new Click(team, required(object(payload, "user").getString("id"), "user.id"),
+          required(object(payload, "channel").getString("id"), "channel.id"), actionId, approvalId,
           required(payload.getString("response_url"), "response_url"));
-    } catch (DecodeException | ClassCastException | NullPointerException | IllegalArgumentException e) {
+    } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "malformed interaction payload: " + e.getMessage());
     }
+  }
+
+  private static JsonObject object(JsonObject payload, String name) {
+    JsonObject object = payload.getJsonObject(name);
+    if (object == null) {
+      throw new IllegalArgumentException(name + " is missing");
+    }
+    return object;
   }
 
   private static String required(String value, String name) {

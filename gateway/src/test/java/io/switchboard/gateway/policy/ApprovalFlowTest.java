@@ -1,6 +1,7 @@
 package io.switchboard.gateway.policy;
 
 import io.switchboard.core.testsupport.Await;
+import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
 import io.switchboard.core.job.NewJob;
 import io.switchboard.gateway.GatewayFixture;
@@ -18,9 +19,11 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -196,6 +199,12 @@ class ApprovalFlowTest {
         .rawBody("payload=%7Bnot+json").post(fixture.baseUrl());
     HttpResponse<String> unknownAction = fixture.acmeClick("U0CAROL", "C0DEPLOYS", "approval.delete", approval)
         .post(fixture.baseUrl());
+    HttpResponse<String> noUser = SignedSlashCommand.of(GatewayFixture.ACME_SECRET, "T0ACME", "", "unused")
+        .rawBody("payload=" + URLEncoder.encode(new JsonObject().put("type", "block_actions")
+            .put("team", new JsonObject().put("id", "T0ACME"))
+            .put("actions", new JsonArray().add(new JsonObject().put("action_id", ApprovalCards.APPROVE)
+                .put("value", Long.toString(approval)))).encode(), StandardCharsets.UTF_8))
+        .to("/slack/interactions").post(fixture.baseUrl());
     long globexApproval = Await.result(new Approvals(fixture.vertx(), fixture.pool(),
         new JobEnqueuer(fixture.pool(), fixture.vertx().eventBus()), Duration.ofHours(1), a -> { })
         .request(new CommandRequest("globex", "slack", "T0GLOBEX", "U0GLOBEX", "C0GLOBEX"),
@@ -211,6 +220,8 @@ class ApprovalFlowTest {
     assertThat(garbage.statusCode()).isEqualTo(401);
     assertThat(unknownAction.statusCode()).isEqualTo(400);
     assertThat(unknownAction.body()).contains("unknown action 'approval.delete'");
+    assertThat(noUser.statusCode()).isEqualTo(400);
+    assertThat(noUser.body()).contains("user is missing");
     assertThat(missing.getString("text")).isEqualTo("There is no approval " + globexApproval + " here.");
     assertThat(fixture.count("SELECT count(*) FROM approvals WHERE status = 'pending'")).isEqualTo(2);
     assertThat(fixture.count("SELECT count(*) FROM approval_votes")).isZero();
