@@ -12,6 +12,7 @@ import io.switchboard.gateway.slack.SlackRequestAuthenticator;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.slack.ApprovalCards;
 import io.switchboard.gateway.slack.SlackBuiltins;
+import io.switchboard.gateway.slack.SlackCommandPipeline;
 import io.switchboard.gateway.slack.SlackInteractionHandler;
 import io.switchboard.gateway.slack.SlackMessagePoster;
 import io.switchboard.gateway.slack.SlackResponseUrls;
@@ -80,9 +81,10 @@ public final class GatewayVerticle extends VerticleBase {
     JobCancellations cancellations = new JobCancellations(pool, vertx.eventBus());
 
     Router router = Router.router(vertx);
-    router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, new CommandParser(), policies,
-        new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool),
-        responseUrls, metrics, Clock.systemUTC()));
+    SlackCommandPipeline pipeline = new SlackCommandPipeline(new CommandParser(), policies, new SlackBuiltins(pool),
+        new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool), metrics,
+        Clock.systemUTC());
+    router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, pipeline, responseUrls, metrics));
     router.post("/slack/interactions").handler(new SlackInteractionHandler(authenticator, policies, approvals,
         responseUrls, poster, metrics, Clock.systemUTC()));
     OperationsRoutes.mount(router, pool, registry);
