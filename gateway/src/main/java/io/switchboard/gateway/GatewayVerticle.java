@@ -11,7 +11,14 @@ import io.switchboard.gateway.reply.ResponseUrlReplier;
 import io.switchboard.gateway.slack.SlackRequestAuthenticator;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.slack.ApprovalCards;
+import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.gateway.slack.SlackBuiltins;
+import io.switchboard.gateway.slack.oauth.OAuthState;
+import io.switchboard.gateway.slack.oauth.OAuthStateRedemptions;
+import io.switchboard.gateway.slack.oauth.SlackInstallHandler;
+import io.switchboard.gateway.slack.oauth.SlackInstaller;
+import io.switchboard.gateway.slack.oauth.SlackOAuthCallbackHandler;
+import io.switchboard.gateway.slack.webapi.SlackWebApi;
 import io.switchboard.gateway.slack.SlackCommandPipeline;
 import io.switchboard.gateway.slack.SlackInteractionHandler;
 import io.switchboard.gateway.slack.SlackMessagePoster;
@@ -56,6 +63,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private Approvals approvals;
   private ResponseUrlReplier replier;
+  private SlackWebApi slackApi;
 
   public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
                          SecretStore secrets) {
@@ -75,9 +83,11 @@ public final class GatewayVerticle extends VerticleBase {
     approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL,
         expired -> poster.post(expired.replyTo().getString("url"), ApprovalCards.decided(expired, List.of())));
     SlackResponseUrls responseUrls = new SlackResponseUrls(config.slackResponseUrlPrefixes());
-    SlackRequestAuthenticator authenticator = new SlackRequestAuthenticator(
-        new InstallationDirectory(pool, InstallationDirectory.DEFAULT_TTL), config.slackSigningSecret(),
+    InstallationDirectory directory = new InstallationDirectory(pool, InstallationDirectory.DEFAULT_TTL);
+    SlackRequestAuthenticator authenticator = new SlackRequestAuthenticator(directory, config.slackSigningSecret(),
         Clock.systemUTC());
+    slackApi = new SlackWebApi(vertx, config.slackApp().apiUrl());
+    SlackBotTokens botTokens = new SlackBotTokens(secrets);
     JobCancellations cancellations = new JobCancellations(pool, vertx.eventBus());
 
     Router router = Router.router(vertx);
@@ -87,6 +97,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, pipeline, responseUrls, metrics));
     router.post("/slack/interactions").handler(new SlackInteractionHandler(authenticator, policies, approvals,
         responseUrls, poster, metrics, Clock.systemUTC()));
+    mountSlackInstall(router, directory, botTokens);
     OperationsRoutes.mount(router, pool, registry);
     router.route().failureHandler(Problems.failureHandler());
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
@@ -101,11 +112,21 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> server.listen());
   }
 
+  /** OAuth v2 installation of the shared Slack app: {@code /slack/install} and its callback. */
+  private void mountSlackInstall(Router router, InstallationDirectory directory, SlackBotTokens botTokens) {
+    SwitchboardConfig.SlackApp app = config.slackApp();
+    OAuthState states = new OAuthState(app.stateSecret().orElse(""));
+    router.get("/slack/install").handler(new SlackInstallHandler(app, states, Clock.systemUTC()));
+    router.get("/slack/oauth/callback").handler(new SlackOAuthCallbackHandler(app, states,
+        new OAuthStateRedemptions(pool), slackApi, new SlackInstaller(pool, botTokens, directory), Clock.systemUTC()));
+  }
+
   @Override
   public Future<?> stop() {
     return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
         .compose(v -> replier.stop()).compose(v -> policies.stop())
-        .onComplete(ar -> approvals.stop());
+        .onComplete(ar -> approvals.stop())
+        .eventually(() -> slackApi.close());
   }
 
   /** The port the server listens on (useful when configured with port 0). */
