@@ -6,6 +6,7 @@ import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.api.AdminApi;
+import io.switchboard.gateway.reply.BlockKitResult;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
 import io.switchboard.gateway.slack.SlackRequestAuthenticator;
@@ -13,6 +14,12 @@ import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.slack.ApprovalCards;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.gateway.slack.SlackBuiltins;
+import io.switchboard.gateway.slack.SlackEventAnswers;
+import io.switchboard.gateway.slack.SlackEventLog;
+import io.switchboard.gateway.slack.SlackEventsHandler;
+import io.switchboard.gateway.slack.SlackJobMessages;
+import io.switchboard.gateway.slack.SlackProgressRelay;
+import io.switchboard.gateway.slack.SlackUninstalls;
 import io.switchboard.gateway.slack.oauth.OAuthState;
 import io.switchboard.gateway.slack.oauth.OAuthStateRedemptions;
 import io.switchboard.gateway.slack.oauth.SlackInstallHandler;
@@ -32,6 +39,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -40,11 +48,13 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP edge: the Slack slash-command and interaction endpoints, the admin API, the operations endpoints,
- * and the reply path that answers finished jobs. On undeploy it stops taking requests and lets
+ * The HTTP edge: the Slack endpoints (slash commands, interactions, Events API, OAuth installation),
+ * the admin API, the operations endpoints, and the reply path that answers finished jobs (and shows
+ * progress of jobs started from Slack events). On undeploy it stops taking requests and lets
  * requests in flight finish.
  */
 public final class GatewayVerticle extends VerticleBase {
@@ -64,6 +74,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Approvals approvals;
   private ResponseUrlReplier replier;
   private SlackWebApi slackApi;
+  private SlackProgressRelay progressRelay;
 
   public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
                          SecretStore secrets) {
@@ -79,15 +90,23 @@ public final class GatewayVerticle extends VerticleBase {
     policies = new PolicyDirectory(vertx, pool, PolicyDirectory.DEFAULT_RECHECK_INTERVAL);
     WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Switchboard"));
     SlackMessagePoster poster = new SlackMessagePoster(client);
+    slackApi = new SlackWebApi(vertx, config.slackApp().apiUrl());
+    SlackBotTokens botTokens = new SlackBotTokens(secrets);
+    SlackJobMessages jobMessages = new SlackJobMessages(pool, slackApi, botTokens);
+    SlackEventAnswers eventAnswers = new SlackEventAnswers(slackApi, botTokens, jobMessages);
     JobEnqueuer enqueuer = new JobEnqueuer(pool, vertx.eventBus());
-    approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL,
-        expired -> poster.post(expired.replyTo().getString("url"), ApprovalCards.decided(expired, List.of())));
+    approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL, expired -> {
+      JsonObject card = ApprovalCards.decided(expired, List.of());
+      if (SlackJobMessages.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
+        eventAnswers.post(expired.tenantId(), expired.replyTo(), card);
+      } else {
+        poster.post(expired.replyTo().getString("url"), card);
+      }
+    });
     SlackResponseUrls responseUrls = new SlackResponseUrls(config.slackResponseUrlPrefixes());
     InstallationDirectory directory = new InstallationDirectory(pool, InstallationDirectory.DEFAULT_TTL);
     SlackRequestAuthenticator authenticator = new SlackRequestAuthenticator(directory, config.slackSigningSecret(),
         Clock.systemUTC());
-    slackApi = new SlackWebApi(vertx, config.slackApp().apiUrl());
-    SlackBotTokens botTokens = new SlackBotTokens(secrets);
     JobCancellations cancellations = new JobCancellations(pool, vertx.eventBus());
 
     Router router = Router.router(vertx);
@@ -97,19 +116,25 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, pipeline, responseUrls, metrics));
     router.post("/slack/interactions").handler(new SlackInteractionHandler(authenticator, policies, approvals,
         responseUrls, poster, metrics, Clock.systemUTC()));
+    router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(pool), pipeline,
+        eventAnswers, new SlackUninstalls(pool, botTokens, directory), metrics));
     mountSlackInstall(router, directory, botTokens);
     OperationsRoutes.mount(router, pool, registry);
     router.route().failureHandler(Problems.failureHandler());
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.errorHandler(405, ctx -> Problems.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed here"));
 
-    replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL);
+    replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL,
+        Map.of(SlackJobMessages.REPLY_KIND,
+            job -> jobMessages.show(job.tenantId(), job.id(), job.replyTo(), BlockKitResult.of(job))));
+    progressRelay = new SlackProgressRelay(vertx, jobMessages);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
     approvals.start();
     return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations)
         .onSuccess(api -> api.mount(router))
-        .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> server.listen());
+        .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> progressRelay.start())
+        .compose(v -> server.listen());
   }
 
   /** OAuth v2 installation of the shared Slack app: {@code /slack/install} and its callback. */
@@ -124,7 +149,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
-        .compose(v -> replier.stop()).compose(v -> policies.stop())
+        .compose(v -> replier.stop()).compose(v -> progressRelay.stop()).compose(v -> policies.stop())
         .onComplete(ar -> approvals.stop())
         .eventually(() -> slackApi.close());
   }

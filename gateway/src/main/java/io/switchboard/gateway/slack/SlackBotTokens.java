@@ -1,5 +1,6 @@
 package io.switchboard.gateway.slack;
 
+import io.switchboard.gateway.slack.webapi.SlackApiFailure;
 import io.switchboard.tenancy.secrets.SecretStore;
 import io.vertx.core.Future;
 
@@ -31,6 +32,13 @@ public final class SlackBotTokens {
 
   public Future<Optional<String>> find(String tenantId, String workspaceId) {
     return secrets.get(tenantId, secretName(workspaceId));
+  }
+
+  /** The bot token, or a failed future ({@link SlackApiFailure} {@code no_bot_token}) when there is none. */
+  public Future<String> require(String tenantId, String workspaceId) {
+    return find(tenantId, workspaceId).compose(token -> token.isPresent()
+        ? Future.succeededFuture(token.get())
+        : Future.failedFuture(new SlackApiFailure("auth", "no_bot_token")));
   }
 
   public Future<Boolean> delete(String tenantId, String workspaceId) {

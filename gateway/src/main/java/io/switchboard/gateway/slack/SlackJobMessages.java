@@ -1,0 +1,111 @@
+package io.switchboard.gateway.slack;
+
+import io.switchboard.gateway.reply.BlockKitProgress;
+import io.switchboard.gateway.slack.webapi.SlackWebApi;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The one Slack message of a job started from a mention or a direct message: posted once with
+ * {@code chat.postMessage} in the thread under the command ({@code reply_to} kind
+ * {@value #REPLY_KIND}), remembered in {@code slack_job_messages} (by tenant and job), and then
+ * edited with {@code chat.update} for progress and for the result, never posted again. Work on one
+ * job's message runs one step at a time, and progress lines that arrive while a step runs collapse
+ * into the latest one. Use from one event loop (the gateway verticle's).
+ */
+public final class SlackJobMessages {
+
+  /** The {@code reply_to.kind} of jobs whose answers go through the Web API. */
+  public static final String REPLY_KIND = "slack_web_api";
+
+  private static final String FIND = """
+      SELECT m.channel, m.ts, j.command_text, j.status, j.reply_to
+      FROM slack_job_messages m JOIN jobs j ON j.tenant_id = m.tenant_id AND j.id = m.job_id
+      WHERE m.tenant_id = $1 AND m.job_id = $2""";
+
+  private static final String REMEMBER = """
+      INSERT INTO slack_job_messages (tenant_id, job_id, channel, ts) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (tenant_id, job_id) DO NOTHING""";
+
+  private final Pool pool;
+  private final SlackWebApi slack;
+  private final SlackBotTokens tokens;
+  private final Map<String, Future<Void>> tails = new HashMap<>();
+  private final Map<String, String> latestProgress = new HashMap<>();
+
+  public SlackJobMessages(Pool pool, SlackWebApi slack, SlackBotTokens tokens) {
+    this.pool = pool;
+    this.slack = slack;
+    this.tokens = tokens;
+  }
+
+  /**
+   * Shows {@code message} as the job's message: edits it if the job has one, otherwise posts it in
+   * the thread named by {@code replyTo} and remembers it.
+   */
+  public Future<Void> show(String tenantId, long jobId, JsonObject replyTo, JsonObject message) {
+    return serially(tenantId, jobId, () -> token(tenantId, replyTo).compose(token -> find(tenantId, jobId)
+        .compose(found -> found.isPresent()
+            ? slack.update(token, found.get().getString("channel"), found.get().getString("ts"), message)
+            : slack.postMessage(token, replyTo.getString("channel"), Optional.ofNullable(replyTo.getString("thread_ts")),
+                    message)
+                .compose(ts -> pool.preparedQuery(REMEMBER)
+                    .execute(Tuple.of(tenantId, jobId, replyTo.getString("channel"), ts)).<Void>mapEmpty()))));
+  }
+
+  /**
+   * Edits a running job's message to show its latest progress line; does nothing for a job without
+   * a message here or one that has ended (its result stands).
+   */
+  public Future<Void> progress(String tenantId, long jobId, String line) {
+    String key = key(tenantId, jobId);
+    if (latestProgress.put(key, line) != null) {
+      return Future.succeededFuture();
+    }
+    return serially(tenantId, jobId, () -> {
+      String latest = latestProgress.remove(key);
+      return find(tenantId, jobId).compose(found -> {
+        if (found.isEmpty() || !"running".equals(found.get().getString("status"))) {
+          return Future.succeededFuture();
+        }
+        Row row = found.get();
+        JsonObject replyTo = row.getJsonObject("reply_to");
+        return token(tenantId, replyTo).compose(token -> slack.update(token, row.getString("channel"),
+            row.getString("ts"), BlockKitProgress.of(jobId, row.getString("command_text"), latest)));
+      });
+    });
+  }
+
+  private Future<Optional<Row>> find(String tenantId, long jobId) {
+    return pool.preparedQuery(FIND).execute(Tuple.of(tenantId, jobId)).map(rows -> {
+      for (Row row : rows) {
+        return Optional.of(row);
+      }
+      return Optional.empty();
+    });
+  }
+
+  private Future<String> token(String tenantId, JsonObject replyTo) {
+    return tokens.require(tenantId, replyTo.getString("workspace"));
+  }
+
+  private Future<Void> serially(String tenantId, long jobId, Supplier<Future<Void>> step) {
+    String key = key(tenantId, jobId);
+    Future<Void> previous = tails.getOrDefault(key, Future.succeededFuture());
+    Future<Void> next = previous.transform(ar -> step.get());
+    tails.put(key, next);
+    return next.onComplete(ar -> tails.remove(key, next));
+  }
+
+  private static String key(String tenantId, long jobId) {
+    return tenantId + "/" + jobId;
+  }
+}
