@@ -6,6 +6,7 @@ import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.api.AdminApi;
+import io.switchboard.gateway.api.SlackInstallLinksApi;
 import io.switchboard.gateway.reply.BlockKitResult;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
@@ -118,7 +119,8 @@ public final class GatewayVerticle extends VerticleBase {
         responseUrls, poster, metrics, Clock.systemUTC()));
     router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(pool), pipeline,
         eventAnswers, new SlackUninstalls(pool, botTokens, directory), metrics));
-    mountSlackInstall(router, directory, botTokens);
+    OAuthState installStates = new OAuthState(config.slackApp().stateSecret().orElse(""));
+    mountSlackInstall(router, installStates, directory, botTokens);
     OperationsRoutes.mount(router, pool, registry);
     router.route().failureHandler(Problems.failureHandler());
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
@@ -132,15 +134,18 @@ public final class GatewayVerticle extends VerticleBase {
         .requestHandler(router);
     approvals.start();
     return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations)
-        .onSuccess(api -> api.mount(router))
+        .onSuccess(api -> {
+          api.mount(router);
+          new SlackInstallLinksApi(config.slackApp(), installStates, Clock.systemUTC()).mount(router);
+        })
         .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> progressRelay.start())
         .compose(v -> server.listen());
   }
 
   /** OAuth v2 installation of the shared Slack app: {@code /slack/install} and its callback. */
-  private void mountSlackInstall(Router router, InstallationDirectory directory, SlackBotTokens botTokens) {
+  private void mountSlackInstall(Router router, OAuthState states, InstallationDirectory directory,
+                                 SlackBotTokens botTokens) {
     SwitchboardConfig.SlackApp app = config.slackApp();
-    OAuthState states = new OAuthState(app.stateSecret().orElse(""));
     router.get("/slack/install").handler(new SlackInstallHandler(app, states, Clock.systemUTC()));
     router.get("/slack/oauth/callback").handler(new SlackOAuthCallbackHandler(app, states,
         new OAuthStateRedemptions(pool), slackApi, new SlackInstaller(pool, botTokens, directory), Clock.systemUTC()));

@@ -37,7 +37,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A gateway on a fresh database with two tenants, each with its own Slack app: {@code acme} (team
  * T0ACME) and {@code globex} (team T0GLOBEX), each with an admin token, and an operator token. No executor runs, so jobs
- * stay queued and tests can look at exactly what the gateway wrote.
+ * stay queued and tests can look at exactly what the gateway wrote. The Slack Web API points at a
+ * closed loopback port unless a test gives its stand-in's URL.
  */
 public final class GatewayFixture implements AutoCloseable {
 
@@ -78,7 +79,10 @@ public final class GatewayFixture implements AutoCloseable {
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
         "SWITCHBOARD_HTTP_PORT", "0",
         "SWITCHBOARD_OPERATOR_TOKEN", OPERATOR_TOKEN,
-        "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", slack.prefix()));
+        "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", slack.prefix(),
+        "SWITCHBOARD_SLACK_API_URL", "http://127.0.0.1:9/api/",
+        "SWITCHBOARD_SLACK_CLIENT_ID", "fixture.client",
+        "SWITCHBOARD_SLACK_CLIENT_SECRET", "fixture-client-secret"));
     env.putAll(moreEnv);
     config = SwitchboardConfig.fromEnv(env);
     GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, secrets);

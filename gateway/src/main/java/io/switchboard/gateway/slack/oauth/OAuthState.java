@@ -16,10 +16,10 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * The OAuth {@code state} of a Slack installation: a random nonce and an expiry, signed with
- * HMAC-SHA256 under a server secret, so the callback can tell that it started the flow, recently
- * ({@link #LIFETIME}). Form: {@code base64url(json).base64url(hmac)}. Single use is enforced by
- * {@link OAuthStateRedemptions}.
+ * The OAuth {@code state} of a Slack installation: a random nonce, an expiry and, when a tenant's
+ * admin started the installation, that tenant; signed with HMAC-SHA256 under a server secret, so the
+ * callback can tell that it started the flow, recently ({@link #LIFETIME}), for whom. Form:
+ * {@code base64url(json).base64url(hmac)}. Single use is enforced by {@link OAuthStateRedemptions}.
  */
 public final class OAuthState {
 
@@ -27,8 +27,8 @@ public final class OAuthState {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-  /** A state that verified: its nonce and when it expires. */
-  public record Claims(String nonce, Instant expiresAt) {
+  /** A state that verified: its nonce, when it expires, and the tenant to install into (if one was named). */
+  public record Claims(String nonce, Instant expiresAt, Optional<String> tenantId) {
   }
 
   private final byte[] key;
@@ -39,15 +39,21 @@ public final class OAuthState {
 
   /** A fresh state that expires {@link #LIFETIME} after {@code now}. */
   public String issue(Instant now) {
-    byte[] nonce = new byte[16];
-    RANDOM.nextBytes(nonce);
-    return sign(HexFormat.of().formatHex(nonce), now.plus(LIFETIME));
+    return issue(now, Optional.empty());
   }
 
-  /** A state with the given nonce and expiry (tests use it to make expired ones). */
-  public String sign(String nonce, Instant expiresAt) {
-    String payload = ENCODER.encodeToString(new JsonObject().put("n", nonce).put("exp", expiresAt.getEpochSecond())
-        .encode().getBytes(StandardCharsets.UTF_8));
+  /** A fresh state for installing into {@code tenantId} (or a new tenant when empty). */
+  public String issue(Instant now, Optional<String> tenantId) {
+    byte[] nonce = new byte[16];
+    RANDOM.nextBytes(nonce);
+    return sign(HexFormat.of().formatHex(nonce), now.plus(LIFETIME), tenantId);
+  }
+
+  /** A state with the given nonce, expiry and tenant (tests use it to make expired ones). */
+  public String sign(String nonce, Instant expiresAt, Optional<String> tenantId) {
+    JsonObject claims = new JsonObject().put("n", nonce).put("exp", expiresAt.getEpochSecond());
+    tenantId.ifPresent(tenant -> claims.put("t", tenant));
+    String payload = ENCODER.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
     return payload + "." + ENCODER.encodeToString(mac(payload));
   }
 
@@ -69,7 +75,8 @@ public final class OAuthState {
       JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));
       Instant expiresAt = Instant.ofEpochSecond(claims.getLong("exp"));
       String nonce = claims.getString("n");
-      return nonce == null || !now.isBefore(expiresAt) ? Optional.empty() : Optional.of(new Claims(nonce, expiresAt));
+      return nonce == null || !now.isBefore(expiresAt) ? Optional.empty()
+          : Optional.of(new Claims(nonce, expiresAt, Optional.ofNullable(claims.getString("t"))));
     } catch (IllegalArgumentException | DecodeException | ClassCastException | NullPointerException e) {
       return Optional.empty();
     }

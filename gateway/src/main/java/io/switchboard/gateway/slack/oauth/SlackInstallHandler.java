@@ -12,9 +12,11 @@ import java.time.Clock;
 
 /**
  * {@code GET /slack/install}: sends the browser to Slack's OAuth v2 authorize page with the app's
- * client id, its bot scopes and a fresh signed {@link OAuthState}. The state's nonce is also set in
- * a short-lived cookie, so the callback accepts only the browser that started the flow. Answers 503
- * when no OAuth client is configured.
+ * client id, its bot scopes and a signed {@link OAuthState}: a fresh one (the workspace gets a new
+ * tenant), or the one in {@code ?link=} that a tenant's admin got from the admin API (the workspace
+ * joins that tenant). The state's payload is also set in a short-lived cookie, so the callback
+ * accepts only the browser that started the flow. Answers 503 when no OAuth client is configured,
+ * 400 for a bad or expired link.
  */
 public final class SlackInstallHandler implements Handler<RoutingContext> {
 
@@ -38,7 +40,13 @@ public final class SlackInstallHandler implements Handler<RoutingContext> {
               + "SWITCHBOARD_SLACK_CLIENT_ID and SWITCHBOARD_SLACK_CLIENT_SECRET.");
       return;
     }
-    String state = states.issue(clock.instant());
+    String link = ctx.request().getParam("link");
+    if (link != null && states.verify(link, clock.instant()).flatMap(OAuthState.Claims::tenantId).isEmpty()) {
+      InstallPages.send(ctx, 400, "Installation link expired or invalid",
+          "This installation link is not valid or is older than ten minutes. Ask your admin for a new one.");
+      return;
+    }
+    String state = link != null ? link : states.issue(clock.instant());
     String url = app.authorizeUrl() + (app.authorizeUrl().contains("?") ? "&" : "?")
         + "client_id=" + encode(app.clientId().orElseThrow())
         + "&scope=" + encode(String.join(",", app.scopes()))

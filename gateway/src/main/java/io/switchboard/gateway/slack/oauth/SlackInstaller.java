@@ -13,10 +13,12 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Binds a Slack workspace that completed OAuth to a tenant: the tenant that already holds the
- * workspace (a re-install, also after an uninstall), or a new tenant named after it. Then stores the
+ * Binds a Slack workspace that completed OAuth to a tenant: the tenant a tenant admin's install link
+ * named, else the tenant that already holds the workspace (a re-install, also after an uninstall),
+ * else a new tenant named after it. A workspace never moves between tenants. Then stores the
  * bot token in that tenant's secret store and enables the installation with a reference to the
  * secret, auditing each step ({@code tenant.created}, {@code installation.added}).
  */
@@ -35,6 +37,14 @@ public final class SlackInstaller {
         WHERE chat_installations.tenant_id = EXCLUDED.tenant_id
       RETURNING id""";
 
+  /** The workspace is bound to another tenant than the one the install link named. */
+  public static final class BoundElsewhere extends RuntimeException {
+    BoundElsewhere(String workspaceId) {
+      super("Slack workspace " + workspaceId + " is installed for another Switchboard tenant already; "
+          + "it stays there. Uninstall it there first.");
+    }
+  }
+
   /** Where a finished installation went. */
   public record Installed(String tenantId, String workspaceId, boolean newTenant) {
   }
@@ -49,19 +59,28 @@ public final class SlackInstaller {
     this.directory = directory;
   }
 
-  Future<Installed> install(OAuthInstallation installation) {
-    return pool.withTransaction(tx -> tenantFor(tx, installation))
+  /** @param linkedTenant the tenant an admin's install link named; empty for a public install */
+  Future<Installed> install(OAuthInstallation installation, Optional<String> linkedTenant) {
+    return pool.withTransaction(tx -> tenantFor(tx, installation, linkedTenant))
         .compose(installed -> tokens.store(installed.tenantId(), installation.workspaceId(), installation.botToken())
             .compose(v -> pool.withTransaction(tx -> bind(tx, installed.tenantId(), installation)))
             .map(installed))
         .onSuccess(installed -> directory.evictSlackTeam(installation.workspaceId()));
   }
 
-  private static Future<Installed> tenantFor(SqlConnection tx, OAuthInstallation installation) {
+  private static Future<Installed> tenantFor(SqlConnection tx, OAuthInstallation installation,
+                                            Optional<String> linkedTenant) {
     return tx.preparedQuery(BOUND_TENANT).execute(Tuple.of(installation.workspaceId())).compose(rows -> {
       if (rows.size() == 1) {
-        return Future.succeededFuture(new Installed(rows.iterator().next().getString(0), installation.workspaceId(),
-            false));
+        String bound = rows.iterator().next().getString(0);
+        return linkedTenant.isPresent() && !linkedTenant.get().equals(bound)
+            ? Future.failedFuture(new BoundElsewhere(installation.workspaceId()))
+            : Future.succeededFuture(new Installed(bound, installation.workspaceId(), false));
+      }
+      if (linkedTenant.isPresent()) {
+        return Tenants.find(tx, linkedTenant.get()).compose(tenant -> tenant.isPresent()
+            ? Future.succeededFuture(new Installed(linkedTenant.get(), installation.workspaceId(), false))
+            : Future.failedFuture(new IllegalStateException("the tenant of the install link is gone")));
       }
       String tenantId = "slack-" + installation.workspaceId().toLowerCase(Locale.ROOT);
       return Tenants.createIfAbsent(tx, tenantId, installation.workspaceName()).compose(created -> !created

@@ -77,7 +77,7 @@ public final class SlackOAuthCallbackHandler implements Handler<RoutingContext> 
           return slack.oauthV2Access(app.clientId().orElseThrow(), app.clientSecret().orElseThrow(), code,
                   app.redirectUri())
               .map(OAuthInstallation::from)
-              .compose(installer::install)
+              .compose(installation -> installer.install(installation, claims.get().tenantId()))
               .onSuccess(installed -> InstallPages.send(ctx, 200, "Switchboard is installed",
                   "Switchboard is installed in Slack workspace " + installed.workspaceId() + " (tenant "
                       + installed.tenantId() + "). Type /ops help or mention @Switchboard in a channel to begin."))
@@ -91,6 +91,8 @@ public final class SlackOAuthCallbackHandler implements Handler<RoutingContext> 
       LOG.warn("Slack refused an installation: {}", slackFailure.getMessage());
       InstallPages.send(ctx, 502, "Slack refused the installation",
           "Slack answered: " + slackFailure.error() + ". Start again from the install page.");
+    } else if (failure instanceof SlackInstaller.BoundElsewhere elsewhere) {
+      InstallPages.send(ctx, 409, "Workspace belongs to another tenant", elsewhere.getMessage());
     } else if (failure instanceof IllegalArgumentException bad) {
       LOG.warn("Slack's installation answer was unusable: {}", bad.getMessage());
       InstallPages.send(ctx, 502, "Slack's answer was unusable", bad.getMessage());

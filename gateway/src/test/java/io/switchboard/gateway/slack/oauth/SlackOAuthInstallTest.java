@@ -4,6 +4,7 @@ import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.slack.SlackApiStandIn;
 import io.switchboard.gateway.slack.SlackBotTokens;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,7 +108,7 @@ class SlackOAuthInstallTest {
   void badStatesAreRefused() {
     Started started = begin();
     OAuthState signer = new OAuthState(STATE_SECRET);
-    String expired = signer.sign("0011", Instant.now().minus(OAuthState.LIFETIME).minusSeconds(1));
+    String expired = signer.sign("0011", Instant.now().minus(OAuthState.LIFETIME).minusSeconds(1), Optional.empty());
     String forged = new OAuthState("not-the-secret").issue(Instant.now());
 
     assertThat(callback("c", new Started(expired, started.cookie())).statusCode()).isEqualTo(400);
@@ -152,11 +154,62 @@ class SlackOAuthInstallTest {
   @Test
   @DisplayName("without an OAuth client configured, installing is a 503 page")
   void notConfigured() {
-    try (GatewayFixture plain = new GatewayFixture()) {
-      HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(plain.baseUrl() + "/slack/install")));
+    try (GatewayFixture plain = new GatewayFixture(Map.of("SWITCHBOARD_SLACK_CLIENT_ID", "",
+        "SWITCHBOARD_SLACK_CLIENT_SECRET", ""))) {
+      HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(plain.baseUrl() + "/slack/install")).GET());
       assertThat(response.statusCode()).isEqualTo(503);
       assertThat(response.body()).contains("SWITCHBOARD_SLACK_CLIENT_ID");
+      HttpResponse<String> link = send(HttpRequest.newBuilder(URI.create(plain.baseUrl()
+          + "/api/v1/installations/slack-install-link")).header("Authorization", "Bearer " + GatewayFixture.ACME_TOKEN)
+          .POST(HttpRequest.BodyPublishers.noBody()));
+      assertThat(link.statusCode()).isEqualTo(503);
     }
+  }
+
+  @Test
+  @DisplayName("an admin's install link binds the workspace to the admin's tenant, once")
+  void adminLinkInstallsIntoTheTenant() {
+    HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(fixture.baseUrl()
+        + "/api/v1/installations/slack-install-link")).header("Authorization", "Bearer " + GatewayFixture.ACME_TOKEN)
+        .POST(HttpRequest.BodyPublishers.noBody()));
+    assertThat(created.statusCode()).isEqualTo(201);
+    String link = new JsonObject(created.body()).getString("url");
+    assertThat(link).startsWith(fixture.baseUrl() + "/slack/install?link=");
+
+    HttpResponse<String> redirect = get(link.substring(fixture.baseUrl().length()), null);
+    assertThat(redirect.statusCode()).isEqualTo(302);
+    Started started = new Started(query(redirect.headers().firstValue("Location").orElseThrow()).get("state"),
+        cookie(redirect));
+    slack.issueCode("code-second", "T0ACME2", "Acme Two", "xoxb-acme-two");
+    assertThat(callback("code-second", started).statusCode()).isEqualTo(200);
+
+    assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE tenant_id = 'acme' AND enabled "
+        + "AND workspace_id = 'T0ACME2'")).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM tenants")).isEqualTo(2);
+    assertThat(Await.result(fixture.secrets().get("acme", SlackBotTokens.secretName("T0ACME2")))).contains("xoxb-acme-two");
+    assertThat(callback("code-second", started).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  @DisplayName("an install link never moves a workspace from another tenant (409), and a bad link is a 400")
+  void adminLinkCannotTakeAnotherTenantsWorkspace() {
+    String link = new JsonObject(send(HttpRequest.newBuilder(URI.create(fixture.baseUrl()
+        + "/api/v1/installations/slack-install-link")).header("Authorization", "Bearer " + GatewayFixture.ACME_TOKEN)
+        .POST(HttpRequest.BodyPublishers.noBody())).body()).getString("url");
+    HttpResponse<String> redirect = get(link.substring(fixture.baseUrl().length()), null);
+    Started started = new Started(query(redirect.headers().firstValue("Location").orElseThrow()).get("state"),
+        cookie(redirect));
+    slack.issueCode("code-globex", "T0GLOBEX", "Globex", "xoxb-stolen");
+
+    HttpResponse<String> refused = callback("code-globex", started);
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE tenant_id = 'globex' "
+        + "AND workspace_id = 'T0GLOBEX'")).isEqualTo(1);
+    assertThat(Await.result(fixture.secrets().get("acme", SlackBotTokens.secretName("T0GLOBEX")))).isEmpty();
+    assertThat(get("/slack/install?link=" + URLEncoder.encode(new OAuthState("forged").issue(Instant.now(),
+        Optional.of("acme")), StandardCharsets.UTF_8), null).statusCode()).isEqualTo(400);
+    assertThat(get("/slack/install?link=" + URLEncoder.encode(new OAuthState(STATE_SECRET).issue(Instant.now()),
+        StandardCharsets.UTF_8), null).statusCode()).as("a link must name a tenant").isEqualTo(400);
   }
 
   private Started begin() {
@@ -178,12 +231,12 @@ class SlackOAuthInstallTest {
     if (cookie != null) {
       request.header("Cookie", cookie);
     }
-    return send(request);
+    return send(request.GET());
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
