@@ -30,15 +30,22 @@ public final class SlashCommandHandler extends SignedSlackEndpoint {
     this.responseUrls = responseUrls;
   }
 
+  /**
+   * The workspace the unverified body names: the team, or for an Enterprise Grid org-wide install
+   * ({@code is_enterprise_install=true}) the organisation, which is what such an installation binds.
+   */
   @Override
   protected Optional<String> claimedTeam(Buffer body) {
-    return FormBody.peek(body.toString(), "team_id");
+    String form = body.toString();
+    return FormBody.peek(form, "is_enterprise_install").filter("true"::equals).isPresent()
+        ? FormBody.peek(form, "enterprise_id")
+        : FormBody.peek(form, "team_id");
   }
 
   @Override
   protected Future<JsonObject> answer(SlackInstallation installation, Buffer body) {
     SlashCommand command = parseForm(body.toString());
-    if (!command.teamId().equals(installation.teamId())) {
+    if (!command.teamId().equals(installation.teamId()) && !claimedTeam(body).equals(Optional.of(installation.teamId()))) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the body names two Slack teams");
     }
     responseUrls.check(command.responseUrl());
