@@ -19,17 +19,28 @@ import java.util.function.Supplier;
  * {@value #REPLY_KIND}), remembered in {@code slack_job_messages} (by tenant and job), and then
  * edited with {@code chat.update} for progress and for the result, never posted again. Work on one
  * job's message runs one step at a time, and progress lines that arrive while a step runs collapse
- * into the latest one. Use from one event loop (the gateway verticle's).
+ * into the latest one; of several gateways (each hears every line), only the one that records a
+ * line as shown edits the message. Use from one event loop (the gateway verticle's).
  */
 public final class SlackJobMessages {
 
   /** The {@code reply_to.kind} of jobs whose answers go through the Web API. */
   public static final String REPLY_KIND = "slack_web_api";
 
-  private static final String FIND = """
-      SELECT m.channel, m.ts, j.command_text, j.status, j.reply_to
-      FROM slack_job_messages m JOIN jobs j ON j.tenant_id = m.tenant_id AND j.id = m.job_id
-      WHERE m.tenant_id = $1 AND m.job_id = $2""";
+  private static final String FIND =
+      "SELECT channel, ts FROM slack_job_messages WHERE tenant_id = $1 AND job_id = $2";
+
+  /**
+   * Takes the line for this gateway if the job still runs, the line is still the job's latest (the
+   * executor stores it before announcing it, so a late line from a lagging gateway is dropped), and
+   * no gateway showed it yet.
+   */
+  private static final String TAKE_PROGRESS = """
+      UPDATE slack_job_messages m SET progress = $3
+      FROM jobs j
+      WHERE m.tenant_id = $1 AND m.job_id = $2 AND j.tenant_id = m.tenant_id AND j.id = m.job_id
+        AND j.status = 'running' AND j.progress = $3 AND m.progress IS DISTINCT FROM $3
+      RETURNING m.channel, m.ts, j.command_text, j.reply_to""";
 
   private static final String REMEMBER = """
       INSERT INTO slack_job_messages (tenant_id, job_id, channel, ts) VALUES ($1, $2, $3, $4)
@@ -63,7 +74,7 @@ public final class SlackJobMessages {
 
   /**
    * Edits a running job's message to show its latest progress line; does nothing for a job without
-   * a message here or one that has ended (its result stands).
+   * a message, one that has ended (its result stands), or a line another gateway shows already.
    */
   public Future<Void> progress(String tenantId, long jobId, String line) {
     String key = key(tenantId, jobId);
@@ -72,11 +83,11 @@ public final class SlackJobMessages {
     }
     return serially(tenantId, jobId, () -> {
       String latest = latestProgress.remove(key);
-      return find(tenantId, jobId).compose(found -> {
-        if (found.isEmpty() || !"running".equals(found.get().getString("status"))) {
+      return pool.preparedQuery(TAKE_PROGRESS).execute(Tuple.of(tenantId, jobId, latest)).compose(rows -> {
+        if (rows.size() == 0) {
           return Future.succeededFuture();
         }
-        Row row = found.get();
+        Row row = rows.iterator().next();
         JsonObject replyTo = row.getJsonObject("reply_to");
         return token(tenantId, replyTo).compose(token -> slack.update(token, row.getString("channel"),
             row.getString("ts"), BlockKitProgress.of(jobId, row.getString("command_text"), latest)));

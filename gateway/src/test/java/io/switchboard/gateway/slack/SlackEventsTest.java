@@ -8,6 +8,7 @@ import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -157,11 +158,9 @@ class SlackEventsTest {
 
     fixture.count("WITH u AS (UPDATE jobs SET status = 'running', started_at = now() WHERE id = " + jobId
         + " RETURNING 1) SELECT count(*) FROM u");
-    fixture.vertx().eventBus().publish(EventBusAddresses.JOBS_PROGRESS,
-        new JobProgress("acme", jobId, 1, "step 1 of 2").toJson());
+    progress(jobId, "step 1 of 2");
     Await.until("the first progress edit", () -> slack.calls("chat.update").size() == 1);
-    fixture.vertx().eventBus().publish(EventBusAddresses.JOBS_PROGRESS,
-        new JobProgress("acme", jobId, 1, "step 2 of 2").toJson());
+    progress(jobId, "step 2 of 2");
     Await.until("the second progress edit", () -> slack.calls("chat.update").size() == 2);
     fixture.count("WITH u AS (UPDATE jobs SET status = 'succeeded', output = 'hi', finished_at = now() WHERE id = "
         + jobId + " RETURNING 1) SELECT count(*) FROM u");
@@ -179,13 +178,36 @@ class SlackEventsTest {
     assertThat(slack.calls("chat.update").get(2).args().get("text")).contains("succeeded");
     assertThat(new JsonArray(slack.calls("chat.update").get(2).args().get("blocks")).encode()).contains("hi");
 
-    fixture.vertx().eventBus().publish(EventBusAddresses.JOBS_PROGRESS,
-        new JobProgress("acme", jobId, 1, "late line").toJson());
+    progress(jobId, "late line");
     fixture.vertx().eventBus().publish(EventBusAddresses.JOBS_FINISHED,
         new JobFinished("acme", jobId, JobStatus.SUCCEEDED).toJson());
     post(SlackEvent.callback("T0ACME", "Ev0602", SlackEvent.mention("U0USER", "C0OPS", "1700.0602", "whoami")));
     Await.until("the later command's answer", () -> slack.calls("chat.postEphemeral").size() == 1);
     assertThat(slack.calls("chat.update")).as("a late progress line does not replace the result").hasSize(3);
+  }
+
+  @Test
+  @DisplayName("with two gateways hearing every progress line, each current line is one edit")
+  void twoGatewaysEditOnce() {
+    fixture.startSecondGateway();
+    post(SlackEvent.callback("T0ACME", "Ev0651", SlackEvent.mention("U0USER", "C0OPS", "1700.0651", "echo hi")));
+    Await.until("the queued message", () -> fixture.count("SELECT count(*) FROM slack_job_messages") == 1);
+    long jobId = fixture.count("SELECT id FROM jobs");
+    fixture.count("WITH u AS (UPDATE jobs SET status = 'running', started_at = now() WHERE id = " + jobId
+        + " RETURNING 1) SELECT count(*) FROM u");
+    progress(jobId, "only once");
+    Await.until("the edit", () -> slack.calls("chat.update").size() == 1);
+    Await.until("both gateways handled the line",
+        () -> fixture.count("SELECT count(*) FROM slack_job_messages WHERE progress = 'only once'") == 1);
+    progress(jobId, "second");
+    Await.until("the second edit", () -> slack.calls("chat.update").size() == 2);
+    fixture.vertx().eventBus().publish(EventBusAddresses.JOBS_PROGRESS,
+        new JobProgress("acme", jobId, 1, "superseded").toJson());
+    progress(jobId, "third");
+    Await.until("the third edit", () -> slack.calls("chat.update").size() == 3);
+    assertThat(slack.calls("chat.update")).extracting(c -> c.args().get("text")).as("a line no longer the job's latest is not shown")
+        .containsExactly("Job " + jobId + " running: only once", "Job " + jobId + " running: second",
+            "Job " + jobId + " running: third");
   }
 
   @Test
@@ -236,6 +258,13 @@ class SlackEventsTest {
     assertThat(slack.calls()).allSatisfy(call -> assertThat(call.token()).isEqualTo(ACME_BOT_TOKEN));
     assertThat(slack.calls()).as("globex has no bot token, and never gets acme's").hasSize(1);
     assertThat(Await.result(new SlackBotTokens(fixture.secrets()).find("globex", "T0ACME"))).isEmpty();
+  }
+
+  /** What an executor does with a progress line: stores it with the job, then announces it. */
+  private void progress(long jobId, String line) {
+    Await.result(fixture.pool().preparedQuery("UPDATE jobs SET progress = $2, progress_at = now() WHERE id = $1")
+        .execute(Tuple.of(jobId, line)));
+    fixture.vertx().eventBus().publish(EventBusAddresses.JOBS_PROGRESS, new JobProgress("acme", jobId, 1, line).toJson());
   }
 
   private void post(JsonObject payload) {
