@@ -91,9 +91,9 @@ public final class GatewayVerticle extends VerticleBase {
     policies = new PolicyDirectory(vertx, pool, PolicyDirectory.DEFAULT_RECHECK_INTERVAL);
     WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Switchboard"));
     SlackMessagePoster poster = new SlackMessagePoster(client);
-    slackApi = new SlackWebApi(vertx, config.slackApp().apiUrl());
+    slackApi = new SlackWebApi(vertx, config.slackApp().apiUrl(), metrics);
     SlackBotTokens botTokens = new SlackBotTokens(secrets);
-    SlackJobMessages jobMessages = new SlackJobMessages(pool, slackApi, botTokens);
+    SlackJobMessages jobMessages = new SlackJobMessages(pool, slackApi, botTokens, metrics);
     SlackEventAnswers eventAnswers = new SlackEventAnswers(slackApi, botTokens, jobMessages);
     JobEnqueuer enqueuer = new JobEnqueuer(pool, vertx.eventBus());
     approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL, expired -> {

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.slack;
 
+import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.reply.BlockKitProgress;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
 import io.vertx.core.Future;
@@ -49,10 +50,12 @@ public final class SlackJobMessages {
   private final Pool pool;
   private final SlackWebApi slack;
   private final SlackBotTokens tokens;
+  private final GatewayMetrics metrics;
   private final Map<String, Future<Void>> tails = new HashMap<>();
   private final Map<String, String> latestProgress = new HashMap<>();
 
-  public SlackJobMessages(Pool pool, SlackWebApi slack, SlackBotTokens tokens) {
+  public SlackJobMessages(Pool pool, SlackWebApi slack, SlackBotTokens tokens, GatewayMetrics metrics) {
+    this.metrics = metrics;
     this.pool = pool;
     this.slack = slack;
     this.tokens = tokens;
@@ -79,6 +82,7 @@ public final class SlackJobMessages {
   public Future<Void> progress(String tenantId, long jobId, String line) {
     String key = key(tenantId, jobId);
     if (latestProgress.put(key, line) != null) {
+      metrics.progressCoalesced(SignedSlackEndpoint.PLATFORM);
       return Future.succeededFuture();
     }
     return serially(tenantId, jobId, () -> {

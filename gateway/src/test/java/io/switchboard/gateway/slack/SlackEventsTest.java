@@ -73,7 +73,8 @@ class SlackEventsTest {
     assertThat(post.args()).containsEntry("channel", "C0OPS").containsEntry("thread_ts", "1700.0001");
     assertThat(post.args().get("text")).startsWith("Queued as job ");
     assertThat(fixture.metric("switchboard.commands.refused", "reason", "duplicate_delivery")).isEqualTo(1);
-    assertThat(fixture.count("SELECT count(*) FROM slack_job_messages WHERE tenant_id = 'acme'")).isEqualTo(1);
+    Await.until("the message remembered for the job",
+        () -> fixture.count("SELECT count(*) FROM slack_job_messages WHERE tenant_id = 'acme'") == 1);
   }
 
   @Test
@@ -144,7 +145,8 @@ class SlackEventsTest {
     Await.until("the queued message after the 429", () -> slack.calls("chat.postMessage").size() == 1);
     assertThat(slack.calls()).extracting(SlackApiStandIn.Call::method)
         .containsExactly("chat.postMessage", "chat.postMessage");
-    assertThat(fixture.count("SELECT count(*) FROM slack_job_messages WHERE tenant_id = 'acme'")).isEqualTo(1);
+    Await.until("the message remembered for the job",
+        () -> fixture.count("SELECT count(*) FROM slack_job_messages WHERE tenant_id = 'acme'") == 1);
   }
 
   @Test
@@ -197,7 +199,7 @@ class SlackEventsTest {
         + " RETURNING 1) SELECT count(*) FROM u");
     progress(jobId, "only once");
     Await.until("the edit", () -> slack.calls("chat.update").size() == 1);
-    Await.until("both gateways handled the line",
+    Await.until("the line recorded as shown",
         () -> fixture.count("SELECT count(*) FROM slack_job_messages WHERE progress = 'only once'") == 1);
     progress(jobId, "second");
     Await.until("the second edit", () -> slack.calls("chat.update").size() == 2);

@@ -6,6 +6,7 @@ import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.methods.response.oauth.OAuthV2AccessResponse;
+import io.switchboard.gateway.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -42,9 +43,11 @@ public final class SlackWebApi {
   private final Vertx vertx;
   private final WorkerExecutor workers;
   private final Slack slack;
+  private final GatewayMetrics metrics;
 
   /** @param apiUrl the methods endpoint prefix, ending in {@code /} (e.g. {@code https://slack.com/api/}) */
-  public SlackWebApi(Vertx vertx, String apiUrl) {
+  public SlackWebApi(Vertx vertx, String apiUrl, GatewayMetrics metrics) {
+    this.metrics = metrics;
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(apiUrl);
     config.setStatsEnabled(false);
@@ -65,12 +68,14 @@ public final class SlackWebApi {
     return workers.<T>executeBlocking(() -> call.on(client), false).transform(ar -> {
       if (ar.succeeded()) {
         T response = ar.result();
+        metrics.slackApiCall(method, response.isOk() ? "ok" : "error");
         return response.isOk()
             ? Future.succeededFuture(response)
             : Future.failedFuture(new SlackApiFailure(method, String.valueOf(response.getError())));
       }
       if (ar.cause() instanceof SlackApiException http) {
         int status = http.getResponse().code();
+        metrics.slackApiCall(method, status == 429 ? "rate_limited" : "http_error");
         Optional<Duration> wait = status == 429 ? retryAfter(http) : Optional.empty();
         if (wait.isPresent() && retries < MAX_RATE_LIMIT_RETRIES) {
           LOG.info("Slack rate-limited {}; retrying after {} s", method, wait.get().toSeconds());
@@ -80,6 +85,7 @@ public final class SlackWebApi {
         return Future.failedFuture(new SlackApiFailure(method, "http_" + status));
       }
       if (ar.cause() instanceof IOException) {
+        metrics.slackApiCall(method, "unreachable");
         return Future.failedFuture(new SlackApiFailure(method, "unreachable"));
       }
       return Future.failedFuture(ar.cause());

@@ -1,6 +1,8 @@
 package io.switchboard.gateway.slack.webapi;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.core.testsupport.Await;
+import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.slack.SlackApiStandIn;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -23,7 +25,8 @@ class SlackWebApiTest {
 
   private final Vertx vertx = Vertx.vertx();
   private final SlackApiStandIn slack = SlackApiStandIn.start();
-  private final SlackWebApi api = new SlackWebApi(vertx, slack.apiUrl());
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final SlackWebApi api = new SlackWebApi(vertx, slack.apiUrl(), new GatewayMetrics(registry));
 
   @AfterEach
   void stop() {
@@ -73,6 +76,10 @@ class SlackWebApiTest {
     assertThat(slack.calls()).extracting(SlackApiStandIn.Call::method).containsExactly(
         "chat.postMessage", "chat.postMessage", "chat.postMessage");
     assertThat(slack.calls("chat.postMessage")).hasSize(1);
+    assertThat(registry.counter("switchboard.slack.api.calls", "method", "chat.postMessage", "outcome", "rate_limited")
+        .count()).isEqualTo(2);
+    assertThat(registry.counter("switchboard.slack.api.calls", "method", "chat.postMessage", "outcome", "ok")
+        .count()).isEqualTo(1);
   }
 
   @Test
