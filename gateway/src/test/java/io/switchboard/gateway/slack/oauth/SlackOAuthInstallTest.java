@@ -1,6 +1,7 @@
 package io.switchboard.gateway.slack.oauth;
 
 import io.switchboard.core.testsupport.Await;
+import io.switchboard.core.testsupport.Http;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.slack.SlackApiStandIn;
 import io.switchboard.gateway.slack.SlackBotTokens;
@@ -10,11 +11,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +30,6 @@ class SlackOAuthInstallTest {
 
   static final String AUTHORIZE_URL = "https://slack.example/oauth/v2/authorize";
   static final String STATE_SECRET = "state-signing-secret";
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private SlackApiStandIn slack;
   private GatewayFixture fixture;
@@ -159,27 +157,18 @@ class SlackOAuthInstallTest {
       HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(plain.baseUrl() + "/slack/install")).GET());
       assertThat(response.statusCode()).isEqualTo(503);
       assertThat(response.body()).contains("SWITCHBOARD_SLACK_CLIENT_ID");
-      HttpResponse<String> link = send(HttpRequest.newBuilder(URI.create(plain.baseUrl()
-          + "/api/v1/installations/slack-install-link")).header("Authorization", "Bearer " + GatewayFixture.ACME_TOKEN)
-          .POST(HttpRequest.BodyPublishers.noBody()));
-      assertThat(link.statusCode()).isEqualTo(503);
+      assertThat(createLink(plain.baseUrl()).statusCode()).isEqualTo(503);
     }
   }
 
   @Test
   @DisplayName("an admin's install link binds the workspace to the admin's tenant, once")
   void adminLinkInstallsIntoTheTenant() {
-    HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(fixture.baseUrl()
-        + "/api/v1/installations/slack-install-link")).header("Authorization", "Bearer " + GatewayFixture.ACME_TOKEN)
-        .POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> created = createLink(fixture.baseUrl());
     assertThat(created.statusCode()).isEqualTo(201);
     String link = new JsonObject(created.body()).getString("url");
     assertThat(link).startsWith(fixture.baseUrl() + "/slack/install?link=");
-
-    HttpResponse<String> redirect = get(link.substring(fixture.baseUrl().length()), null);
-    assertThat(redirect.statusCode()).isEqualTo(302);
-    Started started = new Started(query(redirect.headers().firstValue("Location").orElseThrow()).get("state"),
-        cookie(redirect));
+    Started started = begin(link.substring(fixture.baseUrl().length()));
     slack.issueCode("code-second", "T0ACME2", "Acme Two", "xoxb-acme-two");
     assertThat(callback("code-second", started).statusCode()).isEqualTo(200);
 
@@ -193,12 +182,8 @@ class SlackOAuthInstallTest {
   @Test
   @DisplayName("an install link never moves a workspace from another tenant (409), and a bad link is a 400")
   void adminLinkCannotTakeAnotherTenantsWorkspace() {
-    String link = new JsonObject(send(HttpRequest.newBuilder(URI.create(fixture.baseUrl()
-        + "/api/v1/installations/slack-install-link")).header("Authorization", "Bearer " + GatewayFixture.ACME_TOKEN)
-        .POST(HttpRequest.BodyPublishers.noBody())).body()).getString("url");
-    HttpResponse<String> redirect = get(link.substring(fixture.baseUrl().length()), null);
-    Started started = new Started(query(redirect.headers().firstValue("Location").orElseThrow()).get("state"),
-        cookie(redirect));
+    String link = new JsonObject(createLink(fixture.baseUrl()).body()).getString("url");
+    Started started = begin(link.substring(fixture.baseUrl().length()));
     slack.issueCode("code-globex", "T0GLOBEX", "Globex", "xoxb-stolen");
 
     HttpResponse<String> refused = callback("code-globex", started);
@@ -213,8 +198,20 @@ class SlackOAuthInstallTest {
   }
 
   private Started begin() {
-    HttpResponse<String> redirect = get("/slack/install", null);
+    return begin("/slack/install");
+  }
+
+  /** Opens an install path in the "browser": Slack's URL carries the state, the cookie is kept. */
+  private Started begin(String installPath) {
+    HttpResponse<String> redirect = get(installPath, null);
+    assertThat(redirect.statusCode()).isEqualTo(302);
     return new Started(query(redirect.headers().firstValue("Location").orElseThrow()).get("state"), cookie(redirect));
+  }
+
+  /** acme's admin asks the admin API for an install link. */
+  private static HttpResponse<String> createLink(String baseUrl) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/installations/slack-install-link"))
+        .header("Authorization", "Bearer " + GatewayFixture.ACME_TOKEN).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
   private HttpResponse<String> callback(String code, Started started) {
@@ -235,14 +232,7 @@ class SlackOAuthInstallTest {
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) {
-    try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Http.send(request.build());
   }
 
   private static Map<String, String> query(String url) {
