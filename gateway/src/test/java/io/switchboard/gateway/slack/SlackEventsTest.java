@@ -78,6 +78,27 @@ class SlackEventsTest {
   }
 
   @Test
+  @DisplayName("a mention runs under the tenant's policy: staging queues, production waits for approval with a card in the thread")
+  void mentionFollowsPolicy() {
+    fixture.putPolicy("acme", GatewayFixture.examplePolicy().put("freezeWindows", new JsonArray()));
+    post(SlackEvent.callback("T0ACME", "Ev0011",
+        SlackEvent.mention("U0ALICE", "C0DEPLOYS", "1700.0011", "deploy staging api --version 1.4.2")));
+    post(SlackEvent.callback("T0ACME", "Ev0012",
+        SlackEvent.mention("U0ALICE", "C0DEPLOYS", "1700.0012", "deploy production api --version 1.4.2")));
+
+    assertThat(fixture.count("SELECT count(*) FROM jobs WHERE command = 'deploy' "
+        + "AND command_text = '@switchboard deploy staging api --version 1.4.2'")).isEqualTo(1);
+    assertThat(fixture.jobCount()).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM approvals WHERE tenant_id = 'acme' AND status = 'pending' "
+        + "AND reply_to->>'kind' = 'slack_web_api' AND reply_to->>'thread_ts' = '1700.0012'")).isEqualTo(1);
+    Await.until("the approval card and the queued message", () -> slack.calls("chat.postMessage").size() == 2);
+    assertThat(slack.calls("chat.postMessage")).anySatisfy(card -> {
+      assertThat(card.args()).containsEntry("thread_ts", "1700.0012").containsEntry("channel", "C0DEPLOYS");
+      assertThat(card.args().get("blocks")).contains("approval.approve");
+    });
+  }
+
+  @Test
   @DisplayName("a direct message is a command; bot messages and edits are not")
   void directMessages() {
     post(SlackEvent.callback("T0ACME", "Ev0101", SlackEvent.directMessage("U0USER", "1700.0101", "echo from dm")));
