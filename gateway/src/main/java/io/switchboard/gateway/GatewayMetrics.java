@@ -5,7 +5,8 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * The gateway's meters: commands received and refused (by reason), jobs queued, acknowledgement
- * latency and reply outcomes. Tenant ids are not tags (cardinality).
+ * latency, reply outcomes, Slack Web API calls and coalesced progress lines. Tenant ids are not tags
+ * (cardinality).
  */
 public final class GatewayMetrics {
 
@@ -43,5 +44,15 @@ public final class GatewayMetrics {
 
   public void reply(String platform, String outcome) {
     registry.counter("switchboard.replies", "platform", platform, "outcome", outcome).increment();
+  }
+
+  /** One Slack Web API call: {@code ok}, {@code rate_limited} (a 429, retried or not), or Slack's error code family. */
+  public void slackApiCall(String method, String outcome) {
+    registry.counter("switchboard.slack.api.calls", "method", method, "outcome", outcome).increment();
+  }
+
+  /** A progress line that replaced one not shown yet (collapsed into a single message edit). */
+  public void progressCoalesced(String platform) {
+    registry.counter("switchboard.progress.coalesced", "platform", platform).increment();
   }
 }

@@ -6,12 +6,28 @@ import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.api.AdminApi;
+import io.switchboard.gateway.api.SlackInstallLinksApi;
+import io.switchboard.gateway.reply.BlockKitResult;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
 import io.switchboard.gateway.slack.SlackRequestAuthenticator;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.slack.ApprovalCards;
+import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.gateway.slack.SlackBuiltins;
+import io.switchboard.gateway.slack.SlackEventAnswers;
+import io.switchboard.gateway.slack.SlackEventLog;
+import io.switchboard.gateway.slack.SlackEventsHandler;
+import io.switchboard.gateway.slack.SlackJobMessages;
+import io.switchboard.gateway.slack.SlackProgressRelay;
+import io.switchboard.gateway.slack.SlackUninstalls;
+import io.switchboard.gateway.slack.oauth.OAuthState;
+import io.switchboard.gateway.slack.oauth.OAuthStateRedemptions;
+import io.switchboard.gateway.slack.oauth.SlackInstallHandler;
+import io.switchboard.gateway.slack.oauth.SlackInstaller;
+import io.switchboard.gateway.slack.oauth.SlackOAuthCallbackHandler;
+import io.switchboard.gateway.slack.webapi.SlackWebApi;
+import io.switchboard.gateway.slack.SlackCommandPipeline;
 import io.switchboard.gateway.slack.SlackInteractionHandler;
 import io.switchboard.gateway.slack.SlackMessagePoster;
 import io.switchboard.gateway.slack.SlackResponseUrls;
@@ -24,6 +40,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -32,11 +49,13 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP edge: the Slack slash-command and interaction endpoints, the admin API, the operations endpoints,
- * and the reply path that answers finished jobs. On undeploy it stops taking requests and lets
+ * The HTTP edge: the Slack endpoints (slash commands, interactions, Events API, OAuth installation),
+ * the admin API, the operations endpoints, and the reply path that answers finished jobs (and shows
+ * progress of jobs started from Slack events). On undeploy it stops taking requests and lets
  * requests in flight finish.
  */
 public final class GatewayVerticle extends VerticleBase {
@@ -55,6 +74,8 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private Approvals approvals;
   private ResponseUrlReplier replier;
+  private SlackWebApi slackApi;
+  private SlackProgressRelay progressRelay;
 
   public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
                          SecretStore secrets) {
@@ -70,40 +91,72 @@ public final class GatewayVerticle extends VerticleBase {
     policies = new PolicyDirectory(vertx, pool, PolicyDirectory.DEFAULT_RECHECK_INTERVAL);
     WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Switchboard"));
     SlackMessagePoster poster = new SlackMessagePoster(client);
+    slackApi = new SlackWebApi(vertx, config.slackApp().apiUrl(), metrics);
+    SlackBotTokens botTokens = new SlackBotTokens(secrets);
+    SlackJobMessages jobMessages = new SlackJobMessages(pool, slackApi, botTokens, metrics);
+    SlackEventAnswers eventAnswers = new SlackEventAnswers(slackApi, botTokens, jobMessages);
     JobEnqueuer enqueuer = new JobEnqueuer(pool, vertx.eventBus());
-    approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL,
-        expired -> poster.post(expired.replyTo().getString("url"), ApprovalCards.decided(expired, List.of())));
+    approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL, expired -> {
+      JsonObject card = ApprovalCards.decided(expired, List.of());
+      if (SlackJobMessages.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
+        eventAnswers.post(expired.tenantId(), expired.replyTo(), card);
+      } else {
+        poster.post(expired.replyTo().getString("url"), card);
+      }
+    });
     SlackResponseUrls responseUrls = new SlackResponseUrls(config.slackResponseUrlPrefixes());
-    SlackRequestAuthenticator authenticator = new SlackRequestAuthenticator(
-        new InstallationDirectory(pool, InstallationDirectory.DEFAULT_TTL), config.slackSigningSecret(),
+    InstallationDirectory directory = new InstallationDirectory(pool, InstallationDirectory.DEFAULT_TTL);
+    SlackRequestAuthenticator authenticator = new SlackRequestAuthenticator(directory, config.slackSigningSecret(),
         Clock.systemUTC());
     JobCancellations cancellations = new JobCancellations(pool, vertx.eventBus());
 
     Router router = Router.router(vertx);
-    router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, new CommandParser(), policies,
-        new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool),
-        responseUrls, metrics, Clock.systemUTC()));
+    SlackCommandPipeline pipeline = new SlackCommandPipeline(new CommandParser(), policies, new SlackBuiltins(pool),
+        new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool), metrics,
+        Clock.systemUTC());
+    router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, pipeline, responseUrls, metrics));
     router.post("/slack/interactions").handler(new SlackInteractionHandler(authenticator, policies, approvals,
         responseUrls, poster, metrics, Clock.systemUTC()));
+    router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(pool), pipeline,
+        eventAnswers, new SlackUninstalls(pool, botTokens, directory), metrics));
+    OAuthState installStates = new OAuthState(config.slackApp().stateSecret().orElse(""));
+    mountSlackInstall(router, installStates, directory, botTokens);
     OperationsRoutes.mount(router, pool, registry);
     router.route().failureHandler(Problems.failureHandler());
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.errorHandler(405, ctx -> Problems.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed here"));
 
-    replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL);
+    replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL,
+        Map.of(SlackJobMessages.REPLY_KIND,
+            job -> jobMessages.show(job.tenantId(), job.id(), job.replyTo(), BlockKitResult.of(job))));
+    progressRelay = new SlackProgressRelay(vertx, jobMessages);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
     approvals.start();
     return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations)
-        .onSuccess(api -> api.mount(router))
-        .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> server.listen());
+        .onSuccess(api -> {
+          api.mount(router);
+          new SlackInstallLinksApi(config.slackApp(), installStates, Clock.systemUTC()).mount(router);
+        })
+        .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> progressRelay.start())
+        .compose(v -> server.listen());
+  }
+
+  /** OAuth v2 installation of the shared Slack app: {@code /slack/install} and its callback. */
+  private void mountSlackInstall(Router router, OAuthState states, InstallationDirectory directory,
+                                 SlackBotTokens botTokens) {
+    SwitchboardConfig.SlackApp app = config.slackApp();
+    router.get("/slack/install").handler(new SlackInstallHandler(app, states, Clock.systemUTC()));
+    router.get("/slack/oauth/callback").handler(new SlackOAuthCallbackHandler(app, states,
+        new OAuthStateRedemptions(pool), slackApi, new SlackInstaller(pool, botTokens, directory), Clock.systemUTC()));
   }
 
   @Override
   public Future<?> stop() {
     return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
-        .compose(v -> replier.stop()).compose(v -> policies.stop())
-        .onComplete(ar -> approvals.stop());
+        .compose(v -> replier.stop()).compose(v -> progressRelay.stop()).compose(v -> policies.stop())
+        .onComplete(ar -> approvals.stop())
+        .eventually(() -> slackApi.close());
   }
 
   /** The port the server listens on (useful when configured with port 0). */

@@ -15,6 +15,7 @@ import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.switchboard.tenancy.policy.PolicyStore;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
+import io.switchboard.tenancy.secrets.SecretStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +28,7 @@ import java.net.URLEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +37,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A gateway on a fresh database with two tenants, each with its own Slack app: {@code acme} (team
  * T0ACME) and {@code globex} (team T0GLOBEX), each with an admin token, and an operator token. No executor runs, so jobs
- * stay queued and tests can look at exactly what the gateway wrote.
+ * stay queued and tests can look at exactly what the gateway wrote. The Slack Web API points at a
+ * closed loopback port unless a test gives its stand-in's URL.
  */
 public final class GatewayFixture implements AutoCloseable {
 
@@ -53,10 +56,16 @@ public final class GatewayFixture implements AutoCloseable {
   private final List<Long> wakeups = new CopyOnWriteArrayList<>();
   private final List<JsonObject> cancels = new CopyOnWriteArrayList<>();
   private final List<JsonObject> finished = new CopyOnWriteArrayList<>();
+  private final SecretStore secrets = new LocalSecretStore(pool, MasterKey.generate());
   private final String baseUrl;
   private final SwitchboardConfig config;
 
   public GatewayFixture() {
+    this(Map.of());
+  }
+
+  /** A gateway with more configuration, e.g. the Slack app's Web API URL and OAuth client. */
+  public GatewayFixture(Map<String, String> moreEnv) {
     Await.result(pool.withTransaction(tx -> Tenants.createIfAbsent(tx, "acme", "Acme")
         .compose(v -> Tenants.createIfAbsent(tx, "globex", "Globex"))
         .compose(v -> Tenants.bindSlackTeam(tx, "acme", "T0ACME", ACME_SECRET))
@@ -66,13 +75,17 @@ public final class GatewayFixture implements AutoCloseable {
     vertx.eventBus().<Long>consumer(EventBusAddresses.JOBS_WAKEUP, message -> wakeups.add(message.body()));
     vertx.eventBus().<JsonObject>consumer(EventBusAddresses.JOBS_CANCEL, message -> cancels.add(message.body()));
     vertx.eventBus().<JsonObject>consumer(EventBusAddresses.JOBS_FINISHED, message -> finished.add(message.body()));
-    config = SwitchboardConfig.fromEnv(Map.of(
+    Map<String, String> env = new HashMap<>(Map.of(
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
         "SWITCHBOARD_HTTP_PORT", "0",
         "SWITCHBOARD_OPERATOR_TOKEN", OPERATOR_TOKEN,
-        "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", slack.prefix()));
-    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry,
-        new LocalSecretStore(pool, MasterKey.generate()));
+        "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", slack.prefix(),
+        "SWITCHBOARD_SLACK_API_URL", "http://127.0.0.1:9/api/",
+        "SWITCHBOARD_SLACK_CLIENT_ID", "fixture.client",
+        "SWITCHBOARD_SLACK_CLIENT_SECRET", "fixture-client-secret"));
+    env.putAll(moreEnv);
+    config = SwitchboardConfig.fromEnv(env);
+    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, secrets);
     Await.result(vertx.deployVerticle(gateway));
     baseUrl = "http://127.0.0.1:" + gateway.actualPort();
   }
@@ -90,7 +103,7 @@ public final class GatewayFixture implements AutoCloseable {
 
   /** Starts one more gateway on the same database, as a second node would; returns its base URL. */
   public String startSecondGateway() {
-    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, new LocalSecretStore(pool, MasterKey.generate()));
+    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, secrets);
     Await.result(vertx.deployVerticle(gateway));
     return "http://127.0.0.1:" + gateway.actualPort();
   }
@@ -123,6 +136,12 @@ public final class GatewayFixture implements AutoCloseable {
 
   public long count(String sql) {
     return Await.result(pool.query(sql).execute()).iterator().next().getLong(0);
+  }
+
+  /** The ts of the Slack message that shows the tenant's job (slack_job_messages). */
+  public String slackJobMessageTs(String tenant, long jobId) {
+    return Await.result(pool.preparedQuery("SELECT ts FROM slack_job_messages WHERE tenant_id = $1 AND job_id = $2")
+        .execute(io.vertx.sqlclient.Tuple.of(tenant, jobId))).iterator().next().getString(0);
   }
 
   public long jobCount() {
@@ -186,6 +205,11 @@ public final class GatewayFixture implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The secret store the gateway uses (bot tokens live there). */
+  public SecretStore secrets() {
+    return secrets;
   }
 
   public Pool pool() {

@@ -26,6 +26,7 @@ public record SwitchboardConfig(
     Optional<String> operatorToken,
     Optional<String> slackSigningSecret,
     List<String> slackResponseUrlPrefixes,
+    SlackApp slackApp,
     int executorConcurrency,
     Duration executorPollInterval,
     Duration jobLease,
@@ -50,6 +51,37 @@ public record SwitchboardConfig(
     }
   }
 
+  /**
+   * The shared Switchboard Slack app: where its Web API is, and its OAuth client for installations.
+   *
+   * @param apiUrl       the Web API methods prefix, ending in {@code /} (tests point it at a stand-in)
+   * @param authorizeUrl where {@code GET /slack/install} sends the browser
+   * @param clientId     the app's OAuth client id; without it and the secret, installing is unavailable (503)
+   * @param clientSecret the app's OAuth client secret
+   * @param stateSecret  the key that signs OAuth {@code state}; defaults to the client secret
+   * @param redirectUri  the OAuth redirect URL registered with the app, sent with both OAuth steps when set
+   * @param scopes       the bot scopes asked for
+   */
+  public record SlackApp(String apiUrl, String authorizeUrl, Optional<String> clientId, Optional<String> clientSecret,
+                         Optional<String> stateSecret, Optional<String> redirectUri, List<String> scopes) {
+
+    public SlackApp {
+      if (!apiUrl.startsWith("http://") && !apiUrl.startsWith("https://")) {
+        throw new IllegalArgumentException("SWITCHBOARD_SLACK_API_URL must be an http(s) URL");
+      }
+      apiUrl = apiUrl.endsWith("/") ? apiUrl : apiUrl + "/";
+      stateSecret = stateSecret.or(() -> clientSecret);
+    }
+
+    /** Whether installing through OAuth is configured. */
+    public boolean oauthEnabled() {
+      return clientId.isPresent() && clientSecret.isPresent();
+    }
+  }
+
+  public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
+  public static final String DEFAULT_SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize";
+  public static final String DEFAULT_SLACK_SCOPES = "commands,chat:write,app_mentions:read,im:history";
   public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final String DEFAULT_DATA_DIR = "./data";
@@ -83,6 +115,14 @@ public record SwitchboardConfig(
         in.optional("SWITCHBOARD_OPERATOR_TOKEN"),
         in.optional("SWITCHBOARD_SLACK_SIGNING_SECRET"),
         in.list("SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", DEFAULT_SLACK_RESPONSE_URL_PREFIX),
+        new SlackApp(
+            in.string("SWITCHBOARD_SLACK_API_URL", DEFAULT_SLACK_API_URL),
+            in.string("SWITCHBOARD_SLACK_AUTHORIZE_URL", DEFAULT_SLACK_AUTHORIZE_URL),
+            in.optional("SWITCHBOARD_SLACK_CLIENT_ID"),
+            in.optional("SWITCHBOARD_SLACK_CLIENT_SECRET"),
+            in.optional("SWITCHBOARD_SLACK_STATE_SECRET"),
+            in.optional("SWITCHBOARD_SLACK_REDIRECT_URI"),
+            in.list("SWITCHBOARD_SLACK_SCOPES", DEFAULT_SLACK_SCOPES)),
         in.positiveInt("SWITCHBOARD_EXECUTOR_CONCURRENCY", DEFAULT_EXECUTOR_CONCURRENCY),
         in.millis("SWITCHBOARD_EXECUTOR_POLL_MILLIS", DEFAULT_EXECUTOR_POLL_INTERVAL),
         in.seconds("SWITCHBOARD_JOB_LEASE_SECONDS", actionTimeout.plusSeconds(30)),

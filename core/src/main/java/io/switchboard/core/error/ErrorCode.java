@@ -25,6 +25,7 @@ public enum ErrorCode {
   SECRET_STORE_UNAVAILABLE(503, "Secret store unavailable"),
   SECRET_UNREADABLE(500, "Secret unreadable"),
   DATABASE_UNAVAILABLE(503, "Database unavailable"),
+  NOT_CONFIGURED(503, "Not configured"),
   INTERNAL_ERROR(500, "Internal error");
 
   private final int status;

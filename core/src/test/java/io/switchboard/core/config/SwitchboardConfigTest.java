@@ -42,6 +42,24 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void theSlackAppDefaultsToSlackAndInstallsOnlyWithAnOAuthClient() {
+    SwitchboardConfig.SlackApp slack = SwitchboardConfig.fromEnv(Map.of()).slackApp();
+    assertThat(slack.apiUrl()).isEqualTo("https://slack.com/api/");
+    assertThat(slack.authorizeUrl()).isEqualTo("https://slack.com/oauth/v2/authorize");
+    assertThat(slack.scopes()).containsExactly("commands", "chat:write", "app_mentions:read", "im:history");
+    assertThat(slack.oauthEnabled()).isFalse();
+
+    SwitchboardConfig.SlackApp configured = SwitchboardConfig.fromEnv(Map.of(
+        "SWITCHBOARD_SLACK_API_URL", "http://127.0.0.1:9/api",
+        "SWITCHBOARD_SLACK_CLIENT_ID", "123.456", "SWITCHBOARD_SLACK_CLIENT_SECRET", "s3cret")).slackApp();
+    assertThat(configured.apiUrl()).isEqualTo("http://127.0.0.1:9/api/");
+    assertThat(configured.oauthEnabled()).isTrue();
+    assertThat(configured.stateSecret()).contains("s3cret");
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_SLACK_API_URL", "slack.com")))
+        .hasMessageContaining("SWITCHBOARD_SLACK_API_URL");
+  }
+
+  @Test
   void theClusterIsOffUnlessMembersAreListed() {
     assertThat(SwitchboardConfig.fromEnv(Map.of()).cluster().enabled()).isFalse();
     SwitchboardConfig.Cluster cluster = SwitchboardConfig.fromEnv(Map.of(

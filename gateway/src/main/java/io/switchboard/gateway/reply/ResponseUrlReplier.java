@@ -1,6 +1,7 @@
 package io.switchboard.gateway.reply;
 
 import io.switchboard.core.EventBusAddresses;
+import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobFinished;
 import io.switchboard.gateway.GatewayMetrics;
 import io.vertx.core.Future;
@@ -14,12 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
- * The reply path for slash commands: when a job finishes (event bus), or when the periodic sweep
+ * The reply path for finished jobs: when a job finishes (event bus), or when the periodic sweep
  * finds a reply still owed (a lost event, a failed post, another gateway that died), it claims the
- * reply in the {@link ReplyOutbox}, posts the {@link BlockKitResult} to the command's
- * {@code response_url}, and marks it sent or schedules a retry.
+ * reply in the {@link ReplyOutbox}, delivers the {@link BlockKitResult} (to the slash command's
+ * {@code response_url}, or through the {@link ReplyChannel} of the job's other {@code reply_to.kind}),
+ * and marks it sent or schedules a retry.
  */
 public final class ResponseUrlReplier {
 
@@ -32,11 +35,19 @@ public final class ResponseUrlReplier {
   private final WebClient client;
   private final GatewayMetrics metrics;
   private final Duration sweepInterval;
+  private final Map<String, ReplyChannel> channels;
   private MessageConsumer<JsonObject> consumer;
   private long sweepTimer = -1;
 
   public ResponseUrlReplier(Vertx vertx, ReplyOutbox outbox, WebClient client, GatewayMetrics metrics,
                             Duration sweepInterval) {
+    this(vertx, outbox, client, metrics, sweepInterval, Map.of());
+  }
+
+  /** @param channels how results of other {@code reply_to} kinds are delivered, by kind */
+  public ResponseUrlReplier(Vertx vertx, ReplyOutbox outbox, WebClient client, GatewayMetrics metrics,
+                            Duration sweepInterval, Map<String, ReplyChannel> channels) {
+    this.channels = Map.copyOf(channels);
     this.vertx = vertx;
     this.outbox = outbox;
     this.client = client;
@@ -72,24 +83,32 @@ public final class ResponseUrlReplier {
   }
 
   private Future<Void> post(ReplyOutbox.PendingReply reply) {
-    JsonObject replyTo = reply.job().replyTo();
-    if (!"slack_response_url".equals(replyTo.getString("kind"))) {
+    String kind = reply.job().replyTo().getString("kind");
+    ReplyChannel channel = "slack_response_url".equals(kind) ? this::postToResponseUrl : channels.get(kind);
+    if (channel == null) {
       return Future.succeededFuture();
     }
-    return client.postAbs(replyTo.getString("url"))
-        .timeout(POST_TIMEOUT.toMillis())
-        .sendJsonObject(BlockKitResult.of(reply.job()))
+    return channel.deliver(reply.job())
         .transform(ar -> {
-          if (ar.succeeded() && isSuccess(ar.result())) {
+          if (ar.succeeded()) {
             metrics.reply(PLATFORM, "sent");
             return outbox.markSent(reply);
           }
-          String why = ar.succeeded() ? "HTTP " + ar.result().statusCode() : ar.cause().toString();
+          String why = String.valueOf(ar.cause().getMessage());
           boolean lastTry = reply.attempt() >= ReplyOutbox.MAX_ATTEMPTS;
           metrics.reply(PLATFORM, lastTry ? "abandoned" : "retry");
           LOG.warn("Posting the result of job {} failed (attempt {}): {}", reply.job().id(), reply.attempt(), why);
           return lastTry ? Future.succeededFuture() : outbox.retryLater(reply);
         });
+  }
+
+  private Future<Void> postToResponseUrl(Job job) {
+    return client.postAbs(job.replyTo().getString("url"))
+        .timeout(POST_TIMEOUT.toMillis())
+        .sendJsonObject(BlockKitResult.of(job))
+        .compose(response -> isSuccess(response)
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture("HTTP " + response.statusCode()));
   }
 
   private static boolean isSuccess(HttpResponse<Buffer> response) {

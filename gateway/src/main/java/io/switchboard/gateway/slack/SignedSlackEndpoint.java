@@ -6,6 +6,7 @@ import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.tenancy.SlackInstallation;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -16,25 +17,40 @@ import java.util.Optional;
 /**
  * What every Slack endpoint does before it acts: read the raw body (at most {@link #MAX_BODY_BYTES}),
  * authenticate it ({@link SlackRequestAuthenticator}: signature, timestamp, installed team), insist on
- * a form body, and count it. A refusal becomes a problem response and a metric; the subclass sees
- * only authenticated requests.
+ * the endpoint's media type (a form, or JSON for the Events API), and count it. A refusal becomes a
+ * problem response and a metric; the subclass sees only authenticated requests.
  */
 abstract class SignedSlackEndpoint implements Handler<RoutingContext> {
 
   static final int MAX_BODY_BYTES = 64 * 1024;
   static final String PLATFORM = "slack";
-  private static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
+  static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
+  static final String JSON_CONTENT_TYPE = "application/json";
 
-  private final SlackRequestAuthenticator authenticator;
+  protected final SlackRequestAuthenticator authenticator;
   protected final GatewayMetrics metrics;
+  private final String contentType;
 
   SignedSlackEndpoint(SlackRequestAuthenticator authenticator, GatewayMetrics metrics) {
+    this(authenticator, metrics, FORM_CONTENT_TYPE);
+  }
+
+  SignedSlackEndpoint(SlackRequestAuthenticator authenticator, GatewayMetrics metrics, String contentType) {
     this.authenticator = authenticator;
     this.metrics = metrics;
+    this.contentType = contentType;
   }
 
   /** The Slack team the still unverified body names, to find the signing secret by. */
   protected abstract Optional<String> claimedTeam(Buffer body);
+
+  /**
+   * Proves the request comes from Slack and finds its installation; by default by the team the body
+   * claims ({@link #claimedTeam}).
+   */
+  protected Future<SlackInstallation> authenticate(MultiMap headers, Buffer body) {
+    return authenticator.authenticate(headers, body, claimedTeam(body));
+  }
 
   /** Acts on an authenticated request; the answer is sent as the HTTP 200 body (empty when null). */
   protected abstract Future<JsonObject> answer(SlackInstallation installation, Buffer body);
@@ -44,9 +60,9 @@ abstract class SignedSlackEndpoint implements Handler<RoutingContext> {
     long start = System.nanoTime();
     metrics.received(PLATFORM);
     RawBody.read(ctx.request(), MAX_BODY_BYTES)
-        .compose(body -> authenticator.authenticate(ctx.request().headers(), body, claimedTeam(body))
+        .compose(body -> authenticate(ctx.request().headers(), body)
             .compose(installation -> {
-              requireForm(ctx);
+              requireContentType(ctx, contentType);
               return answer(installation, body);
             }))
         .onSuccess(reply -> {
@@ -65,10 +81,10 @@ abstract class SignedSlackEndpoint implements Handler<RoutingContext> {
         });
   }
 
-  private static void requireForm(RoutingContext ctx) {
+  private static void requireContentType(RoutingContext ctx, String expected) {
     String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(FORM_CONTENT_TYPE)) {
-      throw new SwitchboardException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Slack requests must be " + FORM_CONTENT_TYPE);
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(expected)) {
+      throw new SwitchboardException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "this Slack endpoint takes " + expected);
     }
   }
 }

@@ -93,6 +93,10 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
   }
 
   private static Optional<String> teamOf(JsonObject payload) {
+    JsonObject enterprise = payload.getValue("enterprise") instanceof JsonObject e ? e : null;
+    if (payload.getBoolean("is_enterprise_install", false) && enterprise != null && enterprise.getString("id") != null) {
+      return Optional.of(enterprise.getString("id"));
+    }
     JsonObject team = payload.getJsonObject("team");
     if (team != null && team.getString("id") != null) {
       return Optional.of(team.getString("id"));

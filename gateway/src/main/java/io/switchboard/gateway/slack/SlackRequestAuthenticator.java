@@ -43,13 +43,9 @@ public final class SlackRequestAuthenticator {
    * request is proven to come from Slack for that team.
    */
   public Future<SlackInstallation> authenticate(MultiMap headers, Buffer rawBody, Optional<String> teamId) {
-    String timestamp = headers.get(TIMESTAMP_HEADER);
-    String signature = headers.get(SIGNATURE_HEADER);
-    if (timestamp == null || signature == null) {
-      return refuse(ErrorCode.MISSING_SIGNATURE, "the Slack signature headers are missing");
-    }
-    if (!SlackSignature.isFresh(timestamp, clock.instant())) {
-      return refuse(ErrorCode.STALE_REQUEST, "the request timestamp is not within five minutes of now");
+    Future<Void> fresh = checkHeaders(headers);
+    if (fresh.failed()) {
+      return fresh.mapEmpty();
     }
     if (teamId.isEmpty()) {
       return refuse(ErrorCode.UNKNOWN_WORKSPACE, "the request names no Slack team");
@@ -59,11 +55,42 @@ public final class SlackRequestAuthenticator {
       if (found.isEmpty() || secret.isEmpty()) {
         return refuse(ErrorCode.UNKNOWN_WORKSPACE, "Switchboard is not installed in this Slack team");
       }
-      if (!SlackSignature.matches(secret.get(), timestamp, rawBody.getBytes(), signature)) {
-        return refuse(ErrorCode.BAD_SIGNATURE, "the Slack signature does not match");
-      }
-      return Future.succeededFuture(found.get());
+      return verify(secret.get(), headers, rawBody).map(found.get());
     });
+  }
+
+  /**
+   * Proves that a request naming no team (the Events API's {@code url_verification}) comes from
+   * Slack for the shared Switchboard app, whose signing secret is in the configuration.
+   */
+  public Future<Void> authenticateSharedApp(MultiMap headers, Buffer rawBody) {
+    Future<Void> fresh = checkHeaders(headers);
+    if (fresh.failed()) {
+      return fresh;
+    }
+    if (sharedAppSigningSecret.isEmpty()) {
+      return refuse(ErrorCode.UNKNOWN_WORKSPACE, "the request names no Slack team and there is no shared app");
+    }
+    return verify(sharedAppSigningSecret.get(), headers, rawBody);
+  }
+
+  private Future<Void> checkHeaders(MultiMap headers) {
+    String timestamp = headers.get(TIMESTAMP_HEADER);
+    if (timestamp == null || headers.get(SIGNATURE_HEADER) == null) {
+      return refuse(ErrorCode.MISSING_SIGNATURE, "the Slack signature headers are missing");
+    }
+    if (!SlackSignature.isFresh(timestamp, clock.instant())) {
+      return refuse(ErrorCode.STALE_REQUEST, "the request timestamp is not within five minutes of now");
+    }
+    return Future.succeededFuture();
+  }
+
+  private static Future<Void> verify(String secret, MultiMap headers, Buffer rawBody) {
+    if (!SlackSignature.matches(secret, headers.get(TIMESTAMP_HEADER), rawBody.getBytes(),
+        headers.get(SIGNATURE_HEADER))) {
+      return refuse(ErrorCode.BAD_SIGNATURE, "the Slack signature does not match");
+    }
+    return Future.succeededFuture();
   }
 
   private static <T> Future<T> refuse(ErrorCode code, String detail) {

@@ -6,6 +6,7 @@ import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.JobEnqueuer;
 import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.gateway.slack.oauth.OAuthState;
 import io.switchboard.tenancy.policy.ApprovalRequirement;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.vertx.core.json.JsonArray;
@@ -14,7 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.net.URLDecoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -88,6 +91,11 @@ class TenantIsolationTest extends AdminApiTestBase {
     row("POST /api/v1/installations", t -> api.send("POST", "/api/v1/installations", t,
         "{\"platform\": \"slack\", \"workspaceId\": \"T0GLOBEX\"}"), 409,
         r -> assertThat(r.body()).doesNotContain("globex"));
+    row("POST /api/v1/installations/slack-install-link",
+        t -> api.send("POST", "/api/v1/installations/slack-install-link", t, null), 201,
+        r -> assertThat(new OAuthState("fixture-client-secret").verify(URLDecoder.decode(
+            ApiClient.json(r).getString("url").split("link=")[1], StandardCharsets.UTF_8), Instant.now())
+            .orElseThrow().tenantId()).as("a link for the caller's tenant only").contains("acme"));
     row("DELETE /api/v1/installations/{installationId}",
         t -> api.send("DELETE", "/api/v1/installations/" + globexInstallation, t, null), 404,
         r -> assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE enabled AND tenant_id = 'globex'"))
@@ -137,7 +145,7 @@ class TenantIsolationTest extends AdminApiTestBase {
     paths.forEach(path -> ((JsonObject) path.getValue()).fieldNames().stream()
         .filter(method -> Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace").contains(method))
         .forEach(method -> operations.add(method.toUpperCase() + " " + path.getKey())));
-    assertThat(operations).hasSize(25);
+    assertThat(operations).hasSize(26);
     assertThat(new TreeSet<>(TABLE.keySet())).isEqualTo(operations);
   }
 

@@ -1,11 +1,11 @@
 package io.switchboard.core.testsupport.slack;
 
+import io.switchboard.core.testsupport.Http;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +22,6 @@ import java.util.UUID;
  * each part for negative tests.
  */
 public final class SignedSlashCommand {
-
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final Map<String, String> fields = new LinkedHashMap<>();
   private String signingSecret;
@@ -159,14 +157,7 @@ public final class SignedSlashCommand {
     if (withSignature) {
       request.header("X-Slack-Signature", signatureHeader());
     }
-    try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Http.send(request.build());
   }
 
   private static String encode(String s) {

@@ -1,0 +1,18 @@
+package io.switchboard.gateway.slack;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One command typed in Slack, however it arrived (a slash command, a mention, a direct message),
+ * after its request was authenticated.
+ *
+ * @param tenantId    the tenant of the installation the request came through
+ * @param workspaceId the installation's Slack team (or Enterprise Grid organisation)
+ * @param invokedAs   how the user called Switchboard ({@code /ops}, {@code @switchboard}); used in help texts
+ * @param text        the command text after the slash command or mention
+ * @param deliveryKey unique per delivery of this request by Slack; a retried delivery has the same key
+ * @param replyTo     where the job's result goes ({@code kind} and platform details)
+ */
+public record ChatCommand(String tenantId, String workspaceId, String userId, String channelId, String invokedAs,
+                          String text, String deliveryKey, JsonObject replyTo) {
+}

@@ -1,0 +1,178 @@
+package io.switchboard.gateway.slack;
+
+import io.switchboard.core.job.JobRules;
+import io.switchboard.core.job.NewJob;
+import io.switchboard.gateway.CommandRefusals;
+import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.JobCancellations;
+import io.switchboard.gateway.JobEnqueuer;
+import io.switchboard.gateway.RateLimiter;
+import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.tenancy.command.CommandParser;
+import io.switchboard.tenancy.command.ParsedCommand;
+import io.switchboard.tenancy.policy.CommandRequest;
+import io.switchboard.tenancy.policy.Decision;
+import io.switchboard.tenancy.policy.PolicyDirectory;
+import io.switchboard.tenancy.policy.TenantPolicy;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one path every authenticated Slack command takes, whether typed as a slash command, a mention
+ * or a direct message, step by step, in this order:
+ * <ol>
+ *   <li>parse the text against the tenant's catalog ({@link CommandParser});</li>
+ *   <li>decide ({@link TenantPolicy}); a refusal is audited with its reason and told to the user;
+ *       the built-ins that need no job are answered here ({@link SlackBuiltins}, {@code cancel});</li>
+ *   <li>take a token from the tenant's, user's and channel's rate limits ({@link RateLimiter});</li>
+ *   <li>queue the job with its audit records ({@link JobEnqueuer}), or, when an approval rule covers
+ *       it, hold it for approval ({@link Approvals}) with an approval card;</li>
+ *   <li>answer with a Slack message; the caller delivers it (HTTP response or Web API).</li>
+ * </ol>
+ */
+public final class SlackCommandPipeline {
+
+  private static final String PLATFORM = SignedSlackEndpoint.PLATFORM;
+
+  private final CommandParser parser;
+  private final PolicyDirectory policies;
+  private final SlackBuiltins builtins;
+  private final RateLimiter rateLimiter;
+  private final Approvals approvals;
+  private final JobEnqueuer enqueuer;
+  private final JobCancellations cancellations;
+  private final CommandRefusals refusals;
+  private final GatewayMetrics metrics;
+  private final Clock clock;
+
+  public SlackCommandPipeline(CommandParser parser, PolicyDirectory policies, SlackBuiltins builtins,
+                              RateLimiter rateLimiter, Approvals approvals, JobEnqueuer enqueuer,
+                              JobCancellations cancellations, CommandRefusals refusals, GatewayMetrics metrics,
+                              Clock clock) {
+    this.parser = parser;
+    this.policies = policies;
+    this.builtins = builtins;
+    this.rateLimiter = rateLimiter;
+    this.approvals = approvals;
+    this.enqueuer = enqueuer;
+    this.cancellations = cancellations;
+    this.refusals = refusals;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  public Future<CommandAnswer> run(ChatCommand command) {
+    CommandRequest request = new CommandRequest(command.tenantId(), PLATFORM, command.workspaceId(),
+        command.userId(), command.channelId());
+    return policies.policyOf(command.tenantId()).compose(policy -> run(request, command, policy));
+  }
+
+  private Future<CommandAnswer> run(CommandRequest request, ChatCommand command, TenantPolicy policy) {
+    ParsedCommand parsed = parser.parse(policy.catalog(), command.text());
+    if (parsed instanceof ParsedCommand.HelpRequest help) {
+      return answer(builtins.help(policy, request, command.invokedAs(), help.topic()));
+    }
+    if (parsed instanceof ParsedCommand.Unrecognised unrecognised) {
+      return refuse(request, command, "unknown_command", unrecognised.message());
+    }
+    if (parsed instanceof ParsedCommand.CancelRequest cancel) {
+      return cancel(request, cancel.jobId()).map(CommandAnswer::of);
+    }
+    if (parsed instanceof ParsedCommand.JobsRequest) {
+      return builtins.jobs(request).map(CommandAnswer::of);
+    }
+    if (parsed instanceof ParsedCommand.JobRequest job) {
+      return builtins.job(request, job.jobId()).map(CommandAnswer::of);
+    }
+    if (parsed instanceof ParsedCommand.WhoamiRequest) {
+      return answer(builtins.whoami(policy, request));
+    }
+    ParsedCommand.Invocation invocation = (ParsedCommand.Invocation) parsed;
+    Instant now = clock.instant();
+    Decision decision = policy.decide(request, invocation, now);
+    if (decision.denied()) {
+      return refuse(request, command, "denied", decision.reason());
+    }
+    return rateLimiter.take(request, policy.rateLimits()).compose(verdict -> {
+      if (!verdict.allowed()) {
+        return refuse(request, command, "rate_limited", verdict.message());
+      }
+      NewJob job = newJob(request, command, invocation);
+      return decision.approval().isPresent()
+          ? holdForApproval(request, job, decision, policy.version(), now)
+          : enqueue(command, job, decision, policy.version());
+    });
+  }
+
+  private Future<CommandAnswer> enqueue(ChatCommand command, NewJob job, Decision decision, long policyVersion) {
+    JsonObject audited = new JsonObject().put("outcome", "allowed").put("reason", decision.reason())
+        .put("policyVersion", policyVersion);
+    return enqueuer.enqueue(job, audited).map(enqueued -> {
+      if (enqueued.duplicate()) {
+        metrics.refused(PLATFORM, "duplicate_delivery");
+        return CommandAnswer.of(SlackText.ephemeral("Already queued as job " + enqueued.jobId()
+            + " (this request arrived twice)."));
+      }
+      metrics.queued(PLATFORM);
+      String waits = enqueued.waitsFor().map(holder -> " It waits for job " + holder.id() + " ("
+          + SlackText.code(holder.commandText()) + ", " + holder.status().wire() + "), which holds "
+          + SlackText.code(job.rules().lockKey().orElseThrow()) + ".").orElse("");
+      JsonObject message = SlackText.ephemeral("Queued as job " + enqueued.jobId() + ": "
+          + SlackText.code(command.text().strip()) + "." + waits + " The result will be posted here.");
+      return new CommandAnswer(message, Optional.of(enqueued.jobId()));
+    });
+  }
+
+  /** The command waits for approvers: the channel sees a card with Approve and Deny buttons. */
+  private Future<CommandAnswer> holdForApproval(CommandRequest request, NewJob job, Decision decision,
+                                                long policyVersion, Instant now) {
+    return approvals.request(request, job, decision.approval().orElseThrow(), decision.reason(), policyVersion, now)
+        .map(requested -> {
+          if (requested.duplicate()) {
+            metrics.refused(PLATFORM, "duplicate_delivery");
+            return CommandAnswer.of(SlackText.ephemeral("Already waiting for approval "
+                + requested.approval().id() + " (this request arrived twice)."));
+          }
+          metrics.heldForApproval(PLATFORM);
+          return CommandAnswer.of(ApprovalCards.pending(requested.approval(), List.of()));
+        });
+  }
+
+  /** Chat users may cancel only the jobs they started (until roles say otherwise). */
+  private Future<JsonObject> cancel(CommandRequest request, long jobId) {
+    return cancellations.cancel(request.tenantId(), jobId, request.userId(), true).map(outcome -> SlackText.ephemeral(
+        switch (outcome) {
+          case CANCELLED -> "Cancelled job " + jobId + " before it started.";
+          case STOPPING -> "Stopping job " + jobId + "; its result will say when it has stopped.";
+          case ALREADY_FINISHED -> "Job " + jobId + " has already ended (or is already being cancelled).";
+          case NOT_YOURS -> "Job " + jobId + " was started by someone else; you can cancel only your own jobs.";
+          case NOT_FOUND -> "There is no job " + jobId + " here.";
+        }));
+  }
+
+  /**
+   * Audits the refusal and tells the user. The message is plain text that may quote what the user
+   * typed, so it is escaped: a {@code <!channel>} in a typo never pings anyone.
+   */
+  private Future<CommandAnswer> refuse(CommandRequest request, ChatCommand command, String reason, String message) {
+    metrics.refused(PLATFORM, reason);
+    return refusals.record(request, command.text(), message)
+        .map(v -> CommandAnswer.of(SlackText.ephemeral(SlackText.escape(message))));
+  }
+
+  private static Future<CommandAnswer> answer(JsonObject message) {
+    return Future.succeededFuture(CommandAnswer.of(message));
+  }
+
+  private static NewJob newJob(CommandRequest request, ChatCommand command, ParsedCommand.Invocation invocation) {
+    return new NewJob(request.tenantId(), "slack:" + command.deliveryKey(), PLATFORM, request.userId(),
+        request.channelId(), invocation.command(), (command.invokedAs() + " " + command.text()).strip(),
+        invocation.action(), invocation.arguments(), command.replyTo(), new JobRules(invocation.timeout(),
+        invocation.maxAttempts(), invocation.lockKey()));
+  }
+}

@@ -1,0 +1,154 @@
+package io.switchboard.gateway.slack.webapi;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.SlackApiTextResponse;
+import com.slack.api.methods.response.oauth.OAuthV2AccessResponse;
+import io.switchboard.gateway.GatewayMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Slack Web API, through the Slack API Client for Java. The client blocks, so every call runs on
+ * a small worker pool of its own, never on an event loop. A 429 is retried after its
+ * {@code Retry-After} (at most {@link #MAX_RATE_LIMIT_RETRIES} times, each wait at most
+ * {@link #MAX_RETRY_AFTER}, waited on a timer, not a thread); any other failure, {@code ok:false}
+ * included, fails the future with a {@link SlackApiFailure}.
+ */
+public final class SlackWebApi {
+
+  public static final int MAX_RATE_LIMIT_RETRIES = 3;
+  public static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+  private static final String WORKER_POOL = "switchboard-slack-web-api";
+  private static final int WORKER_POOL_SIZE = 8;
+  private static final Logger LOG = LoggerFactory.getLogger(SlackWebApi.class);
+
+  /** One blocking call of the client. */
+  @FunctionalInterface
+  public interface Call<T extends SlackApiTextResponse> {
+    T on(MethodsClient client) throws IOException, SlackApiException;
+  }
+
+  private final Vertx vertx;
+  private final WorkerExecutor workers;
+  private final Slack slack;
+  private final GatewayMetrics metrics;
+
+  /** @param apiUrl the methods endpoint prefix, ending in {@code /} (e.g. {@code https://slack.com/api/}) */
+  public SlackWebApi(Vertx vertx, String apiUrl, GatewayMetrics metrics) {
+    this.metrics = metrics;
+    SlackConfig config = new SlackConfig();
+    config.setMethodsEndpointUrlPrefix(apiUrl);
+    config.setStatsEnabled(false);
+    config.setHttpClientCallTimeoutMillis(10_000);
+    this.vertx = vertx;
+    this.slack = Slack.getInstance(config);
+    this.workers = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKER_POOL_SIZE);
+  }
+
+  /** Calls {@code method} with the bot token (or none, for {@code oauth.v2.access}). */
+  public <T extends SlackApiTextResponse> Future<T> call(String method, Optional<String> token, Call<T> call) {
+    MethodsClient client = token.map(slack::methods).orElseGet(slack::methods);
+    return attempt(method, client, call, 0);
+  }
+
+  private <T extends SlackApiTextResponse> Future<T> attempt(String method, MethodsClient client, Call<T> call,
+                                                             int retries) {
+    return workers.<T>executeBlocking(() -> call.on(client), false).transform(ar -> {
+      if (ar.succeeded()) {
+        T response = ar.result();
+        metrics.slackApiCall(method, response.isOk() ? "ok" : "error");
+        return response.isOk()
+            ? Future.succeededFuture(response)
+            : Future.failedFuture(new SlackApiFailure(method, String.valueOf(response.getError())));
+      }
+      if (ar.cause() instanceof SlackApiException http) {
+        int status = http.getResponse().code();
+        metrics.slackApiCall(method, status == 429 ? "rate_limited" : "http_error");
+        Optional<Duration> wait = status == 429 ? retryAfter(http) : Optional.empty();
+        if (wait.isPresent() && retries < MAX_RATE_LIMIT_RETRIES) {
+          LOG.info("Slack rate-limited {}; retrying after {} s", method, wait.get().toSeconds());
+          return vertx.timer(Math.max(1, wait.get().toMillis()), TimeUnit.MILLISECONDS)
+              .compose(t -> attempt(method, client, call, retries + 1));
+        }
+        return Future.failedFuture(new SlackApiFailure(method, "http_" + status));
+      }
+      if (ar.cause() instanceof IOException) {
+        metrics.slackApiCall(method, "unreachable");
+        return Future.failedFuture(new SlackApiFailure(method, "unreachable"));
+      }
+      return Future.failedFuture(ar.cause());
+    });
+  }
+
+  /** Slack's {@code Retry-After} in seconds; 1 s when it is missing or unreadable, never more than the bound. */
+  private static Optional<Duration> retryAfter(SlackApiException e) {
+    String header = e.getResponse().header("Retry-After");
+    long seconds = 1;
+    if (header != null) {
+      try {
+        seconds = Math.max(0, Long.parseLong(header.trim()));
+      } catch (NumberFormatException ignored) {
+        seconds = 1;
+      }
+    }
+    Duration wait = Duration.ofSeconds(seconds);
+    return wait.compareTo(MAX_RETRY_AFTER) > 0 ? Optional.empty() : Optional.of(wait);
+  }
+
+  /** {@code chat.postMessage}: posts a message (Block Kit JSON with {@code text} and {@code blocks}); answers its ts. */
+  public Future<String> postMessage(String token, String channel, Optional<String> threadTs, JsonObject message) {
+    return call("chat.postMessage", Optional.of(token), client -> client.chatPostMessage(r -> r
+        .channel(channel).threadTs(threadTs.orElse(null)).text(message.getString("text"))
+        .blocksAsString(blocks(message)).unfurlLinks(false).unfurlMedia(false)))
+        .map(response -> response.getTs());
+  }
+
+  /** {@code chat.update}: replaces the text and blocks of the message {@code ts}. */
+  public Future<Void> update(String token, String channel, String ts, JsonObject message) {
+    return call("chat.update", Optional.of(token), client -> client.chatUpdate(r -> r
+        .channel(channel).ts(ts).text(message.getString("text")).blocksAsString(blocks(message))))
+        .mapEmpty();
+  }
+
+  /** {@code chat.postEphemeral}: a message only {@code user} sees, in the channel (or thread). */
+  public Future<Void> postEphemeral(String token, String channel, String user, Optional<String> threadTs,
+                                    JsonObject message) {
+    return call("chat.postEphemeral", Optional.of(token), client -> client.chatPostEphemeral(r -> r
+        .channel(channel).user(user).threadTs(threadTs.orElse(null)).text(message.getString("text"))
+        .blocksAsString(blocks(message))))
+        .mapEmpty();
+  }
+
+  /** {@code oauth.v2.access}: exchanges an OAuth code for the installation's bot token. */
+  public Future<OAuthV2AccessResponse> oauthV2Access(String clientId, String clientSecret, String code,
+                                                     Optional<String> redirectUri) {
+    return call("oauth.v2.access", Optional.empty(), client -> client.oauthV2Access(r -> r
+        .clientId(clientId).clientSecret(clientSecret).code(code).redirectUri(redirectUri.orElse(null))));
+  }
+
+  private static String blocks(JsonObject message) {
+    return message.getJsonArray("blocks") == null ? null : message.getJsonArray("blocks").encode();
+  }
+
+  /** Closes the client's connections and the worker pool. */
+  public Future<Void> close() {
+    try {
+      slack.close();
+    } catch (Exception e) {
+      LOG.warn("Closing the Slack client failed: {}", e.toString());
+    }
+    return workers.close();
+  }
+}

@@ -1,0 +1,227 @@
+package io.switchboard.gateway.slack;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A loopback stand-in for the Slack Web API methods Switchboard uses, following Slack's documented
+ * behaviour: arguments form- or JSON-encoded; {@code ok:true|false} with HTTP 200 for method errors;
+ * a bearer token required for chat methods ({@code not_authed}, {@code invalid_auth}); the OAuth
+ * client in Basic auth or form fields for {@code oauth.v2.access}, whose codes work once
+ * ({@code invalid_code}); and HTTP 429 with {@code Retry-After} when told to rate-limit. Every call
+ * is recorded.
+ */
+public final class SlackApiStandIn implements AutoCloseable {
+
+  public static final String CLIENT_ID = "1111.2222";
+  public static final String CLIENT_SECRET = "standin-client-secret";
+
+  /** One call as Switchboard made it: the method, its bearer token (or null) and its arguments. */
+  public record Call(String method, String token, Map<String, String> args) {
+  }
+
+  private final HttpServer server;
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
+  private final Map<String, JsonObject> codes = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> rateLimits = new ConcurrentHashMap<>();
+  private final Set<String> postedTs = ConcurrentHashMap.newKeySet();
+  private final AtomicLong clock = new AtomicLong(1_700_000_000L);
+  private volatile int retryAfterSeconds = 1;
+
+  private SlackApiStandIn(HttpServer server) {
+    this.server = server;
+  }
+
+  public static SlackApiStandIn start() {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      SlackApiStandIn standIn = new SlackApiStandIn(server);
+      server.createContext("/api/", standIn::handle);
+      server.start();
+      return standIn;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The value for {@code SWITCHBOARD_SLACK_API_URL}. */
+  public String apiUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/";
+  }
+
+  /** A bot token the stand-in accepts, as if the app were installed already. */
+  public void acceptToken(String token) {
+    validTokens.add(token);
+  }
+
+  public void revokeToken(String token) {
+    validTokens.remove(token);
+  }
+
+  /** An OAuth code that {@code oauth.v2.access} exchanges once for a bot token of {@code team}. */
+  public void issueCode(String code, String teamId, String teamName, String botToken) {
+    codes.put(code, new JsonObject().put("ok", true).put("app_id", "A0SWITCH").put("access_token", botToken)
+        .put("token_type", "bot").put("scope", "commands,chat:write,app_mentions:read,im:history")
+        .put("bot_user_id", "U0BOT").put("team", new JsonObject().put("id", teamId).put("name", teamName))
+        .putNull("enterprise").put("is_enterprise_install", false)
+        .put("authed_user", new JsonObject().put("id", "U0INSTALLER")));
+  }
+
+  /** An OAuth code for an Enterprise Grid organisation-wide install (no team, the organisation instead). */
+  public void issueOrgCode(String code, String enterpriseId, String enterpriseName, String botToken) {
+    codes.put(code, new JsonObject().put("ok", true).put("app_id", "A0SWITCH").put("access_token", botToken)
+        .put("token_type", "bot").put("scope", "commands,chat:write").put("bot_user_id", "U0BOT").putNull("team")
+        .put("enterprise", new JsonObject().put("id", enterpriseId).put("name", enterpriseName))
+        .put("is_enterprise_install", true).put("authed_user", new JsonObject().put("id", "U0INSTALLER")));
+  }
+
+  /** The next {@code times} calls of {@code method} get HTTP 429 with {@code Retry-After}. */
+  public void rateLimit(String method, int times, int retryAfter) {
+    this.retryAfterSeconds = retryAfter;
+    rateLimits.put(method, new AtomicInteger(times));
+  }
+
+  public List<Call> calls() {
+    return calls;
+  }
+
+  /** The successful calls of one method (rate-limited and refused ones excluded). */
+  public List<Call> calls(String method) {
+    return calls.stream().filter(c -> c.method().equals(method) && !"refused".equals(c.args().get("_outcome")))
+        .toList();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String method = exchange.getRequestURI().getPath().substring("/api/".length());
+      Map<String, String> args = arguments(exchange);
+      String token = bearer(exchange);
+      AtomicInteger limited = rateLimits.get(method);
+      if (limited != null && limited.getAndDecrement() > 0) {
+        args.put("_outcome", "refused");
+        calls.add(new Call(method, token, args));
+        exchange.getResponseHeaders().add("Retry-After", Integer.toString(retryAfterSeconds));
+        send(exchange, 429, new JsonObject().put("ok", false).put("error", "ratelimited"));
+        return;
+      }
+      JsonObject answer = answer(method, token, args, exchange);
+      if (!answer.getBoolean("ok")) {
+        args.put("_outcome", "refused");
+      }
+      calls.add(new Call(method, token, args));
+      send(exchange, 200, answer);
+    }
+  }
+
+  private JsonObject answer(String method, String token, Map<String, String> args, HttpExchange exchange) {
+    if (method.equals("oauth.v2.access")) {
+      return oauthAccess(args, exchange);
+    }
+    if (token == null) {
+      return error("not_authed");
+    }
+    if (!validTokens.contains(token)) {
+      return error("invalid_auth");
+    }
+    return switch (method) {
+      case "auth.test" -> new JsonObject().put("ok", true).put("user_id", "U0BOT").put("bot_id", "B0BOT");
+      case "chat.postMessage" -> {
+        if (args.get("channel") == null) {
+          yield error("channel_not_found");
+        }
+        String ts = clock.incrementAndGet() + ".000100";
+        postedTs.add(args.get("channel") + "/" + ts);
+        yield new JsonObject().put("ok", true).put("channel", args.get("channel")).put("ts", ts)
+            .put("message", new JsonObject().put("text", args.get("text")).put("ts", ts));
+      }
+      case "chat.update" -> postedTs.contains(args.get("channel") + "/" + args.get("ts"))
+          ? new JsonObject().put("ok", true).put("channel", args.get("channel")).put("ts", args.get("ts"))
+              .put("text", args.get("text"))
+          : error("message_not_found");
+      case "chat.postEphemeral" -> args.get("user") == null
+          ? error("user_not_in_channel")
+          : new JsonObject().put("ok", true).put("message_ts", clock.incrementAndGet() + ".000200");
+      default -> error("unknown_method");
+    };
+  }
+
+  private JsonObject oauthAccess(Map<String, String> args, HttpExchange exchange) {
+    String clientId = args.get("client_id");
+    String clientSecret = args.get("client_secret");
+    String basic = exchange.getRequestHeaders().getFirst("Authorization");
+    if (basic != null && basic.startsWith("Basic ")) {
+      String[] pair = new String(Base64.getDecoder().decode(basic.substring(6)), StandardCharsets.UTF_8).split(":", 2);
+      clientId = pair[0];
+      clientSecret = pair.length > 1 ? pair[1] : null;
+    }
+    if (!CLIENT_ID.equals(clientId)) {
+      return error("invalid_client_id");
+    }
+    if (!CLIENT_SECRET.equals(clientSecret)) {
+      return error("bad_client_secret");
+    }
+    JsonObject installation = args.get("code") == null ? null : codes.remove(args.get("code"));
+    if (installation == null) {
+      return error("invalid_code");
+    }
+    validTokens.add(installation.getString("access_token"));
+    return installation;
+  }
+
+  private static String bearer(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    return header != null && header.startsWith("Bearer ") ? header.substring(7) : null;
+  }
+
+  private static Map<String, String> arguments(HttpExchange exchange) throws IOException {
+    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+    Map<String, String> args = new HashMap<>();
+    if (contentType.startsWith("application/json")) {
+      new JsonObject(body).forEach(e -> args.put(e.getKey(), e.getValue() == null ? null : e.getValue().toString()));
+      return args;
+    }
+    for (String pair : body.split("&")) {
+      if (!pair.isEmpty()) {
+        String[] kv = pair.split("=", 2);
+        args.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+            kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+      }
+    }
+    return args;
+  }
+
+  private static JsonObject error(String code) {
+    return new JsonObject().put("ok", false).put("error", code);
+  }
+
+  private static void send(HttpExchange exchange, int status, JsonObject body) throws IOException {
+    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
