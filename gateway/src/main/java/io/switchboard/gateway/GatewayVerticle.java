@@ -7,6 +7,7 @@ import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.api.AdminApi;
 import io.switchboard.gateway.api.SlackInstallLinksApi;
+import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.BlockKitResult;
 import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.ReplyOutbox;
@@ -20,7 +21,6 @@ import io.switchboard.gateway.slack.SlackEventAnswers;
 import io.switchboard.gateway.slack.SlackEventLog;
 import io.switchboard.gateway.slack.SlackEventsHandler;
 import io.switchboard.gateway.slack.SlackJobMessages;
-import io.switchboard.gateway.slack.SlackProgressRelay;
 import io.switchboard.gateway.slack.SlackUninstalls;
 import io.switchboard.gateway.slack.oauth.OAuthState;
 import io.switchboard.gateway.slack.oauth.OAuthStateRedemptions;
@@ -81,7 +81,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Approvals approvals;
   private ResponseUrlReplier replier;
   private SlackWebApi slackApi;
-  private SlackProgressRelay progressRelay;
+  private JobProgressRelay progressRelay;
   private Optional<TeamsBot> teams = Optional.empty();
 
   public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
@@ -146,7 +146,7 @@ public final class GatewayVerticle extends VerticleBase {
     teams.ifPresent(bot -> replyChannels.put(TeamsReplyTo.KIND, bot.replyChannel()));
     replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL,
         replyChannels);
-    progressRelay = new SlackProgressRelay(vertx, jobMessages);
+    progressRelay = new JobProgressRelay(vertx, "slack", jobMessages::progress);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
     approvals.start();

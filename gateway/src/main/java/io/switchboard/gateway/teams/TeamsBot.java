@@ -6,6 +6,7 @@ import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.approval.Approval;
 import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.slack.SlackCommandPipeline;
 import io.switchboard.tenancy.policy.PolicyDirectory;
@@ -34,11 +35,11 @@ public final class TeamsBot {
   private final TeamsRequestAuthenticator authenticator;
   private final TeamsJobActivities jobActivities;
   private final TeamsAnswers answers;
-  private final TeamsProgressRelay progressRelay;
+  private final JobProgressRelay progressRelay;
   private final TeamsMessagesHandler handler;
 
   private TeamsBot(TeamsRequestAuthenticator authenticator, TeamsJobActivities jobActivities, TeamsAnswers answers,
-                   TeamsProgressRelay progressRelay, TeamsMessagesHandler handler) {
+                   JobProgressRelay progressRelay, TeamsMessagesHandler handler) {
     this.authenticator = authenticator;
     this.jobActivities = jobActivities;
     this.answers = answers;
@@ -62,7 +63,8 @@ public final class TeamsBot {
         new TeamsApprovalVotes(policies, approvals, connector, Clock.systemUTC()));
     TeamsMessagesHandler handler = new TeamsMessagesHandler(authenticator, directory,
         new TeamsInstallations(pool, directory, app.appId().orElseThrow()), commands, metrics);
-    return Optional.of(new TeamsBot(authenticator, jobActivities, answers, new TeamsProgressRelay(vertx, jobActivities),
+    return Optional.of(new TeamsBot(authenticator, jobActivities, answers, new JobProgressRelay(vertx, TeamsJobActivities.PLATFORM,
+        jobActivities::progress),
         handler));
   }
 

@@ -1,16 +1,15 @@
 package io.switchboard.gateway.teams;
 
+import io.switchboard.core.db.Rows;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.progress.JobMessageSteps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The one Teams activity (an Adaptive Card) of a job started from Teams: posted once as a reply to
@@ -42,8 +41,7 @@ public final class TeamsJobActivities {
   private final Pool pool;
   private final TeamsConnector connector;
   private final GatewayMetrics metrics;
-  private final Map<String, Future<Void>> tails = new HashMap<>();
-  private final Map<String, String> latestProgress = new HashMap<>();
+  private final JobMessageSteps steps = new JobMessageSteps();
 
   public TeamsJobActivities(Pool pool, TeamsConnector connector, GatewayMetrics metrics) {
     this.pool = pool;
@@ -53,7 +51,7 @@ public final class TeamsJobActivities {
 
   /** Shows {@code activity} as the job's: replaces it if the job has one, else replies and remembers it. */
   public Future<Void> show(String tenantId, long jobId, TeamsReplyTo replyTo, JsonObject activity) {
-    return serially(tenantId, jobId, () -> find(tenantId, jobId).compose(found -> found.isPresent()
+    return steps.serially(tenantId, jobId, () -> find(tenantId, jobId).compose(found -> found.isPresent()
         ? connector.update(found.get().getString("service_url"), found.get().getString("conversation_id"),
             found.get().getString("activity_id"), activity)
         : connector.reply(replyTo.serviceUrl(), replyTo.conversationId(), replyTo.replyToId(), activity)
@@ -66,42 +64,23 @@ public final class TeamsJobActivities {
    * an activity, one that has ended (its result stands), or a line another gateway shows already.
    */
   public Future<Void> progress(String tenantId, long jobId, String line) {
-    String key = key(tenantId, jobId);
-    if (latestProgress.put(key, line) != null) {
-      metrics.progressCoalesced(PLATFORM);
-      return Future.succeededFuture();
-    }
-    return serially(tenantId, jobId, () -> {
-      String latest = latestProgress.remove(key);
-      return pool.preparedQuery(TAKE_PROGRESS).execute(Tuple.of(tenantId, jobId, latest)).compose(rows -> {
-        if (rows.size() == 0) {
-          return Future.succeededFuture();
-        }
-        Row row = rows.iterator().next();
-        return connector.update(row.getString("service_url"), row.getString("conversation_id"),
-            row.getString("activity_id"), TeamsCards.progress(jobId, row.getString("command_text"), latest));
-      });
-    });
+    return steps.progress(tenantId, jobId, line, latest -> pool.preparedQuery(TAKE_PROGRESS)
+        .execute(Tuple.of(tenantId, jobId, latest)).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.<Void>succeededFuture();
+          }
+          Row row = rows.iterator().next();
+          return connector.update(row.getString("service_url"), row.getString("conversation_id"),
+              row.getString("activity_id"), TeamsCards.progress(jobId, row.getString("command_text"), latest));
+        })).map(shown -> {
+          if (!shown) {
+            metrics.progressCoalesced(PLATFORM);
+          }
+          return null;
+        });
   }
 
   private Future<Optional<Row>> find(String tenantId, long jobId) {
-    return pool.preparedQuery(FIND).execute(Tuple.of(tenantId, jobId)).map(rows -> {
-      for (Row row : rows) {
-        return Optional.of(row);
-      }
-      return Optional.empty();
-    });
-  }
-
-  private Future<Void> serially(String tenantId, long jobId, Supplier<Future<Void>> step) {
-    String key = key(tenantId, jobId);
-    Future<Void> previous = tails.getOrDefault(key, Future.succeededFuture());
-    Future<Void> next = previous.transform(ar -> step.get());
-    tails.put(key, next);
-    return next.onComplete(ar -> tails.remove(key, next));
-  }
-
-  private static String key(String tenantId, long jobId) {
-    return tenantId + "/" + jobId;
+    return pool.preparedQuery(FIND).execute(Tuple.of(tenantId, jobId)).map(rows -> Rows.first(rows, row -> row));
   }
 }
