@@ -155,7 +155,7 @@ class TeamsBotTest {
   }
 
   @Test
-  @DisplayName("forged, expired, wrong-audience, wrong-serviceUrl and missing tokens are 401 and nothing runs")
+  @DisplayName("forged, expired, wrong-audience, wrong-serviceUrl, unendorsed-channel and missing tokens are 401 and nothing runs")
   void badTokensRefused() {
     bindAcme();
     JsonObject activity = TeamsActivities.mention(botFramework.serviceUrl(), ACME_TEAMS, CHANNEL, "1700000000300",
@@ -171,6 +171,8 @@ class TeamsBotTest {
         false)).statusCode()).isEqualTo(401);
     assertThat(post(activity, null).statusCode()).isEqualTo(401);
     assertThat(post(activity, "not.a.jwt").statusCode()).isEqualTo(401);
+    JsonObject notEndorsed = activity.copy().put("channelId", "directline");
+    assertThat(post(notEndorsed, botFramework.token()).statusCode()).isEqualTo(401);
     JsonObject otherUrl = activity.copy().put("serviceUrl", "https://smba.evil.example/");
     assertThat(post(otherUrl, botFramework.token()).statusCode()).isEqualTo(401);
     assertThat(post(TeamsActivities.botMembership(url, "0a0b0c0d-9999-4222-8333-444455556666", CHANNEL, ALICE, true),
@@ -246,6 +248,18 @@ class TeamsBotTest {
     Await.until("both cards", () -> fixture.count("SELECT count(*) FROM teams_job_activities") == 2);
     assertThat(fixture.count("SELECT count(*) FROM teams_job_activities a JOIN jobs j ON j.id = a.job_id "
         + "WHERE j.tenant_id <> a.tenant_id")).isZero();
+  }
+
+  @Test
+  @DisplayName("without an app id and password, /api/messages is a 503 problem and nothing runs")
+  void notConfigured() {
+    try (GatewayFixture bare = new GatewayFixture()) {
+      HttpResponse<String> response = TeamsActivities.post(bare.baseUrl(), botFramework.token(),
+          TeamsActivities.mention(botFramework.serviceUrl(), ACME_TEAMS, CHANNEL, "1", ALICE, "echo x"));
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.body()).contains("not_configured");
+      assertThat(bare.jobCount()).isZero();
+    }
   }
 
   private void bindAcme() {
