@@ -1,9 +1,20 @@
 -- Microsoft Teams through the Bot Framework (issue 5).
 
 -- A Teams installation is a chat_installations row with platform 'teams' and workspace_id = the
--- Teams (AAD) tenant id. The constraint is re-created naming every platform of issue 5, so the order
--- in which the platform migrations land does not matter.
-ALTER TABLE chat_installations DROP CONSTRAINT IF EXISTS chat_installations_platform_check;
+-- Teams (AAD) tenant id. Every check constraint on the platform (whatever an earlier migration named
+-- it) is replaced by one naming every platform of issue 5, so the order in which the platform
+-- migrations land does not matter.
+DO $$
+DECLARE
+  c record;
+BEGIN
+  FOR c IN SELECT conname FROM pg_constraint
+           WHERE conrelid = 'chat_installations'::regclass AND contype = 'c'
+             AND pg_get_constraintdef(oid) LIKE '%platform%'
+  LOOP
+    EXECUTE format('ALTER TABLE chat_installations DROP CONSTRAINT %I', c.conname);
+  END LOOP;
+END $$;
 ALTER TABLE chat_installations
   ADD CONSTRAINT chat_installations_platform_check CHECK (platform IN ('slack', 'teams', 'discord', 'sandbox'));
 

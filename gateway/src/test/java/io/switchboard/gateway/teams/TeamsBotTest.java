@@ -122,6 +122,19 @@ class TeamsBotTest {
   }
 
   @Test
+  @DisplayName("an activity delivered twice queues one job")
+  void redeliveredActivityQueuesOnce() {
+    bindAcme();
+    JsonObject activity = TeamsActivities.mention(botFramework.serviceUrl(), ACME_TEAMS, CHANNEL, "1700000000150",
+        ALICE, "echo twice");
+    assertThat(post(activity).statusCode()).isEqualTo(200);
+    assertThat(post(activity).statusCode()).isEqualTo(200);
+    assertThat(fixture.jobCount()).isEqualTo(1);
+    assertThat(fixture.metric("switchboard.commands.refused", "platform", "teams", "reason", "duplicate_delivery"))
+        .isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("an approval card: the requester cannot approve, a second user with the approver role can")
   void approvalClickedBySecondUser() {
     bindAcme();
