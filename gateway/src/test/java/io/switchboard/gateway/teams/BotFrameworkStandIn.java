@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -59,7 +60,9 @@ public final class BotFrameworkStandIn implements AutoCloseable {
   private final AtomicInteger tokenRequests = new AtomicInteger();
   private final AtomicInteger activityIds = new AtomicInteger();
   private final Map<String, AtomicInteger> rateLimits = new HashMap<>();
+  private final AtomicInteger openIdRequests = new AtomicInteger();
   private volatile String issuedToken = "bf-token-1";
+  private volatile CountDownLatch openIdGate;
 
   private BotFrameworkStandIn(HttpServer server) {
     this.server = server;
@@ -140,7 +143,27 @@ public final class BotFrameworkStandIn implements AutoCloseable {
     return tokenRequests.get();
   }
 
+  /** Holds every OpenID metadata and JWKS request until the returned latch is counted down. */
+  public CountDownLatch holdOpenId() {
+    openIdGate = new CountDownLatch(1);
+    return openIdGate;
+  }
+
+  /** OpenID metadata and JWKS requests received (held ones included). */
+  public int openIdRequests() {
+    return openIdRequests.get();
+  }
+
   private void openId(HttpExchange exchange) throws IOException {
+    openIdRequests.incrementAndGet();
+    CountDownLatch gate = openIdGate;
+    if (gate != null) {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     String path = exchange.getRequestURI().getPath();
     if (path.endsWith("/keys")) {
       RSAPublicKey key = (RSAPublicKey) keys.getPublic();
