@@ -4,6 +4,8 @@ import io.switchboard.gateway.slack.CommandAnswer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /**
  * Delivers the pipeline's answer to a command typed in Teams, through the connector, after the
  * activity was acknowledged: a queued job's acknowledgement becomes the job's one card
@@ -26,8 +28,8 @@ public final class TeamsAnswers {
       long jobId = answer.queuedJob().get();
       return jobActivities.show(tenantId, jobId, replyTo, TeamsCards.queued(jobId, commandText, text));
     }
-    JsonObject activity = answer.heldForApproval().map(approval -> TeamsCards.approvalPending(approval,
-        java.util.List.of())).orElseGet(() -> TeamsCards.text(text));
+    JsonObject activity = answer.heldForApproval().map(approval -> TeamsCards.approvalPending(approval, List.of()))
+        .orElseGet(() -> TeamsCards.text(text));
     return reply(replyTo, activity);
   }
 

@@ -11,8 +11,10 @@ import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.slack.SlackCommandPipeline;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -70,9 +72,9 @@ public final class TeamsBot {
 
   /** Mounts {@code POST /api/messages}: the adapter's handler, or a 503 when there is no adapter. */
   public static void mount(Router router, Optional<TeamsBot> bot) {
-    router.post("/api/messages").handler(bot.<io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>>map(b -> b.handler)
-        .orElse(ctx -> Problems.send(ctx, ErrorCode.NOT_CONFIGURED,
-            "the Teams bot is not configured (SWITCHBOARD_TEAMS_APP_ID, SWITCHBOARD_TEAMS_APP_PASSWORD)")));
+    Handler<RoutingContext> notConfigured = ctx -> Problems.send(ctx, ErrorCode.NOT_CONFIGURED,
+        "the Teams bot is not configured (SWITCHBOARD_TEAMS_APP_ID, SWITCHBOARD_TEAMS_APP_PASSWORD)");
+    router.post("/api/messages").handler(bot.<Handler<RoutingContext>>map(b -> b.handler).orElse(notConfigured));
   }
 
   /** Delivers results of jobs started from Teams as the job's card, replaced in place. */

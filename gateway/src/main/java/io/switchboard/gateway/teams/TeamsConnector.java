@@ -12,6 +12,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * The Bot Framework connector REST API at an activity's {@code serviceUrl} (trusted: it is the
@@ -38,9 +39,11 @@ public final class TeamsConnector {
   /** Posts {@code activity} as a reply to {@code replyToId}; answers the new activity's id. */
   public Future<String> reply(String serviceUrl, String conversationId, String replyToId, JsonObject activity) {
     String url = base(serviceUrl) + "v3/conversations/" + encode(conversationId) + "/activities/" + encode(replyToId);
-    return send("reply", HttpMethod.POST, url, activity, 0, false).map(response -> {
-      JsonObject body = response.bodyAsJsonObject();
-      return body != null && body.getValue("id") instanceof String id ? id : "";
+    return send("reply", HttpMethod.POST, url, activity, 0, false).compose(response -> {
+      JsonObject body = safeJson(response);
+      return body != null && body.getValue("id") instanceof String id && !id.isBlank()
+          ? Future.succeededFuture(id)
+          : Future.failedFuture(new TeamsConnectorFailure("reply", response.statusCode(), "no activity id in the answer"));
     });
   }
 
@@ -71,16 +74,24 @@ public final class TeamsConnector {
         }));
   }
 
-  private <T> Future<T> after(Duration wait, java.util.function.Supplier<Future<T>> then) {
+  private <T> Future<T> after(Duration wait, Supplier<Future<T>> then) {
     Promise<T> promise = Promise.promise();
     vertx.setTimer(Math.max(1, wait.toMillis()), id -> then.get().onComplete(promise));
     return promise.future();
   }
 
+  private static JsonObject safeJson(HttpResponse<Buffer> response) {
+    try {
+      return response.bodyAsJsonObject();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   private static Duration retryAfter(HttpResponse<Buffer> response) {
     try {
       long seconds = Long.parseLong(String.valueOf(response.getHeader("Retry-After")).strip());
-      return Duration.ofSeconds(Math.max(0, seconds)).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : Duration.ofSeconds(Math.max(0, seconds));
+      return Duration.ofSeconds(Math.min(Math.max(0, seconds), MAX_WAIT.toSeconds()));
     } catch (NumberFormatException e) {
       return Duration.ofSeconds(1);
     }
