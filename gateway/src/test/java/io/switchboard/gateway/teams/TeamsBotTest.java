@@ -245,6 +245,24 @@ class TeamsBotTest {
   }
 
   @Test
+  @DisplayName("a 429 on the result's update is waited out and the result still replaces the card, once")
+  void resultUpdateRateLimitHonoured() {
+    bindAcme();
+    post(TeamsActivities.mention(botFramework.serviceUrl(), ACME_TEAMS, CHANNEL, "1700000000600", ALICE, "echo done"));
+    Await.until("the job's card", () -> fixture.count("SELECT count(*) FROM teams_job_activities") == 1);
+    long jobId = fixture.count("SELECT id FROM jobs");
+    botFramework.rateLimit("PUT", 1);
+    fixture.count("WITH u AS (UPDATE jobs SET status = 'succeeded', output = 'done', started_at = now(), "
+        + "finished_at = now() WHERE id = " + jobId + " RETURNING 1) SELECT count(*) FROM u");
+    fixture.vertx().eventBus().publish(EventBusAddresses.JOBS_FINISHED,
+        new JobFinished("acme", jobId, JobStatus.SUCCEEDED).toJson());
+    Await.until("the reply marked sent", () -> fixture.count("SELECT count(*) FROM jobs WHERE replied_at IS NOT NULL") == 1);
+    assertThat(botFramework.calls("PUT")).singleElement()
+        .satisfies(put -> assertThat(put.body().encode()).contains("succeeded").contains("done"));
+    assertThat(botFramework.calls("POST")).hasSize(1);
+  }
+
+  @Test
   @DisplayName("tenant isolation: each Teams tenant reaches only its own tenant; an unbound one reaches none")
   void tenantIsolation() {
     bindAcme();
