@@ -168,6 +168,23 @@ class TeamsBotTest {
   }
 
   @Test
+  @DisplayName("an approval that expires is told in the command's thread, with nothing run")
+  void expiredApprovalIsTold() {
+    bindAcme();
+    fixture.putPolicy("acme", teamsPolicy());
+    post(TeamsActivities.mention(botFramework.serviceUrl(), ACME_TEAMS, CHANNEL, "1700000000250", ALICE,
+        "deploy production api --version 1.4.3"));
+    Await.until("the approval card", () -> botFramework.calls("POST").size() == 1);
+    fixture.count("WITH u AS (UPDATE approvals SET deadline = now() - interval '1 minute' RETURNING 1) "
+        + "SELECT count(*) FROM u");
+    Await.until("the expiry told by the gateway's sweep", () -> botFramework.calls("POST").size() == 2);
+    BotFrameworkStandIn.Call notice = botFramework.calls("POST").get(1);
+    assertThat(notice.activityId()).isEqualTo("1700000000250");
+    assertThat(notice.body().encode()).contains("Expired").contains("Nothing ran");
+    assertThat(fixture.jobCount()).isZero();
+  }
+
+  @Test
   @DisplayName("forged, expired, wrong-audience, wrong-serviceUrl, unendorsed-channel and missing tokens are 401 and nothing runs")
   void badTokensRefused() {
     bindAcme();
