@@ -7,7 +7,9 @@ import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.api.AdminApi;
 import io.switchboard.gateway.api.SlackInstallLinksApi;
+import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.BlockKitResult;
+import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
 import io.switchboard.gateway.slack.SlackRequestAuthenticator;
@@ -19,7 +21,6 @@ import io.switchboard.gateway.slack.SlackEventAnswers;
 import io.switchboard.gateway.slack.SlackEventLog;
 import io.switchboard.gateway.slack.SlackEventsHandler;
 import io.switchboard.gateway.slack.SlackJobMessages;
-import io.switchboard.gateway.slack.SlackProgressRelay;
 import io.switchboard.gateway.slack.SlackUninstalls;
 import io.switchboard.gateway.slack.oauth.OAuthState;
 import io.switchboard.gateway.slack.oauth.OAuthStateRedemptions;
@@ -32,6 +33,8 @@ import io.switchboard.gateway.slack.SlackInteractionHandler;
 import io.switchboard.gateway.slack.SlackMessagePoster;
 import io.switchboard.gateway.slack.SlackResponseUrls;
 import io.switchboard.gateway.slack.SlashCommandHandler;
+import io.switchboard.gateway.teams.TeamsBot;
+import io.switchboard.gateway.teams.TeamsReplyTo;
 import io.switchboard.tenancy.InstallationDirectory;
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.policy.PolicyDirectory;
@@ -48,12 +51,15 @@ import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP edge: the Slack endpoints (slash commands, interactions, Events API, OAuth installation),
+ * the Teams bot ({@code /api/messages}),
  * the admin API, the operations endpoints, and the reply path that answers finished jobs (and shows
  * progress of jobs started from Slack events). On undeploy it stops taking requests and lets
  * requests in flight finish.
@@ -75,7 +81,8 @@ public final class GatewayVerticle extends VerticleBase {
   private Approvals approvals;
   private ResponseUrlReplier replier;
   private SlackWebApi slackApi;
-  private SlackProgressRelay progressRelay;
+  private JobProgressRelay progressRelay;
+  private Optional<TeamsBot> teams = Optional.empty();
 
   public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
                          SecretStore secrets) {
@@ -97,6 +104,10 @@ public final class GatewayVerticle extends VerticleBase {
     SlackEventAnswers eventAnswers = new SlackEventAnswers(slackApi, botTokens, jobMessages);
     JobEnqueuer enqueuer = new JobEnqueuer(pool, vertx.eventBus());
     approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL, expired -> {
+      if (TeamsReplyTo.KIND.equals(expired.replyTo().getString("kind"))) {
+        teams.ifPresent(bot -> bot.expired(expired));
+        return;
+      }
       JsonObject card = ApprovalCards.decided(expired, List.of());
       if (SlackJobMessages.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
         eventAnswers.post(expired.tenantId(), expired.replyTo(), card);
@@ -119,6 +130,10 @@ public final class GatewayVerticle extends VerticleBase {
         responseUrls, poster, metrics, Clock.systemUTC()));
     router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(pool), pipeline,
         eventAnswers, new SlackUninstalls(pool, botTokens, directory), metrics));
+    teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new SlackCommandPipeline("teams",
+        new CommandParser(), policies, new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer,
+        cancellations, new CommandRefusals(pool), metrics, Clock.systemUTC()), policies, approvals, metrics);
+    TeamsBot.mount(router, teams);
     OAuthState installStates = new OAuthState(config.slackApp().stateSecret().orElse(""));
     mountSlackInstall(router, installStates, directory, botTokens);
     OperationsRoutes.mount(router, pool, registry);
@@ -126,10 +141,12 @@ public final class GatewayVerticle extends VerticleBase {
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.errorHandler(405, ctx -> Problems.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed here"));
 
+    Map<String, ReplyChannel> replyChannels = new HashMap<>(Map.of(SlackJobMessages.REPLY_KIND,
+        job -> jobMessages.show(job.tenantId(), job.id(), job.replyTo(), BlockKitResult.of(job))));
+    teams.ifPresent(bot -> replyChannels.put(TeamsReplyTo.KIND, bot.replyChannel()));
     replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL,
-        Map.of(SlackJobMessages.REPLY_KIND,
-            job -> jobMessages.show(job.tenantId(), job.id(), job.replyTo(), BlockKitResult.of(job))));
-    progressRelay = new SlackProgressRelay(vertx, jobMessages);
+        replyChannels);
+    progressRelay = new JobProgressRelay(vertx, "slack", jobMessages::progress);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
     approvals.start();
@@ -139,6 +156,7 @@ public final class GatewayVerticle extends VerticleBase {
           new SlackInstallLinksApi(config.slackApp(), installStates, Clock.systemUTC()).mount(router);
         })
         .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> progressRelay.start())
+        .compose(v -> teams.map(TeamsBot::start).orElse(Future.succeededFuture()))
         .compose(v -> server.listen());
   }
 
@@ -154,7 +172,8 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
-        .compose(v -> replier.stop()).compose(v -> progressRelay.stop()).compose(v -> policies.stop())
+        .compose(v -> replier.stop()).compose(v -> progressRelay.stop())
+        .compose(v -> teams.map(TeamsBot::stop).orElse(Future.succeededFuture())).compose(v -> policies.stop())
         .onComplete(ar -> approvals.stop())
         .eventually(() -> slackApi.close());
   }

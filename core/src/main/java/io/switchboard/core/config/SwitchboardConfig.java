@@ -32,7 +32,8 @@ public record SwitchboardConfig(
     Duration jobLease,
     Duration actionTimeout,
     Duration shutdownGrace,
-    Cluster cluster) {
+    Cluster cluster,
+    TeamsApp teamsApp) {
 
   /**
    * The clustered event bus (Hazelcast) a node joins when {@code members} is not empty; with none,
@@ -133,7 +134,8 @@ public record SwitchboardConfig(
             in.string("SWITCHBOARD_CLUSTER_HOST", "127.0.0.1"),
             in.port("SWITCHBOARD_CLUSTER_PORT", DEFAULT_CLUSTER_PORT),
             in.port("SWITCHBOARD_EVENTBUS_PORT", 0),
-            in.string("SWITCHBOARD_CLUSTER_NAME", "switchboard")));
+            in.string("SWITCHBOARD_CLUSTER_NAME", "switchboard")),
+        TeamsApp.fromEnv(env));
   }
 
   /** Reads typed values from an environment map, failing with the variable's name. */

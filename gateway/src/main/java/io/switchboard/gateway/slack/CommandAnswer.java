@@ -1,14 +1,20 @@
 package io.switchboard.gateway.slack;
 
+import io.switchboard.gateway.approval.Approval;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Optional;
 
 /**
  * What the {@link SlackCommandPipeline} answers a command with: a Slack message (ephemeral when
- * {@code response_type} is {@code ephemeral}), and the job it queued, if it queued one now.
+ * {@code response_type} is {@code ephemeral}), the job it queued, if it queued one now, and the
+ * approval it is held for, if it was held now (for platforms that render their own approval card).
  */
-public record CommandAnswer(JsonObject message, Optional<Long> queuedJob) {
+public record CommandAnswer(JsonObject message, Optional<Long> queuedJob, Optional<Approval> heldForApproval) {
+
+  public CommandAnswer(JsonObject message, Optional<Long> queuedJob) {
+    this(message, queuedJob, Optional.empty());
+  }
 
   static CommandAnswer of(JsonObject message) {
     return new CommandAnswer(message, Optional.empty());

@@ -7,6 +7,7 @@ import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.JobCancellations;
 import io.switchboard.gateway.JobEnqueuer;
 import io.switchboard.gateway.RateLimiter;
+import io.switchboard.gateway.approval.Approval;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.command.ParsedCommand;
@@ -32,13 +33,15 @@ import java.util.Optional;
  *   <li>take a token from the tenant's, user's and channel's rate limits ({@link RateLimiter});</li>
  *   <li>queue the job with its audit records ({@link JobEnqueuer}), or, when an approval rule covers
  *       it, hold it for approval ({@link Approvals}) with an approval card;</li>
- *   <li>answer with a Slack message; the caller delivers it (HTTP response or Web API).</li>
+ *   <li>answer with a Slack message; the caller delivers it (HTTP response or Web API), or
+ *       renders it for its platform (a held command's answer also carries the {@link Approval}).</li>
  * </ol>
+ * The platform (default {@code slack}) names the requests, jobs and metrics; Teams runs its own
+ * instance with {@code teams}.
  */
 public final class SlackCommandPipeline {
 
-  private static final String PLATFORM = SignedSlackEndpoint.PLATFORM;
-
+  private final String platform;
   private final CommandParser parser;
   private final PolicyDirectory policies;
   private final SlackBuiltins builtins;
@@ -54,6 +57,16 @@ public final class SlackCommandPipeline {
                               RateLimiter rateLimiter, Approvals approvals, JobEnqueuer enqueuer,
                               JobCancellations cancellations, CommandRefusals refusals, GatewayMetrics metrics,
                               Clock clock) {
+    this(SignedSlackEndpoint.PLATFORM, parser, policies, builtins, rateLimiter, approvals, enqueuer, cancellations,
+        refusals, metrics, clock);
+  }
+
+  /** @param platform the chat platform this pipeline serves, e.g. {@code teams} */
+  public SlackCommandPipeline(String platform, CommandParser parser, PolicyDirectory policies, SlackBuiltins builtins,
+                              RateLimiter rateLimiter, Approvals approvals, JobEnqueuer enqueuer,
+                              JobCancellations cancellations, CommandRefusals refusals, GatewayMetrics metrics,
+                              Clock clock) {
+    this.platform = platform;
     this.parser = parser;
     this.policies = policies;
     this.builtins = builtins;
@@ -67,7 +80,7 @@ public final class SlackCommandPipeline {
   }
 
   public Future<CommandAnswer> run(ChatCommand command) {
-    CommandRequest request = new CommandRequest(command.tenantId(), PLATFORM, command.workspaceId(),
+    CommandRequest request = new CommandRequest(command.tenantId(), platform, command.workspaceId(),
         command.userId(), command.channelId());
     return policies.policyOf(command.tenantId()).compose(policy -> run(request, command, policy));
   }
@@ -114,11 +127,11 @@ public final class SlackCommandPipeline {
         .put("policyVersion", policyVersion);
     return enqueuer.enqueue(job, audited).map(enqueued -> {
       if (enqueued.duplicate()) {
-        metrics.refused(PLATFORM, "duplicate_delivery");
+        metrics.refused(platform, "duplicate_delivery");
         return CommandAnswer.of(SlackText.ephemeral("Already queued as job " + enqueued.jobId()
             + " (this request arrived twice)."));
       }
-      metrics.queued(PLATFORM);
+      metrics.queued(platform);
       String waits = enqueued.waitsFor().map(holder -> " It waits for job " + holder.id() + " ("
           + SlackText.code(holder.commandText()) + ", " + holder.status().wire() + "), which holds "
           + SlackText.code(job.rules().lockKey().orElseThrow()) + ".").orElse("");
@@ -134,12 +147,13 @@ public final class SlackCommandPipeline {
     return approvals.request(request, job, decision.approval().orElseThrow(), decision.reason(), policyVersion, now)
         .map(requested -> {
           if (requested.duplicate()) {
-            metrics.refused(PLATFORM, "duplicate_delivery");
+            metrics.refused(platform, "duplicate_delivery");
             return CommandAnswer.of(SlackText.ephemeral("Already waiting for approval "
                 + requested.approval().id() + " (this request arrived twice)."));
           }
-          metrics.heldForApproval(PLATFORM);
-          return CommandAnswer.of(ApprovalCards.pending(requested.approval(), List.of()));
+          metrics.heldForApproval(platform);
+          return new CommandAnswer(ApprovalCards.pending(requested.approval(), List.of()), Optional.empty(),
+              Optional.of(requested.approval()));
         });
   }
 
@@ -160,7 +174,7 @@ public final class SlackCommandPipeline {
    * typed, so it is escaped: a {@code <!channel>} in a typo never pings anyone.
    */
   private Future<CommandAnswer> refuse(CommandRequest request, ChatCommand command, String reason, String message) {
-    metrics.refused(PLATFORM, reason);
+    metrics.refused(platform, reason);
     return refusals.record(request, command.text(), message)
         .map(v -> CommandAnswer.of(SlackText.ephemeral(SlackText.escape(message))));
   }
@@ -169,8 +183,8 @@ public final class SlackCommandPipeline {
     return Future.succeededFuture(CommandAnswer.of(message));
   }
 
-  private static NewJob newJob(CommandRequest request, ChatCommand command, ParsedCommand.Invocation invocation) {
-    return new NewJob(request.tenantId(), "slack:" + command.deliveryKey(), PLATFORM, request.userId(),
+  private NewJob newJob(CommandRequest request, ChatCommand command, ParsedCommand.Invocation invocation) {
+    return new NewJob(request.tenantId(), platform + ":" + command.deliveryKey(), platform, request.userId(),
         request.channelId(), invocation.command(), (command.invokedAs() + " " + command.text()).strip(),
         invocation.action(), invocation.arguments(), command.replyTo(), new JobRules(invocation.timeout(),
         invocation.maxAttempts(), invocation.lockKey()));

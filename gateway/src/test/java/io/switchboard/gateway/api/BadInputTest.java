@@ -24,7 +24,7 @@ class BadInputTest extends AdminApiTestBase {
       "POST | /api/v1/tokens        | {\"label\": \"x\", \"admin\": true} | admin",
       "POST | /api/v1/tokens        | []                                 | ",
       "POST | /api/v1/tokens        | ''                                 | ",
-      "POST | /api/v1/installations | {\"platform\": \"teams\", \"workspaceId\": \"T1\"} | platform",
+      "POST | /api/v1/installations | {\"platform\": \"irc\", \"workspaceId\": \"T1\"} | platform",
       "POST | /api/v1/installations | {\"platform\": \"slack\"}          | workspaceId",
       "POST | /api/v1/installations | {\"platform\": \"slack\", \"workspaceId\": \"a b\"} | workspaceId",
       "PUT  | /api/v1/policy        | {\"commands\": {}}                 | commands",

@@ -1,0 +1,58 @@
+package io.switchboard.core.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Switchboard bot registered with the Microsoft Bot Framework: its Microsoft app id and password,
+ * where the Bot Framework's OpenID metadata (signing keys of incoming activities) is, and where bot
+ * tokens for the connector are issued. Without an app id and password, {@code POST /api/messages}
+ * refuses every activity (503).
+ *
+ * @param appId               the bot's Microsoft app id; the audience of every incoming token
+ * @param appPassword         the app's client secret, exchanged for connector tokens
+ * @param openIdMetadataUrl   the Bot Framework's OpenID metadata (tests point it at a loopback stand-in)
+ * @param tokenUrl            the OAuth 2 token endpoint for connector tokens (client credentials)
+ */
+public record TeamsApp(Optional<String> appId, Optional<String> appPassword, String openIdMetadataUrl,
+                       String tokenUrl) {
+
+  public static final String DEFAULT_OPENID_METADATA_URL =
+      "https://login.botframework.com/v1/.well-known/openidconfiguration";
+  public static final String DEFAULT_TOKEN_URL =
+      "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token";
+  /** The scope connector tokens are asked for. */
+  public static final String CONNECTOR_SCOPE = "https://api.botframework.com/.default";
+
+  public TeamsApp {
+    requireHttp(openIdMetadataUrl, "SWITCHBOARD_TEAMS_OPENID_METADATA_URL");
+    requireHttp(tokenUrl, "SWITCHBOARD_TEAMS_TOKEN_URL");
+    appId = appId.filter(id -> !id.isBlank());
+    appPassword = appPassword.filter(password -> !password.isBlank());
+  }
+
+  /** Reads {@code SWITCHBOARD_TEAMS_*} from the environment. */
+  public static TeamsApp fromEnv(Map<String, String> env) {
+    return new TeamsApp(Optional.ofNullable(env.get("SWITCHBOARD_TEAMS_APP_ID")),
+        Optional.ofNullable(env.get("SWITCHBOARD_TEAMS_APP_PASSWORD")),
+        env.getOrDefault("SWITCHBOARD_TEAMS_OPENID_METADATA_URL", DEFAULT_OPENID_METADATA_URL),
+        env.getOrDefault("SWITCHBOARD_TEAMS_TOKEN_URL", DEFAULT_TOKEN_URL));
+  }
+
+  /** Whether the bot is configured (app id and password). */
+  public boolean enabled() {
+    return appId.isPresent() && appPassword.isPresent();
+  }
+
+  @Override
+  public String toString() {
+    return "TeamsApp[appId=" + appId.orElse("-") + ", openIdMetadataUrl=" + openIdMetadataUrl + ", tokenUrl="
+        + tokenUrl + "]";
+  }
+
+  private static void requireHttp(String url, String variable) {
+    if (!url.startsWith("http://") && !url.startsWith("https://")) {
+      throw new IllegalArgumentException(variable + " must be an http(s) URL");
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.switchboard.gateway.teams;
+
+import io.switchboard.core.error.ErrorCode;
+import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.tenancy.policy.CommandRequest;
+import io.switchboard.tenancy.policy.PolicyDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Clock;
+
+/**
+ * A click on an approval card's Approve or Deny button: Teams sends it as a message activity whose
+ * {@code value} is the button's data ({@link TeamsCards}) and whose {@code replyToId} is the card.
+ * The click is a vote by the signed sender ({@code from.aadObjectId}), checked and counted by
+ * {@link Approvals} under the tenant's current policy (not the requester, holds the approver role,
+ * once). The card is then replaced with its new state, or the voter told why the vote did not count.
+ */
+public final class TeamsApprovalVotes {
+
+  /** A button's data, as read from {@code value}. */
+  record Click(long approvalId, boolean approve) {
+  }
+
+  private final PolicyDirectory policies;
+  private final Approvals approvals;
+  private final TeamsConnector connector;
+  private final Clock clock;
+
+  public TeamsApprovalVotes(PolicyDirectory policies, Approvals approvals, TeamsConnector connector, Clock clock) {
+    this.policies = policies;
+    this.approvals = approvals;
+    this.connector = connector;
+    this.clock = clock;
+  }
+
+  /** Whether the submitted data is one of Switchboard's buttons. */
+  static boolean isClick(JsonObject value) {
+    return value.getValue(TeamsCards.ACTION_FIELD) != null;
+  }
+
+  /** Reads the click; a malformed-request error if it is not one of Switchboard's buttons. */
+  static Click parse(JsonObject value) {
+    Object action = value.getValue(TeamsCards.ACTION_FIELD);
+    Object id = value.getValue(TeamsCards.APPROVAL_FIELD);
+    if (!TeamsCards.APPROVE.equals(action) && !TeamsCards.DENY.equals(action)) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "unknown card action '" + action + "'");
+    }
+    if (!(id instanceof Number number) || number.longValue() <= 0) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "value.approvalId is not an approval id");
+    }
+    return new Click(number.longValue(), TeamsCards.APPROVE.equals(action));
+  }
+
+  /**
+   * Counts the vote (a database transaction); the card update is returned as a second future the
+   * caller need not wait for.
+   *
+   * @param card    the card's activity ({@code replyToId}); replies and the job's result thread under it
+   */
+  public Future<Future<Void>> vote(String tenantId, String teamsTenantId, String voter, TeamsReplyTo card, Click click) {
+    CommandRequest request = new CommandRequest(tenantId, TeamsJobActivities.PLATFORM, teamsTenantId, voter,
+        card.conversationId());
+    return policies.policyOf(tenantId)
+        .compose(policy -> approvals.vote(request, click.approvalId(), click.approve(), policy, card.toJson(),
+            clock.instant()))
+        .map(result -> switch (result.outcome()) {
+          case RECORDED -> update(card, TeamsCards.approvalPending(result.approval(), result.approvers()));
+          case APPROVED, DENIED, EXPIRED, CLOSED ->
+              update(card, TeamsCards.approvalDecided(result.approval(), result.approvers()));
+          case ALREADY_VOTED -> reply(card, "You have already voted on approval " + click.approvalId() + ".");
+          case OWN_REQUEST -> reply(card, "You cannot approve your own request; someone else with role `"
+              + result.approval().approverRole() + "` has to.");
+          case NOT_APPROVER -> reply(card, "Only holders of role `" + result.approval().approverRole()
+              + "` can vote on approval " + click.approvalId() + "; your vote was not counted.");
+          case NOT_FOUND -> reply(card, "There is no approval " + click.approvalId() + " here.");
+        });
+  }
+
+  private Future<Void> update(TeamsReplyTo card, JsonObject activity) {
+    return connector.update(card.serviceUrl(), card.conversationId(), card.replyToId(), activity);
+  }
+
+  private Future<Void> reply(TeamsReplyTo card, String text) {
+    return connector.reply(card.serviceUrl(), card.conversationId(), card.replyToId(), TeamsCards.text(text))
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,142 @@
+package io.switchboard.gateway.teams;
+
+import io.switchboard.core.job.Job;
+import io.switchboard.core.job.JobStatus;
+import io.switchboard.gateway.approval.Approval;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * Renders what Switchboard says in Teams as Bot Framework message activities: plain text answers,
+ * and Adaptive Cards (version 1.4) for a job (queued, running with its latest progress line, ended
+ * with its output) and for an approval (with Approve and Deny {@code Action.Submit} buttons whose
+ * data names the approval; who clicked comes from the signed activity, never from the card).
+ */
+public final class TeamsCards {
+
+  /** The {@code switchboard} field of a submitted card's data: which button it was. */
+  public static final String APPROVE = "approval.approve";
+  public static final String DENY = "approval.deny";
+  static final String ACTION_FIELD = "switchboard";
+  static final String APPROVAL_FIELD = "approvalId";
+
+  static final int MAX_OUTPUT_CHARS = 4_000;
+  static final int MAX_PROGRESS_CHARS = 500;
+  private static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+  private TeamsCards() {
+  }
+
+  /** A plain message (Teams markdown). */
+  public static JsonObject text(String text) {
+    return new JsonObject().put("type", "message").put("textFormat", "markdown").put("text", text);
+  }
+
+  /** A queued job's card, with the pipeline's acknowledgement. */
+  public static JsonObject queued(long jobId, String commandText, String acknowledgement) {
+    return card("Job " + jobId + " queued", new JsonArray()
+        .add(heading("⏳ " + commandText + " — queued (job " + jobId + ")"))
+        .add(textBlock(acknowledgement, true)), new JsonArray());
+  }
+
+  /** A running job's card with its latest progress line. */
+  public static JsonObject progress(long jobId, String commandText, String line) {
+    String shown = cut(line, MAX_PROGRESS_CHARS);
+    return card("Job " + jobId + " running: " + shown, new JsonArray()
+        .add(heading("⏳ " + commandText + " — running (job " + jobId + ")"))
+        .add(textBlock(shown, true)), new JsonArray());
+  }
+
+  /** A finished job's card: outcome, output (or error) and who ran it. */
+  public static JsonObject result(Job job) {
+    String mark = switch (job.status()) {
+      case SUCCEEDED -> "✅ ";
+      case CANCELLED -> "🚫 ";
+      default -> "❌ ";
+    };
+    JsonArray body = new JsonArray()
+        .add(heading(mark + job.commandText() + " — " + job.status().wire() + " (job " + job.id() + ")"));
+    String output = job.status() == JobStatus.SUCCEEDED ? job.output() : job.error();
+    if (output != null && !output.isBlank()) {
+      String shown = output.length() <= MAX_OUTPUT_CHARS ? output : output.substring(0, MAX_OUTPUT_CHARS)
+          + "\n… (" + (output.length() - MAX_OUTPUT_CHARS) + " more characters: GET /api/v1/jobs/" + job.id() + ")";
+      body.add(textBlock(shown, true).put("fontType", "Monospace"));
+    }
+    body.add(textBlock(footer(job), true).put("isSubtle", true).put("size", "Small"));
+    return card("Job " + job.id() + " " + job.status().wire(), body, new JsonArray());
+  }
+
+  /** The card asking for approval, with Approve and Deny buttons. */
+  public static JsonObject approvalPending(Approval approval, List<String> approvers) {
+    String sofar = approvers.isEmpty() ? "" : " · approved so far by " + String.join(", ", approvers);
+    JsonArray actions = new JsonArray()
+        .add(submit("Approve", APPROVE, approval.id()))
+        .add(submit("Deny", DENY, approval.id()));
+    return card("Approval needed for " + approval.commandText(), new JsonArray()
+        .add(heading(headline(approval)))
+        .add(textBlock(approval.reason() + " · deadline " + WHEN.format(approval.deadline()) + sofar, true)), actions);
+  }
+
+  /** The card once the approval is decided: no buttons, the outcome and who decided. */
+  public static JsonObject approvalDecided(Approval approval, List<String> approvers) {
+    String outcome = switch (approval.status()) {
+      case APPROVED -> "✅ Approved by " + String.join(", ", approvers) + "; queued as job "
+          + approval.jobId().map(String::valueOf).orElse("?") + ". The result will be posted here.";
+      case DENIED -> "🚫 " + (approval.decidedBy().map(approval.requester()::equals).orElse(false)
+          ? "Withdrawn by the requester." : "Denied by " + approval.decidedBy().orElse("?") + ". Nothing ran.");
+      case EXPIRED -> "⌛ Expired at " + WHEN.format(approval.deadline()) + " without enough approvals. Nothing ran.";
+      case PENDING -> "Waiting for approval.";
+    };
+    return card(approval.status().wire() + ": " + approval.commandText(), new JsonArray()
+        .add(heading(headline(approval))).add(textBlock(outcome, true)), new JsonArray());
+  }
+
+  private static String headline(Approval approval) {
+    return "✋ " + approval.requester() + " asks to run " + approval.commandText() + " — needs "
+        + approval.approvalsNeeded() + (approval.approvalsNeeded() == 1 ? " approval" : " approvals") + " from role "
+        + approval.approverRole() + " (approval " + approval.id() + ")";
+  }
+
+  private static String footer(Job job) {
+    String footer = "Requested by " + job.requester();
+    if (job.startedAt() != null && job.finishedAt() != null) {
+      footer += " · took " + String.format("%.1f s", Duration.between(job.startedAt(), job.finishedAt()).toMillis()
+          / 1000.0);
+    }
+    return job.attempts() > 1 ? footer + " · attempt " + job.attempts() : footer;
+  }
+
+  private static JsonObject card(String summary, JsonArray body, JsonArray actions) {
+    JsonObject card = new JsonObject().put("type", "AdaptiveCard")
+        .put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json").put("version", "1.4")
+        .put("body", body);
+    if (!actions.isEmpty()) {
+      card.put("actions", actions);
+    }
+    return new JsonObject().put("type", "message").put("summary", summary).put("attachments", new JsonArray()
+        .add(new JsonObject().put("contentType", "application/vnd.microsoft.card.adaptive").put("content", card)));
+  }
+
+  private static JsonObject heading(String text) {
+    return textBlock(text, true).put("weight", "Bolder");
+  }
+
+  private static JsonObject textBlock(String text, boolean wrap) {
+    return new JsonObject().put("type", "TextBlock").put("text", text).put("wrap", wrap);
+  }
+
+  private static JsonObject submit(String title, String action, long approvalId) {
+    return new JsonObject().put("type", "Action.Submit").put("title", title)
+        .put("data", new JsonObject().put(ACTION_FIELD, action).put(APPROVAL_FIELD, approvalId));
+  }
+
+  private static String cut(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max) + "…";
+  }
+}

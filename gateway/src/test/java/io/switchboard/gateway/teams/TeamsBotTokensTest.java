@@ -1,0 +1,78 @@
+package io.switchboard.gateway.teams;
+
+import io.switchboard.core.config.TeamsApp;
+import io.switchboard.core.testsupport.Await;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("The connector token is fetched once and kept until a minute before it expires")
+class TeamsBotTokensTest {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final BotFrameworkStandIn botFramework = BotFrameworkStandIn.start();
+
+  @AfterEach
+  void stop() {
+    botFramework.close();
+    Await.result(vertx.close());
+  }
+
+  /** A clock the test moves. */
+  private static final class ManualClock extends Clock {
+    private Instant now = Instant.parse("2026-12-02T10:00:00Z");
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void cachedUntilShortlyBeforeExpiry() {
+    ManualClock clock = new ManualClock();
+    TeamsBotTokens tokens = new TeamsBotTokens(WebClient.create(vertx), app(BotFrameworkStandIn.APP_PASSWORD), clock);
+    assertThat(Await.result(tokens.current())).isEqualTo("bf-token-1");
+    clock.now = clock.now.plus(Duration.ofMinutes(58));
+    assertThat(Await.result(tokens.current())).isEqualTo("bf-token-1");
+    assertThat(botFramework.tokenRequests()).isEqualTo(1);
+    clock.now = clock.now.plus(Duration.ofMinutes(1)).plusSeconds(1);
+    Await.result(tokens.current());
+    assertThat(botFramework.tokenRequests()).isEqualTo(2);
+    tokens.invalidate("bf-token-1");
+    Await.result(tokens.current());
+    assertThat(botFramework.tokenRequests()).isEqualTo(3);
+  }
+
+  @Test
+  void refusedCredentialsFail() {
+    TeamsBotTokens tokens = new TeamsBotTokens(WebClient.create(vertx), app("wrong"), Clock.systemUTC());
+    assertThat(tokens.current().toCompletionStage().toCompletableFuture())
+        .failsWithin(Duration.ofSeconds(10)).withThrowableThat().withCauseInstanceOf(TeamsConnectorFailure.class);
+  }
+
+  private TeamsApp app(String password) {
+    return new TeamsApp(Optional.of(BotFrameworkStandIn.APP_ID), Optional.of(password),
+        botFramework.openIdMetadataUrl(), botFramework.tokenUrl());
+  }
+}
