@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The one path every authenticated Slack command takes, whether typed as a slash command, a mention
- * or a direct message, step by step, in this order:
+ * The one path every authenticated chat command takes, whether typed in Slack as a slash command, a
+ * mention or a direct message, or in Discord as an application command, step by step, in this order:
  * <ol>
  *   <li>parse the text against the tenant's catalog ({@link CommandParser});</li>
  *   <li>decide ({@link TenantPolicy}); a refusal is audited with its reason and told to the user;
@@ -32,12 +32,13 @@ import java.util.Optional;
  *   <li>take a token from the tenant's, user's and channel's rate limits ({@link RateLimiter});</li>
  *   <li>queue the job with its audit records ({@link JobEnqueuer}), or, when an approval rule covers
  *       it, hold it for approval ({@link Approvals}) with an approval card;</li>
- *   <li>answer with a Slack message; the caller delivers it (HTTP response or Web API).</li>
+ *   <li>answer with a message in Slack's shape (mrkdwn text, blocks); the caller delivers it (HTTP
+ *       response or Web API) or renders it for its platform.</li>
  * </ol>
+ * One pipeline serves one platform ({@link #platform}): it names the platform in policy requests
+ * ({@code discord:user:<id>} bindings), metrics, jobs and their idempotency keys.
  */
 public final class SlackCommandPipeline {
-
-  private static final String PLATFORM = SignedSlackEndpoint.PLATFORM;
 
   private final CommandParser parser;
   private final PolicyDirectory policies;
@@ -49,11 +50,23 @@ public final class SlackCommandPipeline {
   private final CommandRefusals refusals;
   private final GatewayMetrics metrics;
   private final Clock clock;
+  private final String platform;
 
+  /** The pipeline of Slack commands. */
   public SlackCommandPipeline(CommandParser parser, PolicyDirectory policies, SlackBuiltins builtins,
                               RateLimiter rateLimiter, Approvals approvals, JobEnqueuer enqueuer,
                               JobCancellations cancellations, CommandRefusals refusals, GatewayMetrics metrics,
                               Clock clock) {
+    this(SignedSlackEndpoint.PLATFORM, parser, policies, builtins, rateLimiter, approvals, enqueuer, cancellations,
+        refusals, metrics, clock);
+  }
+
+  /** The pipeline of commands from {@code platform} ({@code slack}, {@code discord}, ...). */
+  public SlackCommandPipeline(String platform, CommandParser parser, PolicyDirectory policies, SlackBuiltins builtins,
+                              RateLimiter rateLimiter, Approvals approvals, JobEnqueuer enqueuer,
+                              JobCancellations cancellations, CommandRefusals refusals, GatewayMetrics metrics,
+                              Clock clock) {
+    this.platform = platform;
     this.parser = parser;
     this.policies = policies;
     this.builtins = builtins;
@@ -67,7 +80,7 @@ public final class SlackCommandPipeline {
   }
 
   public Future<CommandAnswer> run(ChatCommand command) {
-    CommandRequest request = new CommandRequest(command.tenantId(), PLATFORM, command.workspaceId(),
+    CommandRequest request = new CommandRequest(command.tenantId(), platform, command.workspaceId(),
         command.userId(), command.channelId());
     return policies.policyOf(command.tenantId()).compose(policy -> run(request, command, policy));
   }
@@ -114,11 +127,11 @@ public final class SlackCommandPipeline {
         .put("policyVersion", policyVersion);
     return enqueuer.enqueue(job, audited).map(enqueued -> {
       if (enqueued.duplicate()) {
-        metrics.refused(PLATFORM, "duplicate_delivery");
+        metrics.refused(platform, "duplicate_delivery");
         return CommandAnswer.of(SlackText.ephemeral("Already queued as job " + enqueued.jobId()
             + " (this request arrived twice)."));
       }
-      metrics.queued(PLATFORM);
+      metrics.queued(platform);
       String waits = enqueued.waitsFor().map(holder -> " It waits for job " + holder.id() + " ("
           + SlackText.code(holder.commandText()) + ", " + holder.status().wire() + "), which holds "
           + SlackText.code(job.rules().lockKey().orElseThrow()) + ".").orElse("");
@@ -134,11 +147,11 @@ public final class SlackCommandPipeline {
     return approvals.request(request, job, decision.approval().orElseThrow(), decision.reason(), policyVersion, now)
         .map(requested -> {
           if (requested.duplicate()) {
-            metrics.refused(PLATFORM, "duplicate_delivery");
+            metrics.refused(platform, "duplicate_delivery");
             return CommandAnswer.of(SlackText.ephemeral("Already waiting for approval "
                 + requested.approval().id() + " (this request arrived twice)."));
           }
-          metrics.heldForApproval(PLATFORM);
+          metrics.heldForApproval(platform);
           return CommandAnswer.of(ApprovalCards.pending(requested.approval(), List.of()));
         });
   }
@@ -160,17 +173,22 @@ public final class SlackCommandPipeline {
    * typed, so it is escaped: a {@code <!channel>} in a typo never pings anyone.
    */
   private Future<CommandAnswer> refuse(CommandRequest request, ChatCommand command, String reason, String message) {
-    metrics.refused(PLATFORM, reason);
+    metrics.refused(platform, reason);
     return refusals.record(request, command.text(), message)
         .map(v -> CommandAnswer.of(SlackText.ephemeral(SlackText.escape(message))));
+  }
+
+  /** The platform this pipeline serves. */
+  public String platform() {
+    return platform;
   }
 
   private static Future<CommandAnswer> answer(JsonObject message) {
     return Future.succeededFuture(CommandAnswer.of(message));
   }
 
-  private static NewJob newJob(CommandRequest request, ChatCommand command, ParsedCommand.Invocation invocation) {
-    return new NewJob(request.tenantId(), "slack:" + command.deliveryKey(), PLATFORM, request.userId(),
+  private NewJob newJob(CommandRequest request, ChatCommand command, ParsedCommand.Invocation invocation) {
+    return new NewJob(request.tenantId(), platform + ":" + command.deliveryKey(), platform, request.userId(),
         request.channelId(), invocation.command(), (command.invokedAs() + " " + command.text()).strip(),
         invocation.action(), invocation.arguments(), command.replyTo(), new JobRules(invocation.timeout(),
         invocation.maxAttempts(), invocation.lockKey()));
