@@ -7,6 +7,19 @@ import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.api.AdminApi;
 import io.switchboard.gateway.api.SlackInstallLinksApi;
+import io.switchboard.gateway.discord.DiscordApi;
+import io.switchboard.gateway.discord.DiscordApprovalClicks;
+import io.switchboard.gateway.discord.DiscordBotTokens;
+import io.switchboard.gateway.discord.DiscordCommands;
+import io.switchboard.gateway.discord.DiscordEmbeds;
+import io.switchboard.gateway.discord.DiscordGuilds;
+import io.switchboard.gateway.discord.DiscordInteractionsHandler;
+import io.switchboard.gateway.discord.DiscordJobMessages;
+import io.switchboard.gateway.discord.DiscordProgressRelay;
+import io.switchboard.gateway.discord.DiscordRequestAuthenticator;
+import io.switchboard.gateway.discord.DiscordText;
+import io.switchboard.gateway.discord.InteractionWebhook;
+import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.gateway.reply.BlockKitResult;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
@@ -54,7 +67,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP edge: the Slack endpoints (slash commands, interactions, Events API, OAuth installation),
- * the admin API, the operations endpoints, and the reply path that answers finished jobs (and shows
+ * Discord interactions, the admin API, the operations endpoints, and the reply path that answers finished jobs (and shows
  * progress of jobs started from Slack events). On undeploy it stops taking requests and lets
  * requests in flight finish.
  */
@@ -76,6 +89,7 @@ public final class GatewayVerticle extends VerticleBase {
   private ResponseUrlReplier replier;
   private SlackWebApi slackApi;
   private SlackProgressRelay progressRelay;
+  private DiscordProgressRelay discordProgressRelay;
 
   public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
                          SecretStore secrets) {
@@ -95,11 +109,17 @@ public final class GatewayVerticle extends VerticleBase {
     SlackBotTokens botTokens = new SlackBotTokens(secrets);
     SlackJobMessages jobMessages = new SlackJobMessages(pool, slackApi, botTokens, metrics);
     SlackEventAnswers eventAnswers = new SlackEventAnswers(slackApi, botTokens, jobMessages);
+    DiscordApi discordApi = new DiscordApi(vertx, client, config.discordApp().apiUrl(), metrics);
+    DiscordJobMessages discordMessages = new DiscordJobMessages(pool, discordApi, new DiscordBotTokens(secrets),
+        metrics, Clock.systemUTC());
     JobEnqueuer enqueuer = new JobEnqueuer(pool, vertx.eventBus());
     approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL, expired -> {
       JsonObject card = ApprovalCards.decided(expired, List.of());
       if (SlackJobMessages.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
         eventAnswers.post(expired.tenantId(), expired.replyTo(), card);
+      } else if (InteractionWebhook.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
+        InteractionWebhook.fromReplyTo(expired.replyTo()).filter(webhook -> !webhook.expired(Clock.systemUTC().instant()))
+            .ifPresent(webhook -> discordApi.editOriginal(webhook, DiscordText.fromSlack(card)));
       } else {
         poster.post(expired.replyTo().getString("url"), card);
       }
@@ -119,6 +139,7 @@ public final class GatewayVerticle extends VerticleBase {
         responseUrls, poster, metrics, Clock.systemUTC()));
     router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(pool), pipeline,
         eventAnswers, new SlackUninstalls(pool, botTokens, directory), metrics));
+    mountDiscord(router, discordApi, discordMessages, enqueuer, cancellations, metrics);
     OAuthState installStates = new OAuthState(config.slackApp().stateSecret().orElse(""));
     mountSlackInstall(router, installStates, directory, botTokens);
     OperationsRoutes.mount(router, pool, registry);
@@ -128,8 +149,13 @@ public final class GatewayVerticle extends VerticleBase {
 
     replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL,
         Map.of(SlackJobMessages.REPLY_KIND,
-            job -> jobMessages.show(job.tenantId(), job.id(), job.replyTo(), BlockKitResult.of(job))));
+            job -> jobMessages.show(job.tenantId(), job.id(), job.replyTo(), BlockKitResult.of(job)),
+            InteractionWebhook.REPLY_KIND, job -> InteractionWebhook.fromReplyTo(job.replyTo())
+                .map(webhook -> discordMessages.show(job.tenantId(), job.id(), webhook,
+                    DiscordEmbeds.of(ReplyMessage.result(job))))
+                .orElseGet(() -> Future.failedFuture("job " + job.id() + " has a malformed Discord reply_to"))));
     progressRelay = new SlackProgressRelay(vertx, jobMessages);
+    discordProgressRelay = new DiscordProgressRelay(vertx, discordMessages);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
     approvals.start();
@@ -139,7 +165,20 @@ public final class GatewayVerticle extends VerticleBase {
           new SlackInstallLinksApi(config.slackApp(), installStates, Clock.systemUTC()).mount(router);
         })
         .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> progressRelay.start())
-        .compose(v -> server.listen());
+        .compose(v -> discordProgressRelay.start()).compose(v -> server.listen());
+  }
+
+  /** {@code POST /discord/interactions}: Discord commands through the same pipeline as Slack's, and approval clicks. */
+  private void mountDiscord(Router router, DiscordApi discordApi, DiscordJobMessages discordMessages,
+                            JobEnqueuer enqueuer, JobCancellations cancellations, GatewayMetrics metrics) {
+    SlackCommandPipeline pipeline = new SlackCommandPipeline(DiscordCommands.PLATFORM, new CommandParser(), policies,
+        new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool),
+        metrics, Clock.systemUTC());
+    DiscordRequestAuthenticator authenticator = new DiscordRequestAuthenticator(
+        new DiscordGuilds(pool, InstallationDirectory.DEFAULT_TTL), config.discordApp().publicKey(), Clock.systemUTC());
+    router.post("/discord/interactions").handler(new DiscordInteractionsHandler(authenticator,
+        new DiscordCommands(pipeline, discordApi, discordMessages, Clock.systemUTC()),
+        new DiscordApprovalClicks(policies, approvals, discordApi, discordMessages, Clock.systemUTC()), metrics));
   }
 
   /** OAuth v2 installation of the shared Slack app: {@code /slack/install} and its callback. */
@@ -154,7 +193,8 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
-        .compose(v -> replier.stop()).compose(v -> progressRelay.stop()).compose(v -> policies.stop())
+        .compose(v -> replier.stop()).compose(v -> progressRelay.stop())
+        .compose(v -> discordProgressRelay.stop()).compose(v -> policies.stop())
         .onComplete(ar -> approvals.stop())
         .eventually(() -> slackApi.close());
   }
