@@ -15,12 +15,12 @@ import io.switchboard.gateway.discord.DiscordEmbeds;
 import io.switchboard.gateway.discord.DiscordGuilds;
 import io.switchboard.gateway.discord.DiscordInteractionsHandler;
 import io.switchboard.gateway.discord.DiscordJobMessages;
-import io.switchboard.gateway.discord.DiscordProgressRelay;
 import io.switchboard.gateway.discord.DiscordRequestAuthenticator;
 import io.switchboard.gateway.discord.DiscordText;
 import io.switchboard.gateway.discord.InteractionWebhook;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.gateway.reply.BlockKitResult;
+import io.switchboard.gateway.reply.ProgressRelay;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
 import io.switchboard.gateway.slack.SlackRequestAuthenticator;
@@ -32,7 +32,6 @@ import io.switchboard.gateway.slack.SlackEventAnswers;
 import io.switchboard.gateway.slack.SlackEventLog;
 import io.switchboard.gateway.slack.SlackEventsHandler;
 import io.switchboard.gateway.slack.SlackJobMessages;
-import io.switchboard.gateway.slack.SlackProgressRelay;
 import io.switchboard.gateway.slack.SlackUninstalls;
 import io.switchboard.gateway.slack.oauth.OAuthState;
 import io.switchboard.gateway.slack.oauth.OAuthStateRedemptions;
@@ -88,8 +87,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Approvals approvals;
   private ResponseUrlReplier replier;
   private SlackWebApi slackApi;
-  private SlackProgressRelay progressRelay;
-  private DiscordProgressRelay discordProgressRelay;
+  private ProgressRelay progressRelay;
 
   public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
                          SecretStore secrets) {
@@ -154,8 +152,7 @@ public final class GatewayVerticle extends VerticleBase {
                 .map(webhook -> discordMessages.show(job.tenantId(), job.id(), webhook,
                     DiscordEmbeds.of(ReplyMessage.result(job))))
                 .orElseGet(() -> Future.failedFuture("job " + job.id() + " has a malformed Discord reply_to"))));
-    progressRelay = new SlackProgressRelay(vertx, jobMessages);
-    discordProgressRelay = new DiscordProgressRelay(vertx, discordMessages);
+    progressRelay = new ProgressRelay(vertx, List.of(jobMessages::progress, discordMessages::progress));
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
     approvals.start();
@@ -165,7 +162,7 @@ public final class GatewayVerticle extends VerticleBase {
           new SlackInstallLinksApi(config.slackApp(), installStates, Clock.systemUTC()).mount(router);
         })
         .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> progressRelay.start())
-        .compose(v -> discordProgressRelay.start()).compose(v -> server.listen());
+        .compose(v -> server.listen());
   }
 
   /** {@code POST /discord/interactions}: Discord commands through the same pipeline as Slack's, and approval clicks. */
@@ -193,8 +190,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
-        .compose(v -> replier.stop()).compose(v -> progressRelay.stop())
-        .compose(v -> discordProgressRelay.stop()).compose(v -> policies.stop())
+        .compose(v -> replier.stop()).compose(v -> progressRelay.stop()).compose(v -> policies.stop())
         .onComplete(ar -> approvals.stop())
         .eventually(() -> slackApi.close());
   }

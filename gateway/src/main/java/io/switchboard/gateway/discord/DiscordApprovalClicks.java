@@ -1,7 +1,5 @@
 package io.switchboard.gateway.discord;
 
-import io.switchboard.core.error.ErrorCode;
-import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.slack.ApprovalCards;
 import io.switchboard.tenancy.policy.CommandRequest;
@@ -10,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * A click on an approval card's button in Discord ({@code MESSAGE_COMPONENT}, type 3, custom id
@@ -42,10 +41,8 @@ public final class DiscordApprovalClicks {
       return Future.succeededFuture(InteractionAnswer.ephemeral("Switchboard is not installed in this server."));
     }
     DiscordInstallation installation = interaction.installation().get();
-    InteractionWebhook webhook = InteractionWebhook.valid(click.applicationId(), click.token(), installation.guildId(),
-            click.channelId(), clock.instant().plus(DiscordCommands.TOKEN_LIFETIME))
-        .orElseThrow(() -> new SwitchboardException(ErrorCode.MALFORMED_REQUEST,
-            "the interaction's ids or token are not in Discord's form"));
+    InteractionWebhook webhook = InteractionWebhook.of(click.applicationId(), click.token(), installation.guildId(),
+        click.channelId(), clock.instant());
     CommandRequest voter = new CommandRequest(installation.tenantId(), DiscordCommands.PLATFORM,
         installation.guildId(), click.userId(), click.channelId());
     boolean approve = ApprovalCards.APPROVE.equals(click.action());
@@ -73,7 +70,7 @@ public final class DiscordApprovalClicks {
         });
   }
 
-  private static InteractionAnswer update(java.util.function.Supplier<Future<Void>> edit) {
+  private static InteractionAnswer update(Supplier<Future<Void>> edit) {
     return new InteractionAnswer(new JsonObject().put("type", InteractionAnswer.DEFERRED_UPDATE_MESSAGE), edit);
   }
 }

@@ -3,13 +3,10 @@ package io.switchboard.gateway.discord;
 import io.switchboard.gateway.slack.ChatCommand;
 import io.switchboard.gateway.slack.CommandAnswer;
 import io.switchboard.gateway.slack.SlackCommandPipeline;
-import io.switchboard.core.error.ErrorCode;
-import io.switchboard.core.error.SwitchboardException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Runs a Discord application command ({@link ApplicationCommand}) through the shared command
@@ -22,8 +19,6 @@ import java.time.Duration;
  */
 public final class DiscordCommands {
 
-  /** How long Discord accepts an interaction token. */
-  static final Duration TOKEN_LIFETIME = Duration.ofMinutes(15);
   /** The platform name of Discord commands (policy subjects {@code discord:user:<id>}, metrics, jobs). */
   public static final String PLATFORM = "discord";
 
@@ -50,10 +45,8 @@ public final class DiscordCommands {
           "Switchboard is not installed in this server; an admin of your organisation can add it."));
     }
     DiscordInstallation installation = interaction.installation().get();
-    InteractionWebhook webhook = InteractionWebhook.valid(command.applicationId(), command.token(),
-            installation.guildId(), command.channelId(), clock.instant().plus(TOKEN_LIFETIME))
-        .orElseThrow(() -> new SwitchboardException(ErrorCode.MALFORMED_REQUEST,
-            "the interaction's ids or token are not in Discord's form"));
+    InteractionWebhook webhook = InteractionWebhook.of(command.applicationId(), command.token(),
+        installation.guildId(), command.channelId(), clock.instant());
     ChatCommand chat = new ChatCommand(installation.tenantId(), installation.guildId(), command.userId(),
         command.channelId(), "/" + command.name(), command.text(), command.interactionId(), webhook.toReplyTo());
     return pipeline.run(chat).map(answer -> answer(installation.tenantId(), webhook, answer));

@@ -1,6 +1,7 @@
 package io.switchboard.gateway.discord;
 
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.reply.JobMessageSteps;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -9,10 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The one Discord message of a job started by an interaction: the interaction's original response,
@@ -49,8 +47,7 @@ public final class DiscordJobMessages {
   private final DiscordBotTokens botTokens;
   private final GatewayMetrics metrics;
   private final Clock clock;
-  private final Map<String, Future<Void>> tails = new HashMap<>();
-  private final Map<String, String> latestProgress = new HashMap<>();
+  private final JobMessageSteps steps = new JobMessageSteps();
 
   public DiscordJobMessages(Pool pool, DiscordApi discord, DiscordBotTokens botTokens, GatewayMetrics metrics,
                             Clock clock) {
@@ -63,13 +60,13 @@ public final class DiscordJobMessages {
 
   /** Shows the acknowledgement of a queued job as the original response, and remembers the job's message. */
   public Future<Void> acknowledge(String tenantId, long jobId, InteractionWebhook webhook, JsonObject message) {
-    return serially(tenantId, jobId, () -> pool.preparedQuery(REMEMBER).execute(Tuple.of(tenantId, jobId))
+    return steps.serially(tenantId, jobId, () -> pool.preparedQuery(REMEMBER).execute(Tuple.of(tenantId, jobId))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : discord.editOriginal(webhook, message)));
   }
 
   /** Shows {@code message} (the result) as the job's message; see the class comment for an expired token. */
   public Future<Void> show(String tenantId, long jobId, InteractionWebhook webhook, JsonObject message) {
-    return serially(tenantId, jobId, () -> webhook.expired(clock.instant())
+    return steps.serially(tenantId, jobId, () -> webhook.expired(clock.instant())
         ? postAsBot(tenantId, webhook, message)
         : discord.editOriginal(webhook, message).recover(failure ->
             failure instanceof DiscordApiFailure f && f.originalGone()
@@ -82,26 +79,19 @@ public final class DiscordJobMessages {
    * a message, one that has ended, a line another gateway shows already, or an expired token.
    */
   public Future<Void> progress(String tenantId, long jobId, String line) {
-    String key = key(tenantId, jobId);
-    if (latestProgress.put(key, line) != null) {
-      metrics.progressCoalesced(PLATFORM);
-      return Future.succeededFuture();
-    }
-    return serially(tenantId, jobId, () -> {
-      String latest = latestProgress.remove(key);
-      return pool.preparedQuery(TAKE_PROGRESS).execute(Tuple.of(tenantId, jobId, latest)).compose(rows -> {
-        if (rows.size() == 0) {
-          return Future.succeededFuture();
-        }
-        Row row = rows.iterator().next();
-        Optional<InteractionWebhook> webhook = InteractionWebhook.fromReplyTo(row.getJsonObject("reply_to"));
-        if (webhook.isEmpty() || webhook.get().expired(clock.instant())) {
-          return Future.succeededFuture();
-        }
-        return discord.editOriginal(webhook.get(),
-            DiscordEmbeds.of(ReplyMessage.progress(jobId, row.getString("command_text"), latest)));
-      });
-    });
+    return steps.progress(tenantId, jobId, line, latest -> pool.preparedQuery(TAKE_PROGRESS)
+        .execute(Tuple.of(tenantId, jobId, latest)).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture();
+          }
+          Row row = rows.iterator().next();
+          Optional<InteractionWebhook> webhook = InteractionWebhook.fromReplyTo(row.getJsonObject("reply_to"));
+          if (webhook.isEmpty() || webhook.get().expired(clock.instant())) {
+            return Future.succeededFuture();
+          }
+          return discord.editOriginal(webhook.get(),
+              DiscordEmbeds.of(ReplyMessage.progress(jobId, row.getString("command_text"), latest)));
+        }), () -> metrics.progressCoalesced(PLATFORM));
   }
 
   private Future<Void> postAsBot(String tenantId, InteractionWebhook webhook, JsonObject message) {
@@ -109,17 +99,5 @@ public final class DiscordJobMessages {
         ? discord.createMessage(token.get(), webhook.channelId(), message)
         : Future.failedFuture(new DiscordApiFailure("edit_original", 401, DiscordApiFailure.INVALID_WEBHOOK_TOKEN,
             "the interaction token expired and the tenant stored no bot token for guild " + webhook.guildId())));
-  }
-
-  private Future<Void> serially(String tenantId, long jobId, Supplier<Future<Void>> step) {
-    String key = key(tenantId, jobId);
-    Future<Void> previous = tails.getOrDefault(key, Future.succeededFuture());
-    Future<Void> next = previous.transform(ar -> step.get());
-    tails.put(key, next);
-    return next.onComplete(ar -> tails.remove(key, next));
-  }
-
-  private static String key(String tenantId, long jobId) {
-    return tenantId + "/" + jobId;
   }
 }

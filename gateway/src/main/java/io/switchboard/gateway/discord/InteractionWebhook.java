@@ -1,6 +1,10 @@
 package io.switchboard.gateway.discord;
 
+import io.switchboard.core.error.ErrorCode;
+import io.switchboard.core.error.SwitchboardException;
 import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -17,6 +21,9 @@ public record InteractionWebhook(String applicationId, String token, String guil
 
   /** The {@code reply_to.kind} of jobs and approvals answered through an interaction webhook. */
   public static final String REPLY_KIND = "discord_interaction";
+
+  /** How long Discord accepts an interaction token. */
+  public static final Duration LIFETIME = Duration.ofMinutes(15);
 
   private static final Pattern ID = Pattern.compile("[0-9]{1,20}");
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._\\-]{1,500}");
@@ -42,6 +49,17 @@ public record InteractionWebhook(String applicationId, String token, String guil
         && channelId != null && ID.matcher(channelId).matches();
     return ok ? Optional.of(new InteractionWebhook(applicationId, token, guildId, channelId, expiresAt))
         : Optional.empty();
+  }
+
+  /**
+   * The webhook of an interaction received now, valid for Discord's {@link #LIFETIME}; fails with
+   * {@link ErrorCode#MALFORMED_REQUEST} if the ids or token are not in Discord's form.
+   */
+  public static InteractionWebhook of(String applicationId, String token, String guildId, String channelId,
+                                      Instant receivedAt) {
+    return valid(applicationId, token, guildId, channelId, receivedAt.plus(LIFETIME))
+        .orElseThrow(() -> new SwitchboardException(ErrorCode.MALFORMED_REQUEST,
+            "the interaction's ids or token are not in Discord's form"));
   }
 
   public JsonObject toReplyTo() {

@@ -2,6 +2,7 @@ package io.switchboard.gateway.slack;
 
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.reply.BlockKitProgress;
+import io.switchboard.gateway.reply.JobMessageSteps;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -9,10 +10,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The one Slack message of a job started from a mention or a direct message: posted once with
@@ -51,8 +49,7 @@ public final class SlackJobMessages {
   private final SlackWebApi slack;
   private final SlackBotTokens tokens;
   private final GatewayMetrics metrics;
-  private final Map<String, Future<Void>> tails = new HashMap<>();
-  private final Map<String, String> latestProgress = new HashMap<>();
+  private final JobMessageSteps steps = new JobMessageSteps();
 
   public SlackJobMessages(Pool pool, SlackWebApi slack, SlackBotTokens tokens, GatewayMetrics metrics) {
     this.metrics = metrics;
@@ -66,7 +63,7 @@ public final class SlackJobMessages {
    * the thread named by {@code replyTo} and remembers it.
    */
   public Future<Void> show(String tenantId, long jobId, JsonObject replyTo, JsonObject message) {
-    return serially(tenantId, jobId, () -> token(tenantId, replyTo).compose(token -> find(tenantId, jobId)
+    return steps.serially(tenantId, jobId, () -> token(tenantId, replyTo).compose(token -> find(tenantId, jobId)
         .compose(found -> found.isPresent()
             ? slack.update(token, found.get().getString("channel"), found.get().getString("ts"), message)
             : slack.postMessage(token, replyTo.getString("channel"), Optional.ofNullable(replyTo.getString("thread_ts")),
@@ -80,23 +77,16 @@ public final class SlackJobMessages {
    * a message, one that has ended (its result stands), or a line another gateway shows already.
    */
   public Future<Void> progress(String tenantId, long jobId, String line) {
-    String key = key(tenantId, jobId);
-    if (latestProgress.put(key, line) != null) {
-      metrics.progressCoalesced(SignedSlackEndpoint.PLATFORM);
-      return Future.succeededFuture();
-    }
-    return serially(tenantId, jobId, () -> {
-      String latest = latestProgress.remove(key);
-      return pool.preparedQuery(TAKE_PROGRESS).execute(Tuple.of(tenantId, jobId, latest)).compose(rows -> {
-        if (rows.size() == 0) {
-          return Future.succeededFuture();
-        }
-        Row row = rows.iterator().next();
-        JsonObject replyTo = row.getJsonObject("reply_to");
-        return token(tenantId, replyTo).compose(token -> slack.update(token, row.getString("channel"),
-            row.getString("ts"), BlockKitProgress.of(jobId, row.getString("command_text"), latest)));
-      });
-    });
+    return steps.progress(tenantId, jobId, line, latest -> pool.preparedQuery(TAKE_PROGRESS)
+        .execute(Tuple.of(tenantId, jobId, latest)).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture();
+          }
+          Row row = rows.iterator().next();
+          JsonObject replyTo = row.getJsonObject("reply_to");
+          return token(tenantId, replyTo).compose(token -> slack.update(token, row.getString("channel"),
+              row.getString("ts"), BlockKitProgress.of(jobId, row.getString("command_text"), latest)));
+        }), () -> metrics.progressCoalesced(SignedSlackEndpoint.PLATFORM));
   }
 
   private Future<Optional<Row>> find(String tenantId, long jobId) {
@@ -110,17 +100,5 @@ public final class SlackJobMessages {
 
   private Future<String> token(String tenantId, JsonObject replyTo) {
     return tokens.require(tenantId, replyTo.getString("workspace"));
-  }
-
-  private Future<Void> serially(String tenantId, long jobId, Supplier<Future<Void>> step) {
-    String key = key(tenantId, jobId);
-    Future<Void> previous = tails.getOrDefault(key, Future.succeededFuture());
-    Future<Void> next = previous.transform(ar -> step.get());
-    tails.put(key, next);
-    return next.onComplete(ar -> tails.remove(key, next));
-  }
-
-  private static String key(String tenantId, long jobId) {
-    return tenantId + "/" + jobId;
   }
 }

@@ -264,6 +264,8 @@ class DiscordInteractionsTest {
   @Test
   @DisplayName("tenant isolation: a guild's own key, an uninstalled guild, another tenant's job, approval and progress")
   void tenantIsolation() {
+    fixture.putPolicy("acme", policy());
+    fixture.putPolicy("globex", policy());
     JsonObject globex = SignedInteraction.command(globexApp, GLOBEX_GUILD, CHANNEL, ALICE, "echo globex");
     assertThat(SignedInteraction.post(fixture.baseUrl(), shared, globex).statusCode()).isEqualTo(401);
     discord.issueToken(globex.getString("token"));
@@ -290,13 +292,11 @@ class DiscordInteractionsTest {
         .getString("description")).isEqualTo("named as globex's");
     assertThat(discord.succeeded("edit_original")).hasSize(2);
 
-    fixture.putPolicy("globex", policy());
     JsonObject deploy = SignedInteraction.command(globexApp, GLOBEX_GUILD, CHANNEL, ALICE,
         "deploy production api --version 1.4.2");
     discord.issueToken(deploy.getString("token"));
     SignedInteraction.post(fixture.baseUrl(), globexApp, deploy);
     long approvalId = fixture.count("SELECT id FROM approvals WHERE tenant_id = 'globex'");
-    fixture.putPolicy("acme", policy());
     JsonObject click = SignedInteraction.click(shared, ACME_GUILD, CHANNEL, DAVE, "approval.approve:" + approvalId);
     JsonObject clickAnswer = new JsonObject(SignedInteraction.post(fixture.baseUrl(), shared, click).body());
     assertThat(clickAnswer.getJsonObject("data").getString("content")).contains("no approval " + approvalId);
