@@ -35,6 +35,9 @@ public final class BlockKitResult {
     message.output().ifPresent(output -> blocks.add(section(codeBlock(output))));
     blocks.add(new JsonObject().put("type", "context").put("elements", new JsonArray().add(
         new JsonObject().put("type", "mrkdwn").put("text", footer(message)))));
+    if (!message.buttons().isEmpty()) {
+      blocks.add(actions(message));
+    }
     return new JsonObject()
         .put("response_type", "in_channel")
         .put("replace_original", false)
@@ -50,6 +53,23 @@ public final class BlockKitResult {
 
   private static String codeBlock(ReplyMessage.Excerpt output) {
     return "```" + SlackText.escape(output.cut(MAX_OUTPUT_CHARS).replace("```", "'''")) + "```";
+  }
+
+  /** The buttons as one actions block; a button's {@code action_id} is its id, its value the button's value. */
+  private static JsonObject actions(ReplyMessage message) {
+    JsonArray elements = new JsonArray();
+    message.buttons().forEach(button -> {
+      JsonObject element = new JsonObject().put("type", "button").put("action_id", button.id())
+          .put("value", button.value())
+          .put("text", new JsonObject().put("type", "plain_text").put("text", button.label()));
+      switch (button.style()) {
+        case PRIMARY -> element.put("style", "primary");
+        case DANGER -> element.put("style", "danger");
+        case DEFAULT -> { }
+      }
+      elements.add(element);
+    });
+    return new JsonObject().put("type", "actions").put("elements", elements);
   }
 
   private static String footer(ReplyMessage message) {

@@ -49,6 +49,7 @@ public final class DiscordApiStandIn implements AutoCloseable {
   private final Map<String, JsonObject> originals = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong(900_000_000_000_000_000L);
   private volatile double retryAfterSeconds = 0.05;
+  private volatile boolean headerOnly;
 
   private DiscordApiStandIn(HttpServer server) {
     this.server = server;
@@ -94,6 +95,13 @@ public final class DiscordApiStandIn implements AutoCloseable {
   public void rateLimit(String route, int times, double retryAfter) {
     rateLimits.put(route, new AtomicInteger(times));
     this.retryAfterSeconds = retryAfter;
+    this.headerOnly = false;
+  }
+
+  /** Like {@link #rateLimit}, but the 429 says how long to wait only in {@code Retry-After} (whole seconds), as a proxy might. */
+  public void rateLimitByHeader(String route, int times, int retryAfterSeconds) {
+    rateLimit(route, times, retryAfterSeconds);
+    this.headerOnly = true;
   }
 
   public List<Call> calls() {
@@ -138,8 +146,9 @@ public final class DiscordApiStandIn implements AutoCloseable {
         record(method, route, path, authorization, body, 429);
         exchange.getResponseHeaders().add("Retry-After", Long.toString((long) Math.ceil(retryAfterSeconds)));
         exchange.getResponseHeaders().add("X-RateLimit-Scope", "user");
-        respond(exchange, 429, new JsonObject().put("message", "You are being rate limited.")
-            .put("retry_after", retryAfterSeconds).put("global", false));
+        respond(exchange, 429, headerOnly ? new JsonObject().put("message", "You are being rate limited.")
+            : new JsonObject().put("message", "You are being rate limited.").put("retry_after", retryAfterSeconds)
+                .put("global", false));
         return;
       }
       int status;

@@ -180,7 +180,7 @@ class DiscordInteractionsTest {
   }
 
   @Test
-  @DisplayName("a 429 from Discord is waited out (retry_after) and every edit still arrives")
+  @DisplayName("a 429 from Discord is waited out (retry_after, else Retry-After) and every edit still arrives")
   void rateLimitHonoured() {
     JsonObject command = SignedInteraction.command(shared, ACME_GUILD, CHANNEL, ALICE, "echo later");
     String token = command.getString("token");
@@ -190,7 +190,7 @@ class DiscordInteractionsTest {
     SignedInteraction.post(fixture.baseUrl(), shared, command);
     Await.until("the acknowledgement after two 429s", () -> discord.succeeded("edit_original").size() == 1);
     long jobId = fixture.count("SELECT id FROM jobs");
-    discord.rateLimit("edit_original", 1, 0.05);
+    discord.rateLimitByHeader("edit_original", 1, 1);
     finish("acme", jobId, "later");
     Await.until("the result after a 429", () -> discord.succeeded("edit_original").size() == 2);
 
