@@ -172,7 +172,8 @@ public final class GatewayVerticle extends VerticleBase {
         new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool),
         metrics, Clock.systemUTC());
     DiscordRequestAuthenticator authenticator = new DiscordRequestAuthenticator(
-        new DiscordGuilds(pool, InstallationDirectory.DEFAULT_TTL), config.discordApp().publicKey(), Clock.systemUTC());
+        new DiscordGuilds(pool, InstallationDirectory.DEFAULT_TTL), config.discordApp().applicationId(),
+        config.discordApp().publicKey(), Clock.systemUTC());
     router.post("/discord/interactions").handler(new DiscordInteractionsHandler(authenticator,
         new DiscordCommands(pipeline, discordApi, discordMessages, Clock.systemUTC()),
         new DiscordApprovalClicks(policies, approvals, discordApi, discordMessages, Clock.systemUTC()), metrics));

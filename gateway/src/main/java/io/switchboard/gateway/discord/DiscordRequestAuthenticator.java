@@ -17,19 +17,23 @@ import java.util.Optional;
  * Proves an interaction comes from Discord before anything acts on it: both signature headers
  * present, the timestamp within {@link #MAX_SKEW} of now (a replay later is refused), and the Ed25519
  * signature valid under the public key of the guild's own application, or the shared application's
- * for PINGs, direct messages and guilds without their own. Each failure is a 401 with its own code;
- * a body that verifies but is not a JSON object is a 400.
+ * for PINGs, direct messages and guilds without their own; and the interaction for that application
+ * (its {@code application_id}, when the application's id is known). Each failure is a 401 with its
+ * own code; a body that verifies but is not a JSON object is a 400.
  */
 public final class DiscordRequestAuthenticator {
 
   static final Duration MAX_SKEW = Duration.ofMinutes(5);
 
   private final DiscordGuilds guilds;
+  private final Optional<String> sharedApplicationId;
   private final Optional<String> sharedPublicKey;
   private final Clock clock;
 
-  public DiscordRequestAuthenticator(DiscordGuilds guilds, Optional<String> sharedPublicKey, Clock clock) {
+  public DiscordRequestAuthenticator(DiscordGuilds guilds, Optional<String> sharedApplicationId,
+                                     Optional<String> sharedPublicKey, Clock clock) {
     this.guilds = guilds;
+    this.sharedApplicationId = sharedApplicationId;
     this.sharedPublicKey = sharedPublicKey;
     this.clock = clock;
   }
@@ -57,6 +61,11 @@ public final class DiscordRequestAuthenticator {
       }
       if (payload.isEmpty()) {
         return refuse(ErrorCode.MALFORMED_REQUEST, "the interaction is not a JSON object");
+      }
+      boolean ownApp = found.flatMap(DiscordInstallation::publicKey).isPresent();
+      Optional<String> application = ownApp ? found.flatMap(DiscordInstallation::applicationId) : sharedApplicationId;
+      if (application.isPresent() && !application.get().equals(payload.get().getValue("application_id"))) {
+        return refuse(ErrorCode.UNKNOWN_WORKSPACE, "the interaction is for another Discord application");
       }
       return Future.succeededFuture(new VerifiedInteraction(payload.get(), found));
     });

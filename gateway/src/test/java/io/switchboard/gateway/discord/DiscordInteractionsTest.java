@@ -63,7 +63,7 @@ class DiscordInteractionsTest {
   }
 
   @Test
-  @DisplayName("a forged, replayed (stale) or unsigned request is refused with 401 and nothing runs")
+  @DisplayName("a forged, replayed (stale), unsigned or other application's request is refused with 401 and nothing runs")
   void forgedAndReplayedRefused() {
     JsonObject command = SignedInteraction.command(shared, ACME_GUILD, CHANNEL, ALICE, "echo x");
     SignedInteraction.App forger = SignedInteraction.App.generate(shared.applicationId());
@@ -82,6 +82,8 @@ class DiscordInteractionsTest {
     assertThat(SignedInteraction.send(fixture.baseUrl(), body, now, "zz").statusCode()).isEqualTo(401);
     assertThat(SignedInteraction.send(fixture.baseUrl(), "{", now, shared.sign(now, "{")).statusCode()).isEqualTo(400);
     assertThat(SignedInteraction.send(fixture.baseUrl(), "{", now, forger.sign(now, "{")).statusCode()).isEqualTo(401);
+    JsonObject otherApp = command.copy().put("application_id", "899999999999999999");
+    assertThat(SignedInteraction.post(fixture.baseUrl(), shared, otherApp).statusCode()).isEqualTo(401);
 
     assertThat(fixture.jobCount()).isZero();
     assertThat(fixture.count("SELECT count(*) FROM audit_events")).isZero();
@@ -90,6 +92,8 @@ class DiscordInteractionsTest {
         .isEqualTo(4);
     assertThat(fixture.metric("switchboard.commands.refused", "platform", "discord", "reason", "stale_request"))
         .isEqualTo(2);
+    assertThat(fixture.metric("switchboard.commands.refused", "platform", "discord", "reason", "unknown_workspace"))
+        .isEqualTo(1);
   }
 
   @Test
