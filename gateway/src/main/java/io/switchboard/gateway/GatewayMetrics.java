@@ -51,6 +51,11 @@ public final class GatewayMetrics {
     registry.counter("switchboard.slack.api.calls", "method", method, "outcome", outcome).increment();
   }
 
+  /** One Discord API call by route ({@code edit_original}, ...): {@code ok}, {@code rate_limited}, {@code http_<status>}, {@code unreachable}. */
+  public void discordApiCall(String route, String outcome) {
+    registry.counter("switchboard.discord.api.calls", "route", route, "outcome", outcome).increment();
+  }
+
   /** A progress line that replaced one not shown yet (collapsed into a single message edit). */
   public void progressCoalesced(String platform) {
     registry.counter("switchboard.progress.coalesced", "platform", platform).increment();

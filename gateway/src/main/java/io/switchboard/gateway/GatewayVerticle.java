@@ -7,32 +7,44 @@ import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.api.AdminApi;
 import io.switchboard.gateway.api.SlackInstallLinksApi;
+import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.gateway.discord.DiscordApi;
+import io.switchboard.gateway.discord.DiscordApprovalClicks;
+import io.switchboard.gateway.discord.DiscordBotTokens;
+import io.switchboard.gateway.discord.DiscordCommands;
+import io.switchboard.gateway.discord.DiscordEmbeds;
+import io.switchboard.gateway.discord.DiscordGuilds;
+import io.switchboard.gateway.discord.DiscordInteractionsHandler;
+import io.switchboard.gateway.discord.DiscordJobMessages;
+import io.switchboard.gateway.discord.DiscordRequestAuthenticator;
+import io.switchboard.gateway.discord.DiscordText;
+import io.switchboard.gateway.discord.InteractionWebhook;
 import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.BlockKitResult;
 import io.switchboard.gateway.reply.ReplyChannel;
+import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
-import io.switchboard.gateway.slack.SlackRequestAuthenticator;
-import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.slack.ApprovalCards;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.gateway.slack.SlackBuiltins;
+import io.switchboard.gateway.slack.SlackCommandPipeline;
 import io.switchboard.gateway.slack.SlackEventAnswers;
 import io.switchboard.gateway.slack.SlackEventLog;
 import io.switchboard.gateway.slack.SlackEventsHandler;
+import io.switchboard.gateway.slack.SlackInteractionHandler;
 import io.switchboard.gateway.slack.SlackJobMessages;
+import io.switchboard.gateway.slack.SlackMessagePoster;
+import io.switchboard.gateway.slack.SlackRequestAuthenticator;
+import io.switchboard.gateway.slack.SlackResponseUrls;
 import io.switchboard.gateway.slack.SlackUninstalls;
+import io.switchboard.gateway.slack.SlashCommandHandler;
 import io.switchboard.gateway.slack.oauth.OAuthState;
 import io.switchboard.gateway.slack.oauth.OAuthStateRedemptions;
 import io.switchboard.gateway.slack.oauth.SlackInstallHandler;
 import io.switchboard.gateway.slack.oauth.SlackInstaller;
 import io.switchboard.gateway.slack.oauth.SlackOAuthCallbackHandler;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
-import io.switchboard.gateway.slack.SlackCommandPipeline;
-import io.switchboard.gateway.slack.SlackInteractionHandler;
-import io.switchboard.gateway.slack.SlackMessagePoster;
-import io.switchboard.gateway.slack.SlackResponseUrls;
-import io.switchboard.gateway.slack.SlashCommandHandler;
 import io.switchboard.gateway.teams.TeamsBot;
 import io.switchboard.gateway.teams.TeamsReplyTo;
 import io.switchboard.tenancy.InstallationDirectory;
@@ -59,7 +71,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP edge: the Slack endpoints (slash commands, interactions, Events API, OAuth installation),
- * the Teams bot ({@code /api/messages}),
+ * the Teams bot ({@code /api/messages}), Discord interactions ({@code /discord/interactions}),
  * the admin API, the operations endpoints, and the reply path that answers finished jobs (and shows
  * progress of jobs started from Slack events). On undeploy it stops taking requests and lets
  * requests in flight finish.
@@ -81,7 +93,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Approvals approvals;
   private ResponseUrlReplier replier;
   private SlackWebApi slackApi;
-  private JobProgressRelay progressRelay;
+  private List<JobProgressRelay> progressRelays = List.of();
   private Optional<TeamsBot> teams = Optional.empty();
 
   public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
@@ -102,6 +114,9 @@ public final class GatewayVerticle extends VerticleBase {
     SlackBotTokens botTokens = new SlackBotTokens(secrets);
     SlackJobMessages jobMessages = new SlackJobMessages(pool, slackApi, botTokens, metrics);
     SlackEventAnswers eventAnswers = new SlackEventAnswers(slackApi, botTokens, jobMessages);
+    DiscordApi discordApi = new DiscordApi(vertx, client, config.discordApp().apiUrl(), metrics);
+    DiscordJobMessages discordMessages = new DiscordJobMessages(pool, discordApi, new DiscordBotTokens(secrets),
+        metrics, Clock.systemUTC());
     JobEnqueuer enqueuer = new JobEnqueuer(pool, vertx.eventBus());
     approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL, expired -> {
       if (TeamsReplyTo.KIND.equals(expired.replyTo().getString("kind"))) {
@@ -111,6 +126,9 @@ public final class GatewayVerticle extends VerticleBase {
       JsonObject card = ApprovalCards.decided(expired, List.of());
       if (SlackJobMessages.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
         eventAnswers.post(expired.tenantId(), expired.replyTo(), card);
+      } else if (InteractionWebhook.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
+        InteractionWebhook.fromReplyTo(expired.replyTo()).filter(webhook -> !webhook.expired(Clock.systemUTC().instant()))
+            .ifPresent(webhook -> discordApi.editOriginal(webhook, DiscordText.fromSlack(card)));
       } else {
         poster.post(expired.replyTo().getString("url"), card);
       }
@@ -134,6 +152,7 @@ public final class GatewayVerticle extends VerticleBase {
         new CommandParser(), policies, new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer,
         cancellations, new CommandRefusals(pool), metrics, Clock.systemUTC()), policies, approvals, metrics);
     TeamsBot.mount(router, teams);
+    mountDiscord(router, discordApi, discordMessages, enqueuer, cancellations, metrics);
     OAuthState installStates = new OAuthState(config.slackApp().stateSecret().orElse(""));
     mountSlackInstall(router, installStates, directory, botTokens);
     OperationsRoutes.mount(router, pool, registry);
@@ -143,10 +162,15 @@ public final class GatewayVerticle extends VerticleBase {
 
     Map<String, ReplyChannel> replyChannels = new HashMap<>(Map.of(SlackJobMessages.REPLY_KIND,
         job -> jobMessages.show(job.tenantId(), job.id(), job.replyTo(), BlockKitResult.of(job))));
+    replyChannels.put(InteractionWebhook.REPLY_KIND, job -> InteractionWebhook.fromReplyTo(job.replyTo())
+        .map(webhook -> discordMessages.show(job.tenantId(), job.id(), webhook,
+            DiscordEmbeds.of(ReplyMessage.result(job))))
+        .orElseGet(() -> Future.failedFuture("job " + job.id() + " has a malformed Discord reply_to")));
     teams.ifPresent(bot -> replyChannels.put(TeamsReplyTo.KIND, bot.replyChannel()));
     replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL,
         replyChannels);
-    progressRelay = new JobProgressRelay(vertx, "slack", jobMessages::progress);
+    progressRelays = List.of(new JobProgressRelay(vertx, "slack", jobMessages::progress),
+        new JobProgressRelay(vertx, "discord", discordMessages::progress));
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
     approvals.start();
@@ -155,9 +179,23 @@ public final class GatewayVerticle extends VerticleBase {
           api.mount(router);
           new SlackInstallLinksApi(config.slackApp(), installStates, Clock.systemUTC()).mount(router);
         })
-        .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> progressRelay.start())
+        .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> Future.all(progressRelays.stream().map(JobProgressRelay::start).toList()))
         .compose(v -> teams.map(TeamsBot::start).orElse(Future.succeededFuture()))
         .compose(v -> server.listen());
+  }
+
+  /** {@code POST /discord/interactions}: Discord commands through the same pipeline as Slack's, and approval clicks. */
+  private void mountDiscord(Router router, DiscordApi discordApi, DiscordJobMessages discordMessages,
+                            JobEnqueuer enqueuer, JobCancellations cancellations, GatewayMetrics metrics) {
+    SlackCommandPipeline pipeline = new SlackCommandPipeline(DiscordCommands.PLATFORM, new CommandParser(), policies,
+        new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool),
+        metrics, Clock.systemUTC());
+    DiscordRequestAuthenticator authenticator = new DiscordRequestAuthenticator(
+        new DiscordGuilds(pool, InstallationDirectory.DEFAULT_TTL), config.discordApp().applicationId(),
+        config.discordApp().publicKey(), Clock.systemUTC());
+    router.post("/discord/interactions").handler(new DiscordInteractionsHandler(authenticator,
+        new DiscordCommands(pipeline, discordApi, discordMessages, Clock.systemUTC()),
+        new DiscordApprovalClicks(policies, approvals, discordApi, discordMessages, Clock.systemUTC()), metrics));
   }
 
   /** OAuth v2 installation of the shared Slack app: {@code /slack/install} and its callback. */
@@ -172,7 +210,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
-        .compose(v -> replier.stop()).compose(v -> progressRelay.stop())
+        .compose(v -> replier.stop()).compose(v -> Future.all(progressRelays.stream().map(JobProgressRelay::stop).toList()))
         .compose(v -> teams.map(TeamsBot::stop).orElse(Future.succeededFuture())).compose(v -> policies.stop())
         .onComplete(ar -> approvals.stop())
         .eventually(() -> slackApi.close());

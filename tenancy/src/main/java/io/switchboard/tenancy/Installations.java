@@ -42,9 +42,10 @@ public final class Installations {
 
   /** A new binding, or the re-enabling of this tenant's own disabled one; nothing if the workspace is taken. */
   private static final String ADD = """
-      INSERT INTO chat_installations (tenant_id, platform, workspace_id, signing_secret) VALUES ($1, $2, $3, $4)
+      INSERT INTO chat_installations (tenant_id, platform, workspace_id, signing_secret, app_id)
+      VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (platform, workspace_id) DO UPDATE
-        SET enabled = true, signing_secret = EXCLUDED.signing_secret
+        SET enabled = true, signing_secret = EXCLUDED.signing_secret, app_id = EXCLUDED.app_id
         WHERE chat_installations.tenant_id = EXCLUDED.tenant_id AND NOT chat_installations.enabled
       RETURNING\s""" + COLUMNS;
 
@@ -70,7 +71,19 @@ public final class Installations {
    */
   public static Future<Optional<Installation>> add(SqlClient client, String tenantId, String platform,
                                                    String workspaceId, String signingSecret) {
-    return client.preparedQuery(ADD).execute(Tuple.of(tenantId, platform, workspaceId, signingSecret))
+    return add(client, tenantId, platform, workspaceId, signingSecret, null);
+  }
+
+  /**
+   * Binds the workspace to the tenant, with the tenant's own chat app.
+   *
+   * @param verificationKey what requests of the tenant's own app are verified with (Slack: its signing
+   *                        secret; Discord: its Ed25519 public key), or null for the shared app
+   * @param appId           the id of the tenant's own app (Discord application id), or null
+   */
+  public static Future<Optional<Installation>> add(SqlClient client, String tenantId, String platform,
+                                                   String workspaceId, String verificationKey, String appId) {
+    return client.preparedQuery(ADD).execute(Tuple.of(tenantId, platform, workspaceId, verificationKey, appId))
         .map(rows -> Rows.first(rows, Installation::fromRow));
   }
 

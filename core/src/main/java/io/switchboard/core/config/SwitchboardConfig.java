@@ -27,6 +27,7 @@ public record SwitchboardConfig(
     Optional<String> slackSigningSecret,
     List<String> slackResponseUrlPrefixes,
     SlackApp slackApp,
+    DiscordApp discordApp,
     int executorConcurrency,
     Duration executorPollInterval,
     Duration jobLease,
@@ -80,6 +81,31 @@ public record SwitchboardConfig(
     }
   }
 
+  /**
+   * The shared Switchboard Discord application: where Discord's HTTP API is, and the application's
+   * identity. Guilds installed with their own application carry its id and key instead.
+   *
+   * @param apiUrl        Discord's API base, without a trailing {@code /} (tests point it at a stand-in)
+   * @param applicationId the application id (Developer Portal, General Information)
+   * @param publicKey     the application's Ed25519 public key, 64 hex digits; interactions are verified with it
+   */
+  public record DiscordApp(String apiUrl, Optional<String> applicationId, Optional<String> publicKey) {
+
+    public DiscordApp {
+      if (!apiUrl.startsWith("http://") && !apiUrl.startsWith("https://")) {
+        throw new IllegalArgumentException("SWITCHBOARD_DISCORD_API_URL must be an http(s) URL");
+      }
+      apiUrl = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
+      if (publicKey.isPresent() && !publicKey.get().matches("[0-9a-fA-F]{64}")) {
+        throw new IllegalArgumentException("SWITCHBOARD_DISCORD_PUBLIC_KEY must be 64 hex digits (an Ed25519 key)");
+      }
+      if (applicationId.isPresent() && !applicationId.get().matches("[0-9]{1,20}")) {
+        throw new IllegalArgumentException("SWITCHBOARD_DISCORD_APPLICATION_ID must be a Discord id (digits)");
+      }
+    }
+  }
+
+  public static final String DEFAULT_DISCORD_API_URL = "https://discord.com/api/v10";
   public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
   public static final String DEFAULT_SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize";
   public static final String DEFAULT_SLACK_SCOPES = "commands,chat:write,app_mentions:read,im:history";
@@ -124,6 +150,10 @@ public record SwitchboardConfig(
             in.optional("SWITCHBOARD_SLACK_STATE_SECRET"),
             in.optional("SWITCHBOARD_SLACK_REDIRECT_URI"),
             in.list("SWITCHBOARD_SLACK_SCOPES", DEFAULT_SLACK_SCOPES)),
+        new DiscordApp(
+            in.string("SWITCHBOARD_DISCORD_API_URL", DEFAULT_DISCORD_API_URL),
+            in.optional("SWITCHBOARD_DISCORD_APPLICATION_ID"),
+            in.optional("SWITCHBOARD_DISCORD_PUBLIC_KEY")),
         in.positiveInt("SWITCHBOARD_EXECUTOR_CONCURRENCY", DEFAULT_EXECUTOR_CONCURRENCY),
         in.millis("SWITCHBOARD_EXECUTOR_POLL_MILLIS", DEFAULT_EXECUTOR_POLL_INTERVAL),
         in.seconds("SWITCHBOARD_JOB_LEASE_SECONDS", actionTimeout.plusSeconds(30)),

@@ -60,6 +60,25 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void theDiscordAppDefaultsToDiscordAndChecksItsKey() {
+    SwitchboardConfig.DiscordApp discord = SwitchboardConfig.fromEnv(Map.of()).discordApp();
+    assertThat(discord.apiUrl()).isEqualTo("https://discord.com/api/v10");
+    assertThat(discord.publicKey()).isEmpty();
+    SwitchboardConfig.DiscordApp configured = SwitchboardConfig.fromEnv(Map.of(
+        "SWITCHBOARD_DISCORD_API_URL", "http://127.0.0.1:9/api/v10/",
+        "SWITCHBOARD_DISCORD_APPLICATION_ID", "123456789012345678",
+        "SWITCHBOARD_DISCORD_PUBLIC_KEY", "ab".repeat(32))).discordApp();
+    assertThat(configured.apiUrl()).isEqualTo("http://127.0.0.1:9/api/v10");
+    assertThat(configured.publicKey()).hasValue("ab".repeat(32));
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_DISCORD_PUBLIC_KEY", "abc")))
+        .hasMessageContaining("SWITCHBOARD_DISCORD_PUBLIC_KEY");
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_DISCORD_APPLICATION_ID", "app")))
+        .hasMessageContaining("SWITCHBOARD_DISCORD_APPLICATION_ID");
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_DISCORD_API_URL", "discord.com")))
+        .hasMessageContaining("SWITCHBOARD_DISCORD_API_URL");
+  }
+
+  @Test
   void theClusterIsOffUnlessMembersAreListed() {
     assertThat(SwitchboardConfig.fromEnv(Map.of()).cluster().enabled()).isFalse();
     SwitchboardConfig.Cluster cluster = SwitchboardConfig.fromEnv(Map.of(

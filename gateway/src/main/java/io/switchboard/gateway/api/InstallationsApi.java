@@ -3,6 +3,7 @@ package io.switchboard.gateway.api;
 import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.core.error.ErrorCode;
+import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.tenancy.Installations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,8 +46,9 @@ public final class InstallationsApi {
     JsonObject body = ContractValidation.validated(ctx).getBody().getJsonObject();
     String platform = body.getString("platform");
     String workspace = body.getString("workspaceId");
+    String key = ownAppKey(platform, body);
     AuditedChange.run(pool,
-            tx -> Installations.add(tx, tenantId, platform, workspace, body.getString("signingSecret"))
+            tx -> Installations.add(tx, tenantId, platform, workspace, key, body.getString("applicationId"))
                 .compose(added -> AuditedChange.orFail(added, ErrorCode.CONFLICT,
                     platform + " workspace " + workspace + " is bound already")),
             added -> AuditEvent.of(tenantId, AuditEventType.INSTALLATION_ADDED, TenantTokenAuth.actor(ctx), null,
@@ -66,6 +68,25 @@ public final class InstallationsApi {
                 detail(disabled)))
         .onSuccess(disabled -> ctx.json(disabled.toJson()))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * What the tenant's own app is verified with: a Slack signing secret, or a Discord application's
+   * public key (given with its application id); the other platform's fields are refused.
+   */
+  private static String ownAppKey(String platform, JsonObject body) {
+    boolean discord = "discord".equals(platform);
+    if (discord && body.containsKey("signingSecret")) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST,
+          "a Discord installation takes applicationId and publicKey, not signingSecret");
+    }
+    if (!discord && (body.containsKey("applicationId") || body.containsKey("publicKey"))) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "applicationId and publicKey are for Discord only");
+    }
+    if (body.containsKey("applicationId") != body.containsKey("publicKey")) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "applicationId and publicKey go together");
+    }
+    return discord ? body.getString("publicKey") : body.getString("signingSecret");
   }
 
   private static JsonObject detail(Installations.Installation installation) {

@@ -1,17 +1,16 @@
 package io.switchboard.gateway.reply;
 
 import io.switchboard.core.job.Job;
-import io.switchboard.core.job.JobStatus;
 import io.switchboard.gateway.slack.SlackText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.time.Duration;
+import java.util.stream.Collectors;
 
 /**
- * Formats a finished job as a Slack message for {@code response_url}: a headline with the outcome,
- * the output (or error) in a code block cut to fit Slack's block limit, and who ran it and how long
- * it took. Posted in the channel so everyone sees what was done.
+ * Renders a finished job's {@link ReplyMessage} as a Slack message for {@code response_url}: a
+ * headline with the outcome, the output (or error) in a code block cut to fit Slack's block limit,
+ * and who ran it and how long it took. Posted in the channel so everyone sees what was done.
  */
 public final class BlockKitResult {
 
@@ -22,23 +21,28 @@ public final class BlockKitResult {
   }
 
   public static JsonObject of(Job job) {
-    boolean ok = job.status() == JobStatus.SUCCEEDED;
-    String headline = switch (job.status()) {
+    return of(ReplyMessage.result(job));
+  }
+
+  public static JsonObject of(ReplyMessage message) {
+    String headline = switch (message.status()) {
       case SUCCEEDED -> ":white_check_mark: ";
       case CANCELLED -> ":no_entry_sign: ";
+      case RUNNING -> ":hourglass_flowing_sand: ";
       default -> ":x: ";
-    } + SlackText.code(job.commandText()) + " " + job.status().wire() + " (job " + job.id() + ")";
-    String body = ok ? job.output() : job.error();
+    } + SlackText.code(message.title()) + " " + message.status().wire() + " (" + message.reference() + ")";
     JsonArray blocks = new JsonArray().add(section(headline));
-    if (body != null && !body.isBlank()) {
-      blocks.add(section(codeBlock(body, job.id())));
-    }
+    message.output().ifPresent(output -> blocks.add(section(codeBlock(output))));
     blocks.add(new JsonObject().put("type", "context").put("elements", new JsonArray().add(
-        new JsonObject().put("type", "mrkdwn").put("text", footer(job)))));
+        new JsonObject().put("type", "mrkdwn").put("text", footer(message)))));
+    if (!message.buttons().isEmpty()) {
+      blocks.add(actions(message));
+    }
     return new JsonObject()
         .put("response_type", "in_channel")
         .put("replace_original", false)
-        .put("text", "Job " + job.id() + " " + job.status().wire() + ": " + SlackText.escape(job.commandText()))
+        .put("text", message.sentenceReference() + " " + message.status().wire() + ": "
+            + SlackText.escape(message.title()))
         .put("blocks", blocks);
   }
 
@@ -47,23 +51,30 @@ public final class BlockKitResult {
         .put("text", new JsonObject().put("type", "mrkdwn").put("text", mrkdwn));
   }
 
-  private static String codeBlock(String text, long jobId) {
-    String shown = text.length() <= MAX_OUTPUT_CHARS
-        ? text
-        : text.substring(0, MAX_OUTPUT_CHARS) + "\n… (" + (text.length() - MAX_OUTPUT_CHARS)
-            + " more characters: GET /api/v1/jobs/" + jobId + ")";
-    return "```" + SlackText.escape(shown.replace("```", "'''")) + "```";
+  private static String codeBlock(ReplyMessage.Excerpt output) {
+    return "```" + SlackText.escape(output.cut(MAX_OUTPUT_CHARS).replace("```", "'''")) + "```";
   }
 
-  private static String footer(Job job) {
-    String footer = "Requested by <@" + SlackText.escape(job.requester()) + ">";
-    if (job.startedAt() != null && job.finishedAt() != null) {
-      Duration took = Duration.between(job.startedAt(), job.finishedAt());
-      footer += " · took " + String.format("%.1f s", took.toMillis() / 1000.0);
-    }
-    if (job.attempts() > 1) {
-      footer += " · attempt " + job.attempts();
-    }
-    return footer;
+  /** The buttons as one actions block; a button's {@code action_id} is its id, its value the button's value. */
+  private static JsonObject actions(ReplyMessage message) {
+    JsonArray elements = new JsonArray();
+    message.buttons().forEach(button -> {
+      JsonObject element = new JsonObject().put("type", "button").put("action_id", button.id())
+          .put("value", button.value())
+          .put("text", new JsonObject().put("type", "plain_text").put("text", button.label()));
+      switch (button.style()) {
+        case PRIMARY -> element.put("style", "primary");
+        case DANGER -> element.put("style", "danger");
+        case DEFAULT -> { }
+      }
+      elements.add(element);
+    });
+    return new JsonObject().put("type", "actions").put("elements", elements);
+  }
+
+  private static String footer(ReplyMessage message) {
+    return message.fields().stream().map(field -> field.label() + " " + (field.kind() == ReplyMessage.Field.Kind.USER
+        ? "<@" + SlackText.escape(field.value()) + ">" : SlackText.escape(field.value())))
+        .collect(Collectors.joining(" · "));
   }
 }

@@ -27,7 +27,6 @@ import java.util.Map;
 public final class ResponseUrlReplier {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResponseUrlReplier.class);
-  private static final String PLATFORM = "slack";
   private static final Duration POST_TIMEOUT = Duration.ofSeconds(10);
 
   private final Vertx vertx;
@@ -91,12 +90,12 @@ public final class ResponseUrlReplier {
     return channel.deliver(reply.job())
         .transform(ar -> {
           if (ar.succeeded()) {
-            metrics.reply(PLATFORM, "sent");
+            metrics.reply(reply.job().platform(), "sent");
             return outbox.markSent(reply);
           }
           String why = String.valueOf(ar.cause().getMessage());
           boolean lastTry = reply.attempt() >= ReplyOutbox.MAX_ATTEMPTS;
-          metrics.reply(PLATFORM, lastTry ? "abandoned" : "retry");
+          metrics.reply(reply.job().platform(), lastTry ? "abandoned" : "retry");
           LOG.warn("Posting the result of job {} failed (attempt {}): {}", reply.job().id(), reply.attempt(), why);
           return lastTry ? Future.succeededFuture() : outbox.retryLater(reply);
         });

@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The one path every authenticated Slack command takes, whether typed as a slash command, a mention
- * or a direct message, step by step, in this order:
+ * The one path every authenticated chat command takes, whether typed in Slack as a slash command, a
+ * mention or a direct message, or in Discord as an application command, step by step, in this order:
  * <ol>
  *   <li>parse the text against the tenant's catalog ({@link CommandParser});</li>
  *   <li>decide ({@link TenantPolicy}); a refusal is audited with its reason and told to the user;
@@ -36,8 +36,9 @@ import java.util.Optional;
  *   <li>answer with a Slack message; the caller delivers it (HTTP response or Web API), or
  *       renders it for its platform (a held command's answer also carries the {@link Approval}).</li>
  * </ol>
- * The platform (default {@code slack}) names the requests, jobs and metrics; Teams runs its own
- * instance with {@code teams}.
+ * One pipeline serves one platform (default {@code slack}; Teams and Discord run their own): it names
+ * the platform in policy requests ({@code teams:user:<id>} bindings), metrics, jobs and their
+ * idempotency keys.
  */
 public final class SlackCommandPipeline {
 
@@ -53,6 +54,7 @@ public final class SlackCommandPipeline {
   private final GatewayMetrics metrics;
   private final Clock clock;
 
+  /** The pipeline of Slack commands. */
   public SlackCommandPipeline(CommandParser parser, PolicyDirectory policies, SlackBuiltins builtins,
                               RateLimiter rateLimiter, Approvals approvals, JobEnqueuer enqueuer,
                               JobCancellations cancellations, CommandRefusals refusals, GatewayMetrics metrics,
@@ -177,6 +179,11 @@ public final class SlackCommandPipeline {
     metrics.refused(platform, reason);
     return refusals.record(request, command.text(), message)
         .map(v -> CommandAnswer.of(SlackText.ephemeral(SlackText.escape(message))));
+  }
+
+  /** The platform this pipeline serves. */
+  public String platform() {
+    return platform;
   }
 
   private static Future<CommandAnswer> answer(JsonObject message) {

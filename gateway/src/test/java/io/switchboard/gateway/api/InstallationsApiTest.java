@@ -42,4 +42,33 @@ class InstallationsApiTest extends AdminApiTestBase {
         "installation.added");
     assertProblem(api.send("DELETE", "/api/v1/installations/999999", ACME_TOKEN, null), 404, "not_found");
   }
+
+  @Test
+  @DisplayName("a Discord guild is added with the shared application, or with the tenant's own id and public key")
+  void discordGuilds() {
+    HttpResponse<String> shared = api.send("POST", "/api/v1/installations", ACME_TOKEN,
+        "{\"platform\": \"discord\", \"workspaceId\": \"100000000000000001\"}");
+    assertThat(shared.statusCode()).as(shared.body()).isEqualTo(201);
+    assertThat(ApiClient.json(shared).getBoolean("ownApp")).isFalse();
+    HttpResponse<String> own = api.send("POST", "/api/v1/installations", GLOBEX_TOKEN,
+        "{\"platform\": \"discord\", \"workspaceId\": \"200000000000000002\", \"applicationId\": \"8200\", "
+            + "\"publicKey\": \"" + "ab".repeat(32) + "\"}");
+    assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
+    assertThat(ApiClient.json(own).getBoolean("ownApp")).isTrue();
+    assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE platform = 'discord' AND tenant_id = 'globex' "
+        + "AND app_id = '8200' AND signing_secret = '" + "ab".repeat(32) + "'")).isEqualTo(1);
+
+    assertProblem(api.send("POST", "/api/v1/installations", ACME_TOKEN,
+        "{\"platform\": \"discord\", \"workspaceId\": \"3\", \"publicKey\": \"" + "ab".repeat(32) + "\"}"),
+        400, "malformed_request");
+    assertProblem(api.send("POST", "/api/v1/installations", ACME_TOKEN,
+        "{\"platform\": \"discord\", \"workspaceId\": \"3\", \"signingSecret\": \"12345678\"}"),
+        400, "malformed_request");
+    assertProblem(api.send("POST", "/api/v1/installations", ACME_TOKEN,
+        "{\"platform\": \"slack\", \"workspaceId\": \"T3\", \"applicationId\": \"1\", \"publicKey\": \""
+            + "ab".repeat(32) + "\"}"), 400, "malformed_request");
+    assertThat(api.send("POST", "/api/v1/installations", ACME_TOKEN,
+        "{\"platform\": \"discord\", \"workspaceId\": \"3\", \"applicationId\": \"1\", \"publicKey\": \"xyz\"}")
+        .statusCode()).isEqualTo(400);
+  }
 }

@@ -59,6 +59,19 @@ class BlockKitResultTest {
     assertThat(section).contains("500 more characters: GET /api/v1/jobs/42");
   }
 
+  @Test
+  void buttonsOfTheReplyModelBecomeAnActionsBlock() {
+    ReplyMessage message = new ReplyMessage("deploy", ReplyMessage.Status.RUNNING, "approval 7", java.util.List.of(),
+        java.util.List.of(), java.util.Optional.empty(), java.util.List.of(
+            new ReplyMessage.Button("approval.approve", "Approve", ReplyMessage.Button.Style.PRIMARY, "7"),
+            new ReplyMessage.Button("approval.deny", "Deny", ReplyMessage.Button.Style.DEFAULT, "7")));
+    JsonObject actions = BlockKitResult.of(message).getJsonArray("blocks").getJsonObject(2);
+    assertThat(actions.getString("type")).isEqualTo("actions");
+    assertThat(actions.getJsonArray("elements").getJsonObject(0).getString("style")).isEqualTo("primary");
+    assertThat(actions.getJsonArray("elements").getJsonObject(1).containsKey("style")).isFalse();
+    assertThat(actions.getJsonArray("elements").getJsonObject(1).getString("action_id")).isEqualTo("approval.deny");
+  }
+
   private static Job job(JobStatus status, String output, String error, int attempts) {
     return new Job(42, "acme", "slack", "U0ALICE", "C1", "echo", "/ops echo hello", "echo", new JsonObject(),
         new JsonObject(), status, attempts, output, error, START, START, START.plusMillis(1500), null, null);

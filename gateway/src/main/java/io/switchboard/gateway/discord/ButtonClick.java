@@ -1,0 +1,49 @@
+package io.switchboard.gateway.discord;
+
+import io.switchboard.core.error.ErrorCode;
+import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.gateway.slack.ApprovalCards;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The parts of a Discord {@code MESSAGE_COMPONENT} interaction (type 3) on an approval button:
+ * its custom id is {@code <action>:<approval id>}, the action one of {@link ApprovalCards#APPROVE}
+ * and {@link ApprovalCards#DENY}.
+ */
+public record ButtonClick(String applicationId, String token, String channelId, String userId, String action,
+                          long approvalId) {
+
+  /** Reads the click, or fails with {@link ErrorCode#MALFORMED_REQUEST}. */
+  public static ButtonClick parse(JsonObject payload) {
+    JsonObject data = payload.getValue("data") instanceof JsonObject d ? d : new JsonObject();
+    String customId = data.getValue("custom_id") instanceof String id ? id : "";
+    int colon = customId.lastIndexOf(':');
+    String action = colon < 0 ? customId : customId.substring(0, colon);
+    if (!ApprovalCards.APPROVE.equals(action) && !ApprovalCards.DENY.equals(action)) {
+      throw malformed("a known custom_id");
+    }
+    long approvalId;
+    try {
+      approvalId = Long.parseLong(customId.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw malformed("an approval id in its custom_id");
+    }
+    if (approvalId <= 0) {
+      throw malformed("an approval id in its custom_id");
+    }
+    JsonObject member = payload.getValue("member") instanceof JsonObject m ? m : null;
+    Object userHolder = member != null ? member.getValue("user") : payload.getValue("user");
+    String user = userHolder instanceof JsonObject u && u.getValue("id") instanceof String id ? id : null;
+    String channel = payload.getValue("channel_id") instanceof String c ? c : null;
+    String app = payload.getValue("application_id") instanceof String a ? a : null;
+    String token = payload.getValue("token") instanceof String t ? t : null;
+    if (user == null || channel == null || app == null || token == null) {
+      throw malformed("user, channel_id, application_id and token");
+    }
+    return new ButtonClick(app, token, channel, user, action, approvalId);
+  }
+
+  private static SwitchboardException malformed(String what) {
+    return new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the button click needs " + what);
+  }
+}

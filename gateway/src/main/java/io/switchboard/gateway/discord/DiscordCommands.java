@@ -1,0 +1,63 @@
+package io.switchboard.gateway.discord;
+
+import io.switchboard.gateway.slack.ChatCommand;
+import io.switchboard.gateway.slack.CommandAnswer;
+import io.switchboard.gateway.slack.SlackCommandPipeline;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Clock;
+
+/**
+ * Runs a Discord application command ({@link ApplicationCommand}) through the shared command
+ * pipeline for the tenant of the guild's installation, then answers with a deferred response:
+ * public when a job was queued or an approval card is shown, ephemeral (flag 64) for refusals and
+ * built-in answers. Once Discord has the deferral, the answer is edited into the original response;
+ * a queued job's message is then edited with progress and the result ({@link DiscordJobMessages}).
+ * The interaction token goes into the job's {@code reply_to} ({@link InteractionWebhook}), so the
+ * result stays owed in the jobs table like every other reply.
+ */
+public final class DiscordCommands {
+
+  /** The platform name of Discord commands (policy subjects {@code discord:user:<id>}, metrics, jobs). */
+  public static final String PLATFORM = "discord";
+
+  private final SlackCommandPipeline pipeline;
+  private final DiscordApi discord;
+  private final DiscordJobMessages messages;
+  private final Clock clock;
+
+  public DiscordCommands(SlackCommandPipeline pipeline, DiscordApi discord, DiscordJobMessages messages, Clock clock) {
+    this.pipeline = pipeline;
+    this.discord = discord;
+    this.messages = messages;
+    this.clock = clock;
+  }
+
+  public Future<InteractionAnswer> run(VerifiedInteraction interaction) {
+    ApplicationCommand command = ApplicationCommand.parse(interaction.payload());
+    if (command.guildId().isEmpty()) {
+      return Future.succeededFuture(InteractionAnswer.ephemeral(
+          "Switchboard runs commands in the servers that installed it, not in direct messages."));
+    }
+    if (interaction.installation().isEmpty()) {
+      return Future.succeededFuture(InteractionAnswer.ephemeral(
+          "Switchboard is not installed in this server; an admin of your organisation can add it."));
+    }
+    DiscordInstallation installation = interaction.installation().get();
+    InteractionWebhook webhook = InteractionWebhook.of(command.applicationId(), command.token(),
+        installation.guildId(), command.channelId(), clock.instant());
+    ChatCommand chat = new ChatCommand(installation.tenantId(), installation.guildId(), command.userId(),
+        command.channelId(), "/" + command.name(), command.text(), command.interactionId(), webhook.toReplyTo());
+    return pipeline.run(chat).map(answer -> answer(installation.tenantId(), webhook, answer));
+  }
+
+  private InteractionAnswer answer(String tenantId, InteractionWebhook webhook, CommandAnswer answer) {
+    JsonObject message = DiscordText.fromSlack(answer.message());
+    if (answer.queuedJob().isPresent()) {
+      long jobId = answer.queuedJob().get();
+      return InteractionAnswer.deferred(false, () -> messages.acknowledge(tenantId, jobId, webhook, message));
+    }
+    return InteractionAnswer.deferred(answer.ephemeral(), () -> discord.editOriginal(webhook, message));
+  }
+}

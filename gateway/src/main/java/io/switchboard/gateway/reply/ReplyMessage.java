@@ -1,0 +1,109 @@
+package io.switchboard.gateway.reply;
+
+import io.switchboard.core.job.Job;
+import io.switchboard.core.job.JobStatus;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What Switchboard says about a job, before any platform's formatting: a title (the command), a
+ * status, a reference ({@code job 42}), short fields (who asked, how long it took), free-text
+ * sections, an excerpt of the output or error, and buttons. Renderers ({@link BlockKitResult},
+ * {@link BlockKitProgress}, the Discord embeds) turn it into a platform's message; the texts here are
+ * plain and unescaped, each renderer escapes for its own markup.
+ *
+ * @param title     the command as typed
+ * @param status    where the job is
+ * @param reference what the message is about, e.g. {@code job 42}
+ * @param fields    short labelled facts, in order
+ * @param sections  free-text paragraphs (e.g. the latest progress line)
+ * @param output    the output (or error) of a finished job, if any
+ * @param buttons   actions offered, in order
+ */
+public record ReplyMessage(String title, Status status, String reference, List<Field> fields, List<String> sections,
+                           Optional<Excerpt> output, List<Button> buttons) {
+
+  /** The longest progress line shown; a longer one is cut. */
+  public static final int MAX_PROGRESS_CHARS = 500;
+
+  public ReplyMessage {
+    fields = List.copyOf(fields);
+    sections = List.copyOf(sections);
+    buttons = List.copyOf(buttons);
+  }
+
+  /** Where a job is, as messages show it. */
+  public enum Status {
+    RUNNING, SUCCEEDED, FAILED, CANCELLED;
+
+    public String wire() {
+      return name().toLowerCase();
+    }
+
+    static Status of(JobStatus status) {
+      return switch (status) {
+        case SUCCEEDED -> SUCCEEDED;
+        case CANCELLED -> CANCELLED;
+        case FAILED -> FAILED;
+        default -> RUNNING;
+      };
+    }
+  }
+
+  /** A labelled fact; a {@link Kind#USER} value is a platform user id that renderers show as a mention. */
+  public record Field(String label, String value, Kind kind) {
+
+    /** How a field's value is shown. */
+    public enum Kind { TEXT, USER }
+  }
+
+  /** A button: {@code id} says what it does, {@code value} what it applies to. */
+  public record Button(String id, String label, Style style, String value) {
+
+    /** How prominent a button is. */
+    public enum Style { PRIMARY, DANGER, DEFAULT }
+  }
+
+  /** Output (or an error) of a job; renderers cut it to their platform's limit with {@link #cut}. */
+  public record Excerpt(String text, long jobId) {
+
+    /** The text, or its first {@code max} characters and a pointer to the whole of it. */
+    public String cut(int max) {
+      return text.length() <= max
+          ? text
+          : text.substring(0, max) + "\n… (" + (text.length() - max) + " more characters: GET /api/v1/jobs/" + jobId + ")";
+    }
+  }
+
+  /** A finished job: its outcome, who asked, how long it took, which attempt, and its output or error. */
+  public static ReplyMessage result(Job job) {
+    List<Field> fields = new ArrayList<>();
+    fields.add(new Field("Requested by", job.requester(), Field.Kind.USER));
+    if (job.startedAt() != null && job.finishedAt() != null) {
+      Duration took = Duration.between(job.startedAt(), job.finishedAt());
+      fields.add(new Field("took", String.format("%.1f s", took.toMillis() / 1000.0), Field.Kind.TEXT));
+    }
+    if (job.attempts() > 1) {
+      fields.add(new Field("attempt", Integer.toString(job.attempts()), Field.Kind.TEXT));
+    }
+    String body = job.status() == JobStatus.SUCCEEDED ? job.output() : job.error();
+    Optional<Excerpt> output = body == null || body.isBlank() ? Optional.empty() : Optional.of(new Excerpt(body, job.id()));
+    return new ReplyMessage(job.commandText(), Status.of(job.status()), "job " + job.id(), fields, List.of(), output,
+        List.of());
+  }
+
+  /** A running job showing its latest progress line (cut to {@link #MAX_PROGRESS_CHARS}). */
+  public static ReplyMessage progress(long jobId, String commandText, String line) {
+    String shown = line.length() <= MAX_PROGRESS_CHARS ? line : line.substring(0, MAX_PROGRESS_CHARS) + "…";
+    return new ReplyMessage(commandText, Status.RUNNING, "job " + jobId, List.of(), List.of(shown), Optional.empty(),
+        List.of());
+  }
+
+  /** The reference with a capital first letter, to start a sentence ({@code Job 42}). */
+  public String sentenceReference() {
+    return reference.isEmpty() ? reference : Character.toUpperCase(reference.charAt(0)) + reference.substring(1);
+  }
+}

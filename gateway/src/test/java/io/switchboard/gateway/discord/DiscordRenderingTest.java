@@ -1,0 +1,84 @@
+package io.switchboard.gateway.discord;
+
+import io.switchboard.core.job.Job;
+import io.switchboard.core.job.JobStatus;
+import io.switchboard.gateway.reply.ReplyMessage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DiscordRenderingTest {
+
+  private static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
+
+  @Test
+  void aResultIsOneEmbedWithTheOutcomeOutputAndFields() {
+    JsonObject message = DiscordEmbeds.of(ReplyMessage.result(job(JobStatus.FAILED, null, "timed out", 2)));
+    JsonObject embed = message.getJsonArray("embeds").getJsonObject(0);
+    assertThat(embed.getString("title")).isEqualTo("\u274C /ops echo hello failed (job 42)");
+    assertThat(embed.getString("description")).isEqualTo("```\ntimed out\n```");
+    assertThat(embed.getInteger("color")).isEqualTo(0xE01E5A);
+    assertThat(embed.getJsonArray("fields")).containsExactly(
+        new JsonObject().put("name", "Requested by").put("value", "<@710>").put("inline", true),
+        new JsonObject().put("name", "Took").put("value", "1.5 s").put("inline", true),
+        new JsonObject().put("name", "Attempt").put("value", "2").put("inline", true));
+    assertThat(message.getJsonObject("allowed_mentions").getJsonArray("parse")).isEmpty();
+    assertThat(message.getJsonArray("components")).isEmpty();
+  }
+
+  @Test
+  void longOutputIsCutAndCannotCloseItsCodeBlock() {
+    String output = "```" + "x".repeat(DiscordEmbeds.MAX_OUTPUT_CHARS + 100);
+    String description = DiscordEmbeds.of(ReplyMessage.result(job(JobStatus.SUCCEEDED, output, null, 1)))
+        .getJsonArray("embeds").getJsonObject(0).getString("description");
+    assertThat(description.length()).isLessThanOrEqualTo(4096);
+    assertThat(description).startsWith("```\n'''").endsWith("more characters: GET /api/v1/jobs/42)\n```");
+  }
+
+  @Test
+  void buttonsBecomeOneActionRow() {
+    ReplyMessage message = new ReplyMessage("deploy", ReplyMessage.Status.RUNNING, "approval 7", List.of(), List.of(),
+        Optional.empty(), List.of(new ReplyMessage.Button("approval.approve", "Approve", ReplyMessage.Button.Style.PRIMARY, "7"),
+        new ReplyMessage.Button("approval.deny", "Deny", ReplyMessage.Button.Style.DANGER, "7")));
+    JsonArray row = DiscordEmbeds.of(message).getJsonArray("components").getJsonObject(0).getJsonArray("components");
+    assertThat(row).containsExactly(
+        new JsonObject().put("type", 2).put("style", 1).put("label", "Approve").put("custom_id", "approval.approve:7"),
+        new JsonObject().put("type", 2).put("style", 4).put("label", "Deny").put("custom_id", "approval.deny:7"));
+  }
+
+  @Test
+  void slackAnswersBecomePlainDiscordContent() {
+    JsonObject slack = new JsonObject().put("response_type", "ephemeral")
+        .put("text", ":x: Unknown command `frob &lt;x&gt;`; see <https://example.com/help|the help>");
+    assertThat(DiscordText.fromSlack(slack).getString("content"))
+        .isEqualTo("\u274C Unknown command `frob <x>`; see [the help](https://example.com/help)");
+    JsonObject blocks = new JsonObject().put("text", "fallback").put("blocks", new JsonArray()
+        .add(new JsonObject().put("type", "section").put("text", new JsonObject().put("type", "mrkdwn").put("text", "head")))
+        .add(new JsonObject().put("type", "context").put("elements", new JsonArray()
+            .add(new JsonObject().put("type", "mrkdwn").put("text", "foot"))))
+        .add(new JsonObject().put("type", "actions").put("elements", new JsonArray()
+            .add(new JsonObject().put("type", "button").put("action_id", "approval.deny").put("value", "3")
+                .put("style", "danger").put("text", new JsonObject().put("type", "plain_text").put("text", "Deny"))))));
+    JsonObject message = DiscordText.fromSlack(blocks);
+    assertThat(message.getString("content")).isEqualTo("head\nfoot");
+    assertThat(message.getJsonArray("components").getJsonObject(0).getJsonArray("components").getJsonObject(0)
+        .getString("custom_id")).isEqualTo("approval.deny:3");
+  }
+
+  @Test
+  void contentIsCutToDiscordsLimit() {
+    String content = DiscordText.fromSlack(new JsonObject().put("text", "y".repeat(5000))).getString("content");
+    assertThat(content).hasSize(DiscordText.MAX_CONTENT_CHARS).endsWith("…");
+  }
+
+  private static Job job(JobStatus status, String output, String error, int attempts) {
+    return new Job(42, "acme", "discord", "710", "500", "echo", "/ops echo hello", "echo", new JsonObject(),
+        new JsonObject(), status, attempts, output, error, START, START, START.plusMillis(1500), null, null);
+  }
+}
