@@ -32,6 +32,7 @@ import io.switchboard.gateway.slack.SlackCommandPipeline;
 import io.switchboard.gateway.slack.SlackEventAnswers;
 import io.switchboard.gateway.slack.SlackEventLog;
 import io.switchboard.gateway.slack.SlackEventsHandler;
+import io.switchboard.gateway.slack.SlackGroupMemberships;
 import io.switchboard.gateway.slack.SlackInteractionHandler;
 import io.switchboard.gateway.slack.SlackJobMessages;
 import io.switchboard.gateway.slack.SlackMessagePoster;
@@ -140,12 +141,13 @@ public final class GatewayVerticle extends VerticleBase {
     JobCancellations cancellations = new JobCancellations(pool, vertx.eventBus());
 
     Router router = Router.router(vertx);
+    SlackGroupMemberships slackGroups = new SlackGroupMemberships(slackApi, botTokens, Clock.systemUTC());
     SlackCommandPipeline pipeline = new SlackCommandPipeline(new CommandParser(), policies, new SlackBuiltins(pool),
         new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool), metrics,
-        Clock.systemUTC());
+        Clock.systemUTC()).withGroupMemberships(slackGroups);
     router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, pipeline, responseUrls, metrics));
     router.post("/slack/interactions").handler(new SlackInteractionHandler(authenticator, policies, approvals,
-        responseUrls, poster, metrics, Clock.systemUTC()));
+        responseUrls, poster, metrics, Clock.systemUTC(), slackGroups));
     router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(pool), pipeline,
         eventAnswers, new SlackUninstalls(pool, botTokens, directory), metrics));
     teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new SlackCommandPipeline("teams",

@@ -4,6 +4,7 @@ import io.switchboard.core.job.JobRules;
 import io.switchboard.core.job.NewJob;
 import io.switchboard.gateway.CommandRefusals;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.GroupMemberships;
 import io.switchboard.gateway.JobCancellations;
 import io.switchboard.gateway.JobEnqueuer;
 import io.switchboard.gateway.RateLimiter;
@@ -53,6 +54,7 @@ public final class SlackCommandPipeline {
   private final CommandRefusals refusals;
   private final GatewayMetrics metrics;
   private final Clock clock;
+  private final GroupMemberships groups;
 
   /** The pipeline of Slack commands. */
   public SlackCommandPipeline(CommandParser parser, PolicyDirectory policies, SlackBuiltins builtins,
@@ -68,6 +70,14 @@ public final class SlackCommandPipeline {
                               RateLimiter rateLimiter, Approvals approvals, JobEnqueuer enqueuer,
                               JobCancellations cancellations, CommandRefusals refusals, GatewayMetrics metrics,
                               Clock clock) {
+    this(platform, parser, policies, builtins, rateLimiter, approvals, enqueuer, cancellations, refusals, metrics,
+        clock, GroupMemberships.NONE);
+  }
+
+  private SlackCommandPipeline(String platform, CommandParser parser, PolicyDirectory policies,
+                               SlackBuiltins builtins, RateLimiter rateLimiter, Approvals approvals,
+                               JobEnqueuer enqueuer, JobCancellations cancellations, CommandRefusals refusals,
+                               GatewayMetrics metrics, Clock clock, GroupMemberships groups) {
     this.platform = platform;
     this.parser = parser;
     this.policies = policies;
@@ -79,12 +89,20 @@ public final class SlackCommandPipeline {
     this.refusals = refusals;
     this.metrics = metrics;
     this.clock = clock;
+    this.groups = groups;
   }
 
   public Future<CommandAnswer> run(ChatCommand command) {
     CommandRequest request = new CommandRequest(command.tenantId(), platform, command.workspaceId(),
         command.userId(), command.channelId());
-    return policies.policyOf(command.tenantId()).compose(policy -> run(request, command, policy));
+    return policies.policyOf(command.tenantId()).compose(policy -> groups.groupsOf(policy, request)
+        .compose(userGroups -> run(request.withGroups(userGroups), command, policy)));
+  }
+
+  /** The same pipeline, resolving the users' chat groups for group bindings through {@code memberships}. */
+  public SlackCommandPipeline withGroupMemberships(GroupMemberships memberships) {
+    return new SlackCommandPipeline(platform, parser, policies, builtins, rateLimiter, approvals, enqueuer,
+        cancellations, refusals, metrics, clock, memberships);
   }
 
   private Future<CommandAnswer> run(CommandRequest request, ChatCommand command, TenantPolicy policy) {

@@ -3,6 +3,7 @@ package io.switchboard.gateway.slack;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.GroupMemberships;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.tenancy.SlackInstallation;
 import io.switchboard.tenancy.policy.CommandRequest;
@@ -30,16 +31,18 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
   private final SlackResponseUrls responseUrls;
   private final SlackMessagePoster poster;
   private final Clock clock;
+  private final GroupMemberships groups;
 
   public SlackInteractionHandler(SlackRequestAuthenticator authenticator, PolicyDirectory policies, Approvals approvals,
                                  SlackResponseUrls responseUrls, SlackMessagePoster poster, GatewayMetrics metrics,
-                                 Clock clock) {
+                                 Clock clock, GroupMemberships groups) {
     super(authenticator, metrics);
     this.policies = policies;
     this.approvals = approvals;
     this.responseUrls = responseUrls;
     this.poster = poster;
     this.clock = clock;
+    this.groups = groups;
   }
 
   /** A button click, as far as Switchboard reads it. */
@@ -58,8 +61,9 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
         click.channelId());
     boolean approve = click.actionId().equals(ApprovalCards.APPROVE);
     return policies.policyOf(installation.tenantId())
-        .compose(policy -> approvals.vote(voter, click.approvalId(), approve, policy,
-            new JsonObject().put("kind", "slack_response_url").put("url", click.responseUrl()), clock.instant()))
+        .compose(policy -> groups.groupsOf(policy, voter).compose(userGroups -> approvals.vote(
+            voter.withGroups(userGroups), click.approvalId(), approve, policy,
+            new JsonObject().put("kind", "slack_response_url").put("url", click.responseUrl()), clock.instant())))
         .map(result -> {
           poster.post(click.responseUrl(), message(result, click));
           return (JsonObject) null;

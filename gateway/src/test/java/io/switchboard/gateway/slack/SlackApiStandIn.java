@@ -2,6 +2,7 @@ package io.switchboard.gateway.slack;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class SlackApiStandIn implements AutoCloseable {
   private final Map<String, JsonObject> codes = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> rateLimits = new ConcurrentHashMap<>();
   private final Set<String> postedTs = ConcurrentHashMap.newKeySet();
+  private final Map<String, List<String>> userGroups = new ConcurrentHashMap<>();
   private final AtomicLong clock = new AtomicLong(1_700_000_000L);
   private volatile int retryAfterSeconds = 1;
 
@@ -79,7 +81,7 @@ public final class SlackApiStandIn implements AutoCloseable {
   /** An OAuth code that {@code oauth.v2.access} exchanges once for a bot token of {@code team}. */
   public void issueCode(String code, String teamId, String teamName, String botToken) {
     codes.put(code, new JsonObject().put("ok", true).put("app_id", "A0SWITCH").put("access_token", botToken)
-        .put("token_type", "bot").put("scope", "commands,chat:write,app_mentions:read,im:history")
+        .put("token_type", "bot").put("scope", "commands,chat:write,app_mentions:read,im:history,usergroups:read")
         .put("bot_user_id", "U0BOT").put("team", new JsonObject().put("id", teamId).put("name", teamName))
         .putNull("enterprise").put("is_enterprise_install", false)
         .put("authed_user", new JsonObject().put("id", "U0INSTALLER")));
@@ -94,6 +96,11 @@ public final class SlackApiStandIn implements AutoCloseable {
   }
 
   /** The next {@code times} calls of {@code method} get HTTP 429 with {@code Retry-After}. */
+  /** A user group ({@code S...}) and its members, as {@code usergroups.users.list} answers them. */
+  public void userGroup(String id, String... users) {
+    userGroups.put(id, List.of(users));
+  }
+
   public void rateLimit(String method, int times, int retryAfter) {
     this.retryAfterSeconds = retryAfter;
     rateLimits.put(method, new AtomicInteger(times));
@@ -159,6 +166,9 @@ public final class SlackApiStandIn implements AutoCloseable {
       case "chat.postEphemeral" -> args.get("user") == null
           ? error("user_not_in_channel")
           : new JsonObject().put("ok", true).put("message_ts", clock.incrementAndGet() + ".000200");
+      case "usergroups.users.list" -> userGroups.containsKey(args.get("usergroup"))
+          ? new JsonObject().put("ok", true).put("users", new JsonArray(userGroups.get(args.get("usergroup"))))
+          : error("no_such_subteam");
       default -> error("unknown_method");
     };
   }

@@ -19,4 +19,9 @@ public record CommandRequest(String tenantId, String platform, String workspaceI
   public CommandRequest(String tenantId, String platform, String workspaceId, String userId, String channelId) {
     this(tenantId, platform, workspaceId, userId, channelId, Set.of());
   }
+
+  /** The same request from a user known to be in {@code userGroups}. */
+  public CommandRequest withGroups(Set<String> userGroups) {
+    return new CommandRequest(tenantId, platform, workspaceId, userId, channelId, userGroups);
+  }
 }

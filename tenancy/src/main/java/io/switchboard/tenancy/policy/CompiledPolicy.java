@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -155,6 +156,15 @@ final class CompiledPolicy implements TenantPolicy {
   @Override
   public List<String> rolesOf(CommandRequest request) {
     return List.copyOf(heldRoles(request));
+  }
+
+  @Override
+  public Set<String> groupsBound(String platform) {
+    String prefix = platform + ":group:";
+    return bindings.stream().flatMap(binding -> binding.subjects().stream())
+        .filter(subject -> subject.startsWith(prefix))
+        .map(subject -> subject.substring(prefix.length()))
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   @Override

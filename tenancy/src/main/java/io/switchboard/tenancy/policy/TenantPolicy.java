@@ -5,6 +5,7 @@ import io.switchboard.tenancy.command.ParsedCommand;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One tenant's policy, compiled from its policy document for fast decisions on the event loop: the
@@ -34,6 +35,12 @@ public interface TenantPolicy {
 
   /** Whether the user holds {@code role} in the request's installation (approvers). */
   boolean holdsRole(CommandRequest request, String role);
+
+  /**
+   * The chat user groups of {@code platform} that some binding names ({@code slack:group:S123} gives
+   * {@code S123}): the only groups whose membership matters for this policy.
+   */
+  Set<String> groupsBound(String platform);
 
   /** The tenant's rate limits, falling back to the platform-wide defaults. */
   RateLimits rateLimits();

@@ -68,6 +68,13 @@ class PolicyEvaluationTest {
   }
 
   @Test
+  void theGroupsThatMatterAreThoseBindingsName() {
+    assertThat(policy.groupsBound("slack")).containsExactly("S0ENGINEERS");
+    assertThat(policy.groupsBound("teams")).containsExactly("5f1c0e9a-0000-4000-8000-000000000001");
+    assertThat(policy.groupsBound("discord")).isEmpty();
+  }
+
+  @Test
   void aBindingIsPerPlatform() {
     CommandRequest teamsUser = new CommandRequest("t1", "teams", "T0ACME", "U0ALICE", "C0DEPLOYS");
     assertThat(policy.rolesOf(teamsUser)).isEmpty();

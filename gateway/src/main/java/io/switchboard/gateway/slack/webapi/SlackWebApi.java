@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -129,6 +130,13 @@ public final class SlackWebApi {
         .channel(channel).user(user).threadTs(threadTs.orElse(null)).text(message.getString("text"))
         .blocksAsString(blocks(message))))
         .mapEmpty();
+  }
+
+  /** {@code usergroups.users.list}: the user ids in a user group (needs the {@code usergroups:read} scope). */
+  public Future<List<String>> userGroupMembers(String token, String usergroup) {
+    return call("usergroups.users.list", Optional.of(token), client -> client.usergroupsUsersList(r -> r
+        .usergroup(usergroup))).map(response -> response.getUsers() == null ? List.<String>of()
+        : List.copyOf(response.getUsers()));
   }
 
   /** {@code oauth.v2.access}: exchanges an OAuth code for the installation's bot token. */
