@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -209,6 +210,22 @@ class SandboxChatTest {
     assertThat(fixture.count("SELECT count(*) FROM sandbox_sessions WHERE tenant_id = 'acme'")).isEqualTo(2);
     // globex's session does not resolve here: its installation's workspace is not the sandbox's.
     assertThat(alice.withCookie("sbs_" + "1".repeat(64)).get("/sandbox/api/messages").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("without a sandbox installation a session cannot start (503); the admin API installs it for a tenant")
+  void installedThroughTheAdminApi() {
+    try (GatewayFixture fresh = new GatewayFixture(Map.of("SWITCHBOARD_SANDBOX_ENABLED", "true"))) {
+      SandboxVisitor visitor = new SandboxVisitor(fresh.baseUrl());
+      assertThat(visitor.pick("alice").statusCode()).isEqualTo(503);
+      HttpResponse<String> installed = SandboxVisitor.send(HttpRequest.newBuilder(
+              URI.create(fresh.baseUrl() + "/api/v1/installations"))
+          .header("Authorization", "Bearer " + GatewayFixture.GLOBEX_TOKEN).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"platform\":\"sandbox\",\"workspaceId\":\"web\"}")));
+      assertThat(installed.statusCode()).as(installed.body()).isEqualTo(201);
+      assertThat(visitor.pick("alice").statusCode()).isEqualTo(200);
+      assertThat(fresh.count("SELECT count(*) FROM sandbox_sessions WHERE tenant_id = 'globex'")).isEqualTo(1);
+    }
   }
 
   @Test
