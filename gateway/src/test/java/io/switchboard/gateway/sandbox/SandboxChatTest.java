@@ -191,6 +191,21 @@ class SandboxChatTest {
   }
 
   @Test
+  @DisplayName("an approval past its deadline is closed by the gateway's sweep and its card redrawn without buttons")
+  void expiredApprovalRedrawn() {
+    fixture.putPolicy("acme", approvalPolicy());
+    alice.pick("alice");
+    long approvalId = new JsonObject(alice.command("restart production api").body()).getLong("approval");
+    assertThat(alice.messages().get(1).getJsonArray("buttons")).hasSize(2);
+    Await.result(fixture.pool().preparedQuery("UPDATE approvals SET deadline = now() - interval '1 second' "
+        + "WHERE tenant_id = 'acme' AND id = $1").execute(Tuple.of(approvalId)));
+
+    Await.until("the sweep redraws the card", () -> alice.messages().get(1).getJsonArray("buttons").isEmpty());
+    assertThat(fixture.count("SELECT count(*) FROM approvals WHERE status = 'expired'")).isEqualTo(1);
+    assertThat(fixture.jobCount()).isZero();
+  }
+
+  @Test
   @DisplayName("tenant isolation: a session sees only its tenant's and its own channel's messages, and votes only there")
   void tenantIsolation() {
     Await.result(Installations.add(fixture.pool(), "globex", "sandbox", "globex-web", null));
