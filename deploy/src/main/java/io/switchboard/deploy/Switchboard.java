@@ -65,12 +65,12 @@ public final class Switchboard implements Callable<Integer> {
       LOG.info("Switchboard stopped");
       stopped.countDown();
     }, "switchboard-shutdown"));
-    printWelcome(System.out, chosen, node);
+    printWelcome(System.out, chosen, node, config.sandboxEnabled());
     stopped.await();
     return 0;
   }
 
-  private static void printWelcome(PrintStream out, Role role, SwitchboardNode node) {
+  private static void printWelcome(PrintStream out, Role role, SwitchboardNode node, boolean sandbox) {
     String base = "http://localhost:" + node.httpPort();
     out.println();
     out.println("Switchboard is running (role " + role.name().toLowerCase() + ", database "
@@ -78,6 +78,9 @@ public final class Switchboard implements Callable<Integer> {
     out.println("  health:  " + base + "/health    ready: " + base + "/ready    metrics: " + base + "/metrics");
     if (!role.runsGateway()) {
       return;
+    }
+    if (sandbox) {
+      out.println("  Sandbox web chat:     " + base + "/ (try it in a browser; see docs/sandbox.md)");
     }
     out.println("  Slack slash commands: POST " + base + "/slack/commands");
     out.println("  Admin API:            " + base + "/api/v1/openapi.json (see docs/api.md)");

@@ -11,6 +11,7 @@ import io.switchboard.executor.JobQueue;
 import io.switchboard.executor.QueueSettings;
 import io.switchboard.executor.action.ActionRegistry;
 import io.switchboard.gateway.GatewayVerticle;
+import io.switchboard.gateway.sandbox.SandboxSessions;
 import io.switchboard.tenancy.DemoTenant;
 import io.switchboard.tenancy.OperatorToken;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
@@ -100,6 +101,9 @@ public final class SwitchboardNode implements AutoCloseable {
       DemoTenant.Credentials demo = config.demoTenant() && role.runsGateway()
           ? await(DemoTenant.ensure(pool, config.demoSlackSigningSecret(), config.demoAdminToken()))
           : null;
+      if (demo != null && config.sandboxEnabled()) {
+        await(DemoTenant.installSandbox(pool, SandboxSessions.WORKSPACE));
+      }
       Optional<String> operatorToken = embedded.isPresent() && role.runsGateway()
           ? await(OperatorToken.ensure(pool, config.operatorToken()))
           : Optional.empty();

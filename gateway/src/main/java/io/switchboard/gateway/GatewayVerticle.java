@@ -25,6 +25,12 @@ import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
+import io.switchboard.gateway.sandbox.SandboxChat;
+import io.switchboard.gateway.sandbox.SandboxMessages;
+import io.switchboard.gateway.sandbox.SandboxRendering;
+import io.switchboard.gateway.sandbox.SandboxSession;
+import io.switchboard.gateway.sandbox.SandboxSessions;
+import io.switchboard.gateway.sandbox.SandboxVotes;
 import io.switchboard.gateway.slack.ApprovalCards;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.gateway.slack.SlackBuiltins;
@@ -64,6 +70,7 @@ import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +80,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP edge: the Slack endpoints (slash commands, interactions, Events API, OAuth installation),
  * the Teams bot ({@code /api/messages}), Discord interactions ({@code /discord/interactions}),
- * the admin API, the operations endpoints, and the reply path that answers finished jobs (and shows
+ * the sandbox web chat ({@code /} and {@code /sandbox/api/}, when enabled), the admin API, the operations endpoints, and the reply path that answers finished jobs (and shows
  * progress of jobs started from Slack events). On undeploy it stops taking requests and lets
  * requests in flight finish.
  */
@@ -118,10 +125,15 @@ public final class GatewayVerticle extends VerticleBase {
     DiscordApi discordApi = new DiscordApi(vertx, client, config.discordApp().apiUrl(), metrics);
     DiscordJobMessages discordMessages = new DiscordJobMessages(pool, discordApi, new DiscordBotTokens(secrets),
         metrics, Clock.systemUTC());
+    SandboxMessages sandboxMessages = new SandboxMessages(pool);
     JobEnqueuer enqueuer = new JobEnqueuer(pool, vertx.eventBus());
     approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL, expired -> {
       if (TeamsReplyTo.KIND.equals(expired.replyTo().getString("kind"))) {
         teams.ifPresent(bot -> bot.expired(expired));
+        return;
+      }
+      if (SandboxSession.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
+        sandboxMessages.approvalChanged(expired, SandboxRendering.fromSlack(ApprovalCards.decided(expired, List.of())));
         return;
       }
       JsonObject card = ApprovalCards.decided(expired, List.of());
@@ -155,6 +167,9 @@ public final class GatewayVerticle extends VerticleBase {
         cancellations, new CommandRefusals(pool), metrics, Clock.systemUTC()), policies, approvals, metrics);
     TeamsBot.mount(router, teams);
     mountDiscord(router, discordApi, discordMessages, enqueuer, cancellations, metrics);
+    if (config.sandboxEnabled()) {
+      mountSandbox(router, sandboxMessages, enqueuer, cancellations, metrics);
+    }
     OAuthState installStates = new OAuthState(config.slackApp().stateSecret().orElse(""));
     mountSlackInstall(router, installStates, directory, botTokens);
     OperationsRoutes.mount(router, pool, registry);
@@ -169,10 +184,14 @@ public final class GatewayVerticle extends VerticleBase {
             DiscordEmbeds.of(ReplyMessage.result(job))))
         .orElseGet(() -> Future.failedFuture("job " + job.id() + " has a malformed Discord reply_to")));
     teams.ifPresent(bot -> replyChannels.put(TeamsReplyTo.KIND, bot.replyChannel()));
+    replyChannels.put(SandboxSession.REPLY_KIND, sandboxMessages);
     replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL,
         replyChannels);
-    progressRelays = List.of(new JobProgressRelay(vertx, "slack", jobMessages::progress),
-        new JobProgressRelay(vertx, "discord", discordMessages::progress));
+    progressRelays = new ArrayList<>(List.of(new JobProgressRelay(vertx, "slack", jobMessages::progress),
+        new JobProgressRelay(vertx, "discord", discordMessages::progress)));
+    if (config.sandboxEnabled()) {
+      progressRelays.add(new JobProgressRelay(vertx, SandboxChat.PLATFORM, sandboxMessages::progress));
+    }
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
     approvals.start();
@@ -198,6 +217,16 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/discord/interactions").handler(new DiscordInteractionsHandler(authenticator,
         new DiscordCommands(pipeline, discordApi, discordMessages, Clock.systemUTC()),
         new DiscordApprovalClicks(policies, approvals, discordApi, discordMessages, Clock.systemUTC()), metrics));
+  }
+
+  /** The sandbox web chat: its page and API, commands through the same pipeline as every platform's. */
+  private void mountSandbox(Router router, SandboxMessages messages, JobEnqueuer enqueuer,
+                            JobCancellations cancellations, GatewayMetrics metrics) {
+    SlackCommandPipeline pipeline = new SlackCommandPipeline(SandboxChat.PLATFORM, new CommandParser(), policies,
+        new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool),
+        metrics, Clock.systemUTC());
+    new SandboxChat(new SandboxSessions(pool), messages,
+        new SandboxVotes(policies, approvals, messages, Clock.systemUTC()), pipeline, metrics).mount(router);
   }
 
   /** OAuth v2 installation of the shared Slack app: {@code /slack/install} and its callback. */

@@ -53,6 +53,11 @@ public final class DemoTenant {
         }));
   }
 
+  /** Installs the sandbox web chat (platform {@code sandbox}, workspace {@code workspaceId}) for the demo tenant. */
+  public static Future<Void> installSandbox(Pool pool, String workspaceId) {
+    return Installations.add(pool, TENANT_ID, "sandbox", workspaceId, null).mapEmpty();
+  }
+
   private static Future<Optional<String>> adminToken(SqlConnection tx, Optional<String> given) {
     if (given.isPresent()) {
       return ApiTokens.store(tx, TENANT_ID, given.get(), "from SWITCHBOARD_DEMO_ADMIN_TOKEN").map(Optional.empty());

@@ -34,7 +34,8 @@ public record SwitchboardConfig(
     Duration actionTimeout,
     Duration shutdownGrace,
     Cluster cluster,
-    TeamsApp teamsApp) {
+    TeamsApp teamsApp,
+    boolean sandboxEnabled) {
 
   /**
    * The clustered event bus (Hazelcast) a node joins when {@code members} is not empty; with none,
@@ -165,7 +166,8 @@ public record SwitchboardConfig(
             in.port("SWITCHBOARD_CLUSTER_PORT", DEFAULT_CLUSTER_PORT),
             in.port("SWITCHBOARD_EVENTBUS_PORT", 0),
             in.string("SWITCHBOARD_CLUSTER_NAME", "switchboard")),
-        TeamsApp.fromEnv(env));
+        TeamsApp.fromEnv(env),
+        in.bool("SWITCHBOARD_SANDBOX_ENABLED", databaseUrl.isEmpty()));
   }
 
   /** Reads typed values from an environment map, failing with the variable's name. */
