@@ -157,16 +157,25 @@ class VaultSecretStoreTlsTest {
 
   @Test
   void aPlainHttpServerAtAnHttpsAddressFailsAsAHandshakeProblem() throws Exception {
-    // like Go's (and so Vault's) HTTP server, it answers the TLS ClientHello with a plain 400 at once
-    try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    // like Go's (and so Vault's) HTTP server, it reads the TLS ClientHello, answers a plain 400 and
+    // closes. It reads before closing: a socket closed with unread input sends a reset, which can
+    // race the 400 and leave the client waiting for its connect timeout instead of the answer.
+    try (ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread answering = new Thread(() -> {
-        try (Socket client = plain.accept()) {
-          client.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"
-              .getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException closed) {
-          // the test is over
+        while (!plain.isClosed()) {
+          try (Socket client = plain.accept()) {
+            client.setSoTimeout(10_000);
+            client.getInputStream().read(new byte[16 * 1024]);
+            client.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            client.getInputStream().readAllBytes();
+          } catch (IOException closed) {
+            // the client hung up, or the test is over
+          }
         }
       }, "plain-http");
+      answering.setDaemon(true);
       answering.start();
       String https = "https://127.0.0.1:" + plain.getLocalPort();
       assertThatThrownBy(() -> start(VaultSettings.of(https, new VaultAuth.Token("hvs.some-token"))
@@ -175,7 +184,6 @@ class VaultSecretStoreTlsTest {
               e -> assertThat(e.reason()).isEqualTo(SecretStoreException.Reason.UNAVAILABLE))
           .hasMessageContaining("TLS handshake with Vault at " + https + " failed while authenticating to Vault")
           .hasMessageContaining("is Vault serving HTTPS (TLS 1.2 or 1.3) on that port?");
-      answering.join(10_000);
     }
   }
 
