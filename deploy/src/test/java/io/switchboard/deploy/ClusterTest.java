@@ -114,7 +114,12 @@ class ClusterTest {
     assertThat(count("SELECT count(*) FROM job_attempts a JOIN jobs j ON j.id = a.job_id "
         + "WHERE a.outcome = 'lease_expired' AND j.status = 'succeeded'")).isEqualTo(heldByVictim);
     assertThat(Await.result(new AuditChainVerifier(pool).verify("demo")).isIntact()).isTrue();
-    Await.until("every result reached Slack", () -> slack.posts().size() == jobs);
+    Await.until("every result reached Slack", () -> count("SELECT count(*) FROM jobs WHERE replied_at IS NOT NULL") == jobs);
+    List<String> posted = slack.posts().stream().map(post -> post.message().encode()).toList();
+    for (Row row : Await.result(pool.query("SELECT id FROM jobs").execute())) {
+      assertThat(posted.stream().filter(message -> message.contains("(job " + row.getLong("id") + ")")).count())
+          .as("messages (single results or digests) showing job %d", row.getLong("id")).isEqualTo(1);
+    }
   }
 
   private SwitchboardNode start(Role role, String members, int clusterPort, Map<String, String> overrides) {

@@ -1,12 +1,16 @@
 package io.switchboard.gateway;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.util.function.Supplier;
+
 /**
  * The gateway's meters: commands received and refused (by reason), jobs queued, acknowledgement
- * latency, reply outcomes, Slack Web API calls and coalesced progress lines. Tenant ids are not tags
- * (cardinality).
+ * latency, reply outcomes, Slack Web API calls, coalesced progress lines, and paced outbound
+ * messages (sent, edited, coalesced, dropped, deferred; queue depth per channel). Tenant ids are not
+ * tags (cardinality).
  */
 public final class GatewayMetrics {
 
@@ -59,5 +63,29 @@ public final class GatewayMetrics {
   /** A progress line that replaced one not shown yet (collapsed into a single message edit). */
   public void progressCoalesced(String platform) {
     registry.counter("switchboard.progress.coalesced", "platform", platform).increment();
+  }
+
+  /**
+   * One outbound message call through the channel pacer, per platform: {@code sent} (a new message),
+   * {@code edited}, {@code coalesced} (replaced by a later edit of the same message), {@code dropped}
+   * (a progress edit a full queue refused) or {@code deferred} (a post or result a full queue refused;
+   * results stay owed and come again).
+   */
+  public void outbound(String platform, String outcome) {
+    outbound(platform, outcome, 1);
+  }
+
+  /** {@link #outbound(String, String)} for {@code count} messages at once ({@code digested}: results in one digest). */
+  public void outbound(String platform, String outcome, int count) {
+    registry.counter("switchboard.outbound.messages", "platform", platform, "outcome", outcome).increment(count);
+  }
+
+  /** Registers the queue depth of one paced channel; answers how to unregister it when the channel goes idle. */
+  public Runnable outboundQueue(String platform, String channel, Supplier<Number> depth) {
+    Gauge gauge = Gauge.builder("switchboard.outbound.queue.depth", depth)
+        .description("Calls waiting in a channel's outbound queue")
+        .tags("platform", platform, "channel", channel)
+        .register(registry);
+    return () -> registry.remove(gauge);
   }
 }

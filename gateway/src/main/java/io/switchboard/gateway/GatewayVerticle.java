@@ -19,6 +19,8 @@ import io.switchboard.gateway.discord.DiscordJobMessages;
 import io.switchboard.gateway.discord.DiscordRequestAuthenticator;
 import io.switchboard.gateway.discord.DiscordText;
 import io.switchboard.gateway.discord.InteractionWebhook;
+import io.switchboard.gateway.pacing.ChannelPacer;
+import io.switchboard.gateway.pacing.PacerTimers;
 import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.BlockKitResult;
 import io.switchboard.gateway.reply.ReplyChannel;
@@ -120,11 +122,13 @@ public final class GatewayVerticle extends VerticleBase {
     SlackMessagePoster poster = new SlackMessagePoster(client);
     slackApi = new SlackWebApi(vertx, config.slackApp().apiUrl(), metrics);
     SlackBotTokens botTokens = new SlackBotTokens(secrets);
-    SlackJobMessages jobMessages = new SlackJobMessages(pool, slackApi, botTokens, metrics);
+    ChannelPacer pacer = new ChannelPacer(PacerTimers.of(vertx), config.pacing().intervals(),
+        config.pacing().queueCapacity(), metrics);
+    SlackJobMessages jobMessages = new SlackJobMessages(pool, slackApi, botTokens, metrics, pacer);
     SlackEventAnswers eventAnswers = new SlackEventAnswers(slackApi, botTokens, jobMessages);
     DiscordApi discordApi = new DiscordApi(vertx, client, config.discordApp().apiUrl(), metrics);
     DiscordJobMessages discordMessages = new DiscordJobMessages(pool, discordApi, new DiscordBotTokens(secrets),
-        metrics, Clock.systemUTC());
+        metrics, Clock.systemUTC(), pacer);
     SandboxMessages sandboxMessages = new SandboxMessages(pool);
     JobEnqueuer enqueuer = new JobEnqueuer(pool, vertx.eventBus());
     approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL, expired -> {
@@ -164,7 +168,7 @@ public final class GatewayVerticle extends VerticleBase {
         eventAnswers, new SlackUninstalls(pool, botTokens, directory), metrics));
     teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new SlackCommandPipeline("teams",
         new CommandParser(), policies, new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer,
-        cancellations, new CommandRefusals(pool), metrics, Clock.systemUTC()), policies, approvals, metrics);
+        cancellations, new CommandRefusals(pool), metrics, Clock.systemUTC()), policies, approvals, metrics, pacer);
     TeamsBot.mount(router, teams);
     mountDiscord(router, discordApi, discordMessages, enqueuer, cancellations, metrics);
     if (config.sandboxEnabled()) {
@@ -186,7 +190,7 @@ public final class GatewayVerticle extends VerticleBase {
     teams.ifPresent(bot -> replyChannels.put(TeamsReplyTo.KIND, bot.replyChannel()));
     replyChannels.put(SandboxSession.REPLY_KIND, sandboxMessages);
     replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL,
-        replyChannels);
+        replyChannels, pacer);
     progressRelays = new ArrayList<>(List.of(new JobProgressRelay(vertx, "slack", jobMessages::progress),
         new JobProgressRelay(vertx, "discord", discordMessages::progress)));
     if (config.sandboxEnabled()) {

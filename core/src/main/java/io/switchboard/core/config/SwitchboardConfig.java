@@ -35,7 +35,8 @@ public record SwitchboardConfig(
     Duration shutdownGrace,
     Cluster cluster,
     TeamsApp teamsApp,
-    boolean sandboxEnabled) {
+    boolean sandboxEnabled,
+    Pacing pacing) {
 
   /**
    * The clustered event bus (Hazelcast) a node joins when {@code members} is not empty; with none,
@@ -167,7 +168,12 @@ public record SwitchboardConfig(
             in.port("SWITCHBOARD_EVENTBUS_PORT", 0),
             in.string("SWITCHBOARD_CLUSTER_NAME", "switchboard")),
         TeamsApp.fromEnv(env),
-        in.bool("SWITCHBOARD_SANDBOX_ENABLED", databaseUrl.isEmpty()));
+        in.bool("SWITCHBOARD_SANDBOX_ENABLED", databaseUrl.isEmpty()),
+        new Pacing(
+            in.millis("SWITCHBOARD_PACING_SLACK_MILLIS", Pacing.DEFAULT_SLACK),
+            in.millis("SWITCHBOARD_PACING_TEAMS_MILLIS", Pacing.DEFAULT_TEAMS),
+            in.millis("SWITCHBOARD_PACING_DISCORD_MILLIS", Pacing.DEFAULT_DISCORD),
+            in.positiveInt("SWITCHBOARD_PACING_QUEUE", Pacing.DEFAULT_QUEUE_CAPACITY)));
   }
 
   /** Reads typed values from an environment map, failing with the variable's name. */

@@ -1,6 +1,9 @@
 package io.switchboard.gateway.discord;
 
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.pacing.ChannelKey;
+import io.switchboard.gateway.pacing.ChannelPacer;
+import io.switchboard.gateway.pacing.Outbound;
 import io.switchboard.gateway.progress.JobMessageSteps;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.Future;
@@ -21,7 +24,8 @@ import java.util.Optional;
  * gives up; the result stays in {@code GET /api/v1/jobs/{id}}). Work on one job's message runs one
  * step at a time; progress lines that arrive while a step runs collapse into the latest, and of
  * several gateways only the one that records a line as shown ({@code discord_job_messages}) edits.
- * Use from one event loop (the gateway verticle's).
+ * Every call waits for its channel's turn in the {@link ChannelPacer}. Use from one event loop (the
+ * gateway verticle's).
  */
 public final class DiscordJobMessages {
 
@@ -47,11 +51,13 @@ public final class DiscordJobMessages {
   private final DiscordBotTokens botTokens;
   private final GatewayMetrics metrics;
   private final Clock clock;
+  private final ChannelPacer pacer;
   private final JobMessageSteps steps = new JobMessageSteps();
 
   public DiscordJobMessages(Pool pool, DiscordApi discord, DiscordBotTokens botTokens, GatewayMetrics metrics,
-                            Clock clock) {
+                            Clock clock, ChannelPacer pacer) {
     this.pool = pool;
+    this.pacer = pacer;
     this.discord = discord;
     this.botTokens = botTokens;
     this.metrics = metrics;
@@ -61,17 +67,20 @@ public final class DiscordJobMessages {
   /** Shows the acknowledgement of a queued job as the original response, and remembers the job's message. */
   public Future<Void> acknowledge(String tenantId, long jobId, InteractionWebhook webhook, JsonObject message) {
     return steps.serially(tenantId, jobId, () -> pool.preparedQuery(REMEMBER).execute(Tuple.of(tenantId, jobId))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : discord.editOriginal(webhook, message)));
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
+            : pacer.submit(channel(tenantId, webhook), Outbound.POST, original(jobId),
+                () -> discord.editOriginal(webhook, message))));
   }
 
   /** Shows {@code message} (the result) as the job's message; see the class comment for an expired token. */
   public Future<Void> show(String tenantId, long jobId, InteractionWebhook webhook, JsonObject message) {
-    return steps.serially(tenantId, jobId, () -> webhook.expired(clock.instant())
-        ? postAsBot(tenantId, webhook, message)
-        : discord.editOriginal(webhook, message).recover(failure ->
-            failure instanceof DiscordApiFailure f && f.originalGone()
-                ? discord.followUp(webhook, message)
-                : Future.failedFuture(failure)));
+    return steps.serially(tenantId, jobId, () -> pacer.submit(channel(tenantId, webhook), Outbound.RESULT,
+        original(jobId), () -> webhook.expired(clock.instant())
+            ? postAsBot(tenantId, webhook, message)
+            : discord.editOriginal(webhook, message).recover(failure ->
+                failure instanceof DiscordApiFailure f && f.originalGone()
+                    ? discord.followUp(webhook, message)
+                    : Future.failedFuture(failure))));
   }
 
   /**
@@ -89,14 +98,24 @@ public final class DiscordJobMessages {
           if (webhook.isEmpty() || webhook.get().expired(clock.instant())) {
             return Future.<Void>succeededFuture();
           }
-          return discord.editOriginal(webhook.get(),
-              DiscordEmbeds.of(ReplyMessage.progress(jobId, row.getString("command_text"), latest)));
+          return pacer.submit(channel(tenantId, webhook.get()), Outbound.PROGRESS, original(jobId),
+              () -> discord.editOriginal(webhook.get(),
+                  DiscordEmbeds.of(ReplyMessage.progress(jobId, row.getString("command_text"), latest))));
         })).map(shown -> {
           if (!shown) {
             metrics.progressCoalesced(PLATFORM);
           }
           return null;
         });
+  }
+
+  private static ChannelKey channel(String tenantId, InteractionWebhook webhook) {
+    return new ChannelKey(PLATFORM, tenantId, webhook.guildId(), webhook.channelId());
+  }
+
+  /** The job's one message (the interaction's original response), as the pacer knows it. */
+  private static String original(long jobId) {
+    return "job " + jobId;
   }
 
   private Future<Void> postAsBot(String tenantId, InteractionWebhook webhook, JsonObject message) {

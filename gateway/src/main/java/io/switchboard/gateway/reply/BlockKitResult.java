@@ -25,13 +25,7 @@ public final class BlockKitResult {
   }
 
   public static JsonObject of(ReplyMessage message) {
-    String headline = switch (message.status()) {
-      case SUCCEEDED -> ":white_check_mark: ";
-      case CANCELLED -> ":no_entry_sign: ";
-      case RUNNING -> ":hourglass_flowing_sand: ";
-      default -> ":x: ";
-    } + SlackText.code(message.title()) + " " + message.status().wire() + " (" + message.reference() + ")";
-    JsonArray blocks = new JsonArray().add(section(headline));
+    JsonArray blocks = new JsonArray().add(section(headline(message)));
     message.output().ifPresent(output -> blocks.add(section(codeBlock(output))));
     blocks.add(new JsonObject().put("type", "context").put("elements", new JsonArray().add(
         new JsonObject().put("type", "mrkdwn").put("text", footer(message)))));
@@ -46,7 +40,17 @@ public final class BlockKitResult {
         .put("blocks", blocks);
   }
 
-  private static JsonObject section(String mrkdwn) {
+  /** The result's one-line summary in mrkdwn: status emoji, command, status and job reference. */
+  static String headline(ReplyMessage message) {
+    return switch (message.status()) {
+      case SUCCEEDED -> ":white_check_mark: ";
+      case CANCELLED -> ":no_entry_sign: ";
+      case RUNNING -> ":hourglass_flowing_sand: ";
+      default -> ":x: ";
+    } + SlackText.code(message.title()) + " " + message.status().wire() + " (" + message.reference() + ")";
+  }
+
+  static JsonObject section(String mrkdwn) {
     return new JsonObject().put("type", "section")
         .put("text", new JsonObject().put("type", "mrkdwn").put("text", mrkdwn));
   }

@@ -35,6 +35,11 @@ public final class ReplyOutbox {
   private static final String RETRY_LATER = """
       UPDATE jobs SET reply_due_at = now() + $3 * interval '1 millisecond' WHERE tenant_id = $1 AND id = $2""";
 
+  /** Gives the claim back without counting the attempt: the post was never made. */
+  private static final String DEFER = """
+      UPDATE jobs SET reply_attempts = greatest(reply_attempts - 1, 0), reply_due_at = now() + $3 * interval '1 millisecond'
+      WHERE tenant_id = $1 AND id = $2 AND replied_at IS NULL""";
+
   private static final String DUE = """
       SELECT tenant_id, id FROM jobs
       WHERE status IN ('succeeded', 'failed', 'cancelled') AND replied_at IS NULL AND reply_attempts < $1
@@ -70,6 +75,15 @@ public final class ReplyOutbox {
   public Future<Void> retryLater(PendingReply reply) {
     long delay = Duration.ofSeconds(1L << Math.min(reply.attempt(), 4)).toMillis();
     return pool.preparedQuery(RETRY_LATER).execute(Tuple.of(reply.job().tenantId(), reply.job().id(), delay)).mapEmpty();
+  }
+
+  /**
+   * Offers the reply again after {@code delay} without using up an attempt: nothing was posted
+   * because the channel's outbound queue was full (see {@code ChannelPacer}).
+   */
+  public Future<Void> defer(PendingReply reply, Duration delay) {
+    return pool.preparedQuery(DEFER).execute(Tuple.of(reply.job().tenantId(), reply.job().id(), delay.toMillis()))
+        .mapEmpty();
   }
 
   /** Replies that are due: never sent, not claimed now, still within the platform's window. */

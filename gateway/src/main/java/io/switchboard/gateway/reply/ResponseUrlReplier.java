@@ -4,6 +4,9 @@ import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobFinished;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.pacing.ChannelBusy;
+import io.switchboard.gateway.pacing.ChannelKey;
+import io.switchboard.gateway.pacing.ChannelPacer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -22,7 +25,10 @@ import java.util.Map;
  * finds a reply still owed (a lost event, a failed post, another gateway that died), it claims the
  * reply in the {@link ReplyOutbox}, delivers the {@link BlockKitResult} (to the slash command's
  * {@code response_url}, or through the {@link ReplyChannel} of the job's other {@code reply_to.kind}),
- * and marks it sent or schedules a retry.
+ * and marks it sent or schedules a retry. A result the channel's outbound queue had no room for
+ * ({@link ChannelBusy}) is offered again on a later sweep without using up an attempt. Results posted
+ * to a {@code response_url} are paced per channel too, and many at once become one
+ * {@link BlockKitDigest} posted to the first one's {@code response_url}.
  */
 public final class ResponseUrlReplier {
 
@@ -35,18 +41,18 @@ public final class ResponseUrlReplier {
   private final GatewayMetrics metrics;
   private final Duration sweepInterval;
   private final Map<String, ReplyChannel> channels;
+  private final ChannelPacer pacer;
   private MessageConsumer<JsonObject> consumer;
   private long sweepTimer = -1;
 
+  /**
+   * @param channels how results of other {@code reply_to} kinds are delivered, by kind
+   * @param pacer    paces (and digests) the results posted to {@code response_url}s
+   */
   public ResponseUrlReplier(Vertx vertx, ReplyOutbox outbox, WebClient client, GatewayMetrics metrics,
-                            Duration sweepInterval) {
-    this(vertx, outbox, client, metrics, sweepInterval, Map.of());
-  }
-
-  /** @param channels how results of other {@code reply_to} kinds are delivered, by kind */
-  public ResponseUrlReplier(Vertx vertx, ReplyOutbox outbox, WebClient client, GatewayMetrics metrics,
-                            Duration sweepInterval, Map<String, ReplyChannel> channels) {
+                            Duration sweepInterval, Map<String, ReplyChannel> channels, ChannelPacer pacer) {
     this.channels = Map.copyOf(channels);
+    this.pacer = pacer;
     this.vertx = vertx;
     this.outbox = outbox;
     this.client = client;
@@ -93,6 +99,10 @@ public final class ResponseUrlReplier {
             metrics.reply(reply.job().platform(), "sent");
             return outbox.markSent(reply);
           }
+          if (ar.cause() instanceof ChannelBusy) {
+            metrics.reply(reply.job().platform(), "deferred");
+            return outbox.defer(reply, sweepInterval);
+          }
           String why = String.valueOf(ar.cause().getMessage());
           boolean lastTry = reply.attempt() >= ReplyOutbox.MAX_ATTEMPTS;
           metrics.reply(reply.job().platform(), lastTry ? "abandoned" : "retry");
@@ -102,9 +112,16 @@ public final class ResponseUrlReplier {
   }
 
   private Future<Void> postToResponseUrl(Job job) {
-    return client.postAbs(job.replyTo().getString("url"))
+    String url = job.replyTo().getString("url");
+    ChannelKey channel = new ChannelKey(job.platform(), job.tenantId(), "", job.channel());
+    return pacer.submitResult(channel, new ChannelPacer.Digestible(BlockKitDigest.line(ReplyMessage.result(job)),
+        lines -> postJson(url, BlockKitDigest.of(lines))), () -> postJson(url, BlockKitResult.of(job)));
+  }
+
+  private Future<Void> postJson(String url, JsonObject message) {
+    return client.postAbs(url)
         .timeout(POST_TIMEOUT.toMillis())
-        .sendJsonObject(BlockKitResult.of(job))
+        .sendJsonObject(message)
         .compose(response -> isSuccess(response)
             ? Future.<Void>succeededFuture()
             : Future.failedFuture("HTTP " + response.statusCode()));

@@ -1,6 +1,9 @@
 package io.switchboard.gateway.slack;
 
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.pacing.ChannelKey;
+import io.switchboard.gateway.pacing.ChannelPacer;
+import io.switchboard.gateway.pacing.Outbound;
 import io.switchboard.gateway.progress.JobMessageSteps;
 import io.switchboard.gateway.reply.BlockKitProgress;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
@@ -19,7 +22,8 @@ import java.util.Optional;
  * edited with {@code chat.update} for progress and for the result, never posted again. Work on one
  * job's message runs one step at a time, and progress lines that arrive while a step runs collapse
  * into the latest one; of several gateways (each hears every line), only the one that records a
- * line as shown edits the message. Use from one event loop (the gateway verticle's).
+ * line as shown edits the message. Every post and edit waits for its channel's turn in the
+ * {@link ChannelPacer}. Use from one event loop (the gateway verticle's).
  */
 public final class SlackJobMessages {
 
@@ -49,10 +53,13 @@ public final class SlackJobMessages {
   private final SlackWebApi slack;
   private final SlackBotTokens tokens;
   private final GatewayMetrics metrics;
+  private final ChannelPacer pacer;
   private final JobMessageSteps steps = new JobMessageSteps();
 
-  public SlackJobMessages(Pool pool, SlackWebApi slack, SlackBotTokens tokens, GatewayMetrics metrics) {
+  public SlackJobMessages(Pool pool, SlackWebApi slack, SlackBotTokens tokens, GatewayMetrics metrics,
+                          ChannelPacer pacer) {
     this.metrics = metrics;
+    this.pacer = pacer;
     this.pool = pool;
     this.slack = slack;
     this.tokens = tokens;
@@ -65,9 +72,12 @@ public final class SlackJobMessages {
   public Future<Void> show(String tenantId, long jobId, JsonObject replyTo, JsonObject message) {
     return steps.serially(tenantId, jobId, () -> token(tenantId, replyTo).compose(token -> find(tenantId, jobId)
         .compose(found -> found.isPresent()
-            ? slack.update(token, found.get().getString("channel"), found.get().getString("ts"), message)
-            : slack.postMessage(token, replyTo.getString("channel"), Optional.ofNullable(replyTo.getString("thread_ts")),
-                    message)
+            ? pacer.submit(channel(tenantId, replyTo, found.get().getString("channel")), Outbound.RESULT,
+                found.get().getString("ts"),
+                () -> slack.update(token, found.get().getString("channel"), found.get().getString("ts"), message))
+            : pacer.submit(channel(tenantId, replyTo, replyTo.getString("channel")), Outbound.RESULT, null,
+                    () -> slack.postMessage(token, replyTo.getString("channel"),
+                        Optional.ofNullable(replyTo.getString("thread_ts")), message))
                 .compose(ts -> pool.preparedQuery(REMEMBER)
                     .execute(Tuple.of(tenantId, jobId, replyTo.getString("channel"), ts)).<Void>mapEmpty()))));
   }
@@ -84,8 +94,10 @@ public final class SlackJobMessages {
           }
           Row row = rows.iterator().next();
           JsonObject replyTo = row.getJsonObject("reply_to");
-          return token(tenantId, replyTo).compose(token -> slack.update(token, row.getString("channel"),
-              row.getString("ts"), BlockKitProgress.of(jobId, row.getString("command_text"), latest)));
+          return token(tenantId, replyTo).compose(token -> pacer.submit(
+              channel(tenantId, replyTo, row.getString("channel")), Outbound.PROGRESS, row.getString("ts"),
+              () -> slack.update(token, row.getString("channel"), row.getString("ts"),
+                  BlockKitProgress.of(jobId, row.getString("command_text"), latest))));
         })).map(shown -> {
           if (!shown) {
             metrics.progressCoalesced(SignedSlackEndpoint.PLATFORM);
@@ -101,6 +113,10 @@ public final class SlackJobMessages {
       }
       return Optional.empty();
     });
+  }
+
+  private static ChannelKey channel(String tenantId, JsonObject replyTo, String channel) {
+    return new ChannelKey(SignedSlackEndpoint.PLATFORM, tenantId, replyTo.getString("workspace"), channel);
   }
 
   private Future<String> token(String tenantId, JsonObject replyTo) {

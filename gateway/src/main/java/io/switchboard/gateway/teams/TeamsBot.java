@@ -4,6 +4,7 @@ import io.switchboard.core.config.TeamsApp;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.approval.Approval;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.progress.JobProgressRelay;
@@ -52,12 +53,12 @@ public final class TeamsBot {
   /** The adapter, or empty when the app is not configured. */
   public static Optional<TeamsBot> create(Vertx vertx, Pool pool, WebClient client, TeamsApp app,
                                           SlackCommandPipeline pipeline, PolicyDirectory policies,
-                                          Approvals approvals, GatewayMetrics metrics) {
+                                          Approvals approvals, GatewayMetrics metrics, ChannelPacer pacer) {
     if (!app.enabled()) {
       return Optional.empty();
     }
     TeamsConnector connector = new TeamsConnector(vertx, client, new TeamsBotTokens(client, app, Clock.systemUTC()));
-    TeamsJobActivities jobActivities = new TeamsJobActivities(pool, connector, metrics);
+    TeamsJobActivities jobActivities = new TeamsJobActivities(pool, connector, metrics, pacer);
     TeamsAnswers answers = new TeamsAnswers(connector, jobActivities);
     TeamsInstallationDirectory directory = new TeamsInstallationDirectory(pool, TeamsInstallationDirectory.DEFAULT_TTL);
     TeamsRequestAuthenticator authenticator = new TeamsRequestAuthenticator(vertx, app);

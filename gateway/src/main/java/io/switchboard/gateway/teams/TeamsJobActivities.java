@@ -2,6 +2,9 @@ package io.switchboard.gateway.teams;
 
 import io.switchboard.core.db.Rows;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.pacing.ChannelKey;
+import io.switchboard.gateway.pacing.ChannelPacer;
+import io.switchboard.gateway.pacing.Outbound;
 import io.switchboard.gateway.progress.JobMessageSteps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +20,8 @@ import java.util.Optional;
  * place for progress and for the result, never posted again. Work on one job's activity runs one
  * step at a time, and progress lines that arrive meanwhile collapse into the latest; of several
  * gateways (each hears every line), only the one that records a line as shown updates the
- * activity. Use from one event loop (the gateway verticle's).
+ * activity. Every reply and replacement waits for its conversation's turn in the {@link ChannelPacer}.
+ * Use from one event loop (the gateway verticle's).
  */
 public final class TeamsJobActivities {
 
@@ -41,10 +45,12 @@ public final class TeamsJobActivities {
   private final Pool pool;
   private final TeamsConnector connector;
   private final GatewayMetrics metrics;
+  private final ChannelPacer pacer;
   private final JobMessageSteps steps = new JobMessageSteps();
 
-  public TeamsJobActivities(Pool pool, TeamsConnector connector, GatewayMetrics metrics) {
+  public TeamsJobActivities(Pool pool, TeamsConnector connector, GatewayMetrics metrics, ChannelPacer pacer) {
     this.pool = pool;
+    this.pacer = pacer;
     this.connector = connector;
     this.metrics = metrics;
   }
@@ -52,9 +58,12 @@ public final class TeamsJobActivities {
   /** Shows {@code activity} as the job's: replaces it if the job has one, else replies and remembers it. */
   public Future<Void> show(String tenantId, long jobId, TeamsReplyTo replyTo, JsonObject activity) {
     return steps.serially(tenantId, jobId, () -> find(tenantId, jobId).compose(found -> found.isPresent()
-        ? connector.update(found.get().getString("service_url"), found.get().getString("conversation_id"),
-            found.get().getString("activity_id"), activity)
-        : connector.reply(replyTo.serviceUrl(), replyTo.conversationId(), replyTo.replyToId(), activity)
+        ? pacer.submit(channel(tenantId, found.get().getString("service_url"), found.get().getString("conversation_id")),
+            Outbound.RESULT, found.get().getString("activity_id"),
+            () -> connector.update(found.get().getString("service_url"), found.get().getString("conversation_id"),
+                found.get().getString("activity_id"), activity))
+        : pacer.submit(channel(tenantId, replyTo.serviceUrl(), replyTo.conversationId()), Outbound.RESULT, null,
+                () -> connector.reply(replyTo.serviceUrl(), replyTo.conversationId(), replyTo.replyToId(), activity))
             .compose(id -> pool.preparedQuery(REMEMBER).execute(Tuple.of(tenantId, jobId, replyTo.serviceUrl(),
                 replyTo.conversationId(), id)).<Void>mapEmpty())));
   }
@@ -70,14 +79,20 @@ public final class TeamsJobActivities {
             return Future.<Void>succeededFuture();
           }
           Row row = rows.iterator().next();
-          return connector.update(row.getString("service_url"), row.getString("conversation_id"),
-              row.getString("activity_id"), TeamsCards.progress(jobId, row.getString("command_text"), latest));
+          return pacer.submit(channel(tenantId, row.getString("service_url"), row.getString("conversation_id")),
+              Outbound.PROGRESS, row.getString("activity_id"),
+              () -> connector.update(row.getString("service_url"), row.getString("conversation_id"),
+                  row.getString("activity_id"), TeamsCards.progress(jobId, row.getString("command_text"), latest)));
         })).map(shown -> {
           if (!shown) {
             metrics.progressCoalesced(PLATFORM);
           }
           return null;
         });
+  }
+
+  private static ChannelKey channel(String tenantId, String serviceUrl, String conversationId) {
+    return new ChannelKey(PLATFORM, tenantId, serviceUrl, conversationId);
   }
 
   private Future<Optional<Row>> find(String tenantId, long jobId) {

@@ -34,8 +34,12 @@ public final class SlackApiStandIn implements AutoCloseable {
   public static final String CLIENT_ID = "1111.2222";
   public static final String CLIENT_SECRET = "standin-client-secret";
 
-  /** One call as Switchboard made it: the method, its bearer token (or null) and its arguments. */
-  public record Call(String method, String token, Map<String, String> args) {
+  /** One call as Switchboard made it: the method, its bearer token (or null), its arguments, and when it arrived (monotonic ms). */
+  public record Call(String method, String token, Map<String, String> args, long atMillis) {
+
+    Call(String method, String token, Map<String, String> args) {
+      this(method, token, args, System.nanoTime() / 1_000_000);
+    }
   }
 
   private final HttpServer server;
