@@ -75,6 +75,11 @@ public final class GatewayMetrics {
     outbound(platform, outcome, 1);
   }
 
+  /** A channel's turn that waited for its workspace's budget (the workspace rate, not the channel pace). */
+  public void outboundWorkspaceWait(String platform) {
+    registry.counter("switchboard.outbound.workspace.waits", "platform", platform).increment();
+  }
+
   /** {@link #outbound(String, String)} for {@code count} messages at once ({@code digested}: results in one digest). */
   public void outbound(String platform, String outcome, int count) {
     registry.counter("switchboard.outbound.messages", "platform", platform, "outcome", outcome).increment(count);

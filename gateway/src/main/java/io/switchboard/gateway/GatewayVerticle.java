@@ -123,7 +123,7 @@ public final class GatewayVerticle extends VerticleBase {
     slackApi = new SlackWebApi(vertx, config.slackApp().apiUrl(), metrics);
     SlackBotTokens botTokens = new SlackBotTokens(secrets);
     ChannelPacer pacer = new ChannelPacer(PacerTimers.of(vertx), config.pacing().intervals(),
-        config.pacing().queueCapacity(), metrics);
+        config.pacing().workspaceRates(), config.pacing().queueCapacity(), metrics);
     SlackJobMessages jobMessages = new SlackJobMessages(pool, slackApi, botTokens, metrics, pacer);
     SlackEventAnswers eventAnswers = new SlackEventAnswers(slackApi, botTokens, jobMessages);
     DiscordApi discordApi = new DiscordApi(vertx, client, config.discordApp().apiUrl(), metrics);

@@ -173,6 +173,9 @@ public record SwitchboardConfig(
             in.millis("SWITCHBOARD_PACING_SLACK_MILLIS", Pacing.DEFAULT_SLACK),
             in.millis("SWITCHBOARD_PACING_TEAMS_MILLIS", Pacing.DEFAULT_TEAMS),
             in.millis("SWITCHBOARD_PACING_DISCORD_MILLIS", Pacing.DEFAULT_DISCORD),
+            in.workspaceRate("SLACK", Pacing.DEFAULT_SLACK_WORKSPACE),
+            in.workspaceRate("TEAMS", Pacing.DEFAULT_TEAMS_WORKSPACE),
+            in.workspaceRate("DISCORD", Pacing.DEFAULT_DISCORD_WORKSPACE),
             in.positiveInt("SWITCHBOARD_PACING_QUEUE", Pacing.DEFAULT_QUEUE_CAPACITY)));
   }
 
@@ -194,6 +197,13 @@ public record SwitchboardConfig(
         throw new IllegalArgumentException(name + " must be at least 1 (got " + value + ")");
       }
       return value;
+    }
+
+    /** {@code SWITCHBOARD_PACING_<PLATFORM>_WORKSPACE_POSTS_PER_MINUTE} and {@code ..._EDITS_PER_MINUTE}. */
+    WorkspaceRate workspaceRate(String platform, WorkspaceRate defaults) {
+      String prefix = "SWITCHBOARD_PACING_" + platform + "_WORKSPACE_";
+      return new WorkspaceRate(positiveInt(prefix + "POSTS_PER_MINUTE", defaults.postsPerMinute()),
+          positiveInt(prefix + "EDITS_PER_MINUTE", defaults.editsPerMinute()));
     }
 
     int port(String name, int defaultValue) {

@@ -42,6 +42,21 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void pacingDefaultsToThePlatformsLimitsAndReadsWorkspaceRates() {
+    Pacing defaults = SwitchboardConfig.fromEnv(Map.of()).pacing();
+    assertThat(defaults.workspaceRates()).containsEntry("slack", new WorkspaceRate(200, 50))
+        .containsEntry("teams", new WorkspaceRate(1500, 1500)).containsEntry("discord", new WorkspaceRate(1500, 1500));
+    assertThat(defaults.intervals()).containsEntry("slack", Duration.ofSeconds(1));
+
+    Pacing configured = SwitchboardConfig.fromEnv(Map.of(
+        "SWITCHBOARD_PACING_SLACK_WORKSPACE_POSTS_PER_MINUTE", "120",
+        "SWITCHBOARD_PACING_SLACK_WORKSPACE_EDITS_PER_MINUTE", "30")).pacing();
+    assertThat(configured.slackWorkspace()).isEqualTo(new WorkspaceRate(120, 30));
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_PACING_TEAMS_WORKSPACE_EDITS_PER_MINUTE", "0")))
+        .hasMessageContaining("SWITCHBOARD_PACING_TEAMS_WORKSPACE_EDITS_PER_MINUTE");
+  }
+
+  @Test
   void theSlackAppDefaultsToSlackAndInstallsOnlyWithAnOAuthClient() {
     SwitchboardConfig.SlackApp slack = SwitchboardConfig.fromEnv(Map.of()).slackApp();
     assertThat(slack.apiUrl()).isEqualTo("https://slack.com/api/");

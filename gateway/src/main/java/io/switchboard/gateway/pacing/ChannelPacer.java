@@ -1,5 +1,6 @@
 package io.switchboard.gateway.pacing;
 
+import io.switchboard.core.config.WorkspaceRate;
 import io.switchboard.gateway.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,7 +18,9 @@ import java.util.function.Supplier;
 /**
  * Paces the calls Switchboard makes to post or edit messages in one chat channel: per
  * {@link ChannelKey} (platform, tenant, workspace, channel), at most one call at a time and the
- * next one no sooner than the platform's interval after the previous one ended. A call waiting for
+ * next one no sooner than the platform's interval after the previous one ended; and per workspace,
+ * across its channels, no more calls a minute than the platform's {@link WorkspaceRate} (new messages
+ * and edits counted apart; see {@link WorkspaceBudgets}). A call waiting for
  * a 429's {@code Retry-After} (the platform clients wait it out on a timer and retry) is still in
  * flight, so the channel is paused for that long. Waiting calls sit in a bounded queue per channel:
  * an edit of a message replaces a waiting edit of the same message (the latest wins, counted as
@@ -43,6 +46,7 @@ public final class ChannelPacer {
 
   private final PacerTimers timers;
   private final Map<String, Duration> intervals;
+  private final WorkspaceBudgets workspaces;
   private final int capacity;
   private final GatewayMetrics metrics;
   private final Map<ChannelKey, Lane> lanes = new HashMap<>();
@@ -50,13 +54,17 @@ public final class ChannelPacer {
   /**
    * @param intervals the least time between two calls in one channel, by platform (see
    *                  {@code Pacing}); a platform without an entry is not paced
+   * @param workspaceRates the calls one workspace may make a minute, by platform; a platform without
+   *                  an entry is paced per channel only
    */
-  public ChannelPacer(PacerTimers timers, Map<String, Duration> intervals, int capacity, GatewayMetrics metrics) {
+  public ChannelPacer(PacerTimers timers, Map<String, Duration> intervals, Map<String, WorkspaceRate> workspaceRates,
+      int capacity, GatewayMetrics metrics) {
     if (capacity < 1) {
       throw new IllegalArgumentException("the queue capacity must be at least 1, not " + capacity);
     }
     this.timers = timers;
     this.intervals = Map.copyOf(intervals);
+    this.workspaces = new WorkspaceBudgets(workspaceRates);
     this.capacity = capacity;
     this.metrics = metrics;
   }
@@ -175,7 +183,14 @@ public final class ChannelPacer {
       if (inFlight || timerSet || queue.isEmpty()) {
         return;
       }
-      long wait = nextAt - timers.nowMillis();
+      long now = timers.nowMillis();
+      long wait = nextAt - now;
+      if (wait <= 0) {
+        wait = workspaces.take(key, queue.peek().edit(), now);
+        if (wait > 0) {
+          metrics.outboundWorkspaceWait(key.platform());
+        }
+      }
       if (wait > 0) {
         timerSet = true;
         timers.schedule(wait, () -> {

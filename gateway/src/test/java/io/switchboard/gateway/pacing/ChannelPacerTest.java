@@ -1,6 +1,7 @@
 package io.switchboard.gateway.pacing;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.switchboard.core.config.WorkspaceRate;
 import io.switchboard.gateway.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,7 +24,13 @@ class ChannelPacerTest {
   private final List<Long> calledAt = new ArrayList<>();
 
   private ChannelPacer pacer(int capacity) {
-    return new ChannelPacer(timers, Map.of("slack", Duration.ofSeconds(1)), capacity, new GatewayMetrics(registry));
+    return new ChannelPacer(timers, Map.of("slack", Duration.ofSeconds(1)), Map.of(), capacity,
+        new GatewayMetrics(registry));
+  }
+
+  private ChannelPacer pacer(WorkspaceRate slackWorkspace) {
+    return new ChannelPacer(timers, Map.of("slack", Duration.ofSeconds(1)), Map.of("slack", slackWorkspace), 100,
+        new GatewayMetrics(registry));
   }
 
   private Future<String> record(String value) {
@@ -174,6 +181,57 @@ class ChannelPacerTest {
     timers.advance(10_000);
     assertThat(results.get(0).succeeded()).isTrue();
     assertThat(results.subList(1, 6)).allSatisfy(f -> assertThat(f.failed()).isTrue());
+  }
+
+  @Test
+  @DisplayName("the channels of one workspace share its budget: a burst of ten seconds' worth, then its rate")
+  void workspaceBudgetSpansChannels() {
+    ChannelPacer pacer = pacer(new WorkspaceRate(60, 60));
+    for (int i = 0; i < 30; i++) {
+      String value = "post " + i;
+      pacer.submit(new ChannelKey("slack", "acme", "T1", "C" + i), Outbound.POST, null, () -> record(value));
+    }
+    long start = timers.nowMillis();
+    assertThat(calledAt).hasSize(10).containsOnly(start);
+    List<Long> otherWorkspaces = new ArrayList<>();
+    pacer.submit(new ChannelKey("slack", "acme", "T2", "C0"), Outbound.POST, null, () -> {
+      otherWorkspaces.add(timers.nowMillis());
+      return Future.succeededFuture("T2");
+    });
+    pacer.submit(new ChannelKey("slack", "globex", "T1", "C0"), Outbound.POST, null, () -> {
+      otherWorkspaces.add(timers.nowMillis());
+      return Future.succeededFuture("globex");
+    });
+    assertThat(otherWorkspaces).containsExactly(start, start);
+
+    timers.advance(60_000);
+    assertThat(calledAt).hasSize(30);
+    for (int i = 10; i < 30; i++) {
+      assertThat(calledAt.get(i)).isGreaterThanOrEqualTo(start + (i - 9) * 1000L);
+    }
+    assertThat(calledAt.get(29) - start).isLessThanOrEqualTo(21_000);
+    assertThat(registry.get("switchboard.outbound.workspace.waits").counter().count()).isPositive();
+    assertThat(counter("sent")).isEqualTo(32);
+  }
+
+  @Test
+  @DisplayName("a workspace counts new messages and edits apart, as Slack limits chat.postMessage and chat.update apart")
+  void postsAndEditsHaveTheirOwnBudgets() {
+    ChannelPacer pacer = pacer(new WorkspaceRate(600, 6));
+    List<Long> edits = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      pacer.submit(new ChannelKey("slack", "acme", "T1", "E" + i), Outbound.PROGRESS, "ts-" + i, () -> {
+        edits.add(timers.nowMillis());
+        return Future.succeededFuture("edit");
+      });
+      String value = "post " + i;
+      pacer.submit(new ChannelKey("slack", "acme", "T1", "P" + i), Outbound.POST, null, () -> record(value));
+    }
+    long start = timers.nowMillis();
+    assertThat(calledAt).containsExactly(start, start, start);
+    assertThat(edits).containsExactly(start);
+    timers.advance(30_000);
+    assertThat(edits).containsExactly(start, start + 10_000, start + 20_000);
   }
 
   private double counter(String outcome) {

@@ -64,7 +64,7 @@ class SlackProgressCoalescingTest {
     GatewayMetrics metrics = new GatewayMetrics(fixture.registry());
     api = new SlackWebApi(fixture.vertx(), slack.apiUrl(), metrics);
     ChannelPacer pacer = new ChannelPacer(PacerTimers.of(fixture.vertx()),
-        Map.of("slack", Duration.ofMillis(PACE_MILLIS)), 10, metrics);
+        Map.of("slack", Duration.ofMillis(PACE_MILLIS)), Map.of(), 10, metrics);
     SlackJobMessages messages = new SlackJobMessages(fixture.pool(), api, new SlackBotTokens(fixture.secrets()),
         metrics, pacer);
     List<Long> jobs = runningJobsWithMessages(context, messages);
