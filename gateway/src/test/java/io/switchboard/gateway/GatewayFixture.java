@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.db.DatabaseUrl;
+import io.switchboard.core.job.JobFinished;
+import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
@@ -21,6 +23,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * A gateway on a fresh database with two tenants, each with its own Slack app: {@code acme} (team
@@ -141,7 +146,28 @@ public final class GatewayFixture implements AutoCloseable {
   /** The ts of the Slack message that shows the tenant's job (slack_job_messages). */
   public String slackJobMessageTs(String tenant, long jobId) {
     return Await.result(pool.preparedQuery("SELECT ts FROM slack_job_messages WHERE tenant_id = $1 AND job_id = $2")
-        .execute(io.vertx.sqlclient.Tuple.of(tenant, jobId))).iterator().next().getString(0);
+        .execute(Tuple.of(tenant, jobId))).iterator().next().getString(0);
+  }
+
+  /**
+   * Inserts {@code count} succeeded jobs of the acme tenant in {@code channel}; job n (from 1) has its
+   * result owed to {@code replyTo.apply(n)} and the output "output of result n". Returns their ids in order.
+   */
+  public List<Long> finishedAcmeJobs(String platform, String channel, IntFunction<JsonObject> replyTo, int count) {
+    List<Tuple> rows = IntStream.rangeClosed(1, count).mapToObj(n -> Tuple.of(platform, channel + "-" + n, channel,
+        "echo " + n, replyTo.apply(n), "output of result " + n)).toList();
+    Await.result(pool.preparedQuery("INSERT INTO jobs (tenant_id, idempotency_key, platform, requester, channel, "
+        + "command, command_text, action, arguments, reply_to, status, attempts, output, started_at, finished_at) "
+        + "VALUES ('acme', $2, $1, 'U1', $3, 'echo', $4, 'echo', '{}', $5, 'succeeded', 1, $6, now(), now())")
+        .executeBatch(rows));
+    return Await.result(pool.preparedQuery("SELECT id FROM jobs WHERE tenant_id = 'acme' AND channel = $1 ORDER BY id")
+        .execute(Tuple.of(channel))).stream().map((Row row) -> row.getLong(0)).toList();
+  }
+
+  /** Tells the gateway that the acme tenant's job succeeded, as an executor does. */
+  public void publishAcmeSucceeded(long jobId) {
+    vertx.eventBus().publish(EventBusAddresses.JOBS_FINISHED,
+        new JobFinished("acme", jobId, JobStatus.SUCCEEDED).toJson());
   }
 
   public long jobCount() {

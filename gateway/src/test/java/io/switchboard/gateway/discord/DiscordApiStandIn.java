@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
  */
 public final class DiscordApiStandIn implements AutoCloseable {
 
-  /** One call as Switchboard made it; {@code status} is what the stand-in answered. */
-  public record Call(String method, String route, String path, String authorization, JsonObject body, int status) {
+  /** One call as Switchboard made it; {@code status} is what the stand-in answered; arrival in monotonic ms. */
+  public record Call(String method, String route, String path, String authorization, JsonObject body, int status,
+                     long atMillis) {
   }
 
   private static final Pattern ORIGINAL = Pattern.compile("/api/v10/webhooks/(\\d+)/([^/]+)/messages/@original");
@@ -184,7 +185,7 @@ public final class DiscordApiStandIn implements AutoCloseable {
   }
 
   private void record(String method, String route, String path, String authorization, JsonObject body, int status) {
-    calls.add(new Call(method, route, path, authorization, body, status));
+    calls.add(new Call(method, route, path, authorization, body, status, System.nanoTime() / 1_000_000));
   }
 
   private static JsonObject parse(String raw, String contentType) {

@@ -1,10 +1,6 @@
 package io.switchboard.gateway.pacing;
 
-import io.switchboard.core.EventBusAddresses;
-import io.switchboard.core.job.JobFinished;
-import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.slack.SlackApiStandIn;
 import io.switchboard.gateway.slack.SlackBotTokens;
@@ -14,7 +10,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of results to one channel stays within the pace (read from the stand-in's arrival times), every
  * result reaches the channel exactly once, and a 429 pauses the channel without losing anything.
  * The pace is shortened to 50 ms so the burst takes seconds, and the queue to 60 so that part of the
- * burst is deferred to a later sweep.
+ * burst is deferred to a later sweep. The workspace rate is raised out of the way: this measures the
+ * channel's pace (ChannelPacerTest covers the workspace budget).
  */
 @DisplayName("Slack results to one busy channel are paced, and none is lost")
 class SlackPacingTest {
@@ -42,7 +38,8 @@ class SlackPacingTest {
   void start() {
     slack = SlackApiStandIn.start();
     fixture = new GatewayFixture(Map.of("SWITCHBOARD_SLACK_API_URL", slack.apiUrl(),
-        "SWITCHBOARD_PACING_SLACK_MILLIS", Long.toString(PACE_MILLIS), "SWITCHBOARD_PACING_QUEUE", "60"));
+        "SWITCHBOARD_PACING_SLACK_MILLIS", Long.toString(PACE_MILLIS), "SWITCHBOARD_PACING_QUEUE", "60",
+        "SWITCHBOARD_PACING_SLACK_WORKSPACE_POSTS_PER_MINUTE", "60000"));
     Await.result(new SlackBotTokens(fixture.secrets()).store("acme", "T0ACME", TOKEN));
     slack.acceptToken(TOKEN);
   }
@@ -136,19 +133,10 @@ class SlackPacingTest {
   }
 
   private List<Long> finishedJobs(int count, String channel, JsonObject replyTo) {
-    TestDatabase.execute(fixture.url(), "INSERT INTO jobs (tenant_id, idempotency_key, platform, requester, channel, "
-        + "command, command_text, action, arguments, reply_to, status, attempts, output, started_at, finished_at) "
-        + "SELECT 'acme', '" + channel + "-' || n, 'slack', 'U1', '" + channel + "', 'echo', 'echo ' || n, 'echo', '{}', '"
-        + replyTo.encode() + "', 'succeeded', 1, 'output of result ' || n, now(), now() FROM generate_series(1, "
-        + count + ") n");
-    List<Long> ids = new ArrayList<>();
-    Await.result(fixture.pool().query("SELECT id FROM jobs WHERE channel = '" + channel + "' ORDER BY id").execute())
-        .forEach(row -> ids.add(row.getLong(0)));
-    return ids;
+    return fixture.finishedAcmeJobs("slack", channel, n -> replyTo, count);
   }
 
   private void publishFinished(long job) {
-    fixture.vertx().eventBus().publish(EventBusAddresses.JOBS_FINISHED,
-        new JobFinished("acme", job, JobStatus.SUCCEEDED).toJson());
+    fixture.publishAcmeSucceeded(job);
   }
 }

@@ -49,14 +49,16 @@ public final class BotFrameworkStandIn implements AutoCloseable {
   public static final String APP_PASSWORD = "standin-app-password";
   public static final String KEY_ID = "standin-key-1";
 
-  /** One connector call: method, conversation, activity id in the path, bearer token, body. */
-  public record Call(String method, String conversation, String activityId, String token, JsonObject body) {
+  /** One connector call: method, conversation, activity id in the path, bearer token, body, arrival (monotonic ms). */
+  public record Call(String method, String conversation, String activityId, String token, JsonObject body,
+                     long atMillis) {
   }
 
   private final HttpServer server;
   private final KeyPair keys;
   private final KeyPair strangerKeys;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final List<Call> rateLimited = new CopyOnWriteArrayList<>();
   private final AtomicInteger tokenRequests = new AtomicInteger();
   private final AtomicInteger activityIds = new AtomicInteger();
   private final Map<String, AtomicInteger> rateLimits = new HashMap<>();
@@ -129,6 +131,11 @@ public final class BotFrameworkStandIn implements AutoCloseable {
   /** The next {@code times} connector calls of {@code method} (POST or PUT) get 429 with {@code Retry-After: 1}. */
   public synchronized void rateLimit(String method, int times) {
     rateLimits.put(method, new AtomicInteger(times));
+  }
+
+  /** The calls answered with a 429 (not in {@link #calls()}). */
+  public List<Call> rateLimitedCalls() {
+    return List.copyOf(rateLimited);
   }
 
   public List<Call> calls() {
@@ -210,7 +217,7 @@ public final class BotFrameworkStandIn implements AutoCloseable {
     String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
     JsonObject body = new JsonObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     Call call = new Call(method, URLDecoder.decode(parts[4], StandardCharsets.UTF_8),
-        URLDecoder.decode(parts[6], StandardCharsets.UTF_8), token, body);
+        URLDecoder.decode(parts[6], StandardCharsets.UTF_8), token, body, System.nanoTime() / 1_000_000);
     if (!issuedToken.equals(token)) {
       respond(exchange, 401, new JsonObject().put("message", "Authorization has been denied for this request."),
           Map.of());
@@ -219,6 +226,7 @@ public final class BotFrameworkStandIn implements AutoCloseable {
     synchronized (this) {
       AtomicInteger limited = rateLimits.get(method);
       if (limited != null && limited.getAndDecrement() > 0) {
+        rateLimited.add(call);
         respond(exchange, 429, new JsonObject().put("error", new JsonObject().put("code", "TooManyRequests")),
             Map.of("Retry-After", "1"));
         return;
