@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The parts of a Discord {@code APPLICATION_COMMAND} interaction (type 2) Switchboard uses. The
@@ -16,9 +17,10 @@ import java.util.Optional;
  *
  * @param guildId empty in a direct message
  * @param userId  {@code member.user.id} in a guild, {@code user.id} in a direct message
+ * @param roles   the user's guild roles ({@link MemberRoles}); empty in a direct message
  */
 public record ApplicationCommand(String interactionId, String applicationId, String token, Optional<String> guildId,
-                                 String channelId, String userId, String name, String text) {
+                                 String channelId, String userId, Set<String> roles, String name, String text) {
 
   /** Reads the interaction, or fails with {@link ErrorCode#MALFORMED_REQUEST} naming what is missing. */
   public static ApplicationCommand parse(JsonObject payload) {
@@ -30,7 +32,8 @@ public record ApplicationCommand(String interactionId, String applicationId, Str
     return new ApplicationCommand(required(string(payload, "id"), "id"),
         required(string(payload, "application_id"), "application_id"), required(string(payload, "token"), "token"),
         Optional.ofNullable(string(payload, "guild_id")), required(channel, "channel_id"),
-        required(string(user, "id"), "user.id"), required(string(data, "name"), "data.name"), text(data));
+        required(string(user, "id"), "user.id"), MemberRoles.of(payload), required(string(data, "name"), "data.name"),
+        text(data));
   }
 
   private static String text(JsonObject data) {

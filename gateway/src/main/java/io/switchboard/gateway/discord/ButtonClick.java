@@ -5,13 +5,15 @@ import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.slack.ApprovalCards;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Set;
+
 /**
  * The parts of a Discord {@code MESSAGE_COMPONENT} interaction (type 3) on an approval button:
  * its custom id is {@code <action>:<approval id>}, the action one of {@link ApprovalCards#APPROVE}
- * and {@link ApprovalCards#DENY}.
+ * and {@link ApprovalCards#DENY}. {@code roles} are the clicking user's guild roles ({@link MemberRoles}).
  */
-public record ButtonClick(String applicationId, String token, String channelId, String userId, String action,
-                          long approvalId) {
+public record ButtonClick(String applicationId, String token, String channelId, String userId, Set<String> roles,
+                          String action, long approvalId) {
 
   /** Reads the click, or fails with {@link ErrorCode#MALFORMED_REQUEST}. */
   public static ButtonClick parse(JsonObject payload) {
@@ -40,7 +42,7 @@ public record ButtonClick(String applicationId, String token, String channelId, 
     if (user == null || channel == null || app == null || token == null) {
       throw malformed("user, channel_id, application_id and token");
     }
-    return new ButtonClick(app, token, channel, user, action, approvalId);
+    return new ButtonClick(app, token, channel, user, MemberRoles.of(payload), action, approvalId);
   }
 
   private static SwitchboardException malformed(String what) {

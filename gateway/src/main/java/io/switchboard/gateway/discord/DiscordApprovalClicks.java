@@ -44,7 +44,7 @@ public final class DiscordApprovalClicks {
     InteractionWebhook webhook = InteractionWebhook.of(click.applicationId(), click.token(), installation.guildId(),
         click.channelId(), clock.instant());
     CommandRequest voter = new CommandRequest(installation.tenantId(), DiscordCommands.PLATFORM,
-        installation.guildId(), click.userId(), click.channelId());
+        installation.guildId(), click.userId(), click.channelId()).withGroups(click.roles());
     boolean approve = ApprovalCards.APPROVE.equals(click.action());
     return policies.policyOf(installation.tenantId())
         .compose(policy -> approvals.vote(voter, click.approvalId(), approve, policy, webhook.toReplyTo(),

@@ -48,7 +48,8 @@ public final class DiscordCommands {
     InteractionWebhook webhook = InteractionWebhook.of(command.applicationId(), command.token(),
         installation.guildId(), command.channelId(), clock.instant());
     ChatCommand chat = new ChatCommand(installation.tenantId(), installation.guildId(), command.userId(),
-        command.channelId(), "/" + command.name(), command.text(), command.interactionId(), webhook.toReplyTo());
+        command.channelId(), "/" + command.name(), command.text(), command.interactionId(), webhook.toReplyTo(),
+        command.roles());
     return pipeline.run(chat).map(answer -> answer(installation.tenantId(), webhook, answer));
   }
 

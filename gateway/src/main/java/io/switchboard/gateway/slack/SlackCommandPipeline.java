@@ -21,8 +21,10 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one path every authenticated chat command takes, whether typed in Slack as a slash command, a
@@ -96,7 +98,16 @@ public final class SlackCommandPipeline {
     CommandRequest request = new CommandRequest(command.tenantId(), platform, command.workspaceId(),
         command.userId(), command.channelId());
     return policies.policyOf(command.tenantId()).compose(policy -> groups.groupsOf(policy, request)
-        .compose(userGroups -> run(request.withGroups(userGroups), command, policy)));
+        .compose(found -> run(request.withGroups(union(found, command.groups())), command, policy)));
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** The same pipeline, resolving the users' chat groups for group bindings through {@code memberships}. */

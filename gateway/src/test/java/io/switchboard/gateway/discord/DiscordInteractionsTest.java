@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -181,6 +182,64 @@ class DiscordInteractionsTest {
     assertThat(new JsonObject(SignedInteraction.post(fixture.baseUrl(), shared, command).body()).getInteger("type"))
         .isEqualTo(5);
     assertThat(fixture.count("SELECT count(*) FROM jobs WHERE command = 'deploy' AND platform = 'discord'")).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("policy bindings name Discord roles: a deployer by role deploys, an approver by role approves, others not")
+  void policyBindsDiscordRoles() {
+    String deployers = "900000000000000009";
+    String approvers = "910000000000000010";
+    String carol = "730000000000000003";
+    JsonObject policy = policy().put("bindings", new JsonArray()
+        .add(new JsonObject().put("role", "developer").put("subjects", new JsonArray().add("discord:group:" + deployers)))
+        .add(new JsonObject().put("role", "deployer").put("subjects", new JsonArray().add("discord:group:" + deployers)))
+        .add(new JsonObject().put("role", "approver").put("subjects", new JsonArray().add("discord:group:" + approvers))));
+    fixture.putPolicy("acme", policy);
+
+    JsonObject withoutRole = SignedInteraction.command(shared, ACME_GUILD, CHANNEL, carol, "deploy staging api --version 1.4.2");
+    discord.issueToken(withoutRole.getString("token"));
+    SignedInteraction.post(fixture.baseUrl(), shared, withoutRole);
+    assertThat(fixture.jobCount()).as("no role, no job").isZero();
+
+    JsonObject staging = withRoles(SignedInteraction.command(shared, ACME_GUILD, CHANNEL, carol,
+        "deploy staging api --version 1.4.2"), deployers);
+    discord.issueToken(staging.getString("token"));
+    SignedInteraction.post(fixture.baseUrl(), shared, staging);
+    assertThat(fixture.count("SELECT count(*) FROM jobs WHERE command = 'deploy' AND requester = '" + carol + "'"))
+        .isEqualTo(1);
+
+    JsonObject production = withRoles(SignedInteraction.command(shared, ACME_GUILD, CHANNEL, carol,
+        "deploy production api --version 1.4.2"), deployers);
+    discord.issueToken(production.getString("token"));
+    SignedInteraction.post(fixture.baseUrl(), shared, production);
+    long approvalId = fixture.count("SELECT id FROM approvals");
+    JsonObject byNonApprover = withRoles(SignedInteraction.click(shared, ACME_GUILD, CHANNEL, DAVE,
+        "approval.approve:" + approvalId), deployers);
+    assertThat(new JsonObject(SignedInteraction.post(fixture.baseUrl(), shared, byNonApprover).body())
+        .getJsonObject("data").getString("content")).contains("not counted");
+    JsonObject byApprover = withRoles(SignedInteraction.click(shared, ACME_GUILD, CHANNEL, DAVE,
+        "approval.approve:" + approvalId), approvers);
+    discord.issueToken(byApprover.getString("token"));
+    assertThat(new JsonObject(SignedInteraction.post(fixture.baseUrl(), shared, byApprover).body()).getInteger("type"))
+        .isEqualTo(6);
+    assertThat(fixture.count("SELECT count(*) FROM jobs WHERE command = 'deploy' AND requester = '" + carol + "'"))
+        .isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("member.roles that are not role ids are a 400 problem and nothing runs")
+  void malformedRolesRefused() {
+    JsonObject command = SignedInteraction.command(shared, ACME_GUILD, CHANNEL, ALICE, "echo hi");
+    command.getJsonObject("member").put("roles", new JsonArray().add("admins"));
+    assertThat(SignedInteraction.post(fixture.baseUrl(), shared, command).statusCode()).isEqualTo(400);
+    command.getJsonObject("member").put("roles", "900000000000000009");
+    assertThat(SignedInteraction.post(fixture.baseUrl(), shared, command).statusCode()).isEqualTo(400);
+    assertThat(fixture.jobCount()).isZero();
+  }
+
+  private static JsonObject withRoles(JsonObject interaction, String... roles) {
+    interaction.getJsonObject("member").put("roles", new JsonArray(List.of((Object[]) roles)));
+    return interaction;
   }
 
   @Test
