@@ -25,6 +25,13 @@ public final class EventBusAddresses {
    */
   public static final String JOBS_PROGRESS = "switchboard.jobs.progress";
 
+  /**
+   * Published after an installation was added, enabled or disabled, or a tenant suspended or
+   * resumed. Body: {@code {"platform", "workspace"}}, or {@code {}} for a tenant. Every gateway
+   * forgets what its installation caches hold for it.
+   */
+  public static final String INSTALLATIONS_CHANGED = "switchboard.installations.changed";
+
   private EventBusAddresses() {
   }
 }

@@ -56,7 +56,9 @@ import io.switchboard.gateway.slack.oauth.SlackOAuthCallbackHandler;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
 import io.switchboard.gateway.teams.TeamsBot;
 import io.switchboard.gateway.teams.TeamsReplyTo;
+import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.InstallationDirectory;
+import io.switchboard.tenancy.SlackInstallation;
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.switchboard.tenancy.secrets.SecretStore;
@@ -151,7 +153,9 @@ public final class GatewayVerticle extends VerticleBase {
       }
     });
     SlackResponseUrls responseUrls = new SlackResponseUrls(config.slackResponseUrlPrefixes());
+    InstallationChanges installationChanges = new InstallationChanges(vertx.eventBus());
     InstallationDirectory directory = new InstallationDirectory(pool, InstallationDirectory.DEFAULT_TTL);
+    installationChanges.keepFresh(SlackInstallation.PLATFORM, directory::evictSlackTeam, directory::evictAll);
     SlackRequestAuthenticator authenticator = new SlackRequestAuthenticator(directory, config.slackSigningSecret(),
         Clock.systemUTC());
     JobCancellations cancellations = new JobCancellations(pool, vertx.eventBus());
@@ -165,17 +169,18 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/slack/interactions").handler(new SlackInteractionHandler(authenticator, policies, approvals,
         responseUrls, poster, metrics, Clock.systemUTC(), slackGroups));
     router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(pool), pipeline,
-        eventAnswers, new SlackUninstalls(pool, botTokens, directory), metrics));
+        eventAnswers, new SlackUninstalls(pool, botTokens, installationChanges), metrics));
     teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new SlackCommandPipeline("teams",
         new CommandParser(), policies, new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer,
-        cancellations, new CommandRefusals(pool), metrics, Clock.systemUTC()), policies, approvals, metrics, pacer);
+        cancellations, new CommandRefusals(pool), metrics, Clock.systemUTC()), policies, approvals, metrics, pacer,
+        installationChanges);
     TeamsBot.mount(router, teams);
-    mountDiscord(router, discordApi, discordMessages, enqueuer, cancellations, metrics);
+    mountDiscord(router, discordApi, discordMessages, enqueuer, cancellations, metrics, installationChanges);
     if (config.sandboxEnabled()) {
       mountSandbox(router, sandboxMessages, enqueuer, cancellations, metrics);
     }
     OAuthState installStates = new OAuthState(config.slackApp().stateSecret().orElse(""));
-    mountSlackInstall(router, installStates, directory, botTokens);
+    mountSlackInstall(router, installStates, installationChanges, botTokens);
     OperationsRoutes.mount(router, pool, registry);
     router.route().failureHandler(Problems.failureHandler());
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
@@ -211,12 +216,14 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** {@code POST /discord/interactions}: Discord commands through the same pipeline as Slack's, and approval clicks. */
   private void mountDiscord(Router router, DiscordApi discordApi, DiscordJobMessages discordMessages,
-                            JobEnqueuer enqueuer, JobCancellations cancellations, GatewayMetrics metrics) {
+                            JobEnqueuer enqueuer, JobCancellations cancellations, GatewayMetrics metrics,
+                            InstallationChanges installationChanges) {
     SlackCommandPipeline pipeline = new SlackCommandPipeline(DiscordCommands.PLATFORM, new CommandParser(), policies,
         new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool),
         metrics, Clock.systemUTC());
-    DiscordRequestAuthenticator authenticator = new DiscordRequestAuthenticator(
-        new DiscordGuilds(pool, InstallationDirectory.DEFAULT_TTL), config.discordApp().applicationId(),
+    DiscordGuilds guilds = new DiscordGuilds(pool, InstallationDirectory.DEFAULT_TTL);
+    installationChanges.keepFresh(DiscordCommands.PLATFORM, guilds::evict, guilds::evictAll);
+    DiscordRequestAuthenticator authenticator = new DiscordRequestAuthenticator(guilds, config.discordApp().applicationId(),
         config.discordApp().publicKey(), Clock.systemUTC());
     router.post("/discord/interactions").handler(new DiscordInteractionsHandler(authenticator,
         new DiscordCommands(pipeline, discordApi, discordMessages, Clock.systemUTC()),
@@ -234,12 +241,12 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** OAuth v2 installation of the shared Slack app: {@code /slack/install} and its callback. */
-  private void mountSlackInstall(Router router, OAuthState states, InstallationDirectory directory,
+  private void mountSlackInstall(Router router, OAuthState states, InstallationChanges installationChanges,
                                  SlackBotTokens botTokens) {
     SwitchboardConfig.SlackApp app = config.slackApp();
     router.get("/slack/install").handler(new SlackInstallHandler(app, states, Clock.systemUTC()));
     router.get("/slack/oauth/callback").handler(new SlackOAuthCallbackHandler(app, states,
-        new OAuthStateRedemptions(pool), slackApi, new SlackInstaller(pool, botTokens, directory), Clock.systemUTC()));
+        new OAuthStateRedemptions(pool), slackApi, new SlackInstaller(pool, botTokens, installationChanges), Clock.systemUTC()));
   }
 
   @Override

@@ -1,7 +1,5 @@
 package io.switchboard.tenancy;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -18,7 +16,6 @@ import java.util.Optional;
 public final class InstallationDirectory {
 
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
-  private static final int MAX_ENTRIES = 50_000;
 
   private static final String FIND_SLACK = """
       SELECT i.tenant_id, i.workspace_id, i.signing_secret
@@ -26,18 +23,18 @@ public final class InstallationDirectory {
       WHERE i.platform = 'slack' AND i.workspace_id = $1 AND i.enabled AND t.status = 'active'""";
 
   private final Pool pool;
-  private final Cache<String, Optional<SlackInstallation>> slackTeams;
+  private final CachedLookup<String, Optional<SlackInstallation>> slackTeams;
 
   public InstallationDirectory(Pool pool, Duration ttl) {
     this.pool = pool;
-    this.slackTeams = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(MAX_ENTRIES).build();
+    this.slackTeams = new CachedLookup<>(ttl, this::load);
   }
 
   public Future<Optional<SlackInstallation>> findSlackTeam(String teamId) {
-    Optional<SlackInstallation> cached = slackTeams.getIfPresent(teamId);
-    if (cached != null) {
-      return Future.succeededFuture(cached);
-    }
+    return slackTeams.get(teamId);
+  }
+
+  private Future<Optional<SlackInstallation>> load(String teamId) {
     return pool.preparedQuery(FIND_SLACK).execute(Tuple.of(teamId)).map(rows -> {
       Optional<SlackInstallation> found = Optional.empty();
       for (Row row : rows) {
@@ -45,13 +42,17 @@ public final class InstallationDirectory {
             row.getString("tenant_id"), row.getString("workspace_id"),
             Optional.ofNullable(row.getString("signing_secret"))));
       }
-      slackTeams.put(teamId, found);
       return found;
     });
   }
 
-  /** Forgets what is cached for a team, e.g. after its installation changed on this node. */
+  /** Forgets what is cached for a team (see {@link InstallationChanges}). */
   public void evictSlackTeam(String teamId) {
-    slackTeams.invalidate(teamId);
+    slackTeams.evict(teamId);
+  }
+
+  /** Forgets every cached team, e.g. after a tenant was suspended. */
+  public void evictAll() {
+    slackTeams.evictAll();
   }
 }

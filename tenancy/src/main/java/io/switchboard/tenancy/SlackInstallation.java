@@ -8,6 +8,9 @@ import java.util.Optional;
  */
 public record SlackInstallation(String tenantId, String teamId, Optional<String> signingSecret) {
 
+  /** The {@code platform} of Slack installations. */
+  public static final String PLATFORM = "slack";
+
   @Override
   public String toString() {
     return "SlackInstallation[tenant=" + tenantId + ", team=" + teamId + "]";

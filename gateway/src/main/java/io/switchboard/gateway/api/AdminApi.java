@@ -1,6 +1,7 @@
 package io.switchboard.gateway.api;
 
 import io.switchboard.gateway.JobCancellations;
+import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.OperatorToken;
 import io.switchboard.tenancy.secrets.SecretStore;
 import io.vertx.core.Future;
@@ -54,8 +55,9 @@ public final class AdminApi {
     router.route("/api/v1/*").handler(new ContractValidation(RequestValidator.create(vertx, contract.contract())));
     router.get("/api/v1/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(contract.document()));
-    new TenantsApi(pool).mount(router);
-    new InstallationsApi(pool).mount(router);
+    InstallationChanges installationChanges = new InstallationChanges(vertx.eventBus());
+    new TenantsApi(pool, installationChanges).mount(router);
+    new InstallationsApi(pool, installationChanges).mount(router);
     new PolicyApi(vertx, pool).mount(router);
     new TokensApi(pool).mount(router);
     new JobsApi(pool, cancellations).mount(router);

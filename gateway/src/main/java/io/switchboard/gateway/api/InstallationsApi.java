@@ -4,6 +4,7 @@ import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.Installations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,8 +22,11 @@ public final class InstallationsApi {
 
   private final Pool pool;
 
-  public InstallationsApi(Pool pool) {
+  private final InstallationChanges changes;
+
+  public InstallationsApi(Pool pool, InstallationChanges changes) {
     this.pool = pool;
+    this.changes = changes;
   }
 
   public void mount(Router router) {
@@ -53,8 +57,10 @@ public final class InstallationsApi {
                     platform + " workspace " + workspace + " is bound already")),
             added -> AuditEvent.of(tenantId, AuditEventType.INSTALLATION_ADDED, TenantTokenAuth.actor(ctx), null,
                 detail(added)))
-        .onSuccess(added -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-            .end(added.toJson().encode()))
+        .onSuccess(added -> {
+          changes.installationChanged(added.platform(), added.workspaceId());
+          ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(added.toJson().encode());
+        })
         .onFailure(ctx::fail);
   }
 
@@ -66,7 +72,10 @@ public final class InstallationsApi {
                 .compose(found -> AuditedChange.orFail(found, ErrorCode.NOT_FOUND, "no installation " + id)),
             disabled -> AuditEvent.of(tenantId, AuditEventType.INSTALLATION_DISABLED, TenantTokenAuth.actor(ctx), null,
                 detail(disabled)))
-        .onSuccess(disabled -> ctx.json(disabled.toJson()))
+        .onSuccess(disabled -> {
+          changes.installationChanged(disabled.platform(), disabled.workspaceId());
+          ctx.json(disabled.toJson());
+        })
         .onFailure(ctx::fail);
   }
 

@@ -3,6 +3,7 @@ package io.switchboard.gateway.api;
 import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.core.error.ErrorCode;
+import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.ApiTokens;
 import io.switchboard.tenancy.Tenant;
 import io.switchboard.tenancy.Tenants;
@@ -23,8 +24,11 @@ public final class TenantsApi {
 
   private final Pool pool;
 
-  public TenantsApi(Pool pool) {
+  private final InstallationChanges installationChanges;
+
+  public TenantsApi(Pool pool, InstallationChanges installationChanges) {
     this.pool = pool;
+    this.installationChanges = installationChanges;
   }
 
   public void mount(Router router) {
@@ -68,7 +72,10 @@ public final class TenantsApi {
                 .compose(found -> AuditedChange.orFail(found, ErrorCode.NOT_FOUND, "no tenant '" + id + "'")),
             tenant -> AuditEvent.of(id, Tenant.ACTIVE.equals(status) ? AuditEventType.TENANT_RESUMED
                 : AuditEventType.TENANT_SUSPENDED, OperatorTokenAuth.ACTOR, null, new JsonObject()))
-        .onSuccess(tenant -> ctx.json(tenant.toJson()))
+        .onSuccess(tenant -> {
+          installationChanges.tenantChanged();
+          ctx.json(tenant.toJson());
+        })
         .onFailure(ctx::fail);
   }
 

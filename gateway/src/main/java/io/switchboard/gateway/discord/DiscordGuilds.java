@@ -1,7 +1,6 @@
 package io.switchboard.gateway.discord;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.switchboard.tenancy.CachedLookup;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -17,34 +16,41 @@ import java.util.Optional;
  */
 public final class DiscordGuilds {
 
-  private static final int MAX_ENTRIES = 50_000;
-
   private static final String FIND = """
       SELECT i.tenant_id, i.workspace_id, i.app_id, i.signing_secret
       FROM chat_installations i JOIN tenants t ON t.id = i.tenant_id
       WHERE i.platform = 'discord' AND i.workspace_id = $1 AND i.enabled AND t.status = 'active'""";
 
   private final Pool pool;
-  private final Cache<String, Optional<DiscordInstallation>> guilds;
+  private final CachedLookup<String, Optional<DiscordInstallation>> guilds;
 
   public DiscordGuilds(Pool pool, Duration ttl) {
     this.pool = pool;
-    this.guilds = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(MAX_ENTRIES).build();
+    this.guilds = new CachedLookup<>(ttl, this::load);
   }
 
   public Future<Optional<DiscordInstallation>> find(String guildId) {
-    Optional<DiscordInstallation> cached = guilds.getIfPresent(guildId);
-    if (cached != null) {
-      return Future.succeededFuture(cached);
-    }
+    return guilds.get(guildId);
+  }
+
+  private Future<Optional<DiscordInstallation>> load(String guildId) {
     return pool.preparedQuery(FIND).execute(Tuple.of(guildId)).map(rows -> {
       Optional<DiscordInstallation> found = Optional.empty();
       for (Row row : rows) {
         found = Optional.of(new DiscordInstallation(row.getString("tenant_id"), row.getString("workspace_id"),
             Optional.ofNullable(row.getString("app_id")), Optional.ofNullable(row.getString("signing_secret"))));
       }
-      guilds.put(guildId, found);
       return found;
     });
+  }
+
+  /** Forgets what is cached for a guild (see {@code InstallationChanges}). */
+  public void evict(String guildId) {
+    guilds.evict(guildId);
+  }
+
+  /** Forgets every cached guild, e.g. after a tenant was suspended. */
+  public void evictAll() {
+    guilds.evictAll();
   }
 }

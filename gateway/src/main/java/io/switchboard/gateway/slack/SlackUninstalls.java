@@ -3,7 +3,8 @@ package io.switchboard.gateway.slack;
 import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.audit.AuditLog;
-import io.switchboard.tenancy.InstallationDirectory;
+import io.switchboard.tenancy.InstallationChanges;
+import io.switchboard.tenancy.SlackInstallation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -27,12 +28,12 @@ public final class SlackUninstalls {
 
   private final Pool pool;
   private final SlackBotTokens tokens;
-  private final InstallationDirectory directory;
+  private final InstallationChanges changes;
 
-  public SlackUninstalls(Pool pool, SlackBotTokens tokens, InstallationDirectory directory) {
+  public SlackUninstalls(Pool pool, SlackBotTokens tokens, InstallationChanges changes) {
     this.pool = pool;
     this.tokens = tokens;
-    this.directory = directory;
+    this.changes = changes;
   }
 
   /** @param reason the Slack event that caused it, e.g. {@code app_uninstalled} */
@@ -42,7 +43,7 @@ public final class SlackUninstalls {
                 : AuditLog.append(tx, AuditEvent.of(tenantId, AuditEventType.INSTALLATION_DISABLED, "slack", null,
                     new JsonObject().put("platform", "slack").put("workspaceId", workspaceId)
                         .put("id", rows.iterator().next().getLong(0)).put("reason", reason))).mapEmpty()))
-        .onSuccess(v -> directory.evictSlackTeam(workspaceId))
+        .onSuccess(v -> changes.installationChanged(SlackInstallation.PLATFORM, workspaceId))
         .compose(v -> tokens.delete(tenantId, workspaceId)
             .onFailure(e -> LOG.warn("Deleting the revoked bot token of {} failed: {}", workspaceId, e.toString()))
             .<Void>mapEmpty().recover(e -> Future.succeededFuture()));

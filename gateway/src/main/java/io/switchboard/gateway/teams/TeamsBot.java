@@ -10,6 +10,7 @@ import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.slack.SlackCommandPipeline;
+import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -53,7 +54,8 @@ public final class TeamsBot {
   /** The adapter, or empty when the app is not configured. */
   public static Optional<TeamsBot> create(Vertx vertx, Pool pool, WebClient client, TeamsApp app,
                                           SlackCommandPipeline pipeline, PolicyDirectory policies,
-                                          Approvals approvals, GatewayMetrics metrics, ChannelPacer pacer) {
+                                          Approvals approvals, GatewayMetrics metrics, ChannelPacer pacer,
+                                          InstallationChanges installationChanges) {
     if (!app.enabled()) {
       return Optional.empty();
     }
@@ -61,11 +63,12 @@ public final class TeamsBot {
     TeamsJobActivities jobActivities = new TeamsJobActivities(pool, connector, metrics, pacer);
     TeamsAnswers answers = new TeamsAnswers(connector, jobActivities);
     TeamsInstallationDirectory directory = new TeamsInstallationDirectory(pool, TeamsInstallationDirectory.DEFAULT_TTL);
+    installationChanges.keepFresh(TeamsJobActivities.PLATFORM, directory::evict, directory::evictAll);
     TeamsRequestAuthenticator authenticator = new TeamsRequestAuthenticator(vertx, app);
     TeamsCommands commands = new TeamsCommands(pipeline, answers,
         new TeamsApprovalVotes(policies, approvals, connector, Clock.systemUTC()));
     TeamsMessagesHandler handler = new TeamsMessagesHandler(authenticator, directory,
-        new TeamsInstallations(pool, directory, app.appId().orElseThrow()), commands, metrics);
+        new TeamsInstallations(pool, installationChanges, app.appId().orElseThrow()), commands, metrics);
     return Optional.of(new TeamsBot(authenticator, jobActivities, answers, new JobProgressRelay(vertx, TeamsJobActivities.PLATFORM,
         jobActivities::progress),
         handler));

@@ -1,7 +1,6 @@
 package io.switchboard.gateway.teams;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.switchboard.tenancy.CachedLookup;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -17,38 +16,41 @@ import java.util.Optional;
 public final class TeamsInstallationDirectory {
 
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
-  private static final int MAX_ENTRIES = 50_000;
 
   private static final String FIND = """
       SELECT i.tenant_id FROM chat_installations i JOIN tenants t ON t.id = i.tenant_id
       WHERE i.platform = 'teams' AND i.workspace_id = $1 AND i.enabled AND t.status = 'active'""";
 
   private final Pool pool;
-  private final Cache<String, Optional<String>> tenants;
+  private final CachedLookup<String, Optional<String>> tenants;
 
   public TeamsInstallationDirectory(Pool pool, Duration ttl) {
     this.pool = pool;
-    this.tenants = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(MAX_ENTRIES).build();
+    this.tenants = new CachedLookup<>(ttl, this::load);
   }
 
   /** The Switchboard tenant of the Teams tenant, if installed and enabled. */
   public Future<Optional<String>> tenantOf(String teamsTenantId) {
-    Optional<String> cached = tenants.getIfPresent(teamsTenantId);
-    if (cached != null) {
-      return Future.succeededFuture(cached);
-    }
+    return tenants.get(teamsTenantId);
+  }
+
+  private Future<Optional<String>> load(String teamsTenantId) {
     return pool.preparedQuery(FIND).execute(Tuple.of(teamsTenantId)).map(rows -> {
       Optional<String> found = Optional.empty();
       for (Row row : rows) {
         found = Optional.of(row.getString(0));
       }
-      tenants.put(teamsTenantId, found);
       return found;
     });
   }
 
-  /** Forgets what is cached for a Teams tenant after its installation changed on this node. */
+  /** Forgets what is cached for a Teams tenant (see {@code InstallationChanges}). */
   public void evict(String teamsTenantId) {
-    tenants.invalidate(teamsTenantId);
+    tenants.evict(teamsTenantId);
+  }
+
+  /** Forgets every cached Teams tenant, e.g. after a Switchboard tenant was suspended. */
+  public void evictAll() {
+    tenants.evictAll();
   }
 }

@@ -3,6 +3,7 @@ package io.switchboard.gateway.teams;
 import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.audit.AuditLog;
+import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.Tenants;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -41,12 +42,12 @@ public final class TeamsInstallations {
       WHERE platform = 'teams' AND workspace_id = $1 AND enabled RETURNING id, tenant_id""";
 
   private final Pool pool;
-  private final TeamsInstallationDirectory directory;
+  private final InstallationChanges changes;
   private final String appId;
 
-  public TeamsInstallations(Pool pool, TeamsInstallationDirectory directory, String appId) {
+  public TeamsInstallations(Pool pool, InstallationChanges changes, String appId) {
     this.pool = pool;
-    this.directory = directory;
+    this.changes = changes;
     this.appId = appId;
   }
 
@@ -66,7 +67,7 @@ public final class TeamsInstallations {
                       .put("id", enabled.iterator().next().getLong(0)).put("conversation", conversationId)
                       .put("via", "teams_conversation_update"))).map(tenantId)
               : Future.failedFuture(new IllegalStateException("the Teams tenant moved to another tenant meanwhile"))));
-    })).onSuccess(v -> directory.evict(teamsTenantId));
+    })).onSuccess(v -> changes.installationChanged(TeamsJobActivities.PLATFORM, teamsTenantId));
   }
 
   /** The bot was removed; disables the Teams tenant's installation (nothing if none is enabled). */
@@ -80,7 +81,7 @@ public final class TeamsInstallations {
           new JsonObject().put("platform", "teams").put("workspaceId", teamsTenantId)
               .put("id", rows.iterator().next().getLong("id")).put("conversation", conversationId)
               .put("reason", "bot_removed"))).<Void>mapEmpty();
-    })).onSuccess(v -> directory.evict(teamsTenantId));
+    })).onSuccess(v -> changes.installationChanged(TeamsJobActivities.PLATFORM, teamsTenantId));
   }
 
   private static Future<String> newTenant(SqlConnection tx, String teamsTenantId, String addedBy) {

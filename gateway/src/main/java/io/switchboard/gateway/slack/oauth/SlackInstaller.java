@@ -4,7 +4,8 @@ import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.audit.AuditLog;
 import io.switchboard.gateway.slack.SlackBotTokens;
-import io.switchboard.tenancy.InstallationDirectory;
+import io.switchboard.tenancy.InstallationChanges;
+import io.switchboard.tenancy.SlackInstallation;
 import io.switchboard.tenancy.Tenants;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -51,12 +52,12 @@ public final class SlackInstaller {
 
   private final Pool pool;
   private final SlackBotTokens tokens;
-  private final InstallationDirectory directory;
+  private final InstallationChanges changes;
 
-  public SlackInstaller(Pool pool, SlackBotTokens tokens, InstallationDirectory directory) {
+  public SlackInstaller(Pool pool, SlackBotTokens tokens, InstallationChanges changes) {
     this.pool = pool;
     this.tokens = tokens;
-    this.directory = directory;
+    this.changes = changes;
   }
 
   /** @param linkedTenant the tenant an admin's install link named; empty for a public install */
@@ -65,7 +66,7 @@ public final class SlackInstaller {
         .compose(installed -> tokens.store(installed.tenantId(), installation.workspaceId(), installation.botToken())
             .compose(v -> pool.withTransaction(tx -> bind(tx, installed.tenantId(), installation)))
             .map(installed))
-        .onSuccess(installed -> directory.evictSlackTeam(installation.workspaceId()));
+        .onSuccess(installed -> changes.installationChanged(SlackInstallation.PLATFORM, installation.workspaceId()));
   }
 
   private static Future<Installed> tenantFor(SqlConnection tx, OAuthInstallation installation,
