@@ -21,7 +21,7 @@ public final class DiscordEmbeds {
 
   public static JsonObject of(ReplyMessage message) {
     JsonObject embed = new JsonObject()
-        .put("title", cut(symbol(message.status()) + " " + message.title() + " " + message.status().wire()
+        .put("title", cut(message.status().symbol() + " " + message.title() + " " + message.status().wire()
             + " (" + message.reference() + ")", MAX_TITLE_CHARS))
         .put("color", colour(message.status()));
     StringBuilder description = new StringBuilder();
@@ -54,15 +54,6 @@ public final class DiscordEmbeds {
         .put("components", buttons.isEmpty() ? new JsonArray()
             : new JsonArray().add(new JsonObject().put("type", 1).put("components", buttons)))
         .put("allowed_mentions", DiscordText.NO_MENTIONS.copy());
-  }
-
-  private static String symbol(ReplyMessage.Status status) {
-    return switch (status) {
-      case SUCCEEDED -> "\u2705";
-      case CANCELLED -> "\uD83D\uDEAB";
-      case RUNNING -> "\u23F3";
-      case FAILED -> "\u274C";
-    };
   }
 
   private static int colour(ReplyMessage.Status status) {

@@ -43,6 +43,16 @@ public record ReplyMessage(String title, Status status, String reference, List<F
       return name().toLowerCase();
     }
 
+    /** The emoji that stands for the status on every platform. */
+    public String symbol() {
+      return switch (this) {
+        case SUCCEEDED -> "\u2705";
+        case CANCELLED -> "\uD83D\uDEAB";
+        case RUNNING -> "\u23F3";
+        case FAILED -> "\u274C";
+      };
+    }
+
     static Status of(JobStatus status) {
       return switch (status) {
         case SUCCEEDED -> SUCCEEDED;

@@ -9,6 +9,7 @@ import io.switchboard.gateway.approval.Approval;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.ReplyChannel;
+import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.gateway.slack.SlackCommandPipeline;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.policy.PolicyDirectory;
@@ -84,7 +85,7 @@ public final class TeamsBot {
   /** Delivers results of jobs started from Teams as the job's card, replaced in place. */
   public ReplyChannel replyChannel() {
     return job -> jobActivities.show(job.tenantId(), job.id(), TeamsReplyTo.fromJson(job.replyTo()),
-        TeamsCards.result(job));
+        TeamsCards.reply(ReplyMessage.result(job)));
   }
 
   /** Tells the command's thread that its approval expired. */

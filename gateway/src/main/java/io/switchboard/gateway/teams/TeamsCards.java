@@ -1,20 +1,18 @@
 package io.switchboard.gateway.teams;
 
-import io.switchboard.core.job.Job;
-import io.switchboard.core.job.JobStatus;
 import io.switchboard.gateway.approval.Approval;
+import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
  * Renders what Switchboard says in Teams as Bot Framework message activities: plain text answers,
- * and Adaptive Cards (version 1.4) for a job (queued, running with its latest progress line, ended
- * with its output) and for an approval (with Approve and Deny {@code Action.Submit} buttons whose
+ * and Adaptive Cards (version 1.4) for a job (queued; running and ended from the neutral
+ * {@link ReplyMessage}) and for an approval (with Approve and Deny {@code Action.Submit} buttons whose
  * data names the approval; who clicked comes from the signed activity, never from the card).
  */
 public final class TeamsCards {
@@ -24,9 +22,9 @@ public final class TeamsCards {
   public static final String DENY = "approval.deny";
   static final String ACTION_FIELD = "switchboard";
   static final String APPROVAL_FIELD = "approvalId";
+  static final String VALUE_FIELD = "value";
 
   static final int MAX_OUTPUT_CHARS = 4_000;
-  static final int MAX_PROGRESS_CHARS = 500;
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -45,31 +43,34 @@ public final class TeamsCards {
         .add(textBlock(acknowledgement, true)), new JsonArray());
   }
 
-  /** A running job's card with its latest progress line. */
-  public static JsonObject progress(long jobId, String commandText, String line) {
-    String shown = cut(line, MAX_PROGRESS_CHARS);
-    return card("Job " + jobId + " running: " + shown, new JsonArray()
-        .add(heading("⏳ " + commandText + " — running (job " + jobId + ")"))
-        .add(textBlock(shown, true)), new JsonArray());
-  }
-
-  /** A finished job's card: outcome, output (or error) and who ran it. */
-  public static JsonObject result(Job job) {
-    String mark = switch (job.status()) {
-      case SUCCEEDED -> "✅ ";
-      case CANCELLED -> "🚫 ";
-      default -> "❌ ";
-    };
-    JsonArray body = new JsonArray()
-        .add(heading(mark + job.commandText() + " — " + job.status().wire() + " (job " + job.id() + ")"));
-    String output = job.status() == JobStatus.SUCCEEDED ? job.output() : job.error();
-    if (output != null && !output.isBlank()) {
-      String shown = output.length() <= MAX_OUTPUT_CHARS ? output : output.substring(0, MAX_OUTPUT_CHARS)
-          + "\n… (" + (output.length() - MAX_OUTPUT_CHARS) + " more characters: GET /api/v1/jobs/" + job.id() + ")";
-      body.add(textBlock(shown, true).put("fontType", "Monospace"));
+  /**
+   * A job's card rendered from the platform-neutral {@link ReplyMessage}: a heading with the status,
+   * the command and the reference, the sections, the output in monospace, the fields as a fact set,
+   * and the buttons as {@code Action.Submit} actions whose data names the button ({@value #ACTION_FIELD})
+   * and what it applies to ({@value #VALUE_FIELD}).
+   */
+  public static JsonObject reply(ReplyMessage message) {
+    JsonArray body = new JsonArray().add(heading(message.status().symbol() + " " + message.title() + " — "
+        + message.status().wire() + " (" + message.reference() + ")"));
+    message.sections().forEach(section -> body.add(textBlock(section, true)));
+    message.output().ifPresent(output -> body.add(textBlock(output.cut(MAX_OUTPUT_CHARS), true)
+        .put("fontType", "Monospace")));
+    if (!message.fields().isEmpty()) {
+      JsonArray facts = new JsonArray();
+      message.fields().forEach(field -> facts.add(new JsonObject().put("title", field.label()).put("value", field.value())));
+      body.add(new JsonObject().put("type", "FactSet").put("facts", facts));
     }
-    body.add(textBlock(footer(job), true).put("isSubtle", true).put("size", "Small"));
-    return card("Job " + job.id() + " " + job.status().wire(), body, new JsonArray());
+    JsonArray actions = new JsonArray();
+    message.buttons().forEach(button -> actions.add(new JsonObject().put("type", "Action.Submit")
+        .put("title", button.label()).put("style", switch (button.style()) {
+          case PRIMARY -> "positive";
+          case DANGER -> "destructive";
+          case DEFAULT -> "default";
+        })
+        .put("data", new JsonObject().put(ACTION_FIELD, button.id()).put(VALUE_FIELD, button.value()))));
+    String summary = message.sentenceReference() + " " + message.status().wire()
+        + (message.sections().isEmpty() ? "" : ": " + message.sections().get(0));
+    return card(summary, body, actions);
   }
 
   /** The card asking for approval, with Approve and Deny buttons. */
@@ -103,15 +104,6 @@ public final class TeamsCards {
         + approval.approverRole() + " (approval " + approval.id() + ")";
   }
 
-  private static String footer(Job job) {
-    String footer = "Requested by " + job.requester();
-    if (job.startedAt() != null && job.finishedAt() != null) {
-      footer += " · took " + String.format("%.1f s", Duration.between(job.startedAt(), job.finishedAt()).toMillis()
-          / 1000.0);
-    }
-    return job.attempts() > 1 ? footer + " · attempt " + job.attempts() : footer;
-  }
-
   private static JsonObject card(String summary, JsonArray body, JsonArray actions) {
     JsonObject card = new JsonObject().put("type", "AdaptiveCard")
         .put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json").put("version", "1.4")
@@ -134,9 +126,5 @@ public final class TeamsCards {
   private static JsonObject submit(String title, String action, long approvalId) {
     return new JsonObject().put("type", "Action.Submit").put("title", title)
         .put("data", new JsonObject().put(ACTION_FIELD, action).put(APPROVAL_FIELD, approvalId));
-  }
-
-  private static String cut(String text, int max) {
-    return text.length() <= max ? text : text.substring(0, max) + "…";
   }
 }

@@ -1,0 +1,70 @@
+package io.switchboard.gateway.teams;
+
+import io.switchboard.core.job.Job;
+import io.switchboard.core.job.JobStatus;
+import io.switchboard.gateway.reply.ReplyMessage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("Job cards in Teams are Adaptive Cards rendered from the neutral reply model")
+class TeamsRenderingTest {
+
+  private static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
+
+  @Test
+  @DisplayName("a result: heading with outcome and reference, output in monospace, fields as facts")
+  void result() {
+    JsonObject activity = TeamsCards.reply(ReplyMessage.result(job(JobStatus.FAILED, null, "timed out", 2)));
+    assertThat(activity.getString("summary")).isEqualTo("Job 42 failed");
+    JsonArray body = card(activity).getJsonArray("body");
+    assertThat(body.getJsonObject(0).getString("text")).isEqualTo("\u274C /ops echo hello — failed (job 42)");
+    assertThat(body.getJsonObject(0).getString("weight")).isEqualTo("Bolder");
+    assertThat(body.getJsonObject(1)).isEqualTo(new JsonObject().put("type", "TextBlock").put("text", "timed out")
+        .put("wrap", true).put("fontType", "Monospace"));
+    assertThat(body.getJsonObject(2).getJsonArray("facts")).containsExactly(
+        new JsonObject().put("title", "Requested by").put("value", "aad-alice"),
+        new JsonObject().put("title", "took").put("value", "1.5 s"),
+        new JsonObject().put("title", "attempt").put("value", "2"));
+    assertThat(card(activity).containsKey("actions")).isFalse();
+  }
+
+  @Test
+  @DisplayName("long output is cut, pointing at the whole of it; progress shows its line")
+  void longOutputAndProgress() {
+    String output = "x".repeat(TeamsCards.MAX_OUTPUT_CHARS + 100);
+    String shown = card(TeamsCards.reply(ReplyMessage.result(job(JobStatus.SUCCEEDED, output, null, 1))))
+        .getJsonArray("body").getJsonObject(1).getString("text");
+    assertThat(shown).startsWith("x".repeat(TeamsCards.MAX_OUTPUT_CHARS)).endsWith("100 more characters: GET /api/v1/jobs/42)");
+
+    JsonObject progress = TeamsCards.reply(ReplyMessage.progress(42, "/ops deploy", "step 2 of 3"));
+    assertThat(progress.getString("summary")).isEqualTo("Job 42 running: step 2 of 3");
+    assertThat(card(progress).getJsonArray("body").getJsonObject(1).getString("text")).isEqualTo("step 2 of 3");
+  }
+
+  @Test
+  @DisplayName("buttons become Action.Submit actions whose data names the button and what it applies to")
+  void buttons() {
+    ReplyMessage message = new ReplyMessage("deploy", ReplyMessage.Status.RUNNING, "job 7", List.of(), List.of(),
+        Optional.empty(), List.of(new ReplyMessage.Button("job.cancel", "Cancel", ReplyMessage.Button.Style.DANGER, "7")));
+    assertThat(card(TeamsCards.reply(message)).getJsonArray("actions")).containsExactly(new JsonObject()
+        .put("type", "Action.Submit").put("title", "Cancel").put("style", "destructive")
+        .put("data", new JsonObject().put("switchboard", "job.cancel").put("value", "7")));
+  }
+
+  private static JsonObject card(JsonObject activity) {
+    return activity.getJsonArray("attachments").getJsonObject(0).getJsonObject("content");
+  }
+
+  private static Job job(JobStatus status, String output, String error, int attempts) {
+    return new Job(42, "acme", "teams", "aad-alice", "19:ops", "echo", "/ops echo hello", "echo", new JsonObject(),
+        new JsonObject(), status, attempts, output, error, START, START, START.plusMillis(1500), null, null);
+  }
+}
