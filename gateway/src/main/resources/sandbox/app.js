@@ -40,7 +40,11 @@
     }
     const response = await fetch(API + path, options);
     const answer = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(answer.detail || ('HTTP ' + response.status));
+    if (!response.ok) {
+      const error = new Error(answer.detail || ('HTTP ' + response.status));
+      error.status = response.status;
+      throw error;
+    }
     return answer;
   }
 
@@ -100,7 +104,11 @@
       show(answer.messages);
       status.textContent = '';
     } catch (e) {
-      status.textContent = 'Could not reach Switchboard: ' + e.message;
+      if (e.status === 401) {
+        await restart();
+      } else {
+        status.textContent = 'Could not reach Switchboard: ' + e.message;
+      }
     } finally {
       polling = false;
     }
@@ -113,6 +121,15 @@
       status.textContent = e.message;
     }
     poll();
+  }
+
+  /** The session is gone (deleted after a day without messages): start a new, empty channel. */
+  async function restart() {
+    shown.clear();
+    channel.replaceChildren();
+    revision = 0;
+    await pick(userSelect.value).catch(e => { status.textContent = e.message; });
+    status.textContent = 'Your earlier sandbox session expired; this is a new one.';
   }
 
   async function pick(user) {

@@ -28,6 +28,7 @@ import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
 import io.switchboard.gateway.sandbox.SandboxChat;
+import io.switchboard.gateway.sandbox.SandboxCleanup;
 import io.switchboard.gateway.sandbox.SandboxMessages;
 import io.switchboard.gateway.sandbox.SandboxRendering;
 import io.switchboard.gateway.sandbox.SandboxSession;
@@ -200,6 +201,7 @@ public final class GatewayVerticle extends VerticleBase {
         new JobProgressRelay(vertx, "discord", discordMessages::progress)));
     if (config.sandboxEnabled()) {
       progressRelays.add(new JobProgressRelay(vertx, SandboxChat.PLATFORM, sandboxMessages::progress));
+      new SandboxCleanup(vertx, pool, config.sandboxSessionIdle(), Clock.systemUTC()).start();
     }
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);

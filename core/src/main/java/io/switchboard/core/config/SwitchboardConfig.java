@@ -36,6 +36,7 @@ public record SwitchboardConfig(
     Cluster cluster,
     TeamsApp teamsApp,
     boolean sandboxEnabled,
+    Duration sandboxSessionIdle,
     Pacing pacing) {
 
   /**
@@ -119,6 +120,8 @@ public record SwitchboardConfig(
   public static final Duration DEFAULT_EXECUTOR_POLL_INTERVAL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_ACTION_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+  /** How long a sandbox session may go without a new message before it and its messages are deleted. */
+  public static final Duration DEFAULT_SANDBOX_SESSION_IDLE = Duration.ofHours(24);
   public static final int DEFAULT_CLUSTER_PORT = 5701;
 
   public SwitchboardConfig {
@@ -169,6 +172,7 @@ public record SwitchboardConfig(
             in.string("SWITCHBOARD_CLUSTER_NAME", "switchboard")),
         TeamsApp.fromEnv(env),
         in.bool("SWITCHBOARD_SANDBOX_ENABLED", databaseUrl.isEmpty()),
+        in.hours("SWITCHBOARD_SANDBOX_SESSION_IDLE_HOURS", DEFAULT_SANDBOX_SESSION_IDLE),
         new Pacing(
             in.millis("SWITCHBOARD_PACING_SLACK_MILLIS", Pacing.DEFAULT_SLACK),
             in.millis("SWITCHBOARD_PACING_TEAMS_MILLIS", Pacing.DEFAULT_TEAMS),
@@ -197,6 +201,10 @@ public record SwitchboardConfig(
         throw new IllegalArgumentException(name + " must be at least 1 (got " + value + ")");
       }
       return value;
+    }
+
+    Duration hours(String name, Duration defaultValue) {
+      return optional(name).map(v -> Duration.ofHours(positiveInt(name, 0))).orElse(defaultValue);
     }
 
     /** {@code SWITCHBOARD_PACING_<PLATFORM>_WORKSPACE_POSTS_PER_MINUTE} and {@code ..._EDITS_PER_MINUTE}. */

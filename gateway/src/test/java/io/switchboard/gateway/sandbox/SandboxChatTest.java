@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -241,6 +243,38 @@ class SandboxChatTest {
       assertThat(visitor.pick("alice").statusCode()).isEqualTo(200);
       assertThat(fresh.count("SELECT count(*) FROM sandbox_sessions WHERE tenant_id = 'globex'")).isEqualTo(1);
     }
+  }
+
+  @Test
+  @DisplayName("sessions idle longer than the configured time are deleted with their messages; active ones stay")
+  void idleSessionsAreDeleted() {
+    alice.pick("alice");
+    alice.command("help");
+    SandboxVisitor bob = new SandboxVisitor(fixture.baseUrl());
+    bob.pick("bob");
+    bob.command("help");
+    SandboxVisitor carol = new SandboxVisitor(fixture.baseUrl());
+    carol.pick("carol");
+    carol.command("help");
+    fixture.count("WITH u AS (UPDATE sandbox_sessions SET created_at = now() - interval '2 days' "
+        + "WHERE user_id IN ('alice', 'carol') RETURNING 1) SELECT count(*) FROM u");
+    fixture.count("WITH u AS (UPDATE sandbox_messages m SET created_at = now() - interval '2 days' FROM sandbox_sessions s "
+        + "WHERE s.tenant_id = m.tenant_id AND s.id = m.session_id AND s.user_id = 'alice' RETURNING 1) "
+        + "SELECT count(*) FROM u");
+
+    SandboxCleanup cleanup = new SandboxCleanup(fixture.vertx(), fixture.pool(), Duration.ofHours(24),
+        Clock.systemUTC());
+    assertThat(Await.result(cleanup.removeIdle())).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM sandbox_sessions WHERE user_id = 'alice'")).isZero();
+    assertThat(fixture.count("SELECT count(*) FROM sandbox_messages m WHERE NOT EXISTS (SELECT 1 FROM sandbox_sessions s "
+        + "WHERE s.tenant_id = m.tenant_id AND s.id = m.session_id)")).isZero();
+    assertThat(alice.get("/sandbox/api/messages").statusCode()).isEqualTo(401);
+    assertThat(bob.transcript()).contains("bob: help");
+    assertThat(carol.transcript()).as("an old session with a recent message is still in use").contains("carol: help");
+    assertThat(Await.result(cleanup.removeIdle())).isZero();
+
+    alice.pick("alice");
+    assertThat(alice.command("help").statusCode()).isEqualTo(200);
   }
 
   @Test
