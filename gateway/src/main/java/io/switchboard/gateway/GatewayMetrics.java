@@ -50,6 +50,11 @@ public final class GatewayMetrics {
     registry.counter("switchboard.replies", "platform", platform, "outcome", outcome).increment();
   }
 
+  /** One attempt to send a chat answer from the {@code AnswerOutbox}: {@code sent}, {@code retry}, {@code abandoned}. */
+  public void answer(String platform, String outcome) {
+    registry.counter("switchboard.answers", "platform", platform, "outcome", outcome).increment();
+  }
+
   /** One Slack Web API call: {@code ok}, {@code rate_limited} (a 429, retried or not), or Slack's error code family. */
   public void slackApiCall(String method, String outcome) {
     registry.counter("switchboard.slack.api.calls", "method", method, "outcome", outcome).increment();

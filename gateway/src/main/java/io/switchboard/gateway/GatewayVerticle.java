@@ -22,6 +22,7 @@ import io.switchboard.gateway.discord.InteractionWebhook;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.pacing.PacerTimers;
 import io.switchboard.gateway.progress.JobProgressRelay;
+import io.switchboard.gateway.reply.AnswerOutbox;
 import io.switchboard.gateway.reply.BlockKitResult;
 import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.ReplyMessage;
@@ -73,6 +74,9 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,8 +98,13 @@ public final class GatewayVerticle extends VerticleBase {
   /** How often the reply path looks for replies still owed. */
   public static final Duration REPLY_SWEEP_INTERVAL = Duration.ofSeconds(5);
 
+  /** How often chat answers still owed (refusals, built-ins, approval cards, notices) are sent again. */
+  public static final Duration ANSWER_SWEEP_INTERVAL = Duration.ofSeconds(5);
+
   /** How often approvals past their deadline are closed (a vote after the deadline is refused anyway). */
   public static final Duration APPROVAL_SWEEP_INTERVAL = Duration.ofSeconds(15);
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
   private final SwitchboardConfig config;
   private final Pool pool;
@@ -128,7 +137,8 @@ public final class GatewayVerticle extends VerticleBase {
     ChannelPacer pacer = new ChannelPacer(PacerTimers.of(vertx), config.pacing().intervals(),
         config.pacing().workspaceRates(), config.pacing().queueCapacity(), metrics);
     SlackJobMessages jobMessages = new SlackJobMessages(pool, slackApi, botTokens, metrics, pacer);
-    SlackEventAnswers eventAnswers = new SlackEventAnswers(slackApi, botTokens, jobMessages);
+    AnswerOutbox answerOutbox = new AnswerOutbox(vertx, pool, metrics, ANSWER_SWEEP_INTERVAL);
+    SlackEventAnswers eventAnswers = new SlackEventAnswers(slackApi, botTokens, jobMessages, answerOutbox);
     DiscordApi discordApi = new DiscordApi(vertx, client, config.discordApp().apiUrl(), metrics);
     DiscordJobMessages discordMessages = new DiscordJobMessages(pool, discordApi, new DiscordBotTokens(secrets),
         metrics, Clock.systemUTC(), pacer);
@@ -145,7 +155,8 @@ public final class GatewayVerticle extends VerticleBase {
       }
       JsonObject card = ApprovalCards.decided(expired, List.of());
       if (SlackJobMessages.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
-        eventAnswers.post(expired.tenantId(), expired.replyTo(), card);
+        eventAnswers.post(expired.tenantId(), expired.replyTo(), card)
+            .onFailure(e -> LOG.warn("Storing the expiry notice of approval {} failed: {}", expired.id(), e.toString()));
       } else if (InteractionWebhook.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
         InteractionWebhook.fromReplyTo(expired.replyTo()).filter(webhook -> !webhook.expired(Clock.systemUTC().instant()))
             .ifPresent(webhook -> discordApi.editOriginal(webhook, DiscordText.fromSlack(card)));
@@ -174,7 +185,7 @@ public final class GatewayVerticle extends VerticleBase {
     teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new SlackCommandPipeline("teams",
         new CommandParser(), policies, new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer,
         cancellations, new CommandRefusals(pool), metrics, Clock.systemUTC()), policies, approvals, metrics, pacer,
-        installationChanges);
+        installationChanges, answerOutbox);
     TeamsBot.mount(router, teams);
     mountDiscord(router, discordApi, discordMessages, enqueuer, cancellations, metrics, installationChanges);
     if (config.sandboxEnabled()) {
@@ -206,6 +217,7 @@ public final class GatewayVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
     approvals.start();
+    answerOutbox.start();
     return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations)
         .onSuccess(api -> {
           api.mount(router);

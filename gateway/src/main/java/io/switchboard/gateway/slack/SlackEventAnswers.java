@@ -1,10 +1,9 @@
 package io.switchboard.gateway.slack;
 
+import io.switchboard.gateway.reply.AnswerOutbox;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
 
@@ -13,20 +12,22 @@ import java.util.Optional;
  * {@code response_url}, through the Web API with the installation's bot token: a queued job's
  * acknowledgement becomes the job's one message in the thread ({@link SlackJobMessages}), a refusal
  * or a built-in's answer a {@code chat.postEphemeral} to the user (a plain message in a direct
- * message), and an approval card a {@code chat.postMessage} in the thread.
+ * message), and an approval card a {@code chat.postMessage} in the thread. Answers other than a job's
+ * message are owed in the {@link AnswerOutbox}, so one Slack did not take is sent again.
  */
 public final class SlackEventAnswers {
-
-  private static final Logger LOG = LoggerFactory.getLogger(SlackEventAnswers.class);
 
   private final SlackWebApi slack;
   private final SlackBotTokens tokens;
   private final SlackJobMessages jobMessages;
+  private final AnswerOutbox outbox;
 
-  public SlackEventAnswers(SlackWebApi slack, SlackBotTokens tokens, SlackJobMessages jobMessages) {
+  /** Registers itself with {@code outbox} as the sender of answers to Slack events. */
+  public SlackEventAnswers(SlackWebApi slack, SlackBotTokens tokens, SlackJobMessages jobMessages, AnswerOutbox outbox) {
     this.slack = slack;
     this.tokens = tokens;
     this.jobMessages = jobMessages;
+    this.outbox = outbox.register(SlackJobMessages.REPLY_KIND, this::send);
   }
 
   /**
@@ -39,11 +40,8 @@ public final class SlackEventAnswers {
     if (answer.queuedJob().isPresent()) {
       return jobMessages.show(tenantId, answer.queuedJob().get(), replyTo, message);
     }
-    Optional<String> thread = Optional.ofNullable(replyTo.getString("thread_ts"));
-    String channel = replyTo.getString("channel");
-    return token(tenantId, replyTo).compose(token -> answer.ephemeral() && !replyTo.getBoolean("im", false)
-        ? slack.postEphemeral(token, channel, userId, thread, message)
-        : slack.postMessage(token, channel, thread, message).mapEmpty());
+    return outbox.send(tenantId, SignedSlackEndpoint.PLATFORM, replyTo, userId,
+        answer.ephemeral() && !replyTo.getBoolean("im", false), message);
   }
 
   /** Posts a notice (e.g. an approval that expired) in the thread a command's {@code reply_to} names. */
@@ -51,12 +49,15 @@ public final class SlackEventAnswers {
     JsonObject shown = message.copy();
     shown.remove("response_type");
     shown.remove("replace_original");
-    return token(tenantId, replyTo).compose(token -> slack.postMessage(token, replyTo.getString("channel"),
-            Optional.ofNullable(replyTo.getString("thread_ts")), shown).<Void>mapEmpty())
-        .onFailure(e -> LOG.warn("Posting a notice to Slack failed: {}", e.toString()));
+    return outbox.send(tenantId, SignedSlackEndpoint.PLATFORM, replyTo, "", false, shown);
   }
 
-  private Future<String> token(String tenantId, JsonObject replyTo) {
-    return tokens.require(tenantId, replyTo.getString("workspace"));
+  private Future<Void> send(AnswerOutbox.OwedAnswer answer) {
+    JsonObject replyTo = answer.replyTo();
+    String channel = replyTo.getString("channel");
+    Optional<String> thread = Optional.ofNullable(replyTo.getString("thread_ts"));
+    return tokens.require(answer.tenantId(), replyTo.getString("workspace")).compose(token -> answer.ephemeral()
+        ? slack.postEphemeral(token, channel, answer.userId(), thread, answer.body())
+        : slack.postMessage(token, channel, thread, answer.body()).mapEmpty());
   }
 }

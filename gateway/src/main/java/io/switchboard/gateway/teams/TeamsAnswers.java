@@ -1,5 +1,6 @@
 package io.switchboard.gateway.teams;
 
+import io.switchboard.gateway.reply.AnswerOutbox;
 import io.switchboard.gateway.slack.CommandAnswer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -11,18 +12,24 @@ import java.util.List;
  * activity was acknowledged: a queued job's acknowledgement becomes the job's one card
  * ({@link TeamsJobActivities}), a held command's answer an approval card with buttons, and anything
  * else (refusals, built-ins) a text reply in the thread (Teams has no ephemeral messages in channels).
+ * Answers other than a job's card are owed in the {@link AnswerOutbox}, so one Teams did not take is
+ * sent again.
  */
 public final class TeamsAnswers {
 
   private final TeamsConnector connector;
   private final TeamsJobActivities jobActivities;
+  private final AnswerOutbox outbox;
 
-  public TeamsAnswers(TeamsConnector connector, TeamsJobActivities jobActivities) {
+  /** Registers itself with {@code outbox} as the sender of answers in Teams. */
+  public TeamsAnswers(TeamsConnector connector, TeamsJobActivities jobActivities, AnswerOutbox outbox) {
     this.connector = connector;
     this.jobActivities = jobActivities;
+    this.outbox = outbox.register(TeamsReplyTo.KIND, this::send);
   }
 
-  public Future<Void> deliver(String tenantId, String commandText, TeamsReplyTo replyTo, CommandAnswer answer) {
+  public Future<Void> deliver(String tenantId, String userId, String commandText, TeamsReplyTo replyTo,
+                              CommandAnswer answer) {
     String text = TeamsText.fromSlack(answer.message().getString("text", ""));
     if (answer.queuedJob().isPresent()) {
       long jobId = answer.queuedJob().get();
@@ -30,11 +37,17 @@ public final class TeamsAnswers {
     }
     JsonObject activity = answer.heldForApproval().map(approval -> TeamsCards.approvalPending(approval, List.of()))
         .orElseGet(() -> TeamsCards.text(text));
-    return reply(replyTo, activity);
+    return reply(tenantId, userId, replyTo, activity);
   }
 
-  /** Posts {@code activity} in the thread {@code replyTo} names. */
-  public Future<Void> reply(TeamsReplyTo replyTo, JsonObject activity) {
-    return connector.reply(replyTo.serviceUrl(), replyTo.conversationId(), replyTo.replyToId(), activity).mapEmpty();
+  /** Posts {@code activity} in the thread {@code replyTo} names, owed until Teams takes it. */
+  public Future<Void> reply(String tenantId, String userId, TeamsReplyTo replyTo, JsonObject activity) {
+    return outbox.send(tenantId, TeamsJobActivities.PLATFORM, replyTo.toJson(), userId, false, activity);
+  }
+
+  private Future<Void> send(AnswerOutbox.OwedAnswer answer) {
+    TeamsReplyTo replyTo = TeamsReplyTo.fromJson(answer.replyTo());
+    return connector.reply(replyTo.serviceUrl(), replyTo.conversationId(), replyTo.replyToId(), answer.body())
+        .mapEmpty();
   }
 }

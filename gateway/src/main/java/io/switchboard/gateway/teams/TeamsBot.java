@@ -8,6 +8,7 @@ import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.approval.Approval;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.progress.JobProgressRelay;
+import io.switchboard.gateway.reply.AnswerOutbox;
 import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.gateway.slack.SlackCommandPipeline;
@@ -56,13 +57,13 @@ public final class TeamsBot {
   public static Optional<TeamsBot> create(Vertx vertx, Pool pool, WebClient client, TeamsApp app,
                                           SlackCommandPipeline pipeline, PolicyDirectory policies,
                                           Approvals approvals, GatewayMetrics metrics, ChannelPacer pacer,
-                                          InstallationChanges installationChanges) {
+                                          InstallationChanges installationChanges, AnswerOutbox answerOutbox) {
     if (!app.enabled()) {
       return Optional.empty();
     }
     TeamsConnector connector = new TeamsConnector(vertx, client, new TeamsBotTokens(client, app, Clock.systemUTC()));
     TeamsJobActivities jobActivities = new TeamsJobActivities(pool, connector, metrics, pacer);
-    TeamsAnswers answers = new TeamsAnswers(connector, jobActivities);
+    TeamsAnswers answers = new TeamsAnswers(connector, jobActivities, answerOutbox);
     TeamsInstallationDirectory directory = new TeamsInstallationDirectory(pool, TeamsInstallationDirectory.DEFAULT_TTL);
     installationChanges.keepFresh(TeamsJobActivities.PLATFORM, directory::evict, directory::evictAll);
     TeamsRequestAuthenticator authenticator = new TeamsRequestAuthenticator(vertx, app);
@@ -90,7 +91,8 @@ public final class TeamsBot {
 
   /** Tells the command's thread that its approval expired. */
   public void expired(Approval approval) {
-    answers.reply(TeamsReplyTo.fromJson(approval.replyTo()), TeamsCards.approvalDecided(approval, List.of()))
+    answers.reply(approval.tenantId(), approval.requester(), TeamsReplyTo.fromJson(approval.replyTo()),
+            TeamsCards.approvalDecided(approval, List.of()))
         .onFailure(e -> LOG.warn("Posting the expiry of approval {} to Teams failed: {}", approval.id(), e.toString()));
   }
 

@@ -52,7 +52,7 @@ public final class TeamsCommands {
         + activityId);
     return pipeline.run(new ChatCommand(tenantId, teamsTenantId, user, activity.conversationId(), INVOKED_AS, text,
             deliveryKey, replyTo.toJson()))
-        .onSuccess(answer -> answers.deliver(tenantId, text, replyTo, answer)
+        .onSuccess(answer -> answers.deliver(tenantId, user, text, replyTo, answer)
             .onFailure(e -> LOG.warn("Answering activity {} in Teams failed: {}", activityId, e.toString())))
         .mapEmpty();
   }

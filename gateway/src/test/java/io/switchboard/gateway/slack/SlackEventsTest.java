@@ -6,6 +6,7 @@ import io.switchboard.core.job.JobProgress;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.gateway.slack.webapi.SlackWebApi;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -124,6 +125,22 @@ class SlackEventsTest {
     assertThat(slack.calls("chat.postMessage")).isEmpty();
     assertThat(fixture.jobCount()).isZero();
     assertThat(fixture.auditTypes("acme")).containsExactly("command.refused");
+  }
+
+  @Test
+  @DisplayName("an answer Slack does not take is owed and sent again by the sweep, once")
+  void answerOwedUntilTaken() {
+    slack.rateLimit("chat.postEphemeral", 1 + SlackWebApi.MAX_RATE_LIMIT_RETRIES, 1);
+    post(SlackEvent.callback("T0ACME", "Ev0202", SlackEvent.mention("U0USER", "C0OPS", "1700.0202", "frobnicate")));
+    Await.until("the refusal, sent again by the sweep",
+        () -> fixture.count("SELECT count(*) FROM answer_outbox WHERE delivered_at IS NOT NULL") == 1);
+    assertThat(slack.calls("chat.postEphemeral").stream().filter(c -> !"refused".equals(c.args().get("_outcome"))))
+        .hasSize(1);
+    assertThat(fixture.count("SELECT attempts FROM answer_outbox WHERE tenant_id = 'acme' AND platform = 'slack' "
+        + "AND kind = 'slack_web_api' AND ephemeral AND user_id = 'U0USER'")).isEqualTo(2);
+    assertThat(fixture.metric("switchboard.answers", "platform", "slack", "outcome", "retry")).isEqualTo(1);
+    assertThat(fixture.metric("switchboard.answers", "platform", "slack", "outcome", "sent")).isEqualTo(1);
+    assertThat(fixture.jobCount()).isZero();
   }
 
   @Test
@@ -281,6 +298,15 @@ class SlackEventsTest {
     assertThat(slack.calls()).allSatisfy(call -> assertThat(call.token()).isEqualTo(ACME_BOT_TOKEN));
     assertThat(slack.calls()).as("globex has no bot token, and never gets acme's").hasSize(1);
     assertThat(Await.result(new SlackBotTokens(fixture.secrets()).find("globex", "T0ACME"))).isEmpty();
+
+    JsonObject refusedForGlobex = SlackEvent.callback("T0GLOBEX", "EvREFUSED",
+        SlackEvent.mention("U0USER", "C0OPS", "1700.0902", "frobnicate"));
+    SlackEvent.signed(GatewayFixture.GLOBEX_SECRET, refusedForGlobex).post(fixture.baseUrl());
+    Await.until("globex's owed answer", () -> fixture.count("SELECT count(*) FROM answer_outbox") == 1);
+    assertThat(fixture.count("SELECT count(*) FROM answer_outbox WHERE tenant_id = 'globex' "
+        + "AND reply_to->>'workspace' = 'T0GLOBEX' AND delivered_at IS NULL"))
+        .as("owed to globex's own workspace, never sent with acme's token").isEqualTo(1);
+    assertThat(slack.calls()).hasSize(1);
   }
 
   /** What an executor does with a progress line: stores it with the job, then announces it. */

@@ -262,6 +262,21 @@ class TeamsBotTest {
   }
 
   @Test
+  @DisplayName("an answer the connector does not take is owed and sent again by the sweep, once")
+  void answerOwedUntilTaken() {
+    bindAcme();
+    botFramework.rateLimit("POST", 1 + TeamsConnector.MAX_RETRIES);
+    post(TeamsActivities.mention(botFramework.serviceUrl(), ACME_TEAMS, CHANNEL, "1700000000550", ALICE, "frobnicate"));
+    Await.until("the refusal, sent again by the sweep",
+        () -> fixture.count("SELECT count(*) FROM answer_outbox WHERE delivered_at IS NOT NULL") == 1);
+    assertThat(botFramework.calls("POST")).hasSize(1);
+    assertThat(botFramework.calls("POST").get(0).body().getString("text")).contains("frobnicate");
+    assertThat(fixture.count("SELECT attempts FROM answer_outbox WHERE tenant_id = 'acme' AND platform = 'teams' "
+        + "AND user_id = '" + ALICE + "'")).isEqualTo(2);
+    assertThat(fixture.jobCount()).isZero();
+  }
+
+  @Test
   @DisplayName("a 429 on the result's update is waited out and the result still replaces the card, once")
   void resultUpdateRateLimitHonoured() {
     bindAcme();
