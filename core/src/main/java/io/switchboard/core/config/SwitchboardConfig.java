@@ -36,7 +36,8 @@ public record SwitchboardConfig(
     Cluster cluster,
     TeamsApp teamsApp,
     boolean sandboxEnabled,
-    Pacing pacing) {
+    Pacing pacing,
+    Notify notify) {
 
   /**
    * The clustered event bus (Hazelcast) a node joins when {@code members} is not empty; with none,
@@ -173,7 +174,10 @@ public record SwitchboardConfig(
             in.millis("SWITCHBOARD_PACING_SLACK_MILLIS", Pacing.DEFAULT_SLACK),
             in.millis("SWITCHBOARD_PACING_TEAMS_MILLIS", Pacing.DEFAULT_TEAMS),
             in.millis("SWITCHBOARD_PACING_DISCORD_MILLIS", Pacing.DEFAULT_DISCORD),
-            in.positiveInt("SWITCHBOARD_PACING_QUEUE", Pacing.DEFAULT_QUEUE_CAPACITY)));
+            in.positiveInt("SWITCHBOARD_PACING_QUEUE", Pacing.DEFAULT_QUEUE_CAPACITY)),
+        new Notify(
+            in.seconds("SWITCHBOARD_NOTIFY_DEDUP_SECONDS", Notify.DEFAULT_DEDUP_WINDOW),
+            in.seconds("SWITCHBOARD_NOTIFY_GROUP_WAIT_SECONDS", Notify.DEFAULT_GROUP_WAIT)));
   }
 
   /** Reads typed values from an environment map, failing with the variable's name. */
