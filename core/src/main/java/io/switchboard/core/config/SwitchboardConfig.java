@@ -37,7 +37,7 @@ public record SwitchboardConfig(
     TeamsApp teamsApp,
     boolean sandboxEnabled,
     Pacing pacing,
-    Notify notify) {
+    Notifications notifications) {
 
   /**
    * The clustered event bus (Hazelcast) a node joins when {@code members} is not empty; with none,
@@ -175,9 +175,9 @@ public record SwitchboardConfig(
             in.millis("SWITCHBOARD_PACING_TEAMS_MILLIS", Pacing.DEFAULT_TEAMS),
             in.millis("SWITCHBOARD_PACING_DISCORD_MILLIS", Pacing.DEFAULT_DISCORD),
             in.positiveInt("SWITCHBOARD_PACING_QUEUE", Pacing.DEFAULT_QUEUE_CAPACITY)),
-        new Notify(
-            in.seconds("SWITCHBOARD_NOTIFY_DEDUP_SECONDS", Notify.DEFAULT_DEDUP_WINDOW),
-            in.seconds("SWITCHBOARD_NOTIFY_GROUP_WAIT_SECONDS", Notify.DEFAULT_GROUP_WAIT)));
+        new Notifications(
+            in.seconds("SWITCHBOARD_NOTIFY_DEDUP_SECONDS", Notifications.DEFAULT_DEDUP_WINDOW),
+            in.seconds("SWITCHBOARD_NOTIFY_GROUP_WAIT_SECONDS", Notifications.DEFAULT_GROUP_WAIT)));
   }
 
   /** Reads typed values from an environment map, failing with the variable's name. */

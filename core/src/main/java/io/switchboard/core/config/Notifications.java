@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param groupWait   how long a notification waits for others to the same channel before their one
  *                    message is posted ({@code SWITCHBOARD_NOTIFY_GROUP_WAIT_SECONDS})
  */
-public record Notify(Duration dedupWindow, Duration groupWait) {
+public record Notifications(Duration dedupWindow, Duration groupWait) {
 
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
   public static final Duration DEFAULT_GROUP_WAIT = Duration.ofSeconds(10);
