@@ -61,7 +61,7 @@ public final class NotificationInbox {
 
   private static final String OTHERS_WAITING = """
       SELECT EXISTS (SELECT 1 FROM notifications WHERE tenant_id = $1 AND platform = $2 AND workspace = $3
-        AND channel = $4 AND owed AND message_id IS NULL AND id <> $5)""";
+        AND channel = $4 AND owed AND message_id IS NULL AND claim IS NULL AND id <> $5)""";
 
   private final Pool pool;
   private final Notifications settings;

@@ -77,6 +77,20 @@ class NotificationDeliveryTest {
   }
 
   @Test
+  @DisplayName("with two gateways sweeping one database, a group is posted once")
+  void severalGateways() {
+    NotificationClient second = new NotificationClient(fixture.startSecondGateway());
+    for (int i = 1; i <= 6; i++) {
+      (i % 2 == 0 ? second : client).accepted(ACME_TOKEN, notification("node-" + i, "C0NODES", "Node " + i + " down"));
+    }
+    clock.advance(GROUP_WAIT);
+    awaitAllShown();
+    assertThat(posts("C0NODES")).hasSize(1);
+    assertThat(posts("C0NODES").get(0).args().get("text")).startsWith("6 notifications");
+    assertThat(fixture.count("SELECT count(*) FROM notification_messages")).isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("a lone notification is posted alone, with its text")
   void single() {
     client.accepted(ACME_TOKEN, notification("cert", "C0ONE", "Certificate expires in 3 days")
