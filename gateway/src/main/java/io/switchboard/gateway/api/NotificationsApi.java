@@ -1,7 +1,6 @@
 package io.switchboard.gateway.api;
 
 import io.switchboard.core.error.ErrorCode;
-import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.notify.AlertmanagerWebhook;
 import io.switchboard.gateway.notify.Notification;
@@ -82,9 +81,6 @@ public final class NotificationsApi {
 
   private Future<List<Receipt>> take(RoutingContext ctx, NotificationTarget target, List<Notification> notifications) {
     String tenantId = TenantTokenAuth.tenantId(ctx);
-    if (notifications.isEmpty()) {
-      return Future.failedFuture(new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "no alerts in the payload"));
-    }
     return targets.check(tenantId, target)
         .compose(v -> inbox.receive(tenantId, TenantTokenAuth.actor(ctx), notifications))
         .onSuccess(receipts -> receipts.forEach(receipt -> {

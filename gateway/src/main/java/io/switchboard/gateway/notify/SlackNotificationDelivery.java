@@ -9,6 +9,8 @@ import io.switchboard.gateway.slack.webapi.SlackApiFailure;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import java.util.Optional;
 public final class SlackNotificationDelivery {
 
   private static final String PLATFORM = "slack";
+  private static final Logger LOG = LoggerFactory.getLogger(SlackNotificationDelivery.class);
 
   private final NotificationOutbox outbox;
   private final SlackWebApi slack;
@@ -108,6 +111,8 @@ public final class SlackNotificationDelivery {
   private Future<Void> giveBack(NotificationOutbox.Claim claim, List<StoredNotification> notifications,
                                 Throwable cause) {
     boolean busy = cause instanceof ChannelBusy;
+    LOG.info("Notifications {} of tenant {} to {} not delivered ({}); retried later", ids(notifications),
+        claim.tenantId(), claim.target().channel(), cause.getMessage());
     return outbox.retry(claim, ids(notifications), !busy, cause.getMessage(), clock.instant())
         .map(failed -> {
           if (failed > 0) {
