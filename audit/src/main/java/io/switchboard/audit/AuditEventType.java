@@ -1,6 +1,6 @@
 package io.switchboard.audit;
 
-/** The steps of a command's life, and the admin changes, that are written to the audit log. */
+/** The steps of a command's life, the admin changes and the notifications that are written to the audit log. */
 public enum AuditEventType {
   COMMAND_RECEIVED("command.received"),
   COMMAND_REFUSED("command.refused"),
@@ -28,7 +28,11 @@ public enum AuditEventType {
   TENANT_SUSPENDED("tenant.suspended"),
   TENANT_RESUMED("tenant.resumed"),
   SECRET_STORED("secret.stored"),
-  SECRET_DELETED("secret.deleted");
+  SECRET_DELETED("secret.deleted"),
+  NOTIFICATION_RECEIVED("notification.received"),
+  NOTIFICATION_DEDUPLICATED("notification.deduplicated"),
+  NOTIFICATION_POSTED("notification.posted"),
+  NOTIFICATION_FAILED("notification.failed");
 
   private final String wire;
 

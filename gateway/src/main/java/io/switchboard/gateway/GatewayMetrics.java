@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 /**
  * The gateway's meters: commands received and refused (by reason), jobs queued, acknowledgement
  * latency, reply outcomes, Slack Web API calls, coalesced progress lines, and paced outbound
- * messages (sent, edited, coalesced, dropped, deferred; queue depth per channel). Tenant ids are not
+ * messages (sent, edited, coalesced, dropped, deferred; queue depth per channel), and notifications
+ * (received, deduplicated, posted, grouped, edited, failed). Tenant ids are not
  * tags (cardinality).
  */
 public final class GatewayMetrics {
@@ -88,6 +89,15 @@ public final class GatewayMetrics {
   /** {@link #outbound(String, String)} for {@code count} messages at once ({@code digested}: results in one digest). */
   public void outbound(String platform, String outcome, int count) {
     registry.counter("switchboard.outbound.messages", "platform", platform, "outcome", outcome).increment(count);
+  }
+
+  /**
+   * Notifications, per platform: {@code received}, {@code deduplicated} (a repeat within the window),
+   * {@code posted} (shown in a new message), {@code grouped} (shown in a message with others),
+   * {@code edited} (a status change redrawn in its message) and {@code failed} (given up).
+   */
+  public void notification(String platform, String outcome, int count) {
+    registry.counter("switchboard.notifications", "platform", platform, "outcome", outcome).increment(count);
   }
 
   /** Registers the queue depth of one paced channel; answers how to unregister it when the channel goes idle. */

@@ -6,6 +6,7 @@ import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.api.AdminApi;
+import io.switchboard.gateway.api.NotificationsApi;
 import io.switchboard.gateway.api.SlackInstallLinksApi;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.discord.DiscordApi;
@@ -19,6 +20,11 @@ import io.switchboard.gateway.discord.DiscordJobMessages;
 import io.switchboard.gateway.discord.DiscordRequestAuthenticator;
 import io.switchboard.gateway.discord.DiscordText;
 import io.switchboard.gateway.discord.InteractionWebhook;
+import io.switchboard.gateway.notify.NotificationInbox;
+import io.switchboard.gateway.notify.NotificationOutbox;
+import io.switchboard.gateway.notify.NotificationSweeper;
+import io.switchboard.gateway.notify.NotificationTargets;
+import io.switchboard.gateway.notify.SlackNotificationDelivery;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.pacing.PacerTimers;
 import io.switchboard.gateway.progress.JobProgressRelay;
@@ -89,8 +95,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP edge: the Slack endpoints (slash commands, interactions, Events API, OAuth installation),
  * the Teams bot ({@code /api/messages}), Discord interactions ({@code /discord/interactions}),
- * the sandbox web chat ({@code /} and {@code /sandbox/api/}, when enabled), the admin API, the operations endpoints, and the reply path that answers finished jobs (and shows
- * progress of jobs started from Slack events). On undeploy it stops taking requests and lets
+ * the sandbox web chat ({@code /} and {@code /sandbox/api/}, when enabled), the admin API, the operations endpoints, the reply path that answers finished jobs (and shows
+ * progress of jobs started from Slack events), and the sweep that delivers notifications. On undeploy it stops taking requests and lets
  * requests in flight finish.
  */
 public final class GatewayVerticle extends VerticleBase {
@@ -117,13 +123,22 @@ public final class GatewayVerticle extends VerticleBase {
   private SlackWebApi slackApi;
   private List<JobProgressRelay> progressRelays = List.of();
   private Optional<TeamsBot> teams = Optional.empty();
+  private final Clock notificationClock;
+  private NotificationSweeper notifications;
 
   public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
                          SecretStore secrets) {
+    this(config, pool, registry, secrets, Clock.systemUTC());
+  }
+
+  /** @param notificationClock the clock of notification dedup windows, group waits and retries (tests move it) */
+  public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
+                         SecretStore secrets, Clock notificationClock) {
     this.config = config;
     this.pool = pool;
     this.registry = registry;
     this.secrets = secrets;
+    this.notificationClock = notificationClock;
   }
 
   @Override
@@ -216,15 +231,21 @@ public final class GatewayVerticle extends VerticleBase {
     }
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router);
+    NotificationOutbox notificationOutbox = new NotificationOutbox(pool);
+    notifications = new NotificationSweeper(vertx, notificationOutbox, new SlackNotificationDelivery(
+        notificationOutbox, slackApi, botTokens, pacer, metrics, notificationClock), notificationClock);
     approvals.start();
     answerOutbox.start();
     return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations)
         .onSuccess(api -> {
           api.mount(router);
           new SlackInstallLinksApi(config.slackApp(), installStates, Clock.systemUTC()).mount(router);
+          new NotificationsApi(new NotificationInbox(pool, config.notifications(), notificationClock), notificationOutbox,
+              new NotificationTargets(pool, botTokens), metrics).mount(router);
         })
         .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> Future.all(progressRelays.stream().map(JobProgressRelay::start).toList()))
         .compose(v -> teams.map(TeamsBot::start).orElse(Future.succeededFuture()))
+        .compose(v -> notifications.start())
         .compose(v -> server.listen());
   }
 
@@ -266,7 +287,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
-        .compose(v -> replier.stop()).compose(v -> Future.all(progressRelays.stream().map(JobProgressRelay::stop).toList()))
+        .compose(v -> replier.stop()).compose(v -> notifications.stop()).compose(v -> Future.all(progressRelays.stream().map(JobProgressRelay::stop).toList()))
         .compose(v -> teams.map(TeamsBot::stop).orElse(Future.succeededFuture())).compose(v -> policies.stop())
         .onComplete(ar -> approvals.stop())
         .eventually(() -> slackApi.close());

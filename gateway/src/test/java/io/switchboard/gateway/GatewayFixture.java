@@ -31,6 +31,7 @@ import java.net.URLEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,7 @@ public final class GatewayFixture implements AutoCloseable {
   private final SecretStore secrets = new LocalSecretStore(pool, MasterKey.generate());
   private final String baseUrl;
   private final SwitchboardConfig config;
+  private final Clock notificationClock;
 
   public GatewayFixture() {
     this(Map.of());
@@ -71,6 +73,11 @@ public final class GatewayFixture implements AutoCloseable {
 
   /** A gateway with more configuration, e.g. the Slack app's Web API URL and OAuth client. */
   public GatewayFixture(Map<String, String> moreEnv) {
+    this(moreEnv, Clock.systemUTC());
+  }
+
+  /** A gateway with more configuration whose notifications run on {@code notificationClock}. */
+  public GatewayFixture(Map<String, String> moreEnv, Clock notificationClock) {
     Await.result(pool.withTransaction(tx -> Tenants.createIfAbsent(tx, "acme", "Acme")
         .compose(v -> Tenants.createIfAbsent(tx, "globex", "Globex"))
         .compose(v -> Tenants.bindSlackTeam(tx, "acme", "T0ACME", ACME_SECRET))
@@ -90,7 +97,8 @@ public final class GatewayFixture implements AutoCloseable {
         "SWITCHBOARD_SLACK_CLIENT_SECRET", "fixture-client-secret"));
     env.putAll(moreEnv);
     config = SwitchboardConfig.fromEnv(env);
-    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, secrets);
+    this.notificationClock = notificationClock;
+    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, secrets, notificationClock);
     Await.result(vertx.deployVerticle(gateway));
     baseUrl = "http://127.0.0.1:" + gateway.actualPort();
   }
@@ -108,7 +116,7 @@ public final class GatewayFixture implements AutoCloseable {
 
   /** Starts one more gateway on the same database, as a second node would; returns its base URL. */
   public String startSecondGateway() {
-    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, secrets);
+    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, secrets, notificationClock);
     Await.result(vertx.deployVerticle(gateway));
     return "http://127.0.0.1:" + gateway.actualPort();
   }

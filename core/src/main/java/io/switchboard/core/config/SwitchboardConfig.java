@@ -37,7 +37,8 @@ public record SwitchboardConfig(
     TeamsApp teamsApp,
     boolean sandboxEnabled,
     Duration sandboxSessionIdle,
-    Pacing pacing) {
+    Pacing pacing,
+    Notifications notifications) {
 
   /**
    * The clustered event bus (Hazelcast) a node joins when {@code members} is not empty; with none,
@@ -180,7 +181,10 @@ public record SwitchboardConfig(
             in.workspaceRate("SLACK", Pacing.DEFAULT_SLACK_WORKSPACE),
             in.workspaceRate("TEAMS", Pacing.DEFAULT_TEAMS_WORKSPACE),
             in.workspaceRate("DISCORD", Pacing.DEFAULT_DISCORD_WORKSPACE),
-            in.positiveInt("SWITCHBOARD_PACING_QUEUE", Pacing.DEFAULT_QUEUE_CAPACITY)));
+            in.positiveInt("SWITCHBOARD_PACING_QUEUE", Pacing.DEFAULT_QUEUE_CAPACITY)),
+        new Notifications(
+            in.seconds("SWITCHBOARD_NOTIFY_DEDUP_SECONDS", Notifications.DEFAULT_DEDUP_WINDOW),
+            in.seconds("SWITCHBOARD_NOTIFY_GROUP_WAIT_SECONDS", Notifications.DEFAULT_GROUP_WAIT)));
   }
 
   /** Reads typed values from an environment map, failing with the variable's name. */

@@ -108,6 +108,19 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void notificationsDedupForTenMinutesAndGroupForTenSecondsUnlessConfigured() {
+    Notifications defaults = SwitchboardConfig.fromEnv(Map.of()).notifications();
+    assertThat(defaults.dedupWindow()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(defaults.groupWait()).isEqualTo(Duration.ofSeconds(10));
+    Notifications configured = SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_NOTIFY_DEDUP_SECONDS", "3600",
+        "SWITCHBOARD_NOTIFY_GROUP_WAIT_SECONDS", "30")).notifications();
+    assertThat(configured.dedupWindow()).isEqualTo(Duration.ofHours(1));
+    assertThat(configured.groupWait()).isEqualTo(Duration.ofSeconds(30));
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_NOTIFY_GROUP_WAIT_SECONDS", "0")))
+        .hasMessageContaining("SWITCHBOARD_NOTIFY_GROUP_WAIT_SECONDS");
+  }
+
+  @Test
   void badValuesNameTheVariable() {
     assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_HTTP_PORT", "http")))
         .hasMessageContaining("SWITCHBOARD_HTTP_PORT");

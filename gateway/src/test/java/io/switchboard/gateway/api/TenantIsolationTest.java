@@ -48,6 +48,7 @@ class TenantIsolationTest extends AdminApiTestBase {
   private static long globexInstallation;
   private static long globexToken;
   private static long globexApproval;
+  private static long globexNotification;
   private static final Map<String, Row> TABLE = new LinkedHashMap<>();
 
   /** How one operation is called with a given token, what acme's token must get, and what else must hold. */
@@ -72,6 +73,9 @@ class TenantIsolationTest extends AdminApiTestBase {
                 "echo", new JsonObject().put("text", MARKER), new JsonObject()),
             new ApprovalRequirement(MARKER, 1, MARKER, Duration.ofMinutes(5)), MARKER, 1, Instant.now()))
         .approval().id();
+    globexNotification = fixture.count("INSERT INTO notifications (tenant_id, dedup_key, platform, workspace, channel, "
+        + "title, severity, status, status_since, last_seen_at, due_at) VALUES ('globex', '" + MARKER + "', 'slack', "
+        + "'T0GLOBEX', 'C0GLOBEX', '" + MARKER + "', 'info', 'firing', now(), now(), now() + interval '1 day') RETURNING id");
     JsonObject revoked = ApiClient.json(api.send("POST", "/api/v1/tokens", ACME_TOKEN, "{\"label\": \"revoked\"}"));
     revokedToken = revoked.getString("token");
     ok(api.send("DELETE", "/api/v1/tokens/" + revoked.getLong("id"), ACME_TOKEN, null));
@@ -129,6 +133,14 @@ class TenantIsolationTest extends AdminApiTestBase {
     row("DELETE /api/v1/secrets/{name}", t -> api.send("DELETE", "/api/v1/secrets/" + MARKER + "-only", t, null), 404,
         r -> assertThat(fixture.count("SELECT count(*) FROM tenant_secrets WHERE tenant_id = 'globex' "
             + "AND ciphertext IS NOT NULL")).isEqualTo(1));
+    row("POST /api/v1/notifications", t -> api.send("POST", "/api/v1/notifications", t, notification("T0GLOBEX")),
+        404, r -> globexNotificationsIntact());
+    row("POST /api/v1/notifications/alertmanager", t -> api.send("POST",
+        "/api/v1/notifications/alertmanager?workspace=T0GLOBEX&channel=C0GLOBEX", t,
+        "{\"version\": \"4\", \"alerts\": [{\"fingerprint\": \"" + MARKER + "\", \"labels\": {\"alertname\": \"A\"}}]}"),
+        404, r -> globexNotificationsIntact());
+    row("GET /api/v1/notifications/{notificationId}", t -> api.get("/api/v1/notifications/" + globexNotification, t),
+        404, TenantIsolationTest::noMarker);
     row("GET /api/v1/audit", t -> api.get("/api/v1/audit?limit=500", t), 200, r -> {
       JsonArray events = ApiClient.json(r).getJsonArray("events");
       assertThat(events).isNotEmpty();
@@ -145,7 +157,7 @@ class TenantIsolationTest extends AdminApiTestBase {
     paths.forEach(path -> ((JsonObject) path.getValue()).fieldNames().stream()
         .filter(method -> Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace").contains(method))
         .forEach(method -> operations.add(method.toUpperCase() + " " + path.getKey())));
-    assertThat(operations).hasSize(26);
+    assertThat(operations).hasSize(29);
     assertThat(new TreeSet<>(TABLE.keySet())).isEqualTo(operations);
   }
 
@@ -188,6 +200,18 @@ class TenantIsolationTest extends AdminApiTestBase {
 
   private static void globexPolicyIntact() {
     assertThat(api.get("/api/v1/policy/roles", GLOBEX_TOKEN).body()).contains(MARKER);
+  }
+
+  /** A notification for {@code workspace}'s channel C0GLOBEX, keyed and titled with the marker. */
+  private static String notification(String workspace) {
+    return new JsonObject().put("key", MARKER).put("title", MARKER).put("channel", new JsonObject()
+        .put("platform", "slack").put("workspace", workspace).put("channel", "C0GLOBEX")).encode();
+  }
+
+  private static void globexNotificationsIntact() {
+    assertThat(fixture.count("SELECT count(*) FROM notifications WHERE tenant_id = 'globex' AND repeats = 0"))
+        .isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM notifications WHERE tenant_id = 'acme'")).isZero();
   }
 
   private static String acmeEtag() {
