@@ -9,6 +9,7 @@ import io.switchboard.gateway.api.AdminApi;
 import io.switchboard.gateway.api.NotificationsApi;
 import io.switchboard.gateway.api.SlackInstallLinksApi;
 import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.gateway.discord.DiscordAnswers;
 import io.switchboard.gateway.discord.DiscordApi;
 import io.switchboard.gateway.discord.DiscordApprovalClicks;
 import io.switchboard.gateway.discord.DiscordBotTokens;
@@ -155,6 +156,7 @@ public final class GatewayVerticle extends VerticleBase {
     AnswerOutbox answerOutbox = new AnswerOutbox(vertx, pool, metrics, ANSWER_SWEEP_INTERVAL);
     SlackEventAnswers eventAnswers = new SlackEventAnswers(slackApi, botTokens, jobMessages, answerOutbox);
     DiscordApi discordApi = new DiscordApi(vertx, client, config.discordApp().apiUrl(), metrics);
+    DiscordAnswers discordAnswers = new DiscordAnswers(discordApi, answerOutbox, Clock.systemUTC());
     DiscordJobMessages discordMessages = new DiscordJobMessages(pool, discordApi, new DiscordBotTokens(secrets),
         metrics, Clock.systemUTC(), pacer);
     SandboxMessages sandboxMessages = new SandboxMessages(pool);
@@ -173,8 +175,8 @@ public final class GatewayVerticle extends VerticleBase {
         eventAnswers.post(expired.tenantId(), expired.replyTo(), card)
             .onFailure(e -> LOG.warn("Storing the expiry notice of approval {} failed: {}", expired.id(), e.toString()));
       } else if (InteractionWebhook.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
-        InteractionWebhook.fromReplyTo(expired.replyTo()).filter(webhook -> !webhook.expired(Clock.systemUTC().instant()))
-            .ifPresent(webhook -> discordApi.editOriginal(webhook, DiscordText.fromSlack(card)));
+        discordAnswers.edit(expired.tenantId(), expired.requester(), expired.replyTo(), DiscordText.fromSlack(card))
+            .onFailure(e -> LOG.warn("Storing the expiry notice of approval {} failed: {}", expired.id(), e.toString()));
       } else {
         poster.post(expired.replyTo().getString("url"), card);
       }
@@ -202,7 +204,7 @@ public final class GatewayVerticle extends VerticleBase {
         cancellations, new CommandRefusals(pool), metrics, Clock.systemUTC()), policies, approvals, metrics, pacer,
         installationChanges, answerOutbox);
     TeamsBot.mount(router, teams);
-    mountDiscord(router, discordApi, discordMessages, enqueuer, cancellations, metrics, installationChanges);
+    mountDiscord(router, discordAnswers, discordMessages, enqueuer, cancellations, metrics, installationChanges);
     if (config.sandboxEnabled()) {
       mountSandbox(router, sandboxMessages, enqueuer, cancellations, metrics);
     }
@@ -250,7 +252,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** {@code POST /discord/interactions}: Discord commands through the same pipeline as Slack's, and approval clicks. */
-  private void mountDiscord(Router router, DiscordApi discordApi, DiscordJobMessages discordMessages,
+  private void mountDiscord(Router router, DiscordAnswers discordAnswers, DiscordJobMessages discordMessages,
                             JobEnqueuer enqueuer, JobCancellations cancellations, GatewayMetrics metrics,
                             InstallationChanges installationChanges) {
     SlackCommandPipeline pipeline = new SlackCommandPipeline(DiscordCommands.PLATFORM, new CommandParser(), policies,
@@ -261,8 +263,8 @@ public final class GatewayVerticle extends VerticleBase {
     DiscordRequestAuthenticator authenticator = new DiscordRequestAuthenticator(guilds, config.discordApp().applicationId(),
         config.discordApp().publicKey(), Clock.systemUTC());
     router.post("/discord/interactions").handler(new DiscordInteractionsHandler(authenticator,
-        new DiscordCommands(pipeline, discordApi, discordMessages, Clock.systemUTC()),
-        new DiscordApprovalClicks(policies, approvals, discordApi, discordMessages, Clock.systemUTC()), metrics));
+        new DiscordCommands(pipeline, discordAnswers, discordMessages, Clock.systemUTC()),
+        new DiscordApprovalClicks(policies, approvals, discordAnswers, discordMessages, Clock.systemUTC()), metrics));
   }
 
   /** The sandbox web chat: its page and API, commands through the same pipeline as every platform's. */

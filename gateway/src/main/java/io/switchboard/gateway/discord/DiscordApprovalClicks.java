@@ -22,15 +22,15 @@ public final class DiscordApprovalClicks {
 
   private final PolicyDirectory policies;
   private final Approvals approvals;
-  private final DiscordApi discord;
+  private final DiscordAnswers answers;
   private final DiscordJobMessages messages;
   private final Clock clock;
 
-  public DiscordApprovalClicks(PolicyDirectory policies, Approvals approvals, DiscordApi discord,
+  public DiscordApprovalClicks(PolicyDirectory policies, Approvals approvals, DiscordAnswers answers,
                                DiscordJobMessages messages, Clock clock) {
     this.policies = policies;
     this.approvals = approvals;
-    this.discord = discord;
+    this.answers = answers;
     this.messages = messages;
     this.clock = clock;
   }
@@ -50,16 +50,16 @@ public final class DiscordApprovalClicks {
         .compose(policy -> approvals.vote(voter, click.approvalId(), approve, policy, webhook.toReplyTo(),
             clock.instant()))
         .map(result -> switch (result.outcome()) {
-          case RECORDED -> update(() -> discord.editOriginal(webhook,
+          case RECORDED -> update(() -> answers.edit(installation.tenantId(), click.userId(), webhook, false,
               DiscordText.fromSlack(ApprovalCards.pending(result.approval(), result.approvers()))));
           case APPROVED -> update(() -> {
             JsonObject card = DiscordText.fromSlack(ApprovalCards.decided(result.approval(), result.approvers()));
             return result.approval().jobId().isPresent()
                 ? messages.acknowledge(installation.tenantId(), result.approval().jobId().get(), webhook, card)
-                : discord.editOriginal(webhook, card);
+                : answers.edit(installation.tenantId(), click.userId(), webhook, false, card);
           });
-          case DENIED, EXPIRED, CLOSED -> update(() -> discord.editOriginal(webhook,
-              DiscordText.fromSlack(ApprovalCards.decided(result.approval(), result.approvers()))));
+          case DENIED, EXPIRED, CLOSED -> update(() -> answers.edit(installation.tenantId(), click.userId(), webhook,
+              false, DiscordText.fromSlack(ApprovalCards.decided(result.approval(), result.approvers()))));
           case ALREADY_VOTED -> InteractionAnswer.ephemeral(
               "You have already voted on approval " + click.approvalId() + ".");
           case OWN_REQUEST -> InteractionAnswer.ephemeral("You cannot approve your own request; someone else with role "

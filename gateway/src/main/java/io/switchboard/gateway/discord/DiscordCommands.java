@@ -23,13 +23,14 @@ public final class DiscordCommands {
   public static final String PLATFORM = "discord";
 
   private final SlackCommandPipeline pipeline;
-  private final DiscordApi discord;
+  private final DiscordAnswers answers;
   private final DiscordJobMessages messages;
   private final Clock clock;
 
-  public DiscordCommands(SlackCommandPipeline pipeline, DiscordApi discord, DiscordJobMessages messages, Clock clock) {
+  public DiscordCommands(SlackCommandPipeline pipeline, DiscordAnswers answers, DiscordJobMessages messages,
+                         Clock clock) {
     this.pipeline = pipeline;
-    this.discord = discord;
+    this.answers = answers;
     this.messages = messages;
     this.clock = clock;
   }
@@ -50,15 +51,16 @@ public final class DiscordCommands {
     ChatCommand chat = new ChatCommand(installation.tenantId(), installation.guildId(), command.userId(),
         command.channelId(), "/" + command.name(), command.text(), command.interactionId(), webhook.toReplyTo(),
         command.roles());
-    return pipeline.run(chat).map(answer -> answer(installation.tenantId(), webhook, answer));
+    return pipeline.run(chat).map(answer -> answer(installation.tenantId(), command.userId(), webhook, answer));
   }
 
-  private InteractionAnswer answer(String tenantId, InteractionWebhook webhook, CommandAnswer answer) {
+  private InteractionAnswer answer(String tenantId, String userId, InteractionWebhook webhook, CommandAnswer answer) {
     JsonObject message = DiscordText.fromSlack(answer.message());
     if (answer.queuedJob().isPresent()) {
       long jobId = answer.queuedJob().get();
       return InteractionAnswer.deferred(false, () -> messages.acknowledge(tenantId, jobId, webhook, message));
     }
-    return InteractionAnswer.deferred(answer.ephemeral(), () -> discord.editOriginal(webhook, message));
+    return InteractionAnswer.deferred(answer.ephemeral(),
+        () -> answers.edit(tenantId, userId, webhook, answer.ephemeral(), message));
   }
 }

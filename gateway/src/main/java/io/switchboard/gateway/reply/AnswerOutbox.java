@@ -53,6 +53,16 @@ public final class AnswerOutbox {
       UPDATE answer_outbox SET due_at = now() + $3 * interval '1 millisecond', last_error = $4
       WHERE tenant_id = $1 AND id = $2""";
 
+  private static final String GIVE_UP = """
+      UPDATE answer_outbox SET attempts = greatest(attempts, $3), last_error = $4 WHERE tenant_id = $1 AND id = $2""";
+
+  /** A delivery's failure that no retry can mend (e.g. the interaction token expired): the answer is given up. */
+  public static final class Undeliverable extends RuntimeException {
+    public Undeliverable(String message) {
+      super(message);
+    }
+  }
+
   /** How a platform sends one kind of answer. */
   @FunctionalInterface
   public interface Delivery {
@@ -143,6 +153,13 @@ public final class AnswerOutbox {
   }
 
   private Future<Void> failed(OwedAnswer answer, Throwable cause) {
+    if (cause instanceof Undeliverable) {
+      metrics.answer(answer.platform(), "abandoned");
+      LOG.warn("Answer {} of tenant {} in {} cannot be delivered: {}", answer.id(), answer.tenantId(),
+          answer.platform(), cause.getMessage());
+      return pool.preparedQuery(GIVE_UP).execute(Tuple.of(answer.tenantId(), answer.id(), MAX_ATTEMPTS,
+          cause.getMessage())).mapEmpty();
+    }
     if (answer.attempt() >= MAX_ATTEMPTS) {
       metrics.answer(answer.platform(), "abandoned");
       LOG.warn("Giving up on answer {} of tenant {} in {} after {} attempts: {}", answer.id(), answer.tenantId(),

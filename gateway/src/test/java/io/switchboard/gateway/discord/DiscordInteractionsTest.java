@@ -174,6 +174,30 @@ class DiscordInteractionsTest {
   }
 
   @Test
+  @DisplayName("an answer Discord does not take is owed and edited in by the sweep; one for an expired token is given up")
+  void answerOwedUntilTaken() {
+    discord.rateLimit("edit_original", 1 + DiscordApi.MAX_RETRIES, 0.05);
+    JsonObject command = SignedInteraction.command(shared, ACME_GUILD, CHANNEL, ALICE, "frobnicate");
+    discord.issueToken(command.getString("token"));
+    SignedInteraction.post(fixture.baseUrl(), shared, command);
+    Await.until("the refusal, edited in by the sweep",
+        () -> fixture.count("SELECT count(*) FROM answer_outbox WHERE delivered_at IS NOT NULL") == 1);
+    assertThat(discord.succeeded("edit_original")).hasSize(1);
+    assertThat(discord.original(command.getString("token")).getString("content")).contains("frobnicate");
+    assertThat(fixture.count("SELECT attempts FROM answer_outbox WHERE tenant_id = 'acme' AND platform = 'discord' "
+        + "AND ephemeral AND user_id = '" + ALICE + "'")).isEqualTo(2);
+
+    JsonObject expiredReplyTo = InteractionWebhook.of(shared.applicationId(), "expired-token", ACME_GUILD, CHANNEL,
+        Instant.now().minus(InteractionWebhook.LIFETIME.plusMinutes(1))).toReplyTo();
+    Await.result(fixture.pool().preparedQuery("INSERT INTO answer_outbox (tenant_id, platform, kind, reply_to, user_id, "
+        + "ephemeral, body, attempts, due_at) VALUES ('acme', 'discord', 'discord_interaction', $1, 'U', false, "
+        + "'{\"content\":\"late\"}', 1, now())").execute(Tuple.of(expiredReplyTo)));
+    Await.until("the expired answer given up", () -> fixture.count("SELECT count(*) FROM answer_outbox "
+        + "WHERE reply_to->>'token' = 'expired-token' AND attempts = 5 AND delivered_at IS NULL") == 1);
+    assertThat(discord.calls()).noneSatisfy(call -> assertThat(call.path()).contains("expired-token"));
+  }
+
+  @Test
   @DisplayName("policy bindings name Discord users: a developer's staging deploy is queued")
   void policyBindsDiscordUsers() {
     fixture.putPolicy("acme", policy());
