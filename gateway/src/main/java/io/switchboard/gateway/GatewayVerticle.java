@@ -23,6 +23,7 @@ import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.pacing.PacerTimers;
 import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.BlockKitResult;
+import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.gateway.reply.ReplyOutbox;
@@ -42,6 +43,7 @@ import io.switchboard.gateway.slack.SlackEventLog;
 import io.switchboard.gateway.slack.SlackEventsHandler;
 import io.switchboard.gateway.slack.SlackGroupMemberships;
 import io.switchboard.gateway.slack.SlackInteractionHandler;
+import io.switchboard.gateway.slack.SlackJobClicks;
 import io.switchboard.gateway.slack.SlackJobMessages;
 import io.switchboard.gateway.slack.SlackMessagePoster;
 import io.switchboard.gateway.slack.SlackRequestAuthenticator;
@@ -163,7 +165,8 @@ public final class GatewayVerticle extends VerticleBase {
         Clock.systemUTC()).withGroupMemberships(slackGroups);
     router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, pipeline, responseUrls, metrics));
     router.post("/slack/interactions").handler(new SlackInteractionHandler(authenticator, policies, approvals,
-        responseUrls, poster, metrics, Clock.systemUTC(), slackGroups));
+        responseUrls, poster, metrics, Clock.systemUTC(), slackGroups,
+        new SlackJobClicks(pool, cancellations, pipeline, eventAnswers, poster)));
     router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(pool), pipeline,
         eventAnswers, new SlackUninstalls(pool, botTokens, directory), metrics));
     teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new SlackCommandPipeline("teams",
@@ -182,7 +185,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> Problems.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed here"));
 
     Map<String, ReplyChannel> replyChannels = new HashMap<>(Map.of(SlackJobMessages.REPLY_KIND,
-        job -> jobMessages.show(job.tenantId(), job.id(), job.replyTo(), BlockKitResult.of(job))));
+        job -> jobMessages.show(job.tenantId(), job.id(), job.replyTo(), BlockKitResult.of(
+            ReplyMessage.result(job).withButtons(JobButtons.forJob(job.id(), job.status()))))));
     replyChannels.put(InteractionWebhook.REPLY_KIND, job -> InteractionWebhook.fromReplyTo(job.replyTo())
         .map(webhook -> discordMessages.show(job.tenantId(), job.id(), webhook,
             DiscordEmbeds.of(ReplyMessage.result(job))))

@@ -102,6 +102,11 @@ public record ReplyMessage(String title, Status status, String reference, List<F
         List.of());
   }
 
+  /** The same message with these buttons instead of its own. */
+  public ReplyMessage withButtons(List<Button> replacement) {
+    return new ReplyMessage(title, status, reference, fields, sections, output, replacement);
+  }
+
   /** The reference with a capital first letter, to start a sentence ({@code Job 42}). */
   public String sentenceReference() {
     return reference.isEmpty() ? reference : Character.toUpperCase(reference.charAt(0)) + reference.substring(1);

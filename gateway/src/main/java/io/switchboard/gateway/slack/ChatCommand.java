@@ -2,6 +2,8 @@ package io.switchboard.gateway.slack;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.Optional;
+
 /**
  * One command typed in Slack, however it arrived (a slash command, a mention, a direct message),
  * after its request was authenticated.
@@ -12,7 +14,14 @@ import io.vertx.core.json.JsonObject;
  * @param text        the command text after the slash command or mention
  * @param deliveryKey unique per delivery of this request by Slack; a retried delivery has the same key
  * @param replyTo     where the job's result goes ({@code kind} and platform details)
+ * @param rerunOf     the job this command runs again (a Rerun click), recorded with the queued job's audit
  */
 public record ChatCommand(String tenantId, String workspaceId, String userId, String channelId, String invokedAs,
-                          String text, String deliveryKey, JsonObject replyTo) {
+                          String text, String deliveryKey, JsonObject replyTo, Optional<Long> rerunOf) {
+
+  /** A command typed by its user. */
+  public ChatCommand(String tenantId, String workspaceId, String userId, String channelId, String invokedAs,
+                     String text, String deliveryKey, JsonObject replyTo) {
+    this(tenantId, workspaceId, userId, channelId, invokedAs, text, deliveryKey, replyTo, Optional.empty());
+  }
 }
