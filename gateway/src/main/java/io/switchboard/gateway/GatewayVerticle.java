@@ -22,8 +22,6 @@ import io.switchboard.gateway.discord.InteractionWebhook;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.pacing.PacerTimers;
 import io.switchboard.gateway.progress.JobProgressRelay;
-import io.switchboard.gateway.reply.BlockKitResult;
-import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.gateway.reply.ReplyOutbox;
@@ -44,7 +42,9 @@ import io.switchboard.gateway.slack.SlackEventsHandler;
 import io.switchboard.gateway.slack.SlackGroupMemberships;
 import io.switchboard.gateway.slack.SlackInteractionHandler;
 import io.switchboard.gateway.slack.SlackJobClicks;
+import io.switchboard.gateway.slack.SlackJobFiles;
 import io.switchboard.gateway.slack.SlackJobMessages;
+import io.switchboard.gateway.slack.SlackJobResults;
 import io.switchboard.gateway.slack.SlackMessagePoster;
 import io.switchboard.gateway.slack.SlackRequestAuthenticator;
 import io.switchboard.gateway.slack.SlackResponseUrls;
@@ -185,8 +185,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> Problems.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed here"));
 
     Map<String, ReplyChannel> replyChannels = new HashMap<>(Map.of(SlackJobMessages.REPLY_KIND,
-        job -> jobMessages.show(job.tenantId(), job.id(), job.replyTo(), BlockKitResult.of(
-            ReplyMessage.result(job).withButtons(JobButtons.forJob(job.id(), job.status()))))));
+        new SlackJobResults(jobMessages, new SlackJobFiles(pool, slackApi, botTokens, pacer))));
     replyChannels.put(InteractionWebhook.REPLY_KIND, job -> InteractionWebhook.fromReplyTo(job.replyTo())
         .map(webhook -> discordMessages.show(job.tenantId(), job.id(), webhook,
             DiscordEmbeds.of(ReplyMessage.result(job))))

@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 /**
  * Renders a finished job's {@link ReplyMessage} as a Slack message for {@code response_url}: a
  * headline with the outcome, the output (or error) in a code block cut to fit Slack's block limit,
- * who ran it and how long it took, and the message's buttons. Posted in the channel so everyone
- * sees what was done.
+ * any notes (e.g. where the whole output is), who ran it and how long it took, and the message's
+ * buttons. Posted in the channel so everyone sees what was done.
  */
 public final class BlockKitResult {
 
@@ -28,6 +28,7 @@ public final class BlockKitResult {
   public static JsonObject of(ReplyMessage message) {
     JsonArray blocks = new JsonArray().add(section(headline(message)));
     message.output().ifPresent(output -> blocks.add(section(codeBlock(output))));
+    message.sections().forEach(text -> blocks.add(section(SlackText.escape(text))));
     blocks.add(new JsonObject().put("type", "context").put("elements", new JsonArray().add(
         new JsonObject().put("type", "mrkdwn").put("text", footer(message)))));
     if (!message.buttons().isEmpty()) {
