@@ -119,12 +119,12 @@ public final class SlackApiStandIn implements AutoCloseable {
         .put("is_enterprise_install", true).put("authed_user", new JsonObject().put("id", "U0INSTALLER")));
   }
 
-  /** The next {@code times} calls of {@code method} get HTTP 429 with {@code Retry-After}. */
   /** A user group ({@code S...}) and its members, as {@code usergroups.users.list} answers them. */
   public void userGroup(String id, String... users) {
     userGroups.put(id, List.of(users));
   }
 
+  /** The next {@code times} calls of {@code method} get HTTP 429 with {@code Retry-After}. */
   public void rateLimit(String method, int times, int retryAfter) {
     this.retryAfterSeconds = retryAfter;
     rateLimits.put(method, new AtomicInteger(times));
