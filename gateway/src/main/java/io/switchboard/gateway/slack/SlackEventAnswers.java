@@ -42,7 +42,8 @@ public final class SlackEventAnswers {
     message.remove("response_type");
     if (answer.queuedJob().isPresent()) {
       long jobId = answer.queuedJob().get();
-      return jobMessages.show(tenantId, jobId, replyTo, BlockKitButtons.append(message, List.of(JobButtons.cancel(jobId))));
+      return jobMessages.show(tenantId, jobId, replyTo,
+          BlockKitButtons.append(message, List.of(JobButtons.cancel(jobId))));
     }
     Optional<String> thread = Optional.ofNullable(replyTo.getString("thread_ts"));
     String channel = replyTo.getString("channel");

@@ -44,7 +44,10 @@ public final class SlackJobFiles {
     return "job-" + jobId + "-output.txt";
   }
 
-  /** Uploads {@code text} (the job's output or error) into the job's thread unless it is there already; answers the file id. */
+  /**
+   * Uploads {@code text} (the job's output or error) into the job's thread unless it is there
+   * already; answers the file id.
+   */
   public Future<String> attach(Job job, String text) {
     return pool.preparedQuery(FIND).execute(Tuple.of(job.tenantId(), job.id())).compose(rows -> {
       if (rows.size() > 0) {

@@ -19,7 +19,7 @@ final class SignedClick {
   private SignedClick() {
   }
 
-  /** A click by {@code user} of team {@code teamId} in {@code channel} on button {@code actionId} whose value is {@code value}. */
+  /** A click by {@code user} of team {@code teamId} in {@code channel} on button {@code actionId} with {@code value}. */
   static SignedSlashCommand of(String secret, String teamId, String user, String channel, String actionId,
                                String value, String responseUrl) {
     JsonObject payload = new JsonObject()

@@ -2,6 +2,7 @@ package io.switchboard.gateway.slack;
 
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.job.JobFinished;
+import io.switchboard.core.job.JobProgress;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
@@ -84,6 +85,26 @@ class SlackJobButtonsTest {
 
     assertThat(click("U0USER", JobButtons.CANCEL, job).getString("text"))
         .isEqualTo("Job " + job + " has already ended (or is already being cancelled).");
+  }
+
+  @Test
+  @DisplayName("a running job's progress edits keep Cancel, and Cancel asks the executor running it to stop")
+  void cancelRunningJob() {
+    long job = mention("Ev21", "U0USER", "1700.0021", "echo slow");
+    Await.result(fixture.pool().preparedQuery("UPDATE jobs SET status = 'running', started_at = now(), "
+        + "lease_id = gen_random_uuid(), progress = 'step 1' WHERE id = $1").execute(Tuple.of(job)));
+    fixture.vertx().eventBus().publish(EventBusAddresses.JOBS_PROGRESS,
+        new JobProgress("acme", job, 1, "step 1").toJson());
+    Await.until("the progress edit", () -> slack.calls("chat.update").size() == 1);
+    assertThat(slack.calls("chat.update").get(0).args().get("blocks")).contains("step 1").contains(JobButtons.CANCEL);
+
+    JsonObject answer = click("U0USER", JobButtons.CANCEL, job);
+
+    assertThat(answer.getString("text")).startsWith("Stopping job " + job);
+    Await.until("the executors told", () -> fixture.cancels().stream()
+        .anyMatch(cancel -> cancel.getLong("jobId") == job && "U0USER".equals(cancel.getString("by"))));
+    assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE event_type = 'job.cancel_requested' "
+        + "AND actor = 'U0USER' AND job_id = " + job)).isEqualTo(1);
   }
 
   @Test
