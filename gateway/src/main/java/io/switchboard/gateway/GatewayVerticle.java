@@ -30,7 +30,6 @@ import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.pacing.PacerTimers;
 import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.AnswerOutbox;
-import io.switchboard.gateway.reply.BlockKitResult;
 import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.gateway.reply.ReplyOutbox;
@@ -51,7 +50,10 @@ import io.switchboard.gateway.slack.SlackEventLog;
 import io.switchboard.gateway.slack.SlackEventsHandler;
 import io.switchboard.gateway.slack.SlackGroupMemberships;
 import io.switchboard.gateway.slack.SlackInteractionHandler;
+import io.switchboard.gateway.slack.SlackJobClicks;
+import io.switchboard.gateway.slack.SlackJobFiles;
 import io.switchboard.gateway.slack.SlackJobMessages;
+import io.switchboard.gateway.slack.SlackJobResults;
 import io.switchboard.gateway.slack.SlackMessagePoster;
 import io.switchboard.gateway.slack.SlackRequestAuthenticator;
 import io.switchboard.gateway.slack.SlackResponseUrls;
@@ -196,7 +198,8 @@ public final class GatewayVerticle extends VerticleBase {
         Clock.systemUTC()).withGroupMemberships(slackGroups);
     router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, pipeline, responseUrls, metrics));
     router.post("/slack/interactions").handler(new SlackInteractionHandler(authenticator, policies, approvals,
-        responseUrls, poster, metrics, Clock.systemUTC(), slackGroups));
+        responseUrls, poster, metrics, Clock.systemUTC(), slackGroups,
+        new SlackJobClicks(pool, cancellations, pipeline, eventAnswers, poster)));
     router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(pool), pipeline,
         eventAnswers, new SlackUninstalls(pool, botTokens, installationChanges), metrics));
     teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new SlackCommandPipeline("teams",
@@ -216,7 +219,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> Problems.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed here"));
 
     Map<String, ReplyChannel> replyChannels = new HashMap<>(Map.of(SlackJobMessages.REPLY_KIND,
-        job -> jobMessages.show(job.tenantId(), job.id(), job.replyTo(), BlockKitResult.of(job))));
+        new SlackJobResults(jobMessages, new SlackJobFiles(pool, slackApi, botTokens, pacer))));
     replyChannels.put(InteractionWebhook.REPLY_KIND, job -> InteractionWebhook.fromReplyTo(job.replyTo())
         .map(webhook -> discordMessages.show(job.tenantId(), job.id(), webhook,
             DiscordEmbeds.of(ReplyMessage.result(job))))

@@ -112,7 +112,8 @@ public record SwitchboardConfig(
   public static final String DEFAULT_DISCORD_API_URL = "https://discord.com/api/v10";
   public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
   public static final String DEFAULT_SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize";
-  public static final String DEFAULT_SLACK_SCOPES = "commands,chat:write,app_mentions:read,im:history,usergroups:read";
+  public static final String DEFAULT_SLACK_SCOPES =
+      "commands,chat:write,app_mentions:read,im:history,usergroups:read,files:write";
   public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final String DEFAULT_DATA_DIR = "./data";

@@ -61,7 +61,8 @@ class SwitchboardConfigTest {
     SwitchboardConfig.SlackApp slack = SwitchboardConfig.fromEnv(Map.of()).slackApp();
     assertThat(slack.apiUrl()).isEqualTo("https://slack.com/api/");
     assertThat(slack.authorizeUrl()).isEqualTo("https://slack.com/oauth/v2/authorize");
-    assertThat(slack.scopes()).containsExactly("commands", "chat:write", "app_mentions:read", "im:history", "usergroups:read");
+    assertThat(slack.scopes()).containsExactly("commands", "chat:write", "app_mentions:read", "im:history", "usergroups:read",
+        "files:write");
     assertThat(slack.oauthEnabled()).isFalse();
 
     SwitchboardConfig.SlackApp configured = SwitchboardConfig.fromEnv(Map.of(

@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 /**
  * Renders a finished job's {@link ReplyMessage} as a Slack message for {@code response_url}: a
  * headline with the outcome, the output (or error) in a code block cut to fit Slack's block limit,
- * and who ran it and how long it took. Posted in the channel so everyone sees what was done.
+ * any notes (e.g. where the whole output is), who ran it and how long it took, and the message's
+ * buttons. Posted in the channel so everyone sees what was done.
  */
 public final class BlockKitResult {
 
@@ -27,10 +28,11 @@ public final class BlockKitResult {
   public static JsonObject of(ReplyMessage message) {
     JsonArray blocks = new JsonArray().add(section(headline(message)));
     message.output().ifPresent(output -> blocks.add(section(codeBlock(output))));
+    message.sections().forEach(text -> blocks.add(section(SlackText.escape(text))));
     blocks.add(new JsonObject().put("type", "context").put("elements", new JsonArray().add(
         new JsonObject().put("type", "mrkdwn").put("text", footer(message)))));
     if (!message.buttons().isEmpty()) {
-      blocks.add(actions(message));
+      blocks.add(BlockKitButtons.actions(message.buttons()));
     }
     return new JsonObject()
         .put("response_type", "in_channel")
@@ -57,23 +59,6 @@ public final class BlockKitResult {
 
   private static String codeBlock(ReplyMessage.Excerpt output) {
     return "```" + SlackText.escape(output.cut(MAX_OUTPUT_CHARS).replace("```", "'''")) + "```";
-  }
-
-  /** The buttons as one actions block; a button's {@code action_id} is its id, its value the button's value. */
-  private static JsonObject actions(ReplyMessage message) {
-    JsonArray elements = new JsonArray();
-    message.buttons().forEach(button -> {
-      JsonObject element = new JsonObject().put("type", "button").put("action_id", button.id())
-          .put("value", button.value())
-          .put("text", new JsonObject().put("type", "plain_text").put("text", button.label()));
-      switch (button.style()) {
-        case PRIMARY -> element.put("style", "primary");
-        case DANGER -> element.put("style", "danger");
-        case DEFAULT -> { }
-      }
-      elements.add(element);
-    });
-    return new JsonObject().put("type", "actions").put("elements", elements);
   }
 
   private static String footer(ReplyMessage message) {

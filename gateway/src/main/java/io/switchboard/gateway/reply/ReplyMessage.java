@@ -5,6 +5,7 @@ import io.switchboard.core.job.JobStatus;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -77,8 +78,46 @@ public record ReplyMessage(String title, Status status, String reference, List<F
     public enum Style { PRIMARY, DANGER, DEFAULT }
   }
 
-  /** Output (or an error) of a job; renderers cut it to their platform's limit with {@link #cut}. */
+  /**
+   * Output (or an error) of a job; renderers cut it to their platform's limit with {@link #cut}.
+   * Output of more than {@link #LONG_LINES} lines or {@link #LONG_CHARS} characters is long: a
+   * platform that can attach files shows only its {@link #head} and attaches the whole.
+   */
   public record Excerpt(String text, long jobId) {
+
+    /** More lines than this make output long. */
+    public static final int LONG_LINES = 20;
+    /** More characters than this make output long. */
+    public static final int LONG_CHARS = 2_500;
+
+    /** Whether the output is too long to show whole in a chat message. */
+    public boolean isLong() {
+      return text.length() > LONG_CHARS || lines() > LONG_LINES;
+    }
+
+    /** The number of lines (a trailing newline ends the last line, it does not start another). */
+    public int lines() {
+      String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+      return body.isEmpty() ? 0 : (int) body.chars().filter(c -> c == '\n').count() + 1;
+    }
+
+    /**
+     * The first {@link #LONG_LINES} lines, within {@link #LONG_CHARS} characters, and how much more
+     * there is; the output itself when it is not long.
+     */
+    public Excerpt head() {
+      if (!isLong()) {
+        return this;
+      }
+      String[] all = text.split("\n", -1);
+      String shown = String.join("\n", Arrays.copyOf(all, Math.min(LONG_LINES, all.length)));
+      if (shown.length() > LONG_CHARS) {
+        shown = shown.substring(0, LONG_CHARS);
+      }
+      int moreLines = lines() - ((int) shown.chars().filter(c -> c == '\n').count() + 1);
+      return new Excerpt(shown + "\n… (" + (moreLines > 0 ? moreLines + " more lines, " : "")
+          + (text.length() - shown.length()) + " more characters)", jobId);
+    }
 
     /** The text, or its first {@code max} characters and a pointer to the whole of it. */
     public String cut(int max) {
@@ -110,6 +149,18 @@ public record ReplyMessage(String title, Status status, String reference, List<F
     String shown = line.length() <= MAX_PROGRESS_CHARS ? line : line.substring(0, MAX_PROGRESS_CHARS) + "…";
     return new ReplyMessage(commandText, Status.RUNNING, "job " + jobId, List.of(), List.of(shown), Optional.empty(),
         List.of());
+  }
+
+  /** The same message with these buttons instead of its own. */
+  public ReplyMessage withButtons(List<Button> replacement) {
+    return new ReplyMessage(title, status, reference, fields, sections, output, replacement);
+  }
+
+  /** The same message showing {@code excerpt} as its output, with {@code note} as one more section. */
+  public ReplyMessage withOutput(Excerpt excerpt, String note) {
+    List<String> more = new ArrayList<>(sections);
+    more.add(note);
+    return new ReplyMessage(title, status, reference, fields, more, Optional.of(excerpt), buttons);
   }
 
   /** The reference with a capital first letter, to start a sentence ({@code Job 42}). */

@@ -115,7 +115,8 @@ public final class ResponseUrlReplier {
     String url = job.replyTo().getString("url");
     ChannelKey channel = new ChannelKey(job.platform(), job.tenantId(), "", job.channel());
     return pacer.submitResult(channel, new ChannelPacer.Digestible(BlockKitDigest.line(ReplyMessage.result(job)),
-        lines -> postJson(url, BlockKitDigest.of(lines))), () -> postJson(url, BlockKitResult.of(job)));
+        lines -> postJson(url, BlockKitDigest.of(lines))), () -> postJson(url,
+        BlockKitResult.of(ReplyMessage.result(job).withButtons(JobButtons.forJob(job.id(), job.status())))));
   }
 
   private Future<Void> postJson(String url, JsonObject message) {

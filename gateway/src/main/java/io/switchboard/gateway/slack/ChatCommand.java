@@ -2,6 +2,7 @@ package io.switchboard.gateway.slack;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,17 +17,25 @@ import java.util.Set;
  * @param replyTo     where the job's result goes ({@code kind} and platform details)
  * @param groups      chat groups the request itself says the user is in (Discord's {@code member.roles});
  *                    the pipeline adds those its {@code GroupMemberships} finds
+ * @param rerunOf     the job this command runs again (a Rerun click), recorded with the queued job's audit
  */
 public record ChatCommand(String tenantId, String workspaceId, String userId, String channelId, String invokedAs,
-                          String text, String deliveryKey, JsonObject replyTo, Set<String> groups) {
+                          String text, String deliveryKey, JsonObject replyTo, Set<String> groups,
+                          Optional<Long> rerunOf) {
 
   public ChatCommand {
     groups = Set.copyOf(groups);
   }
 
-  /** A command whose request says nothing of the user's groups. */
+  /** A command typed by its user, whose request says nothing of the user's groups. */
   public ChatCommand(String tenantId, String workspaceId, String userId, String channelId, String invokedAs,
                      String text, String deliveryKey, JsonObject replyTo) {
-    this(tenantId, workspaceId, userId, channelId, invokedAs, text, deliveryKey, replyTo, Set.of());
+    this(tenantId, workspaceId, userId, channelId, invokedAs, text, deliveryKey, replyTo, Set.of(), Optional.empty());
+  }
+
+  /** A command typed by its user, whose request names the user's groups. */
+  public ChatCommand(String tenantId, String workspaceId, String userId, String channelId, String invokedAs,
+                     String text, String deliveryKey, JsonObject replyTo, Set<String> groups) {
+    this(tenantId, workspaceId, userId, channelId, invokedAs, text, deliveryKey, replyTo, groups, Optional.empty());
   }
 }

@@ -156,6 +156,7 @@ public final class SlackCommandPipeline {
   private Future<CommandAnswer> enqueue(ChatCommand command, NewJob job, Decision decision, long policyVersion) {
     JsonObject audited = new JsonObject().put("outcome", "allowed").put("reason", decision.reason())
         .put("policyVersion", policyVersion);
+    command.rerunOf().ifPresent(original -> audited.put("rerunOf", original));
     return enqueuer.enqueue(job, audited).map(enqueued -> {
       if (enqueued.duplicate()) {
         metrics.refused(platform, "duplicate_delivery");
@@ -190,14 +191,8 @@ public final class SlackCommandPipeline {
 
   /** Chat users may cancel only the jobs they started (until roles say otherwise). */
   private Future<JsonObject> cancel(CommandRequest request, long jobId) {
-    return cancellations.cancel(request.tenantId(), jobId, request.userId(), true).map(outcome -> SlackText.ephemeral(
-        switch (outcome) {
-          case CANCELLED -> "Cancelled job " + jobId + " before it started.";
-          case STOPPING -> "Stopping job " + jobId + "; its result will say when it has stopped.";
-          case ALREADY_FINISHED -> "Job " + jobId + " has already ended (or is already being cancelled).";
-          case NOT_YOURS -> "Job " + jobId + " was started by someone else; you can cancel only your own jobs.";
-          case NOT_FOUND -> "There is no job " + jobId + " here.";
-        }));
+    return cancellations.cancel(request.tenantId(), jobId, request.userId(), true)
+        .map(outcome -> CancelAnswers.of(outcome, jobId));
   }
 
   /**

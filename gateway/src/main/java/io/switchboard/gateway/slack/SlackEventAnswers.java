@@ -1,16 +1,20 @@
 package io.switchboard.gateway.slack;
 
 import io.switchboard.gateway.reply.AnswerOutbox;
+import io.switchboard.gateway.reply.BlockKitButtons;
+import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Delivers the answer to a command that came as an event (mention or direct message), which has no
  * {@code response_url}, through the Web API with the installation's bot token: a queued job's
- * acknowledgement becomes the job's one message in the thread ({@link SlackJobMessages}), a refusal
+ * acknowledgement becomes the job's one message in the thread ({@link SlackJobMessages}), with a
+ * Cancel button, a refusal
  * or a built-in's answer a {@code chat.postEphemeral} to the user (a plain message in a direct
  * message), and an approval card a {@code chat.postMessage} in the thread. Answers other than a job's
  * message are owed in the {@link AnswerOutbox}, so one Slack did not take is sent again.
@@ -38,7 +42,9 @@ public final class SlackEventAnswers {
     JsonObject message = answer.message().copy();
     message.remove("response_type");
     if (answer.queuedJob().isPresent()) {
-      return jobMessages.show(tenantId, answer.queuedJob().get(), replyTo, message);
+      long jobId = answer.queuedJob().get();
+      return jobMessages.show(tenantId, jobId, replyTo,
+          BlockKitButtons.append(message, List.of(JobButtons.cancel(jobId))));
     }
     return outbox.send(tenantId, SignedSlackEndpoint.PLATFORM, replyTo, userId,
         answer.ephemeral() && !replyTo.getBoolean("im", false), message);

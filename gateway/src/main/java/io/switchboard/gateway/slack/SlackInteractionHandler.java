@@ -5,6 +5,7 @@ import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.GroupMemberships;
 import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.tenancy.SlackInstallation;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.PolicyDirectory;
@@ -16,15 +17,20 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code POST /slack/interactions}: button clicks on Switchboard's messages. The request is
- * authenticated exactly like a slash command ({@link SignedSlackEndpoint}); then the click
- * (Approve or Deny on an approval card) is a vote by the clicking user, checked and counted by
- * {@link Approvals}. Slack gets its 200 at once; the card is updated, or the user told why their
- * vote did not count, through the payload's {@code response_url}.
+ * authenticated exactly like a slash command ({@link SignedSlackEndpoint}); then a click on Approve
+ * or Deny of an approval card is a vote by the clicking user, checked and counted by
+ * {@link Approvals}, and a click on Cancel or Rerun of a job's message goes to {@link SlackJobClicks}.
+ * Any other action, or a payload that is not a click, is a 400. Slack gets its 200 once the click's
+ * effect is durable; the card is updated, or the user told what happened, through the payload's
+ * {@code response_url}.
  */
 public final class SlackInteractionHandler extends SignedSlackEndpoint {
+
+  private static final Set<String> JOB_ACTIONS = Set.of(JobButtons.CANCEL, JobButtons.RERUN);
 
   private final PolicyDirectory policies;
   private final Approvals approvals;
@@ -32,11 +38,13 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
   private final SlackMessagePoster poster;
   private final Clock clock;
   private final GroupMemberships groups;
+  private final SlackJobClicks jobClicks;
 
   public SlackInteractionHandler(SlackRequestAuthenticator authenticator, PolicyDirectory policies, Approvals approvals,
                                  SlackResponseUrls responseUrls, SlackMessagePoster poster, GatewayMetrics metrics,
-                                 Clock clock, GroupMemberships groups) {
+                                 Clock clock, GroupMemberships groups, SlackJobClicks jobClicks) {
     super(authenticator, metrics);
+    this.jobClicks = jobClicks;
     this.policies = policies;
     this.approvals = approvals;
     this.responseUrls = responseUrls;
@@ -45,24 +53,22 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
     this.groups = groups;
   }
 
-  /** A button click, as far as Switchboard reads it. */
-  private record Click(String teamId, String userId, String channelId, String actionId, long approvalId,
-                       String responseUrl) {
-  }
-
   @Override
   protected Future<JsonObject> answer(SlackInstallation installation, Buffer body) {
-    Click click = parse(body);
+    SlackClick click = parse(body);
     if (!click.teamId().equals(installation.teamId())) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the payload names two Slack teams");
     }
     responseUrls.check(click.responseUrl());
+    if (JOB_ACTIONS.contains(click.actionId())) {
+      return jobClicks.click(installation, click).map(v -> null);
+    }
     CommandRequest voter = new CommandRequest(installation.tenantId(), PLATFORM, installation.teamId(), click.userId(),
         click.channelId());
     boolean approve = click.actionId().equals(ApprovalCards.APPROVE);
     return policies.policyOf(installation.tenantId())
         .compose(policy -> groups.groupsOf(policy, voter).compose(userGroups -> approvals.vote(
-            voter.withGroups(userGroups), click.approvalId(), approve, policy,
+            voter.withGroups(userGroups), click.targetId(), approve, policy,
             new JsonObject().put("kind", "slack_response_url").put("url", click.responseUrl()), clock.instant())))
         .map(result -> {
           poster.post(click.responseUrl(), message(result, click));
@@ -70,16 +76,16 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
         });
   }
 
-  private static JsonObject message(Approvals.VoteResult result, Click click) {
+  private static JsonObject message(Approvals.VoteResult result, SlackClick click) {
     return switch (result.outcome()) {
       case RECORDED -> ApprovalCards.pending(result.approval(), result.approvers()).put("replace_original", true);
       case APPROVED, DENIED, EXPIRED, CLOSED -> ApprovalCards.decided(result.approval(), result.approvers());
-      case ALREADY_VOTED -> ephemeral("You have already voted on approval " + click.approvalId() + ".");
+      case ALREADY_VOTED -> ephemeral("You have already voted on approval " + click.targetId() + ".");
       case OWN_REQUEST -> ephemeral("You cannot approve your own request; someone else with role "
           + SlackText.code(result.approval().approverRole()) + " has to.");
       case NOT_APPROVER -> ephemeral("Only holders of role " + SlackText.code(result.approval().approverRole())
-          + " can vote on approval " + click.approvalId() + "; your vote was not counted.");
-      case NOT_FOUND -> ephemeral("There is no approval " + click.approvalId() + " here.");
+          + " can vote on approval " + click.targetId() + "; your vote was not counted.");
+      case NOT_FOUND -> ephemeral("There is no approval " + click.targetId() + " here.");
     };
   }
 
@@ -109,7 +115,7 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
     return Optional.ofNullable(user == null ? null : user.getString("team_id"));
   }
 
-  private static Click parse(Buffer body) {
+  private static SlackClick parse(Buffer body) {
     try {
       JsonObject payload = new JsonObject(FormBody.parse(body.toString()).require("payload"));
       if (!"block_actions".equals(payload.getString("type"))) {
@@ -125,17 +131,23 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
         throw new IllegalArgumentException("actions[0] is not an object");
       }
       String actionId = action.getString("action_id");
-      if (!ApprovalCards.APPROVE.equals(actionId) && !ApprovalCards.DENY.equals(actionId)) {
+      if (!ApprovalCards.APPROVE.equals(actionId) && !ApprovalCards.DENY.equals(actionId)
+          && !JOB_ACTIONS.contains(actionId)) {
         throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "unknown action '" + actionId + "'");
       }
-      long approvalId = Long.parseLong(required(action.getString("value"), "actions[0].value"));
-      if (approvalId <= 0) {
-        throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "actions[0].value is not an approval id");
+      long targetId = Long.parseLong(required(action.getString("value"), "actions[0].value"));
+      if (targetId <= 0) {
+        throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "actions[0].value is not an id");
       }
       String team = teamOf(payload).orElseThrow(() -> new IllegalArgumentException("team.id is missing"));
-      return new Click(team, required(object(payload, "user").getString("id"), "user.id"),
-          required(object(payload, "channel").getString("id"), "channel.id"), actionId, approvalId,
-          required(payload.getString("response_url"), "response_url"));
+      String triggerId = payload.getString("trigger_id", "");
+      String actionTs = action.getString("action_ts", "");
+      if (JOB_ACTIONS.contains(actionId) && triggerId.isBlank() && actionTs.isBlank()) {
+        throw new IllegalArgumentException("trigger_id and actions[0].action_ts are missing");
+      }
+      return new SlackClick(team, required(object(payload, "user").getString("id"), "user.id"),
+          required(object(payload, "channel").getString("id"), "channel.id"), actionId, targetId,
+          required(payload.getString("response_url"), "response_url"), triggerId + "\n" + actionTs);
     } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "malformed interaction payload: " + e.getMessage());
     }

@@ -3,20 +3,23 @@ package io.switchboard.gateway.slack;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.reply.BlockKitButtons;
+import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.tenancy.SlackInstallation;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.apache.commons.codec.digest.DigestUtils;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
  * {@code POST /slack/commands}: a slash command. The front ({@link SignedSlackEndpoint}) reads and
  * authenticates the request; this class parses the form, checks the {@code response_url}, and runs
  * the command through the {@link SlackCommandPipeline} (parse, decide, limit, enqueue or hold). The
- * pipeline's message is the ephemeral acknowledgement; the result is posted later to
- * {@code response_url}.
+ * pipeline's message is the ephemeral acknowledgement (with a Cancel button when a job was queued);
+ * the result, with a Rerun button, is posted later to {@code response_url}.
  */
 public final class SlashCommandHandler extends SignedSlackEndpoint {
 
@@ -52,7 +55,9 @@ public final class SlashCommandHandler extends SignedSlackEndpoint {
     JsonObject replyTo = new JsonObject().put("kind", "slack_response_url").put("url", command.responseUrl());
     return pipeline.run(new ChatCommand(installation.tenantId(), installation.teamId(), command.userId(),
         command.channelId(), command.command(), command.text(), deliveryKey(command), replyTo))
-        .map(CommandAnswer::message);
+        .map(answer -> answer.queuedJob()
+            .map(jobId -> BlockKitButtons.append(answer.message(), List.of(JobButtons.cancel(jobId))))
+            .orElse(answer.message()));
   }
 
   /** Slack's {@code trigger_id} names one delivery of a command; old payloads without it have their response_url. */

@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * behaviour: arguments form- or JSON-encoded; {@code ok:true|false} with HTTP 200 for method errors;
  * a bearer token required for chat methods ({@code not_authed}, {@code invalid_auth}); the OAuth
  * client in Basic auth or form fields for {@code oauth.v2.access}, whose codes work once
- * ({@code invalid_code}); and HTTP 429 with {@code Retry-After} when told to rate-limit. Every call
- * is recorded.
+ * ({@code invalid_code}); file uploads the way Slack's upload flow takes them
+ * ({@code files.getUploadURLExternal} answers a loopback upload URL, the bytes are POSTed there, and
+ * {@code files.completeUploadExternal} shares the uploaded files into a channel or thread); and HTTP
+ * 429 with {@code Retry-After} when told to rate-limit. Every call is recorded.
  */
 public final class SlackApiStandIn implements AutoCloseable {
 
@@ -42,7 +44,24 @@ public final class SlackApiStandIn implements AutoCloseable {
     }
   }
 
+  /** A file shared by {@code files.completeUploadExternal}: where, under which title, with which bytes. */
+  public record SharedFile(String id, String filename, String title, String channel, String threadTs,
+                           byte[] content) {
+
+    public String text() {
+      return new String(content, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A file announced by {@code files.getUploadURLExternal}; its bytes once POSTed to its upload URL. */
+  private record PendingFile(String filename, int length, byte[] content) {
+  }
+
   private final HttpServer server;
+  private final Map<String, PendingFile> pendingFiles = new ConcurrentHashMap<>();
+  private final List<SharedFile> sharedFiles = new CopyOnWriteArrayList<>();
+  private final AtomicInteger failingUploads = new AtomicInteger();
+  private final AtomicInteger fileIds = new AtomicInteger();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
   private final Map<String, JsonObject> codes = new ConcurrentHashMap<>();
@@ -61,6 +80,7 @@ public final class SlackApiStandIn implements AutoCloseable {
       HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       SlackApiStandIn standIn = new SlackApiStandIn(server);
       server.createContext("/api/", standIn::handle);
+      server.createContext("/upload/", standIn::upload);
       server.start();
       return standIn;
     } catch (IOException e) {
@@ -85,7 +105,7 @@ public final class SlackApiStandIn implements AutoCloseable {
   /** An OAuth code that {@code oauth.v2.access} exchanges once for a bot token of {@code team}. */
   public void issueCode(String code, String teamId, String teamName, String botToken) {
     codes.put(code, new JsonObject().put("ok", true).put("app_id", "A0SWITCH").put("access_token", botToken)
-        .put("token_type", "bot").put("scope", "commands,chat:write,app_mentions:read,im:history,usergroups:read")
+        .put("token_type", "bot").put("scope", "commands,chat:write,app_mentions:read,im:history,usergroups:read,files:write")
         .put("bot_user_id", "U0BOT").put("team", new JsonObject().put("id", teamId).put("name", teamName))
         .putNull("enterprise").put("is_enterprise_install", false)
         .put("authed_user", new JsonObject().put("id", "U0INSTALLER")));
@@ -99,15 +119,25 @@ public final class SlackApiStandIn implements AutoCloseable {
         .put("is_enterprise_install", true).put("authed_user", new JsonObject().put("id", "U0INSTALLER")));
   }
 
-  /** The next {@code times} calls of {@code method} get HTTP 429 with {@code Retry-After}. */
   /** A user group ({@code S...}) and its members, as {@code usergroups.users.list} answers them. */
   public void userGroup(String id, String... users) {
     userGroups.put(id, List.of(users));
   }
 
+  /** The next {@code times} calls of {@code method} get HTTP 429 with {@code Retry-After}. */
   public void rateLimit(String method, int times, int retryAfter) {
     this.retryAfterSeconds = retryAfter;
     rateLimits.put(method, new AtomicInteger(times));
+  }
+
+  /** The next {@code times} POSTs of file bytes to an upload URL are answered with HTTP 500. */
+  public void failUploads(int times) {
+    failingUploads.set(times);
+  }
+
+  /** The files shared into channels so far. */
+  public List<SharedFile> sharedFiles() {
+    return List.copyOf(sharedFiles);
   }
 
   public List<Call> calls() {
@@ -170,11 +200,88 @@ public final class SlackApiStandIn implements AutoCloseable {
       case "chat.postEphemeral" -> args.get("user") == null
           ? error("user_not_in_channel")
           : new JsonObject().put("ok", true).put("message_ts", clock.incrementAndGet() + ".000200");
+      case "files.getUploadURLExternal" -> uploadUrl(args);
+      case "files.completeUploadExternal" -> completeUpload(args);
       case "usergroups.users.list" -> userGroups.containsKey(args.get("usergroup"))
           ? new JsonObject().put("ok", true).put("users", new JsonArray(userGroups.get(args.get("usergroup"))))
           : error("no_such_subteam");
       default -> error("unknown_method");
     };
+  }
+
+  /** Slack wants the file's name and its exact length in bytes up front. */
+  private JsonObject uploadUrl(Map<String, String> args) {
+    String filename = args.get("filename");
+    int length;
+    try {
+      length = Integer.parseInt(String.valueOf(args.get("length")));
+    } catch (NumberFormatException e) {
+      return error("invalid_arguments");
+    }
+    if (filename == null || filename.isBlank() || length <= 0) {
+      return error("invalid_arguments");
+    }
+    String id = "F0STANDIN" + fileIds.incrementAndGet();
+    pendingFiles.put(id, new PendingFile(filename, length, null));
+    return new JsonObject().put("ok", true).put("file_id", id)
+        .put("upload_url", "http://127.0.0.1:" + server.getAddress().getPort() + "/upload/v1/" + id);
+  }
+
+  /** Shares files whose bytes arrived (of the announced length) into {@code channel_id}, under {@code thread_ts}. */
+  private JsonObject completeUpload(Map<String, String> args) {
+    JsonArray files;
+    try {
+      files = new JsonArray(String.valueOf(args.get("files")));
+    } catch (RuntimeException e) {
+      return error("invalid_arguments");
+    }
+    if (files.isEmpty() || (args.get("thread_ts") != null && args.get("channel_id") == null)) {
+      return error("invalid_arguments");
+    }
+    JsonArray done = new JsonArray();
+    for (Object entry : files) {
+      JsonObject file = (JsonObject) entry;
+      PendingFile pending = pendingFiles.get(file.getString("id"));
+      if (pending == null || pending.content() == null || pending.content().length != pending.length()) {
+        return error("file_not_found");
+      }
+    }
+    for (Object entry : files) {
+      JsonObject file = (JsonObject) entry;
+      PendingFile pending = pendingFiles.remove(file.getString("id"));
+      String title = file.getString("title", pending.filename());
+      sharedFiles.add(new SharedFile(file.getString("id"), pending.filename(), title, args.get("channel_id"),
+          args.get("thread_ts"), pending.content()));
+      done.add(new JsonObject().put("id", file.getString("id")).put("name", pending.filename()).put("title", title));
+    }
+    return new JsonObject().put("ok", true).put("files", done);
+  }
+
+  /** The upload URL: takes the file's bytes (a raw body) and answers {@code OK - <length>}, as Slack does. */
+  private void upload(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String id = exchange.getRequestURI().getPath().substring("/upload/v1/".length());
+      byte[] content = exchange.getRequestBody().readAllBytes();
+      PendingFile pending = pendingFiles.get(id);
+      int status;
+      String answer;
+      if (!"POST".equals(exchange.getRequestMethod()) || pending == null) {
+        status = 404;
+        answer = "not found";
+      } else if (failingUploads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        status = 500;
+        answer = "internal error";
+      } else {
+        pendingFiles.put(id, new PendingFile(pending.filename(), pending.length(), content));
+        status = 200;
+        answer = "OK - " + content.length;
+      }
+      calls.add(new Call("upload", null, new HashMap<>(Map.of("file_id", id, "_outcome",
+          status == 200 ? "ok" : "refused"))));
+      byte[] out = answer.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(status, out.length);
+      exchange.getResponseBody().write(out);
+    }
   }
 
   private JsonObject oauthAccess(Map<String, String> args, HttpExchange exchange) {

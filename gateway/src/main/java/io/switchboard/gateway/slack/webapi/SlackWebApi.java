@@ -5,12 +5,17 @@ import com.slack.api.SlackConfig;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
+import com.slack.api.methods.request.files.FilesCompleteUploadExternalRequest;
 import com.slack.api.methods.response.oauth.OAuthV2AccessResponse;
 import io.switchboard.gateway.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +38,8 @@ public final class SlackWebApi {
   public static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
   private static final String WORKER_POOL = "switchboard-slack-web-api";
   private static final int WORKER_POOL_SIZE = 8;
+  /** How the POST of a file's bytes to its upload URL is named in metrics and failures. */
+  static final String UPLOAD = "files.upload_url";
   private static final Logger LOG = LoggerFactory.getLogger(SlackWebApi.class);
 
   /** One blocking call of the client. */
@@ -137,6 +144,43 @@ public final class SlackWebApi {
     return call("usergroups.users.list", Optional.of(token), client -> client.usergroupsUsersList(r -> r
         .usergroup(usergroup))).map(response -> response.getUsers() == null ? List.<String>of()
         : List.copyOf(response.getUsers()));
+  }
+
+  /**
+   * Uploads {@code content} as a file into a thread with Slack's upload flow:
+   * {@code files.getUploadURLExternal} (filename, length), a POST of the bytes to the upload URL it
+   * answers, then {@code files.completeUploadExternal} sharing the file into {@code channel} under
+   * {@code threadTs}. Needs the {@code files:write} scope. Answers the file's id.
+   */
+  public Future<String> uploadFile(String token, String channel, String threadTs, String filename, String title,
+                                   byte[] content) {
+    return call("files.getUploadURLExternal", Optional.of(token), client -> client.filesGetUploadURLExternal(r -> r
+        .filename(filename).length(content.length)))
+        .compose(target -> postBytes(target.getUploadUrl(), content).map(v -> target.getFileId()))
+        .compose(fileId -> call("files.completeUploadExternal", Optional.of(token),
+            client -> client.filesCompleteUploadExternal(r -> r.channelId(channel).threadTs(threadTs)
+                .files(List.of(FilesCompleteUploadExternalRequest.FileDetails.builder().id(fileId).title(title)
+                    .build()))))
+            .map(done -> fileId));
+  }
+
+  /** The upload step of {@link #uploadFile}: the raw bytes to the URL Slack gave, on the worker pool. */
+  private Future<Void> postBytes(String uploadUrl, byte[] content) {
+    Request request = new Request.Builder().url(uploadUrl)
+        .post(RequestBody.create(content, MediaType.get("application/octet-stream"))).build();
+    return workers.<Integer>executeBlocking(() -> {
+      try (Response response = slack.getHttpClient().getOkHttpClient().newCall(request).execute()) {
+        return response.code();
+      }
+    }, false).transform(ar -> {
+      if (ar.failed()) {
+        metrics.slackApiCall(UPLOAD, "unreachable");
+        return Future.failedFuture(new SlackApiFailure(UPLOAD, "unreachable"));
+      }
+      boolean ok = ar.result() / 100 == 2;
+      metrics.slackApiCall(UPLOAD, ok ? "ok" : "http_error");
+      return ok ? Future.succeededFuture() : Future.failedFuture(new SlackApiFailure(UPLOAD, "http_" + ar.result()));
+    });
   }
 
   /** {@code oauth.v2.access}: exchanges an OAuth code for the installation's bot token. */

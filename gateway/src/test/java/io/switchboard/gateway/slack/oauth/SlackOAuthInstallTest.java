@@ -67,7 +67,7 @@ class SlackOAuthInstallTest {
     assertThat(location).startsWith(AUTHORIZE_URL + "?");
     Map<String, String> query = query(location);
     assertThat(query).containsEntry("client_id", SlackApiStandIn.CLIENT_ID)
-        .containsEntry("scope", "commands,chat:write,app_mentions:read,im:history,usergroups:read");
+        .containsEntry("scope", "commands,chat:write,app_mentions:read,im:history,usergroups:read,files:write");
     Started started = new Started(query.get("state"), cookie(redirect));
 
     slack.issueCode("code-1", "T0NEW", "Newco", "xoxb-new-token");

@@ -1,0 +1,21 @@
+package io.switchboard.gateway.slack;
+
+import io.switchboard.gateway.JobCancellations;
+import io.vertx.core.json.JsonObject;
+
+/** What a chat user is told about their request to cancel a job, typed ({@code cancel 42}) or clicked. */
+final class CancelAnswers {
+
+  private CancelAnswers() {
+  }
+
+  static JsonObject of(JobCancellations.Outcome outcome, long jobId) {
+    return SlackText.ephemeral(switch (outcome) {
+      case CANCELLED -> "Cancelled job " + jobId + " before it started.";
+      case STOPPING -> "Stopping job " + jobId + "; its result will say when it has stopped.";
+      case ALREADY_FINISHED -> "Job " + jobId + " has already ended (or is already being cancelled).";
+      case NOT_YOURS -> "Job " + jobId + " was started by someone else; you can cancel only your own jobs.";
+      case NOT_FOUND -> "There is no job " + jobId + " here.";
+    });
+  }
+}
