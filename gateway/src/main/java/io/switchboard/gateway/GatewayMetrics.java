@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * The gateway's meters: commands received and refused (by reason), jobs queued, acknowledgement
- * latency, reply outcomes, Slack Web API calls, coalesced progress lines, and paced outbound
+ * latency, reply outcomes, Slack Web API and Microsoft Graph calls, coalesced progress lines, and paced outbound
  * messages (sent, edited, coalesced, dropped, deferred; queue depth per channel), and notifications
  * (received, deduplicated, posted, grouped, edited, failed). Tenant ids are not
  * tags (cardinality).
@@ -64,6 +64,15 @@ public final class GatewayMetrics {
   /** One Discord API call by route ({@code edit_original}, ...): {@code ok}, {@code rate_limited}, {@code http_<status>}, {@code unreachable}. */
   public void discordApiCall(String route, String outcome) {
     registry.counter("switchboard.discord.api.calls", "route", route, "outcome", outcome).increment();
+  }
+
+  /**
+   * One Microsoft Graph call for Teams group membership: {@code ok}, {@code rate_limited} (a 429,
+   * retried or not), {@code forbidden} (403: no admin consent), {@code http_<status>},
+   * {@code unreachable}, or {@code token_failed} (no Graph token for the Teams tenant).
+   */
+  public void teamsGraphCall(String outcome) {
+    registry.counter("switchboard.teams.graph.calls", "outcome", outcome).increment();
   }
 
   /** A progress line that replaced one not shown yet (collapsed into a single message edit). */

@@ -57,6 +57,20 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void teamsGraphAndSignInDefaultToMicrosoftAndAreConfigurable() {
+    TeamsApp defaults = SwitchboardConfig.fromEnv(Map.of()).teamsApp();
+    assertThat(defaults.graphUrl()).isEqualTo("https://graph.microsoft.com");
+    assertThat(defaults.loginUrl()).isEqualTo("https://login.microsoftonline.com");
+
+    TeamsApp configured = SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_TEAMS_GRAPH_URL", "http://127.0.0.1:9/graph/",
+        "SWITCHBOARD_TEAMS_LOGIN_URL", "http://127.0.0.1:9/login")).teamsApp();
+    assertThat(configured.graphUrl()).isEqualTo("http://127.0.0.1:9/graph");
+    assertThat(configured.loginUrl()).isEqualTo("http://127.0.0.1:9/login");
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_TEAMS_GRAPH_URL", "graph.microsoft.com")))
+        .hasMessageContaining("SWITCHBOARD_TEAMS_GRAPH_URL");
+  }
+
+  @Test
   void theSlackAppDefaultsToSlackAndInstallsOnlyWithAnOAuthClient() {
     SwitchboardConfig.SlackApp slack = SwitchboardConfig.fromEnv(Map.of()).slackApp();
     assertThat(slack.apiUrl()).isEqualTo("https://slack.com/api/");

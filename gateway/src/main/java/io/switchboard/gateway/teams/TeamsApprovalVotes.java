@@ -2,6 +2,7 @@ package io.switchboard.gateway.teams;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.gateway.GroupMemberships;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.PolicyDirectory;
@@ -15,7 +16,8 @@ import java.time.Clock;
  * {@code value} is the button's data ({@link TeamsCards}) and whose {@code replyToId} is the card.
  * The click is a vote by the signed sender ({@code from.aadObjectId}), checked and counted by
  * {@link Approvals} under the tenant's current policy (not the requester, holds the approver role,
- * once). The card is then replaced with its new state, or the voter told why the vote did not count.
+ * directly or through a group the voter is in ({@link GroupMemberships}), once). The card is then
+ * replaced with its new state, or the voter told why the vote did not count.
  */
 public final class TeamsApprovalVotes {
 
@@ -26,12 +28,15 @@ public final class TeamsApprovalVotes {
   private final PolicyDirectory policies;
   private final Approvals approvals;
   private final TeamsConnector connector;
+  private final GroupMemberships groups;
   private final Clock clock;
 
-  public TeamsApprovalVotes(PolicyDirectory policies, Approvals approvals, TeamsConnector connector, Clock clock) {
+  public TeamsApprovalVotes(PolicyDirectory policies, Approvals approvals, TeamsConnector connector,
+                            GroupMemberships groups, Clock clock) {
     this.policies = policies;
     this.approvals = approvals;
     this.connector = connector;
+    this.groups = groups;
     this.clock = clock;
   }
 
@@ -63,8 +68,9 @@ public final class TeamsApprovalVotes {
     CommandRequest request = new CommandRequest(tenantId, TeamsJobActivities.PLATFORM, teamsTenantId, voter,
         card.conversationId());
     return policies.policyOf(tenantId)
-        .compose(policy -> approvals.vote(request, click.approvalId(), click.approve(), policy, card.toJson(),
-            clock.instant()))
+        .compose(policy -> groups.groupsOf(policy, request).compose(voterGroups -> approvals.vote(
+            request.withGroups(voterGroups), click.approvalId(), click.approve(), policy, card.toJson(),
+            clock.instant())))
         .map(result -> switch (result.outcome()) {
           case RECORDED -> update(card, TeamsCards.approvalPending(result.approval(), result.approvers()));
           case APPROVED, DENIED, EXPIRED, CLOSED ->

@@ -31,8 +31,9 @@ import java.util.Optional;
 /**
  * The Microsoft Teams adapter, assembled: {@code POST /api/messages} ({@link TeamsMessagesHandler}),
  * the {@link ReplyChannel} for results of jobs started from Teams ({@value TeamsReplyTo#KIND}), the
- * progress relay, and notices for approvals that expired. Without a configured app
- * ({@link TeamsApp#enabled()}) the endpoint answers 503 and nothing else starts.
+ * progress relay, notices for approvals that expired, and group membership from Microsoft Graph for
+ * {@code teams:group:} bindings of commands and approval votes ({@link TeamsGroupMemberships}).
+ * Without a configured app ({@link TeamsApp#enabled()}) the endpoint answers 503 and nothing else starts.
  */
 public final class TeamsBot {
 
@@ -62,13 +63,15 @@ public final class TeamsBot {
       return Optional.empty();
     }
     TeamsConnector connector = new TeamsConnector(vertx, client, new TeamsBotTokens(client, app, Clock.systemUTC()));
+    TeamsGroupMemberships groups = new TeamsGroupMemberships(new GraphMemberGroups(vertx, client, app.graphUrl(),
+        new TeamsGraphTokens(client, app, Clock.systemUTC()), metrics), Clock.systemUTC());
     TeamsJobActivities jobActivities = new TeamsJobActivities(pool, connector, metrics, pacer);
     TeamsAnswers answers = new TeamsAnswers(connector, jobActivities, answerOutbox);
     TeamsInstallationDirectory directory = new TeamsInstallationDirectory(pool, TeamsInstallationDirectory.DEFAULT_TTL);
     installationChanges.keepFresh(TeamsJobActivities.PLATFORM, directory::evict, directory::evictAll);
     TeamsRequestAuthenticator authenticator = new TeamsRequestAuthenticator(vertx, app);
-    TeamsCommands commands = new TeamsCommands(pipeline, answers,
-        new TeamsApprovalVotes(policies, approvals, connector, Clock.systemUTC()));
+    TeamsCommands commands = new TeamsCommands(pipeline.withGroupMemberships(groups), answers,
+        new TeamsApprovalVotes(policies, approvals, connector, groups, Clock.systemUTC()));
     TeamsMessagesHandler handler = new TeamsMessagesHandler(authenticator, directory,
         new TeamsInstallations(pool, installationChanges, app.appId().orElseThrow()), commands, metrics);
     return Optional.of(new TeamsBot(authenticator, jobActivities, answers, new JobProgressRelay(vertx, TeamsJobActivities.PLATFORM,

@@ -73,6 +73,7 @@ class TeamsBotTokensTest {
 
   private TeamsApp app(String password) {
     return new TeamsApp(Optional.of(BotFrameworkStandIn.APP_ID), Optional.of(password),
-        botFramework.openIdMetadataUrl(), botFramework.tokenUrl());
+        botFramework.openIdMetadataUrl(), botFramework.tokenUrl(), TeamsApp.DEFAULT_GRAPH_URL,
+        TeamsApp.DEFAULT_LOGIN_URL);
   }
 }

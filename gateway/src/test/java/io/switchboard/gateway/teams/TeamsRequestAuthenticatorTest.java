@@ -32,7 +32,8 @@ class TeamsRequestAuthenticatorTest {
   void eventLoopRunsWhileTheSdkWaitsForTheSigningKeys() throws Exception {
     TeamsRequestAuthenticator authenticator = new TeamsRequestAuthenticator(vertx, new TeamsApp(
         Optional.of(BotFrameworkStandIn.APP_ID), Optional.of(BotFrameworkStandIn.APP_PASSWORD),
-        botFramework.openIdMetadataUrl(), botFramework.tokenUrl()));
+        botFramework.openIdMetadataUrl(), botFramework.tokenUrl(), TeamsApp.DEFAULT_GRAPH_URL,
+        TeamsApp.DEFAULT_LOGIN_URL));
     TeamsActivity activity = TeamsActivity.parse(Buffer.buffer(TeamsActivities.mention(botFramework.serviceUrl(),
         "tid", "19:c@thread.tacv2", "1", "aad-1", "echo x").encode()));
     CountDownLatch gate = botFramework.holdOpenId();
