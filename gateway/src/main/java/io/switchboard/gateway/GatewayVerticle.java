@@ -43,8 +43,8 @@ import io.switchboard.gateway.sandbox.SandboxSessions;
 import io.switchboard.gateway.sandbox.SandboxVotes;
 import io.switchboard.gateway.slack.ApprovalCards;
 import io.switchboard.gateway.slack.SlackBotTokens;
-import io.switchboard.gateway.slack.SlackBuiltins;
-import io.switchboard.gateway.slack.SlackCommandPipeline;
+import io.switchboard.gateway.command.ChatBuiltins;
+import io.switchboard.gateway.command.CommandPipeline;
 import io.switchboard.gateway.slack.SlackEventAnswers;
 import io.switchboard.gateway.slack.SlackEventLog;
 import io.switchboard.gateway.slack.SlackEventsHandler;
@@ -193,7 +193,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     SlackGroupMemberships slackGroups = new SlackGroupMemberships(slackApi, botTokens, Clock.systemUTC());
-    SlackCommandPipeline pipeline = new SlackCommandPipeline(new CommandParser(), policies, new SlackBuiltins(pool),
+    CommandPipeline pipeline = new CommandPipeline(new CommandParser(), policies, new ChatBuiltins(pool),
         new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool), metrics,
         Clock.systemUTC()).withGroupMemberships(slackGroups);
     router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, pipeline, responseUrls, metrics));
@@ -202,8 +202,8 @@ public final class GatewayVerticle extends VerticleBase {
         new SlackJobClicks(pool, cancellations, pipeline, eventAnswers, poster)));
     router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(pool), pipeline,
         eventAnswers, new SlackUninstalls(pool, botTokens, installationChanges), metrics));
-    teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new SlackCommandPipeline("teams",
-        new CommandParser(), policies, new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer,
+    teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new CommandPipeline("teams",
+        new CommandParser(), policies, new ChatBuiltins(pool), new RateLimiter(pool), approvals, enqueuer,
         cancellations, new CommandRefusals(pool), metrics, Clock.systemUTC()), policies, approvals, metrics, pacer,
         installationChanges, answerOutbox);
     TeamsBot.mount(router, teams);
@@ -258,8 +258,8 @@ public final class GatewayVerticle extends VerticleBase {
   private void mountDiscord(Router router, DiscordAnswers discordAnswers, DiscordJobMessages discordMessages,
                             JobEnqueuer enqueuer, JobCancellations cancellations, GatewayMetrics metrics,
                             InstallationChanges installationChanges) {
-    SlackCommandPipeline pipeline = new SlackCommandPipeline(DiscordCommands.PLATFORM, new CommandParser(), policies,
-        new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool),
+    CommandPipeline pipeline = new CommandPipeline(DiscordCommands.PLATFORM, new CommandParser(), policies,
+        new ChatBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool),
         metrics, Clock.systemUTC());
     DiscordGuilds guilds = new DiscordGuilds(pool, InstallationDirectory.DEFAULT_TTL);
     installationChanges.keepFresh(DiscordCommands.PLATFORM, guilds::evict, guilds::evictAll);
@@ -273,8 +273,8 @@ public final class GatewayVerticle extends VerticleBase {
   /** The sandbox web chat: its page and API, commands through the same pipeline as every platform's. */
   private void mountSandbox(Router router, SandboxMessages messages, JobEnqueuer enqueuer,
                             JobCancellations cancellations, GatewayMetrics metrics) {
-    SlackCommandPipeline pipeline = new SlackCommandPipeline(SandboxChat.PLATFORM, new CommandParser(), policies,
-        new SlackBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool),
+    CommandPipeline pipeline = new CommandPipeline(SandboxChat.PLATFORM, new CommandParser(), policies,
+        new ChatBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool),
         metrics, Clock.systemUTC());
     new SandboxChat(new SandboxSessions(pool), messages,
         new SandboxVotes(policies, approvals, messages, Clock.systemUTC()), pipeline, metrics).mount(router);

@@ -1,8 +1,8 @@
 package io.switchboard.gateway.discord;
 
-import io.switchboard.gateway.slack.ChatCommand;
-import io.switchboard.gateway.slack.CommandAnswer;
-import io.switchboard.gateway.slack.SlackCommandPipeline;
+import io.switchboard.gateway.command.ChatCommand;
+import io.switchboard.gateway.command.CommandAnswer;
+import io.switchboard.gateway.command.CommandPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -22,12 +22,12 @@ public final class DiscordCommands {
   /** The platform name of Discord commands (policy subjects {@code discord:user:<id>}, metrics, jobs). */
   public static final String PLATFORM = "discord";
 
-  private final SlackCommandPipeline pipeline;
+  private final CommandPipeline pipeline;
   private final DiscordAnswers answers;
   private final DiscordJobMessages messages;
   private final Clock clock;
 
-  public DiscordCommands(SlackCommandPipeline pipeline, DiscordAnswers answers, DiscordJobMessages messages,
+  public DiscordCommands(CommandPipeline pipeline, DiscordAnswers answers, DiscordJobMessages messages,
                          Clock clock) {
     this.pipeline = pipeline;
     this.answers = answers;

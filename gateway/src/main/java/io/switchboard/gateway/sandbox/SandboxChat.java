@@ -4,9 +4,9 @@ import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.GatewayMetrics;
-import io.switchboard.gateway.slack.ChatCommand;
-import io.switchboard.gateway.slack.CommandAnswer;
-import io.switchboard.gateway.slack.SlackCommandPipeline;
+import io.switchboard.gateway.command.ChatCommand;
+import io.switchboard.gateway.command.CommandAnswer;
+import io.switchboard.gateway.command.CommandPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
@@ -26,7 +26,7 @@ import java.util.function.BiFunction;
 /**
  * The sandbox web chat: {@code GET /} serves a page (plain HTML and JavaScript from the classpath's
  * {@code sandbox/}) where a visitor picks a demo user and types commands; its JSON API under
- * {@code /sandbox/api/} runs each command through the same {@link SlackCommandPipeline} as every chat
+ * {@code /sandbox/api/} runs each command through the same {@link CommandPipeline} as every chat
  * platform (platform {@code sandbox}, policy subjects {@code sandbox:user:<id>}), in this order:
  * <ol>
  *   <li>refuse cross-site writes: a POST needs JSON, the {@value #CSRF_HEADER} header (which a form
@@ -62,11 +62,11 @@ public final class SandboxChat {
   private final SandboxSessions sessions;
   private final SandboxMessages messages;
   private final SandboxVotes votes;
-  private final SlackCommandPipeline pipeline;
+  private final CommandPipeline pipeline;
   private final GatewayMetrics metrics;
 
   public SandboxChat(SandboxSessions sessions, SandboxMessages messages, SandboxVotes votes,
-                     SlackCommandPipeline pipeline, GatewayMetrics metrics) {
+                     CommandPipeline pipeline, GatewayMetrics metrics) {
     this.sessions = sessions;
     this.messages = messages;
     this.votes = votes;

@@ -4,12 +4,12 @@ import io.switchboard.gateway.JobCancellations;
 import io.vertx.core.json.JsonObject;
 
 /** What a chat user is told about their request to cancel a job, typed ({@code cancel 42}) or clicked. */
-final class CancelAnswers {
+public final class CancelAnswers {
 
   private CancelAnswers() {
   }
 
-  static JsonObject of(JobCancellations.Outcome outcome, long jobId) {
+  public static JsonObject of(JobCancellations.Outcome outcome, long jobId) {
     return SlackText.ephemeral(switch (outcome) {
       case CANCELLED -> "Cancelled job " + jobId + " before it started.";
       case STOPPING -> "Stopping job " + jobId + "; its result will say when it has stopped.";

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.slack;
 
+import io.switchboard.gateway.command.CommandAnswer;
 import io.switchboard.gateway.reply.AnswerOutbox;
 import io.switchboard.gateway.reply.BlockKitButtons;
 import io.switchboard.gateway.reply.JobButtons;

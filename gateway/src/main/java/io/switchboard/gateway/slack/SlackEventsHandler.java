@@ -3,6 +3,8 @@ package io.switchboard.gateway.slack;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.command.ChatCommand;
+import io.switchboard.gateway.command.CommandPipeline;
 import io.switchboard.tenancy.SlackInstallation;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -25,7 +27,7 @@ import java.util.regex.Pattern;
  * {@code event_id} once per tenant ({@link SlackEventLog}; Slack's retries do nothing), then:
  * <ul>
  *   <li>{@code app_mention} and direct {@code message}s (not from bots, not edits): the text without
- *       the leading mention goes through the {@link SlackCommandPipeline}, like a slash command;
+ *       the leading mention goes through the {@link CommandPipeline}, like a slash command;
  *       the answer is delivered after the 200 through the Web API ({@link SlackEventAnswers});</li>
  *   <li>{@code app_uninstalled}, and {@code tokens_revoked} of bot tokens: the installation is
  *       disabled ({@link SlackUninstalls});</li>
@@ -40,12 +42,12 @@ public final class SlackEventsHandler extends SignedSlackEndpoint {
   static final String INVOKED_AS = "@switchboard";
 
   private final SlackEventLog eventLog;
-  private final SlackCommandPipeline pipeline;
+  private final CommandPipeline pipeline;
   private final SlackEventAnswers answers;
   private final SlackUninstalls uninstalls;
 
   public SlackEventsHandler(SlackRequestAuthenticator authenticator, SlackEventLog eventLog,
-                            SlackCommandPipeline pipeline, SlackEventAnswers answers, SlackUninstalls uninstalls,
+                            CommandPipeline pipeline, SlackEventAnswers answers, SlackUninstalls uninstalls,
                             GatewayMetrics metrics) {
     super(authenticator, metrics, JSON_CONTENT_TYPE);
     this.eventLog = eventLog;

@@ -3,6 +3,9 @@ package io.switchboard.gateway.slack;
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStore;
 import io.switchboard.gateway.JobCancellations;
+import io.switchboard.gateway.command.ChatCommand;
+import io.switchboard.gateway.command.CommandAnswer;
+import io.switchboard.gateway.command.CommandPipeline;
 import io.switchboard.gateway.reply.BlockKitButtons;
 import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.tenancy.SlackInstallation;
@@ -25,7 +28,7 @@ import java.util.Set;
  *       cancel only their own jobs, audited with who clicked); the clicker is told the outcome
  *       ephemerally and the job's message shows the cancelled result when it has ended.</li>
  *   <li>Rerun runs the job's command again as the clicking user through the whole
- *       {@link SlackCommandPipeline} (parse, policy for the clicker, approvals, rate limits, queue),
+ *       {@link CommandPipeline} (parse, policy for the clicker, approvals, rate limits, queue),
  *       with an idempotency key derived from the click, so Slack's retries of one click queue one
  *       job. The new job answers where the old one did: its own message in the same thread, or the
  *       click's {@code response_url} for slash commands.</li>
@@ -38,11 +41,11 @@ public final class SlackJobClicks {
 
   private final Pool pool;
   private final JobCancellations cancellations;
-  private final SlackCommandPipeline pipeline;
+  private final CommandPipeline pipeline;
   private final SlackEventAnswers threadAnswers;
   private final SlackMessagePoster poster;
 
-  public SlackJobClicks(Pool pool, JobCancellations cancellations, SlackCommandPipeline pipeline,
+  public SlackJobClicks(Pool pool, JobCancellations cancellations, CommandPipeline pipeline,
                         SlackEventAnswers threadAnswers, SlackMessagePoster poster) {
     this.pool = pool;
     this.cancellations = cancellations;

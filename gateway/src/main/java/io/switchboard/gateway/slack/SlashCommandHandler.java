@@ -3,6 +3,8 @@ package io.switchboard.gateway.slack;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.command.ChatCommand;
+import io.switchboard.gateway.command.CommandPipeline;
 import io.switchboard.gateway.reply.BlockKitButtons;
 import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.tenancy.SlackInstallation;
@@ -17,16 +19,16 @@ import java.util.Optional;
 /**
  * {@code POST /slack/commands}: a slash command. The front ({@link SignedSlackEndpoint}) reads and
  * authenticates the request; this class parses the form, checks the {@code response_url}, and runs
- * the command through the {@link SlackCommandPipeline} (parse, decide, limit, enqueue or hold). The
+ * the command through the {@link CommandPipeline} (parse, decide, limit, enqueue or hold). The
  * pipeline's message is the ephemeral acknowledgement (with a Cancel button when a job was queued);
  * the result, with a Rerun button, is posted later to {@code response_url}.
  */
 public final class SlashCommandHandler extends SignedSlackEndpoint {
 
-  private final SlackCommandPipeline pipeline;
+  private final CommandPipeline pipeline;
   private final SlackResponseUrls responseUrls;
 
-  public SlashCommandHandler(SlackRequestAuthenticator authenticator, SlackCommandPipeline pipeline,
+  public SlashCommandHandler(SlackRequestAuthenticator authenticator, CommandPipeline pipeline,
                              SlackResponseUrls responseUrls, GatewayMetrics metrics) {
     super(authenticator, metrics);
     this.pipeline = pipeline;

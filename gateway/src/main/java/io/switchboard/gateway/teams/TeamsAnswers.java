@@ -1,7 +1,7 @@
 package io.switchboard.gateway.teams;
 
 import io.switchboard.gateway.reply.AnswerOutbox;
-import io.switchboard.gateway.slack.CommandAnswer;
+import io.switchboard.gateway.command.CommandAnswer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 

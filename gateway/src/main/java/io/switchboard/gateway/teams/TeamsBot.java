@@ -11,7 +11,7 @@ import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.AnswerOutbox;
 import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.ReplyMessage;
-import io.switchboard.gateway.slack.SlackCommandPipeline;
+import io.switchboard.gateway.command.CommandPipeline;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.vertx.core.Future;
@@ -56,7 +56,7 @@ public final class TeamsBot {
 
   /** The adapter, or empty when the app is not configured. */
   public static Optional<TeamsBot> create(Vertx vertx, Pool pool, WebClient client, TeamsApp app,
-                                          SlackCommandPipeline pipeline, PolicyDirectory policies,
+                                          CommandPipeline pipeline, PolicyDirectory policies,
                                           Approvals approvals, GatewayMetrics metrics, ChannelPacer pacer,
                                           InstallationChanges installationChanges, AnswerOutbox answerOutbox) {
     if (!app.enabled()) {

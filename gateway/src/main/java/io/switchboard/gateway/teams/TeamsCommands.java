@@ -2,8 +2,8 @@ package io.switchboard.gateway.teams;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
-import io.switchboard.gateway.slack.ChatCommand;
-import io.switchboard.gateway.slack.SlackCommandPipeline;
+import io.switchboard.gateway.command.ChatCommand;
+import io.switchboard.gateway.command.CommandPipeline;
 import io.vertx.core.Future;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.slf4j.Logger;
@@ -21,11 +21,11 @@ public final class TeamsCommands {
   static final String INVOKED_AS = "@Switchboard";
   private static final Logger LOG = LoggerFactory.getLogger(TeamsCommands.class);
 
-  private final SlackCommandPipeline pipeline;
+  private final CommandPipeline pipeline;
   private final TeamsAnswers answers;
   private final TeamsApprovalVotes votes;
 
-  public TeamsCommands(SlackCommandPipeline pipeline, TeamsAnswers answers, TeamsApprovalVotes votes) {
+  public TeamsCommands(CommandPipeline pipeline, TeamsAnswers answers, TeamsApprovalVotes votes) {
     this.pipeline = pipeline;
     this.answers = answers;
     this.votes = votes;

@@ -1,9 +1,10 @@
-package io.switchboard.gateway.slack;
+package io.switchboard.gateway.command;
 
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.job.JobStore;
 import io.switchboard.gateway.reply.BlockKitResult;
+import io.switchboard.gateway.slack.SlackText;
 import io.switchboard.tenancy.command.ArgumentSpec;
 import io.switchboard.tenancy.command.BuiltinCommand;
 import io.switchboard.tenancy.command.CommandSpec;
@@ -22,13 +23,13 @@ import java.util.stream.Collectors;
  * {@code help <command>} from the tenant's catalog (showing only what the user may run),
  * {@code whoami}, {@code jobs} and {@code job <id>}.
  */
-public final class SlackBuiltins {
+public final class ChatBuiltins {
 
   static final int RECENT_JOBS = 10;
 
   private final Pool pool;
 
-  public SlackBuiltins(Pool pool) {
+  public ChatBuiltins(Pool pool) {
     this.pool = pool;
   }
 

@@ -1,4 +1,4 @@
-package io.switchboard.gateway.slack;
+package io.switchboard.gateway.command;
 
 import io.switchboard.gateway.approval.Approval;
 import io.vertx.core.json.JsonObject;
@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 
 /**
- * What the {@link SlackCommandPipeline} answers a command with: a Slack message (ephemeral when
+ * What the {@link CommandPipeline} answers a command with: a Slack message (ephemeral when
  * {@code response_type} is {@code ephemeral}), the job it queued, if it queued one now, and the
  * approval it is held for, if it was held now (for platforms that render their own approval card).
  */

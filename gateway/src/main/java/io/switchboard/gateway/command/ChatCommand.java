@@ -1,4 +1,4 @@
-package io.switchboard.gateway.slack;
+package io.switchboard.gateway.command;
 
 import io.vertx.core.json.JsonObject;
 

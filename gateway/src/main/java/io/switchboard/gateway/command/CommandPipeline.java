@@ -1,4 +1,4 @@
-package io.switchboard.gateway.slack;
+package io.switchboard.gateway.command;
 
 import io.switchboard.core.job.JobRules;
 import io.switchboard.core.job.NewJob;
@@ -10,6 +10,10 @@ import io.switchboard.gateway.JobEnqueuer;
 import io.switchboard.gateway.RateLimiter;
 import io.switchboard.gateway.approval.Approval;
 import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.gateway.slack.ApprovalCards;
+import io.switchboard.gateway.slack.CancelAnswers;
+import io.switchboard.gateway.slack.SlackText;
+import io.switchboard.tenancy.SlackInstallation;
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.command.ParsedCommand;
 import io.switchboard.tenancy.policy.CommandRequest;
@@ -27,28 +31,29 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The one path every authenticated chat command takes, whether typed in Slack as a slash command, a
- * mention or a direct message, or in Discord as an application command, step by step, in this order:
+ * The one path every authenticated chat command takes, whatever platform it was typed on (Slack slash
+ * commands, mentions and direct messages, Teams messages, Discord application commands, the sandbox,
+ * Slack's Rerun button), step by step, in this order:
  * <ol>
  *   <li>parse the text against the tenant's catalog ({@link CommandParser});</li>
  *   <li>decide ({@link TenantPolicy}); a refusal is audited with its reason and told to the user;
- *       the built-ins that need no job are answered here ({@link SlackBuiltins}, {@code cancel});</li>
+ *       the built-ins that need no job are answered here ({@link ChatBuiltins}, {@code cancel});</li>
  *   <li>take a token from the tenant's, user's and channel's rate limits ({@link RateLimiter});</li>
  *   <li>queue the job with its audit records ({@link JobEnqueuer}), or, when an approval rule covers
  *       it, hold it for approval ({@link Approvals}) with an approval card;</li>
- *   <li>answer with a Slack message; the caller delivers it (HTTP response or Web API), or
- *       renders it for its platform (a held command's answer also carries the {@link Approval}).</li>
+ *   <li>answer with a message in Slack's format (the common format of answers); the caller delivers
+ *       it (HTTP response or Web API), or renders it for its platform (a held command's answer also carries the {@link Approval}).</li>
  * </ol>
  * One pipeline serves one platform (default {@code slack}; Teams and Discord run their own): it names
  * the platform in policy requests ({@code teams:user:<id>} bindings), metrics, jobs and their
  * idempotency keys.
  */
-public final class SlackCommandPipeline {
+public final class CommandPipeline {
 
   private final String platform;
   private final CommandParser parser;
   private final PolicyDirectory policies;
-  private final SlackBuiltins builtins;
+  private final ChatBuiltins builtins;
   private final RateLimiter rateLimiter;
   private final Approvals approvals;
   private final JobEnqueuer enqueuer;
@@ -59,16 +64,16 @@ public final class SlackCommandPipeline {
   private final GroupMemberships groups;
 
   /** The pipeline of Slack commands. */
-  public SlackCommandPipeline(CommandParser parser, PolicyDirectory policies, SlackBuiltins builtins,
+  public CommandPipeline(CommandParser parser, PolicyDirectory policies, ChatBuiltins builtins,
                               RateLimiter rateLimiter, Approvals approvals, JobEnqueuer enqueuer,
                               JobCancellations cancellations, CommandRefusals refusals, GatewayMetrics metrics,
                               Clock clock) {
-    this(SignedSlackEndpoint.PLATFORM, parser, policies, builtins, rateLimiter, approvals, enqueuer, cancellations,
+    this(SlackInstallation.PLATFORM, parser, policies, builtins, rateLimiter, approvals, enqueuer, cancellations,
         refusals, metrics, clock);
   }
 
   /** @param platform the chat platform this pipeline serves, e.g. {@code teams} */
-  public SlackCommandPipeline(String platform, CommandParser parser, PolicyDirectory policies, SlackBuiltins builtins,
+  public CommandPipeline(String platform, CommandParser parser, PolicyDirectory policies, ChatBuiltins builtins,
                               RateLimiter rateLimiter, Approvals approvals, JobEnqueuer enqueuer,
                               JobCancellations cancellations, CommandRefusals refusals, GatewayMetrics metrics,
                               Clock clock) {
@@ -76,8 +81,8 @@ public final class SlackCommandPipeline {
         clock, GroupMemberships.NONE);
   }
 
-  private SlackCommandPipeline(String platform, CommandParser parser, PolicyDirectory policies,
-                               SlackBuiltins builtins, RateLimiter rateLimiter, Approvals approvals,
+  private CommandPipeline(String platform, CommandParser parser, PolicyDirectory policies,
+                               ChatBuiltins builtins, RateLimiter rateLimiter, Approvals approvals,
                                JobEnqueuer enqueuer, JobCancellations cancellations, CommandRefusals refusals,
                                GatewayMetrics metrics, Clock clock, GroupMemberships groups) {
     this.platform = platform;
@@ -111,8 +116,8 @@ public final class SlackCommandPipeline {
   }
 
   /** The same pipeline, resolving the users' chat groups for group bindings through {@code memberships}. */
-  public SlackCommandPipeline withGroupMemberships(GroupMemberships memberships) {
-    return new SlackCommandPipeline(platform, parser, policies, builtins, rateLimiter, approvals, enqueuer,
+  public CommandPipeline withGroupMemberships(GroupMemberships memberships) {
+    return new CommandPipeline(platform, parser, policies, builtins, rateLimiter, approvals, enqueuer,
         cancellations, refusals, metrics, clock, memberships);
   }
 
