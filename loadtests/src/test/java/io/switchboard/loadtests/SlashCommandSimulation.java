@@ -72,6 +72,8 @@ public class SlashCommandSimulation extends Simulation {
   private final long replyWaitSeconds = Long.parseLong(prop("replyWait", "30"));
   private final String userId = prop("userId", "U0LOAD");
   private final String channelId = prop("channelId", "C0LOAD");
+  /** Commands are spread over this many channels ({@code channelId} + a number when more than one). */
+  private final int channels = Integer.parseInt(prop("channels", "1"));
   private final String adminToken = prop("adminToken", "");
 
   // ---------------------------------------------------------------- run state (shared with the reply server)
@@ -85,6 +87,8 @@ public class SlashCommandSimulation extends Simulation {
   private final AtomicLong repliesReceived = new AtomicLong();
   private final AtomicLong repliesUnmatched = new AtomicLong();
   private final AtomicLong repliesWithoutBlocks = new AtomicLong();
+  /** Replies that were digests of several results (the channel pacer's); the results inside are not matched. */
+  private final AtomicLong digests = new AtomicLong();
 
   /** trigger_id -> System.nanoTime() just before the command was sent; removed on first reply. */
   private final Map<String, Long> sendTimes = new ConcurrentHashMap<>();
@@ -263,8 +267,12 @@ public class SlashCommandSimulation extends Simulation {
         } else {
           repliesUnmatched.incrementAndGet(); // unknown trigger id, or a second reply for it
         }
-        if (!new String(payload, StandardCharsets.UTF_8).contains("\"blocks\"")) {
+        String body = new String(payload, StandardCharsets.UTF_8);
+        if (!body.contains("\"blocks\"")) {
           repliesWithoutBlocks.incrementAndGet();
+        }
+        if (body.contains("jobs finished")) {
+          digests.incrementAndGet();
         }
       }
       byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
@@ -307,6 +315,7 @@ public class SlashCommandSimulation extends Simulation {
     rows.put("replies matched to a command", Long.toString(matched));
     rows.put("replies unmatched / repeated", Long.toString(repliesUnmatched.get()));
     rows.put("replies without \"blocks\"", Long.toString(repliesWithoutBlocks.get()));
+    rows.put("digests (results inside not matched)", Long.toString(digests.get()));
     rows.put("accepted commands never replied", Long.toString(outstandingReplies()));
     if (matched == 0) {
       rows.put("reply latency (ms)", "n/a (no replies received)");
@@ -343,7 +352,7 @@ public class SlashCommandSimulation extends Simulation {
     fields.put("token", "loadtest-verification-token");
     fields.put("team_id", teamId);
     fields.put("team_domain", "loadtest");
-    fields.put("channel_id", channelId);
+    fields.put("channel_id", channels > 1 ? channelId + (n % channels) : channelId);
     fields.put("channel_name", "loadtest");
     fields.put("user_id", userId);
     fields.put("user_name", "loadtest");
