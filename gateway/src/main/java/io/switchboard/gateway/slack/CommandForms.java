@@ -49,8 +49,8 @@ public final class CommandForms {
       return Optional.empty();
     }
     JsonArray blocks = new JsonArray().add(new JsonObject().put("type", "section")
-        .put("text", plain(cut(command.description().isBlank() ? command.usage()
-            : command.description() + "\n" + invokedAs + " " + command.usage(), MAX_TEXT))));
+        .put("text", plain(cut((command.description().isBlank() ? "" : command.description() + "\n")
+            + invokedAs + " " + command.usage(), MAX_TEXT))));
     for (ArgumentSpec argument : command.arguments()) {
       blocks.add(input(argument, Optional.ofNullable(written.get(argument.name()))));
     }
