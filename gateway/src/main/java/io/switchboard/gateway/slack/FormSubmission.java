@@ -6,21 +6,31 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The values of a submitted command form ({@link CommandForms}) read against the command as the
- * catalog has it now: either the command text they make ({@code deploy staging api --version 1.4.2}),
- * which the {@code CommandPipeline} then parses like any typed command, or, for each field whose
- * value would not parse, a message by block id, for Slack's {@code response_action: errors}.
+ * catalog has it now: the command text they make ({@code deploy staging api --version 1.4.2}), which
+ * the {@code CommandPipeline} then parses like any typed command; or, for each field whose value
+ * would not parse, a message by block id, for Slack's {@code response_action: errors}; or neither,
+ * when the form's fields are no longer the command's (its arguments changed since the form opened).
  *
  * @param text   the command text, when every field is fine
  * @param errors the message for each field that is not, by block id
  */
 record FormSubmission(Optional<String> text, Map<String, String> errors) {
+
+  private static final String SKIPPED = "give this too, or leave the fields after it empty";
+
+  /** Whether the form no longer matches the command, so that it has to be opened again. */
+  boolean stale() {
+    return text.isEmpty() && errors.isEmpty();
+  }
 
   /**
    * Reads {@code view.state.values} of a submission.
@@ -28,45 +38,45 @@ record FormSubmission(Optional<String> text, Map<String, String> errors) {
    * @throws IllegalArgumentException when the values are not shaped as Slack sends them
    */
   static FormSubmission read(CommandSpec command, JsonObject values) {
+    Set<String> blocks = new HashSet<>();
+    command.arguments().forEach(argument -> blocks.add(CommandForms.blockId(argument)));
+    if (!blocks.equals(values.fieldNames())) {
+      return new FormSubmission(Optional.empty(), Map.of());
+    }
     Map<String, String> errors = new LinkedHashMap<>();
-    List<String> positional = new ArrayList<>();
+    List<ArgumentSpec> positional = new ArrayList<>();
+    List<Optional<String>> given = new ArrayList<>();
     List<String> flags = new ArrayList<>();
-    Optional<String> skipped = Optional.empty();
     for (ArgumentSpec argument : command.arguments()) {
       String blockId = CommandForms.blockId(argument);
-      boolean shown = values.containsKey(blockId);
-      Optional<String> value = shown ? value(values.getValue(blockId), blockId) : Optional.empty();
-      if (value.isPresent()) {
-        Optional<String> problem = problem(argument, value.get());
-        if (problem.isPresent()) {
-          errors.put(blockId, problem.get());
-          continue;
-        }
-      } else if (argument.required() && shown) {
+      Optional<String> value = value(values.getValue(blockId), blockId);
+      value.flatMap(v -> problem(argument, v)).ifPresent(problem -> errors.put(blockId, problem));
+      if (value.isEmpty() && argument.required()) {
         errors.put(blockId, argument.name() + " is required");
-        continue;
       }
       if (argument.flag()) {
         value.ifPresent(v -> flags.add("--" + argument.name() + " " + v));
-        continue;
+      } else {
+        positional.add(argument);
+        given.add(value);
       }
-      Optional<String> written = value.or(argument::defaultValue);
+    }
+    List<String> words = new ArrayList<>(List.of(command.name()));
+    int last = -1;
+    for (int i = 0; i < given.size(); i++) {
+      last = given.get(i).isPresent() ? i : last;
+    }
+    for (int i = 0; i <= last; i++) {
+      Optional<String> written = given.get(i).or(positional.get(i)::defaultValue);
       if (written.isEmpty()) {
-        skipped = skipped.or(() -> Optional.of(shown ? blockId : ""));
-        continue;
+        errors.putIfAbsent(CommandForms.blockId(positional.get(i)), SKIPPED);
+      } else {
+        words.add(written.get());
       }
-      if (skipped.isPresent()) {
-        errors.put(skipped.get().isEmpty() ? blockId : skipped.get(),
-            "give this too, or leave the fields after it empty");
-        continue;
-      }
-      positional.add(written.get());
     }
     if (!errors.isEmpty()) {
       return new FormSubmission(Optional.empty(), Map.copyOf(errors));
     }
-    List<String> words = new ArrayList<>(List.of(command.name()));
-    words.addAll(positional);
     words.addAll(flags);
     return new FormSubmission(Optional.of(String.join(" ", words)), Map.of());
   }

@@ -26,7 +26,9 @@ import java.util.Optional;
  * through the whole {@link CommandPipeline} (parse, policy, freeze windows, approvals, rate limits,
  * queue), with an idempotency key derived from the view and the submitted command, so Slack's retries
  * of one submission queue one job. The answer, and later the job's result, go to the slash command's
- * {@code response_url}, as for a typed slash command. The form closes once the effect is durable.
+ * {@code response_url}, as for a typed slash command. A form whose fields are no longer the
+ * command's (the catalog changed meanwhile) runs nothing and says so. The form closes once the
+ * effect is durable.
  */
 final class SlackViewSubmissions {
 
@@ -58,6 +60,12 @@ final class SlackViewSubmissions {
       String text = metadata.command();
       if (command.isPresent()) {
         FormSubmission submission = read(command.get(), values);
+        if (submission.stale()) {
+          String typed = SlackText.code(metadata.invokedAs() + " " + metadata.command());
+          poster.post(metadata.responseUrl(), SlackText.ephemeral(typed + " has changed since this form was opened; "
+              + "nothing ran. Type " + typed + " again for the new form.").put("replace_original", false));
+          return Future.succeededFuture();
+        }
         if (!submission.errors().isEmpty()) {
           return Future.succeededFuture(new JsonObject().put("response_action", "errors")
               .put("errors", new JsonObject(Map.<String, Object>copyOf(submission.errors()))));

@@ -245,9 +245,9 @@ class SlackCommandFormsTest {
         filled.copy().put("private_metadata", new JsonObject(filled.getString("private_metadata"))
             .put("also", "this").encode()),
         filled.copy().putNull("state"),
-        filled.copy().put("state", new JsonObject().put("values", new JsonObject()
-            .put("arg:environment", new JsonObject().put("value", new JsonObject().put("type", "static_select")
-                .put("selected_option", new JsonObject().put("text", "staging")))))),
+        withValue(filled, "arg:environment", new JsonObject().put("type", "static_select")
+            .put("selected_option", new JsonObject().put("text", "staging"))),
+        withValue(filled, "arg:version", new JsonObject().put("type", "datepicker").put("selected_date", "2026-12-02")),
         withoutId(filled));
     HttpResponse<String> notAView = SignedClick.payload(GatewayFixture.ACME_SECRET, "T0ACME", new JsonObject()
         .put("type", "view_submission").put("team", new JsonObject().put("id", "T0ACME"))
@@ -271,6 +271,23 @@ class SlackCommandFormsTest {
   }
 
   @Test
+  @DisplayName("a form whose fields are no longer the command's runs nothing and says so")
+  void staleFormRunsNothing() {
+    String url = fixture.slack().responseUrl("form-7");
+    JsonObject filled = SignedViewSubmission.filled(openForm("U0ALICE", "deploy", url), STAGING_API);
+    filled.getJsonObject("state").getJsonObject("values").remove("arg:version");
+
+    HttpResponse<String> response = SignedViewSubmission.payload(GatewayFixture.ACME_SECRET, "T0ACME", "U0ALICE",
+        filled).post(fixture.baseUrl());
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    Await.until("the notice on the response_url", () -> posts(url).size() == 1);
+    assertThat(posts(url).get(0).message().getString("text")).isEqualTo("`/ops deploy` has changed since this form "
+        + "was opened; nothing ran. Type `/ops deploy` again for the new form.");
+    assertThat(fixture.jobCount()).isZero();
+  }
+
+  @Test
   @DisplayName("tenant isolation: a form submitted from another tenant's workspace finds nothing of this tenant")
   void tenantIsolation() {
     JsonObject view = openForm("U0ALICE", "deploy", fixture.slack().responseUrl("form-6"));
@@ -289,6 +306,12 @@ class SlackCommandFormsTest {
     assertThat(fixture.auditTypes("globex")).containsExactly("command.refused");
     assertThat(SignedViewSubmission.of(GatewayFixture.ACME_SECRET, "T0GLOBEX", "U0ALICE", view, STAGING_API)
         .post(fixture.baseUrl()).statusCode()).isEqualTo(401);
+  }
+
+  private static JsonObject withValue(JsonObject view, String blockId, JsonObject input) {
+    JsonObject copy = view.copy();
+    copy.getJsonObject("state").getJsonObject("values").put(blockId, new JsonObject().put("value", input));
+    return copy;
   }
 
   private static JsonObject withoutId(JsonObject view) {
