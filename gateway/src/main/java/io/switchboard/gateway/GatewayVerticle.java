@@ -42,6 +42,7 @@ import io.switchboard.gateway.sandbox.SandboxSession;
 import io.switchboard.gateway.sandbox.SandboxSessions;
 import io.switchboard.gateway.sandbox.SandboxVotes;
 import io.switchboard.gateway.slack.ApprovalCards;
+import io.switchboard.gateway.slack.CommandFormOpener;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.gateway.command.ChatBuiltins;
 import io.switchboard.gateway.command.CommandPipeline;
@@ -196,10 +197,11 @@ public final class GatewayVerticle extends VerticleBase {
     CommandPipeline pipeline = new CommandPipeline(new CommandParser(), policies, new ChatBuiltins(pool),
         new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool), metrics,
         Clock.systemUTC()).withGroupMemberships(slackGroups);
-    router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, pipeline, responseUrls, metrics));
+    router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, pipeline, responseUrls,
+        new CommandFormOpener(policies, new CommandParser(), slackApi, botTokens), metrics));
     router.post("/slack/interactions").handler(new SlackInteractionHandler(authenticator, policies, approvals,
         responseUrls, poster, metrics, Clock.systemUTC(), slackGroups,
-        new SlackJobClicks(pool, cancellations, pipeline, eventAnswers, poster)));
+        new SlackJobClicks(pool, cancellations, pipeline, eventAnswers, poster), pipeline));
     router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(pool), pipeline,
         eventAnswers, new SlackUninstalls(pool, botTokens, installationChanges), metrics));
     teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new CommandPipeline("teams",

@@ -5,6 +5,7 @@ import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.GroupMemberships;
 import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.gateway.command.CommandPipeline;
 import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.tenancy.SlackInstallation;
 import io.switchboard.tenancy.policy.CommandRequest;
@@ -20,13 +21,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code POST /slack/interactions}: button clicks on Switchboard's messages. The request is
- * authenticated exactly like a slash command ({@link SignedSlackEndpoint}); then a click on Approve
- * or Deny of an approval card is a vote by the clicking user, checked and counted by
- * {@link Approvals}, and a click on Cancel or Rerun of a job's message goes to {@link SlackJobClicks}.
- * Any other action, or a payload that is not a click, is a 400. Slack gets its 200 once the click's
- * effect is durable; the card is updated, or the user told what happened, through the payload's
- * {@code response_url}.
+ * {@code POST /slack/interactions}: button clicks on Switchboard's messages and submissions of its
+ * command forms. The request is authenticated exactly like a slash command
+ * ({@link SignedSlackEndpoint}); then a click on Approve or Deny of an approval card is a vote by the
+ * clicking user, checked and counted by {@link Approvals}, a click on Cancel or Rerun of a job's
+ * message goes to {@link SlackJobClicks}, and a {@code view_submission} of a command form goes to
+ * {@link SlackViewSubmissions} ({@code view_closed} needs nothing). Any other action, callback or
+ * payload type is a 400. Slack gets its 200 once the effect is durable; the card is updated, or the
+ * user told what happened, through the payload's {@code response_url} (for a form, the slash
+ * command's).
  */
 public final class SlackInteractionHandler extends SignedSlackEndpoint {
 
@@ -39,12 +42,15 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
   private final Clock clock;
   private final GroupMemberships groups;
   private final SlackJobClicks jobClicks;
+  private final SlackViewSubmissions viewSubmissions;
 
   public SlackInteractionHandler(SlackRequestAuthenticator authenticator, PolicyDirectory policies, Approvals approvals,
                                  SlackResponseUrls responseUrls, SlackMessagePoster poster, GatewayMetrics metrics,
-                                 Clock clock, GroupMemberships groups, SlackJobClicks jobClicks) {
+                                 Clock clock, GroupMemberships groups, SlackJobClicks jobClicks,
+                                 CommandPipeline pipeline) {
     super(authenticator, metrics);
     this.jobClicks = jobClicks;
+    this.viewSubmissions = new SlackViewSubmissions(policies, pipeline, responseUrls, poster);
     this.policies = policies;
     this.approvals = approvals;
     this.responseUrls = responseUrls;
@@ -55,7 +61,15 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
 
   @Override
   protected Future<JsonObject> answer(SlackInstallation installation, Buffer body) {
-    SlackClick click = parse(body);
+    JsonObject payload = payload(body);
+    String type = String.valueOf(payload.getValue("type"));
+    if (type.equals("view_submission") || type.equals("view_closed")) {
+      return view(installation, payload, type.equals("view_submission"));
+    }
+    if (!type.equals("block_actions")) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "unsupported interaction type '" + type + "'");
+    }
+    SlackClick click = parse(payload);
     if (!click.teamId().equals(installation.teamId())) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the payload names two Slack teams");
     }
@@ -74,6 +88,25 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
           poster.post(click.responseUrl(), message(result, click));
           return (JsonObject) null;
         });
+  }
+
+  /** A command form submitted (or closed, which needs nothing) by the payload's user, in the installation's team. */
+  private Future<JsonObject> view(SlackInstallation installation, JsonObject payload, boolean submitted) {
+    try {
+      String team = teamOf(payload).orElseThrow(() -> new IllegalArgumentException("team.id is missing"));
+      JsonObject view = object(payload, "view");
+      if (!team.equals(installation.teamId())) {
+        throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the payload names two Slack teams");
+      }
+      if (!CommandForms.CALLBACK_ID.equals(view.getValue("callback_id"))) {
+        throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST,
+            "unknown callback_id '" + view.getValue("callback_id") + "'");
+      }
+      String userId = required(object(payload, "user").getString("id"), "user.id");
+      return submitted ? viewSubmissions.submit(installation, userId, view) : Future.succeededFuture();
+    } catch (ClassCastException | IllegalArgumentException e) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "malformed view payload: " + e.getMessage());
+    }
   }
 
   private static JsonObject message(Approvals.VoteResult result, SlackClick click) {
@@ -115,13 +148,16 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
     return Optional.ofNullable(user == null ? null : user.getString("team_id"));
   }
 
-  private static SlackClick parse(Buffer body) {
+  private static JsonObject payload(Buffer body) {
     try {
-      JsonObject payload = new JsonObject(FormBody.parse(body.toString()).require("payload"));
-      if (!"block_actions".equals(payload.getString("type"))) {
-        throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST,
-            "unsupported interaction type '" + payload.getString("type") + "'");
-      }
+      return new JsonObject(FormBody.parse(body.toString()).require("payload"));
+    } catch (DecodeException | IllegalArgumentException e) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "malformed interaction payload: " + e.getMessage());
+    }
+  }
+
+  private static SlackClick parse(JsonObject payload) {
+    try {
       JsonArray actions = payload.getJsonArray("actions");
       if (actions == null || actions.size() != 1) {
         throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "a click carries exactly one action");

@@ -21,18 +21,22 @@ import java.util.Optional;
  * authenticates the request; this class parses the form, checks the {@code response_url}, and runs
  * the command through the {@link CommandPipeline} (parse, decide, limit, enqueue or hold). The
  * pipeline's message is the ephemeral acknowledgement (with a Cancel button when a job was queued);
- * the result, with a Rerun button, is posted later to {@code response_url}.
+ * the result, with a Rerun button, is posted later to {@code response_url}. A command that names a
+ * catalog command but lacks required arguments is first offered a form for them
+ * ({@link CommandFormOpener}); only if none could be opened does it get its parse error.
  */
 public final class SlashCommandHandler extends SignedSlackEndpoint {
 
   private final CommandPipeline pipeline;
   private final SlackResponseUrls responseUrls;
+  private final CommandFormOpener forms;
 
   public SlashCommandHandler(SlackRequestAuthenticator authenticator, CommandPipeline pipeline,
-                             SlackResponseUrls responseUrls, GatewayMetrics metrics) {
+                             SlackResponseUrls responseUrls, CommandFormOpener forms, GatewayMetrics metrics) {
     super(authenticator, metrics);
     this.pipeline = pipeline;
     this.responseUrls = responseUrls;
+    this.forms = forms;
   }
 
   /**
@@ -54,6 +58,12 @@ public final class SlashCommandHandler extends SignedSlackEndpoint {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the body names two Slack teams");
     }
     responseUrls.check(command.responseUrl());
+    return forms.offer(installation, command).compose(opened -> opened.isPresent()
+        ? Future.succeededFuture(opened.get())
+        : run(installation, command));
+  }
+
+  private Future<JsonObject> run(SlackInstallation installation, SlashCommand command) {
     JsonObject replyTo = new JsonObject().put("kind", "slack_response_url").put("url", command.responseUrl());
     return pipeline.run(new ChatCommand(installation.tenantId(), installation.teamId(), command.userId(),
         command.channelId(), command.command(), command.text(), deliveryKey(command), replyTo))

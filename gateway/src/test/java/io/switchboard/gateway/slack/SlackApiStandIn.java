@@ -13,6 +13,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,8 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * client in Basic auth or form fields for {@code oauth.v2.access}, whose codes work once
  * ({@code invalid_code}); file uploads the way Slack's upload flow takes them
  * ({@code files.getUploadURLExternal} answers a loopback upload URL, the bytes are POSTed there, and
- * {@code files.completeUploadExternal} shares the uploaded files into a channel or thread); and HTTP
- * 429 with {@code Retry-After} when told to rate-limit. Every call is recorded.
+ * {@code files.completeUploadExternal} shares the uploaded files into a channel or thread);
+ * {@code views.open} with a {@code trigger_id} that works once ({@code exchanged_trigger_id} after,
+ * {@code expired_trigger_id} when told to) and a modal {@code view} checked against Slack's limits;
+ * and HTTP 429 with {@code Retry-After} when told to rate-limit. Every call is recorded.
  */
 public final class SlackApiStandIn implements AutoCloseable {
 
@@ -69,6 +72,10 @@ public final class SlackApiStandIn implements AutoCloseable {
   private final Set<String> postedTs = ConcurrentHashMap.newKeySet();
   private final Map<String, List<String>> userGroups = new ConcurrentHashMap<>();
   private final AtomicLong clock = new AtomicLong(1_700_000_000L);
+  private final Set<String> usedTriggers = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger expiringTriggers = new AtomicInteger();
+  private final AtomicInteger viewIds = new AtomicInteger();
+  private final List<JsonObject> openedViews = new CopyOnWriteArrayList<>();
   private volatile int retryAfterSeconds = 1;
 
   private SlackApiStandIn(HttpServer server) {
@@ -133,6 +140,16 @@ public final class SlackApiStandIn implements AutoCloseable {
   /** The next {@code times} POSTs of file bytes to an upload URL are answered with HTTP 500. */
   public void failUploads(int times) {
     failingUploads.set(times);
+  }
+
+  /** The next {@code times} calls of {@code views.open} find their trigger expired ({@code expired_trigger_id}). */
+  public void expireTriggers(int times) {
+    expiringTriggers.set(times);
+  }
+
+  /** The views opened so far, as {@code views.open} answered them (with their ids). */
+  public List<JsonObject> openedViews() {
+    return List.copyOf(openedViews);
   }
 
   /** The files shared into channels so far. */
@@ -202,11 +219,66 @@ public final class SlackApiStandIn implements AutoCloseable {
           : new JsonObject().put("ok", true).put("message_ts", clock.incrementAndGet() + ".000200");
       case "files.getUploadURLExternal" -> uploadUrl(args);
       case "files.completeUploadExternal" -> completeUpload(args);
+      case "views.open" -> openView(args);
       case "usergroups.users.list" -> userGroups.containsKey(args.get("usergroup"))
           ? new JsonObject().put("ok", true).put("users", new JsonArray(userGroups.get(args.get("usergroup"))))
           : error("no_such_subteam");
       default -> error("unknown_method");
     };
+  }
+
+  /**
+   * A trigger opens one view, within 3 s of its interaction; the view must be a modal with a title of
+   * at most 24 characters, at most 100 blocks, unique block ids, and {@code private_metadata} of at
+   * most 3,000 characters. Answers the view as Slack stores it: with its id, an empty state, a hash.
+   */
+  private JsonObject openView(Map<String, String> args) {
+    String trigger = args.get("trigger_id");
+    JsonObject view;
+    try {
+      view = new JsonObject(String.valueOf(args.get("view")));
+    } catch (RuntimeException e) {
+      return error("invalid_arguments");
+    }
+    if (trigger == null || trigger.isBlank()) {
+      return error("invalid_arguments");
+    }
+    if (expiringTriggers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return error("expired_trigger_id");
+    }
+    if (!usedTriggers.add(trigger)) {
+      return error("exchanged_trigger_id");
+    }
+    if (!validModal(view)) {
+      return error("invalid_arguments");
+    }
+    String id = "V0STANDIN" + viewIds.incrementAndGet();
+    JsonObject opened = view.copy().put("id", id).put("team_id", "T0STANDIN")
+        .put("state", new JsonObject().put("values", new JsonObject())).put("hash", "1700000000.hash" + id)
+        .put("root_view_id", id).put("app_id", "A0SWITCH").put("bot_id", "B0BOT");
+    openedViews.add(opened);
+    return new JsonObject().put("ok", true).put("view", opened);
+  }
+
+  private static boolean validModal(JsonObject view) {
+    JsonObject title = view.getValue("title") instanceof JsonObject t ? t : null;
+    JsonArray blocks = view.getValue("blocks") instanceof JsonArray b ? b : null;
+    if (!"modal".equals(view.getValue("type")) || title == null || !(title.getValue("text") instanceof String text)
+        || text.isEmpty() || text.length() > 24 || blocks == null || blocks.size() > 100
+        || String.valueOf(view.getValue("private_metadata", "")).length() > 3000) {
+      return false;
+    }
+    Set<String> blockIds = new HashSet<>();
+    for (Object block : blocks) {
+      if (!(block instanceof JsonObject b) || b.getString("block_id") != null && !blockIds.add(b.getString("block_id"))) {
+        return false;
+      }
+      if ("input".equals(b.getString("type")) && (!(b.getValue("label") instanceof JsonObject)
+          || !(b.getValue("element") instanceof JsonObject element) || element.getString("type") == null)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Slack wants the file's name and its exact length in bytes up front. */

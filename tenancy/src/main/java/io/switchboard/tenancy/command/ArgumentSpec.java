@@ -1,5 +1,6 @@
 package io.switchboard.tenancy.command;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -33,6 +34,30 @@ public record ArgumentSpec(
     String placeholder = multiple ? "<" + name + ",...>" : "<" + name + ">";
     String written = flag ? "--" + name + " " + placeholder : placeholder;
     return required ? written : "[" + written + "]";
+  }
+
+  /**
+   * Checks the text written for this argument and converts it: for a {@code multiple} argument, a
+   * list of the comma-separated items (none empty, none twice), each converted by {@link #convert}.
+   *
+   * @throws IllegalArgumentException with a message fit to show the user
+   */
+  public Object read(String text) {
+    if (!multiple) {
+      return convert(text);
+    }
+    List<Object> items = new ArrayList<>();
+    for (String item : text.split(",", -1)) {
+      if (item.isEmpty()) {
+        throw new IllegalArgumentException(name + " has an empty item in '" + shorten(text) + "'");
+      }
+      Object value = convert(item);
+      if (items.contains(value)) {
+        throw new IllegalArgumentException(name + " names '" + shorten(item) + "' twice");
+      }
+      items.add(value);
+    }
+    return List.copyOf(items);
   }
 
   /**

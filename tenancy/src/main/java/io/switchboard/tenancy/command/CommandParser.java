@@ -1,6 +1,5 @@
 package io.switchboard.tenancy.command;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -81,9 +80,13 @@ public final class CommandParser {
   }
 
   private static ParsedCommand parseCatalogCommand(CommandSpec command, String rest) {
+    Map<String, String> written = new LinkedHashMap<>();
     try {
-      Map<String, Object> values = bind(command, words(rest));
+      Map<String, Object> values = bind(command, words(rest), written);
       return command.invocation(values);
+    } catch (MissingArgument e) {
+      return new ParsedCommand.Unrecognised(e.getMessage() + ". Usage: `" + command.usage()
+          + "`; try `help " + command.name() + "`.", Optional.of(new ParsedCommand.Incomplete(command, written)));
     } catch (IllegalArgumentException e) {
       return new ParsedCommand.Unrecognised(e.getMessage() + ". Usage: `" + command.usage()
           + "`; try `help " + command.name() + "`.");
@@ -95,8 +98,19 @@ public final class CommandParser {
     return rest.isBlank() ? List.of() : Arrays.asList(rest.strip().split("(?U)\\s+"));
   }
 
-  /** Assigns each written word to its argument, converts it, and fills in defaults. */
-  private static Map<String, Object> bind(CommandSpec command, List<String> words) {
+  /** A required argument was not given; everything given before was valid. */
+  private static final class MissingArgument extends IllegalArgumentException {
+
+    MissingArgument(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Assigns each written word to its argument, converts it, and fills in defaults; {@code written}
+   * collects the text given for each argument.
+   */
+  private static Map<String, Object> bind(CommandSpec command, List<String> words, Map<String, String> written) {
     Map<String, Object> values = new LinkedHashMap<>();
     Set<String> given = new HashSet<>();
     List<ArgumentSpec> positional = command.positional();
@@ -123,14 +137,16 @@ public final class CommandParser {
         if (!given.add(flag.name())) {
           throw new IllegalArgumentException("--" + flag.name() + " is given twice");
         }
-        values.put(flag.name(), convert(flag, value));
+        values.put(flag.name(), flag.read(value));
+        written.put(flag.name(), value);
       } else {
         if (next >= positional.size()) {
           throw new IllegalArgumentException("unexpected '" + ArgumentSpec.shorten(word) + "'");
         }
         ArgumentSpec argument = positional.get(next++);
         given.add(argument.name());
-        values.put(argument.name(), convert(argument, word));
+        values.put(argument.name(), argument.read(word));
+        written.put(argument.name(), word);
       }
     }
     for (ArgumentSpec argument : command.arguments()) {
@@ -138,29 +154,11 @@ public final class CommandParser {
         continue;
       }
       if (argument.required()) {
-        throw new IllegalArgumentException("missing " + argument.name()
+        throw new MissingArgument("missing " + argument.name()
             + (argument.type() == ArgumentType.ENUM ? " (one of: " + String.join(", ", argument.values()) + ")" : ""));
       }
-      argument.defaultValue().ifPresent(value -> values.put(argument.name(), convert(argument, value)));
+      argument.defaultValue().ifPresent(value -> values.put(argument.name(), argument.read(value)));
     }
     return values;
-  }
-
-  private static Object convert(ArgumentSpec argument, String text) {
-    if (!argument.multiple()) {
-      return argument.convert(text);
-    }
-    List<Object> items = new ArrayList<>();
-    for (String item : text.split(",", -1)) {
-      if (item.isEmpty()) {
-        throw new IllegalArgumentException(argument.name() + " has an empty item in '" + ArgumentSpec.shorten(text) + "'");
-      }
-      Object value = argument.convert(item);
-      if (items.contains(value)) {
-        throw new IllegalArgumentException(argument.name() + " names '" + ArgumentSpec.shorten(item) + "' twice");
-      }
-      items.add(value);
-    }
-    return List.copyOf(items);
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -77,7 +78,25 @@ public sealed interface ParsedCommand {
     }
   }
 
-  /** The text is not a valid command; {@code message} tells the user what was wrong and what to do. */
-  record Unrecognised(String message) implements ParsedCommand {
+  /**
+   * The text is not a valid command; {@code message} tells the user what was wrong and what to do.
+   * {@code incomplete} is set when the text names a catalog command and lacks only required arguments.
+   */
+  record Unrecognised(String message, Optional<Incomplete> incomplete) implements ParsedCommand {
+
+    public Unrecognised(String message) {
+      this(message, Optional.empty());
+    }
+  }
+
+  /**
+   * A catalog command whose text was valid as far as it went but left required arguments out:
+   * {@code written} holds the text of each argument given (all of them valid), by argument name.
+   */
+  record Incomplete(CommandSpec command, Map<String, String> written) {
+
+    public Incomplete {
+      written = Map.copyOf(written);
+    }
   }
 }

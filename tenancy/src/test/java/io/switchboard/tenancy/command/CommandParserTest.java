@@ -9,7 +9,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -154,6 +157,31 @@ class CommandParserTest {
   void aCatalogCommandIsRefusedPrecisely(String text, String message) {
     assertThat(parser.parse(example, text)).isInstanceOfSatisfying(ParsedCommand.Unrecognised.class,
         unrecognised -> assertThat(unrecognised.message()).startsWith(message).contains("try `help "));
+  }
+
+  @ParameterizedTest(name = "[{index}] \"{0}\" lacks only required arguments")
+  @CsvSource(delimiter = '|', value = {
+      "deploy                      | ''",
+      "ship staging                | environment=staging",
+      "deploy staging api          | environment=staging;service=api",
+      "deploy --version 1.4.2      | version=1.4.2",
+  })
+  void aCommandLackingOnlyRequiredArgumentsSaysWhatWasGiven(String text, String given) {
+    assertThat(parser.parse(example, text)).isInstanceOfSatisfying(ParsedCommand.Unrecognised.class, unrecognised -> {
+      assertThat(unrecognised.message()).startsWith("missing ");
+      ParsedCommand.Incomplete incomplete = unrecognised.incomplete().orElseThrow();
+      assertThat(incomplete.command().name()).isEqualTo("deploy");
+      assertThat(incomplete.written()).isEqualTo(given.isEmpty() ? Map.of()
+          : Arrays.stream(given.split(";")).map(pair -> pair.split("="))
+              .collect(Collectors.toMap(pair -> pair[0], pair -> pair[1])));
+    });
+  }
+
+  @ParameterizedTest(name = "[{index}] \"{0}\" is wrong, not incomplete")
+  @ValueSource(strings = {"deploy prod", "deploy staging api --version 1.4", "scale staging api many", "deploi staging"})
+  void aWrongValueIsNotIncomplete(String text) {
+    assertThat(parser.parse(example, text)).isInstanceOfSatisfying(ParsedCommand.Unrecognised.class,
+        unrecognised -> assertThat(unrecognised.incomplete()).isEmpty());
   }
 
   @Test

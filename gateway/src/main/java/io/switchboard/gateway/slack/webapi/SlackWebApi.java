@@ -139,6 +139,17 @@ public final class SlackWebApi {
         .mapEmpty();
   }
 
+  /**
+   * {@code views.open}: opens a modal for the user whose interaction gave {@code triggerId} (Slack
+   * accepts a trigger once, within 3 s of the interaction, so a 429 is not waited out); answers the
+   * view's id. Needs no scope beyond {@code commands}.
+   */
+  public Future<String> openView(String token, String triggerId, JsonObject view) {
+    return attempt("views.open", slack.methods(token), client -> client.viewsOpen(r -> r
+        .triggerId(triggerId).viewAsString(view.encode())), MAX_RATE_LIMIT_RETRIES)
+        .map(response -> response.getView().getId());
+  }
+
   /** {@code usergroups.users.list}: the user ids in a user group (needs the {@code usergroups:read} scope). */
   public Future<List<String>> userGroupMembers(String token, String usergroup) {
     return call("usergroups.users.list", Optional.of(token), client -> client.usergroupsUsersList(r -> r

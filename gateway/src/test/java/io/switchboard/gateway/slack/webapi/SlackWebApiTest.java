@@ -59,6 +59,27 @@ class SlackWebApiTest {
   }
 
   @Test
+  @DisplayName("views.open opens a modal with its trigger once, answering the view id; a 429 is not waited out")
+  void opensAView() {
+    slack.acceptToken("xoxb-1");
+    JsonObject view = new JsonObject().put("type", "modal").put("callback_id", "cb")
+        .put("title", new JsonObject().put("type", "plain_text").put("text", "Form"))
+        .put("blocks", new JsonArray());
+
+    String id = Await.result(api.openView("xoxb-1", "T-1", view));
+
+    assertThat(id).isEqualTo(slack.openedViews().get(0).getString("id")).isNotBlank();
+    assertThat(slack.calls("views.open").get(0).args()).containsEntry("trigger_id", "T-1");
+    assertThat(new JsonObject(slack.calls("views.open").get(0).args().get("view"))).isEqualTo(view);
+    assertThatThrownBy(() -> Await.result(api.openView("xoxb-1", "T-1", view)))
+        .isInstanceOfSatisfying(SlackApiFailure.class, e -> assertThat(e.error()).isEqualTo("exchanged_trigger_id"));
+    slack.rateLimit("views.open", 1, 1);
+    assertThatThrownBy(() -> Await.result(api.openView("xoxb-1", "T-2", view)))
+        .isInstanceOfSatisfying(SlackApiFailure.class, e -> assertThat(e.error()).isEqualTo("http_429"));
+    assertThat(slack.openedViews()).hasSize(1);
+  }
+
+  @Test
   @DisplayName("ok:false becomes a SlackApiFailure with Slack's error code")
   void okFalseIsAFailure() {
     assertThatThrownBy(() -> Await.result(api.postMessage("xoxb-unknown", "C1", Optional.empty(),
