@@ -27,11 +27,11 @@ public final class InstallationDirectory {
 
   public InstallationDirectory(Pool pool, Duration ttl) {
     this.pool = pool;
-    this.slackTeams = new CachedLookup<>(ttl, this::load);
+    this.slackTeams = new CachedLookup<>(ttl);
   }
 
   public Future<Optional<SlackInstallation>> findSlackTeam(String teamId) {
-    return slackTeams.get(teamId);
+    return slackTeams.get(teamId, this::load);
   }
 
   private Future<Optional<SlackInstallation>> load(String teamId) {

@@ -5,50 +5,100 @@ import io.vertx.core.Promise;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DisplayName("A cached lookup keeps answers until evicted, and an eviction is not undone by a load in flight")
+@DisplayName("A cached lookup keeps answers until they expire or are evicted, and an eviction is not undone by a load in flight")
 class CachedLookupTest {
 
   private final List<Promise<String>> loads = new ArrayList<>();
-  private final CachedLookup<String, String> lookup = new CachedLookup<>(Duration.ofMinutes(10), key -> {
-    Promise<String> load = Promise.promise();
-    loads.add(load);
-    return load.future();
-  });
+  private final Function<String, Future<String>> load = key -> {
+    Promise<String> promise = Promise.promise();
+    loads.add(promise);
+    return promise.future();
+  };
+  private final MovableClock clock = new MovableClock();
+  private final CachedLookup<String, String> lookup = new CachedLookup<>(Duration.ofMinutes(10), clock);
 
   @Test
   @DisplayName("an answer is loaded once and cached; evict and evictAll make the next lookup load again")
   void cachesUntilEvicted() {
-    Future<String> first = lookup.get("T1");
+    Future<String> first = lookup.get("T1", load);
     loads.get(0).complete("acme");
     assertThat(first.result()).isEqualTo("acme");
-    assertThat(lookup.get("T1").result()).isEqualTo("acme");
+    assertThat(lookup.get("T1", load).result()).isEqualTo("acme");
     assertThat(loads).hasSize(1);
 
     lookup.evict("T1");
-    lookup.get("T1");
+    lookup.get("T1", load);
     assertThat(loads).hasSize(2);
     loads.get(1).complete("globex");
-    assertThat(lookup.get("T1").result()).isEqualTo("globex");
+    assertThat(lookup.get("T1", load).result()).isEqualTo("globex");
 
     lookup.evictAll();
-    lookup.get("T1");
+    lookup.get("T1", load);
     assertThat(loads).hasSize(3);
   }
 
   @Test
   @DisplayName("a load that was in flight when something was evicted answers, but is not cached")
   void inFlightLoadDoesNotUndoAnEviction() {
-    Future<String> inFlight = lookup.get("T1");
+    Future<String> inFlight = lookup.get("T1", load);
     lookup.evict("T1");
     loads.get(0).complete("stale");
     assertThat(inFlight.result()).isEqualTo("stale");
-    lookup.get("T1");
+    lookup.get("T1", load);
     assertThat(loads).as("the stale answer was not cached").hasSize(2);
+  }
+
+  @Test
+  @DisplayName("an answer expires after its time to live on the given clock; a failed load is not cached")
+  void expiresAndDoesNotCacheFailures() {
+    lookup.get("T1", load);
+    loads.get(0).complete("acme");
+    clock.advance(Duration.ofMinutes(9));
+    assertThat(lookup.get("T1", load).result()).isEqualTo("acme");
+    assertThat(loads).hasSize(1);
+    clock.advance(Duration.ofMinutes(2));
+    lookup.get("T1", load);
+    assertThat(loads).as("expired").hasSize(2);
+
+    Future<String> failed = lookup.get("T2", load);
+    loads.get(2).fail("unreachable");
+    assertThat(failed.failed()).isTrue();
+    lookup.get("T2", load);
+    assertThat(loads).as("the failure was not cached").hasSize(4);
+  }
+
+  /** A clock that moves only when told to. */
+  private static final class MovableClock extends Clock {
+    private Instant now = Instant.parse("2026-12-02T10:00:00Z");
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 }

@@ -26,11 +26,11 @@ public final class DiscordGuilds {
 
   public DiscordGuilds(Pool pool, Duration ttl) {
     this.pool = pool;
-    this.guilds = new CachedLookup<>(ttl, this::load);
+    this.guilds = new CachedLookup<>(ttl);
   }
 
   public Future<Optional<DiscordInstallation>> find(String guildId) {
-    return guilds.get(guildId);
+    return guilds.get(guildId, this::load);
   }
 
   private Future<Optional<DiscordInstallation>> load(String guildId) {

@@ -169,7 +169,7 @@ public final class AnswerOutbox {
       LOG.info("Answer {} of tenant {} in {} not taken (attempt {}), retrying: {}", answer.id(), answer.tenantId(),
           answer.platform(), answer.attempt(), cause.toString());
     }
-    long delay = Duration.ofSeconds(1L << Math.min(answer.attempt(), 4)).toMillis();
+    long delay = ReplyOutbox.retryDelay(answer.attempt()).toMillis();
     return pool.preparedQuery(RETRY_LATER).execute(Tuple.of(answer.tenantId(), answer.id(), delay,
         String.valueOf(cause.getMessage()))).mapEmpty();
   }

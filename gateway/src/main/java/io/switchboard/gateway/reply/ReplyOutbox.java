@@ -71,9 +71,14 @@ public final class ReplyOutbox {
     return pool.preparedQuery(SENT).execute(Tuple.of(reply.job().tenantId(), reply.job().id())).mapEmpty();
   }
 
-  /** Schedules the next attempt with exponential back-off: 2, 4, 8, 16 s. */
+  /** The wait before the attempt after {@code attempt}: 2, 4, 8, 16 s (also for owed chat answers). */
+  static Duration retryDelay(int attempt) {
+    return Duration.ofSeconds(1L << Math.min(attempt, 4));
+  }
+
+  /** Schedules the next attempt with exponential back-off ({@link #retryDelay}). */
   public Future<Void> retryLater(PendingReply reply) {
-    long delay = Duration.ofSeconds(1L << Math.min(reply.attempt(), 4)).toMillis();
+    long delay = retryDelay(reply.attempt()).toMillis();
     return pool.preparedQuery(RETRY_LATER).execute(Tuple.of(reply.job().tenantId(), reply.job().id(), delay)).mapEmpty();
   }
 

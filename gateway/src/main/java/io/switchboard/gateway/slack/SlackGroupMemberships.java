@@ -2,6 +2,7 @@ package io.switchboard.gateway.slack;
 
 import io.switchboard.gateway.GroupMemberships;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
+import io.switchboard.tenancy.CachedLookup;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.TenantPolicy;
 import io.vertx.core.Future;
@@ -10,13 +11,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Slack user-group membership for policy bindings ({@code slack:group:S123}): the members of each
@@ -31,18 +29,14 @@ public final class SlackGroupMemberships implements GroupMemberships {
 
   private static final Logger LOG = LoggerFactory.getLogger(SlackGroupMemberships.class);
 
-  private record Members(Future<Set<String>> users, Instant expires) {
-  }
-
   private final SlackWebApi slack;
   private final SlackBotTokens tokens;
-  private final Clock clock;
-  private final Map<String, Members> cache = new ConcurrentHashMap<>();
+  private final CachedLookup<String, Set<String>> members;
 
   public SlackGroupMemberships(SlackWebApi slack, SlackBotTokens tokens, Clock clock) {
     this.slack = slack;
     this.tokens = tokens;
-    this.clock = clock;
+    this.members = new CachedLookup<>(TTL, clock);
   }
 
   @Override
@@ -77,17 +71,8 @@ public final class SlackGroupMemberships implements GroupMemberships {
 
   private Future<Set<String>> members(CommandRequest request, String group, String token) {
     String key = request.tenantId() + "\n" + request.workspaceId() + "\n" + group;
-    Instant now = clock.instant();
-    Members cached = cache.get(key);
-    if (cached != null && now.isBefore(cached.expires()) && !cached.users().failed()) {
-      return cached.users();
-    }
-    Future<Set<String>> users = slack.userGroupMembers(token, group).map(list -> (Set<String>) Set.copyOf(list));
-    cache.put(key, new Members(users, now.plus(TTL)));
-    users.onFailure(e -> {
-      cache.remove(key);
-      LOG.warn("usergroups.users.list of {} for tenant {} failed: {}", group, request.tenantId(), e.toString());
-    });
-    return users;
+    return members.get(key, k -> slack.userGroupMembers(token, group).<Set<String>>map(Set::copyOf)
+        .onFailure(e -> LOG.warn("usergroups.users.list of {} for tenant {} failed: {}", group, request.tenantId(),
+            e.toString())));
   }
 }

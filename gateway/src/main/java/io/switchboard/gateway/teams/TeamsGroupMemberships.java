@@ -1,6 +1,7 @@
 package io.switchboard.gateway.teams;
 
 import io.switchboard.gateway.GroupMemberships;
+import io.switchboard.tenancy.CachedLookup;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.TenantPolicy;
 import io.vertx.core.Future;
@@ -9,7 +10,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,22 +27,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TeamsGroupMemberships implements GroupMemberships {
 
   public static final Duration TTL = Duration.ofMinutes(5);
-  /** Past this many cached answers, expired ones are dropped before another is added. */
-  private static final int PURGE_ABOVE = 10_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(TeamsGroupMemberships.class);
 
-  private record Answer(Future<Set<String>> groups, Instant expires) {
-  }
-
   private final GraphMemberGroups graph;
-  private final Clock clock;
-  private final Map<String, Answer> cache = new ConcurrentHashMap<>();
+  private final CachedLookup<String, Set<String>> answers;
   private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
 
   public TeamsGroupMemberships(GraphMemberGroups graph, Clock clock) {
     this.graph = graph;
-    this.clock = clock;
+    this.answers = new CachedLookup<>(TTL, clock);
   }
 
   @Override
@@ -53,21 +47,12 @@ public final class TeamsGroupMemberships implements GroupMemberships {
     }
     String key = request.tenantId() + "\n" + request.workspaceId() + "\n" + request.userId() + "\n"
         + String.join(",", bound);
-    Instant now = clock.instant();
-    Answer cached = cache.get(key);
-    if (cached != null && now.isBefore(cached.expires()) && !cached.groups().failed()) {
-      return cached.groups();
-    }
-    Future<Set<String>> groups = graph.memberOf(request.workspaceId(), request.userId(), bound);
-    if (cache.size() > PURGE_ABOVE) {
-      cache.values().removeIf(answer -> !now.isBefore(answer.expires()));
-    }
-    cache.put(key, new Answer(groups, now.plus(TTL)));
-    return groups.onSuccess(found -> lastFailure.remove(request.workspaceId())).recover(e -> {
-      cache.remove(key);
-      unknown(request, e);
-      return Future.succeededFuture(Set.of());
-    });
+    return answers.get(key, k -> graph.memberOf(request.workspaceId(), request.userId(), bound)
+            .onSuccess(found -> lastFailure.remove(request.workspaceId())))
+        .recover(e -> {
+          unknown(request, e);
+          return Future.succeededFuture(Set.of());
+        });
   }
 
   private void unknown(CommandRequest request, Throwable e) {

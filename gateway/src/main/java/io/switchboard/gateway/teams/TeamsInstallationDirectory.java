@@ -26,12 +26,12 @@ public final class TeamsInstallationDirectory {
 
   public TeamsInstallationDirectory(Pool pool, Duration ttl) {
     this.pool = pool;
-    this.tenants = new CachedLookup<>(ttl, this::load);
+    this.tenants = new CachedLookup<>(ttl);
   }
 
   /** The Switchboard tenant of the Teams tenant, if installed and enabled. */
   public Future<Optional<String>> tenantOf(String teamsTenantId) {
-    return tenants.get(teamsTenantId);
+    return tenants.get(teamsTenantId, this::load);
   }
 
   private Future<Optional<String>> load(String teamsTenantId) {
