@@ -1,14 +1,21 @@
 package io.switchboard.executor.action;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+
+import java.util.function.Function;
 
 /**
  * One Vert.x {@link HttpClient} per action instance, made on first use with the Vert.x instance the
  * job runs on (and made again if that instance changes, as it does between tests). Actions use the
  * core client rather than {@code WebClient} because only the core client's requests can be reset
- * when the job is told to stop.
+ * when the job is told to stop. Every request goes out through {@link #exchange}, which reads its
+ * response without a race.
  */
 public final class ActionHttpClient {
 
@@ -26,5 +33,26 @@ public final class ActionHttpClient {
       owner = vertx;
     }
     return client;
+  }
+
+  /**
+   * Ends {@code request} (with {@code body}, or none) and hands its response to {@code reader} the
+   * moment the response's head arrives, on the request's own context and before any of its body is
+   * delivered, so handlers the reader attaches (or its {@code body()}) see every byte.
+   *
+   * <p>Reading in a callback of {@code send()} instead is a race: such a callback may run later, on
+   * another context, by when a small, fast response has already ended; Vert.x then refuses the
+   * handlers ("Response already ended") and the call hangs until its timeout, or drops the body.
+   * Here the reader is registered on the response before the request is even written.
+   */
+  public static <T> Future<T> exchange(HttpClientRequest request, Buffer body,
+                                       Function<HttpClientResponse, Future<T>> reader) {
+    Future<T> read = request.response().compose(reader);
+    if (body == null) {
+      request.end();
+    } else {
+      request.end(body);
+    }
+    return read;
   }
 }

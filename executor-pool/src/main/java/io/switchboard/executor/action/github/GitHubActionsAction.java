@@ -338,9 +338,9 @@ public final class GitHubActionsAction implements Action {
               request.reset();
               return Future.failedFuture(new Outcome(ActionResult.failure("github-actions: stopped")));
             }
-            return body == null ? request.send() : request.send(body.toBuffer());
+            return ActionHttpClient.exchange(request, body == null ? null : body.toBuffer(), response -> response.body()
+                .map(b -> new HttpAnswer(response.statusCode(), response.headers(), b)));
           })
-          .compose(response -> response.body().map(b -> new HttpAnswer(response.statusCode(), response.headers(), b)))
           .recover(e -> Future.failedFuture(e instanceof Outcome ? e : new Outcome(ActionResult.retryableFailure(
               "github-actions: " + what + " (" + dispatch.describe() + ") failed: " + describe(e)))))
           .compose(response -> judge(response, what));

@@ -201,15 +201,16 @@ public final class HttpAction implements Action {
             request.reset();
             return Future.failedFuture("stopped");
           }
-          return call.body() == null ? request.send() : request.send(call.body());
+          return ActionHttpClient.exchange(request, call.body(),
+              response -> read(response, call, outcome, finished, inFlight));
         })
-        .onSuccess(response -> read(response, call, outcome, finished, inFlight))
         .onFailure(e -> finish(outcome, finished, inFlight, failure(call, e)));
     return outcome.future();
   }
 
-  private void read(HttpClientResponse response, HttpCall call, Promise<ActionResult> outcome, AtomicBoolean finished,
-                    AtomicReference<HttpClientRequest> inFlight) {
+  /** Reads at most {@link #MAX_RESPONSE_BYTES} of the body into the outcome, which it answers. */
+  private Future<ActionResult> read(HttpClientResponse response, HttpCall call, Promise<ActionResult> outcome,
+                                    AtomicBoolean finished, AtomicReference<HttpClientRequest> inFlight) {
     Buffer body = Buffer.buffer();
     AtomicBoolean truncated = new AtomicBoolean();
     response.exceptionHandler(e -> finish(outcome, finished, inFlight, failure(call, e)));
@@ -228,6 +229,7 @@ public final class HttpAction implements Action {
         outcome.tryComplete(judge(response, call, body, truncated.get()));
       }
     });
+    return outcome.future();
   }
 
   /** Completes the outcome once; resets the request if it is still going. */

@@ -1,5 +1,6 @@
 package io.switchboard.executor.action.jenkins;
 
+import io.switchboard.executor.action.ActionHttpClient;
 import io.switchboard.executor.action.HttpAnswer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -73,12 +74,10 @@ final class JenkinsSession {
 
   /** A GET or POST (with a form body, or none); POSTs carry the crumb when there is one. */
   Future<HttpAnswer> send(HttpMethod method, String url, String form) {
-    return open(method, url, form != null).compose(request -> {
-      Future<HttpClientResponse> sent = form == null ? request.send() : request.send(form);
-      return sent.recover(e -> Future.failedFuture(new TransportFailure(describe(e), false)));
-    }).compose(response -> response.body()
-        .recover(e -> Future.failedFuture(new TransportFailure(describe(e), false)))
-        .map(body -> answered(response, body)));
+    return open(method, url, form != null)
+        .compose(request -> ActionHttpClient.exchange(request, form == null ? null : Buffer.buffer(form),
+            response -> response.body().map(body -> answered(response, body))))
+        .recover(e -> Future.failedFuture(e instanceof TransportFailure ? e : new TransportFailure(describe(e), false)));
   }
 
   /**
@@ -87,8 +86,7 @@ final class JenkinsSession {
    */
   Future<HttpAnswer> tail(String url, int maxBytes) {
     return open(HttpMethod.GET, url, false)
-        .compose(request -> request.send().recover(e -> Future.failedFuture(new TransportFailure(describe(e), false))))
-        .compose(response -> {
+        .compose(request -> ActionHttpClient.exchange(request, null, response -> {
           Buffer[] kept = {Buffer.buffer()};
           boolean[] cut = {false};
           response.handler(chunk -> {
@@ -99,7 +97,6 @@ final class JenkinsSession {
             }
           });
           return response.end()
-              .recover(e -> Future.failedFuture(new TransportFailure(describe(e), false)))
               .map(v -> {
                 Buffer last = kept[0];
                 if (last.length() > maxBytes) {
@@ -111,7 +108,8 @@ final class JenkinsSession {
                 return answered(response, firstBreak >= 0 && firstBreak < last.length() - 1
                     ? last.getBuffer(firstBreak + 1, last.length()) : last);
               });
-        });
+        }))
+        .recover(e -> Future.failedFuture(e instanceof TransportFailure ? e : new TransportFailure(describe(e), false)));
   }
 
   /** Resets the request in flight, and one that is being opened right now. */

@@ -142,7 +142,8 @@ public final class PrometheusQueryAction implements Action {
   }
 
   private static Future<Answer> send(HttpClientRequest request) {
-    return request.send().compose(response -> response.body().map(body -> new Answer(response.statusCode(), body)));
+    return ActionHttpClient.exchange(request, null,
+        response -> response.body().map(body -> new Answer(response.statusCode(), body)));
   }
 
   // ------------------------------------------------------------------ interpreting the answer
