@@ -58,11 +58,18 @@ class TenantsApiTest extends AdminApiTestBase {
     assertThat(ApiClient.json(suspended).getString("status")).isEqualTo("suspended");
     assertProblem(api.get("/api/v1/tenant", token), 403, "forbidden");
     assertProblem(api.get("/api/v1/jobs", token), 403, "forbidden");
+    HttpResponse<String> issued = api.send("POST", "/api/v1/tenants/umbrella/tokens", OPERATOR_TOKEN,
+        "{\"label\": \"while suspended\"}");
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+    String issuedToken = ApiClient.json(issued).getString("token");
+    assertProblem(api.get("/api/v1/tenant", issuedToken), 403, "forbidden");
 
     assertThat(ApiClient.json(api.send("POST", "/api/v1/tenants/umbrella/resume", OPERATOR_TOKEN, null))
         .getString("status")).isEqualTo("active");
     assertThat(api.get("/api/v1/tenant", token).statusCode()).isEqualTo(200);
-    assertThat(fixture.auditTypes("umbrella")).containsExactly("tenant.created", "tenant.suspended", "tenant.resumed");
+    assertThat(api.get("/api/v1/tenant", issuedToken).statusCode()).isEqualTo(200);
+    assertThat(fixture.auditTypes("umbrella"))
+        .containsExactly("tenant.created", "tenant.suspended", "token.created", "tenant.resumed");
     assertProblem(api.send("POST", "/api/v1/tenants/nobody/suspend", OPERATOR_TOKEN, null), 404, "not_found");
   }
 
