@@ -11,9 +11,10 @@ import io.vertx.sqlclient.Pool;
 import java.util.Optional;
 
 /**
- * The route step in front of the operator's calls (tenants). The presented token's hash is compared
- * in constant time with the operator token's. No token, or an unknown one, is a 401; a tenant's
- * token is a 403; with no operator token configured or generated, every call is a 403.
+ * The route step in front of the operator's calls (tenants, and admin tokens issued for them). The
+ * presented token's hash is compared in constant time with the operator token's. No token, or an
+ * unknown one, is a 401; a tenant's token is a 403; with no operator token configured or generated,
+ * every call is a 403.
  */
 public final class OperatorTokenAuth implements Handler<RoutingContext> {
 

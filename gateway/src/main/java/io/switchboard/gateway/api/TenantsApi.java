@@ -15,8 +15,10 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * Tenants. The operator creates ({@code POST /api/v1/tenants}, with a first admin token shown once),
- * lists, suspends and resumes them; a tenant's own token reads its tenant at {@code GET /api/v1/tenant}.
- * Each change is audited in the tenant's own log.
+ * lists, suspends and resumes them, and issues an admin token for an existing one
+ * ({@code POST /api/v1/tenants/{id}/tokens}, e.g. for a tenant a Slack OAuth install created); a
+ * tenant's own token reads its tenant at {@code GET /api/v1/tenant}. Each change is audited in the
+ * tenant's own log.
  */
 public final class TenantsApi {
 
@@ -36,6 +38,7 @@ public final class TenantsApi {
     router.get("/api/v1/tenants").handler(this::list);
     router.post("/api/v1/tenants/:tenantId/suspend").handler(ctx -> setStatus(ctx, Tenant.SUSPENDED));
     router.post("/api/v1/tenants/:tenantId/resume").handler(ctx -> setStatus(ctx, Tenant.ACTIVE));
+    router.post("/api/v1/tenants/:tenantId/tokens").handler(this::issueToken);
     router.get("/api/v1/tenant").handler(this::self);
   }
 
@@ -76,6 +79,19 @@ public final class TenantsApi {
           installationChanges.tenantChanged();
           ctx.json(tenant.toJson());
         })
+        .onFailure(ctx::fail);
+  }
+
+  /** The same token, answer and audit record as {@link TokensApi}'s, made by the operator for a tenant that exists. */
+  private void issueToken(RoutingContext ctx) {
+    String id = ContractValidation.path(ctx, "tenantId").getString();
+    String label = ContractValidation.validated(ctx).getBody().getJsonObject().getString("label");
+    AuditedChange.run(pool,
+            tx -> Tenants.find(tx, id)
+                .compose(found -> AuditedChange.orFail(found, ErrorCode.NOT_FOUND, "no tenant '" + id + "'"))
+                .compose(tenant -> ApiTokens.issue(tx, id, label)),
+            issued -> TokensApi.created(id, issued, OperatorTokenAuth.ACTOR))
+        .onSuccess(issued -> TokensApi.answerCreated(ctx, issued))
         .onFailure(ctx::fail);
   }
 

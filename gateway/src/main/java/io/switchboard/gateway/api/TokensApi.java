@@ -42,14 +42,24 @@ public final class TokensApi {
         .put("revokedAt", token.revokedAt() == null ? null : token.revokedAt().toString());
   }
 
+  /** The audit record of a token made for the tenant by {@code actor} (a tenant token, or the operator). */
+  static AuditEvent created(String tenantId, ApiTokens.IssuedToken issued, String actor) {
+    return AuditEvent.of(tenantId, AuditEventType.TOKEN_CREATED, actor, null,
+        new JsonObject().put("tokenId", issued.info().id()).put("label", issued.info().label()));
+  }
+
+  /** Answers 201 with the token just made, shown this once and never stored by a cache on the way. */
+  static void answerCreated(RoutingContext ctx, ApiTokens.IssuedToken issued) {
+    ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+        .end(json(issued).encode());
+  }
+
   private void create(RoutingContext ctx) {
     String tenantId = TenantTokenAuth.tenantId(ctx);
     String label = ContractValidation.validated(ctx).getBody().getJsonObject().getString("label");
     AuditedChange.run(pool, tx -> ApiTokens.issue(tx, tenantId, label),
-            issued -> AuditEvent.of(tenantId, AuditEventType.TOKEN_CREATED, TenantTokenAuth.actor(ctx), null,
-                new JsonObject().put("tokenId", issued.info().id()).put("label", label)))
-        .onSuccess(issued -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-            .end(json(issued).encode()))
+            issued -> created(tenantId, issued, TenantTokenAuth.actor(ctx)))
+        .onSuccess(issued -> answerCreated(ctx, issued))
         .onFailure(ctx::fail);
   }
 

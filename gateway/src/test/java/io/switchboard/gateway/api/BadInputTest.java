@@ -3,9 +3,11 @@ package io.switchboard.gateway.api;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.util.stream.Stream;
 
 import static io.switchboard.gateway.GatewayFixture.ACME_TOKEN;
 import static io.switchboard.gateway.GatewayFixture.OPERATOR_TOKEN;
@@ -53,6 +55,22 @@ class BadInputTest extends AdminApiTestBase {
     assertProblem(response, 400, "malformed_request");
   }
 
+  static Stream<String> badLabelBodies() {
+    return Stream.of("{\"label\": 5}", "{\"label\": \"\"}", "{\"label\": \"x\", \"admin\": true}", "{}", "[]", "",
+        "not json", "{\"label\": \"" + "x".repeat(101) + "\"}");
+  }
+
+  @ParameterizedTest(name = "label body {0}")
+  @MethodSource("badLabelBodies")
+  @DisplayName("the operator's token call checks labels exactly as the tenant admin's does")
+  void operatorTokenLabelsAreCheckedLikeTheTenantAdminsOnes(String body) {
+    HttpResponse<String> admin = api.send("POST", "/api/v1/tokens", ACME_TOKEN, body);
+    HttpResponse<String> operator = api.send("POST", "/api/v1/tenants/acme/tokens", OPERATOR_TOKEN, body);
+    assertProblem(admin, 400, "malformed_request");
+    assertProblem(operator, 400, "malformed_request");
+    assertThat(ApiClient.json(operator).getString("detail")).isEqualTo(ApiClient.json(admin).getString("detail"));
+  }
+
   @Test
   @DisplayName("the detail gives the most specific reason and where in the body it is")
   void detailNamesTheReason() {
@@ -70,6 +88,9 @@ class BadInputTest extends AdminApiTestBase {
     assertProblem(api.send("POST", "/api/v1/tenants", OPERATOR_TOKEN, "{\"id\": \"Bad Id\", \"name\": \"x\"}"), 400,
         "malformed_request");
     assertProblem(api.send("POST", "/api/v1/tenants/BAD!/suspend", OPERATOR_TOKEN, null), 400, "malformed_request");
+    assertProblem(api.send("POST", "/api/v1/tenants/BAD!/tokens", OPERATOR_TOKEN, "{\"label\": \"x\"}"), 400,
+        "malformed_request");
+    assertThat(fixture.count("SELECT count(*) FROM api_tokens WHERE label = 'x'")).isZero();
   }
 
   @Test

@@ -88,6 +88,8 @@ class TenantIsolationTest extends AdminApiTestBase {
     operator("GET /api/v1/tenants", t -> api.get("/api/v1/tenants", t));
     operator("POST /api/v1/tenants/{tenantId}/suspend", t -> api.send("POST", "/api/v1/tenants/globex/suspend", t, null));
     operator("POST /api/v1/tenants/{tenantId}/resume", t -> api.send("POST", "/api/v1/tenants/globex/resume", t, null));
+    operator("POST /api/v1/tenants/{tenantId}/tokens",
+        t -> api.send("POST", "/api/v1/tenants/globex/tokens", t, "{\"label\": \"" + MARKER + "-taken\"}"));
     row("GET /api/v1/tenant", t -> api.get("/api/v1/tenant", t), 200,
         r -> assertThat(ApiClient.json(r).getString("id")).isEqualTo("acme"));
     row("GET /api/v1/installations", t -> api.get("/api/v1/installations", t), 200,
@@ -157,7 +159,7 @@ class TenantIsolationTest extends AdminApiTestBase {
     paths.forEach(path -> ((JsonObject) path.getValue()).fieldNames().stream()
         .filter(method -> Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace").contains(method))
         .forEach(method -> operations.add(method.toUpperCase() + " " + path.getKey())));
-    assertThat(operations).hasSize(29);
+    assertThat(operations).hasSize(30);
     assertThat(new TreeSet<>(TABLE.keySet())).isEqualTo(operations);
   }
 
@@ -180,6 +182,7 @@ class TenantIsolationTest extends AdminApiTestBase {
       assertThat(row.call().apply(revokedToken).statusCode()).as(operation + " with a revoked token").isEqualTo(expected);
     });
     assertThat(fixture.count("SELECT count(*) FROM tenants WHERE id = 'x'")).isZero();
+    assertThat(fixture.count("SELECT count(*) FROM api_tokens WHERE label LIKE '%-taken'")).isZero();
   }
 
   private static void row(String operation, Function<String, HttpResponse<String>> call, int status,
@@ -191,6 +194,7 @@ class TenantIsolationTest extends AdminApiTestBase {
     row(operation, call, 403, r -> {
       assertThat(ApiClient.json(r).getString("code")).isEqualTo("forbidden");
       assertThat(fixture.count("SELECT count(*) FROM tenants WHERE status = 'active'")).isEqualTo(2);
+      assertThat(fixture.count("SELECT count(*) FROM api_tokens WHERE label LIKE '%-taken'")).isZero();
     });
   }
 

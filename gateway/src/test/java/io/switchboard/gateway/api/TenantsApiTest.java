@@ -1,5 +1,6 @@
 package io.switchboard.gateway.api;
 
+import io.switchboard.core.security.Secrets;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
 import io.vertx.core.json.JsonObject;
@@ -9,13 +10,13 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 
 import static io.switchboard.gateway.GatewayFixture.ACME_TOKEN;
+import static io.switchboard.gateway.GatewayFixture.GLOBEX_TOKEN;
 import static io.switchboard.gateway.GatewayFixture.OPERATOR_TOKEN;
 import static io.switchboard.gateway.api.PolicyApiTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("/api/v1/tenants: the operator's calls")
 class TenantsApiTest extends AdminApiTestBase {
-
 
   @Test
   @DisplayName("creating a tenant needs the operator token: none is 401, a tenant's 403, a wrong one 401")
@@ -57,11 +58,18 @@ class TenantsApiTest extends AdminApiTestBase {
     assertThat(ApiClient.json(suspended).getString("status")).isEqualTo("suspended");
     assertProblem(api.get("/api/v1/tenant", token), 403, "forbidden");
     assertProblem(api.get("/api/v1/jobs", token), 403, "forbidden");
+    HttpResponse<String> issued = api.send("POST", "/api/v1/tenants/umbrella/tokens", OPERATOR_TOKEN,
+        "{\"label\": \"while suspended\"}");
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+    String issuedToken = ApiClient.json(issued).getString("token");
+    assertProblem(api.get("/api/v1/tenant", issuedToken), 403, "forbidden");
 
     assertThat(ApiClient.json(api.send("POST", "/api/v1/tenants/umbrella/resume", OPERATOR_TOKEN, null))
         .getString("status")).isEqualTo("active");
     assertThat(api.get("/api/v1/tenant", token).statusCode()).isEqualTo(200);
-    assertThat(fixture.auditTypes("umbrella")).containsExactly("tenant.created", "tenant.suspended", "tenant.resumed");
+    assertThat(api.get("/api/v1/tenant", issuedToken).statusCode()).isEqualTo(200);
+    assertThat(fixture.auditTypes("umbrella"))
+        .containsExactly("tenant.created", "tenant.suspended", "token.created", "tenant.resumed");
     assertProblem(api.send("POST", "/api/v1/tenants/nobody/suspend", OPERATOR_TOKEN, null), 404, "not_found");
   }
 
@@ -88,5 +96,64 @@ class TenantsApiTest extends AdminApiTestBase {
     HttpResponse<String> other = SignedSlashCommand.of(GatewayFixture.GLOBEX_SECRET, "T0GLOBEX", "echo hi",
         fixture.slack().responseUrl("globex")).post(fixture.baseUrl());
     assertThat(other.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("issuing a tenant's admin token needs the operator token: none is 401, a tenant's 403, a wrong one 401")
+  void issuingATokenNeedsTheOperatorToken() {
+    long before = fixture.count("SELECT count(*) FROM api_tokens WHERE tenant_id = 'globex'");
+    String body = "{\"label\": \"taken over\"}";
+    assertProblem(api.send("POST", "/api/v1/tenants/globex/tokens", null, body), 401, "unauthenticated");
+    assertProblem(api.send("POST", "/api/v1/tenants/globex/tokens", ACME_TOKEN, body), 403, "forbidden");
+    assertProblem(api.send("POST", "/api/v1/tenants/globex/tokens", GLOBEX_TOKEN, body), 403, "forbidden");
+    assertProblem(api.send("POST", "/api/v1/tenants/globex/tokens", "sbo_not_the_operator", body), 401,
+        "unauthenticated");
+    assertThat(fixture.count("SELECT count(*) FROM api_tokens WHERE tenant_id = 'globex'")).isEqualTo(before);
+    assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE event_type = 'token.created' "
+        + "AND detail LIKE '%taken over%'")).isZero();
+  }
+
+  @Test
+  @DisplayName("the operator issues an admin token for an existing tenant: shown once, audited, and it reaches only that tenant")
+  void operatorIssuesAnAdminToken() {
+    HttpResponse<String> issued = api.send("POST", "/api/v1/tenants/globex/tokens", OPERATOR_TOKEN,
+        "{\"label\": \"globex admin\"}");
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+    assertThat(issued.headers().firstValue("Cache-Control")).hasValue("no-store");
+    JsonObject answer = ApiClient.json(issued);
+    assertThat(answer.fieldNames()).containsExactlyInAnyOrder("id", "label", "createdAt", "revokedAt", "token");
+    assertThat(answer.getString("label")).isEqualTo("globex admin");
+    assertThat(answer.getValue("revokedAt")).isNull();
+    String token = answer.getString("token");
+    assertThat(token).startsWith("sbt_");
+    assertThat(fixture.count("SELECT count(*) FROM api_tokens WHERE tenant_id = 'globex' AND id = "
+        + answer.getLong("id") + " AND token_hash = '" + Secrets.hash(token) + "'"))
+        .isEqualTo(1);
+
+    assertThat(ApiClient.json(api.get("/api/v1/tenant", token)).getString("id")).isEqualTo("globex");
+    assertThat(api.get("/api/v1/installations", token).body()).contains("T0GLOBEX").doesNotContain("T0ACME");
+    assertThat(api.get("/api/v1/tokens", token).body()).contains("globex admin").doesNotContain(token);
+    assertThat(api.get("/api/v1/tokens", ACME_TOKEN).body()).doesNotContain("globex admin");
+    long acmeToken = fixture.count("SELECT min(id) FROM api_tokens WHERE tenant_id = 'acme'");
+    assertProblem(api.send("DELETE", "/api/v1/tokens/" + acmeToken, token, null), 404, "not_found");
+    assertProblem(api.get("/api/v1/tenants", token), 403, "forbidden");
+
+    assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE tenant_id = 'globex' AND event_type = "
+        + "'token.created' AND actor = 'operator' AND detail LIKE '%\"tokenId\":" + answer.getLong("id") + "%'"))
+        .isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE detail LIKE '%sbt_%'")).isZero();
+  }
+
+  @Test
+  @DisplayName("an admin token for an unknown tenant is a 404 problem, and nothing is stored or audited")
+  void issuingForAnUnknownTenant() {
+    long tokens = fixture.count("SELECT count(*) FROM api_tokens");
+    long events = fixture.count("SELECT count(*) FROM audit_events");
+    HttpResponse<String> missing = api.send("POST", "/api/v1/tenants/nobody/tokens", OPERATOR_TOKEN,
+        "{\"label\": \"x\"}");
+    assertProblem(missing, 404, "not_found");
+    assertThat(ApiClient.json(missing).getString("detail")).contains("nobody");
+    assertThat(fixture.count("SELECT count(*) FROM api_tokens")).isEqualTo(tokens);
+    assertThat(fixture.count("SELECT count(*) FROM audit_events")).isEqualTo(events);
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -16,9 +17,10 @@ import java.util.Optional;
  * {@code GET /slack/oauth/callback}: where Slack sends the browser back after the person approved
  * (or cancelled) the installation. Checks the signed, unexpired {@link OAuthState} against the
  * browser's cookie and redeems it once, exchanges the code with {@code oauth.v2.access}, and hands
- * the result to {@link SlackInstaller}. Every failure is a page that says what happened: 400 for a
- * bad, expired, used or cancelled request, 502 when Slack refuses, 503 when installing is not
- * configured or the store is unavailable.
+ * the result to {@link SlackInstaller}. Success is a page that names the tenant and, after a public
+ * install, says how its admin gets an admin API token from the operator. Every failure is a page
+ * that says what happened: 400 for a bad, expired, used or cancelled request, 502 when Slack
+ * refuses, 503 when installing is not configured or the store is unavailable.
  */
 public final class SlackOAuthCallbackHandler implements Handler<RoutingContext> {
 
@@ -78,12 +80,27 @@ public final class SlackOAuthCallbackHandler implements Handler<RoutingContext> 
                   app.redirectUri())
               .map(OAuthInstallation::from)
               .compose(installation -> installer.install(installation, claims.get().tenantId()))
-              .onSuccess(installed -> InstallPages.send(ctx, 200, "Switchboard is installed",
-                  "Switchboard is installed in Slack workspace " + installed.workspaceId() + " (tenant "
-                      + installed.tenantId() + "). Type /ops help or mention @Switchboard in a channel to begin."))
+              .onSuccess(installed -> InstallPages.installed(ctx, installed, claims.get().tenantId().isPresent(),
+                  publicBaseUrl(ctx)))
               .mapEmpty();
         })
         .onFailure(failure -> fail(ctx, failure));
+  }
+
+  /**
+   * Where people reach this Switchboard: the origin of the registered redirect URL (the public
+   * address, also behind a proxy), else of this request; a placeholder when neither is usable.
+   */
+  private String publicBaseUrl(RoutingContext ctx) {
+    try {
+      URI uri = URI.create(app.redirectUri().orElseGet(() -> ctx.request().absoluteURI()));
+      if (uri.getScheme() != null && uri.getRawAuthority() != null) {
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+      }
+    } catch (IllegalArgumentException | NullPointerException unusable) {
+      LOG.debug("No usable base URL for the install page: {}", unusable.toString());
+    }
+    return "https://<switchboard-host>";
   }
 
   private static void fail(RoutingContext ctx, Throwable failure) {

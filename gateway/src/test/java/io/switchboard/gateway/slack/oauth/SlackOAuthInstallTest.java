@@ -19,8 +19,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,6 +91,50 @@ class SlackOAuthInstallTest {
   }
 
   @Test
+  @DisplayName("the success page names the new tenant and the operator's token call; run as shown, it gives the admin a token that sets the policy")
+  void successPageLeadsToAnAdminToken() {
+    slack.issueCode("code-1", "T0NEW", "Newco", "xoxb-new-token");
+    HttpResponse<String> done = callback("code-1", begin());
+    assertThat(done.statusCode()).isEqualTo(200);
+    assertThat(done.body()).contains("(tenant slack-t0new)", "Tenant slack-t0new is new and has no admin API token yet",
+        "<h2>Admin API token</h2>", "href=\"" + fixture.baseUrl() + "/api/v1/openapi.json\"", "docs/api.md");
+
+    String shown = command(done);
+    assertThat(shown).isEqualTo("curl -s -X POST " + fixture.baseUrl() + "/api/v1/tenants/slack-t0new/tokens"
+        + " -H \"Authorization: Bearer $SWITCHBOARD_OPERATOR_TOKEN\" -H 'Content-Type: application/json'"
+        + " -d '{\"label\": \"first admin token\"}'");
+    assertThat(done.body()).as("quotes in the command are escaped").doesNotContain("'{\"label\"")
+        .contains("-d &#39;{&quot;label&quot;: &quot;first admin token&quot;}&#39;");
+
+    HttpResponse<String> issued = run(shown, GatewayFixture.OPERATOR_TOKEN);
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+    String token = new JsonObject(issued.body()).getString("token");
+    HttpResponse<String> policy = send(HttpRequest.newBuilder(URI.create(fixture.baseUrl() + "/api/v1/policy/rateLimits"))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json").header("If-Match", "\"0\"")
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"tenant\": {\"burst\": 5, \"perMinute\": 10}}")));
+    assertThat(policy.statusCode()).as(policy.body()).isEqualTo(200);
+    assertThat(fixture.count("SELECT count(*) FROM tenant_policies WHERE tenant_id = 'slack-t0new'")).isEqualTo(1);
+    assertThat(fixture.auditTypes("slack-t0new"))
+        .containsExactly("tenant.created", "installation.added", "token.created", "policy.changed");
+    assertThat(run(shown, GatewayFixture.ACME_TOKEN).statusCode()).as("a tenant token may not run it").isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("the command on the page names the public address of the registered redirect URL")
+  void successPageUsesTheRedirectUrlsAddress() {
+    fixture.close();
+    Map<String, String> env = new HashMap<>(env(slack));
+    env.put("SWITCHBOARD_SLACK_REDIRECT_URI", "https://switchboard.example/slack/oauth/callback");
+    fixture = new GatewayFixture(env);
+    slack.issueCode("code-1", "T0NEW", "Newco", "xoxb-new-token");
+    HttpResponse<String> done = callback("code-1", begin());
+    assertThat(done.statusCode()).isEqualTo(200);
+    assertThat(command(done)).startsWith("curl -s -X POST https://switchboard.example/api/v1/tenants/slack-t0new/tokens ");
+    assertThat(done.body()).contains("href=\"https://switchboard.example/api/v1/openapi.json\"")
+        .doesNotContain(fixture.baseUrl());
+  }
+
+  @Test
   @DisplayName("a state works once: the replayed callback is refused and exchanges no code")
   void stateIsSingleUse() {
     Started started = begin();
@@ -116,6 +163,9 @@ class SlackOAuthInstallTest {
         .isEqualTo(400);
     assertThat(get("/slack/oauth/callback?code=c", null).statusCode()).isEqualTo(400);
     assertThat(get("/slack/oauth/callback?error=access_denied&state=x", null).body()).contains("cancelled");
+    assertThat(get("/slack/oauth/callback?error=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state=x", null).body())
+        .as("what Slack's redirect carries is escaped").contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+        .doesNotContain("<script>");
     assertThat(slack.calls("oauth.v2.access")).isEmpty();
     assertThat(fixture.count("SELECT count(*) FROM chat_installations")).isEqualTo(2);
   }
@@ -138,6 +188,16 @@ class SlackOAuthInstallTest {
     assertThat(Await.result(fixture.secrets().get("acme", SlackBotTokens.secretName("T0ACME")))).contains("xoxb-acme");
     assertThat(Await.result(fixture.secrets().get("globex", SlackBotTokens.secretName("T0ACME")))).isEmpty();
     assertThat(fixture.auditTypes("acme")).containsExactly("installation.added");
+  }
+
+  @Test
+  @DisplayName("re-installing into a tenant that exists points at the operator's token call only in case nobody has a token")
+  void reinstallPageOffersTheTokenCall() {
+    slack.issueCode("code-acme", "T0ACME", "Acme Slack", "xoxb-acme");
+    HttpResponse<String> done = callback("code-acme", begin());
+    assertThat(done.body()).contains("(tenant acme)", "If nobody in your team has an admin API token for tenant acme yet")
+        .doesNotContain("is new");
+    assertThat(command(done)).contains("/api/v1/tenants/acme/tokens ");
   }
 
   @Test
@@ -170,7 +230,10 @@ class SlackOAuthInstallTest {
     assertThat(link).startsWith(fixture.baseUrl() + "/slack/install?link=");
     Started started = begin(link.substring(fixture.baseUrl().length()));
     slack.issueCode("code-second", "T0ACME2", "Acme Two", "xoxb-acme-two");
-    assertThat(callback("code-second", started).statusCode()).isEqualTo(200);
+    HttpResponse<String> done = callback("code-second", started);
+    assertThat(done.statusCode()).isEqualTo(200);
+    assertThat(done.body()).as("the admin who made the link has a token").contains("(tenant acme)")
+        .doesNotContain("Admin API token", "/tokens");
 
     assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE tenant_id = 'acme' AND enabled "
         + "AND workspace_id = 'T0ACME2'")).isEqualTo(1);
@@ -195,6 +258,23 @@ class SlackOAuthInstallTest {
         Optional.of("acme")), StandardCharsets.UTF_8), null).statusCode()).isEqualTo(400);
     assertThat(get("/slack/install?link=" + URLEncoder.encode(new OAuthState(STATE_SECRET).issue(Instant.now()),
         StandardCharsets.UTF_8), null).statusCode()).as("a link must name a tenant").isEqualTo(400);
+  }
+
+  /** The operator's command on a success page, as the browser shows it (the HTML unescaped). */
+  private static String command(HttpResponse<String> page) {
+    Matcher shown = Pattern.compile("<pre><code>([^<]*)</code></pre>").matcher(page.body());
+    assertThat(shown.find()).as(page.body()).isTrue();
+    return shown.group(1).replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+        .replace("&amp;", "&");
+  }
+
+  /** Runs a page's curl line as its reader would: POST to its URL, with its body and {@code token} for the variable. */
+  private static HttpResponse<String> run(String curl, String token) {
+    Matcher parts = Pattern.compile("^curl -s -X POST (\\S+) -H \"Authorization: Bearer \\$SWITCHBOARD_OPERATOR_TOKEN\" "
+        + "-H 'Content-Type: application/json' -d '([^']*)'$").matcher(curl);
+    assertThat(parts.matches()).as(curl).isTrue();
+    return send(HttpRequest.newBuilder(URI.create(parts.group(1))).header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(parts.group(2))));
   }
 
   private Started begin() {
