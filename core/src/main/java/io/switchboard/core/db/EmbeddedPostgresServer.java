@@ -8,7 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A real PostgreSQL server run from binaries packaged on the class path, for the zero-configuration
+ * A real PostgreSQL server run from binaries packaged on the class path (Linux x86-64 and arm64,
+ * macOS x86-64 and arm64, Windows x86-64; see {@link PostgresBinaries}), for the zero-configuration
  * default and for tests. Its data directory survives restarts, so a second start reuses the data.
  *
  * <p>PostgreSQL refuses to run as root. The zonky launcher runs {@code initdb} and {@code pg_ctl}
@@ -43,6 +44,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setDataDirectory(data)
           .setCleanDataDirectory(false)
           .setOverrideWorkingDirectory(binaries.toFile())
+          .setPgBinaryResolver(PostgresBinaries.INSTANCE)
           .setServerConfig("listen_addresses", "127.0.0.1")
           .setServerConfig("max_connections", "200");
       if (port > 0) {
