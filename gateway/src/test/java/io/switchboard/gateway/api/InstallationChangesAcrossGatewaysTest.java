@@ -1,5 +1,6 @@
 package io.switchboard.gateway.api;
 
+import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
 import org.junit.jupiter.api.DisplayName;
@@ -12,9 +13,11 @@ import static io.switchboard.gateway.GatewayFixture.OPERATOR_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A change made through one gateway is seen by another at once, not after its installation cache's
- * time to live (30 s): the second gateway has cached the installation (or its absence) before the
- * change, and its very next request sees the change.
+ * A change made through one gateway is seen by another as soon as the event bus delivers the news,
+ * not after its installation cache's time to live (30 s): the second gateway has cached the
+ * installation (or its absence) before the change. The news travels apart from the API's answer, so
+ * the second gateway may serve one more request on the old state in the meantime; the tests wait
+ * for the change with requests that run nothing (a rejected command, or {@code help}).
  */
 @DisplayName("Installation and tenant changes reach every gateway's installation cache at once")
 class InstallationChangesAcrossGatewaysTest extends AdminApiTestBase {
@@ -27,12 +30,14 @@ class InstallationChangesAcrossGatewaysTest extends AdminApiTestBase {
     long jobs = fixture.jobCount();
 
     api.send("POST", "/api/v1/tenants/acme/suspend", OPERATOR_TOKEN, null);
+    Await.until("the second gateway refuses the suspended tenant", () -> acmeCommand(other, "help").statusCode() == 401);
     HttpResponse<String> refused = acmeCommand(other);
     assertThat(refused.statusCode()).isEqualTo(401);
     assertThat(refused.body()).contains("unknown_workspace");
     assertThat(fixture.jobCount()).isEqualTo(jobs);
 
     api.send("POST", "/api/v1/tenants/acme/resume", OPERATOR_TOKEN, null);
+    Await.until("the second gateway serves the resumed tenant", () -> acmeCommand(other, "help").statusCode() == 200);
     assertThat(acmeCommand(other).statusCode()).isEqualTo(200);
   }
 
@@ -49,6 +54,8 @@ class InstallationChangesAcrossGatewaysTest extends AdminApiTestBase {
 
     assertThat(api.send("POST", "/api/v1/installations", token, "{\"platform\": \"slack\", "
         + "\"workspaceId\": \"T0INITECH\", \"signingSecret\": \"" + secret + "\"}").statusCode()).isEqualTo(201);
+    Await.until("the second gateway serves the new installation", () -> SignedSlashCommand.of(secret, "T0INITECH",
+        "help", fixture.slack().responseUrl("initech-help-" + System.nanoTime())).post(other).statusCode() == 200);
     HttpResponse<String> served = SignedSlashCommand.of(secret, "T0INITECH", "echo hi",
         fixture.slack().responseUrl("initech-2")).post(other);
     assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
@@ -56,7 +63,11 @@ class InstallationChangesAcrossGatewaysTest extends AdminApiTestBase {
   }
 
   private static HttpResponse<String> acmeCommand(String baseUrl) {
-    return SignedSlashCommand.of(ACME_SECRET, "T0ACME", "echo hi",
+    return acmeCommand(baseUrl, "echo hi");
+  }
+
+  private static HttpResponse<String> acmeCommand(String baseUrl, String text) {
+    return SignedSlashCommand.of(ACME_SECRET, "T0ACME", text,
         fixture.slack().responseUrl("acme-" + System.nanoTime())).post(baseUrl);
   }
 }
