@@ -115,15 +115,16 @@ public record ReplyMessage(String title, Status status, String reference, List<F
         shown = shown.substring(0, LONG_CHARS);
       }
       int moreLines = lines() - ((int) shown.chars().filter(c -> c == '\n').count() + 1);
-      return new Excerpt(shown + "\n… (" + (moreLines > 0 ? moreLines + " more lines, " : "")
-          + (text.length() - shown.length()) + " more characters)", jobId);
+      return new Excerpt(shown + "\n… (" + (moreLines > 0 ? Plural.of(moreLines, "more line") + ", " : "")
+          + Plural.of(text.length() - shown.length(), "more character") + ")", jobId);
     }
 
     /** The text, or its first {@code max} characters and a pointer to the whole of it. */
     public String cut(int max) {
       return text.length() <= max
           ? text
-          : text.substring(0, max) + "\n… (" + (text.length() - max) + " more characters: GET /api/v1/jobs/" + jobId + ")";
+          : text.substring(0, max) + "\n… (" + Plural.of(text.length() - max, "more character") + ": GET /api/v1/jobs/"
+              + jobId + ")";
     }
   }
 
