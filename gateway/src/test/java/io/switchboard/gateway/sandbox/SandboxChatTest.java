@@ -60,6 +60,21 @@ class SandboxChatTest {
     assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("script-src 'self'")
         .doesNotContain("unsafe-inline");
     assertThat(alice.get("/sandbox/static/app.js").body()).contains("textContent").doesNotContain("innerHTML =");
+    assertThat(page.body()).as("no inline script or handlers").doesNotContainPattern("<script(?![^>]*\\bsrc=)")
+        .doesNotContainPattern("\\son[a-z]+=");
+  }
+
+  @Test
+  @DisplayName("the first screen is not blank: a welcome suggests help, whoami, echo hi and the tour's deploy")
+  void welcomeSuggestsWhatToType() {
+    String page = alice.get("/").body();
+    String welcome = page.substring(page.indexOf("<div id=\"welcome\""), page.indexOf("</section>"));
+    for (String command : List.of("help", "whoami", "echo hi", "deploy staging api --version 1.4.2")) {
+      assertThat(welcome).contains("data-command=\"" + command + "\"");
+    }
+    assertThat(welcome).contains("docs/sandbox.md");
+    assertThat(alice.get("/sandbox/static/app.js").body()).contains("button.suggestion")
+        .contains("channel.replaceChildren(welcome)");
   }
 
   @Test
@@ -142,8 +157,11 @@ class SandboxChatTest {
   @DisplayName("help is answered at once; echo is queued as a sandbox job and its progress and result edit its message")
   void commandQueuedAndResultShown() {
     alice.pick("alice");
+    long before = System.currentTimeMillis();
     assertThat(alice.command("help").statusCode()).isEqualTo(200);
     assertThat(alice.transcript()).contains("alice: help").contains("switchboard: ").contains("echo");
+    assertThat(alice.messages()).as("each message says when it was shown, in epoch milliseconds")
+        .allSatisfy(m -> assertThat(m.getLong("at")).isBetween(before - 5_000, System.currentTimeMillis() + 5_000));
 
     HttpResponse<String> queued = alice.command("echo <b>hi</b> & bye");
     assertThat(queued.statusCode()).isEqualTo(200);
