@@ -128,10 +128,14 @@ public record ReplyMessage(String title, Status status, String reference, List<F
     }
   }
 
-  /** A finished job: its outcome, who asked, how long it took, which attempt, and its output or error. */
+  /**
+   * A finished job: its outcome, who asked, who approved it (one field each, when an approval held it),
+   * how long it took, which attempt, and its output or error.
+   */
   public static ReplyMessage result(Job job) {
     List<Field> fields = new ArrayList<>();
     fields.add(new Field("Requested by", job.requester(), Field.Kind.USER));
+    job.approvedBy().forEach(approver -> fields.add(new Field("Approved by", approver, Field.Kind.USER)));
     if (job.startedAt() != null && job.finishedAt() != null) {
       Duration took = Duration.between(job.startedAt(), job.finishedAt());
       fields.add(new Field("took", String.format("%.1f s", took.toMillis() / 1000.0), Field.Kind.TEXT));

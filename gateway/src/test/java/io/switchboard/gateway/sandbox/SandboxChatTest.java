@@ -214,6 +214,17 @@ class SandboxChatTest {
     assertThat(fixture.count("SELECT count(*) FROM sandbox_messages WHERE tenant_id = 'acme' AND approval_id = "
         + approvalId + " AND job_id = " + jobId)).isEqualTo(1);
     assertThat(alice.transcript()).contains("You cannot approve your own request");
+
+    Await.result(fixture.pool().preparedQuery("UPDATE jobs SET status = 'succeeded', output = 'restarted api', "
+        + "started_at = now(), finished_at = now() WHERE tenant_id = 'acme' AND id = $1").execute(Tuple.of(jobId)));
+    fixture.vertx().eventBus().publish(EventBusAddresses.JOBS_FINISHED,
+        new JobFinished("acme", jobId, JobStatus.SUCCEEDED).toJson());
+    Await.until("the result shown", () -> "succeeded".equals(jobMessage(jobId).getString("status")));
+    assertThat(jobMessage(jobId).getJsonArray("fields")).as("the result names who approved it").containsSubsequence(
+        new JsonObject().put("label", "Requested by").put("value", "@alice"),
+        new JsonObject().put("label", "Approved by").put("value", "@bob"));
+    alice.command("job " + jobId);
+    assertThat(alice.messages().get(alice.messages().size() - 1).getString("text")).contains("Approved by");
   }
 
   @Test
