@@ -10,6 +10,7 @@
   const form = document.getElementById('composer');
   const input = document.getElementById('command');
   const status = document.getElementById('status');
+  const welcome = document.getElementById('welcome');
   const shown = new Map(); // message id -> element
   let revision = 0;
   let polling = false;
@@ -54,6 +55,14 @@
     e.dataset.id = message.id;
     const head = el('div');
     head.appendChild(el('span', 'from', bot ? 'Switchboard' : message.from));
+    if (typeof message.at === 'number') {
+      // When the message was first shown, in the visitor's own time zone: "14:03:22", the date on hover.
+      const at = new Date(message.at);
+      const time = el('time', 'time', at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }));
+      time.dateTime = at.toISOString();
+      time.title = at.toLocaleString();
+      head.appendChild(time);
+    }
     if (message.ephemeral) head.appendChild(el('span', 'note', 'only visible to you'));
     e.appendChild(head);
     if (message.title !== undefined) {
@@ -126,7 +135,7 @@
   /** The session is gone (deleted after a day without messages): start a new, empty channel. */
   async function restart() {
     shown.clear();
-    channel.replaceChildren();
+    channel.replaceChildren(welcome);
     revision = 0;
     await pick(userSelect.value).catch(e => { status.textContent = e.message; });
     status.textContent = 'Your earlier sandbox session expired; this is a new one.';
@@ -142,6 +151,10 @@
     me.users.forEach(u => userSelect.appendChild(el('option', null, u)));
     if (me.user) userSelect.value = me.user; else await pick(me.users[0]);
     userSelect.addEventListener('change', () => pick(userSelect.value).catch(e => { status.textContent = e.message; }));
+    document.querySelectorAll('button.suggestion').forEach(button => button.addEventListener('click', () => {
+      input.value = button.dataset.command;
+      input.focus();
+    }));
     form.addEventListener('submit', async event => {
       event.preventDefault();
       const text = input.value.trim();

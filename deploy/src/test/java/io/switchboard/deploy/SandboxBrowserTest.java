@@ -18,7 +18,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -88,9 +87,18 @@ class SandboxBrowserTest {
     browser.get("http://127.0.0.1:" + node.httpPort() + "/");
     wait.until(d -> "alice".equals(((JavascriptExecutor) d).executeScript("return document.getElementById('user').value")));
 
+    assertThat(browser.findElement(By.id("welcome")).getText()).contains("whoami").contains("echo hi")
+        .contains("deploy staging api --version 1.4.2").contains("docs/sandbox.md");
+    browser.findElement(By.cssSelector("button.suggestion[data-command='whoami']")).click();
+    assertThat(browser.findElement(By.id("command")).getAttribute("value")).isEqualTo("whoami");
+    browser.findElement(By.id("command")).clear();
+
     send("help");
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("channel"), "whoami"));
-    assertThat(channel().getText()).contains("alice").contains("echo");
+    WebElement help = wait.until(d -> d.findElements(By.cssSelector("#channel .message.bot")).stream()
+        .filter(m -> m.getText().contains("Commands you can run here")).findFirst().orElse(null));
+    assertThat(help.getText()).contains("whoami").contains("echo");
+    assertThat(channel().getText()).contains("alice");
+    assertThat(help.findElement(By.cssSelector("time.time")).getText()).matches(".*\\d{1,2}:\\d{2}:\\d{2}.*");
 
     send("echo hi");
     WebElement result = wait.until(d -> d.findElements(By.cssSelector("#channel .card.succeeded")).stream()

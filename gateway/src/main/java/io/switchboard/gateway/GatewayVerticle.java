@@ -34,6 +34,7 @@ import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.reply.ResponseUrlReplier;
+import io.switchboard.gateway.sandbox.SandboxAccess;
 import io.switchboard.gateway.sandbox.SandboxChat;
 import io.switchboard.gateway.sandbox.SandboxCleanup;
 import io.switchboard.gateway.sandbox.SandboxMessages;
@@ -279,7 +280,8 @@ public final class GatewayVerticle extends VerticleBase {
         new ChatBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, new CommandRefusals(pool),
         metrics, Clock.systemUTC());
     new SandboxChat(new SandboxSessions(pool), messages,
-        new SandboxVotes(policies, approvals, messages, Clock.systemUTC()), pipeline, metrics).mount(router);
+        new SandboxVotes(policies, approvals, messages, Clock.systemUTC()), pipeline, metrics,
+        new SandboxAccess(config.sandboxAllowRemote())).mount(router);
   }
 
   /** OAuth v2 installation of the shared Slack app: {@code /slack/install} and its callback. */

@@ -37,6 +37,7 @@ public record SwitchboardConfig(
     TeamsApp teamsApp,
     boolean sandboxEnabled,
     Duration sandboxSessionIdle,
+    boolean sandboxAllowRemote,
     Pacing pacing,
     Notifications notifications) {
 
@@ -175,6 +176,7 @@ public record SwitchboardConfig(
         TeamsApp.fromEnv(env),
         in.bool("SWITCHBOARD_SANDBOX_ENABLED", databaseUrl.isEmpty()),
         in.hours("SWITCHBOARD_SANDBOX_SESSION_IDLE_HOURS", DEFAULT_SANDBOX_SESSION_IDLE),
+        in.bool("SWITCHBOARD_SANDBOX_ALLOW_REMOTE", false),
         new Pacing(
             in.millis("SWITCHBOARD_PACING_SLACK_MILLIS", Pacing.DEFAULT_SLACK),
             in.millis("SWITCHBOARD_PACING_TEAMS_MILLIS", Pacing.DEFAULT_TEAMS),

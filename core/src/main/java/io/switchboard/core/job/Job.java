@@ -5,8 +5,13 @@ import io.vertx.sqlclient.Row;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 
-/** A stored job as the read API and the reply path see it; {@code progress} is the latest line it reported. */
+/**
+ * A stored job as the read API and the reply path see it; {@code progress} is the latest line it reported.
+ * {@code approvedBy} names who approved the command it was made from, in vote order (empty for a job
+ * no approval held, or one read without {@link JobStore#APPROVED_BY}).
+ */
 public record Job(
     long id,
     String tenantId,
@@ -26,9 +31,14 @@ public record Job(
     Instant startedAt,
     Instant finishedAt,
     String progress,
-    Instant progressAt) {
+    Instant progressAt,
+    List<String> approvedBy) {
 
-  /** Maps a row of {@code SELECT * FROM jobs}. */
+  public Job {
+    approvedBy = approvedBy == null ? List.of() : List.copyOf(approvedBy);
+  }
+
+  /** Maps a row of {@code SELECT * FROM jobs}, and {@code approved_by} if the query selected it. */
   public static Job fromRow(Row row) {
     return new Job(
         row.getLong("id"),
@@ -49,7 +59,8 @@ public record Job(
         instant(row.getOffsetDateTime("started_at")),
         instant(row.getOffsetDateTime("finished_at")),
         row.getString("progress"),
-        instant(row.getOffsetDateTime("progress_at")));
+        instant(row.getOffsetDateTime("progress_at")),
+        row.getColumnIndex("approved_by") < 0 ? List.of() : List.of(row.getArrayOfStrings("approved_by")));
   }
 
   /** The public JSON form: everything but the reply address, which can post into a channel. */

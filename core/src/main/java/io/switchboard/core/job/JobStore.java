@@ -26,7 +26,23 @@ public final class JobStore {
   private static final String FIND_BY_KEY =
       "SELECT id FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2";
 
-  private static final String FIND = "SELECT * FROM jobs WHERE tenant_id = $1 AND id = $2";
+  /** The idempotency key of the job an approval makes: this prefix and the approval's id. */
+  public static final String APPROVAL_KEY_PREFIX = "approval:";
+
+  /**
+   * A column {@code approved_by} for a query over {@code jobs}: who voted to approve the command the job
+   * was made from (text[], in vote order; empty for other jobs). Keyed by tenant; the approval is found
+   * by its id in the job's idempotency key ({@link #APPROVAL_KEY_PREFIX}) and must name the job.
+   */
+  public static final String APPROVED_BY = """
+      (SELECT coalesce(array_agg(v.voter ORDER BY v.voted_at, v.voter), '{}')
+         FROM approvals a JOIN approval_votes v ON v.tenant_id = a.tenant_id AND v.approval_id = a.id
+        WHERE a.tenant_id = jobs.tenant_id AND a.job_id = jobs.id AND v.vote = 'approve'
+          AND a.id = CASE WHEN jobs.idempotency_key ~ '^%s[0-9]{1,18}$'
+                          THEN substr(jobs.idempotency_key, %d)::bigint END) AS approved_by"""
+      .formatted(APPROVAL_KEY_PREFIX, APPROVAL_KEY_PREFIX.length() + 1);
+
+  private static final String FIND = "SELECT *, " + APPROVED_BY + " FROM jobs WHERE tenant_id = $1 AND id = $2";
 
   private static final String HOLDER = """
       SELECT * FROM jobs WHERE tenant_id = $1 AND lock_key = $2 AND id < $3 AND status IN ('queued', 'running')
@@ -74,7 +90,7 @@ public final class JobStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
   }
 
-  /** The tenant's job with this id; empty if it does not exist or belongs to another tenant. */
+  /** The tenant's job with this id, with its approvers; empty if it does not exist or belongs to another tenant. */
   public static Future<Optional<Job>> find(SqlClient client, String tenantId, long jobId) {
     return client.preparedQuery(FIND)
         .execute(Tuple.of(tenantId, jobId))

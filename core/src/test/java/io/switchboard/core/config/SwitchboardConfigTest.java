@@ -136,6 +136,15 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void theSandboxAnswersOnlyThisMachineUnlessRemoteVisitorsAreAllowed() {
+    assertThat(SwitchboardConfig.fromEnv(Map.of()).sandboxAllowRemote()).isFalse();
+    assertThat(SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_SANDBOX_ALLOW_REMOTE", "true")).sandboxAllowRemote())
+        .isTrue();
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_SANDBOX_ALLOW_REMOTE", "everyone")))
+        .hasMessageContaining("SWITCHBOARD_SANDBOX_ALLOW_REMOTE").hasMessageContaining("everyone");
+  }
+
+  @Test
   void badValuesNameTheVariable() {
     assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_HTTP_PORT", "http")))
         .hasMessageContaining("SWITCHBOARD_HTTP_PORT");

@@ -1,6 +1,7 @@
 package io.switchboard.gateway.approval;
 
 import io.switchboard.core.job.JobRules;
+import io.switchboard.core.job.JobStore;
 import io.switchboard.core.job.NewJob;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -71,7 +72,7 @@ public record Approval(
 
   /** The job this approval becomes; its result is posted to {@code replyTo}. */
   NewJob job(JsonObject replyTo) {
-    return new NewJob(tenantId, "approval:" + id, platform, requester, channel, command, commandText, action,
+    return new NewJob(tenantId, JobStore.APPROVAL_KEY_PREFIX + id, platform, requester, channel, command, commandText, action,
         arguments, replyTo, rules);
   }
 

@@ -4,6 +4,7 @@ import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.job.JobStore;
 import io.switchboard.gateway.reply.BlockKitResult;
+import io.switchboard.gateway.reply.Plural;
 import io.switchboard.gateway.slack.SlackText;
 import io.switchboard.tenancy.command.ArgumentSpec;
 import io.switchboard.tenancy.command.BuiltinCommand;
@@ -114,9 +115,9 @@ public final class ChatBuiltins {
       }
       String lines = jobs.stream()
           .map(job -> "• job " + job.id() + " " + SlackText.code(job.commandText()) + " — " + job.status().wire()
-              + " (" + job.createdAt() + ")")
+              + " (" + SlackText.time(job.createdAt()) + ")")
           .collect(Collectors.joining("\n"));
-      return SlackText.ephemeral("Your last " + jobs.size() + " jobs:\n" + lines);
+      return SlackText.ephemeral("Your last " + Plural.of(jobs.size(), "job") + ":\n" + lines);
     });
   }
 
@@ -133,8 +134,9 @@ public final class ChatBuiltins {
       }
       Job job = visible.get();
       if (job.status() == JobStatus.QUEUED || job.status() == JobStatus.RUNNING) {
+        String progressAt = job.progressAt() == null ? "" : " (" + SlackText.time(job.progressAt()) + ")";
         String progress = job.status() == JobStatus.RUNNING && job.progress() != null
-            ? "\nLatest progress (" + job.progressAt() + "): " + SlackText.escape(job.progress()) : "";
+            ? "\nLatest progress" + progressAt + ": " + SlackText.escape(job.progress()) : "";
         return SlackText.ephemeral("Job " + jobId + " " + SlackText.code(job.commandText()) + " is "
             + job.status().wire() + (job.attempts() > 0 ? " (attempt " + job.attempts() + ")" : "") + "." + progress);
       }

@@ -115,22 +115,27 @@ public record ReplyMessage(String title, Status status, String reference, List<F
         shown = shown.substring(0, LONG_CHARS);
       }
       int moreLines = lines() - ((int) shown.chars().filter(c -> c == '\n').count() + 1);
-      return new Excerpt(shown + "\n… (" + (moreLines > 0 ? moreLines + " more lines, " : "")
-          + (text.length() - shown.length()) + " more characters)", jobId);
+      return new Excerpt(shown + "\n… (" + (moreLines > 0 ? Plural.of(moreLines, "more line") + ", " : "")
+          + Plural.of(text.length() - shown.length(), "more character") + ")", jobId);
     }
 
     /** The text, or its first {@code max} characters and a pointer to the whole of it. */
     public String cut(int max) {
       return text.length() <= max
           ? text
-          : text.substring(0, max) + "\n… (" + (text.length() - max) + " more characters: GET /api/v1/jobs/" + jobId + ")";
+          : text.substring(0, max) + "\n… (" + Plural.of(text.length() - max, "more character") + ": GET /api/v1/jobs/"
+              + jobId + ")";
     }
   }
 
-  /** A finished job: its outcome, who asked, how long it took, which attempt, and its output or error. */
+  /**
+   * A finished job: its outcome, who asked, who approved it (one field each, when an approval held it),
+   * how long it took, which attempt, and its output or error.
+   */
   public static ReplyMessage result(Job job) {
     List<Field> fields = new ArrayList<>();
     fields.add(new Field("Requested by", job.requester(), Field.Kind.USER));
+    job.approvedBy().forEach(approver -> fields.add(new Field("Approved by", approver, Field.Kind.USER)));
     if (job.startedAt() != null && job.finishedAt() != null) {
       Duration took = Duration.between(job.startedAt(), job.finishedAt());
       fields.add(new Field("took", String.format("%.1f s", took.toMillis() / 1000.0), Field.Kind.TEXT));

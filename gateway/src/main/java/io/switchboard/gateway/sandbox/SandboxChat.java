@@ -29,6 +29,7 @@ import java.util.function.BiFunction;
  * {@code /sandbox/api/} runs each command through the same {@link CommandPipeline} as every chat
  * platform (platform {@code sandbox}, policy subjects {@code sandbox:user:<id>}), in this order:
  * <ol>
+ *   <li>answer only visitors on this machine unless remote ones are allowed ({@link SandboxAccess});</li>
  *   <li>refuse cross-site writes: a POST needs JSON, the {@value #CSRF_HEADER} header (which a form
  *       or another site's script cannot send without a preflight) and a same-origin {@code Origin};</li>
  *   <li>authenticate by the session cookie (HttpOnly, SameSite=Strict), which names the tenant
@@ -64,9 +65,11 @@ public final class SandboxChat {
   private final SandboxVotes votes;
   private final CommandPipeline pipeline;
   private final GatewayMetrics metrics;
+  private final SandboxAccess access;
 
   public SandboxChat(SandboxSessions sessions, SandboxMessages messages, SandboxVotes votes,
-                     CommandPipeline pipeline, GatewayMetrics metrics) {
+                     CommandPipeline pipeline, GatewayMetrics metrics, SandboxAccess access) {
+    this.access = access;
     this.sessions = sessions;
     this.messages = messages;
     this.votes = votes;
@@ -76,6 +79,8 @@ public final class SandboxChat {
 
   /** Mounts the page and its API. */
   public void mount(Router router) {
+    router.route("/").handler(access);
+    router.route("/sandbox/*").handler(access);
     router.route("/sandbox/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.get("/sandbox/api/session").handler(this::whoAmI);
     router.post("/sandbox/api/session").handler(write(this::startSession));

@@ -46,7 +46,7 @@ public final class SandboxMessages implements ReplyChannel {
                         WHERE o.tenant_id = $1 AND o.job_id = $4) THEN m.job_id ELSE $4 END
       WHERE m.tenant_id = $1 AND m.approval_id = $2""";
   private static final String SINCE = """
-      SELECT id, revision, body FROM sandbox_messages
+      SELECT id, revision, body, created_at FROM sandbox_messages
       WHERE tenant_id = $1 AND session_id = $2 AND revision > $3 ORDER BY id LIMIT $4""";
 
   /** The most messages one read returns; the page asks again from the last revision it got. */
@@ -104,14 +104,18 @@ public final class SandboxMessages implements ReplyChannel {
     });
   }
 
-  /** The session's messages changed after {@code revision}, oldest first, each with its id and revision. */
+  /**
+   * The session's messages changed after {@code revision}, oldest first, each with its id, revision and
+   * {@code at} (when it was first shown, epoch milliseconds; the page shows it in the visitor's time zone).
+   */
   public Future<JsonArray> since(SandboxSession session, long revision) {
     return pool.preparedQuery(SINCE).execute(Tuple.of(session.tenantId(), session.id(), revision, PAGE))
         .map(rows -> {
           JsonArray messages = new JsonArray();
           for (Row row : rows) {
             messages.add(row.getJsonObject("body").copy().put("id", row.getLong("id"))
-                .put("revision", row.getLong("revision")));
+                .put("revision", row.getLong("revision"))
+                .put("at", row.getOffsetDateTime("created_at").toInstant().toEpochMilli()));
           }
           return messages;
         });

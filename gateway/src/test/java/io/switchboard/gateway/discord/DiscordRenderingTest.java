@@ -77,8 +77,15 @@ class DiscordRenderingTest {
     assertThat(content).hasSize(DiscordText.MAX_CONTENT_CHARS).endsWith("…");
   }
 
-  private static Job job(JobStatus status, String output, String error, int attempts) {
+  @Test
+  void anApprovedJobNamesWhoApprovedIt() {
+    JsonArray fields = DiscordEmbeds.of(ReplyMessage.result(job(JobStatus.SUCCEEDED, "ok", null, 1, "711")))
+        .getJsonArray("embeds").getJsonObject(0).getJsonArray("fields");
+    assertThat(fields).contains(new JsonObject().put("name", "Approved by").put("value", "<@711>").put("inline", true));
+  }
+
+  private static Job job(JobStatus status, String output, String error, int attempts, String... approvedBy) {
     return new Job(42, "acme", "discord", "710", "500", "echo", "/ops echo hello", "echo", new JsonObject(),
-        new JsonObject(), status, attempts, output, error, START, START, START.plusMillis(1500), null, null);
+        new JsonObject(), status, attempts, output, error, START, START, START.plusMillis(1500), null, null, List.of(approvedBy));
   }
 }

@@ -110,7 +110,8 @@ class PolicyEnforcementTest {
     long jobId = Long.parseLong(queued.replaceAll("^Queued as job (\\d+):.*$", "$1"));
 
     assertThat(fixture.acmeAnswer("U0ALICE", "C0RANDOM", "jobs").getString("text"))
-        .contains("• job " + jobId + " `/ops echo one` — queued");
+        .startsWith("Your last 1 job:\n").contains("• job " + jobId + " `/ops echo one` — queued (")
+        .matches("(?s).* — queued \\(\\d{1,2} [A-Z][a-z]{2} \\d{4}, \\d{2}:\\d{2}:\\d{2} UTC\\)$");
     assertThat(fixture.acmeAnswer("U0ALICE", "C0OTHER", "job " + jobId).getString("text"))
         .isEqualTo("Job " + jobId + " `/ops echo one` is queued.");
     assertThat(fixture.acmeAnswer("U0BOB", "C0OTHER", "job " + jobId).getString("text"))
@@ -121,7 +122,9 @@ class PolicyEnforcementTest {
         + "progress_at = now() WHERE id = " + jobId + " RETURNING 1) SELECT count(*) FROM running");
     assertThat(fixture.acmeAnswer("U0ALICE", "C0RANDOM", "job " + jobId).getString("text"))
         .startsWith("Job " + jobId + " `/ops echo one` is running (attempt 1).\nLatest progress (")
-        .endsWith("): step 2 of 3");
+        .endsWith("): step 2 of 3").doesNotContainPattern("\\d{4}-\\d{2}-\\d{2}T").containsPattern(" \\d{2}:\\d{2}:\\d{2} UTC\\)");
+    awaitAnswer("U0ALICE", "C0RANDOM", "echo two", "Queued as job");
+    assertThat(fixture.acmeAnswer("U0ALICE", "C0RANDOM", "jobs").getString("text")).startsWith("Your last 2 jobs:\n");
   }
 
   @Test

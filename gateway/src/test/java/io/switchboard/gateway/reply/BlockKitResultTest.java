@@ -2,10 +2,12 @@ package io.switchboard.gateway.reply;
 
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStatus;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +30,7 @@ class BlockKitResultTest {
     Job job = job(JobStatus.SUCCEEDED, "hi", null, 1);
     Job loud = new Job(job.id(), job.tenantId(), job.platform(), job.requester(), job.channel(), job.command(),
         "/ops echo <!channel>", job.action(), job.arguments(), job.replyTo(), job.status(), job.attempts(),
-        job.output(), job.error(), job.createdAt(), job.startedAt(), job.finishedAt(), null, null);
+        job.output(), job.error(), job.createdAt(), job.startedAt(), job.finishedAt(), null, null, List.of());
 
     JsonObject message = BlockKitResult.of(loud);
 
@@ -72,8 +74,16 @@ class BlockKitResultTest {
     assertThat(actions.getJsonArray("elements").getJsonObject(1).getString("action_id")).isEqualTo("approval.deny");
   }
 
-  private static Job job(JobStatus status, String output, String error, int attempts) {
+  @Test
+  void anApprovedJobNamesWhoApprovedItAndOthersDoNot() {
+    assertThat(BlockKitResult.of(job(JobStatus.SUCCEEDED, "ok", null, 1, "U0BOB")).getJsonArray("blocks").encode())
+        .contains("Approved by <@U0BOB>");
+    assertThat(BlockKitResult.of(job(JobStatus.SUCCEEDED, "ok", null, 1)).getJsonArray("blocks").encode())
+        .doesNotContain("Approved by");
+  }
+
+  private static Job job(JobStatus status, String output, String error, int attempts, String... approvedBy) {
     return new Job(42, "acme", "slack", "U0ALICE", "C1", "echo", "/ops echo hello", "echo", new JsonObject(),
-        new JsonObject(), status, attempts, output, error, START, START, START.plusMillis(1500), null, null);
+        new JsonObject(), status, attempts, output, error, START, START, START.plusMillis(1500), null, null, List.of(approvedBy));
   }
 }

@@ -28,7 +28,7 @@ class ExcerptTest {
     assertThat(excerpt.isLong()).isTrue();
     String head = excerpt.head().text();
     assertThat(head).startsWith("line 1 ").contains("line 20 ").doesNotContain("line 21")
-        .endsWith("… (1 more lines, 11 more characters)");
+        .endsWith("… (1 more line, 11 more characters)");
   }
 
   @Test

@@ -12,10 +12,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -54,6 +60,21 @@ class SandboxChatTest {
     assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("script-src 'self'")
         .doesNotContain("unsafe-inline");
     assertThat(alice.get("/sandbox/static/app.js").body()).contains("textContent").doesNotContain("innerHTML =");
+    assertThat(page.body()).as("no inline script or handlers").doesNotContainPattern("<script(?![^>]*\\bsrc=)")
+        .doesNotContainPattern("\\son[a-z]+=");
+  }
+
+  @Test
+  @DisplayName("the first screen is not blank: a welcome suggests help, whoami, echo hi and the tour's deploy")
+  void welcomeSuggestsWhatToType() {
+    String page = alice.get("/").body();
+    String welcome = page.substring(page.indexOf("<div id=\"welcome\""), page.indexOf("</section>"));
+    for (String command : List.of("help", "whoami", "echo hi", "deploy staging api --version 1.4.2")) {
+      assertThat(welcome).contains("data-command=\"" + command + "\"");
+    }
+    assertThat(welcome).contains("docs/sandbox.md");
+    assertThat(alice.get("/sandbox/static/app.js").body()).contains("button.suggestion")
+        .contains("channel.replaceChildren(welcome)");
   }
 
   @Test
@@ -136,8 +157,11 @@ class SandboxChatTest {
   @DisplayName("help is answered at once; echo is queued as a sandbox job and its progress and result edit its message")
   void commandQueuedAndResultShown() {
     alice.pick("alice");
+    long before = System.currentTimeMillis();
     assertThat(alice.command("help").statusCode()).isEqualTo(200);
     assertThat(alice.transcript()).contains("alice: help").contains("switchboard: ").contains("echo");
+    assertThat(alice.messages()).as("each message says when it was shown, in epoch milliseconds")
+        .allSatisfy(m -> assertThat(m.getLong("at")).isBetween(before - 5_000, System.currentTimeMillis() + 5_000));
 
     HttpResponse<String> queued = alice.command("echo <b>hi</b> & bye");
     assertThat(queued.statusCode()).isEqualTo(200);
@@ -190,6 +214,17 @@ class SandboxChatTest {
     assertThat(fixture.count("SELECT count(*) FROM sandbox_messages WHERE tenant_id = 'acme' AND approval_id = "
         + approvalId + " AND job_id = " + jobId)).isEqualTo(1);
     assertThat(alice.transcript()).contains("You cannot approve your own request");
+
+    Await.result(fixture.pool().preparedQuery("UPDATE jobs SET status = 'succeeded', output = 'restarted api', "
+        + "started_at = now(), finished_at = now() WHERE tenant_id = 'acme' AND id = $1").execute(Tuple.of(jobId)));
+    fixture.vertx().eventBus().publish(EventBusAddresses.JOBS_FINISHED,
+        new JobFinished("acme", jobId, JobStatus.SUCCEEDED).toJson());
+    Await.until("the result shown", () -> "succeeded".equals(jobMessage(jobId).getString("status")));
+    assertThat(jobMessage(jobId).getJsonArray("fields")).as("the result names who approved it").containsSubsequence(
+        new JsonObject().put("label", "Requested by").put("value", "@alice"),
+        new JsonObject().put("label", "Approved by").put("value", "@bob"));
+    alice.command("job " + jobId);
+    assertThat(alice.messages().get(alice.messages().size() - 1).getString("text")).contains("Approved by");
   }
 
   @Test
@@ -284,6 +319,65 @@ class SandboxChatTest {
       SandboxVisitor visitor = new SandboxVisitor(plain.baseUrl());
       assertThat(visitor.get("/").statusCode()).isEqualTo(404);
       assertThat(visitor.pick("alice").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  @DisplayName("a visitor from another machine gets a 403 problem on the page, its files and the API; X-Forwarded-For is ignored")
+  void remoteVisitorsRefusedUnlessAllowed() {
+    String remoteIp = nonLoopbackAddress();
+    try (GatewayFixture open = new GatewayFixture(Map.of("SWITCHBOARD_SANDBOX_ENABLED", "true",
+        "SWITCHBOARD_HTTP_HOST", "0.0.0.0"))) {
+      Await.result(Installations.add(open.pool(), "acme", "sandbox", SandboxSessions.WORKSPACE, null));
+      SandboxVisitor remote = new SandboxVisitor(open.baseUrl().replace("127.0.0.1", remoteIp));
+      for (HttpResponse<String> refused : List.of(remote.get("/"), remote.get("/sandbox/static/app.js"),
+          remote.get("/sandbox/api/session"), remote.pick("alice"), remote.get("/sandbox/api/messages"),
+          remote.command("echo hi"), SandboxVisitor.send(remote.request("/sandbox/api/session")
+              .header("X-Forwarded-For", "127.0.0.1").header("Forwarded", "for=127.0.0.1").GET()))) {
+        assertThat(refused.statusCode()).as(refused.uri().toString()).isEqualTo(403);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(new JsonObject(refused.body()).getString("detail")).contains("SWITCHBOARD_SANDBOX_ALLOW_REMOTE");
+      }
+      assertThat(open.count("SELECT count(*) FROM sandbox_sessions")).isZero();
+
+      SandboxVisitor local = new SandboxVisitor(open.baseUrl());
+      assertThat(local.get("/").statusCode()).isEqualTo(200);
+      assertThat(SandboxVisitor.send(local.request("/sandbox/api/session").header("X-Forwarded-For", "203.0.113.9")
+          .GET()).statusCode()).as("a header cannot make a local visitor remote either").isEqualTo(200);
+      assertThat(remote.get("/health").statusCode()).as("only the sandbox is loopback-only").isEqualTo(200);
+    }
+    try (GatewayFixture allowed = new GatewayFixture(Map.of("SWITCHBOARD_SANDBOX_ENABLED", "true",
+        "SWITCHBOARD_HTTP_HOST", "0.0.0.0", "SWITCHBOARD_SANDBOX_ALLOW_REMOTE", "true"))) {
+      Await.result(Installations.add(allowed.pool(), "acme", "sandbox", SandboxSessions.WORKSPACE, null));
+      SandboxVisitor remote = new SandboxVisitor(allowed.baseUrl().replace("127.0.0.1", remoteIp));
+      assertThat(remote.get("/").statusCode()).isEqualTo(200);
+      assertThat(remote.pick("alice").statusCode()).isEqualTo(200);
+      assertThat(remote.command("help").statusCode()).isEqualTo(200);
+    }
+  }
+
+  /** An IPv4 address of this machine that is not loopback (connecting to it makes a non-loopback remote address). */
+  private static String nonLoopbackAddress() {
+    try {
+      return NetworkInterface.networkInterfaces().filter(SandboxChatTest::isUp)
+          .flatMap(NetworkInterface::inetAddresses)
+          .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress()
+              && !address.isLinkLocalAddress())
+          .map(InetAddress::getHostAddress).findFirst()
+          .orElseGet(() -> {
+            Assumptions.abort("this machine has no non-loopback IPv4 address to visit the sandbox from");
+            return null;
+          });
+    } catch (SocketException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean isUp(NetworkInterface network) {
+    try {
+      return network.isUp() && !network.isLoopback();
+    } catch (SocketException e) {
+      return false;
     }
   }
 

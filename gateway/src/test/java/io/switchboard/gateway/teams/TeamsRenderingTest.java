@@ -63,8 +63,18 @@ class TeamsRenderingTest {
     return activity.getJsonArray("attachments").getJsonObject(0).getJsonObject("content");
   }
 
-  private static Job job(JobStatus status, String output, String error, int attempts) {
+  @Test
+  @DisplayName("an approved job names who approved it, one fact each")
+  void approvers() {
+    JsonArray facts = card(TeamsCards.reply(ReplyMessage.result(job(JobStatus.SUCCEEDED, "ok", null, 1, "aad-bob",
+        "aad-carol")))).getJsonArray("body").getJsonObject(2).getJsonArray("facts");
+    assertThat(facts).containsSubsequence(new JsonObject().put("title", "Requested by").put("value", "aad-alice"),
+        new JsonObject().put("title", "Approved by").put("value", "aad-bob"),
+        new JsonObject().put("title", "Approved by").put("value", "aad-carol"));
+  }
+
+  private static Job job(JobStatus status, String output, String error, int attempts, String... approvedBy) {
     return new Job(42, "acme", "teams", "aad-alice", "19:ops", "echo", "/ops echo hello", "echo", new JsonObject(),
-        new JsonObject(), status, attempts, output, error, START, START, START.plusMillis(1500), null, null);
+        new JsonObject(), status, attempts, output, error, START, START, START.plusMillis(1500), null, null, List.of(approvedBy));
   }
 }
