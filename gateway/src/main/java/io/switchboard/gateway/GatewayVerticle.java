@@ -146,8 +146,19 @@ public final class GatewayVerticle extends VerticleBase {
     this.notificationClock = notificationClock;
   }
 
+  /**
+   * Assembles the gateway on a worker thread, in this verticle's context: doing so loads and
+   * initialises large libraries (Slack's client with OkHttp, the Bot Framework, Jackson, Vert.x Web),
+   * which takes seconds on a slow machine and would block the event loop. Consumers and timers it
+   * registers still belong to this verticle's context and run on its event loop.
+   */
   @Override
   public Future<?> start() {
+    return vertx.<Future<?>>executeBlocking(this::assemble, false).compose(started -> started);
+  }
+
+  /** Builds every part and mounts the routes; the future completes when the server listens. */
+  private Future<?> assemble() {
     GatewayMetrics metrics = new GatewayMetrics(registry);
     policies = new PolicyDirectory(vertx, pool, PolicyDirectory.DEFAULT_RECHECK_INTERVAL);
     WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Switchboard"));

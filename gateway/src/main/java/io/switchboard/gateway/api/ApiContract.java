@@ -32,10 +32,15 @@ public final class ApiContract {
     this.document = document;
   }
 
-  /** Reads and checks the document without blocking the event loop. */
+  /**
+   * Reads and checks the document without blocking the event loop: the first JSON decoding of a
+   * process initialises Jackson, which takes long enough to trip the blocked-thread checker, so the
+   * document is decoded on a worker thread.
+   */
   public static Future<ApiContract> load(Vertx vertx) {
-    return vertx.fileSystem().readFile(RESOURCE).compose(document ->
-        OpenAPIContract.from(vertx, forRequestValidation(new JsonObject(document)))
+    return vertx.fileSystem().readFile(RESOURCE)
+        .compose(document -> vertx.executeBlocking(() -> forRequestValidation(new JsonObject(document)), false)
+            .compose(json -> OpenAPIContract.from(vertx, json))
             .map(contract -> new ApiContract(contract, document)));
   }
 
