@@ -103,6 +103,8 @@ public final class SwitchboardNode implements AutoCloseable {
           : null;
       if (demo != null && config.sandboxEnabled()) {
         await(DemoTenant.installSandbox(pool, SandboxSessions.WORKSPACE));
+        await(DemoPolicy.ensure(vertx, pool)).ifPresent(version ->
+            LOG.info("The demo tenant got the demo policy (version {}): try it in the sandbox, see docs/sandbox.md", version));
       }
       Optional<String> operatorToken = embedded.isPresent() && role.runsGateway()
           ? await(OperatorToken.ensure(pool, config.operatorToken()))

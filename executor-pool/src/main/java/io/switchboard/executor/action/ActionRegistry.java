@@ -13,6 +13,7 @@ import io.switchboard.executor.action.kubernetes.KubernetesSettings;
 import io.switchboard.executor.action.prometheus.PrometheusQueryAction;
 import io.switchboard.executor.action.prometheus.PrometheusSettings;
 import io.switchboard.executor.action.shell.ShellScriptAction;
+import io.switchboard.executor.action.simulated.SimulatedAction;
 import io.switchboard.executor.action.shell.ShellSettings;
 import io.switchboard.executor.action.terraform.TerraformAction;
 import io.switchboard.executor.action.terraform.TerraformSettings;
@@ -45,7 +46,7 @@ public final class ActionRegistry {
 
   /** The built-in actions. */
   public static ActionRegistry builtins() {
-    return new ActionRegistry(List.of(new EchoAction()));
+    return new ActionRegistry(List.of(new EchoAction(), new SimulatedAction()));
   }
 
   /**
@@ -56,6 +57,7 @@ public final class ActionRegistry {
   public static ActionRegistry installed(Map<String, String> env) {
     List<Action> all = new ArrayList<>(List.of(
         new EchoAction(),
+        new SimulatedAction(),
         new HttpAction(HttpActionSettings.fromEnv(env)),
         new GitHubActionsAction(GitHubActionsSettings.fromEnv(env)),
         new JenkinsAction(JenkinsSettings.fromEnv(env)),

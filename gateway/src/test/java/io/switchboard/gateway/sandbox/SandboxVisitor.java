@@ -12,56 +12,59 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
 
-/** A browser of the sandbox page as seen by its API: it keeps the session cookie and sends what the page sends. */
-final class SandboxVisitor {
+/**
+ * A browser of the sandbox page as seen by its API: it keeps the session cookie and sends what the page sends.
+ * Public for tests of whole nodes (deploy's {@code SandboxTourTest}).
+ */
+public final class SandboxVisitor {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final String baseUrl;
   private Optional<String> cookie = Optional.empty();
 
-  SandboxVisitor(String baseUrl) {
+  public SandboxVisitor(String baseUrl) {
     this.baseUrl = baseUrl;
   }
 
   /** A visitor whose cookie is {@code value} (say, a forged one). */
-  SandboxVisitor withCookie(String value) {
+  public SandboxVisitor withCookie(String value) {
     SandboxVisitor other = new SandboxVisitor(baseUrl);
     other.cookie = Optional.of(value);
     return other;
   }
 
-  Optional<String> cookie() {
+  public Optional<String> cookie() {
     return cookie;
   }
 
   /** Picks the demo user; keeps the cookie it is given. */
-  HttpResponse<String> pick(String user) {
+  public HttpResponse<String> pick(String user) {
     HttpResponse<String> response = post("/sandbox/api/session", new JsonObject().put("user", user).encode());
     response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(SandboxChat.COOKIE + "="))
         .findFirst().ifPresent(c -> cookie = Optional.of(c.substring(SandboxChat.COOKIE.length() + 1, c.indexOf(';'))));
     return response;
   }
 
-  HttpResponse<String> command(String text) {
+  public HttpResponse<String> command(String text) {
     return post("/sandbox/api/commands", new JsonObject().put("text", text).encode());
   }
 
-  HttpResponse<String> vote(long approvalId, String vote) {
+  public HttpResponse<String> vote(long approvalId, String vote) {
     return post("/sandbox/api/approvals/" + approvalId + "/" + vote, "{}");
   }
 
-  HttpResponse<String> post(String path, String json) {
+  public HttpResponse<String> post(String path, String json) {
     return send(request(path).header("Content-Type", "application/json").header(SandboxChat.CSRF_HEADER, "1")
         .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
-  HttpResponse<String> get(String path) {
+  public HttpResponse<String> get(String path) {
     return send(request(path).GET());
   }
 
   /** Every message of the visitor's channel, oldest first. */
-  List<JsonObject> messages() {
+  public List<JsonObject> messages() {
     HttpResponse<String> response = get("/sandbox/api/messages?since=0");
     if (response.statusCode() != 200) {
       throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
@@ -71,7 +74,7 @@ final class SandboxVisitor {
   }
 
   /** The texts of the visitor's channel, one line per message (title and output for job cards). */
-  String transcript() {
+  public String transcript() {
     StringBuilder text = new StringBuilder();
     for (JsonObject m : messages()) {
       text.append(m.getString("from")).append(": ").append(m.getString("text"));
@@ -83,13 +86,13 @@ final class SandboxVisitor {
     return text.toString();
   }
 
-  HttpRequest.Builder request(String path) {
+  public HttpRequest.Builder request(String path) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path));
     cookie.ifPresent(value -> builder.header("Cookie", SandboxChat.COOKIE + "=" + value));
     return builder;
   }
 
-  static HttpResponse<String> send(HttpRequest.Builder request) {
+  public static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
       return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

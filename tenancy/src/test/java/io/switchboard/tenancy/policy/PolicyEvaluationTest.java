@@ -2,12 +2,16 @@ package io.switchboard.tenancy.policy;
 
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.command.ParsedCommand;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,33 +19,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Decisions of the documented example policy ({@code docs/examples/policy.json}), one row per case. */
 class PolicyEvaluationTest {
 
-  private static final Instant BEFORE_FREEZE = Instant.parse("2026-12-02T12:00:00Z");
-  private static final Instant DURING_FREEZE = Instant.parse("2026-12-25T12:00:00Z");
+  /** Now: the example's freeze window (year-end 2025) is over. */
+  private static final Instant NOW = Instant.now();
+  /** The example with its freeze window moved to [now - 1 day, now + 1 day), so "during" is now too. */
+  private static final Instant FROZEN_UNTIL = NOW.plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES);
+
+  private static final DateTimeFormatter UNTIL_TEXT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
   private final TenantPolicy policy = PolicyDocument.compile(ExamplePolicy.document(), 7);
+  private final TenantPolicy frozen = PolicyDocument.compile(ExamplePolicy.withFreezeWindow(
+      NOW.minus(Duration.ofDays(1)), FROZEN_UNTIL), 7);
   private final CommandParser parser = new CommandParser();
 
   @ParameterizedTest(name = "[{index}] {0} in {1}/{2}: {3} -> {5}")
   @CsvSource(delimiter = '|', value = {
       // user   | workspace | channel   | command                                    | when   | outcome        | reason contains
-      "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging api --version 1.4.2          | before | ALLOWED        | allowed by role developer",
-      "U0ALICE  | T0ACME    | C0RANDOM  | ship staging api,web --version 1.4.2        | before | ALLOWED        | allowed by role developer",
-      "U0ALICE  | T0ACME    | C0RANDOM  | scale staging api 4                         | before | ALLOWED        | allowed by role developer",
-      "U0ALICE  | T0ACME    | C0DEPLOYS | deploy production api --version 1.4.2       | before | NEEDS_APPROVAL | needs 1 approval from role approver within 30 min (rule production-changes)",
-      "U0ALICE  | T0ACME    | C0RANDOM  | deploy production api --version 1.4.2       | before | DENIED         | may be run with your role deployer only in #C0DEPLOYS",
-      "U0BOB    | T0ACME    | C0DEPLOYS | deploy production api --version 1.4.2       | before | DENIED         | `deploy` in production on api needs role deployer in #C0DEPLOYS",
-      "U0ALICE  | T0OTHER   | C0DEPLOYS | deploy production api --version 1.4.2       | before | DENIED         | needs role deployer in #C0DEPLOYS",
-      "U0ALICE  | T0OTHER   | C0DEPLOYS | deploy staging api --version 1.4.2          | before | ALLOWED        | allowed by role developer",
-      "U0EVE    | T0ACME    | C0RANDOM  | errors production api                       | before | DENIED         | `errors` in production on api needs role viewer",
-      "U0EVE    | T0ACME    | C0RANDOM  | echo hi                                     | before | ALLOWED        | built-in",
-      "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging api,web,worker-1,worker-2 --version 1.0.0 | before | DENIED | may touch at most 3 targets per run; you named 4",
-      "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging db --version 1.0.0           | before | DENIED         | may not touch db; allowed: api, web, worker-*",
-      "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging worker-7 --version 1.0.0     | before | ALLOWED        | allowed by role developer",
-      "U0ALICE  | T0ACME    | C0RANDOM  | scale staging api,web 2                     | before | DENIED         | needs role",
-      "U0CAROL  | T0ACME    | C0DEPLOYS | deploy production api --version 1.4.2       | during | DENIED         | is frozen until 2027-01-02 00:00 UTC (year-end: year-end change freeze)",
+      "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging api --version 1.4.2          | now    | ALLOWED        | allowed by role developer",
+      "U0ALICE  | T0ACME    | C0RANDOM  | ship staging api,web --version 1.4.2        | now    | ALLOWED        | allowed by role developer",
+      "U0ALICE  | T0ACME    | C0RANDOM  | scale staging api 4                         | now    | ALLOWED        | allowed by role developer",
+      "U0ALICE  | T0ACME    | C0DEPLOYS | deploy production api --version 1.4.2       | now    | NEEDS_APPROVAL | needs 1 approval from role approver within 30 min (rule production-changes)",
+      "U0ALICE  | T0ACME    | C0RANDOM  | deploy production api --version 1.4.2       | now    | DENIED         | may be run with your role deployer only in #C0DEPLOYS",
+      "U0BOB    | T0ACME    | C0DEPLOYS | deploy production api --version 1.4.2       | now    | DENIED         | `deploy` in production on api needs role deployer in #C0DEPLOYS",
+      "U0ALICE  | T0OTHER   | C0DEPLOYS | deploy production api --version 1.4.2       | now    | DENIED         | needs role deployer in #C0DEPLOYS",
+      "U0ALICE  | T0OTHER   | C0DEPLOYS | deploy staging api --version 1.4.2          | now    | ALLOWED        | allowed by role developer",
+      "U0EVE    | T0ACME    | C0RANDOM  | errors production api                       | now    | DENIED         | `errors` in production on api needs role viewer",
+      "U0EVE    | T0ACME    | C0RANDOM  | echo hi                                     | now    | ALLOWED        | built-in",
+      "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging api,web,worker-1,worker-2 --version 1.0.0 | now    | DENIED | may touch at most 3 targets per run; you named 4",
+      "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging db --version 1.0.0           | now    | DENIED         | may not touch db; allowed: api, web, worker-*",
+      "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging worker-7 --version 1.0.0     | now    | ALLOWED        | allowed by role developer",
+      "U0ALICE  | T0ACME    | C0RANDOM  | scale staging api,web 2                     | now    | DENIED         | needs role",
+      "U0CAROL  | T0ACME    | C0DEPLOYS | deploy production api --version 1.4.2       | during | DENIED         | is frozen until {until} (year-end: year-end change freeze)",
       "U0ALICE  | T0ACME    | C0RANDOM  | deploy staging api --version 1.4.2          | during | ALLOWED        | allowed by role developer",
-      "U0CAROL  | T0ACME    | C0DEPLOYS | scale production api 3                      | before | NEEDS_APPROVAL | rule production-changes",
-      "U0DAVE   | T0ACME    | C0DEPLOYS | scale production api 3                      | before | DENIED         | needs role deployer",
+      "U0CAROL  | T0ACME    | C0DEPLOYS | scale production api 3                      | now    | NEEDS_APPROVAL | rule production-changes",
+      "U0DAVE   | T0ACME    | C0DEPLOYS | scale production api 3                      | now    | DENIED         | needs role deployer",
   })
   void decides(String user, String workspace, String channel, String text, String when, Decision.Outcome outcome,
                String reason) {
@@ -52,10 +63,25 @@ class PolicyEvaluationTest {
       assertThat(unrecognised.message()).contains("does not have the expected form");
       return;
     }
-    Decision decision = policy.decide(new CommandRequest("t1", "slack", workspace, user, channel),
-        (ParsedCommand.Invocation) parsed, when.equals("during") ? DURING_FREEZE : BEFORE_FREEZE);
+    TenantPolicy deciding = when.equals("during") ? frozen : policy;
+    Decision decision = deciding.decide(new CommandRequest("t1", "slack", workspace, user, channel),
+        (ParsedCommand.Invocation) parsed, NOW);
     assertThat(decision.outcome()).isEqualTo(outcome);
-    assertThat(decision.reason()).contains(reason);
+    assertThat(decision.reason()).contains(reason.replace("{until}", UNTIL_TEXT.format(FROZEN_UNTIL)));
+  }
+
+  @Test
+  void theDocumentedFreezeWindowIsOverAndFrozeProductionInItsTime() {
+    JsonObject window = ExamplePolicy.document().getJsonArray("freezeWindows").getJsonObject(0);
+    Instant from = Instant.parse(window.getString("from"));
+    Instant until = Instant.parse(window.getString("until"));
+    ParsedCommand.Invocation deploy = (ParsedCommand.Invocation) parser.parse(policy.catalog(),
+        "deploy production api --version 1.4.2");
+    CommandRequest carol = new CommandRequest("t1", "slack", "T0ACME", "U0CAROL", "C0DEPLOYS");
+
+    assertThat(until).as("the example must not freeze whoever copies it today").isBefore(NOW);
+    assertThat(policy.decide(carol, deploy, from.plus(Duration.ofDays(1))).reason()).contains("is frozen until");
+    assertThat(policy.decide(carol, deploy, until).outcome()).isEqualTo(Decision.Outcome.NEEDS_APPROVAL);
   }
 
   @Test
@@ -63,7 +89,8 @@ class PolicyEvaluationTest {
     CommandRequest inGroup = new CommandRequest("t1", "slack", "T0ACME", "U0EVE", "C0RANDOM", Set.of("S0ENGINEERS"));
     ParsedCommand.Invocation errors = (ParsedCommand.Invocation) parser.parse(policy.catalog(), "err production api");
 
-    assertThat(policy.decide(inGroup, errors, DURING_FREEZE).outcome()).isEqualTo(Decision.Outcome.ALLOWED);
+    assertThat(frozen.decide(inGroup, errors, NOW).outcome()).as("read-only stays open in a freeze")
+        .isEqualTo(Decision.Outcome.ALLOWED);
     assertThat(policy.rolesOf(inGroup)).containsExactly("viewer", "developer");
   }
 
@@ -87,7 +114,7 @@ class PolicyEvaluationTest {
     ParsedCommand.Invocation deploy = (ParsedCommand.Invocation) parser.parse(policy.catalog(),
         "deploy production api --version 2.0.0");
     Decision decision = policy.decide(new CommandRequest("t1", "slack", "T0ACME", "U0ALICE", "C0DEPLOYS"), deploy,
-        BEFORE_FREEZE);
+        NOW);
     assertThat(decision.approval()).contains(new ApprovalRequirement("production-changes", 1, "approver",
         Duration.ofMinutes(30)));
   }
@@ -109,7 +136,7 @@ class PolicyEvaluationTest {
   void anEmptyPolicyDeniesEveryCatalogCommandAndAllowsBuiltins() {
     TenantPolicy empty = PolicyDocument.empty(0);
     CommandRequest anyone = new CommandRequest("t1", "slack", "T0ACME", "U0ALICE", "C0DEPLOYS");
-    assertThat(empty.decide(anyone, ParsedCommand.Invocation.echo("hi"), BEFORE_FREEZE).allowed()).isTrue();
+    assertThat(empty.decide(anyone, ParsedCommand.Invocation.echo("hi"), NOW).allowed()).isTrue();
     assertThat(empty.catalog().commands()).isEmpty();
     assertThat(empty.rateLimits()).isEqualTo(RateLimits.DEFAULTS);
   }

@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
 /**
  * Starts a GitHub Actions workflow ({@code workflow_dispatch}) and follows its run to the end:
  * {@code {"owner": "acme", "repo": "api", "workflow": "deploy.yml", "ref": "main",
- * "inputs": {"environment": "production"}, "tokenSecret": "github-token"}}.
+ * "inputs": {"environment": "production"}, "tokenSecret": "github-token"}}. Inputs are sent as strings;
+ * a list (from a {@code multiple} catalog argument) is joined with commas: {@code ["api", "web"]} is
+ * {@code "api,web"}.
  *
  * <p>REST API: {@code POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches} (204, or
  * 200 with {@code workflow_run_id} on newer API versions), then, when no run id came back, the
@@ -95,14 +97,29 @@ public final class GitHubActionsAction implements Action {
           throw new IllegalArgumentException("'inputs' must be a JSON object of workflow inputs");
         }
         for (var entry : given) {
-          Object value = entry.getValue();
-          if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
-            throw new IllegalArgumentException("input '" + entry.getKey() + "' must be text, a number or true/false");
-          }
-          inputs.put(entry.getKey(), String.valueOf(value));
+          inputs.put(entry.getKey(), inputText(entry.getKey(), entry.getValue()));
         }
       }
       return new Dispatch(owner, repo, workflow, ref, inputs, tokenSecret);
+    }
+
+    /**
+     * GitHub takes every input as a string: text, numbers and true/false as written, and a list of
+     * them (a {@code multiple} catalog argument) joined with commas, as the user typed it.
+     */
+    private static String inputText(String name, Object value) {
+      if (value instanceof JsonArray list && !list.isEmpty()
+          && list.stream().allMatch(Dispatch::scalar)) {
+        return String.join(",", list.stream().map(String::valueOf).toList());
+      }
+      if (!scalar(value)) {
+        throw new IllegalArgumentException("input '" + name + "' must be text, a number, true/false or a list of them");
+      }
+      return String.valueOf(value);
+    }
+
+    private static boolean scalar(Object value) {
+      return value instanceof String || value instanceof Number || value instanceof Boolean;
     }
 
     private static String required(JsonObject args, String name, Pattern pattern, String what) {

@@ -6,6 +6,10 @@ import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.executor.action.JobSecrets;
+import io.switchboard.tenancy.command.CommandParser;
+import io.switchboard.tenancy.command.ParsedCommand;
+import io.switchboard.tenancy.policy.PolicyDocument;
+import io.switchboard.tenancy.policy.TenantPolicy;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
 import io.switchboard.tenancy.secrets.SecretStore;
@@ -21,9 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +118,37 @@ class GitHubActionsActionTest {
       assertThat(r.headers().get("Accept")).isEqualTo("application/vnd.github+json");
       assertThat(r.headers().get("X-GitHub-Api-Version")).isEqualTo("2022-11-28");
     });
+  }
+
+  @Test
+  void theDocumentedDeployOfSeveralServicesSendsThemAsOneCommaSeparatedInput() throws IOException {
+    TenantPolicy example = PolicyDocument.compile(new JsonObject(
+        Files.readString(Path.of("..", "docs", "examples", "policy.json"))), 1);
+    ParsedCommand.Invocation deploy = (ParsedCommand.Invocation) new CommandParser().parse(example.catalog(),
+        "deploy staging api,web --version 1.4.2");
+    assertThat(deploy.arguments().getJsonObject("inputs").getValue("services"))
+        .as("a multiple argument fills its placeholder with a list").isEqualTo(new JsonArray().add("api").add("web"));
+
+    // The stand-in holds repository acme/app; the example names acme/platform. Only the repo differs.
+    ActionResult result = run(deploy.arguments().copy().put("repo", "app"));
+
+    assertThat(result.succeeded()).as(String.valueOf(result)).isTrue();
+    assertThat(new JsonObject(github.matching("POST", "/dispatches").get(0).body()).getJsonObject("inputs"))
+        .isEqualTo(new JsonObject().put("environment", "staging").put("services", "api,web").put("version", "1.4.2"));
+  }
+
+  @Test
+  void aListInputOfNumbersAndTextIsJoinedAndOneOfObjectsIsRefused() {
+    ActionResult joined = run(args().put("inputs", new JsonObject().put("shards", new JsonArray().add(1).add("b"))));
+    ActionResult refused = run(args().put("inputs", new JsonObject()
+        .put("shards", new JsonArray().add(new JsonObject()))));
+
+    assertThat(joined.succeeded()).as(String.valueOf(joined)).isTrue();
+    assertThat(new JsonObject(github.matching("POST", "/dispatches").get(0).body()).getJsonObject("inputs"))
+        .isEqualTo(new JsonObject().put("shards", "1,b"));
+    assertThat(refused.error()).isEqualTo("github-actions: input 'shards' must be text, a number, true/false "
+        + "or a list of them");
+    assertThat(github.matching("POST", "/dispatches")).hasSize(1);
   }
 
   @Test
