@@ -49,6 +49,9 @@ public final class Switchboard implements Callable<Integer> {
     SwitchboardNode node;
     try {
       node = SwitchboardNode.start(config, secrets, chosen);
+    } catch (StartupFailure | IllegalArgumentException e) {
+      System.err.println("switchboard: " + e.getMessage());
+      return e instanceof StartupFailure ? 1 : 2;
     } catch (RuntimeException e) {
       LOG.error("Switchboard did not start: {}", e.getMessage(), e);
       return 1;
@@ -65,12 +68,14 @@ public final class Switchboard implements Callable<Integer> {
       LOG.info("Switchboard stopped");
       stopped.countDown();
     }, "switchboard-shutdown"));
-    printWelcome(System.out, chosen, node, config.sandboxEnabled());
+    printWelcome(System.out, chosen, node, config.sandboxEnabled(), config.demoSlackSigningSecret().isPresent(),
+        config.demoAdminToken().isPresent());
     stopped.await();
     return 0;
   }
 
-  private static void printWelcome(PrintStream out, Role role, SwitchboardNode node, boolean sandbox) {
+  private static void printWelcome(PrintStream out, Role role, SwitchboardNode node, boolean sandbox,
+                                   boolean demoSecretGiven, boolean demoTokenGiven) {
     String base = "http://localhost:" + node.httpPort();
     out.println();
     out.println("Switchboard is running (role " + role.name().toLowerCase() + ", database "
@@ -80,17 +85,29 @@ public final class Switchboard implements Callable<Integer> {
       return;
     }
     if (sandbox) {
-      out.println("  Sandbox web chat:     " + base + "/ (try it in a browser; see docs/sandbox.md)");
+      out.println("  Sandbox web chat:     " + base + "/ (open it in a browser on this machine: pick alice, bob or "
+          + "carol and follow the tour in docs/sandbox.md)");
     }
     out.println("  Slack slash commands: POST " + base + "/slack/commands");
     out.println("  Admin API:            " + base + "/api/v1/openapi.json (see docs/api.md)");
     node.generatedOperatorToken().ifPresent(token -> out.println(
         "  Operator token (generated now, shown only this once; set SWITCHBOARD_OPERATOR_TOKEN to choose one): "
             + token));
-    node.demo().ifPresent(demo -> printDemo(out, base, demo));
+    node.demo().ifPresent(demo -> printDemo(out, base, demo, demoSecretGiven, demoTokenGiven));
   }
 
-  private static void printDemo(PrintStream out, String base, DemoTenant.Credentials demo) {
+  /**
+   * Where the demo signing secret in force comes from. A secret given in the environment replaces
+   * the stored one and is kept at later starts without it; only a start that made one prints it.
+   */
+  static String signingSecretHint(boolean givenNow) {
+    return givenNow ? "<your SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET>"
+        : "<the demo signing secret: the SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET given last, or else the one printed at "
+            + "the first start>";
+  }
+
+  private static void printDemo(PrintStream out, String base, DemoTenant.Credentials demo, boolean demoSecretGiven,
+                                boolean demoTokenGiven) {
     out.println();
     out.println("Demo tenant '" + DemoTenant.TENANT_ID + "' (Slack team " + DemoTenant.SLACK_TEAM_ID + ")");
     if (demo.signingSecretGenerated()) {
@@ -100,10 +117,9 @@ public final class Switchboard implements Callable<Integer> {
     demo.generatedAdminToken().ifPresent(token -> {
       out.println("  Admin API token (shown only this once; only its hash is stored): " + token);
     });
-    String secret = demo.signingSecretGenerated()
-        ? demo.signingSecret() : "<SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET, or the secret printed at first start>";
-    String token = demo.generatedAdminToken()
-        .orElse("<SWITCHBOARD_DEMO_ADMIN_TOKEN, or the token printed at first start>");
+    String secret = demo.signingSecretGenerated() ? demo.signingSecret() : signingSecretHint(demoSecretGiven);
+    String token = demo.generatedAdminToken().orElse(demoTokenGiven ? "<your SWITCHBOARD_DEMO_ADMIN_TOKEN>"
+        : "<a demo admin token: one SWITCHBOARD_DEMO_ADMIN_TOKEN given, or the one printed at the first start>");
     out.println();
     out.println("Try it (bash, curl, openssl):");
     out.println("  SECRET='" + secret + "'; TOKEN='" + token + "'");

@@ -28,6 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -79,13 +81,16 @@ public final class SwitchboardNode implements AutoCloseable {
       throw new IllegalArgumentException("role " + role.name().toLowerCase()
           + " shares its database with other nodes: set SWITCHBOARD_DATABASE_URL");
     }
+    if (role != Role.MIGRATE) {
+      StartupFailure.requirePortFree(config.httpHost(), config.httpPort(), "SWITCHBOARD_HTTP_PORT");
+    }
     Optional<EmbeddedPostgresServer> embedded = config.databaseUrl().isPresent()
         ? Optional.empty()
-        : Optional.of(EmbeddedPostgresServer.start(config.dataDir(), config.embeddedPostgresPort()));
+        : Optional.of(startEmbedded(config));
     DatabaseUrl url = config.databaseUrl().orElseGet(() -> embedded.get().url());
     Vertx vertx = null;
     try {
-      int applied = Migrations.migrate(url);
+      int applied = migrate(url, embedded.isPresent());
       LOG.info("Database {} is up to date ({} migration(s) applied now)", url, applied);
       if (role == Role.MIGRATE) {
         return new SwitchboardNode(embedded, url, null, null, null, List.of(), null, Optional.empty(), -1);
@@ -131,7 +136,40 @@ public final class SwitchboardNode implements AutoCloseable {
         awaitQuietly(vertx.close());
       }
       embedded.ifPresent(EmbeddedPostgresServer::close);
+      if (StartupFailure.isBindFailure(e)) {
+        throw StartupFailure.portInUse(config.httpHost(), config.httpPort(), "SWITCHBOARD_HTTP_PORT");
+      }
       throw e;
+    }
+  }
+
+  /** Starts the embedded PostgreSQL, saying so first: the first start unpacks it, which takes a while. */
+  private static EmbeddedPostgresServer startEmbedded(SwitchboardConfig config) {
+    StartupFailure.requirePortFree("127.0.0.1", config.embeddedPostgresPort(), "SWITCHBOARD_EMBEDDED_POSTGRES_PORT");
+    Path dataDir = config.dataDir().toAbsolutePath().normalize();
+    boolean firstStart = !Files.exists(dataDir.resolve("postgres").resolve("PG_VERSION"));
+    LOG.info(firstStart
+        ? "Preparing the embedded PostgreSQL in {} (first start: unpacking and creating the database, up to a minute)"
+        : "Starting the embedded PostgreSQL in {}", dataDir);
+    try {
+      return EmbeddedPostgresServer.start(config.dataDir(), config.embeddedPostgresPort());
+    } catch (RuntimeException e) {
+      throw new StartupFailure("the embedded PostgreSQL did not start in " + dataDir + ": " + StartupFailure.rootMessage(e)
+          + " (check that SWITCHBOARD_DATA_DIR is a writable directory, or use an external PostgreSQL with "
+          + "SWITCHBOARD_DATABASE_URL)");
+    }
+  }
+
+  /** Applies the migrations; a database that cannot be reached or used is a {@link StartupFailure}. */
+  private static int migrate(DatabaseUrl url, boolean embedded) {
+    try {
+      return Migrations.migrate(url);
+    } catch (RuntimeException e) {
+      if (embedded) {
+        throw e;
+      }
+      throw new StartupFailure("cannot use the database " + url + ": " + StartupFailure.rootMessage(e)
+          + " (check SWITCHBOARD_DATABASE_URL, and that the server is up and lets this user in)");
     }
   }
 
