@@ -27,6 +27,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.assertj.core.groups.Tuple;
@@ -901,7 +902,7 @@ class ExecutorVerticleTest {
     @Override
     public Future<ActionResult> run(ActionContext context) {
       Promise<ActionResult> promise = Promise.promise();
-      held.put(context.jobId(), new Held(Vertx.currentContext(), promise, context));
+      held.put(context.jobId(), new Held(callersContext(), promise, context));
       return promise.future();
     }
 
@@ -952,6 +953,15 @@ class ExecutorVerticleTest {
     }
   }
 
+  /**
+   * The context an action was called on. Vert.x may call it on a duplicate of the executor's context
+   * (as it does in the SQL client's callbacks): the same context, thread and state, so it counts as
+   * the same one here.
+   */
+  static Context callersContext() {
+    return ((ContextInternal) Vertx.currentContext()).unwrap();
+  }
+
   /** Succeeds at once, noting the Vert.x context each run was called on. */
   static final class ContextRecordingAction implements Action {
 
@@ -964,7 +974,7 @@ class ExecutorVerticleTest {
 
     @Override
     public Future<ActionResult> run(ActionContext context) {
-      contexts.put(context.jobId(), Vertx.currentContext());
+      contexts.put(context.jobId(), callersContext());
       return Future.succeededFuture(ActionResult.success("here"));
     }
   }
@@ -981,7 +991,7 @@ class ExecutorVerticleTest {
 
     @Override
     public Future<ActionResult> run(ActionContext context) {
-      contexts.put(context.jobId(), Vertx.currentContext());
+      contexts.put(context.jobId(), callersContext());
       Promise<ActionResult> promise = Promise.promise();
       new Thread(() -> {
         try {
