@@ -18,8 +18,8 @@ public final class AuditChainVerifier {
 
   static final int PAGE_SIZE = 1000;
 
-  private static final String PAGE = """
-      SELECT * FROM audit_events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3""";
+  private static final String PAGE = "SELECT " + AuditRecord.COLUMNS
+      + " FROM audit_events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
 
   private static final String HEAD = "SELECT seq, hash FROM audit_chain_heads WHERE tenant_id = $1";
 

@@ -17,8 +17,8 @@ public final class AuditQuery {
   public record Filter(String eventType, Long jobId, long afterSeq, int limit) {
   }
 
-  private static final String READ = """
-      SELECT * FROM audit_events
+  private static final String READ = "SELECT " + AuditRecord.COLUMNS + """
+       FROM audit_events
       WHERE tenant_id = $1 AND seq > $2 AND ($3::text IS NULL OR event_type = $3)
         AND ($4::bigint IS NULL OR job_id = $4)
       ORDER BY seq LIMIT $5""";

@@ -31,6 +31,9 @@ public record AuditRecord(
         prevHash, hash);
   }
 
+  /** The columns {@link #fromRow} reads; named, not {@code *}, as prepared statements are cached. */
+  public static final String COLUMNS = "tenant_id, seq, occurred_at, event_type, actor, job_id, detail, prev_hash, hash";
+
   public static AuditRecord fromRow(Row row) {
     return new AuditRecord(
         row.getString("tenant_id"), row.getLong("seq"), row.getOffsetDateTime("occurred_at").toInstant(),

@@ -94,8 +94,10 @@ public final class JobQueue {
           lease_expires_at = now() + greatest($4::bigint, coalesce(j.timeout_ms, $5::bigint) + $6::bigint) * interval '1 millisecond',
           heartbeat_at = now(), started_at = coalesce(j.started_at, now())
       FROM picked WHERE j.id = picked.id
-      RETURNING j.*, coalesce(j.timeout_ms, $5::bigint) AS effective_timeout_ms,
-                (extract(epoch FROM now() - greatest(j.created_at, j.run_after)) * 1000)::float8 AS waited_ms""";
+      RETURNING {job columns}, j.idempotency_key, j.lease_id, j.max_attempts,
+                coalesce(j.timeout_ms, $5::bigint) AS effective_timeout_ms,
+                (extract(epoch FROM now() - greatest(j.created_at, j.run_after)) * 1000)::float8 AS waited_ms"""
+      .replace("{job columns}", Job.columns("j"));
 
   private static final String RECORD_ATTEMPTS = """
       INSERT INTO job_attempts (lease_id, job_id, tenant_id, attempt, executor)

@@ -38,7 +38,21 @@ public record Job(
     approvedBy = approvedBy == null ? List.of() : List.copyOf(approvedBy);
   }
 
-  /** Maps a row of {@code SELECT * FROM jobs}, and {@code approved_by} if the query selected it. */
+  /**
+   * The columns {@link #fromRow} reads. Queries name them instead of {@code *}: prepared statements
+   * are cached per connection, and PostgreSQL refuses to run a cached {@code SELECT *} once a
+   * migration has added a column ("cached plan must not change result type").
+   */
+  public static final String COLUMNS = "id, tenant_id, platform, requester, channel, command, command_text, action, "
+      + "arguments, reply_to, status, attempts, output, error, created_at, started_at, finished_at, progress, progress_at";
+
+  /** {@link #COLUMNS}, each qualified with {@code alias}. */
+  public static String columns(String alias) {
+    return java.util.Arrays.stream(COLUMNS.split(", ")).map(column -> alias + "." + column)
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  /** Maps a row of {@link #COLUMNS} from {@code jobs}, and {@code approved_by} if the query selected it. */
   public static Job fromRow(Row row) {
     return new Job(
         row.getLong("id"),

@@ -42,18 +42,19 @@ public final class JobStore {
                           THEN substr(jobs.idempotency_key, %d)::bigint END) AS approved_by"""
       .formatted(APPROVAL_KEY_PREFIX, APPROVAL_KEY_PREFIX.length() + 1);
 
-  private static final String FIND = "SELECT *, " + APPROVED_BY + " FROM jobs WHERE tenant_id = $1 AND id = $2";
+  private static final String FIND = "SELECT " + Job.COLUMNS + ", " + APPROVED_BY
+      + " FROM jobs WHERE tenant_id = $1 AND id = $2";
 
-  private static final String HOLDER = """
-      SELECT * FROM jobs WHERE tenant_id = $1 AND lock_key = $2 AND id < $3 AND status IN ('queued', 'running')
+  private static final String HOLDER = "SELECT " + Job.COLUMNS + """
+       FROM jobs WHERE tenant_id = $1 AND lock_key = $2 AND id < $3 AND status IN ('queued', 'running')
       ORDER BY created_at, id LIMIT 1""";
 
-  private static final String RECENT_OF = """
-      SELECT * FROM jobs WHERE tenant_id = $1 AND platform = $2 AND requester = $3
+  private static final String RECENT_OF = "SELECT " + Job.COLUMNS + """
+       FROM jobs WHERE tenant_id = $1 AND platform = $2 AND requester = $3
       ORDER BY created_at DESC, id DESC LIMIT $4""";
 
-  private static final String LIST = """
-      SELECT * FROM jobs
+  private static final String LIST = "SELECT " + Job.COLUMNS + """
+       FROM jobs
       WHERE tenant_id = $1 AND ($2::bigint IS NULL OR id < $2) AND ($3::text IS NULL OR status = $3)
         AND ($4::text IS NULL OR requester = $4) AND ($5::text IS NULL OR command = $5)
       ORDER BY id DESC LIMIT $6""";

@@ -58,13 +58,14 @@ public final class NotificationOutbox {
       )
       UPDATE notifications n SET claim = $3, claimed_until = $2, claimed_version = n.version
       FROM picked p WHERE n.tenant_id = p.tenant_id AND n.id = p.id
-      RETURNING n.*,\s""" + MESSAGE_TS;
+      RETURNING\s""" + StoredNotification.COLUMNS + ", " + MESSAGE_TS;
 
   private static final String OF_MESSAGE =
-      "SELECT n.*, " + MESSAGE_TS + " FROM notifications n WHERE n.tenant_id = $1 AND n.message_id = $2 ORDER BY n.id";
+      "SELECT " + StoredNotification.COLUMNS + ", " + MESSAGE_TS
+          + " FROM notifications n WHERE n.tenant_id = $1 AND n.message_id = $2 ORDER BY n.id";
 
   private static final String FIND =
-      "SELECT n.*, " + MESSAGE_TS + " FROM notifications n WHERE n.tenant_id = $1 AND n.id = $2";
+      "SELECT " + StoredNotification.COLUMNS + ", " + MESSAGE_TS + " FROM notifications n WHERE n.tenant_id = $1 AND n.id = $2";
 
   private static final String NEW_MESSAGE = """
       INSERT INTO notification_messages (tenant_id, platform, workspace, channel, ts) VALUES ($1, $2, $3, $4, $5)

@@ -11,6 +11,10 @@ public record StoredNotification(String tenantId, long id, String key, Notificat
                                  String text, String severity, String status, String source, int repeats,
                                  Long messageId, String messageTs, boolean owed, boolean failed) {
 
+  /** The columns of {@code notifications n} that {@link #fromRow} reads (with {@code message_ts}); named, not {@code n.*}, as prepared statements are cached. */
+  static final String COLUMNS = "n.tenant_id, n.id, n.dedup_key, n.platform, n.workspace, n.channel, n.title, n.body, "
+      + "n.severity, n.status, n.source, n.repeats, n.message_id, n.owed, n.failed";
+
   static StoredNotification fromRow(Row row) {
     return new StoredNotification(row.getString("tenant_id"), row.getLong("id"), row.getString("dedup_key"),
         new NotificationTarget(row.getString("platform"), row.getString("workspace"), row.getString("channel")),
