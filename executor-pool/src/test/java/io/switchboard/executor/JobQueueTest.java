@@ -5,6 +5,7 @@ import io.switchboard.audit.AuditRecord;
 import io.switchboard.audit.ChainVerification;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.job.JobFinished;
+import io.switchboard.core.job.JobStore;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.TestDatabase;
@@ -13,7 +14,9 @@ import io.switchboard.executor.JobFixtures.JobRow;
 import io.switchboard.executor.action.ActionResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +69,24 @@ class JobQueueTest {
   @AfterEach
   void tearDown() {
     Await.result(vertx.close());
+  }
+
+  // ---------------------------------------------------------------- statements cached across a migration
+
+  @Test
+  void aColumnAddedWhileStatementsAreCachedBreaksNoClaimOrRead() {
+    Pool single = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(url.connectOptions())
+        .using(vertx).build();
+    JobQueue onOneConnection = new JobQueue(single, "executor-a", SETTINGS);
+    long first = insertEcho(pool, "acme", "before");
+    assertThat(Await.result(onOneConnection.claim(1))).extracting(ClaimedJob::id).containsExactly(first);
+    assertThat(Await.result(JobStore.find(single, "acme", first))).isPresent();
+
+    TestDatabase.execute(url, "ALTER TABLE jobs ADD COLUMN added_by_a_later_migration text");
+    long second = insertEcho(pool, "acme", "after");
+
+    assertThat(Await.result(onOneConnection.claim(1))).extracting(ClaimedJob::id).containsExactly(second);
+    assertThat(Await.result(JobStore.find(single, "acme", second)).orElseThrow().id()).isEqualTo(second);
   }
 
   // ---------------------------------------------------------------- claiming
