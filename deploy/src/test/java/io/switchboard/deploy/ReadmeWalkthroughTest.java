@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,8 @@ class ReadmeWalkthroughTest {
   private static final String MARK = "@@@readme-step ";
   private static final long SCRIPT_DEADLINE_SECONDS = 120;
 
+  @TempDir
+  Path scratch;
   private DatabaseUrl database;
   private SwitchboardNode node;
 
@@ -82,7 +85,7 @@ class ReadmeWalkthroughTest {
 
     database = TestDatabase.fresh();
     node = SwitchboardNode.start(config(startEnvironment(start)), TestSecrets.SETTINGS, Role.ALL);
-    Run run = run(steps, "http://127.0.0.1:" + node.httpPort());
+    Run run = run(steps, "http://127.0.0.1:" + node.httpPort(), scratch);
 
     return IntStream.range(0, steps.size()).mapToObj(i -> DynamicTest.dynamicTest(steps.get(i).name(), () -> {
       Step step = steps.get(i);
@@ -154,13 +157,12 @@ class ReadmeWalkthroughTest {
    * Runs every step in one bash session, a marker line after each, and splits what it printed at the
    * markers. Waits at most {@link #SCRIPT_DEADLINE_SECONDS} for the whole script.
    */
-  private static Run run(List<Step> steps, String address) throws IOException, InterruptedException {
+  private static Run run(List<Step> steps, String address, Path dir) throws IOException, InterruptedException {
     StringBuilder script = new StringBuilder();
     for (int i = 0; i < steps.size(); i++) {
       script.append(steps.get(i).commands().replace(README_ADDRESS, address)).append('\n')
           .append("printf '\\n%s\\n' '").append(MARK).append(i).append("'\n");
     }
-    Path dir = Files.createTempDirectory("readme-walkthrough");
     Path file = dir.resolve("try-it.sh");
     Path stdout = dir.resolve("stdout");
     Path stderr = dir.resolve("stderr");
