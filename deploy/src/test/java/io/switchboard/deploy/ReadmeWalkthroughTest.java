@@ -33,9 +33,9 @@ import static org.assertj.core.api.Assertions.fail;
  *
  * <p>Which blocks run: every {@code ```bash} block of the section whose heading starts with
  * {@code ## Try it}, in order. Its first block is the start line ({@code NAME=value ... java -jar
- * ...}): it is not run; the test starts a node in-process with the variables it sets (the node uses
- * a test database instead of the embedded one, so it also sets what the embedded node defaults to:
- * the demo tenant and the sandbox on). Blocks that call {@code mvn} are never run. The others run
+ * ...}): it is not run; the test starts a node in-process with the variables it sets, on a test
+ * database instead of the embedded one (with the demo tenant and sandbox settings the embedded
+ * node would have). Blocks that call {@code mvn} are never run. The others run
  * in one {@code bash -euo pipefail} session, so variables and functions carry from block to block,
  * from the repository's root, with {@code http://localhost:8080} replaced by the node's address.
  *
@@ -140,14 +140,18 @@ class ReadmeWalkthroughTest {
     return blocks;
   }
 
+  /**
+   * The README's variables on a test database. With a database URL the demo tenant and the sandbox
+   * default to off, so they are set to what the README's embedded node (no URL) has.
+   */
   private SwitchboardConfig config(Map<String, String> readme) {
+    SwitchboardConfig embedded = SwitchboardConfig.fromEnv(readme);
     Map<String, String> env = new HashMap<>(readme);
     env.putAll(Map.of(
         "SWITCHBOARD_DATABASE_URL", "postgresql://" + database.user() + "@" + database.host() + ":" + database.port()
             + "/" + database.database(),
-        // what the README's embedded node does by default; with a database URL both default to false
-        "SWITCHBOARD_DEMO_TENANT", "true",
-        "SWITCHBOARD_SANDBOX_ENABLED", "true",
+        "SWITCHBOARD_DEMO_TENANT", String.valueOf(embedded.demoTenant()),
+        "SWITCHBOARD_SANDBOX_ENABLED", String.valueOf(embedded.sandboxEnabled()),
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
         "SWITCHBOARD_HTTP_PORT", "0"));
     return SwitchboardConfig.fromEnv(env);
