@@ -128,7 +128,8 @@ public final class Switchboard implements Callable<Integer> {
     out.println("  TS=$(date +%s); SIG=\"v0=$(printf 'v0:%s:%s' \"$TS\" \"$BODY\" | openssl dgst -sha256 -hmac \"$SECRET\" | sed 's/^.* //')\"");
     out.println("  curl -s " + base + "/slack/commands -H \"X-Slack-Request-Timestamp: $TS\" "
         + "-H \"X-Slack-Signature: $SIG\" --data \"$BODY\"");
-    out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" " + base + "/api/v1/jobs/1");
+    out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" " + base + "/api/v1/jobs/<the job number in the answer>");
+    out.println("  (the README's \"Try it\" goes on from here)");
     out.println();
   }
 }
