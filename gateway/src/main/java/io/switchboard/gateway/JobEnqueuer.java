@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -59,13 +60,17 @@ public final class JobEnqueuer {
       long jobId = inserted.get();
       JsonObject received = new JsonObject()
           .put("platform", job.platform()).put("channel", job.channel()).put("text", job.commandText());
-      return AuditLog.append(tx, AuditEvent.of(job.tenantId(), AuditEventType.COMMAND_RECEIVED, job.requester(), jobId, received))
-          .compose(r -> AuditLog.append(tx, AuditEvent.of(job.tenantId(), AuditEventType.JOB_QUEUED, job.requester(), jobId,
-              new JsonObject().put("command", job.command()).put("action", job.action()).put("decision", decision))))
-          .compose(r -> job.rules().lockKey()
-              .map(lock -> JobStore.lockHolder(tx, job.tenantId(), lock, jobId))
-              .orElse(Future.succeededFuture(Optional.empty())))
-          .map(holder -> new Enqueued(jobId, false, holder));
+      JsonObject queued = new JsonObject().put("command", job.command()).put("action", job.action())
+          .put("decision", decision);
+      // The audit append comes last and writes both records at once: it locks the tenant's chain
+      // head until the commit, and every other command of the tenant waits for that lock.
+      return job.rules().lockKey()
+          .map(lock -> JobStore.lockHolder(tx, job.tenantId(), lock, jobId))
+          .orElse(Future.succeededFuture(Optional.empty()))
+          .compose(holder -> AuditLog.appendAll(tx, List.of(
+                  AuditEvent.of(job.tenantId(), AuditEventType.COMMAND_RECEIVED, job.requester(), jobId, received),
+                  AuditEvent.of(job.tenantId(), AuditEventType.JOB_QUEUED, job.requester(), jobId, queued)))
+              .map(records -> new Enqueued(jobId, false, holder)));
     });
   }
 
