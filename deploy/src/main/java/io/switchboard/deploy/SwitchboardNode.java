@@ -95,7 +95,7 @@ public final class SwitchboardNode implements AutoCloseable {
       if (role == Role.MIGRATE) {
         return new SwitchboardNode(embedded, url, null, null, null, List.of(), null, Optional.empty(), -1);
       }
-      vertx = config.cluster().enabled() ? await(ClusteredVertx.start(config.cluster())) : Vertx.vertx();
+      vertx = config.cluster().enabled() ? joinCluster(config) : Vertx.vertx();
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(POOL_SIZE))
           .connectingTo(url.connectOptions())
@@ -213,11 +213,33 @@ public final class SwitchboardNode implements AutoCloseable {
     embedded.ifPresent(EmbeddedPostgresServer::close);
   }
 
+  private static Vertx joinCluster(SwitchboardConfig config) {
+    try {
+      return await(ClusteredVertx.start(config.cluster()));
+    } catch (RuntimeException e) {
+      throw new StartupFailure("could not join the cluster: " + StartupFailure.rootMessage(e)
+          + " (check SWITCHBOARD_CLUSTER_MEMBERS, SWITCHBOARD_CLUSTER_HOST and SWITCHBOARD_CLUSTER_PORT)");
+    }
+  }
+
   /** The local store's key is read (or made) here, on the starting thread: it is file IO. */
   private static SecretStore secretStore(SecretStoreSettings settings, SwitchboardConfig config, Vertx vertx, Pool pool) {
     return switch (settings.backend()) {
-      case LOCAL -> new LocalSecretStore(pool, MasterKey.load(settings.masterKey(), config.dataDir()));
-      case VAULT -> await(VaultSecretStore.start(vertx, settings.vault().orElseThrow()));
+      case LOCAL -> {
+        try {
+          yield new LocalSecretStore(pool, MasterKey.load(settings.masterKey(), config.dataDir()));
+        } catch (IllegalStateException e) {
+          throw new StartupFailure(e.getMessage() + " (check SWITCHBOARD_DATA_DIR, or set SWITCHBOARD_MASTER_KEY)");
+        }
+      }
+      case VAULT -> {
+        try {
+          yield await(VaultSecretStore.start(vertx, settings.vault().orElseThrow()));
+        } catch (RuntimeException e) {
+          throw new StartupFailure("could not reach Vault: " + StartupFailure.rootMessage(e)
+              + " (check SWITCHBOARD_VAULT_ADDR and the token or AppRole settings)");
+        }
+      }
     };
   }
 
