@@ -5,10 +5,10 @@
 # the other. Prints one table and writes it to loadtests/target/bench/results.md. Asserts nothing.
 #
 #   loadtests/bench/run.sh            # full protocol: 10 s warm-up, 20 s measured, 3 interleaved rounds, medians
-#   loadtests/bench/run.sh --quick    # 1 round, 3 s warm-up, 5 s measured, help and echo only (under 2 minutes
-#                                     # once built)
+#   loadtests/bench/run.sh --quick    # 1 round, 8 s warm-up after each server start and 2 s before the other
+#                                     # runs, 4 s measured, help and echo only (under 2 minutes once built)
 #
-# Options (after --quick they override it): --rounds N, --warmup S, --duration S, --connections "16 64",
+# Options (after --quick they override it): --rounds N, --warmup S, --first-warmup S, --duration S, --connections "16 64",
 # --servers "bare bolt switchboard", --paths "help policy echo ratelimit", --rebuild (rebuild the jar),
 # --jar PATH. See loadtests/README.md ("Side-by-side bench").
 set -euo pipefail
@@ -20,6 +20,7 @@ OUT="$LOADTESTS/target/bench"
 
 ROUNDS=3
 WARMUP=10
+FIRST_WARMUP=  # warm-up of the first run after a server starts (its JIT is cold); default: WARMUP
 DURATION=20
 CONNECTIONS="16 64"
 SERVERS="bare bolt switchboard"
@@ -47,20 +48,24 @@ TEAM=T0DEMO
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) MODE=quick; ROUNDS=1; WARMUP=3; DURATION=5; PATHS="help echo"; CYCLE_SIZE="${BENCH_CYCLE_SIZE:-20000}" ;;
+    --quick) MODE=quick; ROUNDS=1; FIRST_WARMUP=8; WARMUP=2; DURATION=4; PATHS="help echo"; CYCLE_SIZE="${BENCH_CYCLE_SIZE:-20000}" ;;
     --rounds) ROUNDS="$2"; shift ;;
-    --warmup) WARMUP="$2"; shift ;;
+    --warmup) WARMUP="$2"; FIRST_WARMUP="$2"; shift ;;
+    --first-warmup) FIRST_WARMUP="$2"; shift ;;
     --duration) DURATION="$2"; shift ;;
     --connections) CONNECTIONS="$2"; shift ;;
     --servers) SERVERS="$2"; shift ;;
     --paths) PATHS="$2"; shift ;;
     --rebuild) REBUILD=yes ;;
     --jar) JAR="$2"; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
+
+FIRST_WARMUP="${FIRST_WARMUP:-$WARMUP}"
+COLD=no
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 die() { echo "bench: ERROR: $*" >&2; exit 1; }
@@ -77,7 +82,7 @@ CPUS=$(nproc --all)
 
 mkdir -p "$OUT/logs" "$OUT/requests"
 RAW="$OUT/raw.tsv"
-printf 'round\tserver\tpath\tconnections\trps\tp50_ms\tp99_ms\tresponses\tsent\tunique\twrapped\terrors\tcheck\tload1\n' > "$RAW"
+printf 'round\tserver\tpath\tconnections\trps\tp50_ms\tp99_ms\tresponses\tsent\tunique\twrapped\terrors\tcheck\tload1\tload_cpu_busy\tserver_cpu_busy\n' > "$RAW"
 
 # ------------------------------------------------------------------ processes we start (and only those)
 
@@ -126,6 +131,14 @@ esac
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
+# cpu_ticks N: "busy total" jiffies of CPU N from /proc/stat (busy = everything but idle and iowait).
+cpu_ticks() {
+  awk -v cpu="cpu$1" '$1 == cpu { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat
+}
+busy_percent() { # busy_percent "BUSY0 TOTAL0" "BUSY1 TOTAL1"
+  echo "$1 $2" | awk '{ dt = $4 - $2; printf "%d", (dt > 0 ? 100 * ($3 - $1) / dt : 0) }'
+}
+
 # wait_http NAME PID URL SECONDS [METHOD]: until the URL answers (any status for POST; 200 for GET).
 wait_http() {
   local name="$1" pid="$2" url="$3" seconds="$4" method="${5:-POST}" log_file="$6" code
@@ -146,7 +159,7 @@ wait_http() {
 
 # generate FILE COUNT PREFIX TEXT: signed requests, timestamps "now".
 generate() {
-  BENCH_SIGNING_SECRET="$SECRET" taskset -c "$LOAD_CPU" java -Xshare:auto -cp "$BENCH_CP" \
+  BENCH_SIGNING_SECRET="$SECRET" taskset -c "$LOAD_CPU" java -XX:TieredStopAtLevel=1 -cp "$HERE/target/classes" \
     io.switchboard.bench.SignedRequests out="$1" count="$2" prefix="$3" text="$4" team="$TEAM" \
     responseUrl="http://127.0.0.1:$PORT_SINK/reply/bench" \
     || die "generating signed requests failed"
@@ -194,29 +207,35 @@ metric_sum() { # metric_sum URL NAME_REGEX: sums every series of the Prometheus 
 measure() {
   local round="$1" server="$2" path="$3" conns="$4" url="$5" text="$6" unique_all="$7" check_fn="$8"
   local file="$OUT/requests/$server-$path-c$conns.req" prefix warm measured count result check="" before after
+  local warmup_seconds=$WARMUP
+  if [ "$COLD" = yes ]; then warmup_seconds=$FIRST_WARMUP; COLD=no; fi
   prefix="b$(date +%s%N | cut -c1-13).r$round.$path.c$conns"
   if [ "$unique_all" = yes ]; then
-    warm=$((DURABLE_MAX_RATE * WARMUP)); measured=$((DURABLE_MAX_RATE * DURATION))
+    warm=$((DURABLE_MAX_RATE * warmup_seconds)); measured=$((DURABLE_MAX_RATE * DURATION))
   else
     warm=$CYCLE_SIZE; measured=$CYCLE_SIZE
   fi
   count=$((warm + measured))
   generate "$file" "$count" "$prefix" "$text"
-  if [ "$WARMUP" -gt 0 ]; then
-    wrk_run "$file" 1 "$warm" "$conns" "$WARMUP" "$url" > "$OUT/logs/last-warmup.txt"
+  if [ "$warmup_seconds" -gt 0 ]; then
+    wrk_run "$file" 1 "$warm" "$conns" "$warmup_seconds" "$url" > "$OUT/logs/last-warmup.txt"
   fi
   if [ -n "$check_fn" ]; then before=$($check_fn); fi
   local load
   load=$(load1)
+  local load_cpu0 server_cpu0
+  load_cpu0=$(cpu_ticks "$LOAD_CPU"); server_cpu0=$(cpu_ticks "$SERVER_CPU")
   result=$(wrk_run "$file" $((warm + 1)) "$count" "$conns" "$DURATION" "$url")
+  local load_busy server_busy
+  load_busy=$(busy_percent "$load_cpu0" "$(cpu_ticks "$LOAD_CPU")"); server_busy=$(busy_percent "$server_cpu0" "$(cpu_ticks "$SERVER_CPU")")
   if [ -n "$check_fn" ]; then after=$($check_fn); check="$((after - before))"; fi
   local errors
   errors=$(( $(field "$result" connect_errors) + $(field "$result" read_errors) + $(field "$result" write_errors) \
     + $(field "$result" timeouts) + $(field "$result" status_errors) ))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$path" "$conns" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$path" "$conns" \
     "$(field "$result" rps)" "$(field "$result" p50_ms)" "$(field "$result" p99_ms)" "$(field "$result" responses)" \
-    "$(field "$result" sent)" "$(field "$result" unique)" "$(field "$result" wrapped)" "$errors" "${check:--}" "$load" >> "$RAW"
-  log "  $server $path c=$conns: $(field "$result" rps) req/s, p50 $(field "$result" p50_ms) ms, p99 $(field "$result" p99_ms) ms, errors $errors, wrapped $(field "$result" wrapped)${check:+, server counted $check}"
+    "$(field "$result" sent)" "$(field "$result" unique)" "$(field "$result" wrapped)" "$errors" "${check:--}" "$load" "$load_busy" "$server_busy" >> "$RAW"
+  log "  $server $path c=$conns: $(field "$result" rps) req/s, p50 $(field "$result" p50_ms) ms, p99 $(field "$result" p99_ms) ms, errors $errors, wrapped $(field "$result" wrapped)${check:+, server counted $check}, CPU busy: load core $load_busy %, server core $server_busy %"
   rm -f "$file"
 }
 
@@ -229,6 +248,7 @@ run_bare() {
     > "$OUT/logs/bare-r$round.log" 2>&1 &
   pid=$!; STARTED_PIDS+=("$pid")
   wait_http "the bare Vert.x server" "$pid" "http://127.0.0.1:$PORT_BARE/slack/commands" 30 POST "$OUT/logs/bare-r$round.log"
+  COLD=yes
   for conns in $CONNECTIONS; do
     measure "$round" bare post "$conns" "http://127.0.0.1:$PORT_BARE" "help" no ""
   done
@@ -242,6 +262,7 @@ run_bolt() {
     "$PORT_BOLT" /slack/commands > "$OUT/logs/bolt-r$round.log" 2>&1 &
   pid=$!; STARTED_PIDS+=("$pid")
   wait_http "the Bolt app" "$pid" "http://127.0.0.1:$PORT_BOLT/slack/commands" 60 POST "$OUT/logs/bolt-r$round.log"
+  COLD=yes
   generate "$file" 1 "probe.bolt.$round.$(date +%s)" "help"
   answer=$(probe "http://127.0.0.1:$PORT_BOLT/slack/commands" "$file")
   log "  probe (a signed /ops help): $answer"
@@ -312,7 +333,11 @@ sb_path() { # sb_path ROUND PATH
   fi
   for conns in $CONNECTIONS; do
     measure "$round" switchboard "$path" "$conns" "$SB_URL" "$text" "$unique" "$check"
-    if [ "$path" = echo ]; then wait_drained $((WARMUP + DURATION + 60)); fi
+    # The executors drain the backlog after a durable run on the server's core: wait for it before the
+    # next run (not after the round's very last run, when the server is stopped next anyway).
+    if [ "$path" = echo ] && { [ "$path" != "$LAST_PATH" ] || [ "$conns" != "$LAST_CONNS" ]; }; then
+      wait_drained $((WARMUP + DURATION + 60))
+    fi
   done
   if [ "$path" = ratelimit ]; then set_rate_limits "$HIGH_LIMITS"; fi
   return 0
@@ -333,18 +358,22 @@ run_switchboard() {
     taskset -c "$SERVER_CPU" java -jar "$JAR" > "$OUT/logs/switchboard-r$round.log" 2>&1 &
   pid=$!; STARTED_PIDS+=("$pid")
   wait_http "Switchboard" "$pid" "$SB_URL/ready" 240 GET "$OUT/logs/switchboard-r$round.log"
+  COLD=yes
   set_rate_limits "$HIGH_LIMITS"
   for path in $PATHS; do
     sb_path "$round" "$path"
   done
   stop_pid "$pid" "Switchboard"
   stop_pid "$sink" "the reply sink"
+  if [ "${BENCH_KEEP_DATA:-no}" = no ]; then rm -rf "$data"; fi
 }
 
 # ------------------------------------------------------------------ the run
 
+LAST_PATH="${PATHS##* }"
+LAST_CONNS="${CONNECTIONS##* }"
 START_LOAD="$(cat /proc/loadavg)"
-log "mode $MODE: $ROUNDS round(s), ${WARMUP} s warm-up, ${DURATION} s measured, connections $CONNECTIONS, wrk $WRK_THREADS thread(s) on CPU $LOAD_CPU, servers on CPU $SERVER_CPU"
+log "mode $MODE: $ROUNDS round(s), ${WARMUP} s warm-up (${FIRST_WARMUP} s for a server's first run), ${DURATION} s measured, connections $CONNECTIONS, wrk $WRK_THREADS thread(s) on CPU $LOAD_CPU, servers on CPU $SERVER_CPU"
 log "load average before: $START_LOAD"
 for round in $(seq 1 "$ROUNDS"); do
   for server in $SERVERS; do
@@ -360,7 +389,7 @@ END_LOAD="$(cat /proc/loadavg)"
 
 JAR_INFO="$(basename "$JAR"), built $(date -r "$JAR" '+%Y-%m-%d %H:%M') from $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')"
 java -cp "$BENCH_CP" io.switchboard.bench.Report "$RAW" "$OUT/results.md" \
-  "mode=$MODE" "rounds=$ROUNDS" "warmup=$WARMUP" "duration=$DURATION" "wrkThreads=$WRK_THREADS" \
+  "mode=$MODE" "rounds=$ROUNDS" "warmup=$WARMUP" "firstWarmup=$FIRST_WARMUP" "duration=$DURATION" "wrkThreads=$WRK_THREADS" \
   "loadCpu=$LOAD_CPU" "serverCpu=$SERVER_CPU" "startLoad=$START_LOAD" "endLoad=$END_LOAD" "jar=$JAR_INFO" \
   "date=$(date -u '+%Y-%m-%d %H:%M UTC')" "cpus=$CPUS" \
   || die "writing the report failed (raw figures: $RAW)"

@@ -25,7 +25,8 @@ public final class Report {
   }
 
   private record Row(int round, String server, String path, int connections, double rps, double p50, double p99,
-                     long responses, long sent, long unique, String wrapped, long errors, String check, String load1) {
+                     long responses, long sent, long unique, String wrapped, long errors, String check, String load1,
+                     String loadCpuBusy, String serverCpuBusy) {
   }
 
   private static final Map<String, String> LABELS = new LinkedHashMap<>();
@@ -55,7 +56,7 @@ public final class Report {
       }
       String[] f = line.split("\t", -1);
       rows.add(new Row(Integer.parseInt(f[0]), f[1], f[2], Integer.parseInt(f[3]), num(f[4]), num(f[5]), num(f[6]),
-          lng(f[7]), lng(f[8]), lng(f[9]), f[10], lng(f[11]), f[12], f[13]));
+          lng(f[7]), lng(f[8]), lng(f[9]), f[10], lng(f[11]), f[12], f[13], f[14], f[15]));
     }
     TreeSet<Integer> connections = new TreeSet<>();
     Map<String, List<Row>> byKey = new LinkedHashMap<>();
@@ -70,10 +71,11 @@ public final class Report {
     StringBuilder md = new StringBuilder();
     md.append("## Side-by-side bench, ").append(info.getOrDefault("date", "?")).append("\n\n");
     md.append(String.format(Locale.ROOT,
-        "Mode `%s`: %s round(s), %s s warm-up, %s s measured; wrk (%s thread) on CPU %s, each server and its "
+        "Mode `%s`: %s round(s), %s s warm-up (%s s for a server's first run), %s s measured; wrk (%s thread) on CPU %s, each server and its "
             + "embedded PostgreSQL on CPU %s; %s CPUs. Switchboard: %s. Load average (1, 5, 15 min) before: %s; after: %s. "
             + "Figures are medians over the rounds; p50/p99 are wrk's latency percentiles.%n%n",
         info.getOrDefault("mode", "?"), info.getOrDefault("rounds", "?"), info.getOrDefault("warmup", "?"),
+        info.getOrDefault("firstWarmup", "?"),
         info.getOrDefault("duration", "?"), info.getOrDefault("wrkThreads", "?"), info.getOrDefault("loadCpu", "?"),
         info.getOrDefault("serverCpu", "?"), info.getOrDefault("cpus", "?"), info.getOrDefault("jar", "?"),
         trimLoad(info.getOrDefault("startLoad", "?")), trimLoad(info.getOrDefault("endLoad", "?"))));
@@ -153,12 +155,16 @@ public final class Report {
       }
       md.append("\n");
     }
-    md.append("\nEvery run, in order (req/s, p50/p99 ms, what the server counted, 1-minute load average when the "
-        + "measured run started):\n\n| round | server/path | conn. | req/s | p50 | p99 | responses | server counted | load |\n"
-        + "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    md.append("\nEvery run, in order: req/s, p50/p99 ms, responses, what the server's own counters saw (Switchboard: "
+        + "commands received for `help`, jobs queued for `echo`, commands refused for the refusals), the 1-minute "
+        + "load average when the measured run started, and how busy the load core and the server core were during "
+        + "it (from /proc/stat, whoever used them: other work on the machine shows here):\n\n"
+        + "| round | server/path | conn. | req/s | p50 | p99 | responses | server counted | load | load core busy | server core busy |\n"
+        + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (Row r : rows) {
-      md.append(String.format(Locale.ROOT, "| %d | %s/%s | %d | %s | %.2f | %.2f | %d | %s | %s |%n", r.round(), r.server(),
-          r.path(), r.connections(), formatRps(r.rps()), r.p50(), r.p99(), r.responses(), r.check(), r.load1()));
+      md.append(String.format(Locale.ROOT, "| %d | %s/%s | %d | %s | %.2f | %.2f | %d | %s | %s | %s %% | %s %% |%n",
+          r.round(), r.server(), r.path(), r.connections(), formatRps(r.rps()), r.p50(), r.p99(), r.responses(),
+          r.check(), r.load1(), r.loadCpuBusy(), r.serverCpuBusy()));
     }
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
