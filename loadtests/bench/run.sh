@@ -114,6 +114,7 @@ if [ ! -f "$BENCH_CP_FILE" ] || [ -n "$(find "$HERE/src" "$HERE/pom.xml" -newer 
   log "building the bench peers (loadtests/bench/pom.xml: compile dependency:build-classpath)"
   mvn -q -f "$HERE/pom.xml" compile dependency:build-classpath -Dmdep.outputFile="$BENCH_CP_FILE" \
     || die "building loadtests/bench failed (see Maven's output above)"
+  touch "$BENCH_CP_FILE" # build-classpath leaves the file alone when the class path did not change
 fi
 BENCH_CP="$HERE/target/classes:$(cat "$BENCH_CP_FILE")"
 
@@ -387,7 +388,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 END_LOAD="$(cat /proc/loadavg)"
 
-JAR_INFO="$(basename "$JAR"), built $(date -r "$JAR" '+%Y-%m-%d %H:%M') from $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')"
+JAR_INFO="$(basename "$JAR") built $(date -r "$JAR" '+%Y-%m-%d %H:%M'), checkout at $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -n "$(git status --porcelain -- . ':!loadtests' ':!docs' 2>/dev/null)" ] && echo ' with local changes')"
 java -cp "$BENCH_CP" io.switchboard.bench.Report "$RAW" "$OUT/results.md" \
   "mode=$MODE" "rounds=$ROUNDS" "warmup=$WARMUP" "firstWarmup=$FIRST_WARMUP" "duration=$DURATION" "wrkThreads=$WRK_THREADS" \
   "loadCpu=$LOAD_CPU" "serverCpu=$SERVER_CPU" "startLoad=$START_LOAD" "endLoad=$END_LOAD" "jar=$JAR_INFO" \
