@@ -49,13 +49,13 @@ TEAM=T0DEMO
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) MODE=quick; ROUNDS=1; FIRST_WARMUP=8; WARMUP=2; DURATION=4; PATHS="help echo"; CYCLE_SIZE="${BENCH_CYCLE_SIZE:-20000}" ;;
-    --rounds) ROUNDS="$2"; shift ;;
-    --warmup) WARMUP="$2"; FIRST_WARMUP="$2"; shift ;;
-    --first-warmup) FIRST_WARMUP="$2"; shift ;;
-    --duration) DURATION="$2"; shift ;;
-    --connections) CONNECTIONS="$2"; shift ;;
-    --servers) SERVERS="$2"; shift ;;
-    --paths) PATHS="$2"; shift ;;
+    --rounds) ROUNDS="$2"; CHANGED=yes; shift ;;
+    --warmup) WARMUP="$2"; FIRST_WARMUP="$2"; CHANGED=yes; shift ;;
+    --first-warmup) FIRST_WARMUP="$2"; CHANGED=yes; shift ;;
+    --duration) DURATION="$2"; CHANGED=yes; shift ;;
+    --connections) CONNECTIONS="$2"; CHANGED=yes; shift ;;
+    --servers) SERVERS="$2"; CHANGED=yes; shift ;;
+    --paths) PATHS="$2"; CHANGED=yes; shift ;;
     --rebuild) REBUILD=yes ;;
     --jar) JAR="$2"; shift ;;
     -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
@@ -66,6 +66,7 @@ done
 
 FIRST_WARMUP="${FIRST_WARMUP:-$WARMUP}"
 COLD=no
+if [ "${CHANGED:-no}" = yes ]; then MODE="$MODE, options changed"; fi
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 die() { echo "bench: ERROR: $*" >&2; exit 1; }
@@ -82,6 +83,8 @@ CPUS=$(nproc --all)
 
 mkdir -p "$OUT/logs" "$OUT/requests"
 RAW="$OUT/raw.tsv"
+DRAIN="$OUT/drain.tsv"
+printf 'round\tconnections\tbacklog\tseconds\tleft\n' > "$DRAIN"
 printf 'round\tserver\tpath\tconnections\trps\tp50_ms\tp99_ms\tresponses\tsent\tunique\twrapped\terrors\tcheck\tload1\tload_cpu_busy\tserver_cpu_busy\n' > "$RAW"
 
 # ------------------------------------------------------------------ processes we start (and only those)
@@ -296,9 +299,10 @@ set_rate_limits() {
   sleep 1 # the writing node swaps the compiled policy in on the event bus message; give it a moment
 }
 
-# wait_drained SECONDS: until the executor's queue-depth gauge reads 0; logs the backlog and drain time.
+# wait_drained ROUND CONNS SECONDS: until the executor's queue-depth gauge reads 0; logs the backlog and
+# the drain time, and records them in drain.tsv for the report.
 wait_drained() {
-  local limit="$1" depth start=$SECONDS first
+  local round="$1" conns="$2" limit="$3" depth start=$SECONDS first
   first=$(queue_depth)
   depth=$first
   while [ "$depth" -gt 0 ] && [ $((SECONDS - start)) -lt "$limit" ]; do
@@ -306,8 +310,10 @@ wait_drained() {
   done
   if [ "$depth" -gt 0 ]; then
     log "  the queue still holds $depth jobs after $limit s; going on (the next run shares the core with the drain)"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$conns" "$first" "$((SECONDS - start))" "$depth" >> "$DRAIN"
   elif [ "$first" -gt 0 ]; then
     log "  backlog of $first queued jobs drained in $((SECONDS - start)) s"
+    printf '%s\t%s\t%s\t%s\t0\n' "$round" "$conns" "$first" "$((SECONDS - start))" >> "$DRAIN"
   fi
 }
 
@@ -337,7 +343,7 @@ sb_path() { # sb_path ROUND PATH
     # The executors drain the backlog after a durable run on the server's core: wait for it before the
     # next run (not after the round's very last run, when the server is stopped next anyway).
     if [ "$path" = echo ] && { [ "$path" != "$LAST_PATH" ] || [ "$conns" != "$LAST_CONNS" ]; }; then
-      wait_drained $((WARMUP + DURATION + 60))
+      wait_drained "$round" "$conns" $((WARMUP + DURATION + 60))
     fi
   done
   if [ "$path" = ratelimit ]; then set_rate_limits "$HIGH_LIMITS"; fi
@@ -388,10 +394,10 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 END_LOAD="$(cat /proc/loadavg)"
 
-JAR_INFO="$(basename "$JAR") built $(date -r "$JAR" '+%Y-%m-%d %H:%M'), checkout at $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -n "$(git status --porcelain -- . ':!loadtests' ':!docs' 2>/dev/null)" ] && echo ' with local changes')"
+JAR_INFO="$(basename "$JAR") built $(date -r "$JAR" '+%Y-%m-%d %H:%M'), checkout at $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -n "$(git status --porcelain -- . ':!loadtests' ':!docs' 2>/dev/null)" ] && echo ' with local changes' || true)"
 java -cp "$BENCH_CP" io.switchboard.bench.Report "$RAW" "$OUT/results.md" \
   "mode=$MODE" "rounds=$ROUNDS" "warmup=$WARMUP" "firstWarmup=$FIRST_WARMUP" "duration=$DURATION" "wrkThreads=$WRK_THREADS" \
   "loadCpu=$LOAD_CPU" "serverCpu=$SERVER_CPU" "startLoad=$START_LOAD" "endLoad=$END_LOAD" "jar=$JAR_INFO" \
-  "date=$(date -u '+%Y-%m-%d %H:%M UTC')" "cpus=$CPUS" \
+  "date=$(date -u '+%Y-%m-%d %H:%M UTC')" "cpus=$CPUS" "drain=$DRAIN" \
   || die "writing the report failed (raw figures: $RAW)"
 log "written $OUT/results.md (raw figures: $RAW, logs: $OUT/logs/)"

@@ -166,10 +166,41 @@ public final class Report {
           r.round(), r.server(), r.path(), r.connections(), formatRps(r.rps()), r.p50(), r.p99(), r.responses(),
           r.check(), r.load1(), r.loadCpuBusy(), r.serverCpuBusy()));
     }
+    appendDrains(md, info.get("drain"));
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
     System.out.println();
     System.out.print(md);
+  }
+
+  /**
+   * The backlogs the durable runs left: the executors drain them on the server's core before the next
+   * run. The time is read by polling the queue-depth gauge once a second (the executor refreshes it on
+   * its poll), so it is coarse; it is not the ack-to-done throughput during a flood.
+   */
+  private static void appendDrains(StringBuilder md, String drainFile) throws IOException {
+    if (drainFile == null || !Files.exists(Path.of(drainFile))) {
+      return;
+    }
+    List<String> lines = Files.readAllLines(Path.of(drainFile), StandardCharsets.UTF_8);
+    if (lines.size() <= 1) {
+      return;
+    }
+    md.append("\nBacklog left by each durable run (warm-up included) and how long the executors took to drain it "
+        + "before the next run (queue-depth gauge polled once a second; coarse, and not ack-to-done during the flood):\n\n"
+        + "| round | after `echo` at | queued jobs | drained in | about |\n| --- | --- | --- | --- | --- |\n");
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split("\t", -1);
+      if (f.length < 5) {
+        continue;
+      }
+      long backlog = lng(f[2]);
+      long seconds = lng(f[3]);
+      long left = lng(f[4]);
+      String about = left > 0 ? left + " jobs still queued (gave up waiting)"
+          : seconds > 0 ? String.format(Locale.ROOT, "%.0f jobs/s", (double) backlog / seconds) : "under 1 s";
+      md.append(String.format(Locale.ROOT, "| %s | %s conn. | %d | %d s | %s |%n", f[0], f[1], backlog, seconds, about));
+    }
   }
 
   /** What the server's own counters say about a Switchboard run, when they disagree with wrk's count. */
