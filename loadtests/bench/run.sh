@@ -1,0 +1,403 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark (issue 10): a bare Vert.x 5 server, a Slack Bolt for Java ack-only app and
+# Switchboard (embedded default), one after another, driven by wrk with the same signed slash commands
+# (a unique trigger_id each), load pinned to one core and the server (with its embedded PostgreSQL) to
+# the other. Prints one table and writes it to loadtests/target/bench/results.md. Asserts nothing.
+#
+#   loadtests/bench/run.sh            # full protocol: 10 s warm-up, 20 s measured, 3 interleaved rounds, medians
+#   loadtests/bench/run.sh --quick    # 1 round, 8 s warm-up after each server start and 2 s before the other
+#                                     # runs, 4 s measured, help and echo only (under 2 minutes once built)
+#
+# Options (after --quick they override it): --rounds N, --warmup S, --first-warmup S, --duration S, --connections "16 64",
+# --servers "bare bolt switchboard", --paths "help policy echo ratelimit", --rebuild (rebuild the jar),
+# --jar PATH. See loadtests/README.md ("Side-by-side bench").
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+LOADTESTS="$(dirname "$HERE")"
+ROOT="$(dirname "$LOADTESTS")"
+OUT="$LOADTESTS/target/bench"
+
+ROUNDS=3
+WARMUP=10
+FIRST_WARMUP=  # warm-up of the first run after a server starts (its JIT is cold); default: WARMUP
+DURATION=20
+CONNECTIONS="16 64"
+SERVERS="bare bolt switchboard"
+PATHS="help policy echo ratelimit"
+REBUILD=no
+MODE=full
+JAR="$ROOT/deploy/target/switchboard.jar"
+LOAD_CPU="${BENCH_LOAD_CPU:-0}"
+SERVER_CPU="${BENCH_SERVER_CPU:-1}"
+WRK_THREADS="${BENCH_WRK_THREADS:-1}"
+# Sizing of the request files. A durable (echo) run needs every request unique within the server's
+# life: the file holds (warm-up + measured seconds) x this rate, and the run reports "wrapped" if wrk
+# sent more than that. Other paths may repeat a trigger id (nothing is recorded for them), so they
+# cycle through a fixed set, which keeps wrk's LuaJIT heap small (~40 MB for 100k requests).
+DURABLE_MAX_RATE="${BENCH_DURABLE_MAX_RATE:-2000}"
+CYCLE_SIZE="${BENCH_CYCLE_SIZE:-50000}"
+
+PORT_BARE="${BENCH_PORT_BARE:-18081}"
+PORT_BOLT="${BENCH_PORT_BOLT:-18082}"
+PORT_SB="${BENCH_PORT_SWITCHBOARD:-18080}"
+PORT_SINK="${BENCH_PORT_SINK:-18099}"
+SECRET="bench-signing-secret-$(date +%s)"
+ADMIN_TOKEN="sbt_bench_$(date +%s)"
+TEAM=T0DEMO
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) MODE=quick; ROUNDS=1; FIRST_WARMUP=8; WARMUP=2; DURATION=4; PATHS="help echo"; CYCLE_SIZE="${BENCH_CYCLE_SIZE:-20000}" ;;
+    --rounds) ROUNDS="$2"; CHANGED=yes; shift ;;
+    --warmup) WARMUP="$2"; FIRST_WARMUP="$2"; CHANGED=yes; shift ;;
+    --first-warmup) FIRST_WARMUP="$2"; CHANGED=yes; shift ;;
+    --duration) DURATION="$2"; CHANGED=yes; shift ;;
+    --connections) CONNECTIONS="$2"; CHANGED=yes; shift ;;
+    --servers) SERVERS="$2"; CHANGED=yes; shift ;;
+    --paths) PATHS="$2"; CHANGED=yes; shift ;;
+    --rebuild) REBUILD=yes ;;
+    --jar) JAR="$2"; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "bench: unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+FIRST_WARMUP="${FIRST_WARMUP:-$WARMUP}"
+COLD=no
+if [ "${CHANGED:-no}" = yes ]; then MODE="$MODE, options changed"; fi
+
+log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+die() { echo "bench: ERROR: $*" >&2; exit 1; }
+
+# ------------------------------------------------------------------ prerequisites
+
+command -v wrk >/dev/null || die "wrk is not installed. It is the load generator: install it with 'apt-get install -y wrk' (Debian's package) and run again."
+command -v taskset >/dev/null || die "taskset is missing (Debian package util-linux): load and server are pinned to separate cores with it."
+command -v curl >/dev/null || die "curl is missing: it is used to probe the servers (apt-get install -y curl)."
+command -v java >/dev/null || die "java is missing (Java 17)."
+command -v mvn >/dev/null || die "mvn is missing: the bench peers are built with Maven."
+CPUS=$(nproc --all)
+[ "$CPUS" -ge 2 ] || die "this bench pins load and server to separate cores and needs at least 2 CPUs (found $CPUS)."
+
+mkdir -p "$OUT/logs" "$OUT/requests"
+RAW="$OUT/raw.tsv"
+DRAIN="$OUT/drain.tsv"
+printf 'round\tconnections\tbacklog\tseconds\tleft\n' > "$DRAIN"
+printf 'round\tserver\tpath\tconnections\trps\tp50_ms\tp99_ms\tresponses\tsent\tunique\twrapped\terrors\tcheck\tload1\tload_cpu_busy\tserver_cpu_busy\n' > "$RAW"
+
+# ------------------------------------------------------------------ processes we start (and only those)
+
+STARTED_PIDS=()
+stop_pid() {
+  local pid="$1" name="$2" waited=0
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && [ $waited -lt 60 ]; do sleep 0.5; waited=$((waited + 1)); done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$name (pid $pid) did not stop within 30 s of SIGTERM: SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  local pid
+  for pid in "${STARTED_PIDS[@]:-}"; do
+    [ -n "$pid" ] && stop_pid "$pid" "process"
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ------------------------------------------------------------------ builds
+
+BENCH_CP_FILE="$HERE/target/classpath.txt"
+if [ ! -f "$BENCH_CP_FILE" ] || [ -n "$(find "$HERE/src" "$HERE/pom.xml" -newer "$BENCH_CP_FILE" 2>/dev/null | head -1)" ]; then
+  log "building the bench peers (loadtests/bench/pom.xml: compile dependency:build-classpath)"
+  mvn -q -f "$HERE/pom.xml" compile dependency:build-classpath -Dmdep.outputFile="$BENCH_CP_FILE" \
+    || die "building loadtests/bench failed (see Maven's output above)"
+  touch "$BENCH_CP_FILE" # build-classpath leaves the file alone when the class path did not change
+fi
+BENCH_CP="$HERE/target/classes:$(cat "$BENCH_CP_FILE")"
+
+case " $SERVERS " in
+  *" switchboard "*)
+    if [ "$REBUILD" = yes ] || [ ! -f "$JAR" ]; then
+      log "building $JAR (mvn -q -DskipTests package -pl deploy -am, from the repository root)"
+      (cd "$ROOT" && mvn -q -DskipTests package -pl deploy -am) || die "building the Switchboard jar failed"
+    fi
+    [ -f "$JAR" ] || die "the Switchboard jar $JAR does not exist"
+    ;;
+esac
+
+# ------------------------------------------------------------------ helpers
+
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+# cpu_ticks N: "busy total" jiffies of CPU N from /proc/stat (busy = everything but idle and iowait).
+cpu_ticks() {
+  awk -v cpu="cpu$1" '$1 == cpu { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat
+}
+busy_percent() { # busy_percent "BUSY0 TOTAL0" "BUSY1 TOTAL1"
+  echo "$1 $2" | awk '{ dt = $4 - $2; printf "%d", (dt > 0 ? 100 * ($3 - $1) / dt : 0) }'
+}
+
+# wait_http NAME PID URL SECONDS [METHOD]: until the URL answers (any status for POST; 200 for GET).
+wait_http() {
+  local name="$1" pid="$2" url="$3" seconds="$4" method="${5:-POST}" log_file="$6" code
+  local deadline=$((SECONDS + seconds))
+  while [ $SECONDS -lt $deadline ]; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 40 "$log_file" >&2 || true
+      die "$name exited before it answered on $url (log: $log_file, last lines above)"
+    fi
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X "$method" --max-time 2 "$url" || true)
+    if [ "$method" = GET ] && [ "$code" = 200 ]; then return 0; fi
+    if [ "$method" = POST ] && [ -n "$code" ] && [ "$code" != 000 ]; then return 0; fi
+    sleep 0.5
+  done
+  tail -n 40 "$log_file" >&2 || true
+  die "$name did not come up on $url within $seconds s (log: $log_file, last lines above)"
+}
+
+# generate FILE COUNT PREFIX TEXT: signed requests, timestamps "now".
+generate() {
+  BENCH_SIGNING_SECRET="$SECRET" taskset -c "$LOAD_CPU" java -XX:TieredStopAtLevel=1 -cp "$HERE/target/classes" \
+    io.switchboard.bench.SignedRequests out="$1" count="$2" prefix="$3" text="$4" team="$TEAM" \
+    responseUrl="http://127.0.0.1:$PORT_SINK/reply/bench" \
+    || die "generating signed requests failed"
+}
+
+# probe URL FILE: sends the file's first request with curl and prints the answer (status and body).
+probe() {
+  local url="$1" file="$2" ts sig body
+  IFS=$'\t' read -r ts sig body < "$file"
+  curl -s -w ' [HTTP %{http_code}]' --max-time 10 -X POST "$url" \
+    -H 'Content-Type: application/x-www-form-urlencoded' \
+    -H "X-Slack-Request-Timestamp: $ts" -H "X-Slack-Signature: $sig" --data-binary "$body" || echo "[no answer]"
+}
+
+# probe_forged URL FILE: the file's first request with one byte of the body changed; prints the HTTP status.
+probe_forged() {
+  local url="$1" file="$2" ts sig body
+  IFS=$'\t' read -r ts sig body < "$file"
+  curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST "$url" \
+    -H 'Content-Type: application/x-www-form-urlencoded' \
+    -H "X-Slack-Request-Timestamp: $ts" -H "X-Slack-Signature: $sig" --data-binary "${body/team_domain=bench/team_domain=bencH}" || echo 000
+}
+
+# wrk_run FILE FIRST LAST CONNS SECONDS URL: prints wrk's BENCH_RESULT line.
+wrk_run() {
+  BENCH_REQUESTS="$1" BENCH_FIRST="$2" BENCH_LAST="$3" BENCH_THREADS="$WRK_THREADS" \
+    taskset -c "$LOAD_CPU" wrk -t"$WRK_THREADS" -c"$4" -d"$5"s --timeout 10s --latency -s "$HERE/bench.lua" "$6" \
+    > "$OUT/logs/wrk-last.txt" 2>&1 || { cat "$OUT/logs/wrk-last.txt" >&2; die "wrk failed against $6"; }
+  grep '^BENCH_RESULT ' "$OUT/logs/wrk-last.txt" | tail -1
+}
+
+field() { # field LINE KEY
+  local kv
+  for kv in $1; do
+    case "$kv" in "$2="*) echo "${kv#*=}"; return ;; esac
+  done
+}
+
+metric_sum() { # metric_sum URL NAME_REGEX: sums every series of the Prometheus metric whose line matches
+  curl -s --max-time 10 "$1" | awk -v re="$2" '$0 !~ /^#/ && $1 ~ re { s += $NF } END { printf "%d", s }'
+}
+
+# measure ROUND SERVER PATH CONNS URL TEXT UNIQUE_ALL(yes/no) CHECK_FN
+#   warm-up then measured run with fresh signed requests; appends a row to raw.tsv.
+measure() {
+  local round="$1" server="$2" path="$3" conns="$4" url="$5" text="$6" unique_all="$7" check_fn="$8"
+  local file="$OUT/requests/$server-$path-c$conns.req" prefix warm measured count result check="" before after
+  local warmup_seconds=$WARMUP
+  if [ "$COLD" = yes ]; then warmup_seconds=$FIRST_WARMUP; COLD=no; fi
+  prefix="b$(date +%s%N | cut -c1-13).r$round.$path.c$conns"
+  if [ "$unique_all" = yes ]; then
+    warm=$((DURABLE_MAX_RATE * warmup_seconds)); measured=$((DURABLE_MAX_RATE * DURATION))
+  else
+    warm=$CYCLE_SIZE; measured=$CYCLE_SIZE
+  fi
+  count=$((warm + measured))
+  generate "$file" "$count" "$prefix" "$text"
+  if [ "$warmup_seconds" -gt 0 ]; then
+    wrk_run "$file" 1 "$warm" "$conns" "$warmup_seconds" "$url" > "$OUT/logs/last-warmup.txt"
+  fi
+  if [ -n "$check_fn" ]; then before=$($check_fn); fi
+  local load
+  load=$(load1)
+  local load_cpu0 server_cpu0
+  load_cpu0=$(cpu_ticks "$LOAD_CPU"); server_cpu0=$(cpu_ticks "$SERVER_CPU")
+  result=$(wrk_run "$file" $((warm + 1)) "$count" "$conns" "$DURATION" "$url")
+  local load_busy server_busy
+  load_busy=$(busy_percent "$load_cpu0" "$(cpu_ticks "$LOAD_CPU")"); server_busy=$(busy_percent "$server_cpu0" "$(cpu_ticks "$SERVER_CPU")")
+  if [ -n "$check_fn" ]; then after=$($check_fn); check="$((after - before))"; fi
+  local errors
+  errors=$(( $(field "$result" connect_errors) + $(field "$result" read_errors) + $(field "$result" write_errors) \
+    + $(field "$result" timeouts) + $(field "$result" status_errors) ))
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$path" "$conns" \
+    "$(field "$result" rps)" "$(field "$result" p50_ms)" "$(field "$result" p99_ms)" "$(field "$result" responses)" \
+    "$(field "$result" sent)" "$(field "$result" unique)" "$(field "$result" wrapped)" "$errors" "${check:--}" "$load" "$load_busy" "$server_busy" >> "$RAW"
+  log "  $server $path c=$conns: $(field "$result" rps) req/s, p50 $(field "$result" p50_ms) ms, p99 $(field "$result" p99_ms) ms, errors $errors, wrapped $(field "$result" wrapped)${check:+, server counted $check}, CPU busy: load core $load_busy %, server core $server_busy %"
+  rm -f "$file"
+}
+
+# ------------------------------------------------------------------ the three servers
+
+run_bare() {
+  local round="$1" pid conns
+  log "round $round: bare Vert.x 5 server on CPU $SERVER_CPU (load average $(load1))"
+  taskset -c "$SERVER_CPU" java -cp "$BENCH_CP" io.switchboard.bench.BareServer "$PORT_BARE" \
+    > "$OUT/logs/bare-r$round.log" 2>&1 &
+  pid=$!; STARTED_PIDS+=("$pid")
+  wait_http "the bare Vert.x server" "$pid" "http://127.0.0.1:$PORT_BARE/slack/commands" 30 POST "$OUT/logs/bare-r$round.log"
+  COLD=yes
+  for conns in $CONNECTIONS; do
+    measure "$round" bare post "$conns" "http://127.0.0.1:$PORT_BARE" "help" no ""
+  done
+  stop_pid "$pid" "the bare Vert.x server"
+}
+
+run_bolt() {
+  local round="$1" pid conns answer file="$OUT/requests/bolt-probe.req"
+  log "round $round: Bolt for Java ack-only app (bolt-jetty) on CPU $SERVER_CPU (load average $(load1))"
+  BENCH_SIGNING_SECRET="$SECRET" taskset -c "$SERVER_CPU" java -cp "$BENCH_CP" io.switchboard.bench.BoltAckApp \
+    "$PORT_BOLT" /slack/commands > "$OUT/logs/bolt-r$round.log" 2>&1 &
+  pid=$!; STARTED_PIDS+=("$pid")
+  wait_http "the Bolt app" "$pid" "http://127.0.0.1:$PORT_BOLT/slack/commands" 60 POST "$OUT/logs/bolt-r$round.log"
+  COLD=yes
+  generate "$file" 1 "probe.bolt.$round.$(date +%s)" "help"
+  answer=$(probe "http://127.0.0.1:$PORT_BOLT/slack/commands" "$file")
+  log "  probe (a signed /ops help): $answer"
+  case "$answer" in *"[HTTP 200]"*) ;; *) die "Bolt did not accept a signed command: $answer (log: $OUT/logs/bolt-r$round.log)" ;; esac
+  answer=$(probe_forged "http://127.0.0.1:$PORT_BOLT/slack/commands" "$file")
+  [ "$answer" = 401 ] || die "Bolt answered HTTP $answer to a request whose body no longer matches its signature (expected 401): is it verifying?"
+  log "  a forged body answers HTTP $answer: Bolt verifies signatures"
+  for conns in $CONNECTIONS; do
+    measure "$round" bolt ack "$conns" "http://127.0.0.1:$PORT_BOLT" "help" no ""
+  done
+  stop_pid "$pid" "the Bolt app"
+}
+
+SB_URL="http://127.0.0.1:$PORT_SB"
+sb_metrics() { echo "$SB_URL/metrics"; }
+check_received() { metric_sum "$(sb_metrics)" '^switchboard_commands_received_total'; }
+check_queued() { metric_sum "$(sb_metrics)" '^switchboard_jobs_queued_total'; }
+check_refused() { metric_sum "$(sb_metrics)" '^switchboard_commands_refused_total'; }
+queue_depth() { metric_sum "$(sb_metrics)" '^switchboard_jobs_queue_depth'; }
+
+# set_rate_limits JSON: PUT /api/v1/policy/rateLimits with the current ETag.
+set_rate_limits() {
+  local etag code
+  etag=$(curl -s -o /dev/null -D - --max-time 10 "$SB_URL/api/v1/policy/rateLimits" -H "Authorization: Bearer $ADMIN_TOKEN" \
+    | tr -d '\r' | awk -F': ' 'tolower($1) == "etag" {print $2}')
+  [ -n "$etag" ] || die "could not read the demo tenant's policy version (GET /api/v1/policy/rateLimits)"
+  code=$(curl -s -o "$OUT/logs/policy-put.txt" -w '%{http_code}' --max-time 10 -X PUT "$SB_URL/api/v1/policy/rateLimits" \
+    -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' -H "If-Match: $etag" --data "$1")
+  [ "$code" = 200 ] || die "setting the rate limits answered HTTP $code: $(cat "$OUT/logs/policy-put.txt")"
+  sleep 1 # the writing node swaps the compiled policy in on the event bus message; give it a moment
+}
+
+# wait_drained ROUND CONNS SECONDS: until the executor's queue-depth gauge reads 0; logs the backlog and
+# the drain time, and records them in drain.tsv for the report.
+wait_drained() {
+  local round="$1" conns="$2" limit="$3" depth start=$SECONDS first
+  first=$(queue_depth)
+  depth=$first
+  while [ "$depth" -gt 0 ] && [ $((SECONDS - start)) -lt "$limit" ]; do
+    sleep 1; depth=$(queue_depth)
+  done
+  if [ "$depth" -gt 0 ]; then
+    log "  the queue still holds $depth jobs after $limit s; going on (the next run shares the core with the drain)"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$conns" "$first" "$((SECONDS - start))" "$depth" >> "$DRAIN"
+  elif [ "$first" -gt 0 ]; then
+    log "  backlog of $first queued jobs drained in $((SECONDS - start)) s"
+    printf '%s\t%s\t%s\t%s\t0\n' "$round" "$conns" "$first" "$((SECONDS - start))" >> "$DRAIN"
+  fi
+}
+
+HIGH_LIMITS='{"tenant":{"burst":100000,"perMinute":100000},"user":{"burst":100000,"perMinute":100000},"channel":{"burst":100000,"perMinute":100000}}'
+LOW_LIMITS='{"tenant":{"burst":1,"perMinute":1},"user":{"burst":1,"perMinute":1},"channel":{"burst":1,"perMinute":1}}'
+
+sb_path() { # sb_path ROUND PATH
+  local round="$1" path="$2" text unique check conns answer file="$OUT/requests/sb-probe.req"
+  case "$path" in
+    help) text="help"; unique=no; check=check_received ;;
+    policy) text="deploy staging api --version 1.4.2"; unique=no; check=check_refused ;;
+    echo) text="echo bench {trigger}"; unique=yes; check=check_queued ;;
+    ratelimit) text="echo bench {trigger}"; unique=no; check=check_refused; set_rate_limits "$LOW_LIMITS" ;;
+    *) die "unknown Switchboard path $path (help, policy, echo, ratelimit)" ;;
+  esac
+  generate "$file" 1 "probe.$path.$round.$(date +%s%N)" "$text"
+  answer=$(probe "$SB_URL/slack/commands" "$file")
+  log "  probe $path (/ops $text): $answer"
+  case "$answer" in *"[HTTP 200]"*) ;; *) die "Switchboard did not answer 200 to a signed /ops $text: $answer" ;; esac
+  if [ "$path" = help ]; then
+    answer=$(probe_forged "$SB_URL/slack/commands" "$file")
+    [ "$answer" = 401 ] || die "Switchboard answered HTTP $answer to a request whose body no longer matches its signature (expected 401)"
+    log "  a forged body answers HTTP $answer"
+  fi
+  for conns in $CONNECTIONS; do
+    measure "$round" switchboard "$path" "$conns" "$SB_URL" "$text" "$unique" "$check"
+    # The executors drain the backlog after a durable run on the server's core: wait for it before the
+    # next run (not after the round's very last run, when the server is stopped next anyway).
+    if [ "$path" = echo ] && { [ "$path" != "$LAST_PATH" ] || [ "$conns" != "$LAST_CONNS" ]; }; then
+      wait_drained "$round" "$conns" $((WARMUP + DURATION + 60))
+    fi
+  done
+  if [ "$path" = ratelimit ]; then set_rate_limits "$HIGH_LIMITS"; fi
+  return 0
+}
+
+run_switchboard() {
+  local round="$1" pid sink data="$OUT/data-r$round" path
+  log "round $round: Switchboard ($JAR, embedded PostgreSQL) on CPU $SERVER_CPU (load average $(load1))"
+  rm -rf "$data"
+  # The sink answers the job results Switchboard posts to each command's response_url (200, nothing
+  # else), so replies succeed instead of being retried; it runs on the load core (a few requests a second).
+  taskset -c "$LOAD_CPU" java -cp "$BENCH_CP" io.switchboard.bench.BareServer "$PORT_SINK" > "$OUT/logs/sink-r$round.log" 2>&1 &
+  sink=$!; STARTED_PIDS+=("$sink")
+  wait_http "the reply sink" "$sink" "http://127.0.0.1:$PORT_SINK/reply/bench" 30 POST "$OUT/logs/sink-r$round.log"
+  SWITCHBOARD_HTTP_HOST=127.0.0.1 SWITCHBOARD_HTTP_PORT="$PORT_SB" SWITCHBOARD_DATA_DIR="$data" \
+  SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET="$SECRET" SWITCHBOARD_DEMO_ADMIN_TOKEN="$ADMIN_TOKEN" \
+  SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES="http://127.0.0.1:$PORT_SINK/" \
+    taskset -c "$SERVER_CPU" java -jar "$JAR" > "$OUT/logs/switchboard-r$round.log" 2>&1 &
+  pid=$!; STARTED_PIDS+=("$pid")
+  wait_http "Switchboard" "$pid" "$SB_URL/ready" 240 GET "$OUT/logs/switchboard-r$round.log"
+  COLD=yes
+  set_rate_limits "$HIGH_LIMITS"
+  for path in $PATHS; do
+    sb_path "$round" "$path"
+  done
+  stop_pid "$pid" "Switchboard"
+  stop_pid "$sink" "the reply sink"
+  if [ "${BENCH_KEEP_DATA:-no}" = no ]; then rm -rf "$data"; fi
+}
+
+# ------------------------------------------------------------------ the run
+
+LAST_PATH="${PATHS##* }"
+LAST_CONNS="${CONNECTIONS##* }"
+START_LOAD="$(cat /proc/loadavg)"
+log "mode $MODE: $ROUNDS round(s), ${WARMUP} s warm-up (${FIRST_WARMUP} s for a server's first run), ${DURATION} s measured, connections $CONNECTIONS, wrk $WRK_THREADS thread(s) on CPU $LOAD_CPU, servers on CPU $SERVER_CPU"
+log "load average before: $START_LOAD"
+for round in $(seq 1 "$ROUNDS"); do
+  for server in $SERVERS; do
+    case "$server" in
+      bare) run_bare "$round" ;;
+      bolt) run_bolt "$round" ;;
+      switchboard) run_switchboard "$round" ;;
+      *) die "unknown server $server (bare, bolt, switchboard)" ;;
+    esac
+  done
+done
+END_LOAD="$(cat /proc/loadavg)"
+
+JAR_INFO="$(basename "$JAR") built $(date -r "$JAR" '+%Y-%m-%d %H:%M'), checkout at $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -n "$(git status --porcelain -- . ':!loadtests' ':!docs' 2>/dev/null)" ] && echo ' with local changes' || true)"
+java -cp "$BENCH_CP" io.switchboard.bench.Report "$RAW" "$OUT/results.md" \
+  "mode=$MODE" "rounds=$ROUNDS" "warmup=$WARMUP" "firstWarmup=$FIRST_WARMUP" "duration=$DURATION" "wrkThreads=$WRK_THREADS" \
+  "loadCpu=$LOAD_CPU" "serverCpu=$SERVER_CPU" "startLoad=$START_LOAD" "endLoad=$END_LOAD" "jar=$JAR_INFO" \
+  "date=$(date -u '+%Y-%m-%d %H:%M UTC')" "cpus=$CPUS" "drain=$DRAIN" \
+  || die "writing the report failed (raw figures: $RAW)"
+log "written $OUT/results.md (raw figures: $RAW, logs: $OUT/logs/)"
