@@ -1,6 +1,7 @@
 package io.switchboard.audit;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,26 +17,33 @@ import java.util.TreeMap;
 /**
  * Appends to tenants' hash chains inside the caller's transaction, so a record is written exactly
  * when the change it describes commits. Appends of one tenant are serialised by the row lock on its
- * chain head; different tenants never wait for each other. A batch costs two round trips per tenant
- * however many records it holds, and takes the heads in tenant order, so transactions that append
- * for several tenants cannot deadlock each other.
+ * chain head; different tenants never wait for each other. A batch costs two statements however many
+ * records and tenants it holds, and takes the heads in tenant order, so transactions that append for
+ * several tenants cannot deadlock each other. Append last in a transaction: the heads stay locked
+ * until the commit.
  */
 public final class AuditLog {
 
-  /** Reserves {@code $3} seqs and returns the last of them and the previous hash, locking the head until commit. */
-  private static final String ADVANCE_HEAD = """
-      INSERT INTO audit_chain_heads (tenant_id, seq, hash) VALUES ($1, $3, $2)
-      ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_chain_heads.seq + $3
-      RETURNING seq, hash""";
+  /**
+   * $1 tenants (sorted), $2 how many seqs each reserves. Answers each tenant's last reserved seq and
+   * the hash its new records chain from, locking the heads (in tenant order) until the commit.
+   */
+  private static final String ADVANCE_HEADS = """
+      INSERT INTO audit_chain_heads (tenant_id, seq, hash)
+      SELECT t, n, $3 FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS u(t, n, turn) ORDER BY turn
+      ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_chain_heads.seq + excluded.seq
+      RETURNING tenant_id, seq, hash""";
 
-  private static final String INSERT_AND_MOVE_HEAD = """
+  /** Inserts the records ($1-$9, one element each) and moves each tenant's head ($10) to its hash ($11). */
+  private static final String INSERT_AND_MOVE_HEADS = """
       WITH appended AS (
         INSERT INTO audit_events (tenant_id, seq, occurred_at, event_type, actor, job_id, detail, prev_hash, hash)
-        SELECT $1, s, o, t, a, j, d, p, h
-        FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[],
-                    $9::text[]) AS u(s, o, t, a, j, d, p, h)
+        SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::bigint[],
+                             $7::text[], $8::text[], $9::text[])
       )
-      UPDATE audit_chain_heads SET hash = $10 WHERE tenant_id = $1""";
+      UPDATE audit_chain_heads h SET hash = u.hash
+      FROM unnest($10::text[], $11::text[]) AS u(tenant_id, hash)
+      WHERE h.tenant_id = u.tenant_id""";
 
   private AuditLog() {
   }
@@ -50,40 +59,42 @@ public final class AuditLog {
    * @return the records written, grouped by tenant in tenant order
    */
   public static Future<List<AuditRecord>> appendAll(SqlConnection tx, List<AuditEvent> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
     Map<String, List<AuditEvent>> byTenant = new TreeMap<>();
     for (AuditEvent event : events) {
       byTenant.computeIfAbsent(event.tenantId(), t -> new ArrayList<>()).add(event);
     }
-    List<AuditRecord> written = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (Map.Entry<String, List<AuditEvent>> tenant : byTenant.entrySet()) {
-      chain = chain.compose(v -> appendForTenant(tx, tenant.getKey(), tenant.getValue()).map(written::addAll).mapEmpty());
-    }
-    return chain.map(written);
-  }
-
-  private static Future<List<AuditRecord>> appendForTenant(SqlConnection tx, String tenantId, List<AuditEvent> events) {
-    int count = events.size();
-    return tx.preparedQuery(ADVANCE_HEAD)
-        .execute(Tuple.of(tenantId, AuditRecord.GENESIS_HASH, count))
+    String[] tenants = byTenant.keySet().toArray(String[]::new);
+    Long[] counts = byTenant.values().stream().map(list -> (long) list.size()).toArray(Long[]::new);
+    return tx.preparedQuery(ADVANCE_HEADS)
+        .execute(Tuple.tuple().addArrayOfString(tenants).addArrayOfLong(counts).addString(AuditRecord.GENESIS_HASH))
         .compose(rows -> {
-          var head = rows.iterator().next();
-          long seq = head.getLong("seq") - count;
-          String previous = head.getString("hash");
+          Map<String, Row> heads = new HashMap<>();
+          rows.forEach(row -> heads.put(row.getString("tenant_id"), row));
           Instant now = Instant.now();
-          List<AuditRecord> records = new ArrayList<>(count);
-          for (AuditEvent event : events) {
-            AuditRecord record = AuditRecord.next(event, ++seq, previous, now);
-            records.add(record);
-            previous = record.hash();
+          List<AuditRecord> records = new ArrayList<>(events.size());
+          String[] lastHashes = new String[tenants.length];
+          for (int t = 0; t < tenants.length; t++) {
+            List<AuditEvent> ofTenant = byTenant.get(tenants[t]);
+            Row head = heads.get(tenants[t]);
+            long seq = head.getLong("seq") - ofTenant.size();
+            String previous = head.getString("hash");
+            for (AuditEvent event : ofTenant) {
+              AuditRecord record = AuditRecord.next(event, ++seq, previous, now);
+              records.add(record);
+              previous = record.hash();
+            }
+            lastHashes[t] = previous;
           }
-          return tx.preparedQuery(INSERT_AND_MOVE_HEAD).execute(columns(tenantId, records, previous)).map(records);
+          return tx.preparedQuery(INSERT_AND_MOVE_HEADS).execute(columns(records, tenants, lastHashes)).map(records);
         });
   }
 
-  private static Tuple columns(String tenantId, List<AuditRecord> records, String lastHash) {
+  private static Tuple columns(List<AuditRecord> records, String[] tenants, String[] lastHashes) {
     return Tuple.wrap(new Object[] {
-        tenantId,
+        records.stream().map(AuditRecord::tenantId).toArray(String[]::new),
         records.stream().map(AuditRecord::seq).toArray(Long[]::new),
         records.stream().map(r -> r.occurredAt().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new),
         records.stream().map(AuditRecord::eventType).toArray(String[]::new),
@@ -92,6 +103,7 @@ public final class AuditLog {
         records.stream().map(AuditRecord::detail).toArray(String[]::new),
         records.stream().map(AuditRecord::prevHash).toArray(String[]::new),
         records.stream().map(AuditRecord::hash).toArray(String[]::new),
-        lastHash});
+        tenants,
+        lastHashes});
   }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.gateway;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -8,7 +9,7 @@ import java.util.function.Supplier;
 
 /**
  * The gateway's meters: commands received and refused (by reason), jobs queued, acknowledgement
- * latency, reply outcomes, Slack Web API and Microsoft Graph calls, coalesced progress lines, and paced outbound
+ * latency, the size of group commits, reply outcomes, Slack Web API and Microsoft Graph calls, coalesced progress lines, and paced outbound
  * messages (sent, edited, coalesced, dropped, deferred; queue depth per channel), and notifications
  * (received, deduplicated, posted, grouped, edited, failed). Tenant ids are not
  * tags (cardinality).
@@ -17,6 +18,7 @@ public final class GatewayMetrics {
 
   private final MeterRegistry registry;
   private final Timer ackLatency;
+  private final DistributionSummary commitBatches;
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -24,6 +26,14 @@ public final class GatewayMetrics {
         .description("Time from a command's arrival to its acknowledgement")
         .publishPercentileHistogram()
         .register(registry);
+    this.commitBatches = DistributionSummary.builder("switchboard.commit.batch.size")
+        .description("Commands' writes (jobs, refusals) committed together in one transaction")
+        .register(registry);
+  }
+
+  /** A group commit started with this many writes. */
+  public void commitBatch(int writes) {
+    commitBatches.record(writes);
   }
 
   public void received(String platform) {

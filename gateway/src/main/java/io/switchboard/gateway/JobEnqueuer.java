@@ -10,16 +10,17 @@ import io.switchboard.core.job.NewJob;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Makes a command durable: in one transaction it inserts the job and its audit records (received,
- * queued with the policy decision that allowed it); after the commit it wakes the executors. A second delivery of the same request (same
- * idempotency key) writes nothing and answers with the first job's id.
+ * Makes a command durable: its job and audit records (received, queued with the policy decision
+ * that allowed it) are committed in one transaction, which {@link GroupCommit} shares with the other
+ * commands arriving at the same time; after the commit it wakes the executors. A second delivery of
+ * the same request (same idempotency key) writes nothing and answers with the first job's id.
  */
 public final class JobEnqueuer {
 
@@ -34,11 +35,19 @@ public final class JobEnqueuer {
     }
   }
 
-  private final Pool pool;
+  /** A job to queue and the policy decision that let it run. */
+  public record Queued(NewJob job, JsonObject decision) {
+  }
+
+  /** What inserting jobs did, and the audit records the caller must append (last) in the same transaction. */
+  public record Inserted(List<Enqueued> enqueued, List<AuditEvent> audit) {
+  }
+
+  private final GroupCommit commits;
   private final EventBus eventBus;
 
-  public JobEnqueuer(Pool pool, EventBus eventBus) {
-    this.pool = pool;
+  public JobEnqueuer(GroupCommit commits, EventBus eventBus) {
+    this.commits = commits;
     this.eventBus = eventBus;
   }
 
@@ -47,37 +56,60 @@ public final class JobEnqueuer {
    *                 {@code policyVersion}), recorded with the queued event
    */
   public Future<Enqueued> enqueue(NewJob job, JsonObject decision) {
-    return pool.withTransaction(tx -> insert(tx, job, decision)).onSuccess(this::wake);
+    return commits.enqueue(new Queued(job, decision));
   }
 
   /** Inserts the job and its audit records inside the caller's transaction; call {@link #wake} after the commit. */
   public static Future<Enqueued> insert(SqlConnection tx, NewJob job, JsonObject decision) {
-    return JobStore.insert(tx, job).compose(inserted -> {
-      if (inserted.isEmpty()) {
-        return JobStore.findIdByKey(tx, job.tenantId(), job.idempotencyKey())
-            .map(existing -> new Enqueued(existing.orElseThrow(), true));
+    return insertJobs(tx, List.of(new Queued(job, decision)))
+        .compose(inserted -> AuditLog.appendAll(tx, inserted.audit()).map(inserted.enqueued().get(0)));
+  }
+
+  /**
+   * Inserts the jobs in one statement and finds the lock holders they wait for; the audit records
+   * of the new ones are returned, not appended, so that the caller appends them last together with
+   * any others of its transaction (the append locks the tenants' chain heads until the commit).
+   */
+  static Future<Inserted> insertJobs(SqlConnection tx, List<Queued> queued) {
+    return JobStore.insertAll(tx, queued.stream().map(Queued::job).toList()).compose(insertions -> {
+      List<AuditEvent> audit = new ArrayList<>();
+      Future<List<Enqueued>> enqueued = Future.succeededFuture(new ArrayList<>(queued.size()));
+      for (int i = 0; i < queued.size(); i++) {
+        NewJob job = queued.get(i).job();
+        JobStore.Insertion insertion = insertions.get(i);
+        if (!insertion.inserted()) {
+          enqueued = enqueued.map(list -> add(list, new Enqueued(insertion.id(), true)));
+          continue;
+        }
+        long jobId = insertion.id();
+        JsonObject received = new JsonObject()
+            .put("platform", job.platform()).put("channel", job.channel()).put("text", job.commandText());
+        JsonObject decided = new JsonObject().put("command", job.command()).put("action", job.action())
+            .put("decision", queued.get(i).decision());
+        audit.add(AuditEvent.of(job.tenantId(), AuditEventType.COMMAND_RECEIVED, job.requester(), jobId, received));
+        audit.add(AuditEvent.of(job.tenantId(), AuditEventType.JOB_QUEUED, job.requester(), jobId, decided));
+        enqueued = enqueued.compose(list -> job.rules().lockKey()
+            .map(lock -> JobStore.lockHolder(tx, job.tenantId(), lock, jobId))
+            .orElse(Future.succeededFuture(Optional.empty()))
+            .map(holder -> add(list, new Enqueued(jobId, false, holder))));
       }
-      long jobId = inserted.get();
-      JsonObject received = new JsonObject()
-          .put("platform", job.platform()).put("channel", job.channel()).put("text", job.commandText());
-      JsonObject queued = new JsonObject().put("command", job.command()).put("action", job.action())
-          .put("decision", decision);
-      // The audit append comes last and writes both records at once: it locks the tenant's chain
-      // head until the commit, and every other command of the tenant waits for that lock.
-      return job.rules().lockKey()
-          .map(lock -> JobStore.lockHolder(tx, job.tenantId(), lock, jobId))
-          .orElse(Future.succeededFuture(Optional.empty()))
-          .compose(holder -> AuditLog.appendAll(tx, List.of(
-                  AuditEvent.of(job.tenantId(), AuditEventType.COMMAND_RECEIVED, job.requester(), jobId, received),
-                  AuditEvent.of(job.tenantId(), AuditEventType.JOB_QUEUED, job.requester(), jobId, queued)))
-              .map(records -> new Enqueued(jobId, false, holder)));
+      return enqueued.map(list -> new Inserted(list, audit));
     });
+  }
+
+  private static List<Enqueued> add(List<Enqueued> list, Enqueued enqueued) {
+    list.add(enqueued);
+    return list;
   }
 
   /** Tells the executors a new job is waiting (no-op for a duplicate). */
   public void wake(Enqueued enqueued) {
     if (!enqueued.duplicate()) {
-      eventBus.publish(EventBusAddresses.JOBS_WAKEUP, enqueued.jobId());
+      wake(eventBus, enqueued.jobId());
     }
+  }
+
+  static void wake(EventBus eventBus, long jobId) {
+    eventBus.publish(EventBusAddresses.JOBS_WAKEUP, jobId);
   }
 }

@@ -7,8 +7,12 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Writes and reads job records. Every read is scoped by tenant: a caller can only ever see the jobs
@@ -22,6 +26,22 @@ public final class JobStore {
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, 3), $13, 'queued')
       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
       RETURNING id""";
+
+  /** {@link #INSERT} for many jobs at once, one element of each array a job, inserted in array order. */
+  private static final String INSERT_ALL = """
+      INSERT INTO jobs (tenant_id, idempotency_key, platform, requester, channel, command, command_text,
+                        action, arguments, reply_to, timeout_ms, max_attempts, lock_key, status)
+      SELECT t, k, p, r, c, cmd, txt, a, args::jsonb, rt::jsonb, tmo, coalesce(att, 3), lk, 'queued'
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                  $9::text[], $10::text[], $11::bigint[], $12::int[], $13::text[])
+           WITH ORDINALITY AS u(t, k, p, r, c, cmd, txt, a, args, rt, tmo, att, lk, turn)
+      ORDER BY turn
+      ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+      RETURNING id, tenant_id, idempotency_key""";
+
+  private static final String FIND_ALL_BY_KEY = """
+      SELECT j.id, j.tenant_id, j.idempotency_key
+      FROM jobs j JOIN unnest($1::text[], $2::text[]) AS u(t, k) ON j.tenant_id = u.t AND j.idempotency_key = u.k""";
 
   private static final String FIND_BY_KEY =
       "SELECT id FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2";
@@ -82,6 +102,78 @@ public final class JobStore {
             job.rules().timeout().map(Duration::toMillis).orElse(null), job.rules().maxAttempts().orElse(null),
             job.rules().lockKey().orElse(null)}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
+  }
+
+  /**
+   * What {@link #insertAll} did with one job: inserted it as {@code id}, or found that {@code id}
+   * already had its idempotency key (an earlier delivery, or an earlier job of the same batch).
+   */
+  public record Insertion(long id, boolean inserted) {
+  }
+
+  /**
+   * Inserts the jobs in one statement, in list order (ids ascend with it), skipping each whose
+   * tenant already has a job with its idempotency key, or that repeats the key of an earlier job in
+   * the list.
+   *
+   * @return one insertion per job, in list order
+   */
+  public static Future<List<Insertion>> insertAll(SqlClient client, List<NewJob> jobs) {
+    Tuple columns = Tuple.wrap(new Object[] {
+        jobs.stream().map(NewJob::tenantId).toArray(String[]::new),
+        jobs.stream().map(NewJob::idempotencyKey).toArray(String[]::new),
+        jobs.stream().map(NewJob::platform).toArray(String[]::new),
+        jobs.stream().map(NewJob::requester).toArray(String[]::new),
+        jobs.stream().map(NewJob::channel).toArray(String[]::new),
+        jobs.stream().map(NewJob::command).toArray(String[]::new),
+        jobs.stream().map(NewJob::commandText).toArray(String[]::new),
+        jobs.stream().map(NewJob::action).toArray(String[]::new),
+        jobs.stream().map(job -> job.arguments().encode()).toArray(String[]::new),
+        jobs.stream().map(job -> job.replyTo().encode()).toArray(String[]::new),
+        jobs.stream().map(job -> job.rules().timeout().map(Duration::toMillis).orElse(null)).toArray(Long[]::new),
+        jobs.stream().map(job -> job.rules().maxAttempts().orElse(null)).toArray(Integer[]::new),
+        jobs.stream().map(job -> job.rules().lockKey().orElse(null)).toArray(String[]::new)});
+    return client.preparedQuery(INSERT_ALL).execute(columns).compose(rows -> {
+      Map<TenantKey, Long> inserted = ids(rows);
+      List<NewJob> missing = jobs.stream().filter(job -> !inserted.containsKey(TenantKey.of(job))).toList();
+      Future<Map<TenantKey, Long>> existing = missing.isEmpty() ? Future.succeededFuture(Map.of())
+          : client.preparedQuery(FIND_ALL_BY_KEY).execute(Tuple.tuple()
+                  .addArrayOfString(missing.stream().map(NewJob::tenantId).toArray(String[]::new))
+                  .addArrayOfString(missing.stream().map(NewJob::idempotencyKey).toArray(String[]::new)))
+              .map(JobStore::ids);
+      return existing.map(found -> {
+        Set<TenantKey> claimed = new HashSet<>();
+        List<Insertion> insertions = new ArrayList<>(jobs.size());
+        for (NewJob job : jobs) {
+          TenantKey key = TenantKey.of(job);
+          Long id = inserted.get(key);
+          if (id != null && claimed.add(key)) {
+            insertions.add(new Insertion(id, true));
+          } else if (id != null) {
+            insertions.add(new Insertion(id, false));
+          } else if (found.containsKey(key)) {
+            insertions.add(new Insertion(found.get(key), false));
+          } else {
+            throw new IllegalStateException("job with idempotency key " + job.idempotencyKey() + " neither inserted nor found");
+          }
+        }
+        return insertions;
+      });
+    });
+  }
+
+  private static Map<TenantKey, Long> ids(Iterable<Row> rows) {
+    Map<TenantKey, Long> ids = new HashMap<>();
+    for (Row row : rows) {
+      ids.put(new TenantKey(row.getString("tenant_id"), row.getString("idempotency_key")), row.getLong("id"));
+    }
+    return ids;
+  }
+
+  private record TenantKey(String tenantId, String idempotencyKey) {
+    static TenantKey of(NewJob job) {
+      return new TenantKey(job.tenantId(), job.idempotencyKey());
+    }
   }
 
   /** The id of the tenant's job made for this idempotency key, if any. */

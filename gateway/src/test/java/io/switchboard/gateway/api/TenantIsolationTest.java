@@ -1,5 +1,8 @@
 package io.switchboard.gateway.api;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.GroupCommit;
 import io.switchboard.core.job.NewJob;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
@@ -67,7 +70,8 @@ class TenantIsolationTest extends AdminApiTestBase {
     ok(api.send("PUT", "/api/v1/policy/roles", GLOBEX_TOKEN,
         "[{\"name\": \"" + MARKER + "\", \"permissions\": []}]", "If-Match", "\"0\""));
     globexApproval = Await.result(new Approvals(fixture.vertx(), fixture.pool(),
-        new JobEnqueuer(fixture.pool(), fixture.vertx().eventBus()), Duration.ofHours(1), a -> { })
+        new JobEnqueuer(new GroupCommit(fixture.pool(), fixture.vertx().eventBus(), new GatewayMetrics(new SimpleMeterRegistry())),
+            fixture.vertx().eventBus()), Duration.ofHours(1), a -> { })
         .request(new CommandRequest("globex", "slack", "T0GLOBEX", "U0GLOBEX", "C0GLOBEX"),
             new NewJob("globex", "slack:" + MARKER, "slack", "U0GLOBEX", "C0GLOBEX", "echo", "/ops echo " + MARKER,
                 "echo", new JsonObject().put("text", MARKER), new JsonObject()),

@@ -1,5 +1,8 @@
 package io.switchboard.gateway.policy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.GroupCommit;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
@@ -175,7 +178,8 @@ class ApprovalFlowTest {
     JsonObject late = click(fixture.baseUrl(), "U0CAROL", ApprovalCards.APPROVE, clicked);
     List<Long> told = new ArrayList<>();
     Approvals sweeper = new Approvals(fixture.vertx(), fixture.pool(),
-        new JobEnqueuer(fixture.pool(), fixture.vertx().eventBus()), Duration.ofHours(1), a -> told.add(a.id()));
+        new JobEnqueuer(new GroupCommit(fixture.pool(), fixture.vertx().eventBus(), new GatewayMetrics(new SimpleMeterRegistry())),
+            fixture.vertx().eventBus()), Duration.ofHours(1), a -> told.add(a.id()));
     int closed = Await.result(sweeper.expireDue());
 
     assertThat(late.getJsonArray("blocks").encode()).contains("Expired at").contains("Nothing ran");
@@ -206,7 +210,8 @@ class ApprovalFlowTest {
                 .put("value", Long.toString(approval)))).encode(), StandardCharsets.UTF_8))
         .to("/slack/interactions").post(fixture.baseUrl());
     long globexApproval = Await.result(new Approvals(fixture.vertx(), fixture.pool(),
-        new JobEnqueuer(fixture.pool(), fixture.vertx().eventBus()), Duration.ofHours(1), a -> { })
+        new JobEnqueuer(new GroupCommit(fixture.pool(), fixture.vertx().eventBus(), new GatewayMetrics(new SimpleMeterRegistry())),
+            fixture.vertx().eventBus()), Duration.ofHours(1), a -> { })
         .request(new CommandRequest("globex", "slack", "T0GLOBEX", "U0GLOBEX", "C0GLOBEX"),
             new NewJob("globex", "slack:globex-1", "slack", "U0GLOBEX", "C0GLOBEX", "echo", "/ops echo x", "echo",
                 new JsonObject().put("text", "x"), new JsonObject().put("kind", "slack_response_url")
