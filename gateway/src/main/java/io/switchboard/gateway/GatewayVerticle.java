@@ -178,6 +178,7 @@ public final class GatewayVerticle extends VerticleBase {
     GroupCommit commits = new GroupCommit(pool, vertx.eventBus(), metrics);
     JobEnqueuer enqueuer = new JobEnqueuer(commits, vertx.eventBus());
     CommandRefusals refusals = new CommandRefusals(commits);
+    RateLimiter rateLimiter = new RateLimiter(pool);
     approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL, expired -> {
       if (TeamsReplyTo.KIND.equals(expired.replyTo().getString("kind"))) {
         teams.ifPresent(bot -> bot.expired(expired));
@@ -209,7 +210,7 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     SlackGroupMemberships slackGroups = new SlackGroupMemberships(slackApi, botTokens, Clock.systemUTC());
     CommandPipeline pipeline = new CommandPipeline(new CommandParser(), policies, new ChatBuiltins(pool),
-        new RateLimiter(pool), approvals, enqueuer, cancellations, refusals, metrics,
+        rateLimiter, approvals, enqueuer, cancellations, refusals, metrics,
         Clock.systemUTC()).withGroupMemberships(slackGroups);
     router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, pipeline, responseUrls,
         new CommandFormOpener(policies, new CommandParser(), slackApi, botTokens), metrics));
@@ -219,14 +220,14 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(pool), pipeline,
         eventAnswers, new SlackUninstalls(pool, botTokens, installationChanges), metrics));
     teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new CommandPipeline("teams",
-        new CommandParser(), policies, new ChatBuiltins(pool), new RateLimiter(pool), approvals, enqueuer,
+        new CommandParser(), policies, new ChatBuiltins(pool), rateLimiter, approvals, enqueuer,
         cancellations, refusals, metrics, Clock.systemUTC()), policies, approvals, metrics, pacer,
         installationChanges, answerOutbox);
     TeamsBot.mount(router, teams);
-    mountDiscord(router, discordAnswers, discordMessages, enqueuer, refusals, cancellations, metrics,
+    mountDiscord(router, discordAnswers, discordMessages, enqueuer, rateLimiter, refusals, cancellations, metrics,
         installationChanges);
     if (config.sandboxEnabled()) {
-      mountSandbox(router, sandboxMessages, enqueuer, refusals, cancellations, metrics);
+      mountSandbox(router, sandboxMessages, enqueuer, rateLimiter, refusals, cancellations, metrics);
     }
     OAuthState installStates = new OAuthState(config.slackApp().stateSecret().orElse(""));
     mountSlackInstall(router, installStates, installationChanges, botTokens);
@@ -273,10 +274,11 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** {@code POST /discord/interactions}: Discord commands through the same pipeline as Slack's, and approval clicks. */
   private void mountDiscord(Router router, DiscordAnswers discordAnswers, DiscordJobMessages discordMessages,
-                            JobEnqueuer enqueuer, CommandRefusals refusals, JobCancellations cancellations,
-                            GatewayMetrics metrics, InstallationChanges installationChanges) {
+                            JobEnqueuer enqueuer, RateLimiter rateLimiter, CommandRefusals refusals,
+                            JobCancellations cancellations, GatewayMetrics metrics,
+                            InstallationChanges installationChanges) {
     CommandPipeline pipeline = new CommandPipeline(DiscordCommands.PLATFORM, new CommandParser(), policies,
-        new ChatBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, refusals,
+        new ChatBuiltins(pool), rateLimiter, approvals, enqueuer, cancellations, refusals,
         metrics, Clock.systemUTC());
     DiscordGuilds guilds = new DiscordGuilds(pool, InstallationDirectory.DEFAULT_TTL);
     installationChanges.keepFresh(DiscordCommands.PLATFORM, guilds::evict, guilds::evictAll);
@@ -288,10 +290,10 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** The sandbox web chat: its page and API, commands through the same pipeline as every platform's. */
-  private void mountSandbox(Router router, SandboxMessages messages, JobEnqueuer enqueuer, CommandRefusals refusals,
-                            JobCancellations cancellations, GatewayMetrics metrics) {
+  private void mountSandbox(Router router, SandboxMessages messages, JobEnqueuer enqueuer, RateLimiter rateLimiter,
+                            CommandRefusals refusals, JobCancellations cancellations, GatewayMetrics metrics) {
     CommandPipeline pipeline = new CommandPipeline(SandboxChat.PLATFORM, new CommandParser(), policies,
-        new ChatBuiltins(pool), new RateLimiter(pool), approvals, enqueuer, cancellations, refusals,
+        new ChatBuiltins(pool), rateLimiter, approvals, enqueuer, cancellations, refusals,
         metrics, Clock.systemUTC());
     new SandboxChat(new SandboxSessions(pool), messages,
         new SandboxVotes(policies, approvals, messages, Clock.systemUTC()), pipeline, metrics,

@@ -1,4 +1,4 @@
-package io.switchboard.gateway.notify;
+package io.switchboard.core.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves by hand (thread-safe): dedup windows, group waits and back-offs pass when the test says. */
-final class ManualClock extends Clock {
+/** A clock a test moves by hand (thread-safe): windows, leases and back-offs pass when the test says. */
+public final class ManualClock extends Clock {
 
   private volatile Instant now;
 
-  ManualClock(Instant start) {
+  public ManualClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     now = now.plus(duration);
   }
 

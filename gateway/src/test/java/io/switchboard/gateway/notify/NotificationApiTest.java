@@ -1,5 +1,6 @@
 package io.switchboard.gateway.notify;
 
+import io.switchboard.core.testsupport.ManualClock;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.slack.SlackBotTokens;

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.teams;
 
+import io.switchboard.core.testsupport.ManualClock;
 import io.switchboard.core.config.TeamsApp;
 import io.switchboard.core.testsupport.Await;
 import io.vertx.core.Vertx;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,35 +28,16 @@ class TeamsBotTokensTest {
     Await.result(vertx.close());
   }
 
-  /** A clock the test moves. */
-  private static final class ManualClock extends Clock {
-    private Instant now = Instant.parse("2026-12-02T10:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @Test
   void cachedUntilShortlyBeforeExpiry() {
-    ManualClock clock = new ManualClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-12-02T10:00:00Z"));
     TeamsBotTokens tokens = new TeamsBotTokens(WebClient.create(vertx), app(BotFrameworkStandIn.APP_PASSWORD), clock);
     assertThat(Await.result(tokens.current())).isEqualTo("bf-token-1");
-    clock.now = clock.now.plus(Duration.ofMinutes(58));
+    clock.advance(Duration.ofMinutes(58));
     assertThat(Await.result(tokens.current())).isEqualTo("bf-token-1");
     assertThat(botFramework.tokenRequests()).isEqualTo(1);
-    clock.now = clock.now.plus(Duration.ofMinutes(1)).plusSeconds(1);
+    clock.advance(Duration.ofMinutes(1).plusSeconds(1));
     Await.result(tokens.current());
     assertThat(botFramework.tokenRequests()).isEqualTo(2);
     tokens.invalidate("bf-token-1");

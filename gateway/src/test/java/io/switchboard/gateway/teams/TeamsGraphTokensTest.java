@@ -1,5 +1,6 @@
 package io.switchboard.gateway.teams;
 
+import io.switchboard.core.testsupport.ManualClock;
 import io.switchboard.core.config.TeamsApp;
 import io.switchboard.core.testsupport.Await;
 import io.vertx.core.Vertx;
@@ -11,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,38 +31,19 @@ class TeamsGraphTokensTest {
     Await.result(vertx.close());
   }
 
-  /** A clock the test moves. */
-  private static final class ManualClock extends Clock {
-    private Instant now = Instant.parse("2026-12-02T10:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @Test
   void oneTokenPerTeamsTenantCachedUntilAMinuteBeforeExpiry() {
-    ManualClock clock = new ManualClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-12-02T10:00:00Z"));
     TeamsGraphTokens tokens = new TeamsGraphTokens(WebClient.create(vertx), app(BotFrameworkStandIn.APP_PASSWORD),
         clock);
     assertThat(Await.result(tokens.current(ACME))).isEqualTo("graph-" + ACME + "-1");
     assertThat(Await.result(tokens.current(GLOBEX))).isEqualTo("graph-" + GLOBEX + "-1");
-    clock.now = clock.now.plus(Duration.ofMinutes(57));
+    clock.advance(Duration.ofMinutes(57));
     assertThat(Await.result(tokens.current(ACME))).isEqualTo("graph-" + ACME + "-1");
     assertThat(graph.tokenRequests(ACME)).isEqualTo(1);
 
-    clock.now = clock.now.plus(Duration.ofMinutes(2));
+    clock.advance(Duration.ofMinutes(2));
     assertThat(Await.result(tokens.current(ACME))).isEqualTo("graph-" + ACME + "-2");
     tokens.invalidate(GLOBEX, "graph-" + ACME + "-2");
     assertThat(Await.result(tokens.current(ACME))).as("invalidating in another tenant forgets nothing here")
