@@ -3,6 +3,7 @@ package io.switchboard.executor;
 import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.audit.AuditLog;
+import io.switchboard.core.db.TransactionBatcher;
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobFinished;
 import io.switchboard.core.job.JobStatus;
@@ -106,10 +107,22 @@ public final class JobQueue {
   private static final String END_ATTEMPT = """
       UPDATE job_attempts SET ended_at = now(), outcome = $2, error = $3 WHERE lease_id = ANY($1) AND ended_at IS NULL""";
 
+  /** Ends the jobs ($1) whose attempt still holds its lease ($2) with a status, output and error each. */
   private static final String FINISH = """
-      UPDATE jobs SET status = $3, output = $4, error = $5, finished_at = now(),
-                      lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
-      WHERE id = $1 AND lease_id = $2 AND status = 'running'""";
+      UPDATE jobs j SET status = u.status, output = u.output, error = u.error, finished_at = now(),
+                        lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
+      FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS u(id, lease, status, output, error)
+      WHERE j.id = u.id AND j.lease_id = u.lease AND j.status = 'running'
+      RETURNING j.id""";
+
+  /** Ends the attempts of the leases ($1), each with its outcome ($2) and error ($3). */
+  private static final String END_ATTEMPTS = """
+      UPDATE job_attempts a SET ended_at = now(), outcome = u.outcome, error = u.error
+      FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(lease, outcome, error)
+      WHERE a.lease_id = u.lease AND a.ended_at IS NULL""";
+
+  /** Jobs ended in one transaction at most (finishes arriving together share it). */
+  public static final int MAX_FINISH_BATCH = 128;
 
   private static final String RETRY_LATER = """
       UPDATE jobs SET status = 'queued', error = $3, run_after = now() + $4 * interval '1 millisecond',
@@ -155,15 +168,22 @@ public final class JobQueue {
   public record Heartbeat(Set<Long> lost, Set<Long> cancelRequested) {
   }
 
+  /** An attempt's end to record: the job's final status, its output and error, and the audit event that says so. */
+  private record Finish(ClaimedJob job, JobStatus status, String output, String error, String attemptOutcome,
+                        AuditEventType type) {
+  }
+
   private final Pool pool;
   private final String owner;
   private final QueueSettings settings;
+  private final TransactionBatcher<Finish, RecordedOutcome> finishes;
 
   /** @param owner names this executor in {@code lease_owner} and {@code job_attempts} */
   public JobQueue(Pool pool, String owner, QueueSettings settings) {
     this.pool = pool;
     this.owner = owner;
     this.settings = settings;
+    this.finishes = new TransactionBatcher<>(pool, MAX_FINISH_BATCH, 2, this::finishAll, committed -> { });
   }
 
   /** Claims up to {@code max} ready jobs, fairly across tenants and within their caps. */
@@ -299,20 +319,41 @@ public final class JobQueue {
 
   private Future<RecordedOutcome> finishAs(ClaimedJob job, JobStatus status, String output, String error,
                                            String attemptOutcome, AuditEventType type) {
-    return pool.withTransaction(tx -> tx.preparedQuery(FINISH)
-        .execute(Tuple.of(job.id(), job.leaseId(), status.wire(), output, error))
-        .compose(rows -> {
-          if (rows.rowCount() == 0) {
-            return Future.succeededFuture((RecordedOutcome) new RecordedOutcome.LeaseLost());
-          }
-          JsonObject detail = new JsonObject().put("attempt", job.attempt());
-          if (error != null) {
-            detail.put("error", error);
-          }
-          return endAttempts(tx, List.of(job.leaseId()), attemptOutcome, error)
-              .compose(v -> audit(tx, job.tenantId(), type, job.id(), detail))
-              .map(v -> new RecordedOutcome.Final(new JobFinished(job.tenantId(), job.id(), status)));
-        }));
+    return finishes.submit(new Finish(job, status, output, error, attemptOutcome, type));
+  }
+
+  /**
+   * Ends the attempts that still hold their lease, with their attempts and audit records, in one
+   * transaction: a batch of finishes costs four statements however many jobs it ends.
+   */
+  private Future<List<RecordedOutcome>> finishAll(SqlConnection tx, List<Finish> batch) {
+    Tuple jobs = Tuple.of(
+        batch.stream().map(f -> f.job().id()).toArray(Long[]::new),
+        batch.stream().map(f -> f.job().leaseId()).toArray(UUID[]::new),
+        batch.stream().map(f -> f.status().wire()).toArray(String[]::new),
+        batch.stream().map(Finish::output).toArray(String[]::new),
+        batch.stream().map(Finish::error).toArray(String[]::new));
+    return tx.preparedQuery(FINISH).execute(jobs).compose(rows -> {
+      Set<Long> ended = new HashSet<>();
+      rows.forEach(row -> ended.add(row.getLong("id")));
+      List<Finish> held = batch.stream().filter(f -> ended.contains(f.job().id())).toList();
+      List<AuditEvent> events = held.stream().map(f -> {
+        JsonObject detail = new JsonObject().put("attempt", f.job().attempt());
+        if (f.error() != null) {
+          detail.put("error", f.error());
+        }
+        return event(f.job().tenantId(), f.type(), f.job().id(), detail);
+      }).toList();
+      Tuple attempts = Tuple.of(
+          held.stream().map(f -> f.job().leaseId()).toArray(UUID[]::new),
+          held.stream().map(Finish::attemptOutcome).toArray(String[]::new),
+          held.stream().map(Finish::error).toArray(String[]::new));
+      Future<?> recorded = held.isEmpty() ? Future.succeededFuture()
+          : tx.preparedQuery(END_ATTEMPTS).execute(attempts).compose(v -> AuditLog.appendAll(tx, events));
+      return recorded.map(v -> batch.stream().map(f -> ended.contains(f.job().id())
+          ? (RecordedOutcome) new RecordedOutcome.Final(new JobFinished(f.job().tenantId(), f.job().id(), f.status()))
+          : new RecordedOutcome.LeaseLost()).toList());
+    });
   }
 
   /** Queues the job again after a back-off; a job someone asked to cancel is cancelled instead. */
