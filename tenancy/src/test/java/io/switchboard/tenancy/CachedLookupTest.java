@@ -1,15 +1,13 @@
 package io.switchboard.tenancy;
 
+import io.switchboard.core.testsupport.ManualClock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -25,7 +23,7 @@ class CachedLookupTest {
     loads.add(promise);
     return promise.future();
   };
-  private final MovableClock clock = new MovableClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-02T10:00:00Z"));
   private final CachedLookup<String, String> lookup = new CachedLookup<>(Duration.ofMinutes(10), clock);
 
   @Test
@@ -76,29 +74,5 @@ class CachedLookupTest {
     assertThat(failed.failed()).isTrue();
     lookup.get("T2", load);
     assertThat(loads).as("the failure was not cached").hasSize(4);
-  }
-
-  /** A clock that moves only when told to. */
-  private static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2026-12-02T10:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
