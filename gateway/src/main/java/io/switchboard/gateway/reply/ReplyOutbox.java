@@ -29,7 +29,7 @@ public final class ReplyOutbox {
       UPDATE jobs SET reply_attempts = reply_attempts + 1, reply_due_at = now() + $3 * interval '1 millisecond'
       WHERE tenant_id = $1 AND id = $2 AND status IN ('succeeded', 'failed', 'cancelled') AND replied_at IS NULL
         AND reply_attempts < $4 AND (reply_due_at IS NULL OR reply_due_at <= now())
-      RETURNING *, """ + JobStore.APPROVED_BY;
+      RETURNING {job columns}, reply_attempts, """.replace("{job columns}", Job.COLUMNS) + JobStore.APPROVED_BY;
 
   private static final String SENT = "UPDATE jobs SET replied_at = now() WHERE tenant_id = $1 AND id = $2";
 
