@@ -47,6 +47,20 @@ class AuditLogTest {
   }
 
   @Test
+  void recordsWithCharactersThatJsonEscapesAreChainedAsTheVerifierHashesThem() {
+    String awkward = "U\"q\\b\u0001\u001f\n\t\u007f é 😀 </script>";
+    Await.result(pool.withTransaction(tx -> AuditLog.appendAll(tx, List.of(
+        AuditEvent.of("acme", AuditEventType.COMMAND_REFUSED, awkward, null, new JsonObject().put("text", awkward)),
+        AuditEvent.of("acme", AuditEventType.COMMAND_RECEIVED, "system", Long.MAX_VALUE, null),
+        AuditEvent.of("globex", AuditEventType.COMMAND_REFUSED, "", 0L, new JsonObject().put("z", awkward).put("a", 1))))));
+
+    for (String tenant : List.of("acme", "globex")) {
+      ChainVerification result = Await.result(verifier.verify(tenant));
+      assertThat(result.isIntact()).as(result.problem()).isTrue();
+    }
+  }
+
+  @Test
   void anEmptyChainVerifies() {
     assertThat(Await.result(verifier.verify("acme")).isIntact()).isTrue();
   }
