@@ -27,6 +27,7 @@ public enum AuditEventType {
   TENANT_CREATED("tenant.created"),
   TENANT_SUSPENDED("tenant.suspended"),
   TENANT_RESUMED("tenant.resumed"),
+  TENANT_CHANGED("tenant.changed"),
   SECRET_STORED("secret.stored"),
   SECRET_DELETED("secret.deleted"),
   NOTIFICATION_RECEIVED("notification.received"),

@@ -25,7 +25,7 @@ public final class Tenants {
       WHERE chat_installations.tenant_id = EXCLUDED.tenant_id
       RETURNING id""";
 
-  private static final String COLUMNS = "id, name, status, created_at";
+  private static final String COLUMNS = "id, name, status, created_at, max_running_jobs";
 
   private static final String CREATE_NEW =
       "INSERT INTO tenants (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING " + COLUMNS;
@@ -33,6 +33,9 @@ public final class Tenants {
   private static final String LIST = "SELECT " + COLUMNS + " FROM tenants ORDER BY id";
 
   private static final String FIND = "SELECT " + COLUMNS + " FROM tenants WHERE id = $1";
+
+  private static final String SET_MAX_RUNNING_JOBS =
+      "UPDATE tenants SET max_running_jobs = $2 WHERE id = $1 RETURNING " + COLUMNS;
 
   private static final String SET_STATUS =
       "UPDATE tenants SET status = $2 WHERE id = $1 RETURNING " + COLUMNS;
@@ -57,6 +60,12 @@ public final class Tenants {
 
   public static Future<Optional<Tenant>> find(SqlClient client, String tenantId) {
     return client.preparedQuery(FIND).execute(Tuple.of(tenantId)).map(rows -> Rows.first(rows, Tenant::fromRow));
+  }
+
+  /** Sets how many of the tenant's jobs may run at once; empty if there is no such tenant. */
+  public static Future<Optional<Tenant>> setMaxRunningJobs(SqlClient client, String tenantId, int maxRunningJobs) {
+    return client.preparedQuery(SET_MAX_RUNNING_JOBS).execute(Tuple.of(tenantId, maxRunningJobs))
+        .map(rows -> Rows.first(rows, Tenant::fromRow));
   }
 
   /** Sets the tenant's status ({@link Tenant#ACTIVE} or {@link Tenant#SUSPENDED}); empty if no such tenant. */

@@ -36,6 +36,7 @@ public final class TenantsApi {
   public void mount(Router router) {
     router.post("/api/v1/tenants").handler(this::create);
     router.get("/api/v1/tenants").handler(this::list);
+    router.patch("/api/v1/tenants/:tenantId").handler(this::change);
     router.post("/api/v1/tenants/:tenantId/suspend").handler(ctx -> setStatus(ctx, Tenant.SUSPENDED));
     router.post("/api/v1/tenants/:tenantId/resume").handler(ctx -> setStatus(ctx, Tenant.ACTIVE));
     router.post("/api/v1/tenants/:tenantId/tokens").handler(this::issueToken);
@@ -66,6 +67,25 @@ public final class TenantsApi {
           ctx.json(new JsonObject().put("tenants", items));
         })
         .onFailure(ctx::fail);
+  }
+
+  /** Sets how many of the tenant's jobs may run at once (the contract bounds it); audited with the old and new value. */
+  private void change(RoutingContext ctx) {
+    String id = ContractValidation.path(ctx, "tenantId").getString();
+    int maxRunningJobs = ContractValidation.validated(ctx).getBody().getJsonObject().getInteger("maxRunningJobs");
+    AuditedChange.run(pool,
+            tx -> Tenants.find(tx, id)
+                .compose(found -> AuditedChange.orFail(found, ErrorCode.NOT_FOUND, "no tenant '" + id + "'"))
+                .compose(before -> Tenants.setMaxRunningJobs(tx, id, maxRunningJobs)
+                    .map(after -> new Changed(before, after.orElseThrow()))),
+            changed -> AuditEvent.of(id, AuditEventType.TENANT_CHANGED, OperatorTokenAuth.ACTOR, null,
+                new JsonObject().put("maxRunningJobs", new JsonObject()
+                    .put("from", changed.before().maxRunningJobs()).put("to", changed.after().maxRunningJobs()))))
+        .onSuccess(changed -> ctx.json(changed.after().toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private record Changed(Tenant before, Tenant after) {
   }
 
   private void setStatus(RoutingContext ctx, String status) {

@@ -90,6 +90,8 @@ class TenantIsolationTest extends AdminApiTestBase {
     row("GET /api/v1/openapi.json", t -> api.get("/api/v1/openapi.json", t), 200, r -> { });
     operator("POST /api/v1/tenants", t -> api.send("POST", "/api/v1/tenants", t, "{\"id\": \"x\", \"name\": \"X\"}"));
     operator("GET /api/v1/tenants", t -> api.get("/api/v1/tenants", t));
+    operator("PATCH /api/v1/tenants/{tenantId}",
+        t -> api.send("PATCH", "/api/v1/tenants/globex", t, "{\"maxRunningJobs\": 4}"));
     operator("POST /api/v1/tenants/{tenantId}/suspend", t -> api.send("POST", "/api/v1/tenants/globex/suspend", t, null));
     operator("POST /api/v1/tenants/{tenantId}/resume", t -> api.send("POST", "/api/v1/tenants/globex/resume", t, null));
     operator("POST /api/v1/tenants/{tenantId}/tokens",
@@ -163,7 +165,7 @@ class TenantIsolationTest extends AdminApiTestBase {
     paths.forEach(path -> ((JsonObject) path.getValue()).fieldNames().stream()
         .filter(method -> Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace").contains(method))
         .forEach(method -> operations.add(method.toUpperCase() + " " + path.getKey())));
-    assertThat(operations).hasSize(30);
+    assertThat(operations).hasSize(31);
     assertThat(new TreeSet<>(TABLE.keySet())).isEqualTo(operations);
   }
 

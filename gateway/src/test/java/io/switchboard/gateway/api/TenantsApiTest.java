@@ -156,4 +156,30 @@ class TenantsApiTest extends AdminApiTestBase {
     assertThat(fixture.count("SELECT count(*) FROM api_tokens")).isEqualTo(tokens);
     assertThat(fixture.count("SELECT count(*) FROM audit_events")).isEqualTo(events);
   }
+
+  @Test
+  @DisplayName("the operator sets how many of a tenant's jobs run at once: bounded, audited, refused to others")
+  void changeMaxRunningJobs() {
+    String body = "{\"maxRunningJobs\": 16}";
+    assertProblem(api.send("PATCH", "/api/v1/tenants/acme", null, body), 401, "unauthenticated");
+    assertProblem(api.send("PATCH", "/api/v1/tenants/acme", ACME_TOKEN, body), 403, "forbidden");
+    for (String bad : new String[] {"{\"maxRunningJobs\": 0}", "{\"maxRunningJobs\": 1001}",
+        "{\"maxRunningJobs\": \"8\"}", "{\"maxRunningJobs\": 2.5}", "{}", "{\"maxRunningJobs\": 8, \"name\": \"X\"}",
+        "{\"maxRunningJobs\": 1e400}", "not json"}) {
+      HttpResponse<String> refused = api.send("PATCH", "/api/v1/tenants/acme", OPERATOR_TOKEN, bad);
+      assertThat(refused.statusCode()).as(bad + " -> " + refused.body()).isBetween(400, 499);
+    }
+    assertThat(ApiClient.json(api.get("/api/v1/tenant", ACME_TOKEN)).getInteger("maxRunningJobs")).isEqualTo(4);
+    assertThat(fixture.auditTypes("acme")).doesNotContain("tenant.changed");
+
+    HttpResponse<String> changed = api.send("PATCH", "/api/v1/tenants/acme", OPERATOR_TOKEN, body);
+
+    assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+    assertThat(ApiClient.json(changed).getInteger("maxRunningJobs")).isEqualTo(16);
+    assertThat(ApiClient.json(api.get("/api/v1/tenant", ACME_TOKEN)).getInteger("maxRunningJobs")).isEqualTo(16);
+    assertThat(ApiClient.json(api.get("/api/v1/tenant", GLOBEX_TOKEN)).getInteger("maxRunningJobs")).isEqualTo(4);
+    assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE tenant_id = 'acme' AND event_type = 'tenant.changed' "
+        + "AND detail::jsonb = '{\"maxRunningJobs\": {\"from\": 4, \"to\": 16}}'")).isEqualTo(1);
+    assertProblem(api.send("PATCH", "/api/v1/tenants/nobody", OPERATOR_TOKEN, body), 404, "not_found");
+  }
 }
