@@ -6,6 +6,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,6 +30,8 @@ import java.util.function.Consumer;
  */
 public final class TransactionBatcher<W, R> {
 
+  private static final Logger LOG = LoggerFactory.getLogger(TransactionBatcher.class);
+
   /** Writes a batch inside a transaction; answers one result per write, in order. */
   @FunctionalInterface
   public interface BatchWriter<W, R> {
@@ -42,7 +46,10 @@ public final class TransactionBatcher<W, R> {
   private final ArrayDeque<Pending<W, R>> pending = new ArrayDeque<>();
   private int inFlight;
 
-  /** @param committed told the results of each transaction after it committed, before the writes are answered */
+  /**
+   * @param committed told the results of each transaction after it committed, before the writes are
+   *                  answered (a failure there is logged; the writes are answered all the same)
+   */
   public TransactionBatcher(Pool pool, int maxBatch, int maxInFlight, BatchWriter<W, R> writer,
                             Consumer<List<R>> committed) {
     if (maxBatch < 1 || maxInFlight < 1) {
@@ -97,7 +104,11 @@ public final class TransactionBatcher<W, R> {
       return results;
     })).transform(done -> {
       if (done.succeeded()) {
-        committed.accept(done.result());
+        try {
+          committed.accept(done.result());
+        } catch (RuntimeException e) {
+          LOG.warn("After a group commit of {} writes: {}", batch.size(), e.toString());
+        }
         for (int i = 0; i < batch.size(); i++) {
           batch.get(i).complete(done.result().get(i), null);
         }
