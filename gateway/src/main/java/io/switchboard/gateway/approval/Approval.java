@@ -53,7 +53,15 @@ public record Approval(
     }
   }
 
-  /** Maps a row of {@code SELECT * FROM approvals}. */
+  /**
+   * The columns {@link #fromRow} reads; queries name them instead of {@code *}, as prepared statements
+   * are cached and a cached {@code *} fails once a migration adds a column.
+   */
+  static final String COLUMNS = "id, tenant_id, platform, workspace_id, requester, channel, command, command_text, "
+      + "action, arguments, timeout_ms, max_attempts, lock_key, reply_to, rule, approvals_needed, approver_role, "
+      + "reason, status, created_at, deadline, decided_at, decided_by, job_id";
+
+  /** Maps a row of {@link #COLUMNS} from {@code approvals}. */
   static Approval fromRow(Row row) {
     Long timeoutMs = row.getLong("timeout_ms");
     Integer maxAttempts = row.getInteger("max_attempts");

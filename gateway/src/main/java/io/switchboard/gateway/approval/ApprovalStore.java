@@ -24,17 +24,19 @@ public final class ApprovalStore {
                              approvals_needed, approver_role, reason, deadline, lock_key)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-      RETURNING *""";
+      RETURNING {columns}""".replace("{columns}", Approval.COLUMNS);
 
-  private static final String FIND_BY_KEY = "SELECT * FROM approvals WHERE tenant_id = $1 AND idempotency_key = $2";
+  private static final String FIND_BY_KEY =
+      "SELECT " + Approval.COLUMNS + " FROM approvals WHERE tenant_id = $1 AND idempotency_key = $2";
 
-  private static final String FIND = "SELECT * FROM approvals WHERE tenant_id = $1 AND id = $2";
+  private static final String FIND =
+      "SELECT " + Approval.COLUMNS + " FROM approvals WHERE tenant_id = $1 AND id = $2";
 
   private static final String LIST = """
-      SELECT * FROM approvals
+      SELECT {columns} FROM approvals
       WHERE tenant_id = $1 AND ($2::bigint IS NULL OR id < $2) AND ($3::text IS NULL OR status = $3)
         AND ($4::text IS NULL OR requester = $4) AND ($5::text IS NULL OR command = $5)
-      ORDER BY id DESC LIMIT $6""";
+      ORDER BY id DESC LIMIT $6""".replace("{columns}", Approval.COLUMNS);
 
   private static final String VOTES = """
       SELECT voter, vote, voted_at FROM approval_votes WHERE tenant_id = $1 AND approval_id = $2
@@ -66,13 +68,14 @@ public final class ApprovalStore {
 
   private static final String DECIDE = """
       UPDATE approvals SET status = $3, decided_at = now(), decided_by = $4, job_id = $5
-      WHERE tenant_id = $1 AND id = $2 AND status = 'pending' RETURNING *""";
+      WHERE tenant_id = $1 AND id = $2 AND status = 'pending'
+      RETURNING {columns}""".replace("{columns}", Approval.COLUMNS);
 
   private static final String EXPIRE_DUE = """
       UPDATE approvals SET status = 'expired', decided_at = now()
       WHERE id IN (SELECT id FROM approvals WHERE status = 'pending' AND deadline <= now()
                    ORDER BY deadline LIMIT $1 FOR UPDATE SKIP LOCKED)
-      RETURNING *""";
+      RETURNING {columns}""".replace("{columns}", Approval.COLUMNS);
 
   private ApprovalStore() {
   }

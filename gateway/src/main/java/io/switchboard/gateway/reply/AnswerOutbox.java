@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Answers to chat commands that are not a job's message (refusals, built-ins' answers, approval
@@ -34,9 +36,13 @@ public final class AnswerOutbox {
   private static final int SWEEP_BATCH = 50;
   private static final Logger LOG = LoggerFactory.getLogger(AnswerOutbox.class);
 
+  /** The columns an owed answer is read from; named, not {@code *}, as prepared statements are cached. */
+  private static final String COLUMNS = "tenant_id, id, platform, kind, reply_to, user_id, ephemeral, body, attempts";
+
   private static final String STORE = """
       INSERT INTO answer_outbox (tenant_id, platform, kind, reply_to, user_id, ephemeral, body, due_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, now() + $8 * interval '1 millisecond') RETURNING *""";
+      VALUES ($1, $2, $3, $4, $5, $6, $7, now() + $8 * interval '1 millisecond')
+      RETURNING {columns}""".replace("{columns}", COLUMNS);
 
   private static final String CLAIM_DUE = """
       UPDATE answer_outbox o SET attempts = o.attempts + 1, due_at = now() + $1 * interval '1 millisecond'
@@ -45,7 +51,8 @@ public final class AnswerOutbox {
               AND created_at > now() - $3 * interval '1 millisecond'
             ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
       WHERE o.tenant_id = due.tenant_id AND o.id = due.id
-      RETURNING o.*""";
+      RETURNING {columns}""".replace("{columns}",
+      Arrays.stream(COLUMNS.split(", ")).map(column -> "o." + column).collect(Collectors.joining(", ")));
 
   private static final String DELIVERED = "UPDATE answer_outbox SET delivered_at = now() WHERE tenant_id = $1 AND id = $2";
 
