@@ -11,10 +11,6 @@ import java.time.Instant;
  */
 public record Tenant(String id, String name, String status, Instant createdAt, int maxRunningJobs) {
 
-  /** The bounds of {@link #maxRunningJobs} (the column's check constraint). */
-  public static final int MIN_RUNNING_JOBS = 1;
-  public static final int MAX_RUNNING_JOBS = 1000;
-
   public static final String ACTIVE = "active";
   public static final String SUSPENDED = "suspended";
 

@@ -20,14 +20,10 @@ import java.util.Set;
  */
 public final class JobStore {
 
-  private static final String INSERT = """
-      INSERT INTO jobs (tenant_id, idempotency_key, platform, requester, channel, command, command_text,
-                        action, arguments, reply_to, timeout_ms, max_attempts, lock_key, status)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, 3), $13, 'queued')
-      ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-      RETURNING id""";
-
-  /** {@link #INSERT} for many jobs at once, one element of each array a job, inserted in array order. */
+  /**
+   * Inserts jobs, one element of each array a job, in array order; a job whose tenant already has its
+   * idempotency key is skipped.
+   */
   private static final String INSERT_ALL = """
       INSERT INTO jobs (tenant_id, idempotency_key, platform, requester, channel, command, command_text,
                         action, arguments, reply_to, timeout_ms, max_attempts, lock_key, status)
@@ -42,9 +38,6 @@ public final class JobStore {
   private static final String FIND_ALL_BY_KEY = """
       SELECT j.id, j.tenant_id, j.idempotency_key
       FROM jobs j JOIN unnest($1::text[], $2::text[]) AS u(t, k) ON j.tenant_id = u.t AND j.idempotency_key = u.k""";
-
-  private static final String FIND_BY_KEY =
-      "SELECT id FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2";
 
   /** The idempotency key of the job an approval makes: this prefix and the approval's id. */
   public static final String APPROVAL_KEY_PREFIX = "approval:";
@@ -95,13 +88,8 @@ public final class JobStore {
    * @return the new job's id, or empty when the key was already used (a retried delivery)
    */
   public static Future<Optional<Long>> insert(SqlClient client, NewJob job) {
-    return client.preparedQuery(INSERT)
-        .execute(Tuple.wrap(new Object[] {
-            job.tenantId(), job.idempotencyKey(), job.platform(), job.requester(), job.channel(), job.command(),
-            job.commandText(), job.action(), job.arguments(), job.replyTo(),
-            job.rules().timeout().map(Duration::toMillis).orElse(null), job.rules().maxAttempts().orElse(null),
-            job.rules().lockKey().orElse(null)}))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
+    return insertAll(client, List.of(job)).map(insertions -> insertions.get(0).inserted()
+        ? Optional.of(insertions.get(0).id()) : Optional.empty());
   }
 
   /**
@@ -176,12 +164,6 @@ public final class JobStore {
     }
   }
 
-  /** The id of the tenant's job made for this idempotency key, if any. */
-  public static Future<Optional<Long>> findIdByKey(SqlClient client, String tenantId, String idempotencyKey) {
-    return client.preparedQuery(FIND_BY_KEY)
-        .execute(Tuple.of(tenantId, idempotencyKey))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
-  }
 
   /** The tenant's job with this id, with its approvers; empty if it does not exist or belongs to another tenant. */
   public static Future<Optional<Job>> find(SqlClient client, String tenantId, long jobId) {

@@ -7,11 +7,13 @@ import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.ApiTokens;
 import io.switchboard.tenancy.Tenant;
 import io.switchboard.tenancy.Tenants;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 
 /**
  * Tenants. The operator creates ({@code POST /api/v1/tenants}, with a first admin token shown once),
@@ -74,8 +76,7 @@ public final class TenantsApi {
     String id = ContractValidation.path(ctx, "tenantId").getString();
     int maxRunningJobs = ContractValidation.validated(ctx).getBody().getJsonObject().getInteger("maxRunningJobs");
     AuditedChange.run(pool,
-            tx -> Tenants.find(tx, id)
-                .compose(found -> AuditedChange.orFail(found, ErrorCode.NOT_FOUND, "no tenant '" + id + "'"))
+            tx -> existing(tx, id)
                 .compose(before -> Tenants.setMaxRunningJobs(tx, id, maxRunningJobs)
                     .map(after -> new Changed(before, after.orElseThrow()))),
             changed -> AuditEvent.of(id, AuditEventType.TENANT_CHANGED, OperatorTokenAuth.ACTOR, null,
@@ -86,6 +87,12 @@ public final class TenantsApi {
   }
 
   private record Changed(Tenant before, Tenant after) {
+  }
+
+  /** The tenant, or a 404 problem. */
+  private static Future<Tenant> existing(SqlClient client, String id) {
+    return Tenants.find(client, id)
+        .compose(found -> AuditedChange.orFail(found, ErrorCode.NOT_FOUND, "no tenant '" + id + "'"));
   }
 
   private void setStatus(RoutingContext ctx, String status) {
@@ -107,8 +114,7 @@ public final class TenantsApi {
     String id = ContractValidation.path(ctx, "tenantId").getString();
     String label = ContractValidation.validated(ctx).getBody().getJsonObject().getString("label");
     AuditedChange.run(pool,
-            tx -> Tenants.find(tx, id)
-                .compose(found -> AuditedChange.orFail(found, ErrorCode.NOT_FOUND, "no tenant '" + id + "'"))
+            tx -> existing(tx, id)
                 .compose(tenant -> ApiTokens.issue(tx, id, label)),
             issued -> TokensApi.created(id, issued, OperatorTokenAuth.ACTOR))
         .onSuccess(issued -> TokensApi.answerCreated(ctx, issued))
@@ -117,8 +123,7 @@ public final class TenantsApi {
 
   private void self(RoutingContext ctx) {
     String id = TenantTokenAuth.tenantId(ctx);
-    Tenants.find(pool, id)
-        .compose(found -> AuditedChange.orFail(found, ErrorCode.NOT_FOUND, "no tenant '" + id + "'"))
+    existing(pool, id)
         .onSuccess(tenant -> ctx.json(tenant.toJson()))
         .onFailure(ctx::fail);
   }
