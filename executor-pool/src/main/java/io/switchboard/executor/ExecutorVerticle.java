@@ -44,9 +44,17 @@ public final class ExecutorVerticle extends VerticleBase {
    * @param pollInterval      how often it looks for work (and dead executors' jobs) without a wake-up
    * @param heartbeatInterval how often it extends the leases of its running jobs (well under a lease)
    * @param shutdownGrace     how long undeploy waits for running jobs before releasing them
+   * @param queueDepthInterval how often it refreshes the queue-depth gauge (a count, so not on every poll)
    */
   public record ExecutorSettings(int concurrency, Duration pollInterval, Duration heartbeatInterval,
-                                 Duration shutdownGrace) {
+                                 Duration shutdownGrace, Duration queueDepthInterval) {
+
+    /** How often the queue-depth gauge is refreshed unless said otherwise: well within a Prometheus scrape. */
+    public static final Duration DEFAULT_QUEUE_DEPTH_INTERVAL = Duration.ofSeconds(5);
+
+    public ExecutorSettings(int concurrency, Duration pollInterval, Duration heartbeatInterval, Duration shutdownGrace) {
+      this(concurrency, pollInterval, heartbeatInterval, shutdownGrace, DEFAULT_QUEUE_DEPTH_INTERVAL);
+    }
   }
 
   /** Why a running action was told to stop. */
@@ -85,6 +93,7 @@ public final class ExecutorVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long pollTimer;
   private long heartbeatTimer;
+  private long queueDepthTimer;
   private boolean claiming;
   private boolean claimAgain;
   private boolean stopping;
@@ -112,6 +121,7 @@ public final class ExecutorVerticle extends VerticleBase {
     }));
     pollTimer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> poll());
     heartbeatTimer = vertx.setPeriodic(settings.heartbeatInterval().toMillis(), id -> heartbeat());
+    queueDepthTimer = vertx.setPeriodic(1, settings.queueDepthInterval().toMillis(), id -> measureQueueDepth());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> poll());
   }
 
@@ -119,6 +129,7 @@ public final class ExecutorVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(queueDepthTimer);
     drained = Promise.promise();
     long graceTimer = vertx.setTimer(settings.shutdownGrace().toMillis(), id -> drained.tryComplete());
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
@@ -148,7 +159,11 @@ public final class ExecutorVerticle extends VerticleBase {
         }))
         .onFailure(e -> LOG.warn("Taking back expired leases failed; the next poll retries: {}", e.getMessage()))
         .onComplete(ar -> claimRound());
-    queue.queueDepth().onSuccess(metrics::queueDepth);
+  }
+
+  private void measureQueueDepth() {
+    queue.queueDepth().onSuccess(metrics::queueDepth)
+        .onFailure(e -> LOG.debug("Counting the queue failed; the gauge keeps its last value: {}", e.getMessage()));
   }
 
   /** Claims as many jobs as there is free capacity for; runs again if woken meanwhile. */

@@ -27,8 +27,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The durable job queue on PostgreSQL, as executors see it. Every state change commits together with
- * its audit record and its row in {@code job_attempts}; every write of an attempt presents the
- * attempt's lease id (the fencing token), so an executor that lost its lease writes nothing.
+ * its audit record; every write of an attempt presents the attempt's lease id (the fencing token), so
+ * an executor that lost its lease writes nothing. A running attempt lives on the job's row (its lease,
+ * owner and start); the statement that ends it also writes its row in {@code job_attempts}, so the
+ * history is written once per attempt and never updated.
  *
  * <p>Claiming is fair across tenants and respects each tenant's concurrency cap: a claimer first
  * locks the tenants it will serve, those whose oldest ready job has waited longest
@@ -93,46 +95,68 @@ public final class JobQueue {
       UPDATE jobs j
       SET status = 'running', attempts = j.attempts + 1, lease_id = gen_random_uuid(), lease_owner = $3,
           lease_expires_at = now() + greatest($4::bigint, coalesce(j.timeout_ms, $5::bigint) + $6::bigint) * interval '1 millisecond',
-          heartbeat_at = now(), started_at = coalesce(j.started_at, now())
+          heartbeat_at = now(), started_at = coalesce(j.started_at, now()), attempt_started_at = now()
       FROM picked WHERE j.id = picked.id
       RETURNING {job columns}, j.idempotency_key, j.lease_id, j.max_attempts,
                 coalesce(j.timeout_ms, $5::bigint) AS effective_timeout_ms,
                 (extract(epoch FROM now() - greatest(j.created_at, j.run_after)) * 1000)::float8 AS waited_ms"""
       .replace("{job columns}", Job.columns("j"));
 
-  private static final String RECORD_ATTEMPTS = """
-      INSERT INTO job_attempts (lease_id, job_id, tenant_id, attempt, executor)
-      SELECT l, j, t, a, $5 FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::int[]) AS u(l, j, t, a)""";
+  /**
+   * Follows a CTE named {@code ended} (a jobs update returning {@code id, tenant_id, attempt,
+   * attempt_started_at, lease, executor, outcome, error}) and writes those attempts' rows in
+   * {@code job_attempts}. An attempt opened before attempts were written once (V18) has its row; it is
+   * completed instead.
+   */
+  private static final String RECORD_ENDED_ATTEMPTS = """
+      , recorded AS (
+        INSERT INTO job_attempts (lease_id, job_id, tenant_id, attempt, executor, started_at, ended_at, outcome, error)
+        SELECT lease, id, tenant_id, attempt, executor, coalesce(attempt_started_at, now()), now(), outcome, error
+        FROM ended
+        ON CONFLICT (lease_id) DO UPDATE SET ended_at = excluded.ended_at, outcome = excluded.outcome, error = excluded.error
+        WHERE job_attempts.ended_at IS NULL
+      )""";
 
-  private static final String END_ATTEMPT = """
-      UPDATE job_attempts SET ended_at = now(), outcome = $2, error = $3 WHERE lease_id = ANY($1) AND ended_at IS NULL""";
-
-  /** Ends the jobs ($1) whose attempt still holds its lease ($2) with a status, output and error each. */
+  /**
+   * Ends the jobs ($1) whose attempt still holds its lease ($2) with a status, output and error each,
+   * recording their attempts with an outcome each ($6) as executor $7.
+   */
   private static final String FINISH = """
-      UPDATE jobs j SET status = u.status, output = u.output, error = u.error, finished_at = now(),
-                        lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
-      FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS u(id, lease, status, output, error)
-      WHERE j.id = u.id AND j.lease_id = u.lease AND j.status = 'running'
-      RETURNING j.id""";
-
-  /** Ends the attempts of the leases ($1), each with its outcome ($2) and error ($3). */
-  private static final String END_ATTEMPTS = """
-      UPDATE job_attempts a SET ended_at = now(), outcome = u.outcome, error = u.error
-      FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(lease, outcome, error)
-      WHERE a.lease_id = u.lease AND a.ended_at IS NULL""";
+      WITH ended AS (
+        UPDATE jobs j SET status = u.status, output = u.output, error = u.error, finished_at = now(),
+                          lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
+        FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
+             AS u(id, lease, status, output, error, outcome)
+        WHERE j.id = u.id AND j.lease_id = u.lease AND j.status = 'running'
+        RETURNING j.id, j.tenant_id, j.attempts AS attempt, j.attempt_started_at, u.lease, $7::text AS executor,
+                  u.outcome, u.error
+      ){record ended attempts}
+      SELECT id FROM ended""".replace("{record ended attempts}", RECORD_ENDED_ATTEMPTS);
 
   /** Jobs ended in one transaction at most (finishes arriving together share it). */
   public static final int MAX_FINISH_BATCH = 128;
 
+  /** Queues job $1 again after $4 ms if attempt $2 still holds its lease, recording the attempt as retrying ($3). */
   private static final String RETRY_LATER = """
-      UPDATE jobs SET status = 'queued', error = $3, run_after = now() + $4 * interval '1 millisecond',
-                      lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
-      WHERE id = $1 AND lease_id = $2 AND status = 'running' AND cancel_requested_at IS NULL""";
+      WITH ended AS (
+        UPDATE jobs SET status = 'queued', error = $3, run_after = now() + $4 * interval '1 millisecond',
+                        lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
+        WHERE id = $1 AND lease_id = $2 AND status = 'running' AND cancel_requested_at IS NULL
+        RETURNING id, tenant_id, attempts AS attempt, attempt_started_at, $2::uuid AS lease, $5::text AS executor,
+                  'retrying' AS outcome, $3::text AS error
+      ){record ended attempts}
+      SELECT id FROM ended""".replace("{record ended attempts}", RECORD_ENDED_ATTEMPTS);
 
+  /** Puts job $1 back if attempt $2 still holds its lease; the attempt ($4 why) does not count. */
   private static final String RELEASE = """
-      UPDATE jobs SET status = 'queued', attempts = attempts - 1, lease_id = NULL, lease_owner = NULL,
-                      lease_expires_at = NULL
-      WHERE id = $1 AND lease_id = $2 AND status = 'running'""";
+      WITH ended AS (
+        UPDATE jobs SET status = 'queued', attempts = attempts - 1, lease_id = NULL, lease_owner = NULL,
+                        lease_expires_at = NULL
+        WHERE id = $1 AND lease_id = $2 AND status = 'running'
+        RETURNING id, tenant_id, attempts + 1 AS attempt, attempt_started_at, $2::uuid AS lease, $3::text AS executor,
+                  'released' AS outcome, $4::text AS error
+      ){record ended attempts}
+      SELECT id FROM ended""".replace("{record ended attempts}", RECORD_ENDED_ATTEMPTS);
 
   private static final String PROGRESS = """
       UPDATE jobs SET progress = $3, progress_at = now() WHERE id = $1 AND lease_id = $2 AND status = 'running'""";
@@ -147,22 +171,32 @@ public final class JobQueue {
 
   private static final String REAP_EXPIRED = """
       WITH expired AS (
-        SELECT id, lease_id FROM jobs WHERE status = 'running' AND lease_expires_at < now()
+        SELECT id, lease_id, lease_owner FROM jobs WHERE status = 'running' AND lease_expires_at < now()
         ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED
-      )
-      UPDATE jobs j
-      SET status = CASE WHEN j.cancel_requested_at IS NOT NULL THEN 'cancelled'
-                        WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END,
-          finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL OR j.attempts >= j.max_attempts THEN now() END,
-          error = CASE WHEN j.cancel_requested_at IS NOT NULL THEN 'cancelled by ' || j.cancel_requested_by
-                       WHEN j.attempts >= j.max_attempts
-                       THEN 'the executor running it was lost ' || j.attempts || ' times; not retried again'
-                       ELSE j.error END,
-          lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
-      FROM expired WHERE j.id = expired.id
-      RETURNING j.id, j.tenant_id, j.status, j.attempts, expired.lease_id AS expired_lease""";
+      ), ended AS (
+        UPDATE jobs j
+        SET status = CASE WHEN j.cancel_requested_at IS NOT NULL THEN 'cancelled'
+                          WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END,
+            finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL OR j.attempts >= j.max_attempts THEN now() END,
+            error = CASE WHEN j.cancel_requested_at IS NOT NULL THEN 'cancelled by ' || j.cancel_requested_by
+                         WHEN j.attempts >= j.max_attempts
+                         THEN 'the executor running it was lost ' || j.attempts || ' times; not retried again'
+                         ELSE j.error END,
+            lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
+        FROM expired WHERE j.id = expired.id
+        RETURNING j.id, j.tenant_id, j.status, j.attempts AS attempt, j.attempt_started_at, expired.lease_id AS lease,
+                  expired.lease_owner AS executor, 'lease_expired' AS outcome, 'lease expired' AS error
+      ){record ended attempts}
+      SELECT id, tenant_id, status, attempt FROM ended""".replace("{record ended attempts}", RECORD_ENDED_ATTEMPTS);
 
-  private static final String QUEUE_DEPTH = "SELECT count(*) FROM jobs WHERE status = 'queued'";
+  /** Waiting jobs over all tenants, counted up to $1 (from the partial index of queued jobs). */
+  private static final String QUEUE_DEPTH = "SELECT count(*) FROM (SELECT 1 FROM jobs WHERE status = 'queued' LIMIT $1) waiting";
+
+  /**
+   * The queue-depth count stops here, so it costs the same however long the queue grows: enough for
+   * any autoscaling threshold (at 100 waiting jobs per executor, it still says "more" at 100 executors).
+   */
+  public static final int QUEUE_DEPTH_CAP = 10_000;
 
   /** Which of the jobs a heartbeat covered lost their lease, and which were asked to cancel. */
   public record Heartbeat(Set<Long> lost, Set<Long> cancelRequested) {
@@ -203,7 +237,7 @@ public final class JobQueue {
               claimed.add(claimedJob(row));
             }
             claimed.sort(Comparator.comparing((ClaimedJob job) -> job.job().createdAt()).thenComparingLong(ClaimedJob::id));
-            return recordStarts(tx, claimed).map(claimed);
+            return auditStarts(tx, claimed).map(claimed);
           });
     }));
   }
@@ -233,12 +267,11 @@ public final class JobQueue {
    * the lease. The attempt does not count against the job's attempts.
    */
   public Future<Boolean> release(ClaimedJob job, String reason) {
-    return pool.withTransaction(tx -> tx.preparedQuery(RELEASE).execute(Tuple.of(job.id(), job.leaseId()))
+    return pool.withTransaction(tx -> tx.preparedQuery(RELEASE).execute(Tuple.of(job.id(), job.leaseId(), owner, reason))
         .compose(rows -> rows.rowCount() == 0
             ? Future.succeededFuture(false)
-            : endAttempts(tx, List.of(job.leaseId()), "released", reason)
-                .compose(v -> audit(tx, job.tenantId(), AuditEventType.JOB_LEASE_RELEASED, job.id(),
-                    new JsonObject().put("attempt", job.attempt()).put("reason", reason)))
+            : audit(tx, job.tenantId(), AuditEventType.JOB_LEASE_RELEASED, job.id(),
+                new JsonObject().put("attempt", job.attempt()).put("reason", reason))
                 .map(true)));
   }
 
@@ -288,13 +321,12 @@ public final class JobQueue {
         return Future.succeededFuture(List.<JobFinished>of());
       }
       expired.sort(Comparator.comparingLong(row -> row.getLong("id")));
-      List<UUID> leases = expired.stream().map(row -> row.getUUID("expired_lease")).toList();
       List<JobFinished> ended = new ArrayList<>();
       List<AuditEvent> events = new ArrayList<>();
       for (Row row : expired) {
         String tenant = row.getString("tenant_id");
         long id = row.getLong("id");
-        JsonObject detail = new JsonObject().put("attempt", row.getInteger("attempts"));
+        JsonObject detail = new JsonObject().put("attempt", row.getInteger("attempt"));
         events.add(event(tenant, AuditEventType.JOB_LEASE_EXPIRED, id, detail));
         JobStatus status = JobStatus.fromWire(row.getString("status"));
         if (status == JobStatus.FAILED) {
@@ -306,15 +338,21 @@ public final class JobQueue {
           events.add(event(tenant, AuditEventType.JOB_CANCELLED, id, detail));
         }
       }
-      return endAttempts(tx, leases, "lease_expired", "lease expired")
-          .compose(v -> AuditLog.appendAll(tx, events))
-          .map(ended);
+      return AuditLog.appendAll(tx, events).map(ended);
     }));
   }
 
-  /** Jobs waiting in the queue (ready or backing off), over all tenants: what executors scale on. */
+  /**
+   * Jobs waiting in the queue (ready or backing off), over all tenants, up to {@link #QUEUE_DEPTH_CAP}:
+   * what executors scale on.
+   */
   public Future<Long> queueDepth() {
-    return pool.query(QUEUE_DEPTH).execute().map(rows -> rows.iterator().next().getLong(0));
+    return queueDepth(QUEUE_DEPTH_CAP);
+  }
+
+  /** Jobs waiting in the queue, counted up to {@code cap}. */
+  Future<Long> queueDepth(int cap) {
+    return pool.preparedQuery(QUEUE_DEPTH).execute(Tuple.of(cap)).map(rows -> rows.iterator().next().getLong(0));
   }
 
   private Future<RecordedOutcome> finishAs(ClaimedJob job, JobStatus status, String output, String error,
@@ -324,7 +362,7 @@ public final class JobQueue {
 
   /**
    * Ends the attempts that still hold their lease, with their attempts and audit records, in one
-   * transaction: a batch of finishes costs four statements however many jobs it ends.
+   * transaction: a batch of finishes costs three statements however many jobs it ends.
    */
   private Future<List<RecordedOutcome>> finishAll(SqlConnection tx, List<Finish> batch) {
     Tuple jobs = Tuple.of(
@@ -332,7 +370,9 @@ public final class JobQueue {
         batch.stream().map(f -> f.job().leaseId()).toArray(UUID[]::new),
         batch.stream().map(f -> f.status().wire()).toArray(String[]::new),
         batch.stream().map(Finish::output).toArray(String[]::new),
-        batch.stream().map(Finish::error).toArray(String[]::new));
+        batch.stream().map(Finish::error).toArray(String[]::new),
+        batch.stream().map(Finish::attemptOutcome).toArray(String[]::new),
+        owner);
     return tx.preparedQuery(FINISH).execute(jobs).compose(rows -> {
       Set<Long> ended = new HashSet<>();
       rows.forEach(row -> ended.add(row.getLong("id")));
@@ -344,13 +384,7 @@ public final class JobQueue {
         }
         return event(f.job().tenantId(), f.type(), f.job().id(), detail);
       }).toList();
-      Tuple attempts = Tuple.of(
-          held.stream().map(f -> f.job().leaseId()).toArray(UUID[]::new),
-          held.stream().map(Finish::attemptOutcome).toArray(String[]::new),
-          held.stream().map(Finish::error).toArray(String[]::new));
-      Future<?> recorded = held.isEmpty() ? Future.succeededFuture()
-          : tx.preparedQuery(END_ATTEMPTS).execute(attempts).compose(v -> AuditLog.appendAll(tx, events));
-      return recorded.map(v -> batch.stream().map(f -> ended.contains(f.job().id())
+      return AuditLog.appendAll(tx, events).map(v -> batch.stream().map(f -> ended.contains(f.job().id())
           ? (RecordedOutcome) new RecordedOutcome.Final(new JobFinished(f.job().tenantId(), f.job().id(), f.status()))
           : new RecordedOutcome.LeaseLost()).toList());
     });
@@ -360,15 +394,14 @@ public final class JobQueue {
   private Future<RecordedOutcome> retryLater(ClaimedJob job, String error) {
     Duration backoff = settings.backoffAfter(job.attempt(), ThreadLocalRandom.current().nextDouble());
     return pool.withTransaction(tx -> tx.preparedQuery(RETRY_LATER)
-        .execute(Tuple.of(job.id(), job.leaseId(), error, backoff.toMillis()))
+        .execute(Tuple.of(job.id(), job.leaseId(), error, backoff.toMillis(), owner))
         .compose(rows -> {
           if (rows.rowCount() == 0) {
             return Future.succeededFuture((RecordedOutcome) null);
           }
           JsonObject detail = new JsonObject().put("attempt", job.attempt()).put("error", error)
               .put("retryInMillis", backoff.toMillis());
-          return endAttempts(tx, List.of(job.leaseId()), "retrying", error)
-              .compose(v -> audit(tx, job.tenantId(), AuditEventType.JOB_RETRY_SCHEDULED, job.id(), detail))
+          return audit(tx, job.tenantId(), AuditEventType.JOB_RETRY_SCHEDULED, job.id(), detail)
               .map(v -> (RecordedOutcome) new RecordedOutcome.RetryScheduled(backoff));
         }))
         .compose(outcome -> outcome != null
@@ -376,27 +409,12 @@ public final class JobQueue {
             : finishCancelled(job, "cancelled on request after attempt " + job.attempt() + " failed: " + error));
   }
 
-  /** Inserts the attempts and their audit records (one batch: two round trips per tenant). */
-  private Future<Void> recordStarts(SqlConnection tx, List<ClaimedJob> claimed) {
-    if (claimed.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Tuple attempts = Tuple.of(
-        claimed.stream().map(ClaimedJob::leaseId).toArray(UUID[]::new),
-        claimed.stream().map(ClaimedJob::id).toArray(Long[]::new),
-        claimed.stream().map(ClaimedJob::tenantId).toArray(String[]::new),
-        claimed.stream().map(ClaimedJob::attempt).toArray(Integer[]::new),
-        owner);
+  /** Audits the claimed jobs' starts (their attempts are on their rows until they end). */
+  private Future<Void> auditStarts(SqlConnection tx, List<ClaimedJob> claimed) {
     List<AuditEvent> started = claimed.stream()
         .map(job -> event(job.tenantId(), AuditEventType.JOB_STARTED, job.id(), new JsonObject().put("attempt", job.attempt())))
         .toList();
-    return tx.preparedQuery(RECORD_ATTEMPTS).execute(attempts)
-        .compose(v -> AuditLog.appendAll(tx, started))
-        .mapEmpty();
-  }
-
-  private Future<Void> endAttempts(SqlConnection tx, List<UUID> leases, String outcome, String error) {
-    return tx.preparedQuery(END_ATTEMPT).execute(Tuple.of(leases.toArray(UUID[]::new), outcome, error)).mapEmpty();
+    return AuditLog.appendAll(tx, started).mapEmpty();
   }
 
   private Future<Void> audit(SqlConnection tx, String tenantId, AuditEventType type, long jobId, JsonObject detail) {

@@ -126,16 +126,9 @@ class JobQueueTest {
       assertThat(claimed.idempotencyKey()).startsWith("key-");
       assertThat(claimed.tenantId()).isEqualTo("acme");
 
-      // Every claim opens an attempt under its lease.
-      List<AttemptRow> attempts = attempts(pool, claimed.id());
-      assertThat(attempts).hasSize(1);
-      assertThat(attempts.get(0).leaseId()).isEqualTo(claimed.leaseId());
-      assertThat(attempts.get(0).attempt()).isEqualTo(1);
-      assertThat(attempts.get(0).executor()).isEqualTo("executor-a");
-      assertThat(attempts.get(0).tenantId()).isEqualTo("acme");
-      assertThat(attempts.get(0).startedAt()).isNotNull();
-      assertThat(attempts.get(0).endedAt()).isNull();
-      assertThat(attempts.get(0).outcome()).isNull();
+      // A running attempt is the job's lease and start; its job_attempts row is written when it ends.
+      assertThat(holds(pool, "SELECT attempt_started_at IS NOT NULL FROM jobs WHERE id = " + claimed.id())).isTrue();
+      assertThat(attempts(pool, claimed.id())).isEmpty();
     }
     assertThat(first.get(0).leaseId()).isNotEqualTo(first.get(1).leaseId());
     assertThat(first.get(0).job().arguments().getString("text")).isEqualTo("oldest");
@@ -604,12 +597,11 @@ class JobQueueTest {
       return !second.isEmpty();
     });
     assertThat(second.get(0).id()).isEqualTo(id);
-    // The claim that took it saw its run_after in the past: the attempt started no earlier.
-    assertThat(holds(pool, "SELECT a.started_at >= j.run_after FROM job_attempts a JOIN jobs j ON j.id = a.job_id"
-        + " WHERE a.lease_id = '" + second.get(0).leaseId() + "'")).isTrue();
-    assertThat(holds(pool, "SELECT a2.started_at - a1.ended_at >= interval '500 milliseconds'"
-        + " FROM job_attempts a1, job_attempts a2 WHERE a1.lease_id = '" + first.leaseId() + "' AND a2.lease_id = '"
-        + second.get(0).leaseId() + "'")).as("the second attempt started at least the minimum back-off later").isTrue();
+    // The claim that took it saw its run_after in the past: the attempt (running, so on the job's row) started no earlier.
+    assertThat(holds(pool, "SELECT attempt_started_at >= run_after FROM jobs WHERE id = " + id)).isTrue();
+    assertThat(holds(pool, "SELECT j.attempt_started_at - a1.ended_at >= interval '500 milliseconds'"
+        + " FROM job_attempts a1, jobs j WHERE a1.lease_id = '" + first.leaseId() + "' AND j.id = " + id))
+        .as("the second attempt started at least the minimum back-off later").isTrue();
   }
 
   @Test
@@ -751,9 +743,10 @@ class JobQueueTest {
     ClaimedJob again = Await.result(new JobQueue(pool, "executor-b", SETTINGS).claim(1)).get(0);
     assertThat(again.id()).isEqualTo(id);
     assertThat(again.attempt()).isEqualTo(1);
+    assertThat(job(pool, id).leaseOwner()).isEqualTo("executor-b");
     assertThat(attempts(pool, id)).extracting(AttemptRow::executor, AttemptRow::attempt, AttemptRow::outcome)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("executor-a", 1, "released"),
-            org.assertj.core.groups.Tuple.tuple("executor-b", 1, null));
+        .as("the running attempt's row is written when it ends")
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("executor-a", 1, "released"));
     assertThat(Await.result(verifier.verify("acme")).isIntact()).isTrue();
   }
 
@@ -941,6 +934,25 @@ class JobQueueTest {
   }
 
   @Test
+  void anAttemptOpenedBeforeAttemptsWereWrittenOnceIsCompletedByItsEnd() {
+    long id = insertEcho(pool, "acme", "old-attempt");
+    ClaimedJob claimed = Await.result(queue.claim(1)).get(0);
+    // What a node of an earlier version wrote at the claim: the attempt's row, not yet ended.
+    TestDatabase.execute(url, "INSERT INTO job_attempts (lease_id, job_id, tenant_id, attempt, executor, started_at)"
+        + " VALUES ('" + claimed.leaseId() + "', " + id + ", 'acme', 1, 'executor-old', now() - interval '1 hour')");
+
+    assertThat(Await.result(queue.finish(claimed, ActionResult.success("done")))).isInstanceOf(RecordedOutcome.Final.class);
+
+    assertThat(attempts(pool, id)).singleElement().satisfies(attempt -> {
+      assertThat(attempt.executor()).isEqualTo("executor-old");
+      assertThat(attempt.outcome()).isEqualTo("succeeded");
+      assertThat(attempt.endedAt()).isNotNull();
+    });
+    assertThat(holds(pool, "SELECT started_at < now() - interval '59 minutes' FROM job_attempts WHERE job_id = " + id))
+        .as("the attempt keeps the start its row had").isTrue();
+  }
+
+  @Test
   void queueDepthCountsWaitingJobsOfAllTenants() {
     assertThat(Await.result(queue.queueDepth())).isZero();
     insertEcho(pool, "acme", "a1");
@@ -950,6 +962,7 @@ class JobQueueTest {
     TestDatabase.execute(url, "UPDATE jobs SET status = 'succeeded', finished_at = now() WHERE id = " + done);
     TestDatabase.execute(url, "UPDATE jobs SET run_after = now() + interval '1 hour' WHERE id = " + g1);
     assertThat(Await.result(queue.queueDepth())).isEqualTo(3);
+    assertThat(Await.result(queue.queueDepth(2))).as("the count stops at its cap").isEqualTo(2);
 
     assertThat(Await.result(queue.claim(1))).hasSize(1);
     assertThat(Await.result(queue.queueDepth())).isEqualTo(2);

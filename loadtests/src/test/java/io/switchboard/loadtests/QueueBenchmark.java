@@ -50,7 +50,9 @@ import java.util.stream.Stream;
  *
  * <p>Run by hand only ({@code mvn -f loadtests/pom.xml -q test-compile exec:java}); see README.md.
  * Options are system properties: {@code jobs}, {@code tenants}, {@code concurrency},
- * {@code processes}, {@code jar}, {@code pollMillis}, {@code timeoutSeconds}.
+ * {@code processes}, {@code jar}, {@code pollMillis}, {@code timeoutSeconds}, and for profiling
+ * {@code executorJvmArgs} (e.g. a JFR recording). Each run also prints the statements PostgreSQL
+ * spent most time on ({@code pg_stat_statements}, reset when the gate opens).
  */
 public final class QueueBenchmark {
 
@@ -75,7 +77,7 @@ public final class QueueBenchmark {
 
   /** The options, from system properties. */
   record Settings(int jobs, int tenants, int concurrency, List<Integer> processes, Path jar, int pollMillis,
-                  Duration timeout, Path targetDir) {
+                  Duration timeout, Path targetDir, List<String> executorJvmArgs) {
 
     static Settings fromSystemProperties() {
       Path moduleDir = Path.of(System.getProperty("loadtests.dir", ".")).toAbsolutePath().normalize();
@@ -96,7 +98,8 @@ public final class QueueBenchmark {
           jar.normalize(),
           positive("pollMillis", System.getProperty("pollMillis", "100")),
           Duration.ofSeconds(positive("timeoutSeconds", System.getProperty("timeoutSeconds", "600"))),
-          moduleDir.resolve("target"));
+          moduleDir.resolve("target"),
+          Arrays.stream(System.getProperty("executorJvmArgs", "").trim().split("\\s+")).filter(a -> !a.isEmpty()).toList());
     }
 
     private static int positive(String name, String value) {
@@ -166,6 +169,7 @@ public final class QueueBenchmark {
         .setOverrideWorkingDirectory(binaries.toFile())
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", "300")
+        .setServerConfig("shared_preload_libraries", "pg_stat_statements")
         .start();
   }
 
@@ -205,6 +209,9 @@ public final class QueueBenchmark {
 
     try (Connection db = connect(port, database)) {
       seed(db, settings);
+      try (Statement s = db.createStatement()) {
+        s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      }
       List<Executor> executors = new ArrayList<>();
       CpuUse cpu;
       try {
@@ -213,6 +220,7 @@ public final class QueueBenchmark {
         }
         awaitReady(executors);
         CpuSnapshot before = CpuSnapshot.take(executors, postmaster);
+        resetStatementStatistics(db);
         String gate = openGate(db);
         System.out.printf(Locale.ROOT, "  all %d executor(s) ready; tenants activated at %s%n", processes, gate);
         awaitAllFinal(db, settings, executors);
@@ -288,7 +296,12 @@ public final class QueueBenchmark {
 
   private static ProcessBuilder java(Settings settings, String role) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-jar", settings.jar().toString(), role);
+    List<String> command = new ArrayList<>(List.of(java));
+    if (role.equals("executor")) {
+      command.addAll(settings.executorJvmArgs());
+    }
+    command.addAll(List.of("-jar", settings.jar().toString(), role));
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.directory(settings.targetDir().toFile());
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
@@ -576,6 +589,7 @@ public final class QueueBenchmark {
     for (Executor e : executors) {
       notes.addAll(logProblems(e));
     }
+    List<String> statements = topStatements(db, settings.jobs());
 
     System.out.printf(Locale.ROOT, "%n==== %d executor process(es), concurrency %d each, poll %d ms, %d tenants ====%n",
         processes, settings.concurrency(), settings.pollMillis(), settings.tenants());
@@ -586,7 +600,31 @@ public final class QueueBenchmark {
       System.out.println("errors and executor log warnings:");
       notes.forEach(n -> System.out.println("  " + n));
     }
+    System.out.println("statements by PostgreSQL time (pg_stat_statements, gate to report; ms per job = total / jobs):");
+    statements.forEach(line -> System.out.println("  " + line));
     return new Result(processes, jobsPerSecond, drain, latency[0], latency[1], latency[2], latency[3], failed);
+  }
+
+  private static void resetStatementStatistics(Connection db) throws SQLException {
+    try (Statement s = db.createStatement()) {
+      s.execute("SELECT pg_stat_statements_reset()");
+    }
+  }
+
+  /** The ten statements of this database PostgreSQL spent most execution time on, with calls and rows. */
+  private static List<String> topStatements(Connection db, int jobs) throws SQLException {
+    List<String> lines = new ArrayList<>();
+    try (ResultSet rs = query(db, """
+        SELECT total_exec_time, calls, rows, mean_exec_time, regexp_replace(query, '\\s+', ' ', 'g')
+        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        ORDER BY total_exec_time DESC LIMIT 10""")) {
+      while (rs.next()) {
+        lines.add(String.format(Locale.ROOT, "%8.0f ms (%.3f ms/job)  %7d calls  %8d rows  mean %.2f ms  %s",
+            rs.getDouble(1), rs.getDouble(1) / jobs, rs.getLong(2), rs.getLong(3), rs.getDouble(4),
+            abbreviate(rs.getString(5), 110)));
+      }
+    }
+    return lines;
   }
 
   /** WARN/ERROR lines (and anything about deadlocks, exceptions or leases), counted and de-duplicated. */
