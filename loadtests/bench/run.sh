@@ -44,6 +44,14 @@ PORT_SB="${BENCH_PORT_SWITCHBOARD:-18080}"
 PORT_SINK="${BENCH_PORT_SINK:-18099}"
 SECRET="bench-signing-secret-$(date +%s)"
 ADMIN_TOKEN="sbt_bench_$(date +%s)"
+OPERATOR_TOKEN="sbo_bench_$(date +%s)_operator"
+# How many of the demo tenant's jobs run at once (the product default, 4, unless set) and the
+# executor's concurrency (the product default, 8, unless set): raise both to see what the executors
+# can drain rather than what one tenant's cap allows.
+MAX_RUNNING_JOBS="${BENCH_MAX_RUNNING_JOBS:-}"
+EXECUTOR_CONCURRENCY="${BENCH_EXECUTOR_CONCURRENCY:-8}"
+# JVM options for Switchboard's process (split on spaces), e.g. a JFR recording to profile it.
+SERVER_JVM_ARGS="${BENCH_SERVER_JVM_ARGS:-}"
 TEAM=T0DEMO
 
 while [ $# -gt 0 ]; do
@@ -84,7 +92,9 @@ CPUS=$(nproc --all)
 mkdir -p "$OUT/logs" "$OUT/requests"
 RAW="$OUT/raw.tsv"
 DRAIN="$OUT/drain.tsv"
+JOBS="$OUT/jobs.tsv"
 printf 'round\tconnections\tbacklog\tseconds\tleft\n' > "$DRAIN"
+printf 'round\tconnections\tqueued\tdone\tseconds\n' > "$JOBS"
 printf 'round\tserver\tpath\tconnections\trps\tp50_ms\tp99_ms\tresponses\tsent\tunique\twrapped\terrors\tcheck\tload1\tload_cpu_busy\tserver_cpu_busy\n' > "$RAW"
 
 # ------------------------------------------------------------------ processes we start (and only those)
@@ -225,6 +235,8 @@ measure() {
     wrk_run "$file" 1 "$warm" "$conns" "$warmup_seconds" "$url" > "$OUT/logs/last-warmup.txt"
   fi
   if [ -n "$check_fn" ]; then before=$($check_fn); fi
+  local done_before=""
+  if [ "$server/$path" = switchboard/echo ]; then done_before=$(jobs_done); fi
   local load
   load=$(load1)
   local load_cpu0 server_cpu0
@@ -233,6 +245,9 @@ measure() {
   local load_busy server_busy
   load_busy=$(busy_percent "$load_cpu0" "$(cpu_ticks "$LOAD_CPU")"); server_busy=$(busy_percent "$server_cpu0" "$(cpu_ticks "$SERVER_CPU")")
   if [ -n "$check_fn" ]; then after=$($check_fn); check="$((after - before))"; fi
+  if [ -n "$done_before" ]; then
+    printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$conns" "$check" "$(( $(jobs_done) - done_before ))" "$DURATION" >> "$JOBS"
+  fi
   local errors
   errors=$(( $(field "$result" connect_errors) + $(field "$result" read_errors) + $(field "$result" write_errors) \
     + $(field "$result" timeouts) + $(field "$result" status_errors) ))
@@ -285,7 +300,9 @@ sb_metrics() { echo "$SB_URL/metrics"; }
 check_received() { metric_sum "$(sb_metrics)" '^switchboard_commands_received_total'; }
 check_queued() { metric_sum "$(sb_metrics)" '^switchboard_jobs_queued_total'; }
 check_refused() { metric_sum "$(sb_metrics)" '^switchboard_commands_refused_total'; }
-queue_depth() { metric_sum "$(sb_metrics)" '^switchboard_jobs_queue_depth'; }
+jobs_done() { metric_sum "$(sb_metrics)" '^switchboard_jobs_completed_total'; }
+# Jobs queued and not yet final, from the node's own counters (exact, unlike the gauge's 5 s refresh).
+backlog() { echo $(( $(check_queued) - $(jobs_done) )); }
 
 # set_rate_limits JSON: PUT /api/v1/policy/rateLimits with the current ETag.
 set_rate_limits() {
@@ -299,14 +316,14 @@ set_rate_limits() {
   sleep 1 # the writing node swaps the compiled policy in on the event bus message; give it a moment
 }
 
-# wait_drained ROUND CONNS SECONDS: until the executor's queue-depth gauge reads 0; logs the backlog and
-# the drain time, and records them in drain.tsv for the report.
+# wait_drained ROUND CONNS SECONDS: until every queued job is final; logs the backlog and the drain
+# time, and records them in drain.tsv for the report.
 wait_drained() {
   local round="$1" conns="$2" limit="$3" depth start=$SECONDS first
-  first=$(queue_depth)
+  first=$(backlog)
   depth=$first
   while [ "$depth" -gt 0 ] && [ $((SECONDS - start)) -lt "$limit" ]; do
-    sleep 1; depth=$(queue_depth)
+    sleep 1; depth=$(backlog)
   done
   if [ "$depth" -gt 0 ]; then
     log "  the queue still holds $depth jobs after $limit s; going on (the next run shares the core with the drain)"
@@ -315,6 +332,14 @@ wait_drained() {
     log "  backlog of $first queued jobs drained in $((SECONDS - start)) s"
     printf '%s\t%s\t%s\t%s\t0\n' "$round" "$conns" "$first" "$((SECONDS - start))" >> "$DRAIN"
   fi
+}
+
+# set_max_running_jobs N: PATCH /api/v1/tenants/demo (operator) so the demo tenant runs N jobs at once.
+set_max_running_jobs() {
+  local code
+  code=$(curl -s -o "$OUT/logs/tenant-patch.txt" -w '%{http_code}' --max-time 10 -X PATCH "$SB_URL/api/v1/tenants/demo" \
+    -H "Authorization: Bearer $OPERATOR_TOKEN" -H 'Content-Type: application/json' --data "{\"maxRunningJobs\":$1}")
+  [ "$code" = 200 ] || die "setting the demo tenant's maxRunningJobs answered HTTP $code: $(cat "$OUT/logs/tenant-patch.txt")"
 }
 
 HIGH_LIMITS='{"tenant":{"burst":100000,"perMinute":100000},"user":{"burst":100000,"perMinute":100000},"channel":{"burst":100000,"perMinute":100000}}'
@@ -361,12 +386,14 @@ run_switchboard() {
   wait_http "the reply sink" "$sink" "http://127.0.0.1:$PORT_SINK/reply/bench" 30 POST "$OUT/logs/sink-r$round.log"
   SWITCHBOARD_HTTP_HOST=127.0.0.1 SWITCHBOARD_HTTP_PORT="$PORT_SB" SWITCHBOARD_DATA_DIR="$data" \
   SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET="$SECRET" SWITCHBOARD_DEMO_ADMIN_TOKEN="$ADMIN_TOKEN" \
-  SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES="http://127.0.0.1:$PORT_SINK/" \
-    taskset -c "$SERVER_CPU" java -jar "$JAR" > "$OUT/logs/switchboard-r$round.log" 2>&1 &
+  SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES="http://127.0.0.1:$PORT_SINK/" SWITCHBOARD_OPERATOR_TOKEN="$OPERATOR_TOKEN" \
+  SWITCHBOARD_EXECUTOR_CONCURRENCY="$EXECUTOR_CONCURRENCY" \
+    taskset -c "$SERVER_CPU" java $SERVER_JVM_ARGS -jar "$JAR" > "$OUT/logs/switchboard-r$round.log" 2>&1 &
   pid=$!; STARTED_PIDS+=("$pid")
   wait_http "Switchboard" "$pid" "$SB_URL/ready" 240 GET "$OUT/logs/switchboard-r$round.log"
   COLD=yes
   set_rate_limits "$HIGH_LIMITS"
+  if [ -n "$MAX_RUNNING_JOBS" ]; then set_max_running_jobs "$MAX_RUNNING_JOBS"; fi
   for path in $PATHS; do
     sb_path "$round" "$path"
   done
@@ -398,6 +425,6 @@ JAR_INFO="$(basename "$JAR") built $(date -r "$JAR" '+%Y-%m-%d %H:%M'), checkout
 java -cp "$BENCH_CP" io.switchboard.bench.Report "$RAW" "$OUT/results.md" \
   "mode=$MODE" "rounds=$ROUNDS" "warmup=$WARMUP" "firstWarmup=$FIRST_WARMUP" "duration=$DURATION" "wrkThreads=$WRK_THREADS" \
   "loadCpu=$LOAD_CPU" "serverCpu=$SERVER_CPU" "startLoad=$START_LOAD" "endLoad=$END_LOAD" "jar=$JAR_INFO" \
-  "date=$(date -u '+%Y-%m-%d %H:%M UTC')" "cpus=$CPUS" "drain=$DRAIN" \
+  "date=$(date -u '+%Y-%m-%d %H:%M UTC')" "cpus=$CPUS" "drain=$DRAIN" "jobs=$JOBS" \
   || die "writing the report failed (raw figures: $RAW)"
 log "written $OUT/results.md (raw figures: $RAW, logs: $OUT/logs/)"

@@ -166,6 +166,7 @@ public final class Report {
           r.round(), r.server(), r.path(), r.connections(), formatRps(r.rps()), r.p50(), r.p99(), r.responses(),
           r.check(), r.load1(), r.loadCpuBusy(), r.serverCpuBusy()));
     }
+    appendJobs(md, info.get("jobs"));
     appendDrains(md, info.get("drain"));
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
@@ -174,9 +175,36 @@ public final class Report {
   }
 
   /**
+   * Ack-to-done during each durable flood: the jobs the node queued and the jobs it finished within the
+   * measured window, from its own counters. When "done" trails "queued", the executors are the limit
+   * (they share the server's core with the gateway and PostgreSQL).
+   */
+  private static void appendJobs(StringBuilder md, String jobsFile) throws IOException {
+    if (jobsFile == null || !Files.exists(Path.of(jobsFile))) {
+      return;
+    }
+    List<String> lines = Files.readAllLines(Path.of(jobsFile), StandardCharsets.UTF_8);
+    if (lines.size() <= 1) {
+      return;
+    }
+    md.append("\nJobs queued and finished during each measured durable run (the node's `switchboard_jobs_queued_total` "
+        + "and `switchboard_jobs_completed_total`; jobs queued during the warm-up may finish in the window too):\n\n"
+        + "| round | `echo` at | queued/s | finished/s |\n| --- | --- | --- | --- |\n");
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split("\t", -1);
+      if (f.length < 5 || lng(f[4]) <= 0) {
+        continue;
+      }
+      double seconds = lng(f[4]);
+      md.append(String.format(Locale.ROOT, "| %s | %s conn. | %s | %s |%n", f[0], f[1],
+          formatRps(lng(f[2]) / seconds), formatRps(lng(f[3]) / seconds)));
+    }
+  }
+
+  /**
    * The backlogs the durable runs left: the executors drain them on the server's core before the next
-   * run. The time is read by polling the queue-depth gauge once a second (the executor refreshes it on
-   * its poll), so it is coarse; it is not the ack-to-done throughput during a flood.
+   * run. The time is read by polling the node's queued and completed counters once a second, so it is
+   * coarse; it is not the ack-to-done throughput during a flood.
    */
   private static void appendDrains(StringBuilder md, String drainFile) throws IOException {
     if (drainFile == null || !Files.exists(Path.of(drainFile))) {
@@ -187,7 +215,7 @@ public final class Report {
       return;
     }
     md.append("\nBacklog left by each durable run (warm-up included) and how long the executors took to drain it "
-        + "before the next run (queue-depth gauge polled once a second; coarse, and not ack-to-done during the flood):\n\n"
+        + "before the next run (queued minus completed jobs, polled once a second; coarse, and not ack-to-done during the flood):\n\n"
         + "| round | after `echo` at | queued jobs | drained in | about |\n| --- | --- | --- | --- | --- |\n");
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split("\t", -1);
