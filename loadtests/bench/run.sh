@@ -50,6 +50,9 @@ OPERATOR_TOKEN="sbo_bench_$(date +%s)_operator"
 # can drain rather than what one tenant's cap allows.
 MAX_RUNNING_JOBS="${BENCH_MAX_RUNNING_JOBS:-}"
 EXECUTOR_CONCURRENCY="${BENCH_EXECUTOR_CONCURRENCY:-8}"
+# Channels the commands are spread over (1: all in one). Each channel's results are paced to one post
+# a second (many become a digest), as Slack asks; spread a durable flood to measure more than that.
+CHANNELS="${BENCH_CHANNELS:-1}"
 # JVM options for Switchboard's process (split on spaces), e.g. a JFR recording to profile it.
 SERVER_JVM_ARGS="${BENCH_SERVER_JVM_ARGS:-}"
 TEAM=T0DEMO
@@ -174,7 +177,7 @@ wait_http() {
 # generate FILE COUNT PREFIX TEXT: signed requests, timestamps "now".
 generate() {
   BENCH_SIGNING_SECRET="$SECRET" taskset -c "$LOAD_CPU" java -XX:TieredStopAtLevel=1 -cp "$HERE/target/classes" \
-    io.switchboard.bench.SignedRequests out="$1" count="$2" prefix="$3" text="$4" team="$TEAM" \
+    io.switchboard.bench.SignedRequests out="$1" count="$2" prefix="$3" text="$4" team="$TEAM" channels="$CHANNELS" \
     responseUrl="http://127.0.0.1:$PORT_SINK/reply/bench" \
     || die "generating signed requests failed"
 }

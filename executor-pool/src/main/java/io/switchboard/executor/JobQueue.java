@@ -385,7 +385,7 @@ public final class JobQueue {
         return event(f.job().tenantId(), f.type(), f.job().id(), detail);
       }).toList();
       return AuditLog.appendAll(tx, events).map(v -> batch.stream().map(f -> ended.contains(f.job().id())
-          ? (RecordedOutcome) new RecordedOutcome.Final(new JobFinished(f.job().tenantId(), f.job().id(), f.status()))
+          ? (RecordedOutcome) new RecordedOutcome.Final(JobFinished.of(f.job().job(), f.status()))
           : new RecordedOutcome.LeaseLost()).toList());
     });
   }

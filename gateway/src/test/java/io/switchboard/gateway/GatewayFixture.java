@@ -162,14 +162,21 @@ public final class GatewayFixture implements AutoCloseable {
    * result owed to {@code replyTo.apply(n)} and the output "output of result n". Returns their ids in order.
    */
   public List<Long> finishedAcmeJobs(String platform, String channel, IntFunction<JsonObject> replyTo, int count) {
-    List<Tuple> rows = IntStream.rangeClosed(1, count).mapToObj(n -> Tuple.of(platform, channel + "-" + n, channel,
+    return finishedAcmeJobs(platform, channel, replyTo, 1, count);
+  }
+
+  /** As {@link #finishedAcmeJobs(String, String, IntFunction, int)}, numbered from {@code first}; answers their ids. */
+  public List<Long> finishedAcmeJobs(String platform, String channel, IntFunction<JsonObject> replyTo, int first,
+                                     int count) {
+    List<Tuple> rows = IntStream.range(first, first + count).mapToObj(n -> Tuple.of(platform, channel + "-" + n, channel,
         "echo " + n, replyTo.apply(n), "output of result " + n)).toList();
     Await.result(pool.preparedQuery("INSERT INTO jobs (tenant_id, idempotency_key, platform, requester, channel, "
         + "command, command_text, action, arguments, reply_to, status, attempts, output, started_at, finished_at) "
         + "VALUES ('acme', $2, $1, 'U1', $3, 'echo', $4, 'echo', '{}', $5, 'succeeded', 1, $6, now(), now())")
         .executeBatch(rows));
-    return Await.result(pool.preparedQuery("SELECT id FROM jobs WHERE tenant_id = 'acme' AND channel = $1 ORDER BY id")
-        .execute(Tuple.of(channel))).stream().map((Row row) -> row.getLong(0)).toList();
+    String[] keys = rows.stream().map(row -> row.getString(1)).toArray(String[]::new);
+    return Await.result(pool.preparedQuery("SELECT id FROM jobs WHERE tenant_id = 'acme' AND idempotency_key = ANY($1) ORDER BY id")
+        .execute(Tuple.of(keys))).stream().map((Row row) -> row.getLong(0)).toList();
   }
 
   /** Tells the gateway that the acme tenant's job succeeded, as an executor does. */

@@ -117,6 +117,16 @@ public final class ChannelPacer {
     return lane == null ? 0 : lane.queue.size();
   }
 
+  /** How many more calls the channel's queue takes now before it refuses one with {@link ChannelBusy}. */
+  public int room(ChannelKey channel) {
+    return Math.max(0, capacity - depth(channel));
+  }
+
+  /** Calls that may wait in one channel's queue. */
+  public int capacity() {
+    return capacity;
+  }
+
   private record Waiting(Outbound kind, String message, Supplier<Future<Object>> call, Promise<Object> promise,
                          Digestible digest) {
 

@@ -42,10 +42,17 @@ public final class ReplyOutbox {
       WHERE tenant_id = $1 AND id = $2 AND replied_at IS NULL""";
 
   private static final String DUE = """
-      SELECT tenant_id, id FROM jobs
+      SELECT tenant_id, id, platform, channel FROM jobs
       WHERE status IN ('succeeded', 'failed', 'cancelled') AND replied_at IS NULL AND reply_attempts < $1
         AND (reply_due_at IS NULL OR reply_due_at <= now()) AND finished_at > now() - $2 * interval '1 millisecond'
       ORDER BY finished_at LIMIT 100""";
+
+  /** Puts off replies ($1 tenants, $2 jobs) that are due and unclaimed by $3 ms, without a claim or an attempt. */
+  private static final String POSTPONE = """
+      UPDATE jobs SET reply_due_at = now() + $3 * interval '1 millisecond'
+      FROM unnest($1::text[], $2::bigint[]) AS p(tenant, job)
+      WHERE jobs.tenant_id = p.tenant AND jobs.id = p.job AND jobs.replied_at IS NULL
+        AND (jobs.reply_due_at IS NULL OR jobs.reply_due_at <= now())""";
 
   /** A reply this gateway holds the claim on. */
   public record PendingReply(Job job, int attempt) {
@@ -96,12 +103,29 @@ public final class ReplyOutbox {
   public Future<List<DueReply>> due() {
     return pool.preparedQuery(DUE).execute(Tuple.of(MAX_ATTEMPTS, REPLY_WINDOW.toMillis())).map(rows -> {
       List<DueReply> due = new ArrayList<>();
-      rows.forEach(row -> due.add(new DueReply(row.getString("tenant_id"), row.getLong("id"))));
+      rows.forEach(row -> due.add(new DueReply(row.getString("tenant_id"), row.getLong("id"), row.getString("platform"),
+          row.getString("channel"))));
       return due;
     });
   }
 
-  /** A job whose reply is due. */
-  public record DueReply(String tenantId, long jobId) {
+  /**
+   * Puts off due replies by {@code delay} without claiming them or using up an attempt, in one
+   * statement: the sweep skips replies to a channel whose outbound queue is full, and this keeps them
+   * from standing in front of other channels' replies at the next sweep.
+   */
+  public Future<Void> postpone(List<DueReply> replies, Duration delay) {
+    if (replies.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(POSTPONE).execute(Tuple.of(
+            replies.stream().map(DueReply::tenantId).toArray(String[]::new),
+            replies.stream().map(DueReply::jobId).toArray(Long[]::new),
+            delay.toMillis()))
+        .mapEmpty();
+  }
+
+  /** A job whose reply is due, and where it ran. */
+  public record DueReply(String tenantId, long jobId, String platform, String channel) {
   }
 }

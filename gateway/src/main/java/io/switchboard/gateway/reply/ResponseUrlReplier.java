@@ -18,6 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +32,11 @@ import java.util.Map;
  * ({@link ChannelBusy}) is offered again on a later sweep without using up an attempt. Results posted
  * to a {@code response_url} are paced per channel too, and many at once become one
  * {@link BlockKitDigest} posted to the first one's {@code response_url}.
+ *
+ * <p>Once a channel's queue has refused a result, the replier leaves that channel's results owed
+ * and unclaimed while the queue stays full (a finished-job event is not claimed; a sweep claims only
+ * as many as the queue has room for and puts the rest off in one statement): a flood into one
+ * channel costs no database writes per result beyond the ones that get posted.
  */
 public final class ResponseUrlReplier {
 
@@ -42,6 +50,10 @@ public final class ResponseUrlReplier {
   private final Duration sweepInterval;
   private final Map<String, ReplyChannel> channels;
   private final ChannelPacer pacer;
+  /** Where jobs ran whose results a full outbound queue refused, with the pacer's key for that queue. */
+  private final Map<JobChannel, ChannelKey> fullChannels = new HashMap<>();
+  /** Claims in flight for those channels: results on their way into the queue, counted against its room. */
+  private final Map<JobChannel, Integer> claiming = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
   private long sweepTimer = -1;
 
@@ -63,7 +75,14 @@ public final class ResponseUrlReplier {
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(EventBusAddresses.JOBS_FINISHED, message -> {
       JobFinished finished = JobFinished.fromJson(message.body());
-      deliver(finished.tenantId(), finished.jobId());
+      if (finished.channel() == null) {
+        deliver(finished.tenantId(), finished.jobId());
+      } else {
+        JobChannel where = new JobChannel(finished.tenantId(), finished.platform(), finished.channel());
+        if (room(where) > 0) {
+          deliverInto(where, finished.tenantId(), finished.jobId());
+        }
+      }
     });
     sweepTimer = vertx.setPeriodic(sweepInterval.toMillis(), id -> sweep());
     return consumer.completion();
@@ -76,13 +95,60 @@ public final class ResponseUrlReplier {
 
   private void sweep() {
     outbox.due()
-        .onSuccess(due -> due.forEach(reply -> deliver(reply.tenantId(), reply.jobId())))
+        .compose(due -> {
+          Map<JobChannel, Integer> room = new HashMap<>();
+          List<ReplyOutbox.DueReply> later = new ArrayList<>();
+          for (ReplyOutbox.DueReply reply : due) {
+            JobChannel where = new JobChannel(reply.tenantId(), reply.platform(), reply.channel());
+            // Never more than one queue's worth per channel and sweep: a queue that emptied since takes no more.
+            int left = room.computeIfAbsent(where, w -> Math.min(room(w), pacer.capacity()));
+            if (left > 0) {
+              room.put(where, left - 1);
+              deliverInto(where, reply.tenantId(), reply.jobId());
+            } else {
+              later.add(reply);
+            }
+          }
+          return outbox.postpone(later, sweepInterval);
+        })
         .onFailure(e -> LOG.warn("Looking for owed replies failed; the next sweep retries: {}", e.getMessage()));
+  }
+
+  /**
+   * How many more results the channel a job ran in can take now: unlimited until its queue refuses
+   * one, then what the queue has room for, until it has emptied.
+   */
+  private int room(JobChannel where) {
+    ChannelKey queue = fullChannels.get(where);
+    if (queue == null) {
+      return Integer.MAX_VALUE;
+    }
+    int inFlight = claiming.getOrDefault(where, 0);
+    if (inFlight == 0 && pacer.room(queue) >= pacer.capacity()) {
+      fullChannels.remove(where);
+      return Integer.MAX_VALUE;
+    }
+    return Math.max(0, pacer.room(queue) - inFlight);
+  }
+
+  /** {@link #deliver}, counting the claim against the room of the channel's queue while it is in flight. */
+  private void deliverInto(JobChannel where, String tenantId, long jobId) {
+    if (!fullChannels.containsKey(where)) {
+      deliver(tenantId, jobId);
+      return;
+    }
+    claiming.merge(where, 1, Integer::sum);
+    deliver(tenantId, jobId, () -> claiming.computeIfPresent(where, (k, n) -> n > 1 ? n - 1 : null));
   }
 
   /** Posts the job's result if its reply is due and unclaimed; otherwise does nothing. */
   Future<Void> deliver(String tenantId, long jobId) {
+    return deliver(tenantId, jobId, () -> { });
+  }
+
+  private Future<Void> deliver(String tenantId, long jobId, Runnable claimSettled) {
     return outbox.claim(tenantId, jobId)
+        .onComplete(ar -> claimSettled.run())
         .compose(claimed -> claimed.map(this::post).orElse(Future.succeededFuture()))
         .onFailure(e -> LOG.warn("Reply for job {} not delivered yet: {}", jobId, e.getMessage()));
   }
@@ -99,7 +165,9 @@ public final class ResponseUrlReplier {
             metrics.reply(reply.job().platform(), "sent");
             return outbox.markSent(reply);
           }
-          if (ar.cause() instanceof ChannelBusy) {
+          if (ar.cause() instanceof ChannelBusy busy) {
+            fullChannels.put(new JobChannel(reply.job().tenantId(), reply.job().platform(), reply.job().channel()),
+                busy.channel());
             metrics.reply(reply.job().platform(), "deferred");
             return outbox.defer(reply, sweepInterval);
           }
@@ -126,6 +194,10 @@ public final class ResponseUrlReplier {
         .compose(response -> isSuccess(response)
             ? Future.<Void>succeededFuture()
             : Future.failedFuture("HTTP " + response.statusCode()));
+  }
+
+  /** Where a job ran: its tenant, platform and chat channel. */
+  private record JobChannel(String tenantId, String platform, String channel) {
   }
 
   private static boolean isSuccess(HttpResponse<Buffer> response) {

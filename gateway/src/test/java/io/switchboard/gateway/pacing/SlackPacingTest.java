@@ -1,5 +1,8 @@
 package io.switchboard.gateway.pacing;
 
+import io.switchboard.core.EventBusAddresses;
+import io.switchboard.core.job.JobFinished;
+import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.slack.SlackApiStandIn;
@@ -67,6 +70,27 @@ class SlackPacingTest {
   }
 
   @Test
+  @DisplayName("while a channel's queue is full, its results stay owed instead of being claimed and refused one by one")
+  void aFullChannelIsNotClaimedResultByResult() {
+    List<Long> first = finishedJobs(100, "C0FLOOD");
+    first.forEach(job -> publishFinished(job, "C0FLOOD"));
+    Await.until("the full queue refused part of the first wave", () -> outbound("deferred") > 0);
+    Await.until("every claim of the first wave settled", () -> fixture.count(
+        "SELECT count(*) FROM jobs WHERE channel = 'C0FLOOD' AND reply_due_at IS NOT NULL") == 100);
+    double refusedBefore = outbound("deferred");
+
+    List<Long> second = fixture.finishedAcmeJobs("slack", "C0FLOOD", n -> slackWebApi("C0FLOOD"), 101, 100);
+    second.forEach(job -> publishFinished(job, "C0FLOOD"));
+
+    Await.until("every result reached the channel", () -> posts("C0FLOOD").size() == 200);
+    assertThat(texts(posts("C0FLOOD"))).hasSize(200);
+    assertWithinPace(posts("C0FLOOD"));
+    assertThat(outbound("deferred") - refusedBefore)
+        .as("results of the second wave the full queue refused (each one a claim and a put-back)").isLessThan(20);
+    assertThat(fixture.count("SELECT max(reply_attempts) FROM jobs WHERE channel = 'C0FLOOD'")).isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("a 429 pauses the channel for its Retry-After, and nothing is lost")
   void rateLimitHonoured() {
     slack.rateLimit("chat.postMessage", 1, 1);
@@ -128,12 +152,22 @@ class SlackPacingTest {
   }
 
   private List<Long> finishedJobs(int count, String channel) {
-    return finishedJobs(count, channel, new JsonObject().put("kind", "slack_web_api").put("workspace", "T0ACME")
-        .put("channel", channel).put("thread_ts", "1700000000.000100"));
+    return finishedJobs(count, channel, slackWebApi(channel));
+  }
+
+  private static JsonObject slackWebApi(String channel) {
+    return new JsonObject().put("kind", "slack_web_api").put("workspace", "T0ACME").put("channel", channel)
+        .put("thread_ts", "1700000000.000100");
   }
 
   private List<Long> finishedJobs(int count, String channel, JsonObject replyTo) {
     return fixture.finishedAcmeJobs("slack", channel, n -> replyTo, count);
+  }
+
+  /** The event as an executor publishes it, saying where the job ran. */
+  private void publishFinished(long job, String channel) {
+    fixture.vertx().eventBus().publish(EventBusAddresses.JOBS_FINISHED,
+        new JobFinished("acme", job, JobStatus.SUCCEEDED, "slack", channel).toJson());
   }
 
   private void publishFinished(long job) {

@@ -24,7 +24,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Arguments are {@code key=value}: {@code out}, {@code count}, {@code text} (the command's text;
  * {@code {n}} becomes the request's number and {@code {trigger}} its trigger id), {@code prefix}
  * (trigger id prefix, unique per file), and optional {@code team} (T0DEMO), {@code user} (U0BENCH),
- * {@code channel} (C0BENCH), {@code responseUrl}. The signing secret comes from the environment
+ * {@code channel} (C0BENCH), {@code channels} (1: request n goes to channel + (n mod channels) when more), {@code responseUrl}. The signing secret comes from the environment
  * variable {@code BENCH_SIGNING_SECRET}.
  */
 public final class SignedRequests {
@@ -52,6 +52,7 @@ public final class SignedRequests {
     String team = options.getOrDefault("team", "T0DEMO");
     String user = options.getOrDefault("user", "U0BENCH");
     String channel = options.getOrDefault("channel", "C0BENCH");
+    int channels = Integer.parseInt(options.getOrDefault("channels", "1"));
     String responseUrl = options.getOrDefault("responseUrl", "https://hooks.slack.com/commands/T0DEMO/1/bench");
 
     Mac mac = Mac.getInstance("HmacSHA256");
@@ -59,8 +60,8 @@ public final class SignedRequests {
     HexFormat hex = HexFormat.of();
     String timestamp = Long.toString(Instant.now().getEpochSecond());
     byte[] signedPrefix = ("v0:" + timestamp + ":").getBytes(StandardCharsets.UTF_8);
-    String constant = "token=bench&team_id=" + enc(team) + "&team_domain=bench&channel_id=" + enc(channel)
-        + "&channel_name=bench&user_id=" + enc(user) + "&user_name=bench&command=%2Fops";
+    String head = "token=bench&team_id=" + enc(team) + "&team_domain=bench&channel_id=";
+    String constant = "&channel_name=bench&user_id=" + enc(user) + "&user_name=bench&command=%2Fops";
     String tail = "&api_app_id=A0BENCH&is_enterprise_install=false&response_url=" + enc(responseUrl);
 
     Files.createDirectories(out.toAbsolutePath().getParent());
@@ -70,7 +71,7 @@ public final class SignedRequests {
         String trigger = prefix + "." + n;
         String commandText = text.replace("{n}", Integer.toString(n)).replace("{trigger}", trigger);
         body.setLength(0);
-        body.append(constant).append("&text=").append(enc(commandText)).append(tail)
+        body.append(head).append(enc(channels > 1 ? channel + (n % channels) : channel)).append(constant).append("&text=").append(enc(commandText)).append(tail)
             .append("&trigger_id=").append(enc(trigger));
         String bodyString = body.toString();
         mac.update(signedPrefix);
