@@ -46,6 +46,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.switchboard.executor.JobFixtures.announced;
 import static io.switchboard.executor.JobFixtures.attemptOutcomes;
 import static io.switchboard.executor.JobFixtures.attempts;
 import static io.switchboard.executor.JobFixtures.audit;
@@ -112,7 +113,7 @@ class ExecutorVerticleTest {
     vertx.eventBus().publish(EventBusAddresses.JOBS_WAKEUP, id);
 
     Await.until("the job is announced as finished", () -> !finished.isEmpty());
-    assertThat(finished).containsExactly(new JobFinished("acme", id, JobStatus.SUCCEEDED));
+    assertThat(finished).containsExactly(announced("acme", id, JobStatus.SUCCEEDED));
     JobRow row = job(pool, id);
     assertThat(row.status()).isEqualTo("succeeded");
     assertThat(row.output()).isEqualTo("hello from the test");
@@ -197,7 +198,7 @@ class ExecutorVerticleTest {
     Await.until("the job succeeds", () -> "succeeded".equals(job(pool, id).status()));
     assertThat(job(pool, id).output()).isEqualTo("nobody woke me");
     assertThat(job(pool, id).attempts()).isEqualTo(1);
-    Await.until("the job is announced", () -> finished.contains(new JobFinished("acme", id, JobStatus.SUCCEEDED)));
+    Await.until("the job is announced", () -> finished.contains(announced("acme", id, JobStatus.SUCCEEDED)));
   }
 
   @Test
@@ -230,6 +231,7 @@ class ExecutorVerticleTest {
         + "lease_expires_at = now() - interval '1 second', started_at = now() WHERE id = " + id);
     deploy(settings(4, POLL));
 
+    // Taken back by the reaper, which does not say where the job ran.
     Await.until("the job is announced as failed", () -> finished.contains(new JobFinished("acme", id, JobStatus.FAILED)));
     JobRow row = job(pool, id);
     assertThat(row.status()).isEqualTo("failed");
@@ -247,7 +249,7 @@ class ExecutorVerticleTest {
     wake(id);
 
     Await.until("the job is announced", () -> !finished.isEmpty());
-    assertThat(finished).containsExactly(new JobFinished("acme", id, JobStatus.FAILED));
+    assertThat(finished).containsExactly(announced("acme", id, JobStatus.FAILED));
     JobRow row = job(pool, id);
     assertThat(row.status()).isEqualTo("failed");
     assertThat(row.error()).isEqualTo("no action of type 'teleport' is installed");
@@ -287,9 +289,9 @@ class ExecutorVerticleTest {
     assertThat(job(pool, echo).output()).isEqualTo("still here");
     Await.until("all three are announced", () -> finished.size() == 3);
     assertThat(finished).containsExactly(
-        new JobFinished("acme", thrown, JobStatus.FAILED),
-        new JobFinished("acme", failing, JobStatus.FAILED),
-        new JobFinished("acme", echo, JobStatus.SUCCEEDED));
+        announced("acme", thrown, JobStatus.FAILED),
+        announced("acme", failing, JobStatus.FAILED),
+        announced("acme", echo, JobStatus.SUCCEEDED));
     assertThat(registry.counter("switchboard.jobs.completed", "status", "failed").count()).isEqualTo(2.0);
   }
 
@@ -317,7 +319,7 @@ class ExecutorVerticleTest {
       assertThat(attempt.outcome()).isEqualTo("timed_out");
       assertThat(attempt.error()).isEqualTo("timed out after 1 s");
     });
-    Await.until("the job is announced", () -> finished.contains(new JobFinished("acme", id, JobStatus.FAILED)));
+    Await.until("the job is announced", () -> finished.contains(announced("acme", id, JobStatus.FAILED)));
   }
 
   @Test
@@ -418,7 +420,7 @@ class ExecutorVerticleTest {
         Tuple.tuple(2, "retrying", "unavailable (attempt 2)"),
         Tuple.tuple(3, "succeeded", null));
     Await.until("the job is announced", () -> !finished.isEmpty());
-    assertThat(finished).containsExactly(new JobFinished("acme", id, JobStatus.SUCCEEDED));
+    assertThat(finished).containsExactly(announced("acme", id, JobStatus.SUCCEEDED));
     assertThat(registry.counter("switchboard.jobs.retried").count()).isEqualTo(2.0);
     assertThat(registry.counter("switchboard.jobs.completed", "status", "succeeded").count()).isEqualTo(1.0);
     assertThat(registry.summary("switchboard.job.attempts").count()).isEqualTo(1);
@@ -433,7 +435,7 @@ class ExecutorVerticleTest {
     TestDatabase.execute(url, "UPDATE jobs SET max_attempts = 2 WHERE id = " + id);
     deploy(settings(4, POLL));
 
-    Await.until("the job is announced as failed", () -> finished.contains(new JobFinished("acme", id, JobStatus.FAILED)));
+    Await.until("the job is announced as failed", () -> finished.contains(announced("acme", id, JobStatus.FAILED)));
     JobRow row = job(pool, id);
     assertThat(row.status()).isEqualTo("failed");
     assertThat(row.attempts()).isEqualTo(2);
@@ -509,7 +511,7 @@ class ExecutorVerticleTest {
     assertThat(records.get(1).detailJson().getString("error")).isEqualTo("cancelled by U999");
     assertThat(attemptOutcomes(pool, target)).containsExactly("cancelled");
     Await.until("the cancellation is announced", () -> !finished.isEmpty());
-    assertThat(finished).containsExactly(new JobFinished("acme", target, JobStatus.CANCELLED));
+    assertThat(finished).containsExactly(announced("acme", target, JobStatus.CANCELLED));
     assertThat(registry.counter("switchboard.jobs.completed", "status", "cancelled").count()).isEqualTo(1.0);
 
     // The other tenant's cancel for the bystander (handled before the honoured one) did nothing.
@@ -540,7 +542,7 @@ class ExecutorVerticleTest {
     assertThat(job(pool, id).error()).isEqualTo(hold.stop(id).result()).isNotBlank();
     assertThat(auditTypes(pool, "acme", id)).containsExactly("job.started", "job.cancelled");
     assertThat(attemptOutcomes(pool, id)).containsExactly("cancelled");
-    Await.until("the cancellation is announced", () -> finished.contains(new JobFinished("acme", id, JobStatus.CANCELLED)));
+    Await.until("the cancellation is announced", () -> finished.contains(announced("acme", id, JobStatus.CANCELLED)));
   }
 
   @Test
@@ -589,7 +591,7 @@ class ExecutorVerticleTest {
 
     // The second attempt's result stands.
     assertThat(Await.result(other.finish(theirs, ActionResult.success("second attempt"))).notification())
-        .contains(new JobFinished("acme", id, JobStatus.SUCCEEDED));
+        .contains(announced("acme", id, JobStatus.SUCCEEDED));
     JobRow done = job(pool, id);
     assertThat(done.status()).isEqualTo("succeeded");
     assertThat(done.output()).isEqualTo("second attempt");
@@ -704,7 +706,7 @@ class ExecutorVerticleTest {
     assertThat(row.status()).isEqualTo("succeeded");
     assertThat(row.output()).isEqualTo("made it");
     assertThat(auditTypes(pool, "acme", id)).containsExactly("job.started", "job.succeeded");
-    assertThat(finished).containsExactly(new JobFinished("acme", id, JobStatus.SUCCEEDED));
+    assertThat(finished).containsExactly(announced("acme", id, JobStatus.SUCCEEDED));
   }
 
   @Test

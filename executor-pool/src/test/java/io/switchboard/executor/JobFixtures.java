@@ -1,7 +1,9 @@
 package io.switchboard.executor;
 
 import io.switchboard.audit.AuditRecord;
+import io.switchboard.core.job.JobFinished;
 import io.switchboard.core.job.JobRules;
+import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.job.JobStore;
 import io.switchboard.core.job.NewJob;
 import io.switchboard.core.testsupport.Await;
@@ -121,5 +123,10 @@ final class JobFixtures {
           row.getInteger("attempt"), row.getString("executor"), row.getOffsetDateTime("started_at"),
           row.getOffsetDateTime("ended_at"), row.getString("outcome"), row.getString("error"));
     }
+  }
+
+  /** What an executor announces when it ends a job these fixtures inserted (they run in slack channel C42). */
+  static JobFinished announced(String tenant, long jobId, JobStatus status) {
+    return new JobFinished(tenant, jobId, status, "slack", "C42");
   }
 }

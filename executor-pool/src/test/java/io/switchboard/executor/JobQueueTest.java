@@ -31,6 +31,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import static io.switchboard.executor.JobFixtures.announced;
 import static io.switchboard.executor.JobFixtures.attemptOutcomes;
 import static io.switchboard.executor.JobFixtures.attempts;
 import static io.switchboard.executor.JobFixtures.audit;
@@ -456,8 +457,8 @@ class JobQueueTest {
 
     RecordedOutcome outcome = Await.result(queue.finish(claimed, ActionResult.success("hi")));
 
-    assertThat(outcome).isEqualTo(new RecordedOutcome.Final(new JobFinished("acme", id, JobStatus.SUCCEEDED)));
-    assertThat(outcome.notification()).contains(new JobFinished("acme", id, JobStatus.SUCCEEDED));
+    assertThat(outcome).isEqualTo(new RecordedOutcome.Final(announced("acme", id, JobStatus.SUCCEEDED)));
+    assertThat(outcome.notification()).contains(announced("acme", id, JobStatus.SUCCEEDED));
     JobRow row = job(pool, id);
     assertThat(row.status()).isEqualTo("succeeded");
     assertThat(row.output()).isEqualTo("hi");
@@ -494,7 +495,7 @@ class JobQueueTest {
     RecordedOutcome outcome = Await.result(queue.finish(claimed, ActionResult.failure("target refused")));
 
     // Not retryable: final at once, though the job had attempts left.
-    assertThat(outcome.notification()).contains(new JobFinished("acme", id, JobStatus.FAILED));
+    assertThat(outcome.notification()).contains(announced("acme", id, JobStatus.FAILED));
     JobRow row = job(pool, id);
     assertThat(row.status()).isEqualTo("failed");
     assertThat(row.error()).isEqualTo("target refused");
@@ -518,7 +519,7 @@ class JobQueueTest {
 
     RecordedOutcome outcome = Await.result(queue.finish(claimed, ActionResult.timedOut("timed out after 10 s")));
 
-    assertThat(outcome.notification()).contains(new JobFinished("acme", id, JobStatus.FAILED));
+    assertThat(outcome.notification()).contains(announced("acme", id, JobStatus.FAILED));
     assertThat(job(pool, id).status()).isEqualTo("failed");
     assertThat(job(pool, id).error()).isEqualTo("timed out after 10 s");
     assertThat(attemptOutcomes(pool, id)).containsExactly("timed_out");
@@ -571,7 +572,7 @@ class JobQueueTest {
     assertThat(second.attempt()).isEqualTo(2);
     assertThat(second.leaseId()).isNotEqualTo(first.leaseId());
     assertThat(Await.result(retrying.finish(second, ActionResult.success("second time"))).notification())
-        .contains(new JobFinished("acme", id, JobStatus.SUCCEEDED));
+        .contains(announced("acme", id, JobStatus.SUCCEEDED));
     assertThat(job(pool, id).error()).isNull();
     assertThat(job(pool, id).output()).isEqualTo("second time");
     assertThat(attempts(pool, id)).extracting(AttemptRow::attempt).containsExactly(1, 2);
@@ -613,7 +614,7 @@ class JobQueueTest {
 
     RecordedOutcome outcome = Await.result(queue.finish(claimed, ActionResult.retryableFailure("still unavailable")));
 
-    assertThat(outcome.notification()).contains(new JobFinished("acme", id, JobStatus.FAILED));
+    assertThat(outcome.notification()).contains(announced("acme", id, JobStatus.FAILED));
     assertThat(job(pool, id).status()).isEqualTo("failed");
     assertThat(job(pool, id).error()).isEqualTo("still unavailable");
     assertThat(attemptOutcomes(pool, id)).containsExactly("failed");
@@ -632,7 +633,7 @@ class JobQueueTest {
 
     RecordedOutcome outcome = Await.result(queue.finishCancelled(claimed, "cancelled by U999"));
 
-    assertThat(outcome.notification()).contains(new JobFinished("acme", id, JobStatus.CANCELLED));
+    assertThat(outcome.notification()).contains(announced("acme", id, JobStatus.CANCELLED));
     JobRow row = job(pool, id);
     assertThat(row.status()).isEqualTo("cancelled");
     assertThat(row.error()).isEqualTo("cancelled by U999");
@@ -680,7 +681,7 @@ class JobQueueTest {
 
     // The newer attempt's outcome stands.
     assertThat(Await.result(other.finish(fresh, ActionResult.success("hi"))).notification())
-        .contains(new JobFinished("acme", id, JobStatus.SUCCEEDED));
+        .contains(announced("acme", id, JobStatus.SUCCEEDED));
     JobRow row = job(pool, id);
     assertThat(row.status()).isEqualTo("succeeded");
     assertThat(row.output()).isEqualTo("hi");
@@ -981,7 +982,7 @@ class JobQueueTest {
       boolean fails = job.id() == acme2;
       RecordedOutcome outcome = Await.result(queue.finish(job, fails ? ActionResult.failure("no") : ActionResult.success("out")));
       assertThat(outcome.notification())
-          .contains(new JobFinished(job.tenantId(), job.id(), fails ? JobStatus.FAILED : JobStatus.SUCCEEDED));
+          .contains(announced(job.tenantId(), job.id(), fails ? JobStatus.FAILED : JobStatus.SUCCEEDED));
     }
 
     List<AuditRecord> acme = audit(pool, "acme");

@@ -1,21 +1,26 @@
 package io.switchboard.gateway.reply;
 
+import io.switchboard.core.db.TransactionBatcher;
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Which finished jobs still owe their requester a reply, kept in the jobs table so that no result is
  * lost when an event-bus message is: a gateway claims a reply for a while (so two gateways do not
  * post it twice), then marks it sent or schedules a retry with back-off, up to {@link #MAX_ATTEMPTS}.
+ * Claims, and marks of replies sent, that arrive together share one statement and one commit.
  */
 public final class ReplyOutbox {
 
@@ -25,13 +30,33 @@ public final class ReplyOutbox {
   static final Duration REPLY_WINDOW = Duration.ofMinutes(30);
   private static final Duration CLAIM = Duration.ofSeconds(30);
 
+  /**
+   * Claims the replies of jobs ($1 tenants, $2 ids) that are due and unclaimed, for $3 ms, as long as
+   * fewer than $4 posts were tried. Rows another transaction holds are skipped (it is claiming or
+   * posting them), and rows are locked in id order, so concurrent claims neither wait nor deadlock.
+   */
   private static final String CLAIM_SQL = """
-      UPDATE jobs SET reply_attempts = reply_attempts + 1, reply_due_at = now() + $3 * interval '1 millisecond'
-      WHERE tenant_id = $1 AND id = $2 AND status IN ('succeeded', 'failed', 'cancelled') AND replied_at IS NULL
-        AND reply_attempts < $4 AND (reply_due_at IS NULL OR reply_due_at <= now())
-      RETURNING {job columns}, reply_attempts, """.replace("{job columns}", Job.COLUMNS) + JobStore.APPROVED_BY;
+      WITH due AS (
+        SELECT j.tenant_id, j.id FROM jobs j
+        JOIN unnest($1::text[], $2::bigint[]) AS c(tenant, job) ON j.tenant_id = c.tenant AND j.id = c.job
+        WHERE j.status IN ('succeeded', 'failed', 'cancelled') AND j.replied_at IS NULL AND j.reply_attempts < $4
+          AND (j.reply_due_at IS NULL OR j.reply_due_at <= now())
+        ORDER BY j.id
+        FOR UPDATE OF j SKIP LOCKED
+      )
+      UPDATE jobs SET reply_attempts = jobs.reply_attempts + 1, reply_due_at = now() + $3 * interval '1 millisecond'
+      FROM due WHERE jobs.tenant_id = due.tenant_id AND jobs.id = due.id
+      RETURNING {job columns}, jobs.reply_attempts, """.replace("{job columns}", Job.columns("jobs")) + JobStore.APPROVED_BY;
 
-  private static final String SENT = "UPDATE jobs SET replied_at = now() WHERE tenant_id = $1 AND id = $2";
+  /** Marks the replies of jobs ($1 tenants, $2 ids) sent. */
+  private static final String SENT = """
+      UPDATE jobs SET replied_at = now()
+      FROM unnest($1::text[], $2::bigint[]) AS s(tenant, job)
+      WHERE jobs.tenant_id = s.tenant AND jobs.id = s.job""";
+
+  /** Claims or marks arriving together share one statement, in at most two transactions at a time. */
+  private static final int MAX_BATCH = 128;
+  private static final int MAX_IN_FLIGHT = 2;
 
   private static final String RETRY_LATER = """
       UPDATE jobs SET reply_due_at = now() + $3 * interval '1 millisecond' WHERE tenant_id = $1 AND id = $2""";
@@ -59,24 +84,56 @@ public final class ReplyOutbox {
   }
 
   private final Pool pool;
+  private final TransactionBatcher<JobKey, Optional<PendingReply>> claims;
+  private final TransactionBatcher<JobKey, Boolean> sent;
 
   public ReplyOutbox(Pool pool) {
     this.pool = pool;
+    this.claims = new TransactionBatcher<>(pool, MAX_BATCH, MAX_IN_FLIGHT, ReplyOutbox::claimAll, results -> { });
+    this.sent = new TransactionBatcher<>(pool, MAX_BATCH, MAX_IN_FLIGHT, ReplyOutbox::markAllSent, results -> { });
   }
 
-  /** Claims the job's reply if it is due and nobody else holds it. */
+  /**
+   * Claims the job's reply if it is due and nobody else holds it. Claims arriving together share one
+   * statement; a job asked for twice in one batch is claimed once.
+   */
   public Future<Optional<PendingReply>> claim(String tenantId, long jobId) {
-    return pool.preparedQuery(CLAIM_SQL).execute(Tuple.of(tenantId, jobId, CLAIM.toMillis(), MAX_ATTEMPTS))
-        .map(rows -> {
-          for (Row row : rows) {
-            return Optional.of(new PendingReply(Job.fromRow(row), row.getInteger("reply_attempts")));
-          }
-          return Optional.empty();
-        });
+    return claims.submit(new JobKey(tenantId, jobId));
   }
 
   public Future<Void> markSent(PendingReply reply) {
-    return pool.preparedQuery(SENT).execute(Tuple.of(reply.job().tenantId(), reply.job().id())).mapEmpty();
+    return sent.submit(new JobKey(reply.job().tenantId(), reply.job().id())).mapEmpty();
+  }
+
+  private static Future<List<Optional<PendingReply>>> claimAll(SqlConnection tx, List<JobKey> keys) {
+    return tx.preparedQuery(CLAIM_SQL).execute(Tuple.of(tenants(keys), ids(keys), CLAIM.toMillis(), MAX_ATTEMPTS))
+        .map(rows -> {
+          Map<JobKey, PendingReply> claimed = new HashMap<>();
+          for (Row row : rows) {
+            Job job = Job.fromRow(row);
+            claimed.put(new JobKey(job.tenantId(), job.id()), new PendingReply(job, row.getInteger("reply_attempts")));
+          }
+          // Each claimed reply goes to the first of its requests in the batch; the others find it taken.
+          return keys.stream().map(key -> Optional.ofNullable(claimed.remove(key))).toList();
+        });
+  }
+
+  private static Future<List<Boolean>> markAllSent(SqlConnection tx, List<JobKey> keys) {
+    // Built element by element: Tuple.of(a, b) would spread an array b as varargs.
+    return tx.preparedQuery(SENT).execute(Tuple.tuple().addArrayOfString(tenants(keys)).addArrayOfLong(ids(keys)))
+        .map(rows -> keys.stream().map(key -> true).toList());
+  }
+
+  private static String[] tenants(List<JobKey> keys) {
+    return keys.stream().map(JobKey::tenantId).toArray(String[]::new);
+  }
+
+  private static Long[] ids(List<JobKey> keys) {
+    return keys.stream().map(JobKey::jobId).toArray(Long[]::new);
+  }
+
+  /** A job, by tenant. */
+  private record JobKey(String tenantId, long jobId) {
   }
 
   /** The wait before the attempt after {@code attempt}: 2, 4, 8, 16 s (also for owed chat answers). */
