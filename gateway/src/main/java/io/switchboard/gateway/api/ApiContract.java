@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,10 @@ public final class ApiContract {
 
   /** Which token an operation needs. */
   public enum Access { PUBLIC, TENANT, OPERATOR }
+
+  /** The methods an OpenAPI path item can have. */
+  private static final List<HttpMethod> METHODS = List.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.POST,
+      HttpMethod.DELETE, HttpMethod.OPTIONS, HttpMethod.HEAD, HttpMethod.PATCH, HttpMethod.TRACE);
 
   private final OpenAPIContract contract;
   private final Buffer document;
@@ -59,6 +64,11 @@ public final class ApiContract {
   /** The operation a request is for; empty when the document has none for this method and path. */
   public Optional<Operation> find(HttpMethod method, String path) {
     return Optional.ofNullable(contract.findOperation(path, method));
+  }
+
+  /** The methods the document has for this path, in a fixed order; empty when it has none. */
+  public List<String> methodsOf(String path) {
+    return METHODS.stream().filter(method -> contract.findOperation(path, method) != null).map(HttpMethod::name).toList();
   }
 
   public Access access(Operation operation) {

@@ -1,13 +1,19 @@
 package io.switchboard.gateway.api;
 
+import io.switchboard.core.error.ErrorCode;
+import io.switchboard.core.http.Problems;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.contract.Operation;
 
+import java.util.List;
+
 /**
  * The first step of every admin API request: finds the request's operation in the {@link ApiContract}
  * and authenticates the caller with the token that operation needs. A request the document does not
- * describe passes on untouched (the router then answers 404 or 405).
+ * describe is refused here, before any handler runs (fail closed): 405 with {@code Allow} when the
+ * document has the path with other methods, 404 otherwise. The router may match more leniently than
+ * the document (a trailing slash, say); such a request never reaches a handler.
  */
 public final class ApiGate implements Handler<RoutingContext> {
 
@@ -25,9 +31,11 @@ public final class ApiGate implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Operation operation = contract.find(ctx.request().method(), ctx.normalizedPath()).orElse(null);
+    String path = ctx.normalizedPath();
+    // No documented path ends in a slash; the contract's matcher would take some such spellings anyway.
+    Operation operation = path.endsWith("/") ? null : contract.find(ctx.request().method(), path).orElse(null);
     if (operation == null) {
-      ctx.next();
+      refuse(ctx);
       return;
     }
     ctx.put(OPERATION_KEY, operation);
@@ -35,6 +43,18 @@ public final class ApiGate implements Handler<RoutingContext> {
       case PUBLIC -> ctx.next();
       case TENANT -> tenantAuth.handle(ctx);
       case OPERATOR -> operatorAuth.handle(ctx);
+    }
+  }
+
+  private void refuse(RoutingContext ctx) {
+    List<String> allowed = ctx.normalizedPath().endsWith("/") ? List.of() : contract.methodsOf(ctx.normalizedPath());
+    if (allowed.isEmpty()) {
+      Problems.send(ctx, ErrorCode.NOT_FOUND, "The admin API has no " + ctx.normalizedPath()
+          + " (see GET /api/v1/openapi.json)");
+    } else {
+      ctx.response().putHeader("Allow", String.join(", ", allowed));
+      Problems.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.normalizedPath() + " takes " + String.join(", ", allowed)
+          + ", not " + ctx.request().method().name());
     }
   }
 

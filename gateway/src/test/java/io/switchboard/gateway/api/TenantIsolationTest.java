@@ -23,7 +23,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -189,6 +191,39 @@ class TenantIsolationTest extends AdminApiTestBase {
     });
     assertThat(fixture.count("SELECT count(*) FROM tenants WHERE id = 'x'")).isZero();
     assertThat(fixture.count("SELECT count(*) FROM api_tokens WHERE label LIKE '%-taken'")).isZero();
+  }
+
+  @Test
+  @DisplayName("a request the document does not describe is refused before any handler, whatever its token")
+  void undescribedRequestsAreRefusedFailingClosed() {
+    HttpResponse<String> listing = api.get("/api/v1/tenants/", null);
+    assertThat(listing.statusCode()).as("GET /api/v1/tenants/ without a token: " + listing.body()).isEqualTo(404);
+    assertThat(listing.body()).doesNotContain("globex");
+
+    JsonObject paths = ApiClient.json(api.get("/api/v1/openapi.json", null)).getJsonObject("paths");
+    List<String> methods = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    int refused = 0;
+    for (String template : paths.fieldNames()) {
+      String path = template.replaceAll("\\{[^}]+}", "1");
+      for (String method : methods) {
+        for (String token : Arrays.asList(null, ACME_TOKEN, GatewayFixture.OPERATOR_TOKEN)) {
+          HttpResponse<String> response = api.send(method, path + "/", token, "{}");
+          assertThat(response.statusCode()).as(method + " " + path + "/ with token " + token + ": " + response.body())
+              .isEqualTo(404);
+          assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+          refused++;
+        }
+        if (!paths.getJsonObject(template).containsKey(method.toLowerCase())) {
+          HttpResponse<String> response = api.send(method, path, ACME_TOKEN, "{}");
+          assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(405);
+          assertThat(response.headers().firstValue("Allow")).isPresent();
+        }
+      }
+    }
+    assertThat(refused).isEqualTo(paths.size() * methods.size() * 3);
+    assertThat(api.get("/api/v1/no-such-thing", ACME_TOKEN).statusCode()).isEqualTo(404);
+    assertThat(fixture.count("SELECT count(*) FROM tenants")).as("no tenant made or changed by a refused request")
+        .isEqualTo(2);
   }
 
   private static void row(String operation, Function<String, HttpResponse<String>> call, int status,
