@@ -5,8 +5,11 @@ import io.switchboard.core.error.SwitchboardException;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Set;
 
 /**
  * Writes errors as RFC 9457 {@code application/problem+json} and is the router's last failure
@@ -46,12 +49,23 @@ public final class Problems {
     send(ctx, e.code(), e.detail());
   }
 
+  /**
+   * SQLSTATEs of text PostgreSQL cannot store: 22021 (a byte sequence invalid in UTF-8, which is what
+   * a NUL is to it) and 22P05 (a character with no equivalent in the encoding). Input that reached
+   * the database with such a character is the caller's fault, and the statement wrote nothing.
+   */
+  private static final Set<String> UNSTORABLE_TEXT = Set.of("22021", "22P05");
+
   /** A failure handler for a whole router. */
   public static Handler<RoutingContext> failureHandler() {
     return ctx -> {
       Throwable failure = ctx.failure();
       if (failure instanceof SwitchboardException e) {
         send(ctx, e);
+        return;
+      }
+      if (failure instanceof PgException pg && UNSTORABLE_TEXT.contains(pg.getSqlState())) {
+        send(ctx, ErrorCode.MALFORMED_REQUEST, "the request holds a character that cannot be stored (such as NUL)");
         return;
       }
       int status = ctx.statusCode();

@@ -69,7 +69,12 @@ public final class FormBody {
     return value;
   }
 
+  /** @throws IllegalArgumentException when {@code s} is not valid form encoding or holds a NUL, which no field may */
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    String decoded = URLDecoder.decode(s, StandardCharsets.UTF_8);
+    if (decoded.indexOf('\u0000') >= 0) {
+      throw new IllegalArgumentException("a field holds a NUL character");
+    }
+    return decoded;
   }
 }

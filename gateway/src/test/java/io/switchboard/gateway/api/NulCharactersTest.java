@@ -1,0 +1,61 @@
+package io.switchboard.gateway.api;
+
+import io.switchboard.core.testsupport.slack.SignedSlashCommand;
+import io.switchboard.gateway.GatewayFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * PostgreSQL cannot store a NUL character in text. A request that carries one anywhere it would
+ * reach the database is a 400 problem, never a 500, and nothing is written for it.
+ */
+@DisplayName("A NUL character in a request is a 400, never a 500, and nothing is written")
+class NulCharactersTest {
+
+  private static GatewayFixture fixture;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() {
+    fixture = new GatewayFixture();
+    api = new ApiClient(fixture.baseUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    fixture.close();
+  }
+
+  @Test
+  @DisplayName("in an unverified Slack team id")
+  void inAnUnverifiedTeamId() {
+    HttpResponse<String> response = SignedSlashCommand.of(GatewayFixture.ACME_SECRET, "\u0000", "echo hi", "unused")
+        .post(fixture.baseUrl());
+    assertThat(response.statusCode()).as(response.body()).isBetween(400, 499);
+  }
+
+  @Test
+  @DisplayName("in a signed command's text")
+  void inASignedCommandsText() {
+    long jobs = fixture.jobCount();
+    HttpResponse<String> response = SignedSlashCommand.of(GatewayFixture.ACME_SECRET, "T0ACME", "echo a\u0000b",
+        fixture.slack().responseUrl("nul")).post(fixture.baseUrl());
+    assertThat(response.statusCode()).as(response.body()).isBetween(200, 499);
+    assertThat(fixture.jobCount()).isEqualTo(jobs);
+  }
+
+  @Test
+  @DisplayName("in admin API bodies")
+  void inAdminApiBodies() {
+    HttpResponse<String> token = api.send("POST", "/api/v1/tokens", GatewayFixture.ACME_TOKEN,
+        "{\"label\": \"a\\u0000b\"}");
+    assertThat(token.statusCode()).as(token.body()).isEqualTo(400);
+    assertThat(fixture.count("SELECT count(*) FROM api_tokens WHERE label LIKE 'a%b'")).isZero();
+  }
+}
