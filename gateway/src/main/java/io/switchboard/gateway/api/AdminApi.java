@@ -1,5 +1,7 @@
 package io.switchboard.gateway.api;
 
+import io.switchboard.core.error.ErrorCode;
+import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.JobCancellations;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.OperatorToken;
@@ -7,10 +9,12 @@ import io.switchboard.tenancy.secrets.SecretStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.sqlclient.Pool;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -49,6 +53,7 @@ public final class AdminApi {
   }
 
   public void mount(Router router) {
+    router.route("/api/v1/*").handler(AdminApi::jsonBodiesOnly);
     SecretsApi.mountBodyLimit(router);
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.route("/api/v1/*").handler(new ApiGate(contract, new TenantTokenAuth(pool), operatorAuth));
@@ -64,5 +69,23 @@ public final class AdminApi {
     new ApprovalsApi(pool).mount(router);
     new SecretsApi(secrets, pool).mount(router);
     new AuditApi(pool).mount(router);
+  }
+
+  /**
+   * Refuses a request whose body is declared as anything but JSON before a body handler decodes it:
+   * the API takes JSON only, and the form decoder fails on a malformed form body with a 500.
+   */
+  private static void jsonBodiesOnly(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || isJson(type)) {
+      ctx.next();
+      return;
+    }
+    Problems.send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the admin API takes application/json bodies, not " + type);
+  }
+
+  private static boolean isJson(String contentType) {
+    String media = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return media.equals("application/json") || media.startsWith("application/") && media.endsWith("+json");
   }
 }

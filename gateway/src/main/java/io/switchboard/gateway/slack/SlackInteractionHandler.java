@@ -166,7 +166,8 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
       if (action == null) {
         throw new IllegalArgumentException("actions[0] is not an object");
       }
-      String actionId = action.getString("action_id");
+      // Required before the lookups below: an immutable set's contains(null) throws.
+      String actionId = required(action.getString("action_id"), "actions[0].action_id");
       if (!ApprovalCards.APPROVE.equals(actionId) && !ApprovalCards.DENY.equals(actionId)
           && !JOB_ACTIONS.contains(actionId)) {
         throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "unknown action '" + actionId + "'");

@@ -111,6 +111,18 @@ class BadInputTest extends AdminApiTestBase {
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
   }
 
+  @ParameterizedTest(name = "{0}, with a token: {1}")
+  @CsvSource(delimiter = '|', value = {
+      "application/x-www-form-urlencoded | true", "application/x-www-form-urlencoded | false",
+      "multipart/form-data; boundary=zz  | true", "multipart/form-data; boundary=zz  | false"})
+  @DisplayName("a form body, even a malformed one, is a 415 before anything decodes it")
+  void formBodiesAreRefusedBeforeDecoding(String type, boolean withToken) {
+    assertProblem(api.send("POST", "/api/v1/tokens", withToken ? ACME_TOKEN : null, "%zz=%", "Content-Type", type),
+        415, "unsupported_media_type");
+    assertProblem(api.send("PUT", "/api/v1/secrets/x", withToken ? ACME_TOKEN : null, "--zz\r\nbroken", "Content-Type", type),
+        415, "unsupported_media_type");
+  }
+
   @Test
   @DisplayName("an unknown path or method is a 404 or 405 problem")
   void unknownRoutes() {

@@ -2,6 +2,7 @@ package io.switchboard.gateway.api;
 
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -48,6 +49,22 @@ class NulCharactersTest {
         fixture.slack().responseUrl("nul")).post(fixture.baseUrl());
     assertThat(response.statusCode()).as(response.body()).isBetween(200, 499);
     assertThat(fixture.jobCount()).isEqualTo(jobs);
+  }
+
+  @Test
+  @DisplayName("in a Slack event's team id, and a click without an action id is malformed too")
+  void inSlackEventsAndClicks() {
+    JsonObject event = new JsonObject().put("type", "event_callback").put("team_id", "\u0000").put("api_app_id", "A0APP")
+        .put("event_id", "Ev1").put("event", new JsonObject().put("type", "app_mention").put("text", "hi")
+            .put("user", "U1").put("channel", "C1").put("ts", "1.2"));
+    HttpResponse<String> nul = SignedSlashCommand.of(GatewayFixture.ACME_SECRET, "T0ACME", "", "unused")
+        .rawBody(event.encode()).contentType("application/json").to("/slack/events").post(fixture.baseUrl());
+    assertThat(nul.statusCode()).as(nul.body()).isEqualTo(400);
+
+    SignedSlashCommand click = fixture.acmeClick("U1", "C1", null, 1);
+    HttpResponse<String> noActionId = click.post(fixture.baseUrl());
+    assertThat(noActionId.statusCode()).as(noActionId.body()).isEqualTo(400);
+    assertThat(noActionId.body()).contains("action_id");
   }
 
   @Test
