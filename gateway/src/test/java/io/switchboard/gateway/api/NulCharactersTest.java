@@ -3,8 +3,6 @@ package io.switchboard.gateway.api;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -17,21 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reach the database is a 400 problem, never a 500, and nothing is written for it.
  */
 @DisplayName("A NUL character in a request is a 400, never a 500, and nothing is written")
-class NulCharactersTest {
-
-  private static GatewayFixture fixture;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    fixture = new GatewayFixture();
-    api = new ApiClient(fixture.baseUrl());
-  }
-
-  @AfterAll
-  static void stop() {
-    fixture.close();
-  }
+class NulCharactersTest extends AdminApiTestBase {
 
   @Test
   @DisplayName("in an unverified Slack team id")

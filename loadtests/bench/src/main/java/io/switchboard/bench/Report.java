@@ -49,8 +49,7 @@ public final class Report {
       info.put(args[i].substring(0, eq), args[i].substring(eq + 1));
     }
     List<Row> rows = new ArrayList<>();
-    List<String> lines = Files.readAllLines(raw, StandardCharsets.UTF_8);
-    for (String line : lines.subList(1, lines.size())) {
+    for (String line : tableRows(raw.toString())) {
       if (line.isBlank()) {
         continue;
       }
@@ -180,17 +179,14 @@ public final class Report {
    * (they share the server's core with the gateway and PostgreSQL).
    */
   private static void appendJobs(StringBuilder md, String jobsFile) throws IOException {
-    if (jobsFile == null || !Files.exists(Path.of(jobsFile))) {
-      return;
-    }
-    List<String> lines = Files.readAllLines(Path.of(jobsFile), StandardCharsets.UTF_8);
-    if (lines.size() <= 1) {
+    List<String> lines = tableRows(jobsFile);
+    if (lines.isEmpty()) {
       return;
     }
     md.append("\nJobs queued and finished during each measured durable run (the node's `switchboard_jobs_queued_total` "
         + "and `switchboard_jobs_completed_total`; jobs queued during the warm-up may finish in the window too):\n\n"
         + "| round | `echo` at | queued/s | finished/s |\n| --- | --- | --- | --- |\n");
-    for (String line : lines.subList(1, lines.size())) {
+    for (String line : lines) {
       String[] f = line.split("\t", -1);
       if (f.length < 5 || lng(f[4]) <= 0) {
         continue;
@@ -207,17 +203,14 @@ public final class Report {
    * coarse; it is not the ack-to-done throughput during a flood.
    */
   private static void appendDrains(StringBuilder md, String drainFile) throws IOException {
-    if (drainFile == null || !Files.exists(Path.of(drainFile))) {
-      return;
-    }
-    List<String> lines = Files.readAllLines(Path.of(drainFile), StandardCharsets.UTF_8);
-    if (lines.size() <= 1) {
+    List<String> lines = tableRows(drainFile);
+    if (lines.isEmpty()) {
       return;
     }
     md.append("\nBacklog left by each durable run (warm-up included) and how long the executors took to drain it "
         + "before the next run (queued minus completed jobs, polled once a second; coarse, and not ack-to-done during the flood):\n\n"
         + "| round | after `echo` at | queued jobs | drained in | about |\n| --- | --- | --- | --- | --- |\n");
-    for (String line : lines.subList(1, lines.size())) {
+    for (String line : lines) {
       String[] f = line.split("\t", -1);
       if (f.length < 5) {
         continue;
@@ -229,6 +222,15 @@ public final class Report {
           : seconds > 0 ? String.format(Locale.ROOT, "%.0f jobs/s", (double) backlog / seconds) : "under 1 s";
       md.append(String.format(Locale.ROOT, "| %s | %s conn. | %d | %d s | %s |%n", f[0], f[1], backlog, seconds, about));
     }
+  }
+
+  /** The data lines of a TSV file the script wrote (its header dropped); none when it is missing. */
+  private static List<String> tableRows(String file) throws IOException {
+    if (file == null || !Files.exists(Path.of(file))) {
+      return List.of();
+    }
+    List<String> lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+    return lines.size() <= 1 ? List.of() : lines.subList(1, lines.size());
   }
 
   /** What the server's own counters say about a Switchboard run, when they disagree with wrk's count. */
