@@ -94,6 +94,9 @@ public final class ResponseUrlReplier {
   }
 
   private void sweep() {
+    // Forget the channels whose queue has emptied, so one never heard from again is not kept.
+    fullChannels.entrySet().removeIf(full -> !claiming.containsKey(full.getKey())
+        && pacer.room(full.getValue()) >= pacer.capacity());
     outbox.due()
         .compose(due -> {
           Map<JobChannel, Integer> room = new HashMap<>();

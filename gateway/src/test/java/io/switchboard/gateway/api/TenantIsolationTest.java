@@ -226,6 +226,30 @@ class TenantIsolationTest extends AdminApiTestBase {
         .isEqualTo(2);
   }
 
+  @Test
+  @DisplayName("no spelling of a protected path reaches it without a token")
+  void noPathSpellingBypassesAuthentication() {
+    JsonObject paths = ApiClient.json(api.get("/api/v1/openapi.json", null)).getJsonObject("paths");
+    for (String template : paths.fieldNames()) {
+      if (template.equals("/api/v1/openapi.json")) {
+        continue;
+      }
+      String path = template.replaceAll("\\{[^}]+}", "1");
+      String rest = path.substring("/api/v1/".length());
+      List<String> spellings = List.of("/" + path, "/api/v1//" + rest, "/api/v1/./" + rest, "/api/v1/x/../" + rest,
+          path.replace("/api/v1/", "/api/v1/%2e/"), path.toUpperCase(), path + ";x=1", path + "%2F", path + "?",
+          path + "#x", path.replace("/api/v1/", "/api%2Fv1/"), path + "/.", path + "/..");
+      for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
+        for (String spelling : spellings) {
+          HttpResponse<String> response = api.send(method, spelling, null, "{}");
+          assertThat(response.statusCode()).as(method + " " + spelling + " without a token: " + response.body())
+              .isIn(400, 401, 404, 405);
+        }
+      }
+    }
+    assertThat(fixture.count("SELECT count(*) FROM tenants")).isEqualTo(2);
+  }
+
   private static void row(String operation, Function<String, HttpResponse<String>> call, int status,
                           Consumer<HttpResponse<String>> check) {
     TABLE.put(operation, new Row(call, status, check));
