@@ -184,10 +184,11 @@ public final class JobQueue {
                          ELSE j.error END,
             lease_id = NULL, lease_owner = NULL, lease_expires_at = NULL
         FROM expired WHERE j.id = expired.id
-        RETURNING j.id, j.tenant_id, j.status, j.attempts AS attempt, j.attempt_started_at, expired.lease_id AS lease,
+        RETURNING j.id, j.tenant_id, j.platform, j.channel, j.status, j.attempts AS attempt, j.attempt_started_at,
+                  expired.lease_id AS lease,
                   expired.lease_owner AS executor, 'lease_expired' AS outcome, 'lease expired' AS error
       ){record ended attempts}
-      SELECT id, tenant_id, status, attempt FROM ended""".replace("{record ended attempts}", RECORD_ENDED_ATTEMPTS);
+      SELECT id, tenant_id, platform, channel, status, attempt FROM ended""".replace("{record ended attempts}", RECORD_ENDED_ATTEMPTS);
 
   /** Waiting jobs over all tenants, counted up to $1 (from the partial index of queued jobs). */
   private static final String QUEUE_DEPTH = "SELECT count(*) FROM (SELECT 1 FROM jobs WHERE status = 'queued' LIMIT $1) waiting";
@@ -330,11 +331,11 @@ public final class JobQueue {
         events.add(event(tenant, AuditEventType.JOB_LEASE_EXPIRED, id, detail));
         JobStatus status = JobStatus.fromWire(row.getString("status"));
         if (status == JobStatus.FAILED) {
-          ended.add(new JobFinished(tenant, id, JobStatus.FAILED));
+          ended.add(new JobFinished(tenant, id, JobStatus.FAILED, row.getString("platform"), row.getString("channel")));
           events.add(event(tenant, AuditEventType.JOB_FAILED, id,
               detail.copy().put("error", "lease expired on the last attempt")));
         } else if (status == JobStatus.CANCELLED) {
-          ended.add(new JobFinished(tenant, id, JobStatus.CANCELLED));
+          ended.add(new JobFinished(tenant, id, JobStatus.CANCELLED, row.getString("platform"), row.getString("channel")));
           events.add(event(tenant, AuditEventType.JOB_CANCELLED, id, detail));
         }
       }

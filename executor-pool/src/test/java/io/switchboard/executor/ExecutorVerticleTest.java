@@ -231,8 +231,7 @@ class ExecutorVerticleTest {
         + "lease_expires_at = now() - interval '1 second', started_at = now() WHERE id = " + id);
     deploy(settings(4, POLL));
 
-    // Taken back by the reaper, which does not say where the job ran.
-    Await.until("the job is announced as failed", () -> finished.contains(new JobFinished("acme", id, JobStatus.FAILED)));
+    Await.until("the job is announced as failed", () -> finished.contains(announced("acme", id, JobStatus.FAILED)));
     JobRow row = job(pool, id);
     assertThat(row.status()).isEqualTo("failed");
     assertThat(row.error()).contains("not retried");

@@ -125,7 +125,7 @@ final class JobFixtures {
     }
   }
 
-  /** What an executor announces when it ends a job these fixtures inserted (they run in slack channel C42). */
+  /** What an executor (or its reaper) announces when a job these fixtures inserted ends (they run in slack channel C42). */
   static JobFinished announced(String tenant, long jobId, JobStatus status) {
     return new JobFinished(tenant, jobId, status, "slack", "C42");
   }

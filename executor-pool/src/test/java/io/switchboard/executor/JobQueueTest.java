@@ -768,7 +768,7 @@ class JobQueueTest {
         assertThat(failed).as("reaping attempt %d", attempt).isEmpty();
         assertThat(job(pool, id).status()).isEqualTo("queued");
       } else {
-        assertThat(failed).containsExactly(new JobFinished("acme", id, JobStatus.FAILED));
+        assertThat(failed).containsExactly(announced("acme", id, JobStatus.FAILED));
       }
     }
     JobRow row = job(pool, id);
@@ -811,7 +811,7 @@ class JobQueueTest {
     Await.result(new JobQueue(pool, "executor-dying", TINY_LEASE).claim(1));
     Await.until("the lease has expired", () -> JobFixtures.leaseExpired(pool, id));
 
-    assertThat(Await.result(queue.reapExpiredLeases())).containsExactly(new JobFinished("acme", id, JobStatus.FAILED));
+    assertThat(Await.result(queue.reapExpiredLeases())).containsExactly(announced("acme", id, JobStatus.FAILED));
     assertThat(job(pool, id).status()).isEqualTo("failed");
     assertThat(auditTypes(pool, "acme", id)).containsExactly("job.started", "job.lease_expired", "job.failed");
   }

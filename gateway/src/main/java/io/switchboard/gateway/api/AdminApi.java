@@ -1,6 +1,7 @@
 package io.switchboard.gateway.api;
 
 import io.switchboard.core.error.ErrorCode;
+import io.switchboard.core.http.MediaTypes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.JobCancellations;
 import io.switchboard.tenancy.InstallationChanges;
@@ -14,7 +15,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.sqlclient.Pool;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -77,15 +77,10 @@ public final class AdminApi {
    */
   private static void jsonBodiesOnly(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
-    if (type == null || isJson(type)) {
+    if (type == null || MediaTypes.isJson(type)) {
       ctx.next();
       return;
     }
     Problems.send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the admin API takes application/json bodies, not " + type);
-  }
-
-  private static boolean isJson(String contentType) {
-    String media = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    return media.equals("application/json") || media.startsWith("application/") && media.endsWith("+json");
   }
 }

@@ -61,14 +61,18 @@ public final class ApiContract {
     return copy;
   }
 
-  /** The operation a request is for; empty when the document has none for this method and path. */
+  /**
+   * The operation a request is for; empty when the document has none for this method and path. No
+   * documented path ends in a slash, so no such path is matched (the OpenAPI matcher would take a
+   * trailing slash on templated paths).
+   */
   public Optional<Operation> find(HttpMethod method, String path) {
-    return Optional.ofNullable(contract.findOperation(path, method));
+    return path.endsWith("/") ? Optional.empty() : Optional.ofNullable(contract.findOperation(path, method));
   }
 
   /** The methods the document has for this path, in a fixed order; empty when it has none. */
   public List<String> methodsOf(String path) {
-    return METHODS.stream().filter(method -> contract.findOperation(path, method) != null).map(HttpMethod::name).toList();
+    return METHODS.stream().filter(method -> find(method, path).isPresent()).map(HttpMethod::name).toList();
   }
 
   public Access access(Operation operation) {

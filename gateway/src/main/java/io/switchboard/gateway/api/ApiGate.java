@@ -31,9 +31,7 @@ public final class ApiGate implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String path = ctx.normalizedPath();
-    // No documented path ends in a slash; the contract's matcher would take some such spellings anyway.
-    Operation operation = path.endsWith("/") ? null : contract.find(ctx.request().method(), path).orElse(null);
+    Operation operation = contract.find(ctx.request().method(), ctx.normalizedPath()).orElse(null);
     if (operation == null) {
       refuse(ctx);
       return;
@@ -47,7 +45,7 @@ public final class ApiGate implements Handler<RoutingContext> {
   }
 
   private void refuse(RoutingContext ctx) {
-    List<String> allowed = ctx.normalizedPath().endsWith("/") ? List.of() : contract.methodsOf(ctx.normalizedPath());
+    List<String> allowed = contract.methodsOf(ctx.normalizedPath());
     if (allowed.isEmpty()) {
       Problems.send(ctx, ErrorCode.NOT_FOUND, "The admin API has no " + ctx.normalizedPath()
           + " (see GET /api/v1/openapi.json)");

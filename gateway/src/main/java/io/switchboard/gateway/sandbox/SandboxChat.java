@@ -2,6 +2,7 @@ package io.switchboard.gateway.sandbox;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.core.http.MediaTypes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.command.ChatCommand;
@@ -227,7 +228,7 @@ public final class SandboxChat {
         return;
       }
       String type = ctx.request().getHeader("Content-Type");
-      if (type == null || !type.toLowerCase().startsWith("application/json")) {
+      if (!MediaTypes.isJson(type)) {
         Problems.send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json");
         return;
       }

@@ -2,6 +2,7 @@ package io.switchboard.gateway.slack;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.core.http.MediaTypes;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.tenancy.SlackInstallation;
 import io.vertx.core.Future;
@@ -11,7 +12,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -83,7 +83,7 @@ abstract class SignedSlackEndpoint implements Handler<RoutingContext> {
 
   private static void requireContentType(RoutingContext ctx, String expected) {
     String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(expected)) {
+    if (!MediaTypes.of(contentType).equals(expected)) {
       throw new SwitchboardException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "this Slack endpoint takes " + expected);
     }
   }

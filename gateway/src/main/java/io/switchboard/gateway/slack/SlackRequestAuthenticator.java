@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Decides whether a request really comes from Slack for an installed workspace, before anything acts
@@ -21,6 +22,8 @@ public final class SlackRequestAuthenticator {
 
   public static final String TIMESTAMP_HEADER = "X-Slack-Request-Timestamp";
   public static final String SIGNATURE_HEADER = "X-Slack-Signature";
+  /** What a workspace id may look like: the admin API's {@code workspaceId} pattern, which Slack's ids fit. */
+  private static final Pattern WORKSPACE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final InstallationDirectory installations;
   private final Optional<String> sharedAppSigningSecret;
@@ -49,6 +52,10 @@ public final class SlackRequestAuthenticator {
     }
     if (teamId.isEmpty()) {
       return refuse(ErrorCode.UNKNOWN_WORKSPACE, "the request names no Slack team");
+    }
+    if (!WORKSPACE_ID.matcher(teamId.get()).matches()) {
+      // Unverified input: refused before it is looked up, as no installation could have such an id.
+      return refuse(ErrorCode.UNKNOWN_WORKSPACE, "the request names no valid Slack team id");
     }
     return installations.findSlackTeam(teamId.get()).compose(found -> {
       Optional<String> secret = found.flatMap(SlackInstallation::signingSecret).or(() -> sharedAppSigningSecret);

@@ -2,6 +2,7 @@ package io.switchboard.gateway.teams;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.core.http.MediaTypes;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.slack.RawBody;
 import io.vertx.core.Future;
@@ -10,7 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -54,7 +54,7 @@ public final class TeamsMessagesHandler implements Handler<RoutingContext> {
     long start = System.nanoTime();
     metrics.received(PLATFORM);
     String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+    if (!MediaTypes.isJson(contentType)) {
       fail(ctx, new SwitchboardException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "/api/messages takes application/json"));
       return;
     }
