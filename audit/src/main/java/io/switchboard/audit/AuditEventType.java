@@ -24,6 +24,7 @@ public enum AuditEventType {
   TOKEN_REVOKED("token.revoked"),
   INSTALLATION_ADDED("installation.added"),
   INSTALLATION_DISABLED("installation.disabled"),
+  INSTALLATION_DISPLACED("installation.displaced"),
   TENANT_CREATED("tenant.created"),
   TENANT_SUSPENDED("tenant.suspended"),
   TENANT_RESUMED("tenant.resumed"),

@@ -45,6 +45,7 @@ import io.switchboard.gateway.sandbox.SandboxVotes;
 import io.switchboard.gateway.slack.ApprovalCards;
 import io.switchboard.gateway.slack.CommandFormOpener;
 import io.switchboard.gateway.slack.SlackBotTokens;
+import io.switchboard.gateway.slack.SlackOwnAppProof;
 import io.switchboard.gateway.command.ChatBuiltins;
 import io.switchboard.gateway.command.CommandPipeline;
 import io.switchboard.gateway.slack.SlackEventAnswers;
@@ -259,7 +260,7 @@ public final class GatewayVerticle extends VerticleBase {
         notificationOutbox, slackApi, botTokens, pacer, metrics, notificationClock), notificationClock);
     approvals.start();
     answerOutbox.start();
-    return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations)
+    return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations, new SlackOwnAppProof(slackApi))
         .onSuccess(api -> {
           api.mount(router);
           new SlackInstallLinksApi(config.slackApp(), installStates, Clock.systemUTC()).mount(router);

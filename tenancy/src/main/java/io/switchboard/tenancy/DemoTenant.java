@@ -55,7 +55,7 @@ public final class DemoTenant {
 
   /** Installs the sandbox web chat (platform {@code sandbox}, workspace {@code workspaceId}) for the demo tenant. */
   public static Future<Void> installSandbox(Pool pool, String workspaceId) {
-    return Installations.add(pool, TENANT_ID, "sandbox", workspaceId, null).mapEmpty();
+    return Installations.add(pool, TENANT_ID, "sandbox", workspaceId, null, null, InstallationProof.SANDBOX).mapEmpty();
   }
 
   private static Future<Optional<String>> adminToken(SqlConnection tx, Optional<String> given) {

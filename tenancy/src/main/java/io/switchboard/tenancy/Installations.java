@@ -15,38 +15,64 @@ import java.util.Optional;
 /**
  * A tenant's chat installations as its admins manage them: list, add, disable. Every query names the
  * tenant, so one tenant never sees or changes another's installation. A workspace belongs to one
- * tenant at most; a disabled installation of the same tenant can be added again.
+ * tenant at most; a disabled installation of the same tenant can be added again. Every binding says
+ * how the workspace was proven to be the tenant's ({@link InstallationProof}); one made without proof
+ * (before proofs were required) gives way to a proven one ({@link #displaceUnproven}).
  */
 public final class Installations {
 
   /** One installation; the signing secret of a tenant's own app is never shown, only whether there is one. */
   public record Installation(long id, String platform, String workspaceId, boolean enabled, boolean ownApp,
-                             Instant createdAt) {
+                             Optional<String> verifiedVia, Instant createdAt) {
 
     static Installation fromRow(Row row) {
       return new Installation(row.getLong("id"), row.getString("platform"), row.getString("workspace_id"),
-          row.getBoolean("enabled"), row.getBoolean("own_app"), row.getOffsetDateTime("created_at").toInstant());
+          row.getBoolean("enabled"), row.getBoolean("own_app"), Optional.ofNullable(row.getString("verified_via")),
+          row.getOffsetDateTime("created_at").toInstant());
     }
 
+    /** {@code verifiedVia} is how the workspace was proven to be the tenant's, {@code unproven} for an old bare claim. */
     public JsonObject toJson() {
       return new JsonObject().put("id", id).put("platform", platform).put("workspaceId", workspaceId)
-          .put("enabled", enabled).put("ownApp", ownApp).put("createdAt", createdAt.toString());
+          .put("enabled", enabled).put("ownApp", ownApp).put("verifiedVia", verifiedVia.orElse(UNPROVEN))
+          .put("createdAt", createdAt.toString());
     }
   }
 
+  /** A binding a tenant admin claimed before proofs were required: {@code verified_via} is NULL. */
+  public static final String UNPROVEN = "unproven";
+
+  /** A binding taken from a tenant that had only claimed the workspace. */
+  public record Displaced(long installationId, String tenantId, String platform, String workspaceId) {
+  }
+
   private static final String COLUMNS =
-      "id, platform, workspace_id, enabled, signing_secret IS NOT NULL AS own_app, created_at";
+      "id, platform, workspace_id, enabled, signing_secret IS NOT NULL AS own_app, verified_via, created_at";
+
+  /**
+   * Removes the workspace's binding when it was never proven and another tenant than $3 holds it.
+   * Nothing else refers to a binding's id, so the row goes; the tenant's jobs and audit stay.
+   */
+  private static final String DISPLACE_UNPROVEN = """
+      DELETE FROM chat_installations
+      WHERE platform = $1 AND workspace_id = $2 AND verified_via IS NULL AND tenant_id <> $3
+      RETURNING id, tenant_id""";
 
   private static final String LIST =
       "SELECT " + COLUMNS + " FROM chat_installations WHERE tenant_id = $1 ORDER BY id";
 
-  /** A new binding, or the re-enabling of this tenant's own disabled one; nothing if the workspace is taken. */
+  /**
+   * A new binding, or the re-enabling of this tenant's own disabled one, or the proof of this tenant's
+   * own unproven one; nothing if the workspace is taken.
+   */
   private static final String ADD = """
-      INSERT INTO chat_installations (tenant_id, platform, workspace_id, signing_secret, app_id)
-      VALUES ($1, $2, $3, $4, $5)
+      INSERT INTO chat_installations (tenant_id, platform, workspace_id, signing_secret, app_id, verified_via)
+      VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT (platform, workspace_id) DO UPDATE
-        SET enabled = true, signing_secret = EXCLUDED.signing_secret, app_id = EXCLUDED.app_id
-        WHERE chat_installations.tenant_id = EXCLUDED.tenant_id AND NOT chat_installations.enabled
+        SET enabled = true, signing_secret = EXCLUDED.signing_secret, app_id = EXCLUDED.app_id,
+            verified_via = EXCLUDED.verified_via
+        WHERE chat_installations.tenant_id = EXCLUDED.tenant_id
+          AND (NOT chat_installations.enabled OR chat_installations.verified_via IS NULL)
       RETURNING\s""" + COLUMNS;
 
   private static final String DISABLE =
@@ -64,27 +90,31 @@ public final class Installations {
   }
 
   /**
-   * Binds the workspace to the tenant.
-   *
-   * @param signingSecret the signing secret of the tenant's own chat app, or null for the shared app
-   * @return the installation, or empty when the workspace is bound already (to this or another tenant)
-   */
-  public static Future<Optional<Installation>> add(SqlClient client, String tenantId, String platform,
-                                                   String workspaceId, String signingSecret) {
-    return add(client, tenantId, platform, workspaceId, signingSecret, null);
-  }
-
-  /**
-   * Binds the workspace to the tenant, with the tenant's own chat app.
+   * Binds the workspace to the tenant, with the tenant's own chat app or the shared one.
    *
    * @param verificationKey what requests of the tenant's own app are verified with (Slack: its signing
    *                        secret; Discord: its Ed25519 public key), or null for the shared app
    * @param appId           the id of the tenant's own app (Discord application id), or null
+   * @param proof           how the workspace was proven to be the tenant's
+   * @return the installation, or empty when the workspace is bound already (to this or another tenant)
    */
   public static Future<Optional<Installation>> add(SqlClient client, String tenantId, String platform,
-                                                   String workspaceId, String verificationKey, String appId) {
-    return client.preparedQuery(ADD).execute(Tuple.of(tenantId, platform, workspaceId, verificationKey, appId))
+                                                   String workspaceId, String verificationKey, String appId,
+                                                   InstallationProof proof) {
+    return client.preparedQuery(ADD)
+        .execute(Tuple.of(tenantId, platform, workspaceId, verificationKey, appId, proof.wire()))
         .map(rows -> Rows.first(rows, Installation::fromRow));
+  }
+
+  /**
+   * Takes the workspace from a tenant other than {@code tenantId} that only claimed it, before a proven
+   * binding; call in the proven binding's transaction and audit what it answers in the losing tenant.
+   */
+  public static Future<Optional<Displaced>> displaceUnproven(SqlClient client, String platform, String workspaceId,
+                                                             String tenantId) {
+    return client.preparedQuery(DISPLACE_UNPROVEN).execute(Tuple.of(platform, workspaceId, tenantId))
+        .map(rows -> Rows.first(rows, row -> new Displaced(row.getLong("id"), row.getString("tenant_id"), platform,
+            workspaceId)));
   }
 
   /** Disables the tenant's installation; empty if the tenant has none with this id. */

@@ -19,9 +19,10 @@ public final class Tenants {
       RETURNING id""";
 
   private static final String BIND_SLACK = """
-      INSERT INTO chat_installations (tenant_id, platform, workspace_id, signing_secret)
-      VALUES ($1, 'slack', $2, $3)
-      ON CONFLICT (platform, workspace_id) DO UPDATE SET signing_secret = EXCLUDED.signing_secret
+      INSERT INTO chat_installations (tenant_id, platform, workspace_id, signing_secret, verified_via)
+      VALUES ($1, 'slack', $2, $3, 'operator')
+      ON CONFLICT (platform, workspace_id) DO UPDATE
+        SET signing_secret = EXCLUDED.signing_secret, verified_via = EXCLUDED.verified_via
       WHERE chat_installations.tenant_id = EXCLUDED.tenant_id
       RETURNING id""";
 
@@ -81,8 +82,9 @@ public final class Tenants {
   }
 
   /**
-   * Binds a Slack team to the tenant, with the signing secret of the tenant's own Slack app (or null
-   * for the shared app). Refuses to move a team that is bound to another tenant.
+   * Binds a Slack team to the tenant as the operator's configuration says (the demo tenant at
+   * start-up), with the signing secret of the tenant's own Slack app (or null for the shared app).
+   * Refuses to move a team that is bound to another tenant.
    */
   public static Future<Void> bindSlackTeam(SqlClient client, String tenantId, String teamId, String signingSecret) {
     return client.preparedQuery(BIND_SLACK).execute(Tuple.of(tenantId, teamId, signingSecret))

@@ -72,15 +72,20 @@ class TenantAdminQueriesTest {
 
   @Test
   void aWorkspaceIsBoundToOneTenantAndDisabledOnlyByIt() {
-    Installations.Installation added = Await.result(Installations.add(pool, "acme", "slack", "T1", null)).orElseThrow();
-    assertThat(Await.result(Installations.add(pool, "globex", "slack", "T1", "secret-of-globex"))).isEmpty();
-    assertThat(Await.result(Installations.add(pool, "acme", "slack", "T1", null))).isEmpty();
+    Installations.Installation added = Await.result(Installations.add(pool, "acme", "slack", "T1",
+        null, null, InstallationProof.OPERATOR)).orElseThrow();
+    assertThat(Await.result(Installations.add(pool, "globex", "slack", "T1",
+        "secret-of-globex", null, InstallationProof.OPERATOR))).isEmpty();
+    assertThat(Await.result(Installations.add(pool, "acme", "slack", "T1",
+        null, null, InstallationProof.OPERATOR))).isEmpty();
     assertThat(Await.result(Installations.disable(pool, "globex", added.id()))).isEmpty();
     assertThat(Await.result(Installations.list(pool, "globex"))).isEmpty();
     assertThat(Await.result(Installations.disable(pool, "acme", added.id()))).get()
         .satisfies(i -> assertThat(i.enabled()).isFalse());
-    assertThat(Await.result(Installations.add(pool, "globex", "slack", "T1", null))).isEmpty();
-    assertThat(Await.result(Installations.add(pool, "acme", "slack", "T1", "own-app-secret"))).get()
+    assertThat(Await.result(Installations.add(pool, "globex", "slack", "T1",
+        null, null, InstallationProof.OPERATOR))).isEmpty();
+    assertThat(Await.result(Installations.add(pool, "acme", "slack", "T1",
+        "own-app-secret", null, InstallationProof.OPERATOR))).get()
         .satisfies(i -> assertThat(i.enabled() && i.ownApp()).isTrue());
   }
 

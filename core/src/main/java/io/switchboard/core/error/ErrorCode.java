@@ -17,6 +17,7 @@ public enum ErrorCode {
   PRECONDITION_FAILED(412, "Precondition failed"),
   PRECONDITION_REQUIRED(428, "Precondition required"),
   INVALID_POLICY(422, "Invalid policy"),
+  OWNERSHIP_NOT_PROVEN(422, "Ownership not proven"),
   RATE_LIMITED(429, "Too many requests"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
@@ -26,6 +27,7 @@ public enum ErrorCode {
   SECRET_UNREADABLE(500, "Secret unreadable"),
   DATABASE_UNAVAILABLE(503, "Database unavailable"),
   NOT_CONFIGURED(503, "Not configured"),
+  PLATFORM_UNAVAILABLE(503, "Chat platform unavailable"),
   INTERNAL_ERROR(500, "Internal error");
 
   private final int status;

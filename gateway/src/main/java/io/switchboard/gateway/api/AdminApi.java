@@ -4,6 +4,8 @@ import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.MediaTypes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.JobCancellations;
+import io.switchboard.gateway.slack.SlackBotTokens;
+import io.switchboard.gateway.slack.SlackOwnAppProof;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.OperatorToken;
 import io.switchboard.tenancy.secrets.SecretStore;
@@ -34,22 +36,25 @@ public final class AdminApi {
   private final OperatorTokenAuth operatorAuth;
   private final SecretStore secrets;
   private final JobCancellations cancellations;
+  private final SlackOwnAppProof slackProof;
 
   private AdminApi(Vertx vertx, Pool pool, ApiContract contract, OperatorTokenAuth operatorAuth, SecretStore secrets,
-                   JobCancellations cancellations) {
+                   JobCancellations cancellations, SlackOwnAppProof slackProof) {
     this.vertx = vertx;
     this.pool = pool;
     this.contract = contract;
     this.operatorAuth = operatorAuth;
     this.secrets = secrets;
     this.cancellations = cancellations;
+    this.slackProof = slackProof;
   }
 
   /** Loads the API document and the operator token's hash (configured, or generated and stored earlier). */
   public static Future<AdminApi> load(Vertx vertx, Pool pool, Optional<String> operatorToken, SecretStore secrets,
-                                      JobCancellations cancellations) {
+                                      JobCancellations cancellations, SlackOwnAppProof slackProof) {
     return ApiContract.load(vertx).compose(contract -> OperatorToken.expectedHash(pool, operatorToken)
-        .map(hash -> new AdminApi(vertx, pool, contract, new OperatorTokenAuth(pool, hash), secrets, cancellations)));
+        .map(hash -> new AdminApi(vertx, pool, contract, new OperatorTokenAuth(pool, hash), secrets, cancellations,
+            slackProof)));
   }
 
   public void mount(Router router) {
@@ -62,7 +67,7 @@ public final class AdminApi {
         .end(contract.document()));
     InstallationChanges installationChanges = new InstallationChanges(vertx.eventBus());
     new TenantsApi(pool, installationChanges).mount(router);
-    new InstallationsApi(pool, installationChanges).mount(router);
+    new InstallationsApi(pool, installationChanges, slackProof, new SlackBotTokens(secrets)).mount(router);
     new PolicyApi(vertx, pool).mount(router);
     new TokensApi(pool).mount(router);
     new JobsApi(pool, cancellations).mount(router);

@@ -4,8 +4,14 @@ import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.gateway.UnprovenBindings;
+import io.switchboard.gateway.slack.SlackBotTokens;
+import io.switchboard.gateway.slack.SlackOwnAppProof;
 import io.switchboard.tenancy.InstallationChanges;
+import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
+import io.switchboard.tenancy.Tenants;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -13,10 +19,23 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
 /**
- * The tenant's chat installations: list, add ({@code 409} when the workspace is bound already, to
- * this tenant or another), disable. Adding and disabling are audited. Gateways cache installations
- * for {@link io.switchboard.tenancy.InstallationDirectory#DEFAULT_TTL}, so a change reaches chat
- * within that time.
+ * The tenant's chat installations: list, add, disable; and the operator's binding of a workspace to a
+ * tenant. A workspace is bound only with proof that it is the tenant's (issue 11: naming someone
+ * else's workspace id let a tenant take its installs and bot token):
+ * <ul>
+ *   <li>a tenant admin binds a Slack workspace with the tenant's own app by giving the app's bot token,
+ *       which Slack's {@code auth.test} must name for the workspace ({@link SlackOwnAppProof}); the
+ *       shared Slack app is installed through an install link (OAuth), never by a bare id;</li>
+ *   <li>the sandbox web chat has no outside owner and is bound as asked;</li>
+ *   <li>a Teams tenant proves itself by adding the bot ({@code TeamsInstallations}); Discord guilds,
+ *       and a Teams tenant meant for an existing Switchboard tenant, are bound by the operator
+ *       ({@code POST /api/v1/tenants/{tenantId}/installations}), who checks ownership out of band.</li>
+ * </ul>
+ * A proven binding takes the workspace from a tenant that had only claimed it
+ * ({@link UnprovenBindings}); a workspace bound with proof is a {@code 409} for anyone else. Changes
+ * are audited. Gateways cache installations for
+ * {@link io.switchboard.tenancy.InstallationDirectory#DEFAULT_TTL}, and every change is announced
+ * ({@link InstallationChanges}) so they forget it at once.
  */
 public final class InstallationsApi {
 
@@ -24,15 +43,23 @@ public final class InstallationsApi {
 
   private final InstallationChanges changes;
 
-  public InstallationsApi(Pool pool, InstallationChanges changes) {
+  private final SlackOwnAppProof slackProof;
+
+  private final SlackBotTokens slackBotTokens;
+
+  public InstallationsApi(Pool pool, InstallationChanges changes, SlackOwnAppProof slackProof,
+                          SlackBotTokens slackBotTokens) {
     this.pool = pool;
     this.changes = changes;
+    this.slackProof = slackProof;
+    this.slackBotTokens = slackBotTokens;
   }
 
   public void mount(Router router) {
     router.get("/api/v1/installations").handler(this::list);
     router.post("/api/v1/installations").handler(this::add);
     router.delete("/api/v1/installations/:installationId").handler(this::disable);
+    router.post("/api/v1/tenants/:tenantId/installations").handler(this::bindAsOperator);
   }
 
   private void list(RoutingContext ctx) {
@@ -45,23 +72,73 @@ public final class InstallationsApi {
         .onFailure(ctx::fail);
   }
 
+  /** A tenant admin's binding: proven first, or refused with what would prove it. */
   private void add(RoutingContext ctx) {
     String tenantId = TenantTokenAuth.tenantId(ctx);
     JsonObject body = ContractValidation.validated(ctx).getBody().getJsonObject();
     String platform = body.getString("platform");
     String workspace = body.getString("workspaceId");
     String key = ownAppKey(platform, body);
-    AuditedChange.run(pool,
-            tx -> Installations.add(tx, tenantId, platform, workspace, key, body.getString("applicationId"))
-                .compose(added -> AuditedChange.orFail(added, ErrorCode.CONFLICT,
-                    platform + " workspace " + workspace + " is bound already")),
-            added -> AuditEvent.of(tenantId, AuditEventType.INSTALLATION_ADDED, TenantTokenAuth.actor(ctx), null,
-                detail(added)))
-        .onSuccess(added -> {
-          changes.installationChanged(added.platform(), added.workspaceId());
-          ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(added.toJson().encode());
-        })
+    if (body.containsKey("botToken") && !"slack".equals(platform)) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "botToken is for Slack only");
+    }
+    Future<InstallationProof> proven = switch (platform) {
+      case "sandbox" -> Future.succeededFuture(InstallationProof.SANDBOX);
+      case "slack" -> proveSlack(tenantId, workspace, key, body.getString("botToken"));
+      default -> Future.failedFuture(new SwitchboardException(ErrorCode.OWNERSHIP_NOT_PROVEN, platform
+          + " workspaces are not bound by their id alone: a Teams tenant is installed by adding the bot in Teams; "
+          + "ask the operator to bind " + platform + " " + workspace + " to this tenant"));
+    };
+    proven.compose(proof -> bind(tenantId, platform, workspace, key, body.getString("applicationId"), proof,
+            TenantTokenAuth.actor(ctx)))
+        .onSuccess(added -> answerBound(ctx, added))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The operator's binding, for any platform: the operator has checked ownership out of band. Takes
+   * the workspace from a tenant that only claimed it; 404 for a tenant that does not exist.
+   */
+  private void bindAsOperator(RoutingContext ctx) {
+    String tenantId = ContractValidation.path(ctx, "tenantId").getString();
+    JsonObject body = ContractValidation.validated(ctx).getBody().getJsonObject();
+    String platform = body.getString("platform");
+    String key = ownAppKey(platform, body);
+    Tenants.find(pool, tenantId)
+        .compose(tenant -> AuditedChange.orFail(tenant, ErrorCode.NOT_FOUND, "no tenant '" + tenantId + "'"))
+        .compose(tenant -> bind(tenantId, platform, body.getString("workspaceId"), key,
+            body.getString("applicationId"), InstallationProof.OPERATOR, OperatorTokenAuth.ACTOR))
+        .onSuccess(added -> answerBound(ctx, added))
+        .onFailure(ctx::fail);
+  }
+
+  /** The Slack workspace is proven by the tenant's own app's bot token, which is then kept like an OAuth install's. */
+  private Future<InstallationProof> proveSlack(String tenantId, String workspace, String signingSecret,
+                                               String botToken) {
+    if (signingSecret == null || botToken == null) {
+      return Future.failedFuture(new SwitchboardException(ErrorCode.OWNERSHIP_NOT_PROVEN,
+          "a Slack workspace is bound with proof: for the shared app, install it with an install link "
+              + "(POST /api/v1/installations/slack-install-link); for the tenant's own app, give its signingSecret "
+              + "and its botToken, which Slack must name for workspace " + workspace));
+    }
+    return slackProof.prove(workspace, botToken)
+        .compose(v -> slackBotTokens.store(tenantId, workspace, botToken))
+        .map(InstallationProof.SLACK_AUTH_TEST);
+  }
+
+  private Future<Installations.Installation> bind(String tenantId, String platform, String workspace, String key,
+                                                  String applicationId, InstallationProof proof, String actor) {
+    return AuditedChange.run(pool,
+        tx -> UnprovenBindings.displace(tx, platform, workspace, tenantId, proof)
+            .compose(displaced -> Installations.add(tx, tenantId, platform, workspace, key, applicationId, proof))
+            .compose(added -> AuditedChange.orFail(added, ErrorCode.CONFLICT,
+                platform + " workspace " + workspace + " is bound already")),
+        added -> AuditEvent.of(tenantId, AuditEventType.INSTALLATION_ADDED, actor, null, detail(added)));
+  }
+
+  private void answerBound(RoutingContext ctx, Installations.Installation added) {
+    changes.installationChanged(added.platform(), added.workspaceId());
+    ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(added.toJson().encode());
   }
 
   private void disable(RoutingContext ctx) {
@@ -100,6 +177,7 @@ public final class InstallationsApi {
 
   private static JsonObject detail(Installations.Installation installation) {
     return new JsonObject().put("installationId", installation.id()).put("platform", installation.platform())
-        .put("workspaceId", installation.workspaceId()).put("ownApp", installation.ownApp());
+        .put("workspaceId", installation.workspaceId()).put("ownApp", installation.ownApp())
+        .put("verifiedVia", installation.verifiedVia().orElse(Installations.UNPROVEN));
   }
 }

@@ -3,7 +3,9 @@ package io.switchboard.gateway.teams;
 import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.audit.AuditLog;
+import io.switchboard.gateway.UnprovenBindings;
 import io.switchboard.tenancy.InstallationChanges;
+import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Tenants;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -19,9 +21,10 @@ import java.util.Locale;
  * {@code membersRemoved}). The installation is per Teams tenant ({@code workspace_id} = its id):
  * <ul>
  *   <li>added: the Teams tenant's installation is enabled for the Switchboard tenant that holds it
- *       (one an admin bound with {@code POST /api/v1/installations}, or an earlier install); a Teams
- *       tenant nobody holds gets a new Switchboard tenant {@code teams-<id>}, like a public Slack
- *       install. A Teams tenant never moves between Switchboard tenants. Audited
+ *       (one the operator bound, or an earlier install); a Teams tenant nobody holds gets a new
+ *       Switchboard tenant {@code teams-<id>}, like a public Slack install. A Teams tenant never moves
+ *       between Switchboard tenants, except from one that only claimed it without proof
+ *       ({@link UnprovenBindings}): the activity proves the Teams tenant, a bare claim does not. Audited
  *       {@code tenant.created} (new tenant) and {@code installation.added} (when it was not enabled).</li>
  *   <li>removed: the installation is disabled, audited {@code installation.disabled}.</li>
  * </ul>
@@ -32,8 +35,11 @@ public final class TeamsInstallations {
       SELECT tenant_id, enabled FROM chat_installations WHERE platform = 'teams' AND workspace_id = $1 FOR UPDATE""";
 
   private static final String ENABLE = """
-      INSERT INTO chat_installations (tenant_id, platform, workspace_id, app_id) VALUES ($1, 'teams', $2, $3)
-      ON CONFLICT (platform, workspace_id) DO UPDATE SET enabled = true, app_id = EXCLUDED.app_id
+      INSERT INTO chat_installations (tenant_id, platform, workspace_id, app_id, verified_via)
+      VALUES ($1, 'teams', $2, $3, 'teams_conversation_update')
+      ON CONFLICT (platform, workspace_id) DO UPDATE
+        SET enabled = true, app_id = EXCLUDED.app_id, verified_via = COALESCE(chat_installations.verified_via,
+                                                                              EXCLUDED.verified_via)
         WHERE chat_installations.tenant_id = EXCLUDED.tenant_id
       RETURNING id""";
 
@@ -53,7 +59,9 @@ public final class TeamsInstallations {
 
   /** The bot was added; answers the Switchboard tenant that now holds the Teams tenant. */
   public Future<String> added(String teamsTenantId, String addedBy, String conversationId) {
-    return pool.withTransaction(tx -> tx.preparedQuery(HOLDER).execute(Tuple.of(teamsTenantId)).compose(rows -> {
+    return pool.withTransaction(tx -> UnprovenBindings.displace(tx, TeamsJobActivities.PLATFORM, teamsTenantId,
+            newTenantId(teamsTenantId), InstallationProof.TEAMS_CONVERSATION_UPDATE)
+        .compose(displaced -> tx.preparedQuery(HOLDER).execute(Tuple.of(teamsTenantId))).compose(rows -> {
       if (rows.size() == 1 && rows.iterator().next().getBoolean("enabled")) {
         return Future.succeededFuture(rows.iterator().next().getString("tenant_id"));
       }
@@ -85,12 +93,17 @@ public final class TeamsInstallations {
   }
 
   private static Future<String> newTenant(SqlConnection tx, String teamsTenantId, String addedBy) {
-    String tenantId = "teams-" + teamsTenantId.toLowerCase(Locale.ROOT);
+    String tenantId = newTenantId(teamsTenantId);
     return Tenants.createIfAbsent(tx, tenantId, "Teams " + teamsTenantId).compose(created -> !created
         ? Future.succeededFuture(tenantId)
         : AuditLog.append(tx, AuditEvent.of(tenantId, AuditEventType.TENANT_CREATED, actor(addedBy), null,
             new JsonObject().put("name", "Teams " + teamsTenantId).put("via", "teams_conversation_update")))
             .map(tenantId));
+  }
+
+  /** The Switchboard tenant a Teams tenant nobody holds gets. */
+  private static String newTenantId(String teamsTenantId) {
+    return "teams-" + teamsTenantId.toLowerCase(Locale.ROOT);
   }
 
   private static String actor(String user) {

@@ -36,7 +36,8 @@ class ApiContractTest {
         .collect(Collectors.toMap(Operation::getOperationId, contract::access));
     assertThat(access).containsEntry("getOpenApi", ApiContract.Access.PUBLIC);
     assertThat(access.entrySet().stream().filter(e -> e.getValue() == ApiContract.Access.OPERATOR).map(Map.Entry::getKey))
-        .containsExactlyInAnyOrder("createTenant", "listTenants", "changeTenant", "suspendTenant", "resumeTenant", "issueTenantToken");
+        .containsExactlyInAnyOrder("createTenant", "listTenants", "changeTenant", "suspendTenant", "resumeTenant", "issueTenantToken",
+            "bindTenantInstallation");
     assertThat(access.values().stream().filter(a -> a == ApiContract.Access.TENANT)).hasSize(24);
   }
 

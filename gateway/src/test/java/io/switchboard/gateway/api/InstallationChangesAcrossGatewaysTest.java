@@ -52,8 +52,10 @@ class InstallationChangesAcrossGatewaysTest extends AdminApiTestBase {
         fixture.slack().responseUrl("initech-1")).post(other);
     assertThat(unknown.statusCode()).isEqualTo(401);
 
+    slack.acceptBotToken("xoxb-initech", "T0INITECH");
     assertThat(api.send("POST", "/api/v1/installations", token, "{\"platform\": \"slack\", "
-        + "\"workspaceId\": \"T0INITECH\", \"signingSecret\": \"" + secret + "\"}").statusCode()).isEqualTo(201);
+        + "\"workspaceId\": \"T0INITECH\", \"signingSecret\": \"" + secret + "\", \"botToken\": \"xoxb-initech\"}")
+        .statusCode()).isEqualTo(201);
     Await.until("the second gateway serves the new installation", () -> SignedSlashCommand.of(secret, "T0INITECH",
         "help", fixture.slack().responseUrl("initech-help-" + System.nanoTime())).post(other).statusCode() == 200);
     HttpResponse<String> served = SignedSlashCommand.of(secret, "T0INITECH", "echo hi",

@@ -98,12 +98,16 @@ class TenantIsolationTest extends AdminApiTestBase {
     operator("POST /api/v1/tenants/{tenantId}/resume", t -> api.send("POST", "/api/v1/tenants/globex/resume", t, null));
     operator("POST /api/v1/tenants/{tenantId}/tokens",
         t -> api.send("POST", "/api/v1/tenants/globex/tokens", t, "{\"label\": \"" + MARKER + "-taken\"}"));
+    operator("POST /api/v1/tenants/{tenantId}/installations", t -> api.send("POST",
+        "/api/v1/tenants/globex/installations", t, "{\"platform\": \"discord\", \"workspaceId\": \"400000000000000004\"}"));
     row("GET /api/v1/tenant", t -> api.get("/api/v1/tenant", t), 200,
         r -> assertThat(ApiClient.json(r).getString("id")).isEqualTo("acme"));
     row("GET /api/v1/installations", t -> api.get("/api/v1/installations", t), 200,
         r -> assertThat(r.body()).contains("T0ACME").doesNotContain("T0GLOBEX"));
+    slack.acceptBotToken("xoxb-a-globex-bot", "T0GLOBEX");
     row("POST /api/v1/installations", t -> api.send("POST", "/api/v1/installations", t,
-        "{\"platform\": \"slack\", \"workspaceId\": \"T0GLOBEX\"}"), 409,
+        "{\"platform\": \"slack\", \"workspaceId\": \"T0GLOBEX\", \"signingSecret\": \"acme-own-secret\", "
+            + "\"botToken\": \"xoxb-a-globex-bot\"}"), 409,
         r -> assertThat(r.body()).doesNotContain("globex"));
     row("POST /api/v1/installations/slack-install-link",
         t -> api.send("POST", "/api/v1/installations/slack-install-link", t, null), 201,
@@ -167,7 +171,7 @@ class TenantIsolationTest extends AdminApiTestBase {
     paths.forEach(path -> ((JsonObject) path.getValue()).fieldNames().stream()
         .filter(method -> Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace").contains(method))
         .forEach(method -> operations.add(method.toUpperCase() + " " + path.getKey())));
-    assertThat(operations).hasSize(31);
+    assertThat(operations).hasSize(32);
     assertThat(new TreeSet<>(TABLE.keySet())).isEqualTo(operations);
   }
 

@@ -79,8 +79,10 @@ class TenantsApiTest extends AdminApiTestBase {
     String token = ApiClient.json(api.send("POST", "/api/v1/tenants", OPERATOR_TOKEN,
         "{\"id\": \"soylent\", \"name\": \"Soylent\"}")).getJsonObject("adminToken").getString("token");
     String secret = "soylent-own-app-secret";
+    slack.acceptBotToken("xoxb-soylent", "T0SOYLENT");
     HttpResponse<String> installed = api.send("POST", "/api/v1/installations", token,
-        "{\"platform\": \"slack\", \"workspaceId\": \"T0SOYLENT\", \"signingSecret\": \"" + secret + "\"}");
+        "{\"platform\": \"slack\", \"workspaceId\": \"T0SOYLENT\", \"signingSecret\": \"" + secret + "\", "
+            + "\"botToken\": \"xoxb-soylent\"}");
     assertThat(installed.statusCode()).as(installed.body()).isEqualTo(201);
     assertThat(installed.body()).doesNotContain(secret);
     assertThat(ApiClient.json(installed).getBoolean("ownApp")).isTrue();

@@ -6,6 +6,7 @@ import io.switchboard.core.job.JobProgress;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,9 +44,10 @@ class DiscordInteractionsTest {
     fixture = new GatewayFixture(Map.of("SWITCHBOARD_DISCORD_API_URL", discord.apiUrl(),
         "SWITCHBOARD_DISCORD_APPLICATION_ID", shared.applicationId(),
         "SWITCHBOARD_DISCORD_PUBLIC_KEY", shared.publicKeyHex()));
-    Await.result(fixture.pool().withTransaction(tx -> Installations.add(tx, "acme", "discord", ACME_GUILD, null)
+    Await.result(fixture.pool().withTransaction(tx -> Installations.add(tx, "acme", "discord", ACME_GUILD,
+        null, null, InstallationProof.OPERATOR)
         .compose(v -> Installations.add(tx, "globex", "discord", GLOBEX_GUILD, globexApp.publicKeyHex(),
-            globexApp.applicationId()))));
+            globexApp.applicationId(), InstallationProof.OPERATOR))));
   }
 
   @AfterEach

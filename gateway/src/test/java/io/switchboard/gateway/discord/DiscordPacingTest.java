@@ -2,6 +2,7 @@ package io.switchboard.gateway.discord;
 
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +37,8 @@ class DiscordPacingTest {
     fixture = new GatewayFixture(Map.of("SWITCHBOARD_DISCORD_API_URL", discord.apiUrl(),
         "SWITCHBOARD_PACING_DISCORD_MILLIS", Long.toString(PACE_MILLIS), "SWITCHBOARD_PACING_QUEUE", "100"));
     Await.result(fixture.pool().withTransaction(tx ->
-        Installations.add(tx, "acme", "discord", DiscordInteractionsTest.ACME_GUILD, null)));
+        Installations.add(tx, "acme", "discord", DiscordInteractionsTest.ACME_GUILD,
+        null, null, InstallationProof.OPERATOR)));
   }
 
   @AfterEach

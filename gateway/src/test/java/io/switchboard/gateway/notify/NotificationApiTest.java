@@ -4,6 +4,7 @@ import io.switchboard.core.testsupport.ManualClock;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.slack.SlackBotTokens;
+import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +41,8 @@ class NotificationApiTest {
   static void start() {
     fixture = new GatewayFixture(Map.of(), new ManualClock(Instant.parse("2026-12-02T10:00:00Z")));
     Await.result(new SlackBotTokens(fixture.secrets()).store("acme", "T0ACME", "xoxb-acme"));
-    Await.result(fixture.pool().withTransaction(tx -> Installations.add(tx, "acme", "slack", "T0NOTOKEN", null)));
+    Await.result(fixture.pool().withTransaction(tx -> Installations.add(tx, "acme", "slack", "T0NOTOKEN",
+        null, null, InstallationProof.OPERATOR)));
     client = new NotificationClient(fixture.baseUrl());
   }
 

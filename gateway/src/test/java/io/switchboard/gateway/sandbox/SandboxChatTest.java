@@ -7,6 +7,7 @@ import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.security.Secrets;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,7 +42,8 @@ class SandboxChatTest {
   @BeforeEach
   void start() {
     fixture = new GatewayFixture(Map.of("SWITCHBOARD_SANDBOX_ENABLED", "true"));
-    Await.result(Installations.add(fixture.pool(), "acme", "sandbox", SandboxSessions.WORKSPACE, null));
+    Await.result(Installations.add(fixture.pool(), "acme", "sandbox", SandboxSessions.WORKSPACE,
+        null, null, InstallationProof.SANDBOX));
     alice = new SandboxVisitor(fixture.baseUrl());
   }
 
@@ -245,7 +247,8 @@ class SandboxChatTest {
   @Test
   @DisplayName("tenant isolation: a session sees only its tenant's and its own channel's messages, and votes only there")
   void tenantIsolation() {
-    Await.result(Installations.add(fixture.pool(), "globex", "sandbox", "globex-web", null));
+    Await.result(Installations.add(fixture.pool(), "globex", "sandbox", "globex-web",
+        null, null, InstallationProof.SANDBOX));
     Await.result(fixture.pool().preparedQuery("INSERT INTO sandbox_sessions (tenant_id, id, token_sha256, user_id) "
         + "VALUES ('globex', 'web-shared', $1, 'alice')").execute(Tuple.of(Secrets.hash("sbs_" + "1".repeat(64)))));
     Await.result(fixture.pool().query("INSERT INTO sandbox_messages (tenant_id, session_id, approval_id, body) "
@@ -328,7 +331,8 @@ class SandboxChatTest {
     String remoteIp = nonLoopbackAddress();
     try (GatewayFixture open = new GatewayFixture(Map.of("SWITCHBOARD_SANDBOX_ENABLED", "true",
         "SWITCHBOARD_HTTP_HOST", "0.0.0.0"))) {
-      Await.result(Installations.add(open.pool(), "acme", "sandbox", SandboxSessions.WORKSPACE, null));
+      Await.result(Installations.add(open.pool(), "acme", "sandbox", SandboxSessions.WORKSPACE,
+        null, null, InstallationProof.SANDBOX));
       SandboxVisitor remote = new SandboxVisitor(open.baseUrl().replace("127.0.0.1", remoteIp));
       for (HttpResponse<String> refused : List.of(remote.get("/"), remote.get("/sandbox/static/app.js"),
           remote.get("/sandbox/api/session"), remote.pick("alice"), remote.get("/sandbox/api/messages"),
@@ -348,7 +352,8 @@ class SandboxChatTest {
     }
     try (GatewayFixture allowed = new GatewayFixture(Map.of("SWITCHBOARD_SANDBOX_ENABLED", "true",
         "SWITCHBOARD_HTTP_HOST", "0.0.0.0", "SWITCHBOARD_SANDBOX_ALLOW_REMOTE", "true"))) {
-      Await.result(Installations.add(allowed.pool(), "acme", "sandbox", SandboxSessions.WORKSPACE, null));
+      Await.result(Installations.add(allowed.pool(), "acme", "sandbox", SandboxSessions.WORKSPACE,
+        null, null, InstallationProof.SANDBOX));
       SandboxVisitor remote = new SandboxVisitor(allowed.baseUrl().replace("127.0.0.1", remoteIp));
       assertThat(remote.get("/").statusCode()).isEqualTo(200);
       assertThat(remote.pick("alice").statusCode()).isEqualTo(200);

@@ -67,6 +67,8 @@ public final class SlackApiStandIn implements AutoCloseable {
   private final AtomicInteger fileIds = new AtomicInteger();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> tokenTeams = new ConcurrentHashMap<>();
+  private final Set<String> userTokens = ConcurrentHashMap.newKeySet();
   private final Map<String, JsonObject> codes = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> rateLimits = new ConcurrentHashMap<>();
   private final Set<String> postedTs = ConcurrentHashMap.newKeySet();
@@ -103,6 +105,18 @@ public final class SlackApiStandIn implements AutoCloseable {
   /** A bot token the stand-in accepts, as if the app were installed already. */
   public void acceptToken(String token) {
     validTokens.add(token);
+  }
+
+  /** A bot token of workspace {@code teamId}, as {@code auth.test} names it. */
+  public void acceptBotToken(String token, String teamId) {
+    validTokens.add(token);
+    tokenTeams.put(token, teamId);
+  }
+
+  /** A user token of workspace {@code teamId}: {@code auth.test} names the team but no bot. */
+  public void acceptUserToken(String token, String teamId) {
+    acceptBotToken(token, teamId);
+    userTokens.add(token);
   }
 
   public void revokeToken(String token) {
@@ -200,7 +214,7 @@ public final class SlackApiStandIn implements AutoCloseable {
       return error("invalid_auth");
     }
     return switch (method) {
-      case "auth.test" -> new JsonObject().put("ok", true).put("user_id", "U0BOT").put("bot_id", "B0BOT");
+      case "auth.test" -> authTest(token);
       case "chat.postMessage" -> {
         if (args.get("channel") == null) {
           yield error("channel_not_found");
@@ -225,6 +239,16 @@ public final class SlackApiStandIn implements AutoCloseable {
           : error("no_such_subteam");
       default -> error("unknown_method");
     };
+  }
+
+  /** Who the token is, as Slack answers for a token of a workspace (not an organisation-wide install). */
+  private JsonObject authTest(String token) {
+    String team = tokenTeams.getOrDefault(token, "T0STANDIN");
+    JsonObject identity = new JsonObject().put("ok", true).put("url", "https://" + team.toLowerCase() + ".slack.com/")
+        .put("team", "Workspace " + team).put("team_id", team).put("is_enterprise_install", false);
+    return userTokens.contains(token)
+        ? identity.put("user", "someone").put("user_id", "U0SOMEONE")
+        : identity.put("user", "switchboard").put("user_id", "U0BOT").put("bot_id", "B0BOT");
   }
 
   /**

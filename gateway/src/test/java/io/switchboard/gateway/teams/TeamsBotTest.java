@@ -66,7 +66,7 @@ class TeamsBotTest {
   }
 
   @Test
-  @DisplayName("a Teams tenant an admin bound through the admin API stays with that tenant when the bot is added")
+  @DisplayName("a Teams tenant the operator bound stays with that tenant when the bot is added")
   void boundTenantKeepsItsInstallation() {
     bindAcme();
     post(TeamsActivities.botMembership(botFramework.serviceUrl(), ACME_TEAMS, CHANNEL, ALICE, false));
@@ -78,6 +78,20 @@ class TeamsBotTest {
     assertThat(fixture.count("SELECT count(*) FROM tenants WHERE id LIKE 'teams-%'")).isZero();
     assertThat(fixture.auditTypes("acme")).containsExactly("installation.added", "installation.disabled",
         "installation.added");
+  }
+
+  @Test
+  @DisplayName("adding the bot takes a Teams tenant from a Switchboard tenant that only claimed it: it gets its own tenant")
+  void botAddedDisplacesABareClaim() {
+    fixture.count("WITH claimed AS (INSERT INTO chat_installations (tenant_id, platform, workspace_id) "
+        + "VALUES ('globex', 'teams', '" + ACME_TEAMS + "') RETURNING 1) SELECT count(*) FROM claimed");
+    post(TeamsActivities.botMembership(botFramework.serviceUrl(), ACME_TEAMS, CHANNEL, ALICE, true));
+    assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE workspace_id = '" + ACME_TEAMS
+        + "' AND tenant_id = 'teams-" + ACME_TEAMS.toLowerCase() + "' AND enabled "
+        + "AND verified_via = 'teams_conversation_update'")).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE tenant_id = 'globex' "
+        + "AND platform = 'teams'")).isZero();
+    assertThat(fixture.auditTypes("globex")).containsExactly("installation.displaced");
   }
 
   @Test
@@ -298,7 +312,7 @@ class TeamsBotTest {
   @DisplayName("tenant isolation: each Teams tenant reaches only its own tenant; an unbound one reaches none")
   void tenantIsolation() {
     bindAcme();
-    bind(GatewayFixture.GLOBEX_TOKEN, GLOBEX_TEAMS);
+    bind("globex", GLOBEX_TEAMS);
     post(TeamsActivities.mention(botFramework.serviceUrl(), ACME_TEAMS, CHANNEL, "1700000000700", ALICE, "echo a"));
     post(TeamsActivities.mention(botFramework.serviceUrl(), GLOBEX_TEAMS, CHANNEL, "1700000000700", ALICE, "echo g"));
     post(TeamsActivities.mention(botFramework.serviceUrl(), "0a0b0c0d-7777-4222-8333-444455556666", CHANNEL,
@@ -326,13 +340,14 @@ class TeamsBotTest {
   }
 
   private void bindAcme() {
-    bind(GatewayFixture.ACME_TOKEN, ACME_TEAMS);
+    bind("acme", ACME_TEAMS);
   }
 
-  private void bind(String adminToken, String teamsTenant) {
+  /** The operator binds the Teams tenant to the Switchboard tenant (a tenant admin cannot prove a Teams tenant). */
+  private void bind(String tenant, String teamsTenant) {
     HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(fixture.baseUrl()
-            + "/api/v1/installations"))
-        .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+            + "/api/v1/tenants/" + tenant + "/installations"))
+        .header("Authorization", "Bearer " + GatewayFixture.OPERATOR_TOKEN).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("platform", "teams")
             .put("workspaceId", teamsTenant).encode())).build());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);

@@ -56,7 +56,7 @@ class TeamsGroupBindingTest {
     Map<String, String> env = new HashMap<>(botFramework.env());
     env.putAll(graph.env());
     fixture = new GatewayFixture(env);
-    bind(GatewayFixture.ACME_TOKEN, ACME_TEAMS);
+    bind("acme", ACME_TEAMS);
     fixture.putPolicy("acme", policy());
     graph.member(ACME_TEAMS, GRACE, VIEWERS).member(ACME_TEAMS, IVAN).member(ACME_TEAMS, ALICE)
         .member(ACME_TEAMS, BOB, APPROVERS).member(ACME_TEAMS, CAROL, VIEWERS);
@@ -146,7 +146,7 @@ class TeamsGroupBindingTest {
   @Test
   @DisplayName("no Graph token for the Teams tenant (the app is unknown there) means no groups; Graph is not asked")
   void withoutATokenNoGroups() {
-    bind(GatewayFixture.GLOBEX_TOKEN, GLOBEX_TEAMS);
+    bind("globex", GLOBEX_TEAMS);
     fixture.putPolicy("globex", policy());
     HttpResponse<String> response = say(GLOBEX_TEAMS, HANK, "errors production api");
 
@@ -203,7 +203,7 @@ class TeamsGroupBindingTest {
   @Test
   @DisplayName("tenant isolation: each Teams tenant's users are asked with that tenant's own token and cached apart")
   void tenantIsolation() {
-    bind(GatewayFixture.GLOBEX_TOKEN, GLOBEX_TEAMS);
+    bind("globex", GLOBEX_TEAMS);
     fixture.putPolicy("globex", policy());
     graph.member(GLOBEX_TEAMS, HANK, VIEWERS);
 
@@ -254,10 +254,11 @@ class TeamsGroupBindingTest {
     return TeamsActivities.post(fixture.baseUrl(), botFramework.token(), activity);
   }
 
-  private void bind(String adminToken, String teamsTenant) {
+  /** The operator binds the Teams tenant to the Switchboard tenant (a tenant admin cannot prove a Teams tenant). */
+  private void bind(String tenant, String teamsTenant) {
     HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(fixture.baseUrl()
-            + "/api/v1/installations"))
-        .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+            + "/api/v1/tenants/" + tenant + "/installations"))
+        .header("Authorization", "Bearer " + GatewayFixture.OPERATOR_TOKEN).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("platform", "teams")
             .put("workspaceId", teamsTenant).encode())).build());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);

@@ -3,8 +3,10 @@ package io.switchboard.gateway.slack.oauth;
 import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.audit.AuditLog;
+import io.switchboard.gateway.UnprovenBindings;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.tenancy.InstallationChanges;
+import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.SlackInstallation;
 import io.switchboard.tenancy.Tenants;
 import io.vertx.core.Future;
@@ -19,7 +21,9 @@ import java.util.Optional;
 /**
  * Binds a Slack workspace that completed OAuth to a tenant: the tenant a tenant admin's install link
  * named, else the tenant that already holds the workspace (a re-install, also after an uninstall),
- * else a new tenant named after it. A workspace never moves between tenants. Then stores the
+ * else a new tenant named after it. A workspace never moves between tenants, except from one that
+ * only claimed it without proof ({@link UnprovenBindings}): OAuth proves the workspace, so the
+ * install never lands in a tenant that merely named its id. Then stores the
  * bot token in that tenant's secret store and enables the installation with a reference to the
  * secret, auditing each step ({@code tenant.created}, {@code installation.added}).
  */
@@ -30,11 +34,12 @@ public final class SlackInstaller {
 
   private static final String BIND = """
       INSERT INTO chat_installations (tenant_id, platform, workspace_id, enterprise_id, app_id, bot_user_id,
-                                      bot_token_secret, scopes)
-      VALUES ($1, 'slack', $2, $3, $4, $5, $6, $7)
+                                      bot_token_secret, scopes, verified_via)
+      VALUES ($1, 'slack', $2, $3, $4, $5, $6, $7, 'slack_oauth')
       ON CONFLICT (platform, workspace_id) DO UPDATE
         SET enabled = true, enterprise_id = EXCLUDED.enterprise_id, app_id = EXCLUDED.app_id,
-            bot_user_id = EXCLUDED.bot_user_id, bot_token_secret = EXCLUDED.bot_token_secret, scopes = EXCLUDED.scopes
+            bot_user_id = EXCLUDED.bot_user_id, bot_token_secret = EXCLUDED.bot_token_secret, scopes = EXCLUDED.scopes,
+            verified_via = EXCLUDED.verified_via
         WHERE chat_installations.tenant_id = EXCLUDED.tenant_id
       RETURNING id""";
 
@@ -71,7 +76,11 @@ public final class SlackInstaller {
 
   private static Future<Installed> tenantFor(SqlConnection tx, OAuthInstallation installation,
                                             Optional<String> linkedTenant) {
-    return tx.preparedQuery(BOUND_TENANT).execute(Tuple.of(installation.workspaceId())).compose(rows -> {
+    String provenFor = linkedTenant.orElse(publicTenantId(installation));
+    return UnprovenBindings.displace(tx, SlackInstallation.PLATFORM, installation.workspaceId(), provenFor,
+            InstallationProof.SLACK_OAUTH)
+        .compose(displaced -> tx.preparedQuery(BOUND_TENANT).execute(Tuple.of(installation.workspaceId())))
+        .compose(rows -> {
       if (rows.size() == 1) {
         String bound = rows.iterator().next().getString(0);
         return linkedTenant.isPresent() && !linkedTenant.get().equals(bound)
@@ -83,13 +92,18 @@ public final class SlackInstaller {
             ? Future.succeededFuture(new Installed(linkedTenant.get(), installation.workspaceId(), false))
             : Future.failedFuture(new IllegalStateException("the tenant of the install link is gone")));
       }
-      String tenantId = "slack-" + installation.workspaceId().toLowerCase(Locale.ROOT);
+      String tenantId = publicTenantId(installation);
       return Tenants.createIfAbsent(tx, tenantId, installation.workspaceName()).compose(created -> !created
           ? Future.succeededFuture(new Installed(tenantId, installation.workspaceId(), false))
           : AuditLog.append(tx, AuditEvent.of(tenantId, AuditEventType.TENANT_CREATED, installation.installedBy(),
                   null, new JsonObject().put("name", installation.workspaceName()).put("via", "slack_oauth")))
               .map(r -> new Installed(tenantId, installation.workspaceId(), true)));
     });
+  }
+
+  /** The tenant a public install of a workspace nobody holds creates. */
+  private static String publicTenantId(OAuthInstallation installation) {
+    return "slack-" + installation.workspaceId().toLowerCase(Locale.ROOT);
   }
 
   private static Future<Void> bind(SqlConnection tx, String tenantId, OAuthInstallation installation) {

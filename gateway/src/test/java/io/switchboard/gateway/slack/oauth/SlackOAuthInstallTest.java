@@ -6,6 +6,7 @@ import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.slack.SlackApiStandIn;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -258,6 +259,46 @@ class SlackOAuthInstallTest {
         Optional.of("acme")), StandardCharsets.UTF_8), null).statusCode()).isEqualTo(400);
     assertThat(get("/slack/install?link=" + URLEncoder.encode(new OAuthState(STATE_SECRET).issue(Instant.now()),
         StandardCharsets.UTF_8), null).statusCode()).as("a link must name a tenant").isEqualTo(400);
+  }
+
+  @Test
+  @DisplayName("a public install takes a workspace another tenant only claimed: the claimer loses it (audited) and never gets the bot token")
+  void publicInstallDisplacesABareClaim() {
+    claimWithoutProof("globex", "T0VICTIM");
+    slack.issueCode("code-victim", "T0VICTIM", "Victim", "xoxb-victim");
+
+    assertThat(callback("code-victim", begin()).statusCode()).isEqualTo(200);
+
+    assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE workspace_id = 'T0VICTIM' "
+        + "AND tenant_id = 'slack-t0victim' AND verified_via = 'slack_oauth' AND signing_secret IS NULL")).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE tenant_id = 'globex' "
+        + "AND workspace_id = 'T0VICTIM'")).isZero();
+    assertThat(Await.result(fixture.secrets().get("globex", SlackBotTokens.secretName("T0VICTIM")))).isEmpty();
+    assertThat(Await.result(fixture.secrets().get("slack-t0victim", SlackBotTokens.secretName("T0VICTIM"))))
+        .contains("xoxb-victim");
+    assertThat(fixture.auditTypes("globex")).containsExactly("installation.displaced");
+  }
+
+  @Test
+  @DisplayName("an install link takes a workspace from a tenant that only claimed it, but never from one that proved it")
+  void installLinkDisplacesABareClaimOnly() {
+    claimWithoutProof("globex", "T0ACME3");
+    String link = new JsonObject(createLink(fixture.baseUrl()).body()).getString("url");
+    slack.issueCode("code-acme3", "T0ACME3", "Acme Three", "xoxb-acme-three");
+
+    assertThat(callback("code-acme3", begin(link.substring(fixture.baseUrl().length()))).statusCode()).isEqualTo(200);
+
+    assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE workspace_id = 'T0ACME3' "
+        + "AND tenant_id = 'acme' AND verified_via = 'slack_oauth'")).isEqualTo(1);
+    assertThat(fixture.auditTypes("globex")).containsExactly("installation.displaced");
+    assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE workspace_id = 'T0GLOBEX' "
+        + "AND verified_via = 'operator'")).as("the fixture's bindings are the operator's, so proven").isEqualTo(1);
+  }
+
+  /** A binding as a tenant admin could make one before proofs were required: the id alone, with its own signing secret. */
+  private void claimWithoutProof(String tenant, String workspace) {
+    Await.result(fixture.pool().preparedQuery("INSERT INTO chat_installations (tenant_id, platform, workspace_id, "
+        + "signing_secret) VALUES ($1, 'slack', $2, 'squatter-secret')").execute(Tuple.of(tenant, workspace)));
   }
 
   /** The operator's command on a success page, as the browser shows it (the HTML unescaped). */
