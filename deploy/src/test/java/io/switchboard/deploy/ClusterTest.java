@@ -151,8 +151,7 @@ class ClusterTest {
 
   private Map<String, String> baseEnv(String members, int clusterPort) {
     Map<String, String> env = new HashMap<>();
-    env.put("SWITCHBOARD_DATABASE_URL", "postgresql://" + database.user() + "@" + database.host() + ":"
-        + database.port() + "/" + database.database());
+    env.put("SWITCHBOARD_DATABASE_URL", database.withCredentials());
     env.put("SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET", SECRET);
     env.put("SWITCHBOARD_HTTP_HOST", "127.0.0.1");
     env.put("SWITCHBOARD_HTTP_PORT", "0");

@@ -148,8 +148,7 @@ class ReadmeWalkthroughTest {
     SwitchboardConfig embedded = SwitchboardConfig.fromEnv(readme);
     Map<String, String> env = new HashMap<>(readme);
     env.putAll(Map.of(
-        "SWITCHBOARD_DATABASE_URL", "postgresql://" + database.user() + "@" + database.host() + ":" + database.port()
-            + "/" + database.database(),
+        "SWITCHBOARD_DATABASE_URL", database.withCredentials(),
         "SWITCHBOARD_DEMO_TENANT", String.valueOf(embedded.demoTenant()),
         "SWITCHBOARD_SANDBOX_ENABLED", String.valueOf(embedded.sandboxEnabled()),
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",

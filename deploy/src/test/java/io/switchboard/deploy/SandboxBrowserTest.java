@@ -54,8 +54,7 @@ class SandboxBrowserTest {
         "No chromium/chromedriver on PATH (install Debian's chromium and chromium-driver): the browser test is skipped");
     DatabaseUrl database = TestDatabase.fresh();
     Map<String, String> env = new HashMap<>(Map.of(
-        "SWITCHBOARD_DATABASE_URL", "postgresql://" + database.user() + "@" + database.host() + ":" + database.port()
-            + "/" + database.database(),
+        "SWITCHBOARD_DATABASE_URL", database.withCredentials(),
         "SWITCHBOARD_DEMO_TENANT", "true",
         "SWITCHBOARD_SANDBOX_ENABLED", "true",
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",

@@ -239,8 +239,7 @@ class SandboxTourTest {
 
   private SwitchboardConfig config() {
     Map<String, String> env = new HashMap<>(Map.of(
-        "SWITCHBOARD_DATABASE_URL", "postgresql://" + database.user() + "@" + database.host() + ":" + database.port()
-            + "/" + database.database(),
+        "SWITCHBOARD_DATABASE_URL", database.withCredentials(),
         "SWITCHBOARD_DEMO_TENANT", "true",
         "SWITCHBOARD_SANDBOX_ENABLED", "true",
         "SWITCHBOARD_DEMO_ADMIN_TOKEN", TOKEN,

@@ -133,8 +133,7 @@ class WalkingSkeletonTest {
 
   private SwitchboardConfig config(Map<String, String> overrides) {
     Map<String, String> env = new java.util.HashMap<>(Map.of(
-        "SWITCHBOARD_DATABASE_URL", "postgresql://" + database.user() + "@" + database.host() + ":" + database.port()
-            + "/" + database.database(),
+        "SWITCHBOARD_DATABASE_URL", database.withCredentials(),
         "SWITCHBOARD_DEMO_TENANT", "true",
         "SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET", SECRET,
         "SWITCHBOARD_DEMO_ADMIN_TOKEN", TOKEN,

@@ -5,6 +5,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -79,10 +80,23 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     return "jdbc:postgresql://" + host + ":" + port + "/" + database;
   }
 
+  /**
+   * The URL with the password, as {@code SWITCHBOARD_DATABASE_URL} takes it: for handing the
+   * database to another process. Never log it; {@link #toString()} is the loggable form.
+   */
+  public String withCredentials() {
+    return "postgresql://" + encode(user) + (password.isEmpty() ? "" : ":" + encode(password)) + "@" + host + ":"
+        + port + "/" + encode(database);
+  }
+
   /** The URL without the password, safe to log. */
   @Override
   public String toString() {
     return "postgresql://" + user + "@" + host + ":" + port + "/" + database;
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static String decode(String s) {

@@ -22,6 +22,13 @@ class DatabaseUrlTest {
   }
 
   @Test
+  void handsOnItsCredentialsWhenAsked() {
+    DatabaseUrl url = new DatabaseUrl("127.0.0.1", 5433, "postgres", "postgres", "p@ss:w/rd ü");
+    assertThat(DatabaseUrl.parse(url.withCredentials())).isEqualTo(url);
+    assertThat(new DatabaseUrl("h", 5432, "db", "sb", "").withCredentials()).isEqualTo("postgresql://sb@h:5432/db");
+  }
+
+  @Test
   void neverPrintsThePassword() {
     assertThat(DatabaseUrl.parse("postgresql://sb:secret@h/db").toString()).doesNotContain("secret");
   }

@@ -42,6 +42,11 @@ public final class TestDatabase {
     return url;
   }
 
+  /** The superuser's URL for {@code database} on the shared server (its password included). */
+  public static DatabaseUrl superuser(String database) {
+    return server().url().withDatabase(database);
+  }
+
   /** Runs SQL as the superuser over JDBC: for test set-up and for simulating a tamperer. */
   public static void execute(DatabaseUrl url, String sql) {
     try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());

@@ -279,7 +279,8 @@ class FlywayActionTest {
     migration("slow", "V2__second.sql", "CREATE TABLE second_done (x int);");
 
     Future<ActionResult> running;
-    try (Connection gate = DriverManager.getConnection(admin(target).jdbcUrl(), "postgres", "")) {
+    try (Connection gate = DriverManager.getConnection(admin(target).jdbcUrl(), admin(target).user(),
+        admin(target).password())) {
       gate.setAutoCommit(false);
       try (Statement statement = gate.createStatement()) {
         statement.execute("LOCK TABLE gatekeeping.gate IN ACCESS EXCLUSIVE MODE");
@@ -375,7 +376,7 @@ class FlywayActionTest {
   }
 
   private static DatabaseUrl admin(DatabaseUrl db) {
-    return new DatabaseUrl(db.host(), db.port(), db.database(), "postgres", "");
+    return TestDatabase.superuser(db.database());
   }
 
   private static int tables(DatabaseUrl db) {
