@@ -8,54 +8,69 @@ import org.apache.commons.codec.digest.DigestUtils;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A row of the audit log, and the one definition of its hash: SHA-256 over a canonical JSON array
- * of every field (tenant, seq, time in microseconds, type, actor, job id, details with sorted keys,
- * previous hash). Anything that changes a stored field changes the hash.
+ * A row of the audit log, and the one definition of its hash: an HMAC-SHA256 under the process's
+ * {@link AuditKey} ({@code keyed}) over a canonical JSON array of every field (tenant, seq, time in
+ * microseconds, type, actor, job id, details with sorted keys, previous hash). Anything that changes
+ * a stored field changes the hash, and without the key nobody can compute the new one. Records
+ * written before the chain was keyed, or by a process without a key, carry a plain SHA-256 over the
+ * same array ({@code keyed} false), which anyone can recompute.
  */
 public record AuditRecord(
     String tenantId, long seq, Instant occurredAt, String eventType, String actor, Long jobId,
-    String detail, String prevHash, String hash) {
+    String detail, String prevHash, String hash, boolean keyed) {
 
   /** The previous-hash of a tenant's first record. */
   public static final String GENESIS_HASH = "0".repeat(64);
 
-  /** Builds the next record of a chain; {@code occurredAt} is cut to PostgreSQL's microseconds. */
+  /**
+   * Builds the next record of a chain, keyed when this process has an {@link AuditKey};
+   * {@code occurredAt} is cut to PostgreSQL's microseconds.
+   */
   public static AuditRecord next(AuditEvent event, long seq, String prevHash, Instant occurredAt) {
     Instant time = occurredAt.truncatedTo(ChronoUnit.MICROS);
     String detail = canonical(event.detail()).encode();
-    String hash = hashOf(event.tenantId(), seq, time, event.type().wire(), event.actor(), event.jobId(), detail, prevHash);
+    Optional<AuditKey> key = AuditKey.installed();
+    String hash = hashOf(key, event.tenantId(), seq, time, event.type().wire(), event.actor(), event.jobId(), detail,
+        prevHash);
     return new AuditRecord(event.tenantId(), seq, time, event.type().wire(), event.actor(), event.jobId(), detail,
-        prevHash, hash);
+        prevHash, hash, key.isPresent());
   }
 
   /** The columns {@link #fromRow} reads; named, not {@code *}, as prepared statements are cached. */
-  public static final String COLUMNS = "tenant_id, seq, occurred_at, event_type, actor, job_id, detail, prev_hash, hash";
+  public static final String COLUMNS =
+      "tenant_id, seq, occurred_at, event_type, actor, job_id, detail, prev_hash, hash, keyed";
 
   public static AuditRecord fromRow(Row row) {
     return new AuditRecord(
         row.getString("tenant_id"), row.getLong("seq"), row.getOffsetDateTime("occurred_at").toInstant(),
         row.getString("event_type"), row.getString("actor"), row.getLong("job_id"), row.getString("detail"),
-        row.getString("prev_hash"), row.getString("hash"));
+        row.getString("prev_hash"), row.getString("hash"), row.getBoolean("keyed"));
   }
 
-  /** The hash this record's fields give now; differs from {@link #hash()} if the row was edited. */
-  public String recomputeHash() {
-    return hashOf(tenantId, seq, occurredAt, eventType, actor, jobId, detail, prevHash);
+  /**
+   * The hash this record's fields give now; differs from {@link #hash()} if the row was edited.
+   *
+   * @param key the key a keyed record is checked with (ignored for an unkeyed one)
+   */
+  public String recomputeHash(AuditKey key) {
+    return hashOf(keyed ? Optional.of(key) : Optional.empty(), tenantId, seq, occurredAt, eventType, actor, jobId,
+        detail, prevHash);
   }
 
   public JsonObject detailJson() {
     return new JsonObject(detail);
   }
 
-  private static String hashOf(String tenantId, long seq, Instant time, String type, String actor, Long jobId,
-                               String detail, String prevHash) {
+  private static String hashOf(Optional<AuditKey> key, String tenantId, long seq, Instant time, String type,
+                               String actor, Long jobId, String detail, String prevHash) {
     long micros = ChronoUnit.MICROS.between(Instant.EPOCH, time);
-    JsonArray fields = new JsonArray()
-        .add(tenantId).add(seq).add(micros).add(type).add(actor).add(jobId).add(detail).add(prevHash);
-    return DigestUtils.sha256Hex(fields.encode());
+    String fields = new JsonArray()
+        .add(tenantId).add(seq).add(micros).add(type).add(actor).add(jobId).add(detail).add(prevHash).encode();
+    return key.map(k -> k.mac(fields)).orElseGet(() -> DigestUtils.sha256Hex(fields));
   }
 
   /** A copy with object keys sorted at every depth, so equal details always encode the same. */

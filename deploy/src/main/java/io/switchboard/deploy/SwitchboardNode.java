@@ -2,6 +2,7 @@ package io.switchboard.deploy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.audit.AuditKey;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.db.EmbeddedPostgresServer;
@@ -47,6 +48,8 @@ public final class SwitchboardNode implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SwitchboardNode.class);
   private static final int POOL_SIZE = 16;
+  /** What the audit chain's key is derived from the master key for; changing it changes every node's key. */
+  private static final String AUDIT_KEY_PURPOSE = "switchboard audit chain v1";
 
   private final Optional<EmbeddedPostgresServer> embedded;
   private final Vertx vertx;
@@ -102,7 +105,11 @@ public final class SwitchboardNode implements AutoCloseable {
           .using(vertx)
           .build();
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      SecretStore secrets = secretStore(secretSettings, config, vertx, pool);
+      Optional<MasterKey> masterKey = masterKey(secretSettings, config);
+      SecretStore secrets = secretStore(secretSettings, masterKey, vertx, pool);
+      AuditKey.install(auditKey(masterKey.orElseThrow(() -> new StartupFailure("SWITCHBOARD_MASTER_KEY is required "
+          + "with SWITCHBOARD_SECRET_STORE=vault too: the audit chain's key is derived from it (openssl rand -base64 32; "
+          + "the same value on every node)"))));
       DemoTenant.Credentials demo = config.demoTenant() && role.runsGateway()
           ? await(DemoTenant.ensure(pool, config.demoSlackSigningSecret(), config.demoAdminToken()))
           : null;
@@ -222,16 +229,30 @@ public final class SwitchboardNode implements AutoCloseable {
     }
   }
 
-  /** The local store's key is read (or made) here, on the starting thread: it is file IO. */
-  private static SecretStore secretStore(SecretStoreSettings settings, SwitchboardConfig config, Vertx vertx, Pool pool) {
+  /**
+   * The master key: the local store's (read or made here, on the starting thread: it is file IO), or
+   * the one given with Vault, if any.
+   */
+  private static Optional<MasterKey> masterKey(SecretStoreSettings settings, SwitchboardConfig config) {
+    if (settings.backend() == SecretStoreSettings.Backend.VAULT) {
+      return settings.masterKey();
+    }
+    try {
+      return Optional.of(MasterKey.load(settings.masterKey(), config.dataDir()));
+    } catch (IllegalStateException e) {
+      throw new StartupFailure(e.getMessage() + " (check SWITCHBOARD_DATA_DIR, or set SWITCHBOARD_MASTER_KEY)");
+    }
+  }
+
+  /** The audit chain's key, derived from the master key, so every node of a deployment has the same one. */
+  public static AuditKey auditKey(MasterKey masterKey) {
+    return AuditKey.of(masterKey.derive(AUDIT_KEY_PURPOSE));
+  }
+
+  private static SecretStore secretStore(SecretStoreSettings settings, Optional<MasterKey> masterKey, Vertx vertx,
+                                         Pool pool) {
     return switch (settings.backend()) {
-      case LOCAL -> {
-        try {
-          yield new LocalSecretStore(pool, MasterKey.load(settings.masterKey(), config.dataDir()));
-        } catch (IllegalStateException e) {
-          throw new StartupFailure(e.getMessage() + " (check SWITCHBOARD_DATA_DIR, or set SWITCHBOARD_MASTER_KEY)");
-        }
-      }
+      case LOCAL -> new LocalSecretStore(pool, masterKey.orElseThrow());
       case VAULT -> {
         try {
           yield await(VaultSecretStore.start(vertx, settings.vault().orElseThrow()));

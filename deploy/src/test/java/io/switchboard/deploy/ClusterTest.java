@@ -1,12 +1,14 @@
 package io.switchboard.deploy;
 
 import io.switchboard.audit.AuditChainVerifier;
+import io.switchboard.audit.AuditKey;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
+import io.switchboard.tenancy.secrets.MasterKey;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,7 +116,8 @@ class ClusterTest {
     assertThat(count("SELECT count(*) FROM jobs WHERE attempts = 2")).isEqualTo(heldByVictim);
     assertThat(count("SELECT count(*) FROM job_attempts a JOIN jobs j ON j.id = a.job_id "
         + "WHERE a.outcome = 'lease_expired' AND j.status = 'succeeded'")).isEqualTo(heldByVictim);
-    assertThat(Await.result(new AuditChainVerifier(pool).verify("demo")).isIntact()).isTrue();
+    AuditKey nodesKey = SwitchboardNode.auditKey(MasterKey.fromBase64(TestSecrets.MASTER_KEY));
+    assertThat(Await.result(new AuditChainVerifier(pool, Optional.of(nodesKey)).verify("demo")).isIntact()).isTrue();
     Await.until("every result reached Slack", () -> count("SELECT count(*) FROM jobs WHERE replied_at IS NOT NULL") == jobs);
     List<String> posted = slack.posts().stream().map(post -> post.message().encode()).toList();
     for (Row row : Await.result(pool.query("SELECT id FROM jobs").execute())) {
@@ -152,6 +156,7 @@ class ClusterTest {
   private Map<String, String> baseEnv(String members, int clusterPort) {
     Map<String, String> env = new HashMap<>();
     env.put("SWITCHBOARD_DATABASE_URL", database.withCredentials());
+    env.put("SWITCHBOARD_AUDIT_ANCHOR_FILE", TestSecrets.anchorFile());
     env.put("SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET", SECRET);
     env.put("SWITCHBOARD_HTTP_HOST", "127.0.0.1");
     env.put("SWITCHBOARD_HTTP_PORT", "0");

@@ -149,6 +149,7 @@ class ReadmeWalkthroughTest {
     Map<String, String> env = new HashMap<>(readme);
     env.putAll(Map.of(
         "SWITCHBOARD_DATABASE_URL", database.withCredentials(),
+        "SWITCHBOARD_AUDIT_ANCHOR_FILE", TestSecrets.anchorFile(),
         "SWITCHBOARD_DEMO_TENANT", String.valueOf(embedded.demoTenant()),
         "SWITCHBOARD_SANDBOX_ENABLED", String.valueOf(embedded.sandboxEnabled()),
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",

@@ -55,6 +55,7 @@ class SandboxBrowserTest {
     DatabaseUrl database = TestDatabase.fresh();
     Map<String, String> env = new HashMap<>(Map.of(
         "SWITCHBOARD_DATABASE_URL", database.withCredentials(),
+        "SWITCHBOARD_AUDIT_ANCHOR_FILE", TestSecrets.anchorFile(),
         "SWITCHBOARD_DEMO_TENANT", "true",
         "SWITCHBOARD_SANDBOX_ENABLED", "true",
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",

@@ -240,6 +240,7 @@ class SandboxTourTest {
   private SwitchboardConfig config() {
     Map<String, String> env = new HashMap<>(Map.of(
         "SWITCHBOARD_DATABASE_URL", database.withCredentials(),
+        "SWITCHBOARD_AUDIT_ANCHOR_FILE", TestSecrets.anchorFile(),
         "SWITCHBOARD_DEMO_TENANT", "true",
         "SWITCHBOARD_SANDBOX_ENABLED", "true",
         "SWITCHBOARD_DEMO_ADMIN_TOKEN", TOKEN,

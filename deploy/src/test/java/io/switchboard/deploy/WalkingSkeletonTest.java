@@ -134,6 +134,7 @@ class WalkingSkeletonTest {
   private SwitchboardConfig config(Map<String, String> overrides) {
     Map<String, String> env = new java.util.HashMap<>(Map.of(
         "SWITCHBOARD_DATABASE_URL", database.withCredentials(),
+        "SWITCHBOARD_AUDIT_ANCHOR_FILE", TestSecrets.anchorFile(),
         "SWITCHBOARD_DEMO_TENANT", "true",
         "SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET", SECRET,
         "SWITCHBOARD_DEMO_ADMIN_TOKEN", TOKEN,

@@ -1,6 +1,9 @@
 package io.switchboard.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.audit.AuditAnchoring;
+import io.switchboard.audit.AuditAnchors;
+import io.switchboard.audit.AuditKey;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.OperationsRoutes;
@@ -131,6 +134,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Optional<TeamsBot> teams = Optional.empty();
   private final Clock notificationClock;
   private NotificationSweeper notifications;
+  private Optional<AuditAnchoring> auditAnchoring = Optional.empty();
 
   public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
                          SecretStore secrets) {
@@ -260,7 +264,12 @@ public final class GatewayVerticle extends VerticleBase {
         notificationOutbox, slackApi, botTokens, pacer, metrics, notificationClock), notificationClock);
     approvals.start();
     answerOutbox.start();
-    return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations, new SlackOwnAppProof(slackApi))
+    Optional<AuditAnchors> auditAnchors = AuditKey.installed()
+        .map(key -> new AuditAnchors(config.auditAnchors().file(), key));
+    auditAnchoring = auditAnchors.map(anchors -> new AuditAnchoring(vertx, pool, anchors,
+        config.auditAnchors().interval(), Clock.systemUTC()));
+    return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations, new SlackOwnAppProof(slackApi),
+            auditAnchors)
         .onSuccess(api -> {
           api.mount(router);
           new SlackInstallLinksApi(config.slackApp(), installStates, Clock.systemUTC()).mount(router);
@@ -270,6 +279,7 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> Future.all(progressRelays.stream().map(JobProgressRelay::start).toList()))
         .compose(v -> teams.map(TeamsBot::start).orElse(Future.succeededFuture()))
         .compose(v -> notifications.start())
+        .compose(v -> auditAnchoring.map(AuditAnchoring::start).orElse(Future.succeededFuture()))
         .compose(v -> server.listen());
   }
 
@@ -315,6 +325,7 @@ public final class GatewayVerticle extends VerticleBase {
     return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
         .compose(v -> replier.stop()).compose(v -> notifications.stop()).compose(v -> Future.all(progressRelays.stream().map(JobProgressRelay::stop).toList()))
         .compose(v -> teams.map(TeamsBot::stop).orElse(Future.succeededFuture())).compose(v -> policies.stop())
+        .compose(v -> auditAnchoring.map(AuditAnchoring::stop).orElse(Future.succeededFuture()))
         .onComplete(ar -> approvals.stop())
         .eventually(() -> slackApi.close());
   }

@@ -66,6 +66,7 @@ public final class GatewayFixture implements AutoCloseable {
   private final String baseUrl;
   private final SwitchboardConfig config;
   private final Clock notificationClock;
+  private final Path anchorFile = Path.of("target", "audit-anchors", "fixture-" + System.nanoTime() + ".jsonl");
 
   public GatewayFixture() {
     this(Map.of());
@@ -94,7 +95,8 @@ public final class GatewayFixture implements AutoCloseable {
         "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", slack.prefix(),
         "SWITCHBOARD_SLACK_API_URL", "http://127.0.0.1:9/api/",
         "SWITCHBOARD_SLACK_CLIENT_ID", "fixture.client",
-        "SWITCHBOARD_SLACK_CLIENT_SECRET", "fixture-client-secret"));
+        "SWITCHBOARD_SLACK_CLIENT_SECRET", "fixture-client-secret",
+        "SWITCHBOARD_AUDIT_ANCHOR_FILE", anchorFile.toString()));
     env.putAll(moreEnv);
     config = SwitchboardConfig.fromEnv(env);
     this.notificationClock = notificationClock;
@@ -197,6 +199,11 @@ public final class GatewayFixture implements AutoCloseable {
   public double metric(String name, String... tags) {
     var search = registry.find(name).tags(tags);
     return search.counter() == null ? 0 : search.counter().count();
+  }
+
+  /** Where this gateway anchors the audit chains, when the process has an audit key. */
+  public Path anchorFile() {
+    return anchorFile;
   }
 
   public String baseUrl() {

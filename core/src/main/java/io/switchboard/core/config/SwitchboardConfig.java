@@ -39,7 +39,8 @@ public record SwitchboardConfig(
     Duration sandboxSessionIdle,
     boolean sandboxAllowRemote,
     Pacing pacing,
-    Notifications notifications) {
+    Notifications notifications,
+    AuditAnchorSettings auditAnchors) {
 
   /**
    * The clustered event bus (Hazelcast) a node joins when {@code members} is not empty; with none,
@@ -138,10 +139,11 @@ public record SwitchboardConfig(
     EnvReader in = new EnvReader(env);
     Duration actionTimeout = in.seconds("SWITCHBOARD_ACTION_TIMEOUT_SECONDS", DEFAULT_ACTION_TIMEOUT);
     Optional<DatabaseUrl> databaseUrl = in.optional("SWITCHBOARD_DATABASE_URL").map(DatabaseUrl::parse);
+    Path dataDir = Path.of(in.string("SWITCHBOARD_DATA_DIR", DEFAULT_DATA_DIR));
     return new SwitchboardConfig(
         in.string("SWITCHBOARD_HTTP_HOST", DEFAULT_HTTP_HOST),
         in.port("SWITCHBOARD_HTTP_PORT", DEFAULT_HTTP_PORT),
-        Path.of(in.string("SWITCHBOARD_DATA_DIR", DEFAULT_DATA_DIR)),
+        dataDir,
         databaseUrl,
         in.port("SWITCHBOARD_EMBEDDED_POSTGRES_PORT", 0),
         in.bool("SWITCHBOARD_DEMO_TENANT", databaseUrl.isEmpty()),
@@ -187,7 +189,11 @@ public record SwitchboardConfig(
             in.positiveInt("SWITCHBOARD_PACING_QUEUE", Pacing.DEFAULT_QUEUE_CAPACITY)),
         new Notifications(
             in.seconds("SWITCHBOARD_NOTIFY_DEDUP_SECONDS", Notifications.DEFAULT_DEDUP_WINDOW),
-            in.seconds("SWITCHBOARD_NOTIFY_GROUP_WAIT_SECONDS", Notifications.DEFAULT_GROUP_WAIT)));
+            in.seconds("SWITCHBOARD_NOTIFY_GROUP_WAIT_SECONDS", Notifications.DEFAULT_GROUP_WAIT)),
+        new AuditAnchorSettings(
+            in.optional("SWITCHBOARD_AUDIT_ANCHOR_FILE").map(Path::of)
+                .orElse(dataDir.resolve(AuditAnchorSettings.FILE_NAME)),
+            in.seconds("SWITCHBOARD_AUDIT_ANCHOR_SECONDS", AuditAnchorSettings.DEFAULT_INTERVAL)));
   }
 
   /** Reads typed values from an environment map, failing with the variable's name. */

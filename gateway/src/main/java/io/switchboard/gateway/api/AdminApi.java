@@ -1,5 +1,6 @@
 package io.switchboard.gateway.api;
 
+import io.switchboard.audit.AuditAnchors;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.MediaTypes;
 import io.switchboard.core.http.Problems;
@@ -37,9 +38,10 @@ public final class AdminApi {
   private final SecretStore secrets;
   private final JobCancellations cancellations;
   private final SlackOwnAppProof slackProof;
+  private final Optional<AuditAnchors> auditAnchors;
 
   private AdminApi(Vertx vertx, Pool pool, ApiContract contract, OperatorTokenAuth operatorAuth, SecretStore secrets,
-                   JobCancellations cancellations, SlackOwnAppProof slackProof) {
+                   JobCancellations cancellations, SlackOwnAppProof slackProof, Optional<AuditAnchors> auditAnchors) {
     this.vertx = vertx;
     this.pool = pool;
     this.contract = contract;
@@ -47,14 +49,16 @@ public final class AdminApi {
     this.secrets = secrets;
     this.cancellations = cancellations;
     this.slackProof = slackProof;
+    this.auditAnchors = auditAnchors;
   }
 
   /** Loads the API document and the operator token's hash (configured, or generated and stored earlier). */
   public static Future<AdminApi> load(Vertx vertx, Pool pool, Optional<String> operatorToken, SecretStore secrets,
-                                      JobCancellations cancellations, SlackOwnAppProof slackProof) {
+                                      JobCancellations cancellations, SlackOwnAppProof slackProof,
+                                      Optional<AuditAnchors> auditAnchors) {
     return ApiContract.load(vertx).compose(contract -> OperatorToken.expectedHash(pool, operatorToken)
         .map(hash -> new AdminApi(vertx, pool, contract, new OperatorTokenAuth(pool, hash), secrets, cancellations,
-            slackProof)));
+            slackProof, auditAnchors)));
   }
 
   public void mount(Router router) {
@@ -74,6 +78,7 @@ public final class AdminApi {
     new ApprovalsApi(pool).mount(router);
     new SecretsApi(secrets, pool).mount(router);
     new AuditApi(pool).mount(router);
+    new AuditVerificationApi(vertx, pool, auditAnchors).mount(router);
   }
 
   /**

@@ -37,7 +37,7 @@ class ApiContractTest {
     assertThat(access).containsEntry("getOpenApi", ApiContract.Access.PUBLIC);
     assertThat(access.entrySet().stream().filter(e -> e.getValue() == ApiContract.Access.OPERATOR).map(Map.Entry::getKey))
         .containsExactlyInAnyOrder("createTenant", "listTenants", "changeTenant", "suspendTenant", "resumeTenant", "issueTenantToken",
-            "bindTenantInstallation");
+            "bindTenantInstallation", "verifyTenantAudit");
     assertThat(access.values().stream().filter(a -> a == ApiContract.Access.TENANT)).hasSize(24);
   }
 

@@ -100,6 +100,8 @@ class TenantIsolationTest extends AdminApiTestBase {
         t -> api.send("POST", "/api/v1/tenants/globex/tokens", t, "{\"label\": \"" + MARKER + "-taken\"}"));
     operator("POST /api/v1/tenants/{tenantId}/installations", t -> api.send("POST",
         "/api/v1/tenants/globex/installations", t, "{\"platform\": \"discord\", \"workspaceId\": \"400000000000000004\"}"));
+    operator("GET /api/v1/tenants/{tenantId}/audit-verification",
+        t -> api.get("/api/v1/tenants/globex/audit-verification", t));
     row("GET /api/v1/tenant", t -> api.get("/api/v1/tenant", t), 200,
         r -> assertThat(ApiClient.json(r).getString("id")).isEqualTo("acme"));
     row("GET /api/v1/installations", t -> api.get("/api/v1/installations", t), 200,
@@ -171,7 +173,7 @@ class TenantIsolationTest extends AdminApiTestBase {
     paths.forEach(path -> ((JsonObject) path.getValue()).fieldNames().stream()
         .filter(method -> Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace").contains(method))
         .forEach(method -> operations.add(method.toUpperCase() + " " + path.getKey())));
-    assertThat(operations).hasSize(32);
+    assertThat(operations).hasSize(33);
     assertThat(new TreeSet<>(TABLE.keySet())).isEqualTo(operations);
   }
 

@@ -105,6 +105,21 @@ public final class MasterKey {
     return read(file);
   }
 
+  /**
+   * A key for another purpose, derived from this one (HMAC-SHA256 of the purpose under the master
+   * key): every node with the same master key derives the same key, and the derived key reveals
+   * nothing about the master key. The audit chain's key is derived this way.
+   */
+  public byte[] derive(String purpose) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+      return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
   /** A short fingerprint of the key, safe to print and store. */
   public String id() {
     return id;

@@ -36,6 +36,16 @@ class MasterKeyTest {
   }
 
   @Test
+  void derivedKeysAreTheSameForTheSameMasterKeyAndPurposeOnly() {
+    String base64 = Base64.getEncoder().encodeToString("a master key of thirty-two bytes".getBytes());
+    byte[] audit = MasterKey.fromBase64(base64).derive("audit");
+    assertThat(audit).hasSize(32).isEqualTo(MasterKey.fromBase64(base64).derive("audit"));
+    assertThat(MasterKey.fromBase64(base64).derive("other")).isNotEqualTo(audit);
+    assertThat(MasterKey.generate().derive("audit")).isNotEqualTo(audit);
+    assertThat(audit).isNotEqualTo("a master key of thirty-two bytes".getBytes());
+  }
+
+  @Test
   void aKeyOfAnotherLengthIsRefusedNamingTheVariable() {
     for (int length : new int[] {0, 16, 31, 33, 64}) {
       String base64 = Base64.getEncoder().encodeToString(new byte[length]);
