@@ -63,6 +63,13 @@ public record DatabaseUrl(String host, int port, String database, String user, S
    * length limit is raised so the longer queue statements are cached too. A connection pooler in
    * transaction mode in front of PostgreSQL must support prepared statements (PgBouncer 1.21+ with
    * {@code max_prepared_statements}).
+   *
+   * <p>Every session also bounds how long it may hold or wait for locks (issue 11): a transaction left
+   * idle for {@value #IDLE_IN_TRANSACTION_TIMEOUT} (a paused or cut-off node) is ended by the server,
+   * so its row locks (a tenant's audit chain head) do not stop everyone else; a lock not taken within
+   * {@value #LOCK_TIMEOUT} fails the statement instead of queueing behind such a session. Both are sent
+   * as startup parameters; a PgBouncer in front must pass them ({@code ignore_startup_parameters}
+   * does not, so set them on the role there instead).
    */
   public PgConnectOptions connectOptions() {
     return new PgConnectOptions()
@@ -71,10 +78,18 @@ public record DatabaseUrl(String host, int port, String database, String user, S
         .setDatabase(database)
         .setUser(user)
         .setPassword(password)
+        .addProperty("application_name", "switchboard")
+        .addProperty("idle_in_transaction_session_timeout", IDLE_IN_TRANSACTION_TIMEOUT)
+        .addProperty("lock_timeout", LOCK_TIMEOUT)
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(512)
         .setPreparedStatementCacheSqlLimit(16 * 1024);
   }
+
+  /** How long the server lets a session sit idle inside a transaction before ending it. */
+  public static final String IDLE_IN_TRANSACTION_TIMEOUT = "15s";
+  /** How long a statement waits for a lock before it fails (and its command is answered 503). */
+  public static final String LOCK_TIMEOUT = "10s";
 
   public String jdbcUrl() {
     return "jdbc:postgresql://" + host + ":" + port + "/" + database;

@@ -14,11 +14,15 @@ import java.util.Set;
 /**
  * Writes errors as RFC 9457 {@code application/problem+json} and is the router's last failure
  * handler: refusals keep their status and code, framework 4xx (e.g. an unknown method) keep theirs,
- * and only a genuine fault becomes 500, logged with its cause.
+ * a database that cannot be reached or will not take work now is a 503 with {@code Retry-After}
+ * (nothing was stored, so the caller may try again), and only a genuine fault becomes 500, logged
+ * with its cause.
  */
 public final class Problems {
 
   public static final String CONTENT_TYPE = "application/problem+json";
+  /** Seconds a caller is asked to wait before trying again while the database is unavailable. */
+  public static final int DATABASE_RETRY_AFTER_SECONDS = 5;
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
 
   private Problems() {
@@ -39,6 +43,9 @@ public final class Problems {
         .put("status", code.status())
         .put("code", code.wire())
         .put("detail", detail);
+    if (code == ErrorCode.DATABASE_UNAVAILABLE) {
+      ctx.response().putHeader("Retry-After", Integer.toString(DATABASE_RETRY_AFTER_SECONDS));
+    }
     ctx.response()
         .setStatusCode(code.status())
         .putHeader("Content-Type", CONTENT_TYPE)
@@ -66,6 +73,12 @@ public final class Problems {
       }
       if (failure instanceof PgException pg && UNSTORABLE_TEXT.contains(pg.getSqlState())) {
         send(ctx, ErrorCode.MALFORMED_REQUEST, "the request holds a character that cannot be stored (such as NUL)");
+        return;
+      }
+      if (DatabaseFailures.unavailable(failure)) {
+        LOG.warn("The database is unavailable for {} {}: {}", ctx.request().method(), ctx.request().path(),
+            failure.toString());
+        send(ctx, ErrorCode.DATABASE_UNAVAILABLE, "the database is unavailable; nothing was stored, try again later");
         return;
       }
       int status = ctx.statusCode();

@@ -25,6 +25,18 @@ public final class Await {
     }
   }
 
+  /** The cause the future failed with; an error if it succeeds or takes longer than 30 s. */
+  public static Throwable failure(Future<?> future) {
+    try {
+      Object value = future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      throw new AssertionError("expected a failure, got " + value);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException | TimeoutException e) {
+      throw new IllegalStateException("future did not complete within 30 s", e);
+    }
+  }
+
   /** Polls {@code condition} every 50 ms for up to 30 s; for state reached asynchronously. */
   public static void until(String what, java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

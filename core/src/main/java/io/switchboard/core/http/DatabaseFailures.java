@@ -1,0 +1,40 @@
+package io.switchboard.core.http;
+
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+
+import java.net.ConnectException;
+import java.util.Set;
+
+/**
+ * Tells a failure that says the database cannot be reached, or will not take work now, from a bug:
+ * the first is worth a retry later (and nothing was stored, since a statement that fails this way
+ * rolls its transaction back), the second is a 500.
+ */
+public final class DatabaseFailures {
+
+  /**
+   * SQLSTATEs that mean "not now": 57P01-57P03 (the server is shutting down, crashed or starting),
+   * 53300 (too many connections), 55P03 (a lock not taken within {@code lock_timeout}), 57014 (a
+   * statement cancelled, e.g. by {@code statement_timeout}), 25P03 (a transaction ended by
+   * {@code idle_in_transaction_session_timeout}); and every connection exception (class 08).
+   */
+  private static final Set<String> NOT_NOW = Set.of("57P01", "57P02", "57P03", "53300", "55P03", "57014", "25P03");
+
+  private DatabaseFailures() {
+  }
+
+  /** Whether the failure, or one of its causes, says the database is unavailable. */
+  public static boolean unavailable(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof ConnectException || cause instanceof ClosedConnectionException) {
+        return true;
+      }
+      if (cause instanceof PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || NOT_NOW.contains(pg.getSqlState()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
