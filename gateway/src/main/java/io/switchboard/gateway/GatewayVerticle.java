@@ -213,6 +213,7 @@ public final class GatewayVerticle extends VerticleBase {
     JobCancellations cancellations = new JobCancellations(pool, vertx.eventBus());
 
     Router router = Router.router(vertx);
+    router.route().handler(SecurityHeaders::add);
     SlackGroupMemberships slackGroups = new SlackGroupMemberships(slackApi, botTokens, Clock.systemUTC());
     CommandPipeline pipeline = new CommandPipeline(new CommandParser(), policies, new ChatBuiltins(pool),
         rateLimiter, approvals, enqueuer, cancellations, refusals, metrics,

@@ -92,8 +92,7 @@ public final class SandboxChat {
     router.get("/sandbox/static/*").handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy",
               "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-                  + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
-          .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer");
+                  + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
       ctx.next();
     }).handler(StaticHandler.create("sandbox").setCachingEnabled(false).setDirectoryListing(false));
   }

@@ -79,6 +79,10 @@ class SlackOAuthInstallTest {
 
     assertThat(done.statusCode()).isEqualTo(200);
     assertThat(done.body()).contains("Switchboard is installed").contains("T0NEW");
+    assertThat(done.headers().firstValue("X-Frame-Options")).contains("DENY");
+    assertThat(done.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    assertThat(done.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'")
+        .contains("frame-ancestors 'none'").doesNotContain("script-src");
     assertThat(fixture.count("SELECT count(*) FROM tenants WHERE id = 'slack-t0new' AND name = 'Newco'")).isEqualTo(1);
     assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE tenant_id = 'slack-t0new' AND enabled "
         + "AND workspace_id = 'T0NEW' AND bot_user_id = 'U0BOT' AND bot_token_secret = 'slack-bot-token.T0NEW' "
