@@ -9,7 +9,10 @@ import java.util.Set;
 
 /**
  * Replaces the secret values handed to an action with {@code [redacted:<name>]} wherever they occur
- * in a text (action output, error messages) before it goes to chat, logs or the audit log.
+ * in a text (action output, error messages) before it goes to chat, logs or the audit log: the
+ * value itself and the forms a target or script commonly prints it in ({@link SecretForms}: base64
+ * and base64url, at any alignment inside a longer encoded text such as an HTTP Basic credential;
+ * percent-encoding; hexadecimal; reversed).
  *
  * <ul>
  *   <li>Values shorter than {@value #MIN_LENGTH} characters are not redacted: replacing every
@@ -46,7 +49,7 @@ public final class SecretRedactor {
     Set<String> seen = new LinkedHashSet<>();
     this.secrets = secrets.entrySet().stream()
         .filter(e -> e.getValue() != null && e.getValue().length() >= MIN_LENGTH)
-        .map(e -> new Secret(e.getKey(), e.getValue()))
+        .flatMap(e -> SecretForms.of(e.getValue()).stream().map(form -> new Secret(e.getKey(), form)))
         .sorted(Comparator.comparingInt((Secret s) -> s.value().length()).reversed().thenComparing(Secret::name))
         .filter(s -> seen.add(s.value()))
         .toList();

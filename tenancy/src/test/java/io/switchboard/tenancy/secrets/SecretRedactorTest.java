@@ -2,12 +2,62 @@ package io.switchboard.tenancy.secrets;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SecretRedactorTest {
+
+  private static final String SECRET = "s3cr3t/Pa55+word?&=";
+
+  @Test
+  void commonEncodingsOfTheValueAreRedactedToo() {
+    SecretRedactor redactor = new SecretRedactor(Map.of("db", SECRET));
+    byte[] bytes = SECRET.getBytes(StandardCharsets.UTF_8);
+    for (String form : List.of(
+        Base64.getEncoder().encodeToString(bytes),
+        Base64.getEncoder().withoutPadding().encodeToString(bytes),
+        Base64.getUrlEncoder().encodeToString(bytes),
+        URLEncoder.encode(SECRET, StandardCharsets.UTF_8),
+        URLEncoder.encode(SECRET, StandardCharsets.UTF_8).replace("+", "%20"),
+        "s3cr3t%2FPa55%2Bword%3F%26%3D",
+        "s3cr3t%2fPa55%2bword%3f%26%3d",
+        HexFormat.of().formatHex(bytes),
+        HexFormat.of().withUpperCase().formatHex(bytes),
+        new StringBuilder(SECRET).reverse().toString())) {
+      String redacted = redactor.redact("before " + form + " after");
+      assertThat(redacted).as(form).startsWith("before ").endsWith(" after").contains("[redacted:db]")
+          .doesNotContain(form);
+    }
+  }
+
+  @Test
+  void aValueInsideALongerBase64TextIsRedactedAtEveryAlignment() {
+    SecretRedactor redactor = new SecretRedactor(Map.of("db", SECRET));
+    for (String user : List.of("u", "us", "usr", "user")) {
+      for (Base64.Encoder encoder : List.of(Base64.getEncoder(), Base64.getUrlEncoder())) {
+        String basic = encoder.encodeToString((user + ":" + SECRET + "@host").getBytes(StandardCharsets.UTF_8));
+        String redacted = redactor.redact("Authorization: Basic " + basic);
+        assertThat(redacted).as(user).contains("[redacted:db]");
+        String left = redacted.replace("Authorization: Basic ", "").replace("[redacted:db]", "");
+        assertThat(left.length()).as("what is left of " + basic + ": " + redacted)
+            .isLessThanOrEqualTo(basic.length() - (SECRET.length() * 4 / 3 - 2));
+      }
+    }
+  }
+
+  @Test
+  void encodedFormsShorterThanSixCharactersAreNotLookedFor() {
+    SecretRedactor redactor = new SecretRedactor(Map.of("pin", "abcd"));
+    assertThat(redactor.redact("dcba 61626364 abcd")).as("the hex form is long enough, the reversed one is not")
+        .isEqualTo("dcba [redacted:pin] [redacted:pin]");
+  }
 
   @Test
   void everyOccurrenceIsReplacedByTheSecretsName() {
