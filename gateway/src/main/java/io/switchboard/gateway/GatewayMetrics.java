@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +21,7 @@ public final class GatewayMetrics {
   private final MeterRegistry registry;
   private final Timer ackLatency;
   private final DistributionSummary commitBatches;
+  private final Map<String, Map<String, Supplier<Number>>> outboundQueues = new ConcurrentHashMap<>();
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -119,12 +122,29 @@ public final class GatewayMetrics {
     registry.counter("switchboard.notifications", "platform", platform, "outcome", outcome).increment(count);
   }
 
-  /** Registers the queue depth of one paced channel; answers how to unregister it when the channel goes idle. */
+  /**
+   * Counts one paced channel's queue into its platform's gauges while the channel is busy; answers
+   * how to take it out when the channel goes idle. The gauges are per platform only: a series per
+   * workspace or channel would grow without bound and show every tenant's ids to whoever scrapes
+   * {@code /metrics} (issue 11): {@code switchboard.outbound.queue.depth} (calls waiting in all
+   * channels), {@code switchboard.outbound.queue.deepest} (the longest queue) and
+   * {@code switchboard.outbound.queue.channels} (channels with calls waiting).
+   */
   public Runnable outboundQueue(String platform, String channel, Supplier<Number> depth) {
-    Gauge gauge = Gauge.builder("switchboard.outbound.queue.depth", depth)
-        .description("Calls waiting in a channel's outbound queue")
-        .tags("platform", platform, "channel", channel)
-        .register(registry);
-    return () -> registry.remove(gauge);
+    Map<String, Supplier<Number>> queues = outboundQueues.computeIfAbsent(platform, p -> {
+      Map<String, Supplier<Number>> channels = new ConcurrentHashMap<>();
+      Gauge.builder("switchboard.outbound.queue.depth", channels,
+              all -> all.values().stream().mapToDouble(d -> d.get().doubleValue()).sum())
+          .description("Calls waiting in the outbound queues of all channels").tags("platform", p).register(registry);
+      Gauge.builder("switchboard.outbound.queue.deepest", channels,
+              all -> all.values().stream().mapToDouble(d -> d.get().doubleValue()).max().orElse(0))
+          .description("Calls waiting in the longest outbound queue").tags("platform", p).register(registry);
+      Gauge.builder("switchboard.outbound.queue.channels", channels, all -> all.values().stream()
+              .filter(d -> d.get().doubleValue() > 0).count())
+          .description("Channels with calls waiting").tags("platform", p).register(registry);
+      return channels;
+    });
+    queues.put(channel, depth);
+    return () -> queues.remove(channel, depth);
   }
 }

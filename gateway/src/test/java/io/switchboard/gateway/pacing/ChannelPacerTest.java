@@ -136,16 +136,24 @@ class ChannelPacerTest {
   }
 
   @Test
-  @DisplayName("the queue depth is a gauge per channel, gone once the channel is idle")
-  void queueDepthGauge() {
+  @DisplayName("queue gauges are per platform, with no workspace or channel ids, and fall to zero once channels are idle")
+  void queueDepthGauges() {
     ChannelPacer pacer = pacer(10);
     for (int i = 0; i < 4; i++) {
       pacer.submit(GENERAL, Outbound.POST, null, () -> record("x"));
     }
-    assertThat(registry.get("switchboard.outbound.queue.depth").tag("channel", "T1/C1").gauge().value())
-        .isEqualTo(3.0);
+    assertThat(gauge("switchboard.outbound.queue.depth")).isEqualTo(3.0);
+    assertThat(gauge("switchboard.outbound.queue.deepest")).isEqualTo(3.0);
+    assertThat(gauge("switchboard.outbound.queue.channels")).isEqualTo(1.0);
+    assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getTags())
+        .extracting(tag -> tag.getKey()).doesNotContain("channel", "workspace", "tenant"));
     timers.advance(60_000);
-    assertThat(registry.find("switchboard.outbound.queue.depth").gauges()).isEmpty();
+    assertThat(gauge("switchboard.outbound.queue.depth")).isZero();
+    assertThat(gauge("switchboard.outbound.queue.channels")).isZero();
+  }
+
+  private double gauge(String name) {
+    return registry.get(name).tag("platform", GENERAL.platform()).gauge().value();
   }
 
   @Test

@@ -90,9 +90,7 @@ class SlackProgressCoalescingTest {
       assertThat(ofJob).isNotEmpty();
       assertThat(ofJob.get(ofJob.size() - 1).args().get("text")).endsWith("step " + LINES + " of " + LINES);
     }
-    for (int i = 1; i < edits.size(); i++) {
-      assertThat(edits.get(i).atMillis() - edits.get(i - 1).atMillis()).isGreaterThanOrEqualTo(PACE_MILLIS - 5);
-    }
+    Paced.assertPaced(edits.stream().map(SlackApiStandIn.Call::atMillis).toList(), PACE_MILLIS);
   }
 
   private List<Long> runningJobsWithMessages(Context context, SlackJobMessages messages) {
