@@ -84,6 +84,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -127,6 +128,7 @@ public final class GatewayVerticle extends VerticleBase {
   private PolicyDirectory policies;
   private final SecretStore secrets;
   private HttpServer server;
+  private Router router;
   private Approvals approvals;
   private ResponseUrlReplier replier;
   private SlackWebApi slackApi;
@@ -212,7 +214,7 @@ public final class GatewayVerticle extends VerticleBase {
         Clock.systemUTC());
     JobCancellations cancellations = new JobCancellations(pool, vertx.eventBus());
 
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().handler(SecurityHeaders::add);
     SlackGroupMemberships slackGroups = new SlackGroupMemberships(slackApi, botTokens, Clock.systemUTC());
     CommandPipeline pipeline = new CommandPipeline(new CommandParser(), policies, new ChatBuiltins(pool),
@@ -329,6 +331,23 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> auditAnchoring.map(AuditAnchoring::stop).orElse(Future.succeededFuture()))
         .onComplete(ar -> approvals.stop())
         .eventually(() -> slackApi.close());
+  }
+
+  /**
+   * Every route as mounted, {@code "METHOD path"} ({@code "ANY path"} for a route of every method,
+   * {@code "ANY *"} for one without a path): what the route matrix test checks against its table.
+   */
+  public List<String> routes() {
+    List<String> routes = new ArrayList<>();
+    for (Route route : router.getRoutes()) {
+      String path = route.getPath() == null ? "*" : route.getPath() + (route.isExactPath() ? "" : "*");
+      if (route.methods() == null || route.methods().isEmpty()) {
+        routes.add("ANY " + path);
+      } else {
+        route.methods().forEach(method -> routes.add(method.name() + " " + path));
+      }
+    }
+    return routes;
   }
 
   /** The port the server listens on (useful when configured with port 0). */

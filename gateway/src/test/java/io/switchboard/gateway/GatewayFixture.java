@@ -66,6 +66,7 @@ public final class GatewayFixture implements AutoCloseable {
   private final String baseUrl;
   private final SwitchboardConfig config;
   private final Clock notificationClock;
+  private final GatewayVerticle gateway;
   private final Path anchorFile = Path.of("target", "audit-anchors", "fixture-" + System.nanoTime() + ".jsonl");
 
   public GatewayFixture() {
@@ -100,7 +101,7 @@ public final class GatewayFixture implements AutoCloseable {
     env.putAll(moreEnv);
     config = SwitchboardConfig.fromEnv(env);
     this.notificationClock = notificationClock;
-    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, secrets, notificationClock);
+    gateway = new GatewayVerticle(config, pool, registry, secrets, notificationClock);
     Await.result(vertx.deployVerticle(gateway));
     baseUrl = "http://127.0.0.1:" + gateway.actualPort();
   }
@@ -118,9 +119,9 @@ public final class GatewayFixture implements AutoCloseable {
 
   /** Starts one more gateway on the same database, as a second node would; returns its base URL. */
   public String startSecondGateway() {
-    GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, secrets, notificationClock);
-    Await.result(vertx.deployVerticle(gateway));
-    return "http://127.0.0.1:" + gateway.actualPort();
+    GatewayVerticle second = new GatewayVerticle(config, pool, registry, secrets, notificationClock);
+    Await.result(vertx.deployVerticle(second));
+    return "http://127.0.0.1:" + second.actualPort();
   }
 
   /** A click on a button of a Switchboard message, as Slack posts it to {@code /slack/interactions}. */
@@ -199,6 +200,11 @@ public final class GatewayFixture implements AutoCloseable {
   public double metric(String name, String... tags) {
     var search = registry.find(name).tags(tags);
     return search.counter() == null ? 0 : search.counter().count();
+  }
+
+  /** The gateway's routes as mounted ({@link GatewayVerticle#routes()}). */
+  public List<String> routes() {
+    return gateway.routes();
   }
 
   /** Where this gateway anchors the audit chains, when the process has an audit key. */
