@@ -7,6 +7,7 @@ import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 
@@ -28,6 +29,7 @@ final class OperationsVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     OperationsRoutes.mount(router, pool, registry);
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "an executor node serves only /health, /ready and /metrics"));
-    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost());
+    return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+        .invalidRequestHandler(Problems::invalidRequest).requestHandler(router).listen(config.httpPort(), config.httpHost());
   }
 }

@@ -260,7 +260,11 @@ public final class GatewayVerticle extends VerticleBase {
       progressRelays.add(new JobProgressRelay(vertx, SandboxChat.PLATFORM, sandboxMessages::progress));
       new SandboxCleanup(vertx, pool, config.sandboxSessionIdle(), Clock.systemUTC()).start();
     }
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
+    // No cleartext HTTP/2 upgrade: chat platforms and proxies speak HTTP/1.1 here, and an upgrade
+    // request over the header limit hung the connection or got a bare 431 instead of a problem document.
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
+            .setHttp2ClearTextEnabled(false))
+        .invalidRequestHandler(Problems::invalidRequest)
         .requestHandler(router);
     NotificationOutbox notificationOutbox = new NotificationOutbox(pool);
     notifications = new NotificationSweeper(vertx, notificationOutbox, new SlackNotificationDelivery(

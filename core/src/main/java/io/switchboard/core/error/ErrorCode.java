@@ -20,6 +20,8 @@ public enum ErrorCode {
   OWNERSHIP_NOT_PROVEN(422, "Ownership not proven"),
   RATE_LIMITED(429, "Too many requests"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
+  URI_TOO_LONG(414, "URI too long"),
+  HEADERS_TOO_LARGE(431, "Request header fields too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   MALFORMED_REQUEST(400, "Malformed request"),
   INVALID_RESPONSE_URL(400, "Invalid response_url"),

@@ -2,7 +2,10 @@ package io.switchboard.core.http;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
@@ -37,12 +40,7 @@ public final class Problems {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
-    JsonObject body = extensions.copy()
-        .put("type", "https://switchboard.dev/problems/" + code.wire())
-        .put("title", code.title())
-        .put("status", code.status())
-        .put("code", code.wire())
-        .put("detail", detail);
+    JsonObject body = document(code, detail, extensions);
     if (code == ErrorCode.DATABASE_UNAVAILABLE) {
       ctx.response().putHeader("Retry-After", Integer.toString(DATABASE_RETRY_AFTER_SECONDS));
     }
@@ -50,6 +48,36 @@ public final class Problems {
         .setStatusCode(code.status())
         .putHeader("Content-Type", CONTENT_TYPE)
         .end(body.encode());
+  }
+
+  private static JsonObject document(ErrorCode code, String detail, JsonObject extensions) {
+    return extensions.copy()
+        .put("type", "https://switchboard.dev/problems/" + code.wire())
+        .put("title", code.title())
+        .put("status", code.status())
+        .put("code", code.wire())
+        .put("detail", detail);
+  }
+
+  /**
+   * The server's handler of requests its HTTP decoder refused before any route saw them (a request
+   * line or URI over the limit, headers over the limit, a malformed request line): the same answer
+   * Vert.x gives (414, 431 or 400), as a problem document, and the connection closed.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
+    ErrorCode code;
+    if (cause instanceof TooLongHttpLineException) {
+      code = ErrorCode.URI_TOO_LONG;
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      code = ErrorCode.HEADERS_TOO_LARGE;
+    } else {
+      code = ErrorCode.MALFORMED_REQUEST;
+    }
+    request.response().setStatusCode(code.status()).putHeader("Content-Type", CONTENT_TYPE)
+        .end(document(code, "the HTTP request could not be read: " + code.title().toLowerCase(java.util.Locale.ROOT),
+            new JsonObject()).encode());
+    request.connection().close();
   }
 
   public static void send(RoutingContext ctx, SwitchboardException e) {

@@ -12,6 +12,7 @@ import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorException;
 
@@ -41,7 +42,8 @@ public final class ContractValidation implements Handler<RoutingContext> {
       return;
     }
     Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
-    RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(body))
+    Future.<ValidatableRequest>future(extracted -> RequestUtils.extract(ctx.request(), operation,
+            () -> Future.succeededFuture(body)).onComplete(extracted))
         .compose(request -> validator.validate(request, operation.getOperationId()))
         .onSuccess(validated -> {
           ctx.put(VALIDATED_KEY, validated);

@@ -2,6 +2,7 @@ package io.switchboard.gateway.slack;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.core.http.NulCharacters;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.command.ChatCommand;
 import io.switchboard.gateway.command.CommandPipeline;
@@ -36,6 +37,12 @@ import java.util.regex.Pattern;
  * The work before the 200 is database writes only, well inside Slack's 3 seconds.
  */
 public final class SlackEventsHandler extends SignedSlackEndpoint {
+
+  /**
+   * What an {@code event_id} may look like ({@code Ev0123ABCD} from Slack): anything else is refused
+   * before it is stored, as the key of the events already taken (a long one would not fit its index).
+   */
+  private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
   private static final Logger LOG = LoggerFactory.getLogger(SlackEventsHandler.class);
   private static final Pattern LEADING_MENTION = Pattern.compile("^\\s*<@[A-Z0-9]+(\\|[^>]*)?>[\\s:,]*");
@@ -83,6 +90,7 @@ public final class SlackEventsHandler extends SignedSlackEndpoint {
   protected Future<JsonObject> answer(SlackInstallation installation, Buffer body) {
     JsonObject payload = parse(body)
         .orElseThrow(() -> new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the event is not a JSON object"));
+    NulCharacters.refuseIn(payload);
     String type = String.valueOf(payload.getValue("type"));
     if (type.equals("url_verification")) {
       return Future.succeededFuture(new JsonObject().put("challenge", String.valueOf(payload.getValue("challenge"))));
@@ -90,10 +98,11 @@ public final class SlackEventsHandler extends SignedSlackEndpoint {
     if (!type.equals("event_callback") || installation == null) {
       return Future.succeededFuture();
     }
-    String eventId = payload.getValue("event_id") instanceof String id && !id.isBlank() ? id : null;
+    String eventId = payload.getValue("event_id") instanceof String id && EVENT_ID.matcher(id).matches() ? id : null;
     JsonObject event = payload.getValue("event") instanceof JsonObject e ? e : null;
     if (eventId == null || event == null) {
-      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "an event_callback needs event_id and event");
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST,
+          "an event_callback needs an event_id (letters, digits, _ and -, at most 128) and an event");
     }
     String eventType = String.valueOf(event.getValue("type"));
     return eventLog.take(installation.tenantId(), eventId, eventType).compose(first -> {

@@ -83,6 +83,14 @@ class BadInputTest extends AdminApiTestBase {
   }
 
   @Test
+  @DisplayName("a parameter the validator cannot decode is a 400, not a 500 (found by AdminApiFuzzTest)")
+  void undecodableParameters() {
+    assertProblem(api.send("PUT", "/api/v1/policy", ACME_TOKEN, "{}", "If-Match", "\"%$\""), 400, "malformed_request");
+    assertProblem(api.get("/api/v1/jobs?limit=%25", ACME_TOKEN), 400, "malformed_request");
+    assertThat(api.get("/api/v1/policy", ACME_TOKEN).headers().firstValue("ETag")).contains("\"0\"");
+  }
+
+  @Test
   @DisplayName("the operator's calls are validated too")
   void operatorInput() {
     assertProblem(api.send("POST", "/api/v1/tenants", OPERATOR_TOKEN, "{\"id\": \"Bad Id\", \"name\": \"x\"}"), 400,

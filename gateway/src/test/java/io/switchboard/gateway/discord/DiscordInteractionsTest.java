@@ -66,6 +66,17 @@ class DiscordInteractionsTest {
   }
 
   @Test
+  @DisplayName("an interaction holding a NUL character is a 400 before it is acknowledged (found by DiscordInteractionsFuzzTest)")
+  void nulCharactersAreRefusedBeforeTheAck() {
+    HttpResponse<String> refused = SignedInteraction.post(fixture.baseUrl(), shared,
+        SignedInteraction.command(shared, ACME_GUILD, CHANNEL, ALICE, "echo a\u0000b"));
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("NUL");
+    assertThat(fixture.jobCount()).isZero();
+    assertThat(discord.calls()).isEmpty();
+  }
+
+  @Test
   @DisplayName("a forged, replayed (stale), unsigned or other application's request is refused with 401 and nothing runs")
   void forgedAndReplayedRefused() {
     JsonObject command = SignedInteraction.command(shared, ACME_GUILD, CHANNEL, ALICE, "echo x");

@@ -56,6 +56,32 @@ class SlackEventsTest {
   }
 
   @Test
+  @DisplayName("an event_id that is not an id (too long, or with other characters) is a 400 and nothing is taken (found by SlackRequestsFuzzTest)")
+  void malformedEventIdsAreRefused() {
+    for (String eventId : new String[] {"Ev" + "x".repeat(3000), "Ev 1", "Ev\u00001", ""}) {
+      JsonObject event = SlackEvent.callback("T0ACME", eventId,
+          SlackEvent.mention("U0ALICE", "C0OPS", "1700000000.000100", "echo hi"));
+      HttpResponse<String> refused = SlackEvent.signed(GatewayFixture.ACME_SECRET, event).post(fixture.baseUrl());
+      assertThat(refused.statusCode()).as(eventId.length() + " characters").isEqualTo(400);
+      assertThat(refused.body()).contains("malformed_request");
+    }
+    assertThat(fixture.count("SELECT count(*) FROM slack_events")).isZero();
+    assertThat(fixture.jobCount()).isZero();
+  }
+
+  @Test
+  @DisplayName("an event holding a NUL character is a 400 before it is acknowledged, not a command that fails unheard (found by SlackRequestsFuzzTest)")
+  void nulCharactersAreRefusedBeforeTheAck() {
+    JsonObject event = SlackEvent.callback("T0ACME", "Ev0NUL", SlackEvent.mention("U0ALICE", "C0OPS",
+        "1700000000.000100", "echo a\u0000b"));
+    HttpResponse<String> refused = SlackEvent.signed(GatewayFixture.ACME_SECRET, event).post(fixture.baseUrl());
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("NUL");
+    assertThat(fixture.count("SELECT count(*) FROM slack_events")).isZero();
+    assertThat(fixture.jobCount()).isZero();
+  }
+
+  @Test
   @DisplayName("an app_mention runs the command once, even when Slack retries the event; the ack goes into the thread")
   void mentionQueuedOnce() {
     JsonObject event = SlackEvent.callback("T0ACME", "Ev0001", SlackEvent.mention("U0USER", "C0OPS", "1700.0001", "echo hello"));

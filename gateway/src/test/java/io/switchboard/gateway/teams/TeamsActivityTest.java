@@ -40,8 +40,9 @@ class TeamsActivityTest {
     JsonObject noConversation = TeamsActivities.mention(URL, "tid", "a:1", "1", "aad", "x");
     noConversation.remove("conversation");
     JsonObject badMembers = TeamsActivities.botMembership(URL, "tid", "a:1", "aad", true).put("membersAdded", "bot");
+    JsonObject nul = TeamsActivities.mention(URL, "tid", "a:1", "1", "aad", "echo a\u0000b");
     for (String body : new String[] {"", "42", "{", noConversation.encode(), badMembers.encode(),
-        new JsonObject().put("type", 5).encode()}) {
+        new JsonObject().put("type", 5).encode(), nul.encode()}) {
       assertThatThrownBy(() -> TeamsActivity.parse(Buffer.buffer(body)))
           .isInstanceOfSatisfying(SwitchboardException.class,
               e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_REQUEST));
