@@ -27,7 +27,7 @@ final class OperationsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    OperationsRoutes.mount(router, pool, registry);
+    OperationsRoutes.mount(router, pool, registry, config.metricsToken());
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "an executor node serves only /health, /ready and /metrics"));
     return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
         .invalidRequestHandler(Problems::invalidRequest).requestHandler(router).listen(config.httpPort(), config.httpHost());

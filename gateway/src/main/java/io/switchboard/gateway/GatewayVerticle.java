@@ -239,7 +239,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     OAuthState installStates = new OAuthState(config.slackApp().stateSecret().orElse(""));
     mountSlackInstall(router, installStates, installationChanges, botTokens);
-    OperationsRoutes.mount(router, pool, registry);
+    OperationsRoutes.mount(router, pool, registry, config.metricsToken());
     router.route().failureHandler(Problems.failureHandler());
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.errorHandler(405, ctx -> Problems.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed here"));

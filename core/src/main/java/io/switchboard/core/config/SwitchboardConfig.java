@@ -24,6 +24,7 @@ public record SwitchboardConfig(
     Optional<String> demoSlackSigningSecret,
     Optional<String> demoAdminToken,
     Optional<String> operatorToken,
+    Optional<String> metricsToken,
     Optional<String> slackSigningSecret,
     List<String> slackResponseUrlPrefixes,
     SlackApp slackApp,
@@ -150,6 +151,7 @@ public record SwitchboardConfig(
         in.optional("SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET"),
         in.optional("SWITCHBOARD_DEMO_ADMIN_TOKEN"),
         in.optional("SWITCHBOARD_OPERATOR_TOKEN"),
+        in.optional("SWITCHBOARD_METRICS_TOKEN"),
         in.optional("SWITCHBOARD_SLACK_SIGNING_SECRET"),
         in.list("SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", DEFAULT_SLACK_RESPONSE_URL_PREFIX),
         new SlackApp(
