@@ -268,6 +268,20 @@ class SandboxChatTest {
   }
 
   @Test
+  @DisplayName("sessions are capped: with the sandbox full a new visitor gets a 429, a visitor with a session goes on")
+  void sessionsAreCapped() {
+    assertThat(alice.pick("alice").statusCode()).isEqualTo(200);
+    fixture.count("WITH filled AS (INSERT INTO sandbox_sessions (tenant_id, id, token_sha256, user_id) "
+        + "SELECT 'acme', 'fill-' || g, 'hash-' || g, 'bob' FROM generate_series(1, " + SandboxSessions.MAX_SESSIONS
+        + ") g RETURNING 1) SELECT count(*) FROM filled");
+    HttpResponse<String> refused = new SandboxVisitor(fixture.baseUrl()).pick("carol");
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.body()).contains("rate_limited");
+    assertThat(alice.pick("bob").statusCode()).as("an existing session only switches user").isEqualTo(200);
+    assertThat(fixture.count("SELECT count(*) FROM sandbox_sessions")).isEqualTo(SandboxSessions.MAX_SESSIONS + 1);
+  }
+
+  @Test
   @DisplayName("without a sandbox installation a session cannot start (503); the admin API installs it for a tenant")
   void installedThroughTheAdminApi() {
     try (GatewayFixture fresh = new GatewayFixture(Map.of("SWITCHBOARD_SANDBOX_ENABLED", "true"))) {
