@@ -62,8 +62,8 @@ class AdminApiFuzzTest {
 
   @Property
   @Label("any operation, any body, any parameter, tenant or operator token")
-  void anyOperation(@ForAll("operation") int index, @ForAll("json") Object body, @ForAll("text") String parameter,
-                    @ForAll("text") String query, @ForAll boolean operator) {
+  void anyOperation(@ForAll("operation") int index, @ForAll(supplier = HostileInput.Json.class) Object body, @ForAll(supplier = HostileInput.Text.class) String parameter,
+                    @ForAll(supplier = HostileInput.Text.class) String query, @ForAll boolean operator) {
     String[] operation = operations.get(index % operations.size());
     String encoded = URLEncoder.encode(parameter, StandardCharsets.UTF_8);
     String path = operation[1].replaceAll("\\{[^}]+}", encoded.isEmpty() ? "x" : encoded)
@@ -80,13 +80,4 @@ class AdminApiFuzzTest {
     return Arbitraries.integers().between(0, 1000);
   }
 
-  @Provide
-  Arbitrary<Object> json() {
-    return HostileInput.json();
-  }
-
-  @Provide
-  Arbitrary<String> text() {
-    return HostileInput.text();
-  }
 }

@@ -53,8 +53,8 @@ class DiscordInteractionsFuzzTest {
 
   @Property
   @Label("a command with any text, from any guild, channel and user")
-  void commands(@ForAll("text") String text, @ForAll("text") String guild, @ForAll("text") String channel,
-                @ForAll("text") String user) {
+  void commands(@ForAll(supplier = HostileInput.Text.class) String text, @ForAll(supplier = HostileInput.Text.class) String guild, @ForAll(supplier = HostileInput.Text.class) String channel,
+                @ForAll(supplier = HostileInput.Text.class) String user) {
     for (JsonObject command : new JsonObject[] {
         SignedInteraction.command(SHARED, DiscordInteractionsTest.ACME_GUILD, DiscordInteractionsTest.CHANNEL,
             DiscordInteractionsTest.ALICE, text),
@@ -67,7 +67,7 @@ class DiscordInteractionsFuzzTest {
 
   @Property
   @Label("an interaction whose fields hold any JSON")
-  void anyFields(@ForAll("json") Object value, @ForAll("field") String field) {
+  void anyFields(@ForAll(supplier = HostileInput.Json.class) Object value, @ForAll("field") String field) {
     long jobs = fixture.jobCount();
     JsonObject command = SignedInteraction.command(SHARED, DiscordInteractionsTest.ACME_GUILD,
         DiscordInteractionsTest.CHANNEL, DiscordInteractionsTest.ALICE, "echo hi");
@@ -81,20 +81,10 @@ class DiscordInteractionsFuzzTest {
 
   @Property
   @Label("a signed body of any text")
-  void anyBody(@ForAll("text") String body) {
+  void anyBody(@ForAll(supplier = HostileInput.Text.class) String body) {
     long jobs = fixture.jobCount();
     HostileInput.assertRefusedCleanlyOrServed(fixture, SignedInteraction.post(fixture.baseUrl(), SHARED, body,
         Instant.now()), jobs);
-  }
-
-  @Provide
-  Arbitrary<String> text() {
-    return HostileInput.text();
-  }
-
-  @Provide
-  Arbitrary<Object> json() {
-    return HostileInput.json();
   }
 
   @Provide

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ArbitrarySupplier;
 
 import java.net.http.HttpResponse;
 
@@ -18,6 +19,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class HostileInput {
 
   private HostileInput() {
+  }
+
+  /** {@link #text()} for {@code @ForAll(supplier = HostileInput.Text.class)}. */
+  public static final class Text implements ArbitrarySupplier<String> {
+    @Override
+    public Arbitrary<String> get() {
+      return text();
+    }
+  }
+
+  /** {@link #json()} for {@code @ForAll(supplier = HostileInput.Json.class)}. */
+  public static final class Json implements ArbitrarySupplier<Object> {
+    @Override
+    public Arbitrary<Object> get() {
+      return json();
+    }
   }
 
   /** Text a hostile caller would try: any character (NUL, lone surrogates, controls), escapes, huge numbers, markup. */

@@ -66,7 +66,7 @@ class SlackRequestsFuzzTest {
 
   @Property
   @Label("a slash command with any text")
-  void commandText(@ForAll("text") String text) {
+  void commandText(@ForAll(supplier = HostileInput.Text.class) String text) {
     long jobs = fixture.jobCount();
     HostileInput.assertRefusedCleanlyOrServed(fixture, fixture.acmeCommand(text).post(fixture.baseUrl()), jobs);
   }
@@ -90,7 +90,7 @@ class SlackRequestsFuzzTest {
    */
   @Property
   @Label("an Events API callback with hostile values")
-  void events(@ForAll("text") String text, @ForAll("json") Object event, @ForAll("text") String eventId) {
+  void events(@ForAll(supplier = HostileInput.Text.class) String text, @ForAll(supplier = HostileInput.Json.class) Object event, @ForAll(supplier = HostileInput.Text.class) String eventId) {
     JsonObject mention = SlackEvent.mention("U0USER", "C0CHANNEL", "1700000000.000100", text);
     JsonObject[] payloads = {
         SlackEvent.callback("T0ACME", "Ev" + UUID.randomUUID(), mention),
@@ -105,7 +105,7 @@ class SlackRequestsFuzzTest {
 
   @Property
   @Label("an interaction payload with hostile values")
-  void interactions(@ForAll("text") String actionId, @ForAll("text") String value, @ForAll("json") Object anything) {
+  void interactions(@ForAll(supplier = HostileInput.Text.class) String actionId, @ForAll(supplier = HostileInput.Text.class) String value, @ForAll(supplier = HostileInput.Json.class) Object anything) {
     long jobs = fixture.jobCount();
     HostileInput.assertRefusedCleanlyOrServed(fixture, SignedClick.of(GatewayFixture.ACME_SECRET, "T0ACME", "U0USER",
         "C0CHANNEL", actionId, value, fixture.slack().responseUrl("fuzz")).post(fixture.baseUrl()), jobs);
@@ -120,16 +120,6 @@ class SlackRequestsFuzzTest {
   Arbitrary<Map<String, String>> fields() {
     return Arbitraries.maps(Arbitraries.oneOf(Arbitraries.of(FIELDS), HostileInput.text()), HostileInput.text())
         .ofMinSize(1).ofMaxSize(4);
-  }
-
-  @Provide
-  Arbitrary<String> text() {
-    return HostileInput.text();
-  }
-
-  @Provide
-  Arbitrary<Object> json() {
-    return HostileInput.json();
   }
 
   /** POSTs exactly these bytes with a correct v0 signature of acme's secret. */
