@@ -13,6 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.Optional;
+import java.util.stream.Stream;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("The reply path posts each finished job's result to its response_url once")
@@ -77,22 +80,39 @@ class ResponseUrlReplierTest {
   @Test
   @DisplayName("a reply is claimed only under its own tenant")
   void claimsAreTenantScoped() {
-    long job = finishedJob("succeeded", "acme only", "scoped");
+    // Finished before the reply window, so the gateway's own sweep leaves it to this test's claims.
+    long job = finishedJob("succeeded", "acme only", "scoped", "now() - interval '1 hour'");
     ReplyOutbox outbox = new ReplyOutbox(fixture.pool());
-    TestDatabase.execute(fixture.url(), "UPDATE jobs SET replied_at = NULL, reply_due_at = NULL, reply_attempts = 0");
     assertThat(Await.result(outbox.claim("globex", job))).isEmpty();
     assertThat(Await.result(outbox.claim("acme", job))).hasValueSatisfying(
         claimed -> assertThat(claimed.job().tenantId()).isEqualTo("acme"));
   }
 
+  @Test
+  @DisplayName("a reply asked for twice at once is claimed once")
+  void claimsOnceWhenAskedTwice() {
+    // Finished before the reply window, so the gateway's own sweep leaves it to this test's claims.
+    long job = finishedJob("succeeded", "claimed once", "twice", "now() - interval '1 hour'");
+    ReplyOutbox outbox = new ReplyOutbox(fixture.pool());
+    var first = outbox.claim("acme", job);
+    var second = outbox.claim("acme", job);
+    long claimed = Stream.of(Await.result(first), Await.result(second)).filter(Optional::isPresent).count();
+    assertThat(claimed).isEqualTo(1);
+    assertThat(fixture.count("SELECT reply_attempts FROM jobs WHERE id = " + job)).isEqualTo(1);
+  }
+
   private long finishedJob(String status, String output, String responseId) {
+    return finishedJob(status, output, responseId, "now()");
+  }
+
+  private long finishedJob(String status, String output, String responseId, String finishedAt) {
     JsonObject replyTo = new JsonObject().put("kind", "slack_response_url")
         .put("url", fixture.slack().responseUrl(responseId));
     TestDatabase.execute(fixture.url(), "INSERT INTO jobs (tenant_id, idempotency_key, platform, requester, channel, "
         + "command, command_text, action, arguments, reply_to, status, attempts, output, error, started_at, finished_at) "
         + "VALUES ('acme', '" + responseId + "', 'slack', 'U1', 'C1', 'echo', '/ops echo x', 'echo', '{}', '"
         + replyTo.encode() + "', '" + status + "', 1, " + (output == null ? "NULL" : "'" + output + "'") + ", "
-        + ("failed".equals(status) ? "'it broke'" : "NULL") + ", now(), now())");
+        + ("failed".equals(status) ? "'it broke'" : "NULL") + ", now(), " + finishedAt + ")");
     return fixture.count("SELECT id FROM jobs WHERE idempotency_key = '" + responseId + "'");
   }
 
