@@ -10,7 +10,8 @@
 #
 # Environment: CONNECTIONS (64), SECONDS_MEASURED (20), RATE (request file sized for 6000 req/s),
 # CHANNELS (50), MAX_RUNNING_JOBS and EXECUTOR_CONCURRENCY (64), NODE_CPUS (1; wrk runs on 0),
-# AUTO_EXPLAIN (no), PROFILE_OUT (loadtests/target/profile). Needs wrk, psql and taskset.
+# AUTO_EXPLAIN (no), NODE_JVM_ARGS (e.g. a JFR recording), PROFILE_OUT (loadtests/target/profile).
+# Needs wrk, psql and taskset.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -40,7 +41,7 @@ start_node() {
   SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET="$SECRET" SWITCHBOARD_DEMO_ADMIN_TOKEN="$ADMIN" \
   SWITCHBOARD_OPERATOR_TOKEN="$OPERATOR" SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES="http://127.0.0.1:$SINK_PORT/" \
   SWITCHBOARD_EXECUTOR_CONCURRENCY="$EXECUTOR_CONCURRENCY" \
-    taskset -c "$NODE_CPUS" java -jar "$JAR" >> "$OUT/node.log" 2>&1 &
+    taskset -c "$NODE_CPUS" java ${NODE_JVM_ARGS:-} -jar "$JAR" >> "$OUT/node.log" 2>&1 &
   NODE=$!; PIDS+=("$NODE")
   until curl -sf -o /dev/null "$URL/ready"; do
     kill -0 "$NODE" 2> /dev/null || { tail -20 "$OUT/node.log" >&2; exit 1; }

@@ -9,8 +9,9 @@
 #                                     # runs, 4 s measured, help and echo only (under 2 minutes once built)
 #
 # Options (after --quick they override it): --rounds N, --warmup S, --first-warmup S, --duration S, --connections "16 64",
-# --servers "bare bolt switchboard", --paths "help policy echo ratelimit", --rebuild (rebuild the jar),
-# --jar PATH. See loadtests/README.md ("Side-by-side bench").
+# --servers "bare bolt switchboard", --paths "help policy echo ratelimit" (and neighbour: a second
+# tenant's p99 alone and beside the demo tenant's floods), --rebuild (rebuild the jar), --jar PATH.
+# See loadtests/README.md ("Side-by-side bench").
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -56,6 +57,11 @@ CHANNELS="${BENCH_CHANNELS:-1}"
 # JVM options for Switchboard's process (split on spaces), e.g. a JFR recording to profile it.
 SERVER_JVM_ARGS="${BENCH_SERVER_JVM_ARGS:-}"
 TEAM=T0DEMO
+# The noisy-neighbour path: a second tenant (its own Slack workspace and signing secret) sends
+# this many durable commands a second, alone and then beside the demo tenant's floods.
+QUIET_RATE="${BENCH_QUIET_RATE:-10}"
+QUIET_SECRET="bench-quiet-secret-$(date +%s)"
+QUIET_TOKEN=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -96,6 +102,8 @@ mkdir -p "$OUT/logs" "$OUT/requests"
 RAW="$OUT/raw.tsv"
 DRAIN="$OUT/drain.tsv"
 JOBS="$OUT/jobs.tsv"
+NEIGHBOUR="$OUT/neighbour.tsv"
+printf 'round\tphase\tflood_rps\tflood_queued\tsent\taccepted\trefused\terrors\tp50_ms\tp99_ms\tmax_ms\tjobs\tdone_p50_ms\tdone_p99_ms\tunfinished\n' > "$NEIGHBOUR"
 printf 'round\tconnections\tbacklog\tseconds\tleft\n' > "$DRAIN"
 printf 'round\tconnections\tqueued\tdone\tseconds\n' > "$JOBS"
 printf 'round\tserver\tpath\tconnections\trps\tp50_ms\tp99_ms\tresponses\tsent\tunique\twrapped\terrors\tcheck\tload1\tload_cpu_busy\tserver_cpu_busy\n' > "$RAW"
@@ -348,6 +356,85 @@ set_max_running_jobs() {
 HIGH_LIMITS='{"tenant":{"burst":100000,"perMinute":100000},"user":{"burst":100000,"perMinute":100000},"channel":{"burst":100000,"perMinute":100000}}'
 LOW_LIMITS='{"tenant":{"burst":1,"perMinute":1},"user":{"burst":1,"perMinute":1},"channel":{"burst":1,"perMinute":1}}'
 
+# setup_quiet_tenant: the operator creates tenant "quiet", binds Slack workspace T0QUIET to it with its
+# own signing secret, and its admin copies the demo tenant's policy (so the same echo is allowed, with
+# the limits raised). Sets QUIET_TOKEN.
+setup_quiet_tenant() {
+  local answer code
+  answer=$(curl -s --max-time 10 -X POST "$SB_URL/api/v1/tenants" -H "Authorization: Bearer $OPERATOR_TOKEN" \
+    -H 'Content-Type: application/json' --data '{"id":"quiet","name":"Quiet Corp"}')
+  QUIET_TOKEN=$(echo "$answer" | sed -n 's/.*"token":"\(sbt_[^"]*\)".*/\1/p')
+  [ -n "$QUIET_TOKEN" ] || die "creating the quiet tenant failed: $answer"
+  code=$(curl -s -o "$OUT/logs/quiet-install.txt" -w '%{http_code}' --max-time 10 -X POST \
+    "$SB_URL/api/v1/tenants/quiet/installations" -H "Authorization: Bearer $OPERATOR_TOKEN" \
+    -H 'Content-Type: application/json' \
+    --data "{\"platform\":\"slack\",\"workspaceId\":\"T0QUIET\",\"signingSecret\":\"$QUIET_SECRET\"}")
+  [ "$code" = 201 ] || die "binding T0QUIET to the quiet tenant answered HTTP $code: $(cat "$OUT/logs/quiet-install.txt")"
+  curl -s --max-time 10 "$SB_URL/api/v1/policy" -H "Authorization: Bearer $ADMIN_TOKEN" > "$OUT/logs/demo-policy.json"
+  code=$(curl -s -o "$OUT/logs/quiet-policy.txt" -w '%{http_code}' --max-time 10 -X PUT "$SB_URL/api/v1/policy" \
+    -H "Authorization: Bearer $QUIET_TOKEN" -H 'Content-Type: application/json' -H 'If-Match: "0"' \
+    --data @"$OUT/logs/demo-policy.json")
+  [ "$code" = 200 ] || die "setting the quiet tenant's policy answered HTTP $code: $(cat "$OUT/logs/quiet-policy.txt")"
+  sleep 1 # the policy reaches the node's cache on the event bus
+}
+
+# quiet_run ROUND PHASE FLOOD_RESULT_FILE QUEUED_BEFORE: the quiet tenant's commands for WARMUP seconds
+# (left out) and DURATION seconds (measured); wrk's flood, if any, runs as long meanwhile and writes
+# its result to the file. Appends a row to neighbour.tsv, with the jobs the flood queued (the node's
+# counter since QUEUED_BEFORE, less the quiet tenant's), which tells a durable flood from a refused one.
+quiet_run() {
+  local round="$1" phase="$2" flood_file="$3" queued_before="${4:-}" marker result flood_rps="-" flood_queued="-"
+  marker="q$(date +%s%N | cut -c1-13)"
+  BENCH_SIGNING_SECRET="$QUIET_SECRET" taskset -c "$LOAD_CPU" java -XX:TieredStopAtLevel=1 -cp "$HERE/target/classes" \
+    io.switchboard.bench.SignedRequests out="$OUT/requests/quiet.req" count=$((QUIET_RATE * (WARMUP + DURATION))) prefix="$marker" \
+    text="echo quiet {trigger}" team=T0QUIET responseUrl="http://127.0.0.1:$PORT_SINK/reply/quiet" \
+    || die "generating the quiet tenant's requests failed"
+  result=$(taskset -c "$LOAD_CPU" java -cp "$BENCH_CP" io.switchboard.bench.QuietTenant url="$SB_URL" \
+    requests="$OUT/requests/quiet.req" rate="$QUIET_RATE" warmup="$WARMUP" seconds="$DURATION" token="$QUIET_TOKEN" marker="$marker" \
+    2> "$OUT/logs/quiet-$phase-r$round.log" | grep '^QUIET_RESULT') || die "the quiet tenant's run failed (log: $OUT/logs/quiet-$phase-r$round.log)"
+  if [ -n "$flood_file" ]; then
+    wait "$FLOOD_PID" || die "wrk's flood failed: $(cat "$flood_file")"
+    flood_rps=$(field "$(grep '^BENCH_RESULT ' "$flood_file" | tail -1)" rps)
+    flood_queued=$(( $(check_queued) - queued_before - $(field "$result" accepted) ))
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$phase" "$flood_rps" "$flood_queued" \
+    "$(field "$result" sent)" "$(field "$result" accepted)" "$(field "$result" refused)" "$(field "$result" errors)" \
+    "$(field "$result" p50_ms)" "$(field "$result" p99_ms)" "$(field "$result" max_ms)" "$(field "$result" jobs)" \
+    "$(field "$result" done_p50_ms)" "$(field "$result" done_p99_ms)" "$(field "$result" unfinished)" >> "$NEIGHBOUR"
+  log "  quiet tenant, $phase: $(field "$result" accepted) of $(field "$result" sent) accepted, p99 $(field "$result" p99_ms) ms, ack-to-done p99 $(field "$result" done_p99_ms) ms${flood_file:+, flood $flood_rps req/s, $flood_queued of its jobs queued}"
+}
+
+# flood_in_background FILE CONNS RESULT_FILE: wrk on the demo tenant for WARMUP + DURATION seconds,
+# from the request file's start; sets FLOOD_PID.
+flood_in_background() {
+  BENCH_REQUESTS="$1" BENCH_FIRST=1 BENCH_LAST="$(wc -l < "$1")" BENCH_THREADS="$WRK_THREADS" \
+    taskset -c "$LOAD_CPU" wrk -t"$WRK_THREADS" -c"$2" -d"$((WARMUP + DURATION))"s --timeout 10s --latency -s "$HERE/bench.lua" \
+    "$SB_URL" > "$3" 2>&1 &
+  FLOOD_PID=$!
+}
+
+# neighbour_path ROUND: the quiet tenant alone, beside a durable flood, then (once the executors have
+# drained the flood's backlog, so that it does not share the core with the measurement) beside a
+# refused flood. The durable flood comes first: after a refused flood the demo tenant's buckets are
+# empty, and raising its limits again does not refill them at once.
+neighbour_path() {
+  local round="$1" conns="$LAST_CONNS" file="$OUT/requests/flood.req" queued
+  [ -n "$QUIET_TOKEN" ] || setup_quiet_tenant
+  quiet_run "$round" alone ""
+  generate "$file" $((DURABLE_MAX_RATE * (WARMUP + DURATION))) "b$(date +%s%N | cut -c1-13).r$round.flood" "echo bench {trigger}"
+  queued=$(check_queued)
+  flood_in_background "$file" "$conns" "$OUT/logs/flood-durable-r$round.txt"
+  quiet_run "$round" "durable flood" "$OUT/logs/flood-durable-r$round.txt" "$queued"
+  wait_drained "$round" "$conns" 600
+  set_rate_limits "$LOW_LIMITS"
+  generate "$file" "$CYCLE_SIZE" "b$(date +%s%N | cut -c1-13).r$round.refused" "echo bench {trigger}"
+  queued=$(check_queued)
+  flood_in_background "$file" "$conns" "$OUT/logs/flood-refused-r$round.txt"
+  quiet_run "$round" "refused flood" "$OUT/logs/flood-refused-r$round.txt" "$queued"
+  set_rate_limits "$HIGH_LIMITS"
+  rm -f "$file" "$OUT/requests/quiet.req"
+}
+
 sb_path() { # sb_path ROUND PATH
   local round="$1" path="$2" text unique check conns answer file="$OUT/requests/sb-probe.req"
   case "$path" in
@@ -355,7 +442,8 @@ sb_path() { # sb_path ROUND PATH
     policy) text="deploy staging api --version 1.4.2"; unique=no; check=check_refused ;;
     echo) text="echo bench {trigger}"; unique=yes; check=check_queued ;;
     ratelimit) text="echo bench {trigger}"; unique=no; check=check_refused; set_rate_limits "$LOW_LIMITS" ;;
-    *) die "unknown Switchboard path $path (help, policy, echo, ratelimit)" ;;
+    neighbour) neighbour_path "$round"; return 0 ;;
+    *) die "unknown Switchboard path $path (help, policy, echo, ratelimit, neighbour)" ;;
   esac
   generate "$file" 1 "probe.$path.$round.$(date +%s%N)" "$text"
   answer=$(probe "$SB_URL/slack/commands" "$file")
@@ -382,6 +470,7 @@ run_switchboard() {
   local round="$1" pid sink data="$OUT/data-r$round" path
   log "round $round: Switchboard ($JAR, embedded PostgreSQL) on CPU $SERVER_CPU (load average $(load1))"
   rm -rf "$data"
+  QUIET_TOKEN="" # a fresh node: the quiet tenant is created again
   # The sink answers the job results Switchboard posts to each command's response_url (200, nothing
   # else), so replies succeed instead of being retried; it runs on the load core (a few requests a second).
   taskset -c "$LOAD_CPU" java -cp "$BENCH_CP" io.switchboard.bench.BareServer "$PORT_SINK" > "$OUT/logs/sink-r$round.log" 2>&1 &
@@ -408,6 +497,9 @@ run_switchboard() {
 # ------------------------------------------------------------------ the run
 
 LAST_PATH="${PATHS##* }"
+case " $PATHS " in
+  *" neighbour "*) [ "$LAST_PATH" = neighbour ] || die "put neighbour last in --paths: its refused flood leaves the demo tenant's rate-limit buckets empty for the paths after it" ;;
+esac
 LAST_CONNS="${CONNECTIONS##* }"
 START_LOAD="$(cat /proc/loadavg)"
 log "mode $MODE: $ROUNDS round(s), ${WARMUP} s warm-up (${FIRST_WARMUP} s for a server's first run), ${DURATION} s measured, connections $CONNECTIONS, wrk $WRK_THREADS thread(s) on CPU $LOAD_CPU, servers on CPU $SERVER_CPU"
@@ -428,6 +520,6 @@ JAR_INFO="$(basename "$JAR") built $(date -r "$JAR" '+%Y-%m-%d %H:%M'), checkout
 java -cp "$BENCH_CP" io.switchboard.bench.Report "$RAW" "$OUT/results.md" \
   "mode=$MODE" "rounds=$ROUNDS" "warmup=$WARMUP" "firstWarmup=$FIRST_WARMUP" "duration=$DURATION" "wrkThreads=$WRK_THREADS" \
   "loadCpu=$LOAD_CPU" "serverCpu=$SERVER_CPU" "startLoad=$START_LOAD" "endLoad=$END_LOAD" "jar=$JAR_INFO" \
-  "date=$(date -u '+%Y-%m-%d %H:%M UTC')" "cpus=$CPUS" "drain=$DRAIN" "jobs=$JOBS" \
+  "date=$(date -u '+%Y-%m-%d %H:%M UTC')" "cpus=$CPUS" "drain=$DRAIN" "jobs=$JOBS" "neighbour=$NEIGHBOUR" \
   || die "writing the report failed (raw figures: $RAW)"
 log "written $OUT/results.md (raw figures: $RAW, logs: $OUT/logs/)"

@@ -167,10 +167,44 @@ public final class Report {
     }
     appendJobs(md, info.get("jobs"));
     appendDrains(md, info.get("drain"));
+    appendNeighbours(md, info.get("neighbour"));
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
     System.out.println();
     System.out.print(md);
+  }
+
+  /**
+   * The noisy-neighbour figures: the quiet tenant's commands alone and beside each of the demo
+   * tenant's floods, and each flood's p99 against the quiet tenant's p99 alone in the same round
+   * (issue 10's target: at most 1.5x, nothing refused or lost, its jobs not delayed behind the flood).
+   */
+  private static void appendNeighbours(StringBuilder md, String neighbourFile) throws IOException {
+    List<String> lines = tableRows(neighbourFile);
+    if (lines.isEmpty()) {
+      return;
+    }
+    md.append("\nNoisy neighbour: a quiet tenant sends durable commands at a fixed rate (open loop, latency from each "
+        + "request's scheduled time) alone, then while the demo tenant floods (durable, then refused by its rate "
+        + "limit); ack-to-done is created-to-finished of the quiet tenant's jobs, from the admin API:\n\n"
+        + "| round | quiet tenant | flood req/s | flood's jobs queued | sent | accepted | refused | errors | p50 ms "
+        + "| p99 ms | max ms | p99 / alone | ack-to-done p50 / p99 ms | jobs not finished |\n"
+        + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    Map<String, Double> aloneP99 = new LinkedHashMap<>();
+    for (String line : lines) {
+      String[] f = line.split("\t", -1);
+      if ("alone".equals(f[1])) {
+        aloneP99.put(f[0], num(f[9]));
+      }
+    }
+    for (String line : lines) {
+      String[] f = line.split("\t", -1);
+      Double alone = aloneP99.get(f[0]);
+      String ratio = alone == null || alone <= 0 ? "-" : String.format(Locale.ROOT, "%.2fx", num(f[9]) / alone);
+      String flood = "-".equals(f[2]) ? "-" : formatRps(num(f[2]));
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s |%n",
+          f[0], f[1], flood, f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], ratio, f[12], f[13], f[14]));
+    }
   }
 
   /**
