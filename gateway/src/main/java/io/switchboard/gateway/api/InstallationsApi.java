@@ -18,6 +18,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
+import java.util.function.Supplier;
+
 /**
  * The tenant's chat installations: list, add, disable; and the operator's binding of a workspace to a
  * tenant. A workspace is bound only with proof that it is the tenant's (issue 11: naming someone
@@ -84,15 +86,35 @@ public final class InstallationsApi {
     }
     Future<InstallationProof> proven = switch (platform) {
       case "sandbox" -> Future.succeededFuture(InstallationProof.SANDBOX);
-      case "slack" -> proveSlack(tenantId, workspace, key, body.getString("botToken"));
+      case "slack" -> proveSlack(workspace, key, body.getString("botToken"));
       default -> Future.failedFuture(new SwitchboardException(ErrorCode.OWNERSHIP_NOT_PROVEN, platform
           + " workspaces are not bound by their id alone: a Teams tenant is installed by adding the bot in Teams; "
           + "ask the operator to bind " + platform + " " + workspace + " to this tenant"));
     };
-    proven.compose(proof -> bind(tenantId, platform, workspace, key, body.getString("applicationId"), proof,
-            TenantTokenAuth.actor(ctx)))
+    proven.compose(proof -> {
+          Supplier<Future<Installations.Installation>> binding = () -> bind(tenantId, platform, workspace, key,
+              body.getString("applicationId"), proof, TenantTokenAuth.actor(ctx));
+          return "slack".equals(platform)
+              ? withBotToken(tenantId, workspace, body.getString("botToken"), binding)
+              : binding.get();
+        })
         .onSuccess(added -> answerBound(ctx, added))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Keeps the proven bot token for the workspace, like an OAuth install's, while the binding is made;
+   * a binding that fails (the workspace is bound already) puts back what the tenant had kept before,
+   * so a refused binding leaves no token behind and never replaces a working one.
+   */
+  private Future<Installations.Installation> withBotToken(String tenantId, String workspace, String botToken,
+                                                          Supplier<Future<Installations.Installation>> binding) {
+    return slackBotTokens.find(tenantId, workspace).compose(kept -> slackBotTokens.store(tenantId, workspace, botToken)
+        .compose(stored -> binding.get())
+        .recover(failure -> (kept.isPresent()
+            ? slackBotTokens.store(tenantId, workspace, kept.get())
+            : slackBotTokens.delete(tenantId, workspace).<Void>mapEmpty())
+            .transform(restored -> Future.failedFuture(failure))));
   }
 
   /**
@@ -112,18 +134,15 @@ public final class InstallationsApi {
         .onFailure(ctx::fail);
   }
 
-  /** The Slack workspace is proven by the tenant's own app's bot token, which is then kept like an OAuth install's. */
-  private Future<InstallationProof> proveSlack(String tenantId, String workspace, String signingSecret,
-                                               String botToken) {
+  /** The Slack workspace is proven by the tenant's own app's bot token (kept by {@link #withBotToken}). */
+  private Future<InstallationProof> proveSlack(String workspace, String signingSecret, String botToken) {
     if (signingSecret == null || botToken == null) {
       return Future.failedFuture(new SwitchboardException(ErrorCode.OWNERSHIP_NOT_PROVEN,
           "a Slack workspace is bound with proof: for the shared app, install it with an install link "
               + "(POST /api/v1/installations/slack-install-link); for the tenant's own app, give its signingSecret "
               + "and its botToken, which Slack must name for workspace " + workspace));
     }
-    return slackProof.prove(workspace, botToken)
-        .compose(v -> slackBotTokens.store(tenantId, workspace, botToken))
-        .map(InstallationProof.SLACK_AUTH_TEST);
+    return slackProof.prove(workspace, botToken).map(InstallationProof.SLACK_AUTH_TEST);
   }
 
   private Future<Installations.Installation> bind(String tenantId, String platform, String workspace, String key,

@@ -31,9 +31,16 @@ class InstallationsApiTest extends AdminApiTestBase {
     assertThat(installation.getString("verifiedVia")).isEqualTo("slack_auth_test");
     assertThat(Await.result(fixture.secrets().get("acme", SlackBotTokens.secretName("T0ACME2")))).contains("xoxb-acme2");
     assertProblem(api.send("POST", "/api/v1/installations", ACME_TOKEN, body), 409, "conflict");
+    slack.acceptBotToken("xoxb-acme2-other", "T0ACME2");
+    assertProblem(api.send("POST", "/api/v1/installations", ACME_TOKEN, ownSlackApp("T0ACME2", "xoxb-acme2-other")),
+        409, "conflict");
+    assertThat(Await.result(fixture.secrets().get("acme", SlackBotTokens.secretName("T0ACME2"))))
+        .as("a refused binding keeps the working token").contains("xoxb-acme2");
     slack.acceptBotToken("xoxb-globex-in-acme2", "T0ACME2");
     assertProblem(api.send("POST", "/api/v1/installations", GLOBEX_TOKEN, ownSlackApp("T0ACME2", "xoxb-globex-in-acme2")),
         409, "conflict");
+    assertThat(Await.result(fixture.secrets().get("globex", SlackBotTokens.secretName("T0ACME2"))))
+        .as("a refused binding leaves no token behind").isEmpty();
 
     HttpResponse<String> disabled = api.send("DELETE", "/api/v1/installations/" + installation.getLong("id"),
         ACME_TOKEN, null);
