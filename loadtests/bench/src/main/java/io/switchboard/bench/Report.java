@@ -180,8 +180,8 @@ public final class Report {
    * (issue 10's target: at most 1.5x, nothing refused or lost, its jobs not delayed behind the flood).
    */
   private static void appendNeighbours(StringBuilder md, String neighbourFile) throws IOException {
-    List<String> lines = tableRows(neighbourFile);
-    if (lines.isEmpty()) {
+    List<String[]> rows = fields(neighbourFile);
+    if (rows.isEmpty()) {
       return;
     }
     md.append("\nNoisy neighbour: a quiet tenant sends durable commands at a fixed rate (open loop, latency from each "
@@ -191,14 +191,8 @@ public final class Report {
         + "| p99 ms | max ms | p99 / alone | ack-to-done p50 / p99 ms | jobs not finished |\n"
         + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     Map<String, Double> aloneP99 = new LinkedHashMap<>();
-    for (String line : lines) {
-      String[] f = line.split("\t", -1);
-      if ("alone".equals(f[1])) {
-        aloneP99.put(f[0], num(f[9]));
-      }
-    }
-    for (String line : lines) {
-      String[] f = line.split("\t", -1);
+    rows.stream().filter(f -> "alone".equals(f[1])).forEach(f -> aloneP99.put(f[0], num(f[9])));
+    for (String[] f : rows) {
       Double alone = aloneP99.get(f[0]);
       String ratio = alone == null || alone <= 0 ? "-" : String.format(Locale.ROOT, "%.2fx", num(f[9]) / alone);
       String flood = "-".equals(f[2]) ? "-" : formatRps(num(f[2]));
@@ -213,15 +207,14 @@ public final class Report {
    * (they share the server's core with the gateway and PostgreSQL).
    */
   private static void appendJobs(StringBuilder md, String jobsFile) throws IOException {
-    List<String> lines = tableRows(jobsFile);
-    if (lines.isEmpty()) {
+    List<String[]> rows = fields(jobsFile);
+    if (rows.isEmpty()) {
       return;
     }
     md.append("\nJobs queued and finished during each measured durable run (the node's `switchboard_jobs_queued_total` "
         + "and `switchboard_jobs_completed_total`; jobs queued during the warm-up may finish in the window too):\n\n"
         + "| round | `echo` at | queued/s | finished/s |\n| --- | --- | --- | --- |\n");
-    for (String line : lines) {
-      String[] f = line.split("\t", -1);
+    for (String[] f : rows) {
       if (f.length < 5 || lng(f[4]) <= 0) {
         continue;
       }
@@ -237,15 +230,14 @@ public final class Report {
    * coarse; it is not the ack-to-done throughput during a flood.
    */
   private static void appendDrains(StringBuilder md, String drainFile) throws IOException {
-    List<String> lines = tableRows(drainFile);
-    if (lines.isEmpty()) {
+    List<String[]> rows = fields(drainFile);
+    if (rows.isEmpty()) {
       return;
     }
     md.append("\nBacklog left by each durable run (warm-up included) and how long the executors took to drain it "
         + "before the next run (queued minus completed jobs, polled once a second; coarse, and not ack-to-done during the flood):\n\n"
         + "| round | after `echo` at | queued jobs | drained in | about |\n| --- | --- | --- | --- | --- |\n");
-    for (String line : lines) {
-      String[] f = line.split("\t", -1);
+    for (String[] f : rows) {
       if (f.length < 5) {
         continue;
       }
@@ -265,6 +257,11 @@ public final class Report {
     }
     List<String> lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
     return lines.size() <= 1 ? List.of() : lines.subList(1, lines.size());
+  }
+
+  /** The data lines of a TSV file the script wrote, split into their fields. */
+  private static List<String[]> fields(String file) throws IOException {
+    return tableRows(file).stream().filter(line -> !line.isBlank()).map(line -> line.split("\t", -1)).toList();
   }
 
   /** What the server's own counters say about a Switchboard run, when they disagree with wrk's count. */
