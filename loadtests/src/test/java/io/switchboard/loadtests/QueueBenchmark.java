@@ -390,9 +390,12 @@ public final class QueueBenchmark {
     long start = System.nanoTime();
     long deadline = start + settings.timeout().toNanos();
     long nextProgress = start + TimeUnit.SECONDS.toNanos(5);
-    // Counted from the attempts ended (one per finished job unless one was retried), not from jobs: a
+    // With stopAfter, counted from the attempts that ended a job (at most one a job), not from jobs: a
     // count over jobs would scan a deep queue every 200 ms and take the core from what is measured.
-    try (PreparedStatement count = db.prepareStatement("SELECT count(*) FROM job_attempts WHERE ended_at IS NOT NULL")) {
+    String finished = settings.stopAfter() < settings.jobs()
+        ? "SELECT count(*) FROM job_attempts WHERE outcome IN ('succeeded', 'failed', 'cancelled')"
+        : "SELECT count(*) FROM jobs WHERE status IN ('succeeded', 'failed', 'cancelled')";
+    try (PreparedStatement count = db.prepareStatement(finished)) {
       while (true) {
         long done;
         try (ResultSet rs = count.executeQuery()) {
