@@ -147,6 +147,7 @@ public final class RateLimiter {
       for (Scoped bucket : buckets) {
         Local held = local.computeIfAbsent(new BucketKey(tenantId, bucket.key()), k -> new Local());
         held.usedAt = now;
+        held.limitIs(bucket.limit());
         locals.add(held);
         if (held.hasToken(now)) {
           continue;
@@ -277,6 +278,7 @@ public final class RateLimiter {
 
   /** What this node holds of one shared bucket: leased tokens, until when it is known dry, its lease in flight. */
   private static final class Local {
+    RateLimits.Bucket limit;
     int tokens;
     long expiresAt;
     long dryUntil;
@@ -284,6 +286,20 @@ public final class RateLimiter {
     int leaseSize = 1;
     long lastLeaseAt = Long.MIN_VALUE / 2;
     Future<Void> leasing;
+
+    /**
+     * Forgets what was learnt under another limit, so a policy change takes effect at once: tokens
+     * leased under a higher limit are not spent under a lower one, and a bucket known dry under a
+     * lower limit is asked again under a higher one (the shared bucket refills by the new limit).
+     */
+    void limitIs(RateLimits.Bucket current) {
+      if (!current.equals(limit)) {
+        limit = current;
+        tokens = 0;
+        dryUntil = 0;
+        leaseSize = 1;
+      }
+    }
 
     boolean hasToken(long now) {
       return tokens >= 1 && now < expiresAt;

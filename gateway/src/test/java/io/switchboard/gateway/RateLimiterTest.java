@@ -137,6 +137,36 @@ class RateLimiterTest {
   }
 
   @Test
+  @DisplayName("a lowered limit applies at once: tokens leased under the old one are not spent")
+  void aLoweredLimitRevokesLeasedTokens() {
+    RateLimits wide = new RateLimits(new Bucket(800, 1), new Bucket(10_000, 1), new Bucket(10_000, 1));
+    for (int i = 0; i < 8; i++) {
+      Await.result(limiter.take(request("acme", "U" + i, "C" + i), wide));
+    }
+    assertThat(tokens("acme", "tenant")).as("this node holds leased tokens").isLessThan(800 - 8);
+
+    RateLimits narrow = new RateLimits(new Bucket(1, 1), new Bucket(10_000, 1), new Bucket(10_000, 1));
+    TestDatabase.execute(url, "UPDATE rate_buckets SET tokens = 0 WHERE tenant_id = 'acme' AND bucket = 'tenant'");
+    RateLimiter.Verdict verdict = Await.result(limiter.take(request("acme", "U9", "C9"), narrow));
+    assertThat(verdict.allowed()).as("the shared bucket, now empty, was asked").isFalse();
+    assertThat(verdict.scope()).isEqualTo("tenant");
+  }
+
+  @Test
+  @DisplayName("a raised limit applies at once: a bucket known dry under the old one is asked again")
+  void aRaisedLimitForgetsADryBucket() {
+    for (int i = 0; i < 4; i++) {
+      Await.result(limiter.take(request("acme", "U" + i, "C1"), LIMITS));
+    }
+    assertThat(Await.result(limiter.take(request("acme", "U5", "C1"), LIMITS)).allowed()).isFalse();
+
+    RateLimits raised = new RateLimits(new Bucket(100, 1), new Bucket(10, 1), new Bucket(40, 1));
+    TestDatabase.execute(url, "UPDATE rate_buckets SET tokens = 40 WHERE tenant_id = 'acme' AND bucket = 'channel:slack:C1'");
+    assertThat(Await.result(limiter.take(request("acme", "U5", "C1"), raised)).allowed())
+        .as("not refused from memory").isTrue();
+  }
+
+  @Test
   @DisplayName("a bucket refills by the time passed, up to its burst")
   void bucketsRefillWithTime() {
     for (int i = 0; i < 4; i++) {
