@@ -17,9 +17,12 @@ public final class DatabaseFailures {
    * SQLSTATEs that mean "not now": 57P01-57P03 (the server is shutting down, crashed or starting),
    * 53300 (too many connections), 55P03 (a lock not taken within {@code lock_timeout}), 57014 (a
    * statement cancelled, e.g. by {@code statement_timeout}), 25P03 (a transaction ended by
-   * {@code idle_in_transaction_session_timeout}); and every connection exception (class 08).
+   * {@code idle_in_transaction_session_timeout}), 40P01 and 40001 (the transaction was chosen as a
+   * deadlock's victim, or could not be serialised with a concurrent one: rolled back whole, so a
+   * retry is safe); and every connection exception (class 08).
    */
-  private static final Set<String> NOT_NOW = Set.of("57P01", "57P02", "57P03", "53300", "55P03", "57014", "25P03");
+  private static final Set<String> NOT_NOW =
+      Set.of("57P01", "57P02", "57P03", "53300", "55P03", "57014", "25P03", "40P01", "40001");
 
   private DatabaseFailures() {
   }
