@@ -395,7 +395,7 @@ quiet_run() {
   if [ -n "$flood_file" ]; then
     wait "$FLOOD_PID" || die "wrk's flood failed: $(cat "$flood_file")"
     flood_rps=$(field "$(grep '^BENCH_RESULT ' "$flood_file" | tail -1)" rps)
-    flood_queued=$(( $(check_queued) - queued_before - $(field "$result" accepted) ))
+    flood_queued=$(( $(check_queued) - queued_before - $(field "$result" accepted_all) ))
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$phase" "$flood_rps" "$flood_queued" \
     "$(field "$result" sent)" "$(field "$result" accepted)" "$(field "$result" refused)" "$(field "$result" errors)" \

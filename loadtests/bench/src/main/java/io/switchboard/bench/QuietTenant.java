@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * jobs waited behind another tenant's.
  *
  * <p>Prints one line, {@code QUIET_RESULT sent= accepted= refused= errors= p50_ms= p99_ms= max_ms=
- * jobs= done_p50_ms= done_p99_ms= unfinished=}. Arguments are {@code key=value}: {@code url} (the
+ * jobs= done_p50_ms= done_p99_ms= unfinished= accepted_all=} (the last counts the warm-up's too). Arguments are {@code key=value}: {@code url} (the
  * server), {@code requests} (the file, its trigger ids numbered from 1), {@code rate} (requests a
  * second), {@code warmup} and {@code seconds},
  * {@code token} (the tenant's admin token) and {@code marker} (text every one of its commands carries).
@@ -69,8 +69,10 @@ public final class QuietTenant {
       clock.schedule(() -> send(client, url, request, due, outcome), due - System.nanoTime(), TimeUnit.NANOSECONDS);
     }
     List<Outcome> done = new ArrayList<>();
+    int acceptedAll = 0;
     for (int n = 0; n < count; n++) {
       Outcome outcome = outcomes.get(n).get(count / rate + 30L, TimeUnit.SECONDS);
+      acceptedAll += outcome.kind() == Kind.ACCEPTED ? 1 : 0;
       if (n >= warm) {
         done.add(outcome);
       }
@@ -92,9 +94,9 @@ public final class QuietTenant {
     List<Double> doneTimes = new ArrayList<>();
     int unfinished = jobTimes(client, url, options.get("token"), options.get("marker"), warm, accepted, doneTimes);
     System.out.printf(Locale.ROOT, "QUIET_RESULT sent=%d accepted=%d refused=%d errors=%d p50_ms=%.1f p99_ms=%.1f "
-            + "max_ms=%.1f jobs=%d done_p50_ms=%.0f done_p99_ms=%.0f unfinished=%d%n", done.size(), accepted, refused, errors,
-        percentile(latencies, 50), percentile(latencies, 99), percentile(latencies, 100), doneTimes.size(),
-        percentile(doneTimes, 50), percentile(doneTimes, 99), unfinished);
+            + "max_ms=%.1f jobs=%d done_p50_ms=%.0f done_p99_ms=%.0f unfinished=%d accepted_all=%d%n", done.size(),
+        accepted, refused, errors, percentile(latencies, 50), percentile(latencies, 99), percentile(latencies, 100),
+        doneTimes.size(), percentile(doneTimes, 50), percentile(doneTimes, 99), unfinished, acceptedAll);
   }
 
   private enum Kind { ACCEPTED, REFUSED, ERROR }
