@@ -27,17 +27,14 @@ public final class OperationsRoutes {
         .onSuccess(rows -> ctx.json(new JsonObject().put("status", "ready")))
         .onFailure(e -> Problems.send(ctx, ErrorCode.DATABASE_UNAVAILABLE, "the database does not answer")));
     router.get("/metrics").handler(ctx -> {
-      if (metricsToken.isPresent() && !presents(ctx.request().getHeader("Authorization"), metricsToken.get())) {
+      boolean admitted = metricsToken.isEmpty()
+          || BearerToken.of(ctx).filter(presented -> Secrets.constantTimeEquals(presented, metricsToken.get())).isPresent();
+      if (!admitted) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"metrics\"");
         Problems.send(ctx, ErrorCode.UNAUTHENTICATED, "/metrics needs the metrics token as a bearer token");
         return;
       }
       ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
     });
-  }
-
-  private static boolean presents(String authorization, String token) {
-    return authorization != null && authorization.startsWith("Bearer ")
-        && Secrets.constantTimeEquals(authorization.substring("Bearer ".length()).strip(), token);
   }
 }

@@ -2,6 +2,7 @@ package io.switchboard.gateway.api;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.core.http.BearerToken;
 import io.switchboard.tenancy.ApiTokens;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;

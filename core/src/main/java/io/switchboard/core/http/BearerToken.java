@@ -1,4 +1,4 @@
-package io.switchboard.gateway.api;
+package io.switchboard.core.http;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
@@ -7,7 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
 /** Reads {@code Authorization: Bearer <token>}, and refuses a request without one the same way everywhere. */
-final class BearerToken {
+public final class BearerToken {
 
   private static final String BEARER = "Bearer ";
 
@@ -15,7 +15,7 @@ final class BearerToken {
   }
 
   /** The presented token; empty when the header is missing, not a bearer token, or blank. */
-  static Optional<String> of(RoutingContext ctx) {
+  public static Optional<String> of(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return Optional.empty();
@@ -25,7 +25,7 @@ final class BearerToken {
   }
 
   /** Fails the request with 401 and a {@code WWW-Authenticate} challenge. */
-  static void refuse(RoutingContext ctx, String detail) {
+  public static void refuse(RoutingContext ctx, String detail) {
     ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"switchboard\"");
     ctx.fail(new SwitchboardException(ErrorCode.UNAUTHENTICATED, detail));
   }
