@@ -11,8 +11,8 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The executor's meters: queue depth (what to scale on), claim latency, run time, attempts, retries
- * and lost leases. Tenant ids are not tags (cardinality).
+ * The executor's meters: queue depth and the oldest waiting job's age (what to scale and alert on),
+ * claim latency, run time, attempts, retries and lost leases. Tenant ids are not tags (cardinality).
  */
 final class ExecutorMetrics {
 
@@ -21,6 +21,8 @@ final class ExecutorMetrics {
   private final Timer runTime;
   private final DistributionSummary attempts;
   private final AtomicLong queueDepth = new AtomicLong();
+  /** The oldest waiting job's age in nanoseconds, as of the last refresh. */
+  private final AtomicLong oldestWaitingNanos = new AtomicLong();
 
   ExecutorMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -36,6 +38,13 @@ final class ExecutorMetrics {
         .register(registry);
     Gauge.builder("switchboard.jobs.queue.depth", queueDepth, AtomicLong::get)
         .description("Jobs waiting in the queue, all tenants (ready or backing off)")
+        .register(registry);
+    Gauge.builder("switchboard.jobs.queue.oldest.age", oldestWaitingNanos, nanos -> nanos.get() / 1e9)
+        .description("How long the longest-waiting job an executor could claim has waited, all tenants (0: none "
+            + "waits): jobs of active tenants, those behind their tenant's cap of running jobs included, from when "
+            + "they were queued (a retry: from the end of its back-off); not jobs backing off before a retry or held "
+            + "back by a per-target lock")
+        .baseUnit("seconds")
         .register(registry);
   }
 
@@ -64,6 +73,10 @@ final class ExecutorMetrics {
 
   void queueDepth(long depth) {
     queueDepth.set(depth);
+  }
+
+  void oldestWaiting(Duration age) {
+    oldestWaitingNanos.set(age.toNanos());
   }
 
   void retried() {

@@ -44,7 +44,7 @@ public final class ExecutorVerticle extends VerticleBase {
    * @param pollInterval      how often it looks for work (and dead executors' jobs) without a wake-up
    * @param heartbeatInterval how often it extends the leases of its running jobs (well under a lease)
    * @param shutdownGrace     how long undeploy waits for running jobs before releasing them
-   * @param queueDepthInterval how often it refreshes the queue-depth gauge (a count, so not on every poll)
+   * @param queueDepthInterval how often it refreshes the queue-depth and oldest-waiting-job gauges (not on every poll)
    */
   public record ExecutorSettings(int concurrency, Duration pollInterval, Duration heartbeatInterval,
                                  Duration shutdownGrace, Duration queueDepthInterval) {
@@ -164,6 +164,9 @@ public final class ExecutorVerticle extends VerticleBase {
   private void measureQueueDepth() {
     queue.queueDepth().onSuccess(metrics::queueDepth)
         .onFailure(e -> LOG.debug("Counting the queue failed; the gauge keeps its last value: {}", e.getMessage()));
+    queue.oldestWaiting().onSuccess(metrics::oldestWaiting)
+        .onFailure(e -> LOG.debug("Reading the oldest waiting job failed; the gauge keeps its last value: {}",
+            e.getMessage()));
   }
 
   /** Claims as many jobs as there is free capacity for; runs again if woken meanwhile. */

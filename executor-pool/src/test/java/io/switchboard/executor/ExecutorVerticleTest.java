@@ -615,6 +615,7 @@ class ExecutorVerticleTest {
 
     Await.until("the first job runs", () -> hold.started(first));
     Await.until("the gauge shows the two waiting jobs", () -> queueDepthGauge() == 2.0);
+    Await.until("the oldest of them has waited", () -> oldestWaitingGauge() > 0.0);
     assertThat(registry.timer("switchboard.job.claim.latency").count()).isEqualTo(1);
 
     hold.complete(first, ActionResult.success("1"));
@@ -625,6 +626,7 @@ class ExecutorVerticleTest {
     hold.complete(third, ActionResult.success("3"));
     Await.until("all three succeed", () -> count(pool, "SELECT count(*) FROM jobs WHERE status = 'succeeded'") == 3);
     Await.until("the gauge shows an empty queue", () -> queueDepthGauge() == 0.0);
+    Await.until("no job waits", () -> oldestWaitingGauge() == 0.0);
 
     assertThat(registry.timer("switchboard.job.claim.latency").count()).isEqualTo(3);
     // The third job waited in the queue at least as long as the first job ran.
@@ -764,6 +766,10 @@ class ExecutorVerticleTest {
 
   private double queueDepthGauge() {
     return registry.get("switchboard.jobs.queue.depth").gauge().value();
+  }
+
+  private double oldestWaitingGauge() {
+    return registry.get("switchboard.jobs.queue.oldest.age").gauge().value();
   }
 
   /**

@@ -970,6 +970,71 @@ class JobQueueTest {
   }
 
   @Test
+  void oldestWaitingIsHowLongTheLongestWaitingClaimableJobHasWaited() {
+    assertThat(Await.result(queue.oldestWaiting())).as("nothing waits").isZero();
+
+    long twoMinutes = insertEcho(pool, "acme", "queued two minutes ago");
+    long oneMinute = insertEcho(pool, "globex", "queued a minute ago");
+    queuedAgo(twoMinutes, "2 minutes");
+    queuedAgo(oneMinute, "1 minute");
+    assertOldestWaiting(Duration.ofMinutes(2), twoMinutes, "created_at");
+
+    // Older jobs that no executor may claim yet do not count: ...
+    long backingOff = insertEcho(pool, "acme", "retry, backing off");
+    queuedAgo(backingOff, "10 minutes");
+    TestDatabase.execute(url, "UPDATE jobs SET attempts = 1, run_after = now() + interval '1 hour' WHERE id = " + backingOff);
+    // ... one held back by a running job with the same target lock, ...
+    long runningDeploy = insertLocked(pool, "globex", "production/api", "running");
+    long heldDeploy = insertLocked(pool, "globex", "production/api", "held back by the lock");
+    queuedAgo(runningDeploy, "11 minutes");
+    queuedAgo(heldDeploy, "10 minutes");
+    TestDatabase.execute(url, "UPDATE jobs SET status = 'running', attempts = 1 WHERE id = " + runningDeploy);
+    // ... one held back by an earlier job with the same target lock that backs off, ...
+    long backingOffDeploy = insertLocked(pool, "acme", "staging/api", "backing off");
+    long behindIt = insertLocked(pool, "acme", "staging/api", "behind it");
+    queuedAgo(backingOffDeploy, "20 minutes");
+    queuedAgo(behindIt, "10 minutes");
+    TestDatabase.execute(url, "UPDATE jobs SET attempts = 1, run_after = now() + interval '1 hour' WHERE id = " + backingOffDeploy);
+    // ... and a suspended tenant's.
+    TestDatabase.execute(url, "INSERT INTO tenants (id, name, status) VALUES ('initech', 'Initech', 'suspended')");
+    queuedAgo(insertEcho(pool, "initech", "suspended tenant"), "10 minutes");
+    // A job waiting only for its tenant's cap of running jobs counts: the executors are behind.
+    TestDatabase.execute(url, "UPDATE tenants SET max_running_jobs = 1 WHERE id = 'acme'");
+    long running = insertEcho(pool, "acme", "running");
+    queuedAgo(running, "3 minutes");
+    TestDatabase.execute(url, "UPDATE jobs SET status = 'running', attempts = 1 WHERE id = " + running);
+    assertOldestWaiting(Duration.ofMinutes(2), twoMinutes, "created_at");
+
+    // A retry whose back-off ended three minutes ago has waited three minutes, however old it is, also
+    // when it is queued before the tenant's oldest job that was never retried.
+    long dueRetry = insertEcho(pool, "acme", "retry, due");
+    queuedAgo(dueRetry, "30 minutes");
+    TestDatabase.execute(url, "UPDATE jobs SET attempts = 1, run_after = now() - interval '3 minutes' WHERE id = " + dueRetry);
+    assertOldestWaiting(Duration.ofMinutes(3), dueRetry, "run_after");
+
+    TestDatabase.execute(url, "UPDATE jobs SET status = 'cancelled', finished_at = now() WHERE status = 'queued'");
+    assertThat(Await.result(queue.oldestWaiting())).as("nothing waits").isZero();
+  }
+
+  /** Sets a job's queue time (and its run_after with it, as a new job has) so long ago. */
+  private void queuedAgo(long id, String interval) {
+    TestDatabase.execute(url, "UPDATE jobs SET created_at = now() - interval '" + interval + "', run_after = now() - interval '"
+        + interval + "' WHERE id = " + id);
+  }
+
+  /**
+   * The gauge's value is at least {@code atLeast} (the job was made that old) and at most how long the
+   * job has waited by its {@code since} column when asked afterwards: no timing assumption.
+   */
+  private void assertOldestWaiting(Duration atLeast, long job, String since) {
+    Duration oldest = Await.result(queue.oldestWaiting());
+    double waitedSince = Await.result(pool.query("SELECT extract(epoch FROM now() - " + since + ")::float8 FROM jobs WHERE id = "
+        + job).execute().map(rows -> rows.iterator().next().getDouble(0)));
+    assertThat(oldest).isGreaterThanOrEqualTo(atLeast)
+        .isLessThanOrEqualTo(Duration.ofNanos(Math.round(waitedSince * 1e9)));
+  }
+
+  @Test
   void auditRecordsLandInTheJobsOwnTenantChain() {
     long acme1 = insertEcho(pool, "acme", "a1");
     long globex1 = insertEcho(pool, "globex", "g1");
