@@ -133,7 +133,8 @@ public final class SwitchboardNode implements AutoCloseable {
       if (role.runsExecutor()) {
         JobQueue queue = new JobQueue(pool, executorName(), QueueSettings.of(config.jobLease(), config.actionTimeout()));
         ExecutorVerticle.ExecutorSettings settings = new ExecutorVerticle.ExecutorSettings(config.executorConcurrency(),
-            config.executorPollInterval(), config.jobLease().dividedBy(3), config.shutdownGrace());
+            config.executorPollInterval(), config.jobLease().dividedBy(3), config.shutdownGrace(),
+            config.executorGaugeInterval());
         deployments.add(await(vertx.deployVerticle(
             new ExecutorVerticle(queue, ActionRegistry.installed(System.getenv()), secrets, settings, registry))));
       }

@@ -31,6 +31,7 @@ public record SwitchboardConfig(
     DiscordApp discordApp,
     int executorConcurrency,
     Duration executorPollInterval,
+    Duration executorGaugeInterval,
     Duration jobLease,
     Duration actionTimeout,
     Duration shutdownGrace,
@@ -123,6 +124,8 @@ public record SwitchboardConfig(
   public static final String DEFAULT_SLACK_RESPONSE_URL_PREFIX = "https://hooks.slack.com/";
   public static final int DEFAULT_EXECUTOR_CONCURRENCY = 8;
   public static final Duration DEFAULT_EXECUTOR_POLL_INTERVAL = Duration.ofSeconds(2);
+  /** How often executors refresh the queue gauges (depth, oldest waiting job): well within a Prometheus scrape. */
+  public static final Duration DEFAULT_EXECUTOR_GAUGE_INTERVAL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_ACTION_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
   /** How long a sandbox session may go without a new message before it and its messages are deleted. */
@@ -168,6 +171,7 @@ public record SwitchboardConfig(
             in.optional("SWITCHBOARD_DISCORD_PUBLIC_KEY")),
         in.positiveInt("SWITCHBOARD_EXECUTOR_CONCURRENCY", DEFAULT_EXECUTOR_CONCURRENCY),
         in.millis("SWITCHBOARD_EXECUTOR_POLL_MILLIS", DEFAULT_EXECUTOR_POLL_INTERVAL),
+        in.millis("SWITCHBOARD_EXECUTOR_GAUGE_MILLIS", DEFAULT_EXECUTOR_GAUGE_INTERVAL),
         in.seconds("SWITCHBOARD_JOB_LEASE_SECONDS", actionTimeout.plusSeconds(30)),
         actionTimeout,
         in.seconds("SWITCHBOARD_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE),

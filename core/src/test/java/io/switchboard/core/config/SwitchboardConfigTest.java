@@ -36,9 +36,12 @@ class SwitchboardConfigTest {
   void readsListsAndDurations() {
     SwitchboardConfig config = SwitchboardConfig.fromEnv(Map.of(
         "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", "http://127.0.0.1:9/, https://hooks.slack.com/",
-        "SWITCHBOARD_EXECUTOR_POLL_MILLIS", "250"));
+        "SWITCHBOARD_EXECUTOR_POLL_MILLIS", "250",
+        "SWITCHBOARD_EXECUTOR_GAUGE_MILLIS", "1000"));
     assertThat(config.slackResponseUrlPrefixes()).isEqualTo(List.of("http://127.0.0.1:9/", "https://hooks.slack.com/"));
     assertThat(config.executorPollInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.executorGaugeInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(SwitchboardConfig.fromEnv(Map.of()).executorGaugeInterval()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
