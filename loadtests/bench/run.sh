@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark (issue 10): a bare Vert.x 5 server, a Slack Bolt for Java ack-only app and
-# Switchboard (embedded default), one after another, driven by wrk with the same signed slash commands
-# (a unique trigger_id each), load pinned to one core and the server (with its embedded PostgreSQL) to
+# Side-by-side benchmark (issue 10): a bare Vert.x 5 server, a Slack Bolt for Java ack-only app,
+# Switchboard (embedded default) and, on request, Switchboard split into one gateway and two executor
+# processes on an external PostgreSQL, one after another, driven by wrk with the same signed slash
+# commands (a unique trigger_id each), load pinned to one core and the server (with its PostgreSQL) to
 # the other. Prints one table and writes it to loadtests/target/bench/results.md. Asserts nothing.
 #
 #   loadtests/bench/run.sh            # full protocol: 10 s warm-up, 20 s measured, 3 interleaved rounds, medians
@@ -9,8 +10,9 @@
 #                                     # runs, 4 s measured, help and echo only (under 2 minutes once built)
 #
 # Options (after --quick they override it): --rounds N, --warmup S, --first-warmup S, --duration S, --connections "16 64",
-# --servers "bare bolt switchboard", --paths "help policy echo ratelimit" (and neighbour: a second
-# tenant's p99 alone and beside the demo tenant's floods), --rebuild (rebuild the jar), --jar PATH.
+# --servers "bare bolt switchboard" (and switchboard-split: one gateway and two executors on an
+# external PostgreSQL), --paths "help policy echo ratelimit" (and neighbour: a second tenant's p99
+# alone and beside the demo tenant's floods), --rebuild (rebuild the jar), --jar PATH.
 # See loadtests/README.md ("Side-by-side bench").
 set -euo pipefail
 
@@ -43,6 +45,17 @@ PORT_BARE="${BENCH_PORT_BARE:-18081}"
 PORT_BOLT="${BENCH_PORT_BOLT:-18082}"
 PORT_SB="${BENCH_PORT_SWITCHBOARD:-18080}"
 PORT_SINK="${BENCH_PORT_SINK:-18099}"
+SPLIT_PG_INFO=""
+# switchboard-split: its PostgreSQL, the two executors' HTTP ports (health, metrics), the first of
+# three event bus ports and the first of three Hazelcast ports (gateway, executor 1, executor 2).
+# The gateway listens on BENCH_PORT_SWITCHBOARD.
+PORT_POSTGRES="${BENCH_PORT_POSTGRES:-18090}"
+PORTS_EXECUTORS="${BENCH_PORT_EXECUTORS:-18091 18092}"
+PORT_EVENTBUS="${BENCH_PORT_EVENTBUS:-18093}"
+PORT_CLUSTER="${BENCH_PORT_CLUSTER:-18701}"
+# switchboard-split's PostgreSQL runs with the embedded node's settings (fsync and synchronous_commit
+# off, as zonky's launcher starts it) unless this is "yes": then PostgreSQL's defaults (both on).
+SPLIT_PG_SYNC="${BENCH_SPLIT_PG_SYNC:-no}"
 SECRET="bench-signing-secret-$(date +%s)"
 ADMIN_TOKEN="sbt_bench_$(date +%s)"
 OPERATOR_TOKEN="sbo_bench_$(date +%s)_operator"
@@ -54,6 +67,9 @@ EXECUTOR_CONCURRENCY="${BENCH_EXECUTOR_CONCURRENCY:-8}"
 # Channels the commands are spread over (1: all in one). Each channel's results are paced to one post
 # a second (many become a digest), as Slack asks; spread a durable flood to measure more than that.
 CHANNELS="${BENCH_CHANNELS:-1}"
+# How often Switchboard's executors refresh the queue gauges (depth and the oldest waiting job's age,
+# which the bench reads once a second during each durable run); the product's default is 5000.
+GAUGE_MILLIS="${BENCH_GAUGE_MILLIS:-1000}"
 # JVM options for Switchboard's process (split on spaces), e.g. a JFR recording to profile it.
 SERVER_JVM_ARGS="${BENCH_SERVER_JVM_ARGS:-}"
 TEAM=T0DEMO
@@ -75,7 +91,7 @@ while [ $# -gt 0 ]; do
     --paths) PATHS="$2"; CHANGED=yes; shift ;;
     --rebuild) REBUILD=yes ;;
     --jar) JAR="$2"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -103,16 +119,23 @@ RAW="$OUT/raw.tsv"
 DRAIN="$OUT/drain.tsv"
 JOBS="$OUT/jobs.tsv"
 NEIGHBOUR="$OUT/neighbour.tsv"
-printf 'round\tphase\tflood_rps\tflood_queued\tsent\taccepted\trefused\terrors\tp50_ms\tp99_ms\tmax_ms\tjobs\tdone_p50_ms\tdone_p99_ms\tunfinished\n' > "$NEIGHBOUR"
-printf 'round\tconnections\tbacklog\tseconds\tleft\n' > "$DRAIN"
-printf 'round\tconnections\tqueued\tdone\tseconds\n' > "$JOBS"
+printf 'round\tserver\tphase\tflood_rps\tflood_queued\tsent\taccepted\trefused\terrors\tp50_ms\tp99_ms\tmax_ms\tjobs\tdone_p50_ms\tdone_p99_ms\tunfinished\n' > "$NEIGHBOUR"
+printf 'round\tserver\tconnections\tbacklog\tseconds\tleft\n' > "$DRAIN"
+printf 'round\tserver\tconnections\tqueued\tdone\tseconds\toldest_max_s\toldest_last_s\tsamples\n' > "$JOBS"
 printf 'round\tserver\tpath\tconnections\trps\tp50_ms\tp99_ms\tresponses\tsent\tunique\twrapped\terrors\tcheck\tload1\tload_cpu_busy\tserver_cpu_busy\n' > "$RAW"
 
 # ------------------------------------------------------------------ processes we start (and only those)
 
 STARTED_PIDS=()
+# forget_pid PID: once stopped, a pid is not ours any more (it may be reused by someone else's process).
+forget_pid() {
+  local kept=() p
+  for p in "${STARTED_PIDS[@]:-}"; do [ -n "$p" ] && [ "$p" != "$1" ] && kept+=("$p"); done
+  STARTED_PIDS=("${kept[@]:-}")
+}
 stop_pid() {
   local pid="$1" name="$2" waited=0
+  forget_pid "$pid"
   kill -0 "$pid" 2>/dev/null || return 0
   kill -TERM "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null && [ $waited -lt 60 ]; do sleep 0.5; waited=$((waited + 1)); done
@@ -123,8 +146,11 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 cleanup() {
-  local pid
-  for pid in "${STARTED_PIDS[@]:-}"; do
+  local i pid pids=("${STARTED_PIDS[@]:-}")
+  if [ -n "${SAMPLER_STOP:-}" ]; then touch "$SAMPLER_STOP"; fi
+  # Last started first: Switchboard's processes before the PostgreSQL they use, the sink last.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    pid="${pids[$i]}"
     [ -n "$pid" ] && stop_pid "$pid" "process"
   done
 }
@@ -143,7 +169,7 @@ fi
 BENCH_CP="$HERE/target/classes:$(cat "$BENCH_CP_FILE")"
 
 case " $SERVERS " in
-  *" switchboard "*)
+  *" switchboard "*|*" switchboard-split "*)
     if [ "$REBUILD" = yes ] || [ ! -f "$JAR" ]; then
       log "building $JAR (mvn -q -DskipTests package -pl deploy -am, from the repository root)"
       (cd "$ROOT" && mvn -q -DskipTests package -pl deploy -am) || die "building the Switchboard jar failed"
@@ -223,8 +249,46 @@ field() { # field LINE KEY
   done
 }
 
-metric_sum() { # metric_sum URL NAME_REGEX: sums every series of the Prometheus metric whose line matches
-  curl -s --max-time 10 "$1" | awk -v re="$2" '$0 !~ /^#/ && $1 ~ re { s += $NF } END { printf "%d", s }'
+metric_sum() { # metric_sum "URL ..." NAME_REGEX: sums every series of the Prometheus metric whose line matches, over the URLs
+  local url
+  for url in $1; do curl -s --max-time 10 "$url"; done \
+    | awk -v re="$2" '$0 !~ /^#/ && $1 ~ re { s += $NF } END { printf "%d", s }'
+}
+
+# oldest_age: the oldest waiting job's age in seconds (switchboard_jobs_queue_oldest_age_seconds), the
+# largest any executor reports (each reads the same queue, refreshed on its own timer, GAUGE_MILLIS); "-" when
+# none reports it (a jar from before the gauge).
+oldest_age() {
+  local url
+  for url in $JOB_METRICS_URLS; do curl -s --max-time 2 "$url"; done \
+    | awk 'BEGIN { m = 0 } $1 ~ /^switchboard_jobs_queue_oldest_age_seconds/ { found = 1; if ($NF + 0 > m) m = $NF + 0 }
+           END { if (found) printf "%.1f", m; else printf "-" }'
+}
+
+# sample_oldest FILE STOP_FILE: appends oldest_age to FILE once a second until STOP_FILE exists.
+sample_oldest() {
+  while [ ! -e "$2" ]; do
+    { oldest_age || true; echo; } >> "$1"
+    sleep 1
+  done
+}
+
+# start_sampler: samples the oldest waiting job's age in the background, on the load core; sets SAMPLER_PID.
+start_sampler() {
+  SAMPLER_FILE="$OUT/logs/oldest-samples.txt"; SAMPLER_STOP="$OUT/logs/oldest-samples.stop"
+  rm -f "$SAMPLER_STOP"; : > "$SAMPLER_FILE"
+  sample_oldest "$SAMPLER_FILE" "$SAMPLER_STOP" &
+  SAMPLER_PID=$!; STARTED_PIDS+=("$SAMPLER_PID")
+  taskset -p -c "$LOAD_CPU" "$SAMPLER_PID" > /dev/null || true
+}
+
+# stop_sampler: ends the sampling; prints "MAX LAST SAMPLES" (seconds; "-" when nothing was read).
+stop_sampler() {
+  touch "$SAMPLER_STOP"
+  wait "$SAMPLER_PID" 2>/dev/null || true
+  forget_pid "$SAMPLER_PID"
+  awk '$1 != "" && $1 != "-" { n++; last = $1; if (n == 1 || $1 + 0 > m) m = $1 + 0 }
+       END { if (n) printf "%.1f %s %d", m, last, n; else printf "- - 0" }' "$SAMPLER_FILE"
 }
 
 # measure ROUND SERVER PATH CONNS URL TEXT UNIQUE_ALL(yes/no) CHECK_FN
@@ -246,8 +310,8 @@ measure() {
     wrk_run "$file" 1 "$warm" "$conns" "$warmup_seconds" "$url" > "$OUT/logs/last-warmup.txt"
   fi
   if [ -n "$check_fn" ]; then before=$($check_fn); fi
-  local done_before=""
-  if [ "$server/$path" = switchboard/echo ]; then done_before=$(jobs_done); fi
+  local done_before="" oldest=""
+  if [ "$path" = echo ] && [ "$server" != bare ] && [ "$server" != bolt ]; then done_before=$(jobs_done); start_sampler; fi
   local load
   load=$(load1)
   local load_cpu0 server_cpu0
@@ -255,9 +319,13 @@ measure() {
   result=$(wrk_run "$file" $((warm + 1)) "$count" "$conns" "$DURATION" "$url")
   local load_busy server_busy
   load_busy=$(busy_percent "$load_cpu0" "$(cpu_ticks "$LOAD_CPU")"); server_busy=$(busy_percent "$server_cpu0" "$(cpu_ticks "$SERVER_CPU")")
+  if [ -n "$done_before" ]; then oldest=$(stop_sampler); fi
   if [ -n "$check_fn" ]; then after=$($check_fn); check="$((after - before))"; fi
   if [ -n "$done_before" ]; then
-    printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$conns" "$check" "$(( $(jobs_done) - done_before ))" "$DURATION" >> "$JOBS"
+    local oldest_max oldest_last oldest_samples
+    read -r oldest_max oldest_last oldest_samples <<< "$oldest"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$conns" "$check" "$(( $(jobs_done) - done_before ))" \
+      "$DURATION" "$oldest_max" "$oldest_last" "$oldest_samples" >> "$JOBS"
   fi
   local errors
   errors=$(( $(field "$result" connect_errors) + $(field "$result" read_errors) + $(field "$result" write_errors) \
@@ -265,7 +333,7 @@ measure() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$path" "$conns" \
     "$(field "$result" rps)" "$(field "$result" p50_ms)" "$(field "$result" p99_ms)" "$(field "$result" responses)" \
     "$(field "$result" sent)" "$(field "$result" unique)" "$(field "$result" wrapped)" "$errors" "${check:--}" "$load" "$load_busy" "$server_busy" >> "$RAW"
-  log "  $server $path c=$conns: $(field "$result" rps) req/s, p50 $(field "$result" p50_ms) ms, p99 $(field "$result" p99_ms) ms, errors $errors, wrapped $(field "$result" wrapped)${check:+, server counted $check}, CPU busy: load core $load_busy %, server core $server_busy %"
+  log "  $server $path c=$conns: $(field "$result" rps) req/s, p50 $(field "$result" p50_ms) ms, p99 $(field "$result" p99_ms) ms, errors $errors, wrapped $(field "$result" wrapped)${check:+, server counted $check}${oldest:+, oldest waiting job max/last ${oldest_max:-?}/${oldest_last:-?} s}, CPU busy: load core $load_busy %, server core $server_busy %"
   rm -f "$file"
 }
 
@@ -307,11 +375,15 @@ run_bolt() {
 }
 
 SB_URL="http://127.0.0.1:$PORT_SB"
+# The Switchboard server being measured (switchboard or switchboard-split), and where its executors'
+# metrics are: the node's own /metrics, or each executor process's.
+SB_SERVER=switchboard
+JOB_METRICS_URLS="$SB_URL/metrics"
 sb_metrics() { echo "$SB_URL/metrics"; }
 check_received() { metric_sum "$(sb_metrics)" '^switchboard_commands_received_total'; }
 check_queued() { metric_sum "$(sb_metrics)" '^switchboard_jobs_queued_total'; }
 check_refused() { metric_sum "$(sb_metrics)" '^switchboard_commands_refused_total'; }
-jobs_done() { metric_sum "$(sb_metrics)" '^switchboard_jobs_completed_total'; }
+jobs_done() { metric_sum "$JOB_METRICS_URLS" '^switchboard_jobs_completed_total'; }
 # Jobs queued and not yet final, from the node's own counters (exact, unlike the gauge's 5 s refresh).
 backlog() { echo $(( $(check_queued) - $(jobs_done) )); }
 
@@ -338,10 +410,10 @@ wait_drained() {
   done
   if [ "$depth" -gt 0 ]; then
     log "  the queue still holds $depth jobs after $limit s; going on (the next run shares the core with the drain)"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$conns" "$first" "$((SECONDS - start))" "$depth" >> "$DRAIN"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$SB_SERVER" "$conns" "$first" "$((SECONDS - start))" "$depth" >> "$DRAIN"
   elif [ "$first" -gt 0 ]; then
     log "  backlog of $first queued jobs drained in $((SECONDS - start)) s"
-    printf '%s\t%s\t%s\t%s\t0\n' "$round" "$conns" "$first" "$((SECONDS - start))" >> "$DRAIN"
+    printf '%s\t%s\t%s\t%s\t%s\t0\n' "$round" "$SB_SERVER" "$conns" "$first" "$((SECONDS - start))" >> "$DRAIN"
   fi
 }
 
@@ -397,11 +469,11 @@ quiet_run() {
     flood_rps=$(field "$(grep '^BENCH_RESULT ' "$flood_file" | tail -1)" rps)
     flood_queued=$(( $(check_queued) - queued_before - $(field "$result" accepted_all) ))
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$phase" "$flood_rps" "$flood_queued" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$SB_SERVER" "$phase" "$flood_rps" "$flood_queued" \
     "$(field "$result" sent)" "$(field "$result" accepted)" "$(field "$result" refused)" "$(field "$result" errors)" \
     "$(field "$result" p50_ms)" "$(field "$result" p99_ms)" "$(field "$result" max_ms)" "$(field "$result" jobs)" \
     "$(field "$result" done_p50_ms)" "$(field "$result" done_p99_ms)" "$(field "$result" unfinished)" >> "$NEIGHBOUR"
-  log "  quiet tenant, $phase: $(field "$result" accepted) of $(field "$result" sent) accepted, p99 $(field "$result" p99_ms) ms, ack-to-done p99 $(field "$result" done_p99_ms) ms${flood_file:+, flood $flood_rps req/s, $flood_queued of its jobs queued}"
+  log "  $SB_SERVER: quiet tenant, $phase: $(field "$result" accepted) of $(field "$result" sent) accepted, p99 $(field "$result" p99_ms) ms, ack-to-done p99 $(field "$result" done_p99_ms) ms${flood_file:+, flood $flood_rps req/s, $flood_queued of its jobs queued}"
 }
 
 # flood_in_background FILE CONNS RESULT_FILE: wrk on the demo tenant for WARMUP + DURATION seconds,
@@ -455,7 +527,7 @@ sb_path() { # sb_path ROUND PATH
     log "  a forged body answers HTTP $answer"
   fi
   for conns in $CONNECTIONS; do
-    measure "$round" switchboard "$path" "$conns" "$SB_URL" "$text" "$unique" "$check"
+    measure "$round" "$SB_SERVER" "$path" "$conns" "$SB_URL" "$text" "$unique" "$check"
     # The executors drain the backlog after a durable run on the server's core: wait for it before the
     # next run (not after the round's very last run, when the server is stopped next anyway).
     if [ "$path" = echo ] && { [ "$path" != "$LAST_PATH" ] || [ "$conns" != "$LAST_CONNS" ]; }; then
@@ -466,32 +538,158 @@ sb_path() { # sb_path ROUND PATH
   return 0
 }
 
-run_switchboard() {
-  local round="$1" pid sink data="$OUT/data-r$round" path
-  log "round $round: Switchboard ($JAR, embedded PostgreSQL) on CPU $SERVER_CPU (load average $(load1))"
-  rm -rf "$data"
-  QUIET_TOKEN="" # a fresh node: the quiet tenant is created again
-  # The sink answers the job results Switchboard posts to each command's response_url (200, nothing
-  # else), so replies succeed instead of being retried; it runs on the load core (a few requests a second).
-  taskset -c "$LOAD_CPU" java -cp "$BENCH_CP" io.switchboard.bench.BareServer "$PORT_SINK" > "$OUT/logs/sink-r$round.log" 2>&1 &
-  sink=$!; STARTED_PIDS+=("$sink")
-  wait_http "the reply sink" "$sink" "http://127.0.0.1:$PORT_SINK/reply/bench" 30 POST "$OUT/logs/sink-r$round.log"
-  SWITCHBOARD_HTTP_HOST=127.0.0.1 SWITCHBOARD_HTTP_PORT="$PORT_SB" SWITCHBOARD_DATA_DIR="$data" \
-  SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET="$SECRET" SWITCHBOARD_DEMO_ADMIN_TOKEN="$ADMIN_TOKEN" \
-  SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES="http://127.0.0.1:$PORT_SINK/" SWITCHBOARD_OPERATOR_TOKEN="$OPERATOR_TOKEN" \
-  SWITCHBOARD_EXECUTOR_CONCURRENCY="$EXECUTOR_CONCURRENCY" \
-    taskset -c "$SERVER_CPU" java $SERVER_JVM_ARGS -jar "$JAR" > "$OUT/logs/switchboard-r$round.log" 2>&1 &
-  pid=$!; STARTED_PIDS+=("$pid")
-  wait_http "Switchboard" "$pid" "$SB_URL/ready" 240 GET "$OUT/logs/switchboard-r$round.log"
+# start_sink ROUND: the reply sink answers the job results Switchboard posts to each command's
+# response_url (200, nothing else), so replies succeed instead of being retried; it runs on the load
+# core (a few requests a second). Sets SINK_PID.
+start_sink() {
+  taskset -c "$LOAD_CPU" java -cp "$BENCH_CP" io.switchboard.bench.BareServer "$PORT_SINK" > "$OUT/logs/sink-r$1.log" 2>&1 &
+  SINK_PID=$!; STARTED_PIDS+=("$SINK_PID")
+  wait_http "the reply sink" "$SINK_PID" "http://127.0.0.1:$PORT_SINK/reply/bench" 30 POST "$OUT/logs/sink-r$1.log"
+}
+
+# sb_session ROUND: the demo tenant's limits raised (and its cap, if asked), then every path.
+sb_session() {
+  local path
   COLD=yes
+  QUIET_TOKEN="" # a fresh node: the quiet tenant is created again
   set_rate_limits "$HIGH_LIMITS"
   if [ -n "$MAX_RUNNING_JOBS" ]; then set_max_running_jobs "$MAX_RUNNING_JOBS"; fi
   for path in $PATHS; do
-    sb_path "$round" "$path"
+    sb_path "$1" "$path"
   done
+}
+
+run_switchboard() {
+  local round="$1" pid data="$OUT/data-r$round"
+  SB_SERVER=switchboard; JOB_METRICS_URLS="$SB_URL/metrics"
+  log "round $round: Switchboard ($JAR, embedded PostgreSQL) on CPU $SERVER_CPU (load average $(load1))"
+  rm -rf "$data"
+  start_sink "$round"
+  SWITCHBOARD_HTTP_HOST=127.0.0.1 SWITCHBOARD_HTTP_PORT="$PORT_SB" SWITCHBOARD_DATA_DIR="$data" \
+  SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET="$SECRET" SWITCHBOARD_DEMO_ADMIN_TOKEN="$ADMIN_TOKEN" \
+  SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES="http://127.0.0.1:$PORT_SINK/" SWITCHBOARD_OPERATOR_TOKEN="$OPERATOR_TOKEN" \
+  SWITCHBOARD_EXECUTOR_CONCURRENCY="$EXECUTOR_CONCURRENCY" SWITCHBOARD_EXECUTOR_GAUGE_MILLIS="$GAUGE_MILLIS" \
+    taskset -c "$SERVER_CPU" java $SERVER_JVM_ARGS -jar "$JAR" > "$OUT/logs/switchboard-r$round.log" 2>&1 &
+  pid=$!; STARTED_PIDS+=("$pid")
+  wait_http "Switchboard" "$pid" "$SB_URL/ready" 240 GET "$OUT/logs/switchboard-r$round.log"
+  sb_session "$round"
   stop_pid "$pid" "Switchboard"
-  stop_pid "$sink" "the reply sink"
+  stop_pid "$SINK_PID" "the reply sink"
   if [ "${BENCH_KEEP_DATA:-no}" = no ]; then rm -rf "$data"; fi
+}
+
+# ------------------------------------------------------------------ switchboard-split
+
+# PostgreSQL refuses to run as root; as root its programs run in a user namespace, as the embedded
+# node's launcher (zonky) runs them.
+PG_WRAP=()
+if [ "$(id -u)" = 0 ]; then PG_WRAP=(unshare -U); fi
+
+# postgres_binaries: the PostgreSQL the embedded node runs (the archive packed in the jar, 17.x), so
+# that both Switchboard rows use the same server; unpacked once under target/bench/postgres-bin and
+# again when the jar's archive changes. Prints the directory.
+postgres_binaries() {
+  local archive bin="$OUT/postgres-bin" stamp
+  case "$(uname -m)" in
+    x86_64|amd64) archive=postgres-linux-x86_64.txz ;;
+    aarch64|arm64) archive=postgres-linux-arm_64.txz ;;
+    *) die "switchboard-split runs the PostgreSQL packed in the jar, which has no Linux build for $(uname -m)" ;;
+  esac
+  command -v unzip > /dev/null || die "unzip is missing: switchboard-split unpacks PostgreSQL from the jar with it (apt-get install -y unzip)"
+  command -v xz > /dev/null || die "xz is missing: the jar's PostgreSQL archive is a .txz (apt-get install -y xz-utils)"
+  stamp=$(unzip -v "$JAR" "$archive" | awk -v a="$archive" '$NF == a { print $7, $1 }')
+  [ -n "$stamp" ] || die "$JAR has no $archive"
+  if [ ! -x "$bin/bin/postgres" ] || [ "$(cat "$bin/.from" 2>/dev/null)" != "$stamp" ]; then
+    log "unpacking PostgreSQL ($archive) from the jar into $bin" >&2
+    rm -rf "$bin"; mkdir -p "$bin"
+    unzip -p "$JAR" "$archive" | tar -xJ -C "$bin" || die "unpacking $archive from $JAR failed"
+    echo "$stamp" > "$bin/.from"
+  fi
+  echo "$bin"
+}
+
+# wait_log NAME PID FILE TEXT SECONDS: until FILE contains TEXT.
+wait_log() {
+  local deadline=$((SECONDS + $5))
+  until grep -qF -- "$4" "$3" 2>/dev/null; do
+    if ! kill -0 "$2" 2>/dev/null; then tail -n 40 "$3" >&2 || true; die "$1 exited (log: $3, last lines above)"; fi
+    [ $SECONDS -lt "$deadline" ] || { tail -n 40 "$3" >&2 || true; die "$1 did not log \"$4\" within $5 s (log: $3)"; }
+    sleep 0.5
+  done
+}
+
+# run_switchboard_split ROUND: an external PostgreSQL, one migrate run, one gateway and two executor
+# processes clustered on loopback (Hazelcast, TCP/IP join), all on the server core like the embedded
+# node. The gateway gets the demo tenant (its signing secret, admin token and demo policy, as the
+# embedded node makes them) and the operator token; the executors get the same master key.
+run_switchboard_split() {
+  local round="$1" dir="$OUT/split-r$round" bin pg password url members master i port pids=() gateway
+  local executor_ports=($PORTS_EXECUTORS)
+  [ "${#executor_ports[@]}" -eq 2 ] || die "BENCH_PORT_EXECUTORS needs two ports (found: $PORTS_EXECUTORS)"
+  SB_SERVER=switchboard-split
+  JOB_METRICS_URLS="http://127.0.0.1:${executor_ports[0]}/metrics http://127.0.0.1:${executor_ports[1]}/metrics"
+  bin=$(postgres_binaries)
+  log "round $round: Switchboard split ($JAR: migrate, gateway, 2 executors; PostgreSQL $("$bin/bin/postgres" --version | awk '{print $NF}') on 127.0.0.1:$PORT_POSTGRES), all on CPU $SERVER_CPU (load average $(load1))"
+  rm -rf "$dir"; mkdir -p "$dir"
+  # PostgreSQL: a fresh cluster each round, a generated superuser password (scram-sha-256, nothing
+  # trusted, no Unix socket), as the embedded node sets it up.
+  password="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+  (umask 077; echo "$password" > "$dir/postgres.password")
+  mkdir -m 700 "$dir/pgdata"
+  ${PG_WRAP[@]+"${PG_WRAP[@]}"} "$bin/bin/initdb" -D "$dir/pgdata" -U postgres -E UTF-8 --auth=scram-sha-256 \
+    --pwfile="$dir/postgres.password" > "$OUT/logs/split-initdb-r$round.log" 2>&1 \
+    || { tail -n 20 "$OUT/logs/split-initdb-r$round.log" >&2; die "initdb failed (log: $OUT/logs/split-initdb-r$round.log)"; }
+  local sync=(-F -c synchronous_commit=off)
+  SPLIT_PG_INFO="PostgreSQL $("$bin/bin/postgres" --version | awk '{print $NF}') from the jar, fsync and synchronous_commit off as the embedded node's launcher sets them"
+  if [ "$SPLIT_PG_SYNC" = yes ]; then
+    sync=()
+    SPLIT_PG_INFO="PostgreSQL $("$bin/bin/postgres" --version | awk '{print $NF}') from the jar, fsync and synchronous_commit on (BENCH_SPLIT_PG_SYNC=yes; the embedded node runs with both off)"
+  fi
+  taskset -c "$SERVER_CPU" ${PG_WRAP[@]+"${PG_WRAP[@]}"} "$bin/bin/postgres" -D "$dir/pgdata" -p "$PORT_POSTGRES" \
+    -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200 -c timezone=UTC \
+    -c password_encryption=scram-sha-256 "${sync[@]}" > "$OUT/logs/split-postgres-r$round.log" 2>&1 &
+  pg=$!; STARTED_PIDS+=("$pg")
+  wait_log "PostgreSQL" "$pg" "$OUT/logs/split-postgres-r$round.log" "ready to accept connections" 60
+  url="postgresql://postgres:$password@127.0.0.1:$PORT_POSTGRES/postgres"
+  SWITCHBOARD_DATABASE_URL="$url" SWITCHBOARD_DATA_DIR="$dir/migrate" taskset -c "$SERVER_CPU" java -jar "$JAR" migrate \
+    > "$OUT/logs/split-migrate-r$round.log" 2>&1 \
+    || { tail -n 20 "$OUT/logs/split-migrate-r$round.log" >&2; die "switchboard.jar migrate failed (log: $OUT/logs/split-migrate-r$round.log)"; }
+  start_sink "$round"
+  members="127.0.0.1:$PORT_CLUSTER,127.0.0.1:$((PORT_CLUSTER + 1)),127.0.0.1:$((PORT_CLUSTER + 2))"
+  master="$(head -c 32 /dev/urandom | base64)"
+  # split_node ROLE INDEX HTTP_PORT: one process of the split (INDEX 0 is the gateway).
+  split_node() {
+    env SWITCHBOARD_DATABASE_URL="$url" SWITCHBOARD_MASTER_KEY="$master" SWITCHBOARD_DATA_DIR="$dir/$1-$2" \
+      SWITCHBOARD_HTTP_HOST=127.0.0.1 SWITCHBOARD_HTTP_PORT="$3" \
+      SWITCHBOARD_CLUSTER_MEMBERS="$members" SWITCHBOARD_CLUSTER_HOST=127.0.0.1 \
+      SWITCHBOARD_CLUSTER_PORT=$((PORT_CLUSTER + $2)) SWITCHBOARD_EVENTBUS_PORT=$((PORT_EVENTBUS + $2)) \
+      SWITCHBOARD_CLUSTER_NAME="bench-split-$$" \
+      SWITCHBOARD_DEMO_TENANT=true SWITCHBOARD_SANDBOX_ENABLED=true \
+      SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET="$SECRET" SWITCHBOARD_DEMO_ADMIN_TOKEN="$ADMIN_TOKEN" \
+      SWITCHBOARD_OPERATOR_TOKEN="$OPERATOR_TOKEN" SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES="http://127.0.0.1:$PORT_SINK/" \
+      SWITCHBOARD_EXECUTOR_CONCURRENCY="$EXECUTOR_CONCURRENCY" SWITCHBOARD_EXECUTOR_GAUGE_MILLIS="$GAUGE_MILLIS" \
+      taskset -c "$SERVER_CPU" java $SERVER_JVM_ARGS -jar "$JAR" "$1" > "$OUT/logs/split-$1-$2-r$round.log" 2>&1 &
+  }
+  split_node gateway 0 "$PORT_SB"
+  gateway=$!; STARTED_PIDS+=("$gateway")
+  wait_http "the gateway" "$gateway" "$SB_URL/ready" 240 GET "$OUT/logs/split-gateway-0-r$round.log"
+  for i in 1 2; do
+    port="${executor_ports[$((i - 1))]}"
+    split_node executor "$i" "$port"
+    pids+=($!); STARTED_PIDS+=("$!")
+    wait_http "executor $i" "$!" "http://127.0.0.1:$port/ready" 240 GET "$OUT/logs/split-executor-$i-r$round.log"
+  done
+  # The event bus is clustered once the gateway sees all three members (Hazelcast logs the member
+  # list on each change): then its wake-ups reach the executors and their results reach it.
+  wait_log "the gateway" "$gateway" "$OUT/logs/split-gateway-0-r$round.log" "Members {size:3" 60
+  log "  gateway on :$PORT_SB, executors on :${executor_ports[0]} and :${executor_ports[1]}, clustered (3 members)"
+  sb_session "$round"
+  stop_pid "$gateway" "the gateway"
+  for i in "${pids[@]}"; do stop_pid "$i" "an executor"; done
+  kill -INT "$pg" 2>/dev/null || true # fast shutdown
+  stop_pid "$pg" "PostgreSQL"
+  stop_pid "$SINK_PID" "the reply sink"
+  if [ "${BENCH_KEEP_DATA:-no}" = no ]; then rm -rf "$dir"; fi
 }
 
 # ------------------------------------------------------------------ the run
@@ -510,7 +708,8 @@ for round in $(seq 1 "$ROUNDS"); do
       bare) run_bare "$round" ;;
       bolt) run_bolt "$round" ;;
       switchboard) run_switchboard "$round" ;;
-      *) die "unknown server $server (bare, bolt, switchboard)" ;;
+      switchboard-split) run_switchboard_split "$round" ;;
+      *) die "unknown server $server (bare, bolt, switchboard, switchboard-split)" ;;
     esac
   done
 done
@@ -521,5 +720,6 @@ java -cp "$BENCH_CP" io.switchboard.bench.Report "$RAW" "$OUT/results.md" \
   "mode=$MODE" "rounds=$ROUNDS" "warmup=$WARMUP" "firstWarmup=$FIRST_WARMUP" "duration=$DURATION" "wrkThreads=$WRK_THREADS" \
   "loadCpu=$LOAD_CPU" "serverCpu=$SERVER_CPU" "startLoad=$START_LOAD" "endLoad=$END_LOAD" "jar=$JAR_INFO" \
   "date=$(date -u '+%Y-%m-%d %H:%M UTC')" "cpus=$CPUS" "drain=$DRAIN" "jobs=$JOBS" "neighbour=$NEIGHBOUR" \
+  "splitPostgres=${SPLIT_PG_INFO:-}" "gaugeMillis=$GAUGE_MILLIS" \
   || die "writing the report failed (raw figures: $RAW)"
 log "written $OUT/results.md (raw figures: $RAW, logs: $OUT/logs/)"

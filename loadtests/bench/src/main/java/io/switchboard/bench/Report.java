@@ -38,6 +38,10 @@ public final class Report {
     LABELS.put("switchboard/policy", "Switchboard `/ops deploy staging ...` refused by policy");
     LABELS.put("switchboard/echo", "Switchboard `/ops echo <unique>` (durable: job + audit committed)");
     LABELS.put("switchboard/ratelimit", "Switchboard `/ops echo <unique>` refused by rate limit");
+    LABELS.put("switchboard-split/help", "Switchboard split (gateway + 2 executors) `/ops help`");
+    LABELS.put("switchboard-split/policy", "Switchboard split `/ops deploy staging ...` refused by policy");
+    LABELS.put("switchboard-split/echo", "Switchboard split `/ops echo <unique>` (durable)");
+    LABELS.put("switchboard-split/ratelimit", "Switchboard split `/ops echo <unique>` refused by rate limit");
   }
 
   public static void main(String[] args) throws IOException {
@@ -67,6 +71,7 @@ public final class Report {
       byKey.computeIfAbsent(row.server() + "/" + row.path(), k -> new ArrayList<>()).add(row);
     }
 
+    boolean split = rows.stream().anyMatch(r -> r.server().equals("switchboard-split"));
     StringBuilder md = new StringBuilder();
     md.append("## Side-by-side bench, ").append(info.getOrDefault("date", "?")).append("\n\n");
     md.append(String.format(Locale.ROOT,
@@ -78,6 +83,15 @@ public final class Report {
         info.getOrDefault("duration", "?"), info.getOrDefault("wrkThreads", "?"), info.getOrDefault("loadCpu", "?"),
         info.getOrDefault("serverCpu", "?"), info.getOrDefault("cpus", "?"), info.getOrDefault("jar", "?"),
         trimLoad(info.getOrDefault("startLoad", "?")), trimLoad(info.getOrDefault("endLoad", "?"))));
+    if (split) {
+      md.append(String.format(Locale.ROOT,
+          "Switchboard split: one `gateway` and two `executor` processes of the same jar, clustered on loopback "
+              + "(Hazelcast), on an external PostgreSQL (%s); PostgreSQL and all three JVMs share CPU %s, as the embedded "
+              + "node and its PostgreSQL do (2 CPUs leave no core of its own for the second executor). Each executor has "
+              + "the embedded node's executor concurrency, so the split has twice its executor slots; the demo tenant's "
+              + "cap of running jobs is the same.%n%n",
+          info.getOrDefault("splitPostgres", "?"), info.getOrDefault("serverCpu", "?")));
+    }
 
     md.append("| server, request |");
     for (int c : connections) {
@@ -110,7 +124,7 @@ public final class Report {
         if (errors > 0) {
           notes.add(c + " conn.: " + errors + " socket errors or non-2xx");
         }
-        if (entry.getKey().equals("switchboard/echo") && runs.stream().anyMatch(r -> "yes".equals(r.wrapped()))) {
+        if (entry.getKey().endsWith("/echo") && runs.stream().anyMatch(r -> "yes".equals(r.wrapped()))) {
           notes.add(c + " conn.: **wrapped** (sent more than the unique requests generated)");
         }
         String checks = runs.stream().map(r -> checkNote(entry.getKey(), r)).filter(s -> !s.isEmpty())
@@ -139,6 +153,14 @@ public final class Report {
         {"switchboard/help", "bare/post", "non-writing (`help`) / bare"},
         {"switchboard/policy", "bolt/ack", "refused by policy / Bolt"},
         {"switchboard/ratelimit", "bolt/ack", "refused by rate limit / Bolt"},
+        {"switchboard-split/echo", "bolt/ack", "split, durable (`echo`) / Bolt"},
+        {"switchboard-split/echo", "bare/post", "split, durable (`echo`) / bare"},
+        {"switchboard-split/help", "bolt/ack", "split, non-writing (`help`) / Bolt"},
+        {"switchboard-split/help", "bare/post", "split, non-writing (`help`) / bare"},
+        {"switchboard-split/policy", "bolt/ack", "split, refused by policy / Bolt"},
+        {"switchboard-split/ratelimit", "bolt/ack", "split, refused by rate limit / Bolt"},
+        {"switchboard-split/echo", "switchboard/echo", "split / embedded, durable (`echo`)"},
+        {"switchboard-split/help", "switchboard/help", "split / embedded, non-writing (`help`)"},
     };
     for (String[] ratio : ratios) {
       Map<Integer, Double> top = medianRps.get(ratio[0]);
@@ -165,7 +187,7 @@ public final class Report {
           r.round(), r.server(), r.path(), r.connections(), formatRps(r.rps()), r.p50(), r.p99(), r.responses(),
           r.check(), r.load1(), r.loadCpuBusy(), r.serverCpuBusy()));
     }
-    appendJobs(md, info.get("jobs"));
+    appendJobs(md, info.get("jobs"), info.getOrDefault("gaugeMillis", "5000"));
     appendDrains(md, info.get("drain"));
     appendNeighbours(md, info.get("neighbour"));
     Files.createDirectories(out.toAbsolutePath().getParent());
@@ -176,8 +198,9 @@ public final class Report {
 
   /**
    * The noisy-neighbour figures: the quiet tenant's commands alone and beside each of the demo
-   * tenant's floods, and each flood's p99 against the quiet tenant's p99 alone in the same round
-   * (issue 10's target: at most 1.5x, nothing refused or lost, its jobs not delayed behind the flood).
+   * tenant's floods, and each flood's p99 against the quiet tenant's p99 alone in the same round on
+   * the same server (issue 10's target: at most 1.5x, nothing refused or lost, its jobs not delayed
+   * behind the flood).
    */
   private static void appendNeighbours(StringBuilder md, String neighbourFile) throws IOException {
     List<String[]> rows = fields(neighbourFile);
@@ -187,46 +210,53 @@ public final class Report {
     md.append("\nNoisy neighbour: a quiet tenant sends durable commands at a fixed rate (open loop, latency from each "
         + "request's scheduled time) alone, then while the demo tenant floods (durable, then refused by its rate "
         + "limit); ack-to-done is created-to-finished of the quiet tenant's jobs, from the admin API:\n\n"
-        + "| round | quiet tenant | flood req/s | flood's jobs queued | sent | accepted | refused | errors | p50 ms "
+        + "| round | server | quiet tenant | flood req/s | flood's jobs queued | sent | accepted | refused | errors | p50 ms "
         + "| p99 ms | max ms | p99 / alone | ack-to-done p50 / p99 ms | jobs not finished |\n"
-        + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     Map<String, Double> aloneP99 = new LinkedHashMap<>();
-    rows.stream().filter(f -> "alone".equals(f[1])).forEach(f -> aloneP99.put(f[0], num(f[9])));
+    rows.stream().filter(f -> "alone".equals(f[2])).forEach(f -> aloneP99.put(f[0] + "/" + f[1], num(f[10])));
     for (String[] f : rows) {
-      Double alone = aloneP99.get(f[0]);
-      String ratio = alone == null || alone <= 0 ? "-" : String.format(Locale.ROOT, "%.2fx", num(f[9]) / alone);
-      String flood = "-".equals(f[2]) ? "-" : formatRps(num(f[2]));
-      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s |%n",
-          f[0], f[1], flood, f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], ratio, f[12], f[13], f[14]));
+      Double alone = aloneP99.get(f[0] + "/" + f[1]);
+      String ratio = alone == null || alone <= 0 ? "-" : String.format(Locale.ROOT, "%.2fx", num(f[10]) / alone);
+      String flood = "-".equals(f[3]) ? "-" : formatRps(num(f[3]));
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s |%n",
+          f[0], f[1], f[2], flood, f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], ratio, f[13], f[14], f[15]));
     }
   }
 
   /**
-   * Ack-to-done during each durable flood: the jobs the node queued and the jobs it finished within the
-   * measured window, from its own counters. When "done" trails "queued", the executors are the limit
-   * (they share the server's core with the gateway and PostgreSQL).
+   * Ack-to-done during each durable flood: the jobs the server queued and the jobs it finished within
+   * the measured window, from its own counters, and the oldest waiting job's age
+   * ({@code switchboard_jobs_queue_oldest_age_seconds}) sampled once a second during the window: the
+   * largest sample and the last. When "done" trails "queued", the executors are the limit (they share
+   * the server's core with the gateway and PostgreSQL) and the oldest job's age grows.
    */
-  private static void appendJobs(StringBuilder md, String jobsFile) throws IOException {
+  private static void appendJobs(StringBuilder md, String jobsFile, String gaugeMillis) throws IOException {
     List<String[]> rows = fields(jobsFile);
     if (rows.isEmpty()) {
       return;
     }
-    md.append("\nJobs queued and finished during each measured durable run (the node's `switchboard_jobs_queued_total` "
-        + "and `switchboard_jobs_completed_total`; jobs queued during the warm-up may finish in the window too):\n\n"
-        + "| round | `echo` at | queued/s | finished/s |\n| --- | --- | --- | --- |\n");
+    md.append("\nJobs queued and finished during each measured durable run (`switchboard_jobs_queued_total` and "
+        + "`switchboard_jobs_completed_total`, the executors' summed; jobs queued during the warm-up may finish in the "
+        + "window too), and the oldest waiting job's age (`switchboard_jobs_queue_oldest_age_seconds`, which the "
+        + "executors refresh every " + gaugeMillis + " ms (`SWITCHBOARD_EXECUTOR_GAUGE_MILLIS`), read once a second "
+        + "during the window: a reading is up to that refresh interval plus 1 s old):\n\n"
+        + "| round | server | `echo` at | queued/s | finished/s | oldest waiting job, largest / last reading | readings |\n"
+        + "| --- | --- | --- | --- | --- | --- | --- |\n");
     for (String[] f : rows) {
-      if (f.length < 5 || lng(f[4]) <= 0) {
+      if (f.length < 9 || lng(f[5]) <= 0) {
         continue;
       }
-      double seconds = lng(f[4]);
-      md.append(String.format(Locale.ROOT, "| %s | %s conn. | %s | %s |%n", f[0], f[1],
-          formatRps(lng(f[2]) / seconds), formatRps(lng(f[3]) / seconds)));
+      double seconds = lng(f[5]);
+      String oldest = "-".equals(f[6]) ? "not reported" : f[6] + " s / " + f[7] + " s";
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s conn. | %s | %s | %s | %s |%n", f[0], f[1], f[2],
+          formatRps(lng(f[3]) / seconds), formatRps(lng(f[4]) / seconds), oldest, f[8]));
     }
   }
 
   /**
    * The backlogs the durable runs left: the executors drain them on the server's core before the next
-   * run. The time is read by polling the node's queued and completed counters once a second, so it is
+   * run. The time is read by polling the server's queued and completed counters once a second, so it is
    * coarse; it is not the ack-to-done throughput during a flood.
    */
   private static void appendDrains(StringBuilder md, String drainFile) throws IOException {
@@ -236,17 +266,18 @@ public final class Report {
     }
     md.append("\nBacklog left by each durable run (warm-up included) and how long the executors took to drain it "
         + "before the next run (queued minus completed jobs, polled once a second; coarse, and not ack-to-done during the flood):\n\n"
-        + "| round | after `echo` at | queued jobs | drained in | about |\n| --- | --- | --- | --- | --- |\n");
+        + "| round | server | after `echo` at | queued jobs | drained in | about |\n| --- | --- | --- | --- | --- | --- |\n");
     for (String[] f : rows) {
-      if (f.length < 5) {
+      if (f.length < 6) {
         continue;
       }
-      long backlog = lng(f[2]);
-      long seconds = lng(f[3]);
-      long left = lng(f[4]);
+      long backlog = lng(f[3]);
+      long seconds = lng(f[4]);
+      long left = lng(f[5]);
       String about = left > 0 ? left + " jobs still queued (gave up waiting)"
           : seconds > 0 ? String.format(Locale.ROOT, "%.0f jobs/s", (double) backlog / seconds) : "under 1 s";
-      md.append(String.format(Locale.ROOT, "| %s | %s conn. | %d | %d s | %s |%n", f[0], f[1], backlog, seconds, about));
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s conn. | %d | %d s | %s |%n", f[0], f[1], f[2], backlog, seconds,
+          about));
     }
   }
 
@@ -270,9 +301,9 @@ public final class Report {
       return "";
     }
     long counted = lng(r.check());
-    String what = switch (key) {
-      case "switchboard/echo" -> "jobs queued";
-      case "switchboard/help" -> "commands received";
+    String what = switch (key.substring(key.indexOf('/') + 1)) {
+      case "echo" -> "jobs queued";
+      case "help" -> "commands received";
       default -> "commands refused";
     };
     // wrk stops with requests in flight, and the counters are read just before and after it: a few
