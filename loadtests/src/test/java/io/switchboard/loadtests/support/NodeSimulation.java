@@ -111,9 +111,9 @@ public abstract class NodeSimulation extends Simulation {
     long[] counts = CommandLog.outcomes(commands);
     report.row(prefix + "sent", counts[0])
         .row(prefix + "accepted", counts[1])
-        .row(prefix + "refused (HTTP 200, not accepted)", counts[2])
-        .row(prefix + "errors (not HTTP 200, or no answer)", counts[3])
-        .row(prefix + "lost (accepted, no result came)", commands.stream().filter(CommandLog.Command::lost).count());
+        .row(prefix + "refused (200, not accepted)", counts[2])
+        .row(prefix + "errors (not 200, no answer)", counts[3])
+        .row(prefix + "lost (accepted, no result)", commands.stream().filter(CommandLog.Command::lost).count());
   }
 
   /** Rows: what the reply receiver got, and why commands were refused. */

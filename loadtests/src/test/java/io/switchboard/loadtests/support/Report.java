@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 public final class Report {
 
-  private static final int LABEL_WIDTH = 44;
+  private static final int LABEL_WIDTH = 46;
 
   private final StringBuilder text = new StringBuilder();
   private final int width;
