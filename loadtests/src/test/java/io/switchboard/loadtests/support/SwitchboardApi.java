@@ -76,6 +76,11 @@ public final class SwitchboardApi {
     return send("PUT", path, adminToken, json, etag, 200).headers().firstValue("ETag").orElse("?");
   }
 
+  /** The body of {@code GET path} with a tenant's admin token; anything but 200 stops the run. */
+  public String get(String adminToken, String path) {
+    return send("GET", path, adminToken, null, null, 200).body();
+  }
+
   /**
    * The sum of the samples of a metric family on {@code /metrics} whose line holds {@code labels}
    * (e.g. {@code outcome="sent"}; empty: all), 0 when the node has none yet, or NaN when
