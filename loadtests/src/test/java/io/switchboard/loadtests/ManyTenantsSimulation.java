@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * A flood across many tenants with Zipf-distributed traffic: is the queue fair? The operator creates
@@ -36,6 +37,7 @@ public class ManyTenantsSimulation extends NodeSimulation {
   private final double exponent = Props.decimal("exponent", 1.0, 0, true, 10);
   private final double rate = Props.decimal("rate", 40, 0, false, 100_000);
   private final int durationSeconds = Props.integer("duration", 20, 1, 86_400);
+  private final int warmupSeconds = Props.integer("warmup", Math.min(5, durationSeconds / 4), 0, durationSeconds - 1);
   private final int channels = Props.integer("channels", 50, 1, 100_000);
 
   private final Zipf zipf = new Zipf(tenantCount, exponent);
@@ -72,35 +74,39 @@ public class ManyTenantsSimulation extends NodeSimulation {
   protected void report(Report report) {
     int top = Math.max(1, (int) Math.ceil(tenantCount * 0.1));
     List<CommandLog.Command> all = log.commands(c -> true);
-    Latencies ack = ackLatencies(all);
+    long from = measuredFrom(all, warmupSeconds);
+    Predicate<CommandLog.Command> measured = c -> c.sentNanos() >= from;
     report.row("target", baseUrl + "/slack/commands")
         .row("tenants", String.format(Locale.ROOT, "%d, Zipf exponent %.2f: rank 1 expects %.1f%% of the commands, "
             + "the top 10%% (%d) %.1f%%", tenantCount, exponent, 100 * zipf.share(1, 1), top, 100 * zipf.share(1, top)))
-        .row("injection", String.format(Locale.ROOT, "%.2f commands/s for %d s, %d channels per tenant", rate,
-            durationSeconds, channels));
+        .row("injection", String.format(Locale.ROOT, "%.2f commands/s for %d s, %d channels per tenant; "
+            + "latencies leave out the first %d s", rate, durationSeconds, channels, warmupSeconds));
     outcomeRows(report, "commands ", all);
-    latencyRow(report, "ack (ms)", ack);
-    latencyRow(report, "ack-to-result (ms)", doneLatencies(all));
+    List<CommandLog.Command> measuredAll = all.stream().filter(measured).toList();
+    latencyRow(report, "ack (ms)", ackLatencies(measuredAll));
+    latencyRow(report, "ack-to-result (ms)", doneLatencies(measuredAll));
     receiverRows(report);
 
-    report.section("by tenant rank (sent in the run; share = of all commands)");
+    report.section("by tenant rank (counts: the whole run; latencies: after the warm-up)");
     List<List<String>> rows = new ArrayList<>();
     List<Latencies> doneByBucket = new ArrayList<>();
     int[][] buckets = {{1, 1}, {2, top}, {top + 1, tenantCount}};
     for (int[] bucket : buckets) {
-      int from = bucket[0];
-      int to = bucket[1];
-      if (from > to) {
+      int first = bucket[0];
+      int last = bucket[1];
+      if (first > last) {
         continue;
       }
-      List<CommandLog.Command> in = log.commands(c -> c.group() >= from && c.group() <= to);
+      List<CommandLog.Command> in = log.commands(c -> c.group() >= first && c.group() <= last);
+      List<CommandLog.Command> measuredIn = in.stream().filter(measured).toList();
       long[] counts = CommandLog.outcomes(in);
-      Latencies bucketDone = doneLatencies(in);
+      Latencies bucketDone = doneLatencies(measuredIn);
       doneByBucket.add(bucketDone);
-      rows.add(List.of(from == to ? "rank " + from : "ranks " + from + "-" + to, Integer.toString(to - from + 1),
+      rows.add(List.of(first == last ? "rank " + first : "ranks " + first + "-" + last,
+          Integer.toString(last - first + 1),
           String.format(Locale.ROOT, "%.1f%%", all.isEmpty() ? 0.0 : 100.0 * in.size() / all.size()),
           Long.toString(counts[0]), Long.toString(counts[1]), Long.toString(counts[2] + counts[3]),
-          ackLatencies(in).ms(99), bucketDone.ms(50), bucketDone.ms(99),
+          ackLatencies(measuredIn).ms(99), bucketDone.ms(50), bucketDone.ms(99),
           Long.toString(in.stream().filter(CommandLog.Command::lost).count())));
     }
     report.table(List.of("bucket", "tenants", "share", "sent", "accepted", "refused+err", "ack p99",

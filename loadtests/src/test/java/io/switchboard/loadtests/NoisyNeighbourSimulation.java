@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The noisy neighbour: a quiet tenant sends signed durable {@code /ops echo} commands at
@@ -38,7 +37,8 @@ public class NoisyNeighbourSimulation extends NodeSimulation {
   private final double quietRate = Props.decimal("quietRate", 10, 0, false, 100_000);
   private final double noisyRate = Props.decimal("noisyRate", 100, 0, false, 100_000);
   private final int durationSeconds = Props.integer("duration", 30, 2, 86_400);
-  private final int warmupSeconds = Props.integer("warmup", 5, 0, durationSeconds / 2 - 1);
+  private final int warmupSeconds = Props.integer("warmup", Math.min(5, durationSeconds / 2 - 1), 0,
+      durationSeconds / 2 - 1);
   private final int channels = Props.integer("channels", 50, 1, 100_000);
   private final String noisyLimits = Props.choice("noisyLimits", "raised", "raised", "default");
 
@@ -81,10 +81,9 @@ public class NoisyNeighbourSimulation extends NodeSimulation {
   protected void report(Report report) {
     List<CommandLog.Command> quietAll = log.commands(c -> c.group() == QUIET);
     List<CommandLog.Command> noisyAll = log.commands(c -> c.group() == NOISY);
-    long start = quietAll.stream().mapToLong(CommandLog.Command::sentNanos).min().orElse(0);
     long floodStart = noisyAll.stream().mapToLong(CommandLog.Command::sentNanos).min().orElse(Long.MAX_VALUE);
     long floodEnd = noisyAll.stream().mapToLong(CommandLog.Command::sentNanos).max().orElse(Long.MAX_VALUE);
-    long measuredFrom = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
+    long measuredFrom = measuredFrom(quietAll, warmupSeconds);
     List<CommandLog.Command> alone = log.commands(c -> c.group() == QUIET && c.sentNanos() >= measuredFrom
         && c.sentNanos() < floodStart);
     List<CommandLog.Command> flooded = log.commands(c -> c.group() == QUIET && c.sentNanos() >= floodStart

@@ -3,6 +3,7 @@ package io.switchboard.loadtests.support;
 import io.gatling.javaapi.core.Simulation;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -77,6 +78,12 @@ public abstract class NodeSimulation extends Simulation {
     String channel = channels > 1 ? channelId + (CommandLog.number(key) % channels) : channelId;
     return new SlackSteps.Command(key, group, tenant.signingSecret(),
         SlackRequests.slashCommand(tenant.teamId(), userId, channel, "echo " + key, replyUrl("reply", key), key));
+  }
+
+  /** {@code warmupSeconds} after the first of {@code commands} was sent: where the measured part of a run starts. */
+  protected static long measuredFrom(List<CommandLog.Command> commands, int warmupSeconds) {
+    return commands.stream().mapToLong(CommandLog.Command::sentNanos).min().orElse(0)
+        + TimeUnit.SECONDS.toNanos(warmupSeconds);
   }
 
   /** Sent to acknowledged, of the accepted {@code commands}. */
