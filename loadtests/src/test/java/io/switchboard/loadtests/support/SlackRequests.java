@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -77,8 +78,13 @@ public final class SlackRequests {
         + ",\"trigger_id\":\"" + triggerId + "\""
         + ",\"response_url\":\"" + responseUrl + "\""
         + ",\"actions\":[{\"type\":\"button\",\"action_id\":\"" + actionId + "\",\"value\":\"" + value + "\""
-        + ",\"action_ts\":\"" + Instant.now().toEpochMilli() / 1000.0 + "\"}]}";
+        + ",\"action_ts\":\"" + actionTs(Instant.now()) + "\"}]}";
     return form(Map.of("payload", payload));
+  }
+
+  /** Slack's {@code action_ts}: seconds, a dot, and six digits of microseconds. */
+  private static String actionTs(Instant now) {
+    return now.getEpochSecond() + "." + String.format(Locale.ROOT, "%06d", now.getNano() / 1_000);
   }
 
   private static String form(Map<String, String> fields) {
