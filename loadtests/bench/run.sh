@@ -53,9 +53,6 @@ PORT_POSTGRES="${BENCH_PORT_POSTGRES:-18090}"
 PORTS_EXECUTORS="${BENCH_PORT_EXECUTORS:-18091 18092}"
 PORT_EVENTBUS="${BENCH_PORT_EVENTBUS:-18093}"
 PORT_CLUSTER="${BENCH_PORT_CLUSTER:-18701}"
-# switchboard-split's PostgreSQL runs with the embedded node's settings (fsync and synchronous_commit
-# off, as zonky's launcher starts it) unless this is "yes": then PostgreSQL's defaults (both on).
-SPLIT_PG_SYNC="${BENCH_SPLIT_PG_SYNC:-no}"
 SECRET="bench-signing-secret-$(date +%s)"
 ADMIN_TOKEN="sbt_bench_$(date +%s)"
 OPERATOR_TOKEN="sbo_bench_$(date +%s)_operator"
@@ -639,15 +636,11 @@ run_switchboard_split() {
   ${PG_WRAP[@]+"${PG_WRAP[@]}"} "$bin/bin/initdb" -D "$dir/pgdata" -U postgres -E UTF-8 --auth=scram-sha-256 \
     --pwfile="$dir/postgres.password" > "$OUT/logs/split-initdb-r$round.log" 2>&1 \
     || { tail -n 20 "$OUT/logs/split-initdb-r$round.log" >&2; die "initdb failed (log: $OUT/logs/split-initdb-r$round.log)"; }
-  local sync=(-F -c synchronous_commit=off)
-  SPLIT_PG_INFO="PostgreSQL $("$bin/bin/postgres" --version | awk '{print $NF}') from the jar, fsync and synchronous_commit off as the embedded node's launcher sets them"
-  if [ "$SPLIT_PG_SYNC" = yes ]; then
-    sync=()
-    SPLIT_PG_INFO="PostgreSQL $("$bin/bin/postgres" --version | awk '{print $NF}') from the jar, fsync and synchronous_commit on (BENCH_SPLIT_PG_SYNC=yes; the embedded node runs with both off)"
-  fi
+  # PostgreSQL's defaults (fsync and synchronous_commit on), as the embedded node runs it.
+  SPLIT_PG_INFO="PostgreSQL $("$bin/bin/postgres" --version | awk '{print $NF}') from the jar, fsync and synchronous_commit on"
   taskset -c "$SERVER_CPU" ${PG_WRAP[@]+"${PG_WRAP[@]}"} "$bin/bin/postgres" -D "$dir/pgdata" -p "$PORT_POSTGRES" \
     -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200 -c timezone=UTC \
-    -c password_encryption=scram-sha-256 "${sync[@]}" > "$OUT/logs/split-postgres-r$round.log" 2>&1 &
+    -c password_encryption=scram-sha-256 > "$OUT/logs/split-postgres-r$round.log" 2>&1 &
   pg=$!; STARTED_PIDS+=("$pg")
   wait_log "PostgreSQL" "$pg" "$OUT/logs/split-postgres-r$round.log" "ready to accept connections" 60
   url="postgresql://postgres:$password@127.0.0.1:$PORT_POSTGRES/postgres"

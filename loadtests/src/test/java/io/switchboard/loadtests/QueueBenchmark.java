@@ -178,6 +178,9 @@ public final class QueueBenchmark {
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", "300")
         .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+        // durable, as the node's embedded PostgreSQL: zonky turns both off (-F) unless told otherwise
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
         .start();
   }
 

@@ -35,6 +35,11 @@ import java.util.stream.Collectors;
  * earlier version, which trusted every local connection, is locked down the same way on its next
  * start.
  *
+ * <p>Durable by default: a commit is on disk before it is acknowledged ({@code fsync} and
+ * {@code synchronous_commit} on, PostgreSQL's own defaults). The zonky launcher turns both off for
+ * its test databases ({@code -F} and {@code synchronous_commit=off}); {@link Durability#DURABLE}
+ * turns them back on, and only throw-away test databases choose {@link Durability#SCRATCH}.
+ *
  * <p>PostgreSQL refuses to run as root. The zonky launcher runs {@code initdb} and {@code pg_ctl}
  * inside {@code unshare -U} when the JVM is root, so this works unchanged for root and non-root
  * users. Starting and stopping block; call them before Vert.x starts or on a worker thread.
@@ -54,6 +59,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   private final EmbeddedPostgres postgres;
   private final String password;
 
+  /** Whether a commit must reach the disk before PostgreSQL acknowledges it. */
+  public enum Durability {
+    /** {@code fsync} and {@code synchronous_commit} on: what a node's data needs. */
+    DURABLE,
+    /** Both off, as zonky sets them: for databases a test throws away, where a crash loses nothing of value. */
+    SCRATCH
+  }
+
   private EmbeddedPostgresServer(EmbeddedPostgres postgres, String password) {
     this.postgres = postgres;
     this.password = password;
@@ -67,6 +80,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * @param port the TCP port on 127.0.0.1, or 0 for any free port
    */
   public static EmbeddedPostgresServer start(Path dataDir, int port) {
+    return start(dataDir, port, Durability.DURABLE);
+  }
+
+  /** As {@link #start(Path, int)}, with the durability a test may relax. */
+  public static EmbeddedPostgresServer start(Path dataDir, int port, Durability durability) {
+    String flush = durability == Durability.DURABLE ? "on" : "off";
     try {
       Path data = dataDir.resolve("postgres").toAbsolutePath();
       Path binaries = dataDir.resolve("postgres-bin").toAbsolutePath();
@@ -87,7 +106,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setServerConfig("listen_addresses", "127.0.0.1")
           .setServerConfig("unix_socket_directories", "")
           .setServerConfig("password_encryption", AUTH_METHOD)
-          .setServerConfig("max_connections", "200");
+          .setServerConfig("max_connections", "200")
+          // after zonky's -F on the command line, so this one counts
+          .setServerConfig("fsync", flush)
+          .setServerConfig("synchronous_commit", flush);
       if (port > 0) {
         builder.setPort(port);
       }

@@ -51,6 +51,33 @@ class EmbeddedPostgresServerTest {
     }
   }
 
+  @Test
+  @DisplayName("a node's server flushes every commit to disk before acknowledging it; only a test's scratch server does not")
+  void theServerIsDurableUnlessAskedForScratch() throws SQLException, IOException {
+    Path dataDir = Path.of("target", "embedded-durable-" + System.nanoTime());
+    try {
+      try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir, 0)) {
+        assertThat(setting(server.url(), "fsync")).isEqualTo("on");
+        assertThat(setting(server.url(), "synchronous_commit")).isEqualTo("on");
+      }
+      try (EmbeddedPostgresServer scratch = EmbeddedPostgresServer.start(dataDir, 0,
+          EmbeddedPostgresServer.Durability.SCRATCH)) {
+        assertThat(setting(scratch.url(), "fsync")).isEqualTo("off");
+        assertThat(setting(scratch.url(), "synchronous_commit")).isEqualTo("off");
+      }
+    } finally {
+      FileUtils.deleteDirectory(dataDir.toFile());
+    }
+  }
+
+  private static String setting(DatabaseUrl url, String name) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+         ResultSet row = connection.createStatement().executeQuery("SHOW " + name)) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+
   private static void assertLockedDown(EmbeddedPostgresServer server, Path dataDir) throws SQLException, IOException {
     DatabaseUrl url = server.url();
     assertThat(url.password()).hasSizeGreaterThanOrEqualTo(64);

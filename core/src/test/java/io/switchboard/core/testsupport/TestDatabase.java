@@ -77,7 +77,8 @@ public final class TestDatabase {
 
   private static synchronized EmbeddedPostgresServer server() {
     if (server == null) {
-      server = EmbeddedPostgresServer.start(Path.of("target", "test-postgres"), 0);
+      // Thrown away after the run: no WAL flush per commit, which would only slow the suite down.
+      server = EmbeddedPostgresServer.start(Path.of("target", "test-postgres"), 0, EmbeddedPostgresServer.Durability.SCRATCH);
       EmbeddedPostgresServer started = server;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         CREATED.forEach(TestDatabase::dropQuietly);
