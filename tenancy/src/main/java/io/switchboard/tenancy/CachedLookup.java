@@ -2,6 +2,7 @@ package io.switchboard.tenancy;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import io.vertx.core.Future;
 
 import java.time.Clock;
@@ -14,7 +15,8 @@ import java.util.function.Function;
  * A lookup whose answers (misses too) are cached for a while, bounded in number, and can be
  * forgotten at once. A failed load is not cached. An answer loaded while something was forgotten is
  * returned but not cached, so a lookup that was already in flight cannot put back what an eviction
- * removed.
+ * removed. Expired answers leave memory when they expire, not at the next lookup, so the answers
+ * about tenants that went quiet do not stay on the heap.
  */
 public final class CachedLookup<K, V> {
 
@@ -31,7 +33,7 @@ public final class CachedLookup<K, V> {
   /** Answers expire {@code ttl} after they were loaded, as {@code clock} tells time (tests move it). */
   public CachedLookup(Duration ttl, Clock clock) {
     this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(MAX_ENTRIES)
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).scheduler(Scheduler.systemScheduler()).build();
   }
 
   /** The cached answer for {@code key}, else what {@code load} answers (cached when it succeeds). */

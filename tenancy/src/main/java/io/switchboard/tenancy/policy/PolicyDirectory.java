@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * policy is loaded and compiled on first use; after that it is swapped atomically for a new one when
  * an admin changes it: the writing node publishes on {@link #CHANGED_ADDRESS} (reaching every node of
  * a clustered event bus), and every node also compares versions with PostgreSQL every
- * {@code recheckInterval}, so a lost message delays a change by at most that long.
+ * {@code recheckInterval}, so a lost message delays a change by at most that long. A policy nobody
+ * used for {@code idleAfter} is forgotten (and loaded again on the next command), so that thousands
+ * of installed but quiet tenants cost a node almost no memory: a tenant in use costs it about 14 KB,
+ * most of it the compiled policy (measured with the demo policy by loadtests/bench/tenants.sh).
  */
 public final class PolicyDirectory {
 
@@ -26,19 +30,31 @@ public final class PolicyDirectory {
 
   public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(3);
 
+  /** How long a tenant's policy stays in memory after its last use. */
+  public static final Duration DEFAULT_IDLE_AFTER = Duration.ofMinutes(2);
+
   private static final Logger LOG = LoggerFactory.getLogger(PolicyDirectory.class);
 
   private final Vertx vertx;
   private final Pool pool;
   private final Duration recheckInterval;
-  private final Map<String, Future<TenantPolicy>> policies = new ConcurrentHashMap<>();
+  private final Duration idleAfter;
+  private final Clock clock;
+  private final Map<String, Held> policies = new ConcurrentHashMap<>();
   private MessageConsumer<JsonObject> consumer;
   private long timer = -1;
 
   public PolicyDirectory(Vertx vertx, Pool pool, Duration recheckInterval) {
+    this(vertx, pool, recheckInterval, DEFAULT_IDLE_AFTER, Clock.systemUTC());
+  }
+
+  /** @param clock tells when a policy was last used (tests move it) */
+  public PolicyDirectory(Vertx vertx, Pool pool, Duration recheckInterval, Duration idleAfter, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.recheckInterval = recheckInterval;
+    this.idleAfter = idleAfter;
+    this.clock = clock;
   }
 
   /** Starts listening for changes and the periodic version check. */
@@ -47,7 +63,10 @@ public final class PolicyDirectory {
       JsonObject body = message.body();
       refreshIfOlder(body.getString("tenantId"), body.getLong("version", Long.MAX_VALUE));
     });
-    timer = vertx.setPeriodic(recheckInterval.toMillis(), id -> recheck());
+    timer = vertx.setPeriodic(recheckInterval.toMillis(), id -> {
+      forgetIdle();
+      recheck();
+    });
     return consumer.completion();
   }
 
@@ -65,13 +84,26 @@ public final class PolicyDirectory {
 
   /** The tenant's current policy; completes at once when it is in memory. */
   public Future<TenantPolicy> policyOf(String tenantId) {
-    Future<TenantPolicy> cached = policies.get(tenantId);
-    if (cached != null && !cached.failed()) {
-      return cached;
+    long now = clock.millis();
+    Held cached = policies.get(tenantId);
+    if (cached != null && !cached.policy.failed()) {
+      cached.usedAt = now;
+      return cached.policy;
     }
     Future<TenantPolicy> loading = load(tenantId);
-    policies.put(tenantId, loading);
+    policies.put(tenantId, new Held(loading, now));
     return loading;
+  }
+
+  /** Forgets the policies nobody used for {@code idleAfter}; runs with each version check. */
+  void forgetIdle() {
+    long oldest = clock.millis() - idleAfter.toMillis();
+    policies.values().removeIf(held -> held.usedAt < oldest && held.policy.isComplete());
+  }
+
+  /** How many tenants' policies are in memory. */
+  int held() {
+    return policies.size();
   }
 
   private Future<TenantPolicy> load(String tenantId) {
@@ -88,17 +120,29 @@ public final class PolicyDirectory {
   }
 
   private void refreshIfOlder(String tenantId, long version) {
-    Future<TenantPolicy> current = policies.get(tenantId);
+    Held current = policies.get(tenantId);
     if (current == null) {
       return;
     }
-    if (current.isComplete() && current.succeeded() && current.result().version() >= version) {
+    if (current.policy.isComplete() && current.policy.succeeded() && current.policy.result().version() >= version) {
       return;
     }
     Future<TenantPolicy> loading = load(tenantId);
-    loading.onSuccess(policy -> policies.compute(tenantId, (id, existing) ->
-        existing == null || !existing.isComplete() || existing.failed() || existing.result().version() < policy.version()
-            ? Future.succeededFuture(policy) : existing));
+    // Only a policy still held is replaced: one forgotten meanwhile is loaded afresh on its next use.
+    loading.onSuccess(policy -> policies.computeIfPresent(tenantId, (id, existing) ->
+        !existing.policy.isComplete() || existing.policy.failed() || existing.policy.result().version() < policy.version()
+            ? new Held(Future.succeededFuture(policy), existing.usedAt) : existing));
+  }
+
+  /** A tenant's policy (loaded, or loading) and when a command last asked for it. */
+  private static final class Held {
+    final Future<TenantPolicy> policy;
+    volatile long usedAt;
+
+    Held(Future<TenantPolicy> policy, long usedAt) {
+      this.policy = policy;
+      this.usedAt = usedAt;
+    }
   }
 
   private void recheck() {

@@ -2,6 +2,7 @@ package io.switchboard.tenancy.secrets;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import io.github.jopenlibs.vault.EnvironmentLoader;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultConfig;
@@ -114,7 +115,9 @@ public final class VaultSecretStore implements SecretStore {
     HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS));
     VaultSslContexts.of(settings.tls()).ifPresent(http::sslContext);
     this.http = http.build();
-    this.cache = Caffeine.newBuilder().expireAfterWrite(settings.cacheTtl()).maximumSize(MAX_CACHE_ENTRIES).build();
+    // The scheduler takes expired secrets off the heap when they expire, not at the next read.
+    this.cache = Caffeine.newBuilder().expireAfterWrite(settings.cacheTtl()).maximumSize(MAX_CACHE_ENTRIES)
+        .scheduler(Scheduler.systemScheduler()).build();
     this.mountDepth = settings.kvMount().split("/").length;
   }
 
