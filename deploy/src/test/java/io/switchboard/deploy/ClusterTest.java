@@ -146,7 +146,6 @@ class ClusterTest {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().putAll(baseEnv(members, clusterPort));
-    builder.environment().put("SWITCHBOARD_HTTP_PORT", Integer.toString(freePort()));
     builder.environment().put("SWITCHBOARD_EXECUTOR_CONCURRENCY", "6");
     Process process = builder.start();
     processes.add(process);
