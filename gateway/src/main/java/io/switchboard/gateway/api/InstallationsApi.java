@@ -95,26 +95,11 @@ public final class InstallationsApi {
           Supplier<Future<Installations.Installation>> binding = () -> bind(tenantId, platform, workspace, key,
               body.getString("applicationId"), proof, TenantTokenAuth.actor(ctx));
           return "slack".equals(platform)
-              ? withBotToken(tenantId, workspace, body.getString("botToken"), binding)
+              ? slackBotTokens.storedWhile(tenantId, workspace, body.getString("botToken"), binding)
               : binding.get();
         })
         .onSuccess(added -> answerBound(ctx, added))
         .onFailure(ctx::fail);
-  }
-
-  /**
-   * Keeps the proven bot token for the workspace, like an OAuth install's, while the binding is made;
-   * a binding that fails (the workspace is bound already) puts back what the tenant had kept before,
-   * so a refused binding leaves no token behind and never replaces a working one.
-   */
-  private Future<Installations.Installation> withBotToken(String tenantId, String workspace, String botToken,
-                                                          Supplier<Future<Installations.Installation>> binding) {
-    return slackBotTokens.find(tenantId, workspace).compose(kept -> slackBotTokens.store(tenantId, workspace, botToken)
-        .compose(stored -> binding.get())
-        .recover(failure -> (kept.isPresent()
-            ? slackBotTokens.store(tenantId, workspace, kept.get())
-            : slackBotTokens.delete(tenantId, workspace).<Void>mapEmpty())
-            .transform(restored -> Future.failedFuture(failure))));
   }
 
   /**
@@ -134,7 +119,12 @@ public final class InstallationsApi {
         .onFailure(ctx::fail);
   }
 
-  /** The Slack workspace is proven by the tenant's own app's bot token (kept by {@link #withBotToken}). */
+  /**
+   * The Slack workspace is proven by the tenant's own app's bot token, kept like an OAuth install's
+   * while the binding is made; a binding that fails (the workspace is bound already) puts back what the
+   * tenant had kept before, so a refused binding leaves no token behind and never replaces a working
+   * one ({@link io.switchboard.tenancy.secrets.WorkspaceSecrets#storedWhile}).
+   */
   private Future<InstallationProof> proveSlack(String workspace, String signingSecret, String botToken) {
     if (signingSecret == null || botToken == null) {
       return Future.failedFuture(new SwitchboardException(ErrorCode.OWNERSHIP_NOT_PROVEN,

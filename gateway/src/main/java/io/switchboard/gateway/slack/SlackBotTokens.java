@@ -2,9 +2,11 @@ package io.switchboard.gateway.slack;
 
 import io.switchboard.gateway.slack.webapi.SlackApiFailure;
 import io.switchboard.tenancy.secrets.SecretStore;
+import io.switchboard.tenancy.secrets.WorkspaceSecrets;
 import io.vertx.core.Future;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where an installation's bot token lives: in its tenant's {@link SecretStore}, under
@@ -15,10 +17,10 @@ public final class SlackBotTokens {
 
   private static final String PREFIX = "slack-bot-token.";
 
-  private final SecretStore secrets;
+  private final WorkspaceSecrets tokens;
 
   public SlackBotTokens(SecretStore secrets) {
-    this.secrets = secrets;
+    this.tokens = new WorkspaceSecrets(secrets, PREFIX);
   }
 
   /** The secret name that holds the bot token of {@code workspaceId}. */
@@ -27,11 +29,11 @@ public final class SlackBotTokens {
   }
 
   public Future<Void> store(String tenantId, String workspaceId, String token) {
-    return secrets.put(tenantId, secretName(workspaceId), token).mapEmpty();
+    return tokens.store(tenantId, workspaceId, token);
   }
 
   public Future<Optional<String>> find(String tenantId, String workspaceId) {
-    return secrets.get(tenantId, secretName(workspaceId));
+    return tokens.find(tenantId, workspaceId);
   }
 
   /** The bot token, or a failed future ({@link SlackApiFailure} {@code no_bot_token}) when there is none. */
@@ -42,6 +44,14 @@ public final class SlackBotTokens {
   }
 
   public Future<Boolean> delete(String tenantId, String workspaceId) {
-    return secrets.delete(tenantId, secretName(workspaceId));
+    return tokens.delete(tenantId, workspaceId);
+  }
+
+  /**
+   * Keeps {@code token} for the workspace while {@code binding} runs; a binding that fails puts back
+   * the token the tenant had kept before ({@link WorkspaceSecrets#storedWhile}).
+   */
+  public <T> Future<T> storedWhile(String tenantId, String workspaceId, String token, Supplier<Future<T>> binding) {
+    return tokens.storedWhile(tenantId, workspaceId, token, binding);
   }
 }
