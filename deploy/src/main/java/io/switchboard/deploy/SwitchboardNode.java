@@ -111,7 +111,7 @@ public final class SwitchboardNode implements AutoCloseable {
           + "with SWITCHBOARD_SECRET_STORE=vault too: the audit chain's key is derived from it (openssl rand -base64 32; "
           + "the same value on every node)"))));
       DemoTenant.Credentials demo = config.demoTenant() && role.runsGateway()
-          ? await(DemoTenant.ensure(pool, config.demoSlackSigningSecret(), config.demoAdminToken()))
+          ? await(DemoTenant.ensure(pool, secrets, config.demoSlackSigningSecret(), config.demoAdminToken()))
           : null;
       if (demo != null && config.sandboxEnabled()) {
         await(DemoTenant.installSandbox(pool, SandboxSessions.WORKSPACE));

@@ -76,6 +76,7 @@ import io.switchboard.gateway.teams.TeamsReplyTo;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.InstallationDirectory;
 import io.switchboard.tenancy.SlackInstallation;
+import io.switchboard.tenancy.SlackSigningSecrets;
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.switchboard.tenancy.secrets.SecretStore;
@@ -172,6 +173,7 @@ public final class GatewayVerticle extends VerticleBase {
     SlackMessagePoster poster = new SlackMessagePoster(client);
     slackApi = new SlackWebApi(vertx, config.slackApp().apiUrl(), metrics);
     SlackBotTokens botTokens = new SlackBotTokens(secrets);
+    SlackSigningSecrets signingSecrets = new SlackSigningSecrets(secrets);
     ChannelPacer pacer = new ChannelPacer(PacerTimers.of(vertx), config.pacing().intervals(),
         config.pacing().workspaceRates(), config.pacing().queueCapacity(), metrics);
     SlackJobMessages jobMessages = new SlackJobMessages(pool, slackApi, botTokens, metrics, pacer);
@@ -208,7 +210,8 @@ public final class GatewayVerticle extends VerticleBase {
     });
     SlackResponseUrls responseUrls = new SlackResponseUrls(config.slackResponseUrlPrefixes());
     InstallationChanges installationChanges = new InstallationChanges(vertx.eventBus());
-    InstallationDirectory directory = new InstallationDirectory(pool, InstallationDirectory.DEFAULT_TTL);
+    InstallationDirectory directory =
+        new InstallationDirectory(pool, signingSecrets, InstallationDirectory.DEFAULT_TTL);
     installationChanges.keepFresh(SlackInstallation.PLATFORM, directory::evictSlackTeam, directory::evictAll);
     SlackRequestAuthenticator authenticator = new SlackRequestAuthenticator(directory, config.slackSigningSecret(),
         Clock.systemUTC());
@@ -226,7 +229,7 @@ public final class GatewayVerticle extends VerticleBase {
         responseUrls, poster, metrics, Clock.systemUTC(), slackGroups,
         new SlackJobClicks(pool, cancellations, pipeline, eventAnswers, poster), pipeline));
     router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(pool), pipeline,
-        eventAnswers, new SlackUninstalls(pool, botTokens, installationChanges), metrics));
+        eventAnswers, new SlackUninstalls(pool, botTokens, signingSecrets, installationChanges), metrics));
     teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new CommandPipeline("teams",
         new CommandParser(), policies, new ChatBuiltins(pool), rateLimiter, approvals, enqueuer,
         cancellations, refusals, metrics, Clock.systemUTC()), policies, approvals, metrics, pacer,
@@ -238,7 +241,7 @@ public final class GatewayVerticle extends VerticleBase {
       mountSandbox(router, sandboxMessages, enqueuer, rateLimiter, refusals, cancellations, metrics);
     }
     OAuthState installStates = new OAuthState(config.slackApp().stateSecret().orElse(""));
-    mountSlackInstall(router, installStates, installationChanges, botTokens);
+    mountSlackInstall(router, installStates, installationChanges, botTokens, signingSecrets);
     OperationsRoutes.mount(router, pool, registry, config.metricsToken());
     router.route().failureHandler(Problems.failureHandler());
     router.errorHandler(404, ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
@@ -320,11 +323,12 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** OAuth v2 installation of the shared Slack app: {@code /slack/install} and its callback. */
   private void mountSlackInstall(Router router, OAuthState states, InstallationChanges installationChanges,
-                                 SlackBotTokens botTokens) {
+                                 SlackBotTokens botTokens, SlackSigningSecrets signingSecrets) {
     SwitchboardConfig.SlackApp app = config.slackApp();
     router.get("/slack/install").handler(new SlackInstallHandler(app, states, Clock.systemUTC()));
+    SlackInstaller installer = new SlackInstaller(pool, botTokens, signingSecrets, installationChanges);
     router.get("/slack/oauth/callback").handler(new SlackOAuthCallbackHandler(app, states,
-        new OAuthStateRedemptions(pool), slackApi, new SlackInstaller(pool, botTokens, installationChanges), Clock.systemUTC()));
+        new OAuthStateRedemptions(pool), slackApi, installer, Clock.systemUTC()));
   }
 
   @Override

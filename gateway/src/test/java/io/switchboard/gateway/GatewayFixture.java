@@ -12,6 +12,7 @@ import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
 import io.switchboard.tenancy.ApiTokens;
+import io.switchboard.tenancy.SlackSigningSecrets;
 import io.switchboard.tenancy.Tenants;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.switchboard.tenancy.policy.PolicyStore;
@@ -42,7 +43,8 @@ import java.util.stream.IntStream;
 
 /**
  * A gateway on a fresh database with two tenants, each with its own Slack app: {@code acme} (team
- * T0ACME) and {@code globex} (team T0GLOBEX), each with an admin token, and an operator token. No executor runs, so jobs
+ * T0ACME) and {@code globex} (team T0GLOBEX), their signing secrets in the tenants' secret store, each
+ * with an admin token, and an operator token. No executor runs, so jobs
  * stay queued and tests can look at exactly what the gateway wrote. The Slack Web API points at a
  * closed loopback port unless a test gives its stand-in's URL.
  */
@@ -82,10 +84,10 @@ public final class GatewayFixture implements AutoCloseable {
   public GatewayFixture(Map<String, String> moreEnv, Clock notificationClock) {
     Await.result(pool.withTransaction(tx -> Tenants.createIfAbsent(tx, "acme", "Acme")
         .compose(v -> Tenants.createIfAbsent(tx, "globex", "Globex"))
-        .compose(v -> Tenants.bindSlackTeam(tx, "acme", "T0ACME", ACME_SECRET))
-        .compose(v -> Tenants.bindSlackTeam(tx, "globex", "T0GLOBEX", GLOBEX_SECRET))
         .compose(v -> ApiTokens.store(tx, "acme", ACME_TOKEN, "test"))
         .compose(v -> ApiTokens.store(tx, "globex", GLOBEX_TOKEN, "test"))));
+    bindOwnSlackApp("acme", "T0ACME", ACME_SECRET);
+    bindOwnSlackApp("globex", "T0GLOBEX", GLOBEX_SECRET);
     vertx.eventBus().<Long>consumer(EventBusAddresses.JOBS_WAKEUP, message -> wakeups.add(message.body()));
     vertx.eventBus().<JsonObject>consumer(EventBusAddresses.JOBS_CANCEL, message -> cancels.add(message.body()));
     vertx.eventBus().<JsonObject>consumer(EventBusAddresses.JOBS_FINISHED, message -> finished.add(message.body()));
@@ -107,6 +109,15 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   /**
+   * Binds a Slack team to the tenant with the tenant's own app, as the operator's configuration does:
+   * its signing secret in the tenant's secret store, the row marked own app.
+   */
+  public void bindOwnSlackApp(String tenantId, String teamId, String signingSecret) {
+    Await.result(new SlackSigningSecrets(secrets).storedWhile(tenantId, teamId, signingSecret,
+        () -> Tenants.bindSlackTeam(pool, tenantId, teamId, true)));
+  }
+
+  /**
    * Replaces the tenant's policy document (as an admin would) and tells the gateways, which swap it
    * in without a restart.
    */
@@ -119,7 +130,12 @@ public final class GatewayFixture implements AutoCloseable {
 
   /** Starts one more gateway on the same database, as a second node would; returns its base URL. */
   public String startSecondGateway() {
-    GatewayVerticle second = new GatewayVerticle(config, pool, registry, secrets, notificationClock);
+    return startSecondGateway(secrets);
+  }
+
+  /** Starts one more gateway on the same database with its own secret store (e.g. one that fails). */
+  public String startSecondGateway(SecretStore store) {
+    GatewayVerticle second = new GatewayVerticle(config, pool, registry, store, notificationClock);
     Await.result(vertx.deployVerticle(second));
     return "http://127.0.0.1:" + second.actualPort();
   }

@@ -21,7 +21,10 @@ import java.util.Optional;
  */
 public final class Installations {
 
-  /** One installation; the signing secret of a tenant's own app is never shown, only whether there is one. */
+  /**
+   * One installation; whether it is of the tenant's own app is shown, never what verifies its requests
+   * (a Slack app's signing secret is in the tenant's secret store in any case).
+   */
   public record Installation(long id, String platform, String workspaceId, boolean enabled, boolean ownApp,
                              Optional<String> verifiedVia, Instant createdAt) {
 
@@ -46,8 +49,7 @@ public final class Installations {
   public record Displaced(long installationId, String tenantId, String platform, String workspaceId) {
   }
 
-  private static final String COLUMNS =
-      "id, platform, workspace_id, enabled, signing_secret IS NOT NULL AS own_app, verified_via, created_at";
+  private static final String COLUMNS = "id, platform, workspace_id, enabled, own_app, verified_via, created_at";
 
   /**
    * Removes the workspace's binding when it was never proven and another tenant than $3 holds it.
@@ -66,11 +68,11 @@ public final class Installations {
    * own unproven one; nothing if the workspace is taken.
    */
   private static final String ADD = """
-      INSERT INTO chat_installations (tenant_id, platform, workspace_id, signing_secret, app_id, verified_via)
-      VALUES ($1, $2, $3, $4, $5, $6)
+      INSERT INTO chat_installations (tenant_id, platform, workspace_id, own_app, signing_secret, app_id, verified_via)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
       ON CONFLICT (platform, workspace_id) DO UPDATE
-        SET enabled = true, signing_secret = EXCLUDED.signing_secret, app_id = EXCLUDED.app_id,
-            verified_via = EXCLUDED.verified_via
+        SET enabled = true, own_app = EXCLUDED.own_app, signing_secret = EXCLUDED.signing_secret,
+            app_id = EXCLUDED.app_id, verified_via = EXCLUDED.verified_via
         WHERE chat_installations.tenant_id = EXCLUDED.tenant_id
           AND (NOT chat_installations.enabled OR chat_installations.verified_via IS NULL)
       RETURNING\s""" + COLUMNS;
@@ -90,19 +92,37 @@ public final class Installations {
   }
 
   /**
+   * Binds the workspace to the tenant, with the tenant's own chat app when {@code publicKey} is given
+   * (a Discord application's), else with the shared one. A Slack app's signing secret is never given
+   * here: see {@link #add(SqlClient, String, String, String, boolean, String, String, InstallationProof)}.
+   */
+  public static Future<Optional<Installation>> add(SqlClient client, String tenantId, String platform,
+                                                   String workspaceId, String publicKey, String appId,
+                                                   InstallationProof proof) {
+    return add(client, tenantId, platform, workspaceId, publicKey != null, publicKey, appId, proof);
+  }
+
+  /**
    * Binds the workspace to the tenant, with the tenant's own chat app or the shared one.
    *
-   * @param verificationKey what requests of the tenant's own app are verified with (Slack: its signing
-   *                        secret; Discord: its Ed25519 public key), or null for the shared app
-   * @param appId           the id of the tenant's own app (Discord application id), or null
-   * @param proof           how the workspace was proven to be the tenant's
+   * @param ownApp    whether it is the tenant's own app; for Slack, the caller keeps its signing secret
+   *                  in the tenant's secret store ({@link SlackSigningSecrets}), never in this table
+   * @param publicKey what requests of the tenant's own Discord application are verified with (its
+   *                  Ed25519 public key, not a secret), or null; always null for Slack
+   * @param appId     the id of the tenant's own app (Discord application id), or null
+   * @param proof     how the workspace was proven to be the tenant's
    * @return the installation, or empty when the workspace is bound already (to this or another tenant)
    */
   public static Future<Optional<Installation>> add(SqlClient client, String tenantId, String platform,
-                                                   String workspaceId, String verificationKey, String appId,
+                                                   String workspaceId, boolean ownApp, String publicKey, String appId,
                                                    InstallationProof proof) {
+    if (publicKey != null && (!ownApp || SlackInstallation.PLATFORM.equals(platform))) {
+      return Future.failedFuture(new IllegalArgumentException(SlackInstallation.PLATFORM.equals(platform)
+          ? "a Slack app's signing secret is kept in the tenant's secret store, not in chat_installations"
+          : "a public key is for the tenant's own app only"));
+    }
     return client.preparedQuery(ADD)
-        .execute(Tuple.of(tenantId, platform, workspaceId, verificationKey, appId, proof.wire()))
+        .execute(Tuple.of(tenantId, platform, workspaceId, ownApp, publicKey, appId, proof.wire()))
         .map(rows -> Rows.first(rows, Installation::fromRow));
   }
 

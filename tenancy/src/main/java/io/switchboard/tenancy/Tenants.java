@@ -19,10 +19,10 @@ public final class Tenants {
       RETURNING id""";
 
   private static final String BIND_SLACK = """
-      INSERT INTO chat_installations (tenant_id, platform, workspace_id, signing_secret, verified_via)
+      INSERT INTO chat_installations (tenant_id, platform, workspace_id, own_app, verified_via)
       VALUES ($1, 'slack', $2, $3, 'operator')
       ON CONFLICT (platform, workspace_id) DO UPDATE
-        SET signing_secret = EXCLUDED.signing_secret, verified_via = EXCLUDED.verified_via
+        SET own_app = EXCLUDED.own_app, signing_secret = NULL, verified_via = EXCLUDED.verified_via
       WHERE chat_installations.tenant_id = EXCLUDED.tenant_id
       RETURNING id""";
 
@@ -83,11 +83,12 @@ public final class Tenants {
 
   /**
    * Binds a Slack team to the tenant as the operator's configuration says (the demo tenant at
-   * start-up), with the signing secret of the tenant's own Slack app (or null for the shared app).
-   * Refuses to move a team that is bound to another tenant.
+   * start-up), with the tenant's own Slack app or the shared one. The own app's signing secret is
+   * the caller's to keep in the tenant's secret store ({@link SlackSigningSecrets#storedWhile}), never
+   * in {@code chat_installations}. Refuses to move a team that is bound to another tenant.
    */
-  public static Future<Void> bindSlackTeam(SqlClient client, String tenantId, String teamId, String signingSecret) {
-    return client.preparedQuery(BIND_SLACK).execute(Tuple.of(tenantId, teamId, signingSecret))
+  public static Future<Void> bindSlackTeam(SqlClient client, String tenantId, String teamId, boolean ownApp) {
+    return client.preparedQuery(BIND_SLACK).execute(Tuple.of(tenantId, teamId, ownApp))
         .compose(rows -> rows.size() == 1
             ? Future.succeededFuture()
             : Future.failedFuture(new IllegalStateException(

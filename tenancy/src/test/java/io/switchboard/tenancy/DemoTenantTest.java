@@ -3,6 +3,11 @@ package io.switchboard.tenancy;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.TestDatabase;
+import io.switchboard.tenancy.secrets.LocalSecretStore;
+import io.switchboard.tenancy.secrets.MasterKey;
+import io.switchboard.tenancy.secrets.SecretStore;
+import io.switchboard.tenancy.secrets.SecretVersion;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;
@@ -10,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,12 +25,14 @@ class DemoTenantTest {
   private Vertx vertx;
   private DatabaseUrl url;
   private Pool pool;
+  private SecretStore store;
 
   @BeforeEach
   void setUp() {
     vertx = Vertx.vertx();
     url = TestDatabase.fresh();
     pool = TestDatabase.pool(vertx, url);
+    store = new LocalSecretStore(pool, MasterKey.generate());
   }
 
   @AfterEach
@@ -41,10 +49,11 @@ class DemoTenantTest {
 
     assertThat(credentials.signingSecretGenerated()).isTrue();
     assertThat(credentials.signingSecret()).isNotBlank().hasSizeGreaterThanOrEqualTo(32);
-    assertThat(queryString("SELECT tenant_id || '/' || platform || '/' || workspace_id || '/' || signing_secret "
-        + "FROM chat_installations")).isEqualTo("demo/slack/T0DEMO/" + credentials.signingSecret());
+    assertThat(queryString("SELECT tenant_id || '/' || platform || '/' || workspace_id || '/' || own_app "
+        + "|| '/' || (signing_secret IS NULL) FROM chat_installations")).isEqualTo("demo/slack/T0DEMO/true/true");
+    assertThat(storedSecret()).contains(credentials.signingSecret());
     assertThat(Await.result(directory().findSlackTeam(DemoTenant.SLACK_TEAM_ID)))
-        .contains(new SlackInstallation("demo", "T0DEMO", Optional.of(credentials.signingSecret())));
+        .contains(SlackInstallation.ownApp("demo", "T0DEMO", Optional.of(credentials.signingSecret())));
 
     assertThat(credentials.generatedAdminToken()).isPresent();
     String token = credentials.generatedAdminToken().get();
@@ -62,8 +71,9 @@ class DemoTenantTest {
     assertThat(second.signingSecret()).isEqualTo(first.signingSecret());
     assertThat(second.signingSecretGenerated()).isFalse();
     assertThat(second.generatedAdminToken()).isEmpty();
-    assertThat(queryString("SELECT signing_secret FROM chat_installations WHERE workspace_id = 'T0DEMO'"))
-        .isEqualTo(first.signingSecret());
+    assertThat(storedSecret()).contains(first.signingSecret());
+    assertThat(Await.result(store.list(DemoTenant.TENANT_ID))).extracting(SecretVersion::version)
+        .as("a later start does not write the secret again").containsExactly(1L);
     assertThat(queryLong("SELECT count(*) FROM api_tokens")).isEqualTo(1L);
     assertThat(Await.result(ApiTokens.countActive(pool, DemoTenant.TENANT_ID))).isEqualTo(1L);
     assertThat(Await.result(ApiTokens.authenticate(pool, first.generatedAdminToken().orElseThrow())))
@@ -80,8 +90,7 @@ class DemoTenantTest {
     assertThat(second.signingSecret()).isEqualTo("env-signing-secret").isNotEqualTo(first.signingSecret());
     assertThat(second.signingSecretGenerated()).isFalse();
     assertThat(second.generatedAdminToken()).isEmpty();
-    assertThat(queryString("SELECT signing_secret FROM chat_installations WHERE workspace_id = 'T0DEMO'"))
-        .isEqualTo("env-signing-secret");
+    assertThat(storedSecret()).contains("env-signing-secret");
     assertThat(Await.result(directory().findSlackTeam(DemoTenant.SLACK_TEAM_ID)))
         .flatMap(SlackInstallation::signingSecret).contains("env-signing-secret");
 
@@ -95,8 +104,31 @@ class DemoTenantTest {
     DemoTenant.Credentials credentials = ensure(Optional.of("env-signing-secret"), Optional.empty());
     assertThat(credentials.signingSecret()).isEqualTo("env-signing-secret");
     assertThat(credentials.signingSecretGenerated()).isFalse();
-    assertThat(queryString("SELECT signing_secret FROM chat_installations WHERE workspace_id = 'T0DEMO'"))
-        .isEqualTo("env-signing-secret");
+    assertThat(storedSecret()).contains("env-signing-secret");
+    assertThat(queryLong("SELECT count(*) FROM chat_installations WHERE signing_secret IS NOT NULL")).isZero();
+  }
+
+  @Test
+  void aDemoTeamBoundToAnotherTenantFailsTheStartAndLeavesNoSecretBehind() {
+    Await.result(Tenants.createIfAbsent(pool, "other", "Other"));
+    Await.result(Tenants.bindSlackTeam(pool, "other", DemoTenant.SLACK_TEAM_ID, false));
+
+    assertThat(Await.failure(DemoTenant.ensure(pool, store, Optional.of("env-signing-secret"), Optional.empty())))
+        .hasMessageContaining("already bound to another tenant");
+
+    assertThat(storedSecret()).isEmpty();
+    assertThat(Await.result(new SlackSigningSecrets(store).find("other", DemoTenant.SLACK_TEAM_ID))).isEmpty();
+    assertThat(queryString("SELECT tenant_id || '/' || own_app FROM chat_installations")).isEqualTo("other/false");
+  }
+
+  @Test
+  void concurrentStartsAgreeOnOneGeneratedSecret() {
+    List<DemoTenant.Credentials> started = Await.result(Future.all(
+        DemoTenant.ensure(pool, store, Optional.empty(), Optional.empty()),
+        DemoTenant.ensure(pool, store, Optional.empty(), Optional.empty()))).list();
+    assertThat(started.get(0).signingSecret()).isEqualTo(started.get(1).signingSecret());
+    assertThat(started).filteredOn(DemoTenant.Credentials::signingSecretGenerated).hasSize(1);
+    assertThat(storedSecret()).contains(started.get(0).signingSecret());
   }
 
   @Test
@@ -116,11 +148,15 @@ class DemoTenantTest {
   }
 
   private DemoTenant.Credentials ensure(Optional<String> secret, Optional<String> adminToken) {
-    return Await.result(DemoTenant.ensure(pool, secret, adminToken));
+    return Await.result(DemoTenant.ensure(pool, store, secret, adminToken));
+  }
+
+  private Optional<String> storedSecret() {
+    return Await.result(new SlackSigningSecrets(store).find(DemoTenant.TENANT_ID, DemoTenant.SLACK_TEAM_ID));
   }
 
   private InstallationDirectory directory() {
-    return new InstallationDirectory(pool, Duration.ofMinutes(10));
+    return new InstallationDirectory(pool, new SlackSigningSecrets(store), Duration.ofMinutes(10));
   }
 
   private long queryLong(String sql) {

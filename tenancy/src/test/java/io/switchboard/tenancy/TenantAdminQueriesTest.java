@@ -75,7 +75,7 @@ class TenantAdminQueriesTest {
     Installations.Installation added = Await.result(Installations.add(pool, "acme", "slack", "T1",
         null, null, InstallationProof.OPERATOR)).orElseThrow();
     assertThat(Await.result(Installations.add(pool, "globex", "slack", "T1",
-        "secret-of-globex", null, InstallationProof.OPERATOR))).isEmpty();
+        true, null, null, InstallationProof.OPERATOR))).isEmpty();
     assertThat(Await.result(Installations.add(pool, "acme", "slack", "T1",
         null, null, InstallationProof.OPERATOR))).isEmpty();
     assertThat(Await.result(Installations.disable(pool, "globex", added.id()))).isEmpty();
@@ -85,8 +85,28 @@ class TenantAdminQueriesTest {
     assertThat(Await.result(Installations.add(pool, "globex", "slack", "T1",
         null, null, InstallationProof.OPERATOR))).isEmpty();
     assertThat(Await.result(Installations.add(pool, "acme", "slack", "T1",
-        "own-app-secret", null, InstallationProof.OPERATOR))).get()
+        true, null, null, InstallationProof.OPERATOR))).get()
         .satisfies(i -> assertThat(i.enabled() && i.ownApp()).isTrue());
+    assertThat(Await.result(Installations.list(pool, "acme"))).singleElement()
+        .satisfies(i -> assertThat(i.ownApp()).isTrue());
+  }
+
+  @Test
+  void aSlackSigningSecretIsNeverWrittenToTheInstallation() {
+    assertThat(Await.failure(Installations.add(pool, "acme", "slack", "T1",
+        "own-app-signing-secret", null, InstallationProof.OPERATOR)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret store");
+    assertThat(Await.failure(Installations.add(pool, "acme", "slack", "T1",
+        true, "own-app-signing-secret", null, InstallationProof.OPERATOR)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Await.result(Installations.list(pool, "acme"))).isEmpty();
+    assertThat(Await.failure(pool.query("INSERT INTO chat_installations (tenant_id, platform, workspace_id, "
+        + "signing_secret) VALUES ('acme', 'slack', 'T2', 'plaintext')").execute()))
+        .as("the database refuses it too").hasMessageContaining("chat_installations_no_slack_signing_secret");
+
+    Installations.Installation discord = Await.result(Installations.add(pool, "acme", "discord", "100",
+        "ab".repeat(32), "8200", InstallationProof.OPERATOR)).orElseThrow();
+    assertThat(discord.ownApp()).as("a Discord application's public key is not a secret and stays").isTrue();
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.gateway.slack.SlackOwnAppProof;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.OperatorToken;
+import io.switchboard.tenancy.SlackSigningSecrets;
 import io.switchboard.tenancy.secrets.SecretStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -71,7 +72,8 @@ public final class AdminApi {
         .end(contract.document()));
     InstallationChanges installationChanges = new InstallationChanges(vertx.eventBus());
     new TenantsApi(pool, installationChanges).mount(router);
-    new InstallationsApi(pool, installationChanges, slackProof, new SlackBotTokens(secrets)).mount(router);
+    new InstallationsApi(pool, installationChanges, slackProof, new SlackBotTokens(secrets),
+        new SlackSigningSecrets(secrets)).mount(router);
     new PolicyApi(vertx, pool).mount(router);
     new TokensApi(pool).mount(router);
     new JobsApi(pool, cancellations).mount(router);

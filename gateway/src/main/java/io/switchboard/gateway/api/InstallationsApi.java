@@ -10,6 +10,7 @@ import io.switchboard.gateway.slack.SlackOwnAppProof;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
+import io.switchboard.tenancy.SlackSigningSecrets;
 import io.switchboard.tenancy.Tenants;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -18,6 +19,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -49,12 +52,15 @@ public final class InstallationsApi {
 
   private final SlackBotTokens slackBotTokens;
 
+  private final SlackSigningSecrets slackSigningSecrets;
+
   public InstallationsApi(Pool pool, InstallationChanges changes, SlackOwnAppProof slackProof,
-                          SlackBotTokens slackBotTokens) {
+                          SlackBotTokens slackBotTokens, SlackSigningSecrets slackSigningSecrets) {
     this.pool = pool;
     this.changes = changes;
     this.slackProof = slackProof;
     this.slackBotTokens = slackBotTokens;
+    this.slackSigningSecrets = slackSigningSecrets;
   }
 
   public void mount(Router router) {
@@ -95,7 +101,8 @@ public final class InstallationsApi {
           Supplier<Future<Installations.Installation>> binding = () -> bind(tenantId, platform, workspace, key,
               body.getString("applicationId"), proof, TenantTokenAuth.actor(ctx));
           return "slack".equals(platform)
-              ? slackBotTokens.storedWhile(tenantId, workspace, body.getString("botToken"), binding)
+              ? slackBotTokens.storedWhile(tenantId, workspace, body.getString("botToken"),
+                  () -> slackSigningSecrets.storedWhile(tenantId, workspace, key, binding))
               : binding.get();
         })
         .onSuccess(added -> answerBound(ctx, added))
@@ -111,19 +118,24 @@ public final class InstallationsApi {
     JsonObject body = ContractValidation.validated(ctx).getBody().getJsonObject();
     String platform = body.getString("platform");
     String key = ownAppKey(platform, body);
+    String workspace = body.getString("workspaceId");
+    Supplier<Future<Installations.Installation>> binding = () -> bind(tenantId, platform, workspace, key,
+        body.getString("applicationId"), InstallationProof.OPERATOR, OperatorTokenAuth.ACTOR);
     Tenants.find(pool, tenantId)
         .compose(tenant -> AuditedChange.orFail(tenant, ErrorCode.NOT_FOUND, "no tenant '" + tenantId + "'"))
-        .compose(tenant -> bind(tenantId, platform, body.getString("workspaceId"), key,
-            body.getString("applicationId"), InstallationProof.OPERATOR, OperatorTokenAuth.ACTOR))
+        .compose(tenant -> !"slack".equals(platform) ? binding.get()
+            : key != null ? slackSigningSecrets.storedWhile(tenantId, workspace, key, binding)
+            : binding.get().compose(added -> slackSigningSecrets.forget(tenantId, workspace).map(added)))
         .onSuccess(added -> answerBound(ctx, added))
         .onFailure(ctx::fail);
   }
 
   /**
-   * The Slack workspace is proven by the tenant's own app's bot token, kept like an OAuth install's
-   * while the binding is made; a binding that fails (the workspace is bound already) puts back what the
-   * tenant had kept before, so a refused binding leaves no token behind and never replaces a working
-   * one ({@link io.switchboard.tenancy.secrets.WorkspaceSecrets#storedWhile}).
+   * The Slack workspace is proven by the tenant's own app's bot token. The token and the signing
+   * secret are kept in the tenant's secret store while the binding is made, like an OAuth install's
+   * token; a binding that fails (the workspace is bound already) puts back what the tenant had kept
+   * before, so a refused binding leaves no token or secret behind and never replaces a working one
+   * ({@link io.switchboard.tenancy.secrets.WorkspaceSecrets#storedWhile}).
    */
   private Future<InstallationProof> proveSlack(String workspace, String signingSecret, String botToken) {
     if (signingSecret == null || botToken == null) {
@@ -135,14 +147,29 @@ public final class InstallationsApi {
     return slackProof.prove(workspace, botToken).map(InstallationProof.SLACK_AUTH_TEST);
   }
 
+  /**
+   * Writes the binding. {@code key} is the own app's: a Slack signing secret, which the caller keeps
+   * in the tenant's secret store and which only marks the row as own app here; or a Discord public key,
+   * which the row holds. A Slack workspace taken from a tenant that only claimed it leaves that
+   * tenant's store without its signing secret.
+   */
   private Future<Installations.Installation> bind(String tenantId, String platform, String workspace, String key,
                                                   String applicationId, InstallationProof proof, String actor) {
+    boolean slack = "slack".equals(platform);
+    AtomicReference<Optional<Installations.Displaced>> taken = new AtomicReference<>(Optional.empty());
     return AuditedChange.run(pool,
         tx -> UnprovenBindings.displace(tx, platform, workspace, tenantId, proof)
-            .compose(displaced -> Installations.add(tx, tenantId, platform, workspace, key, applicationId, proof))
+            .compose(displaced -> {
+              taken.set(displaced);
+              return Installations.add(tx, tenantId, platform, workspace, key != null, slack ? null : key,
+                  applicationId, proof);
+            })
             .compose(added -> AuditedChange.orFail(added, ErrorCode.CONFLICT,
                 platform + " workspace " + workspace + " is bound already")),
-        added -> AuditEvent.of(tenantId, AuditEventType.INSTALLATION_ADDED, actor, null, detail(added)));
+        added -> AuditEvent.of(tenantId, AuditEventType.INSTALLATION_ADDED, actor, null, detail(added)))
+        .compose(added -> slack && taken.get().isPresent()
+            ? slackSigningSecrets.forget(taken.get().get().tenantId(), workspace).map(added)
+            : Future.succeededFuture(added));
   }
 
   private void answerBound(RoutingContext ctx, Installations.Installation added) {
@@ -158,6 +185,9 @@ public final class InstallationsApi {
                 .compose(found -> AuditedChange.orFail(found, ErrorCode.NOT_FOUND, "no installation " + id)),
             disabled -> AuditEvent.of(tenantId, AuditEventType.INSTALLATION_DISABLED, TenantTokenAuth.actor(ctx), null,
                 detail(disabled)))
+        .compose(disabled -> "slack".equals(disabled.platform()) && disabled.ownApp()
+            ? slackSigningSecrets.forget(tenantId, disabled.workspaceId()).map(disabled)
+            : Future.succeededFuture(disabled))
         .onSuccess(disabled -> {
           changes.installationChanged(disabled.platform(), disabled.workspaceId());
           ctx.json(disabled.toJson());
@@ -166,8 +196,9 @@ public final class InstallationsApi {
   }
 
   /**
-   * What the tenant's own app is verified with: a Slack signing secret, or a Discord application's
-   * public key (given with its application id); the other platform's fields are refused.
+   * What the tenant's own app is verified with: a Slack signing secret (kept in the tenant's secret
+   * store), or a Discord application's public key (given with its application id); the other
+   * platform's fields are refused.
    */
   private static String ownAppKey(String platform, JsonObject body) {
     boolean discord = "discord".equals(platform);

@@ -4,9 +4,12 @@ import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.tenancy.InstallationDirectory;
 import io.switchboard.tenancy.SlackInstallation;
+import io.switchboard.tenancy.secrets.SecretStoreException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -16,9 +19,13 @@ import java.util.regex.Pattern;
  * Decides whether a request really comes from Slack for an installed workspace, before anything acts
  * on it: the signature headers are present, the timestamp is fresh, the {@code team_id} names an
  * installed workspace, and the body's signature matches that installation's signing secret (its own
- * app's, or the shared app's). Every refusal is a 401 with a distinct code.
+ * app's, from the tenant's secret store, or the shared app's). Every refusal is a 401 with a distinct
+ * code, but one: when the store cannot give the own app's secret now, the request is refused with a
+ * 503 ({@code secret_store_unavailable}), never checked against another secret.
  */
 public final class SlackRequestAuthenticator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SlackRequestAuthenticator.class);
 
   public static final String TIMESTAMP_HEADER = "X-Slack-Request-Timestamp";
   public static final String SIGNATURE_HEADER = "X-Slack-Signature";
@@ -57,13 +64,37 @@ public final class SlackRequestAuthenticator {
       // Unverified input: refused before it is looked up, as no installation could have such an id.
       return refuse(ErrorCode.UNKNOWN_WORKSPACE, "the request names no valid Slack team id");
     }
-    return installations.findSlackTeam(teamId.get()).compose(found -> {
-      Optional<String> secret = found.flatMap(SlackInstallation::signingSecret).or(() -> sharedAppSigningSecret);
-      if (found.isEmpty() || secret.isEmpty()) {
-        return refuse(ErrorCode.UNKNOWN_WORKSPACE, "Switchboard is not installed in this Slack team");
-      }
-      return verify(secret.get(), headers, rawBody).map(found.get());
-    });
+    return installations.findSlackTeam(teamId.get()).recover(SlackRequestAuthenticator::storeUnavailable)
+        .compose(found -> {
+          if (found.isEmpty()) {
+            return refuse(ErrorCode.UNKNOWN_WORKSPACE, "Switchboard is not installed in this Slack team");
+          }
+          SlackInstallation installation = found.get();
+          // An own app's requests are checked with its secret only: never the shared app's instead.
+          Optional<String> secret = installation.ownApp() ? installation.signingSecret() : sharedAppSigningSecret;
+          if (secret.isEmpty()) {
+            return refuse(ErrorCode.UNKNOWN_WORKSPACE, installation.ownApp()
+                ? "Switchboard has no signing secret for this Slack team's own app"
+                : "Switchboard is not installed in this Slack team");
+          }
+          return verify(secret.get(), headers, rawBody).map(installation);
+        });
+  }
+
+  /**
+   * The own app's signing secret could not be read (the store is unreachable, refuses us, or cannot
+   * decrypt it): a 503, so Slack's request fails and may be retried, and nothing is verified with a
+   * secret that is not the installation's. The store's message names the tenant, which an
+   * unauthenticated caller must not learn: it is logged, not answered.
+   */
+  private static Future<Optional<SlackInstallation>> storeUnavailable(Throwable failure) {
+    if (!(failure instanceof SecretStoreException store)) {
+      return Future.failedFuture(failure);
+    }
+    LOG.warn("A Slack request was refused: its own app's signing secret cannot be read ({}): {}", store.reason(),
+        store.getMessage());
+    return refuse(ErrorCode.SECRET_STORE_UNAVAILABLE,
+        "the signing secret of this Slack team cannot be read now; try again later");
   }
 
   /**

@@ -5,6 +5,7 @@ import io.switchboard.audit.AuditEventType;
 import io.switchboard.audit.AuditLog;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.SlackInstallation;
+import io.switchboard.tenancy.SlackSigningSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Disables a tenant's Slack installation when Slack says the app is gone ({@code app_uninstalled})
  * or its bot token was revoked ({@code tokens_revoked}): the installation is disabled and audited
- * ({@code installation.disabled}) in one transaction, the dead bot token is deleted from the
- * tenant's secret store, and the cached installation is forgotten.
+ * ({@code installation.disabled}) in one transaction, the dead bot token (and the signing secret of
+ * the tenant's own app, if it was one) is deleted from the tenant's secret store, and the cached
+ * installation is forgotten.
  */
 public final class SlackUninstalls {
 
@@ -28,11 +30,14 @@ public final class SlackUninstalls {
 
   private final Pool pool;
   private final SlackBotTokens tokens;
+  private final SlackSigningSecrets signingSecrets;
   private final InstallationChanges changes;
 
-  public SlackUninstalls(Pool pool, SlackBotTokens tokens, InstallationChanges changes) {
+  public SlackUninstalls(Pool pool, SlackBotTokens tokens, SlackSigningSecrets signingSecrets,
+                         InstallationChanges changes) {
     this.pool = pool;
     this.tokens = tokens;
+    this.signingSecrets = signingSecrets;
     this.changes = changes;
   }
 
@@ -46,6 +51,7 @@ public final class SlackUninstalls {
         .onSuccess(v -> changes.installationChanged(SlackInstallation.PLATFORM, workspaceId))
         .compose(v -> tokens.delete(tenantId, workspaceId)
             .onFailure(e -> LOG.warn("Deleting the revoked bot token of {} failed: {}", workspaceId, e.toString()))
-            .<Void>mapEmpty().recover(e -> Future.succeededFuture()));
+            .<Void>mapEmpty().recover(e -> Future.succeededFuture()))
+        .compose(v -> signingSecrets.forget(tenantId, workspaceId));
   }
 }

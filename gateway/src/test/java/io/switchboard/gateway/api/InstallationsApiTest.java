@@ -2,6 +2,7 @@ package io.switchboard.gateway.api;
 
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.slack.SlackBotTokens;
+import io.switchboard.tenancy.SlackSigningSecrets;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.DisplayName;
@@ -18,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("/api/v1/installations: list, add with proof, disable; the operator's binding")
 class InstallationsApiTest extends AdminApiTestBase {
 
+  private static final String OWN_APP_SECRET = "own-app-signing-secret";
+
   @Test
   @DisplayName("a tenant's own Slack app binds its workspace with a bot token Slack names for it; a second add, by anyone, is a 409; disabled, its owner may add it again")
   void bindOnceWithProof() {
@@ -30,6 +33,10 @@ class InstallationsApiTest extends AdminApiTestBase {
     assertThat(installation.getBoolean("ownApp")).isTrue();
     assertThat(installation.getString("verifiedVia")).isEqualTo("slack_auth_test");
     assertThat(Await.result(fixture.secrets().get("acme", SlackBotTokens.secretName("T0ACME2")))).contains("xoxb-acme2");
+    assertThat(Await.result(fixture.secrets().get("acme", SlackSigningSecrets.secretName("T0ACME2"))))
+        .contains(OWN_APP_SECRET);
+    assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE workspace_id = 'T0ACME2' AND own_app "
+        + "AND signing_secret IS NULL")).as("the signing secret is in the store, not the table").isEqualTo(1);
     assertProblem(api.send("POST", "/api/v1/installations", ACME_TOKEN, body), 409, "conflict");
     slack.acceptBotToken("xoxb-acme2-other", "T0ACME2");
     assertProblem(api.send("POST", "/api/v1/installations", ACME_TOKEN, ownSlackApp("T0ACME2", "xoxb-acme2-other")),
@@ -41,15 +48,23 @@ class InstallationsApiTest extends AdminApiTestBase {
         409, "conflict");
     assertThat(Await.result(fixture.secrets().get("globex", SlackBotTokens.secretName("T0ACME2"))))
         .as("a refused binding leaves no token behind").isEmpty();
+    assertThat(Await.result(fixture.secrets().get("globex", SlackSigningSecrets.secretName("T0ACME2"))))
+        .as("nor a signing secret").isEmpty();
+    assertThat(Await.result(fixture.secrets().get("acme", SlackSigningSecrets.secretName("T0ACME2"))))
+        .contains(OWN_APP_SECRET);
 
     HttpResponse<String> disabled = api.send("DELETE", "/api/v1/installations/" + installation.getLong("id"),
         ACME_TOKEN, null);
     assertThat(ApiClient.json(disabled).getBoolean("enabled")).isFalse();
+    assertThat(Await.result(fixture.secrets().get("acme", SlackSigningSecrets.secretName("T0ACME2"))))
+        .as("a disabled installation keeps no signing secret").isEmpty();
     assertProblem(api.send("POST", "/api/v1/installations", GLOBEX_TOKEN, ownSlackApp("T0ACME2", "xoxb-globex-in-acme2")),
         409, "conflict");
     HttpResponse<String> again = api.send("POST", "/api/v1/installations", ACME_TOKEN, body);
     assertThat(again.statusCode()).isEqualTo(201);
     assertThat(ApiClient.json(again).getLong("id")).isEqualTo(installation.getLong("id"));
+    assertThat(Await.result(fixture.secrets().get("acme", SlackSigningSecrets.secretName("T0ACME2"))))
+        .contains(OWN_APP_SECRET);
 
     assertThat(ApiClient.json(api.get("/api/v1/installations", ACME_TOKEN)).getJsonArray("installations"))
         .hasSize(2);
@@ -84,6 +99,7 @@ class InstallationsApiTest extends AdminApiTestBase {
     assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE workspace_id IN "
         + "('T0VICTIM', 'aad-victim', '100000000000000009')")).isZero();
     assertThat(Await.result(fixture.secrets().get("acme", SlackBotTokens.secretName("T0VICTIM")))).isEmpty();
+    assertThat(Await.result(fixture.secrets().get("acme", SlackSigningSecrets.secretName("T0VICTIM")))).isEmpty();
     assertThat(fixture.auditTypes("acme").toString()).isEqualTo(before);
   }
 
@@ -91,7 +107,8 @@ class InstallationsApiTest extends AdminApiTestBase {
   @DisplayName("a proven binding takes the workspace from a tenant that only claimed it, audited in the claimer's log")
   void proofDisplacesABareClaim() {
     Await.result(fixture.pool().preparedQuery("INSERT INTO chat_installations (tenant_id, platform, workspace_id, "
-        + "signing_secret) VALUES ('globex', 'slack', 'T0CLAIMED', 'squatter-secret')").execute(Tuple.tuple()));
+        + "own_app) VALUES ('globex', 'slack', 'T0CLAIMED', true)").execute(Tuple.tuple()));
+    Await.result(new SlackSigningSecrets(fixture.secrets()).store("globex", "T0CLAIMED", "squatter-secret"));
     assertThat(ApiClient.json(api.get("/api/v1/installations", GLOBEX_TOKEN)).encode())
         .contains("\"workspaceId\":\"T0CLAIMED\"", "\"verifiedVia\":\"unproven\"");
     slack.acceptBotToken("xoxb-claimed", "T0CLAIMED");
@@ -103,6 +120,10 @@ class InstallationsApiTest extends AdminApiTestBase {
         + "AND tenant_id = 'acme' AND verified_via = 'slack_auth_test'")).isEqualTo(1);
     assertThat(api.get("/api/v1/installations", GLOBEX_TOKEN).body()).doesNotContain("T0CLAIMED");
     assertThat(fixture.auditTypes("globex")).contains("installation.displaced");
+    assertThat(Await.result(fixture.secrets().get("acme", SlackSigningSecrets.secretName("T0CLAIMED"))))
+        .contains(OWN_APP_SECRET);
+    assertThat(Await.result(fixture.secrets().get("globex", SlackSigningSecrets.secretName("T0CLAIMED"))))
+        .as("the claimer's signing secret leaves with its binding").isEmpty();
   }
 
   @Test
@@ -157,6 +178,6 @@ class InstallationsApiTest extends AdminApiTestBase {
 
   private static String ownSlackApp(String workspace, String botToken) {
     return new JsonObject().put("platform", "slack").put("workspaceId", workspace)
-        .put("signingSecret", "own-app-signing-secret").put("botToken", botToken).encode();
+        .put("signingSecret", OWN_APP_SECRET).put("botToken", botToken).encode();
   }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.gateway.api;
 
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.tenancy.SlackSigningSecrets;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SecretsApiTest {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** The fixture's tenants each have their own Slack app, whose signing secret is in their store. */
+  private static final String SIGNING_SECRET_ACME = SlackSigningSecrets.secretName("T0ACME");
+  private static final String SIGNING_SECRET_GLOBEX = SlackSigningSecrets.secretName("T0GLOBEX");
   private GatewayFixture fixture;
 
   @BeforeEach
@@ -44,13 +48,13 @@ class SecretsApiTest {
     HttpResponse<String> list = send("GET", "/api/v1/secrets", null, GatewayFixture.ACME_TOKEN);
     assertThat(list.statusCode()).isEqualTo(200);
     JsonArray secrets = new JsonObject(list.body()).getJsonArray("secrets");
-    assertThat(secrets).hasSize(1);
-    assertThat(secrets.getJsonObject(0).getString("name")).isEqualTo("db-password");
+    assertThat(names(secrets)).as("with the signing secret of acme's own Slack app").containsExactly("db-password",
+        SIGNING_SECRET_ACME);
     assertThat(secrets.getJsonObject(0).getLong("version")).isEqualTo(2);
     for (HttpResponse<String> response : new HttpResponse[] {first, second, list}) {
       assertThat(response.body()).doesNotContain("hunter");
     }
-    assertThat(fixture.count("SELECT count(*) FROM tenant_secrets")).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM tenant_secrets WHERE name = 'db-password'")).isEqualTo(1);
     assertThat(fixture.auditTypes("acme")).containsSubsequence("secret.stored", "secret.stored");
     assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE detail LIKE '%hunter%'")).isZero();
     assertThat(send("DELETE", "/api/v1/secrets/db-password", null, GatewayFixture.ACME_TOKEN).statusCode())
@@ -64,7 +68,7 @@ class SecretsApiTest {
     put("api-key", "{\"value\":\"acme-key-value\"}", GatewayFixture.ACME_TOKEN);
     JsonArray globexList = new JsonObject(send("GET", "/api/v1/secrets", null, GatewayFixture.GLOBEX_TOKEN).body())
         .getJsonArray("secrets");
-    assertThat(globexList).isEmpty();
+    assertThat(names(globexList)).containsExactly(SIGNING_SECRET_GLOBEX);
     assertThat(send("DELETE", "/api/v1/secrets/api-key", null, GatewayFixture.GLOBEX_TOKEN).statusCode()).isEqualTo(404);
     HttpResponse<String> globexPut = put("api-key", "{\"value\":\"globex-key-value\"}", GatewayFixture.GLOBEX_TOKEN);
     assertThat(new JsonObject(globexPut.body()).getLong("version")).as("globex's own first version").isEqualTo(1);
@@ -72,8 +76,8 @@ class SecretsApiTest {
         .getJsonArray("secrets");
     assertThat(acmeList.getJsonObject(0).getLong("version")).as("acme's secret untouched").isEqualTo(1);
     assertThat(send("DELETE", "/api/v1/secrets/api-key", null, GatewayFixture.ACME_TOKEN).statusCode()).isEqualTo(204);
-    assertThat(new JsonObject(send("GET", "/api/v1/secrets", null, GatewayFixture.GLOBEX_TOKEN).body())
-        .getJsonArray("secrets")).hasSize(1);
+    assertThat(names(new JsonObject(send("GET", "/api/v1/secrets", null, GatewayFixture.GLOBEX_TOKEN).body())
+        .getJsonArray("secrets"))).containsExactly("api-key", SIGNING_SECRET_GLOBEX);
   }
 
   @Test
@@ -89,7 +93,12 @@ class SecretsApiTest {
     assertThat(put("bad%20name", "{\"value\":\"abc\"}", GatewayFixture.ACME_TOKEN).statusCode()).isEqualTo(400);
     String huge = "{\"value\":\"" + "x".repeat(SecretsApi.MAX_BODY_BYTES) + "\"}";
     assertThat(put("big", huge, GatewayFixture.ACME_TOKEN).statusCode()).isEqualTo(413);
-    assertThat(fixture.count("SELECT count(*) FROM tenant_secrets")).isZero();
+    assertThat(fixture.count("SELECT count(*) FROM tenant_secrets WHERE name NOT LIKE 'slack-signing-secret.%'"))
+        .isZero();
+  }
+
+  private static java.util.List<String> names(JsonArray secrets) {
+    return secrets.stream().map(secret -> ((JsonObject) secret).getString("name")).toList();
   }
 
   private HttpResponse<String> put(String name, String body, String token) {

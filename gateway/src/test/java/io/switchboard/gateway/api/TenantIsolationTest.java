@@ -10,6 +10,7 @@ import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.JobEnqueuer;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.slack.oauth.OAuthState;
+import io.switchboard.tenancy.SlackSigningSecrets;
 import io.switchboard.tenancy.policy.ApprovalRequirement;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.vertx.core.json.JsonArray;
@@ -110,7 +111,13 @@ class TenantIsolationTest extends AdminApiTestBase {
     row("POST /api/v1/installations", t -> api.send("POST", "/api/v1/installations", t,
         "{\"platform\": \"slack\", \"workspaceId\": \"T0GLOBEX\", \"signingSecret\": \"acme-own-secret\", "
             + "\"botToken\": \"xoxb-a-globex-bot\"}"), 409,
-        r -> assertThat(r.body()).doesNotContain("globex"));
+        r -> {
+          assertThat(r.body()).doesNotContain("globex");
+          assertThat(Await.result(fixture.secrets().get("acme", SlackSigningSecrets.secretName("T0GLOBEX"))))
+              .as("acme's refused binding leaves no signing secret").isEmpty();
+          assertThat(Await.result(fixture.secrets().get("globex", SlackSigningSecrets.secretName("T0GLOBEX"))))
+              .contains(GatewayFixture.GLOBEX_SECRET);
+        });
     row("POST /api/v1/installations/slack-install-link",
         t -> api.send("POST", "/api/v1/installations/slack-install-link", t, null), 201,
         r -> assertThat(new OAuthState("fixture-client-secret").verify(URLDecoder.decode(
@@ -145,10 +152,11 @@ class TenantIsolationTest extends AdminApiTestBase {
         TenantIsolationTest::noMarker);
     row("GET /api/v1/secrets", t -> api.get("/api/v1/secrets", t), 200, TenantIsolationTest::noMarker);
     row("PUT /api/v1/secrets/{name}", t -> api.send("PUT", "/api/v1/secrets/" + MARKER, t, "{\"value\": \"acme\"}"),
-        200, r -> assertThat(fixture.count("SELECT version FROM tenant_secrets WHERE tenant_id = 'globex'")).isEqualTo(1));
+        200, r -> assertThat(fixture.count("SELECT version FROM tenant_secrets WHERE tenant_id = 'globex' "
+            + "AND name = '" + MARKER + "'")).isEqualTo(1));
     row("DELETE /api/v1/secrets/{name}", t -> api.send("DELETE", "/api/v1/secrets/" + MARKER + "-only", t, null), 404,
         r -> assertThat(fixture.count("SELECT count(*) FROM tenant_secrets WHERE tenant_id = 'globex' "
-            + "AND ciphertext IS NOT NULL")).isEqualTo(1));
+            + "AND ciphertext IS NOT NULL")).as("the marker and the signing secret of T0GLOBEX").isEqualTo(2));
     row("POST /api/v1/notifications", t -> api.send("POST", "/api/v1/notifications", t, notification("T0GLOBEX")),
         404, r -> globexNotificationsIntact());
     row("POST /api/v1/notifications/alertmanager", t -> api.send("POST",

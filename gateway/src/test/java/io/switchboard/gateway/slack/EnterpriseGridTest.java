@@ -1,8 +1,6 @@
 package io.switchboard.gateway.slack;
 
-import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
-import io.switchboard.tenancy.Tenants;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +18,7 @@ class EnterpriseGridTest {
   @BeforeEach
   void start() {
     fixture = new GatewayFixture();
-    Await.result(fixture.pool().withTransaction(tx -> Tenants.bindSlackTeam(tx, "acme", "E0ORG", "org-secret")));
+    fixture.bindOwnSlackApp("acme", "E0ORG", "org-secret");
   }
 
   @AfterEach

@@ -7,7 +7,9 @@ import io.switchboard.gateway.UnprovenBindings;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.InstallationProof;
+import io.switchboard.tenancy.Installations;
 import io.switchboard.tenancy.SlackInstallation;
+import io.switchboard.tenancy.SlackSigningSecrets;
 import io.switchboard.tenancy.Tenants;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +19,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Binds a Slack workspace that completed OAuth to a tenant: the tenant a tenant admin's install link
@@ -25,7 +28,10 @@ import java.util.Optional;
  * only claimed it without proof ({@link UnprovenBindings}): OAuth proves the workspace, so the
  * install never lands in a tenant that merely named its id. Then stores the
  * bot token in that tenant's secret store and enables the installation with a reference to the
- * secret, auditing each step ({@code tenant.created}, {@code installation.added}).
+ * secret, auditing each step ({@code tenant.created}, {@code installation.added}). The installation
+ * is then of the shared app, whose signing secret is the configuration's: a tenant's own app that
+ * had the workspace before gives way, and its signing secret leaves the store (so does that of a
+ * tenant that only claimed the workspace).
  */
 public final class SlackInstaller {
 
@@ -37,7 +43,8 @@ public final class SlackInstaller {
                                       bot_token_secret, scopes, verified_via)
       VALUES ($1, 'slack', $2, $3, $4, $5, $6, $7, 'slack_oauth')
       ON CONFLICT (platform, workspace_id) DO UPDATE
-        SET enabled = true, enterprise_id = EXCLUDED.enterprise_id, app_id = EXCLUDED.app_id,
+        SET enabled = true, own_app = false, signing_secret = NULL, enterprise_id = EXCLUDED.enterprise_id,
+            app_id = EXCLUDED.app_id,
             bot_user_id = EXCLUDED.bot_user_id, bot_token_secret = EXCLUDED.bot_token_secret, scopes = EXCLUDED.scopes,
             verified_via = EXCLUDED.verified_via
         WHERE chat_installations.tenant_id = EXCLUDED.tenant_id
@@ -57,29 +64,42 @@ public final class SlackInstaller {
 
   private final Pool pool;
   private final SlackBotTokens tokens;
+  private final SlackSigningSecrets signingSecrets;
   private final InstallationChanges changes;
 
-  public SlackInstaller(Pool pool, SlackBotTokens tokens, InstallationChanges changes) {
+  public SlackInstaller(Pool pool, SlackBotTokens tokens, SlackSigningSecrets signingSecrets,
+                        InstallationChanges changes) {
     this.pool = pool;
     this.tokens = tokens;
+    this.signingSecrets = signingSecrets;
     this.changes = changes;
   }
 
   /** @param linkedTenant the tenant an admin's install link named; empty for a public install */
   Future<Installed> install(OAuthInstallation installation, Optional<String> linkedTenant) {
-    return pool.withTransaction(tx -> tenantFor(tx, installation, linkedTenant))
+    AtomicReference<Optional<String>> displaced = new AtomicReference<>(Optional.empty());
+    return pool.withTransaction(tx -> tenantFor(tx, installation, linkedTenant, displaced))
         .compose(installed -> tokens.store(installed.tenantId(), installation.workspaceId(), installation.botToken())
             .compose(v -> pool.withTransaction(tx -> bind(tx, installed.tenantId(), installation)))
+            .compose(v -> signingSecrets.forget(installed.tenantId(), installation.workspaceId()))
+            .compose(v -> displaced.get().isPresent()
+                ? signingSecrets.forget(displaced.get().get(), installation.workspaceId())
+                : Future.succeededFuture())
             .map(installed))
         .onSuccess(installed -> changes.installationChanged(SlackInstallation.PLATFORM, installation.workspaceId()));
   }
 
+  /** @param displaced set to the tenant that lost the workspace, if one had only claimed it */
   private static Future<Installed> tenantFor(SqlConnection tx, OAuthInstallation installation,
-                                            Optional<String> linkedTenant) {
+                                            Optional<String> linkedTenant,
+                                            AtomicReference<Optional<String>> displaced) {
     String provenFor = linkedTenant.orElse(publicTenantId(installation));
     return UnprovenBindings.displace(tx, SlackInstallation.PLATFORM, installation.workspaceId(), provenFor,
             InstallationProof.SLACK_OAUTH)
-        .compose(displaced -> tx.preparedQuery(BOUND_TENANT).execute(Tuple.of(installation.workspaceId())))
+        .compose(gone -> {
+          displaced.set(gone.map(Installations.Displaced::tenantId));
+          return tx.preparedQuery(BOUND_TENANT).execute(Tuple.of(installation.workspaceId()));
+        })
         .compose(rows -> {
       if (rows.size() == 1) {
         String bound = rows.iterator().next().getString(0);

@@ -5,6 +5,7 @@ import io.switchboard.core.testsupport.Http;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.slack.SlackApiStandIn;
 import io.switchboard.gateway.slack.SlackBotTokens;
+import io.switchboard.tenancy.SlackSigningSecrets;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterEach;
@@ -86,7 +87,7 @@ class SlackOAuthInstallTest {
     assertThat(fixture.count("SELECT count(*) FROM tenants WHERE id = 'slack-t0new' AND name = 'Newco'")).isEqualTo(1);
     assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE tenant_id = 'slack-t0new' AND enabled "
         + "AND workspace_id = 'T0NEW' AND bot_user_id = 'U0BOT' AND bot_token_secret = 'slack-bot-token.T0NEW' "
-        + "AND signing_secret IS NULL")).isEqualTo(1);
+        + "AND signing_secret IS NULL AND NOT own_app")).isEqualTo(1);
     assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE row_to_json(chat_installations)::text "
         + "LIKE '%xoxb-%'")).as("no plaintext token in a column").isZero();
     assertThat(Await.result(fixture.secrets().get("slack-t0new", SlackBotTokens.secretName("T0NEW"))))
@@ -185,14 +186,19 @@ class SlackOAuthInstallTest {
   }
 
   @Test
-  @DisplayName("re-installing a team that a tenant holds keeps it with that tenant, with the new token")
+  @DisplayName("re-installing a team that a tenant holds keeps it with that tenant, with the new token, on the shared app")
   void reinstallKeepsTheTenant() {
+    assertThat(Await.result(fixture.secrets().get("acme", SlackSigningSecrets.secretName("T0ACME")))).isPresent();
     slack.issueCode("code-acme", "T0ACME", "Acme Slack", "xoxb-acme");
     assertThat(callback("code-acme", begin()).statusCode()).isEqualTo(200);
     assertThat(fixture.count("SELECT count(*) FROM tenants")).isEqualTo(2);
     assertThat(Await.result(fixture.secrets().get("acme", SlackBotTokens.secretName("T0ACME")))).contains("xoxb-acme");
     assertThat(Await.result(fixture.secrets().get("globex", SlackBotTokens.secretName("T0ACME")))).isEmpty();
     assertThat(fixture.auditTypes("acme")).containsExactly("installation.added");
+    assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE workspace_id = 'T0ACME' AND NOT own_app "
+        + "AND signing_secret IS NULL")).as("the shared app's install replaces the own app's").isEqualTo(1);
+    assertThat(Await.result(fixture.secrets().get("acme", SlackSigningSecrets.secretName("T0ACME"))))
+        .as("and its signing secret leaves the store").isEmpty();
   }
 
   @Test
@@ -274,13 +280,17 @@ class SlackOAuthInstallTest {
     assertThat(callback("code-victim", begin()).statusCode()).isEqualTo(200);
 
     assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE workspace_id = 'T0VICTIM' "
-        + "AND tenant_id = 'slack-t0victim' AND verified_via = 'slack_oauth' AND signing_secret IS NULL")).isEqualTo(1);
+        + "AND tenant_id = 'slack-t0victim' AND verified_via = 'slack_oauth' AND signing_secret IS NULL "
+        + "AND NOT own_app"))
+        .isEqualTo(1);
     assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE tenant_id = 'globex' "
         + "AND workspace_id = 'T0VICTIM'")).isZero();
     assertThat(Await.result(fixture.secrets().get("globex", SlackBotTokens.secretName("T0VICTIM")))).isEmpty();
     assertThat(Await.result(fixture.secrets().get("slack-t0victim", SlackBotTokens.secretName("T0VICTIM"))))
         .contains("xoxb-victim");
     assertThat(fixture.auditTypes("globex")).containsExactly("installation.displaced");
+    assertThat(Await.result(fixture.secrets().get("globex", SlackSigningSecrets.secretName("T0VICTIM"))))
+        .as("the claimer's signing secret leaves with its binding").isEmpty();
   }
 
   @Test
@@ -302,7 +312,8 @@ class SlackOAuthInstallTest {
   /** A binding as a tenant admin could make one before proofs were required: the id alone, with its own signing secret. */
   private void claimWithoutProof(String tenant, String workspace) {
     Await.result(fixture.pool().preparedQuery("INSERT INTO chat_installations (tenant_id, platform, workspace_id, "
-        + "signing_secret) VALUES ($1, 'slack', $2, 'squatter-secret')").execute(Tuple.of(tenant, workspace)));
+        + "own_app) VALUES ($1, 'slack', $2, true)").execute(Tuple.of(tenant, workspace)));
+    Await.result(new SlackSigningSecrets(fixture.secrets()).store(tenant, workspace, "squatter-secret"));
   }
 
   /** The operator's command on a success page, as the browser shows it (the HTML unescaped). */
