@@ -15,6 +15,7 @@ import io.switchboard.gateway.GatewayVerticle;
 import io.switchboard.gateway.sandbox.SandboxSessions;
 import io.switchboard.tenancy.DemoTenant;
 import io.switchboard.tenancy.OperatorToken;
+import io.switchboard.tenancy.SlackSigningSecrets;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
 import io.switchboard.tenancy.secrets.SecretStore;
@@ -110,6 +111,9 @@ public final class SwitchboardNode implements AutoCloseable {
       AuditKey.install(auditKey(masterKey.orElseThrow(() -> new StartupFailure("SWITCHBOARD_MASTER_KEY is required "
           + "with SWITCHBOARD_SECRET_STORE=vault too: the audit chain's key is derived from it (openssl rand -base64 32; "
           + "the same value on every node)"))));
+      if (role.runsGateway()) {
+        moveSigningSecrets(pool, secrets);
+      }
       DemoTenant.Credentials demo = config.demoTenant() && role.runsGateway()
           ? await(DemoTenant.ensure(pool, secrets, config.demoSlackSigningSecret(), config.demoAdminToken()))
           : null;
@@ -148,6 +152,21 @@ public final class SwitchboardNode implements AutoCloseable {
         throw StartupFailure.portInUse(config.httpHost(), config.httpPort(), "SWITCHBOARD_HTTP_PORT");
       }
       throw e;
+    }
+  }
+
+  /**
+   * Moves Slack signing secrets an earlier release kept in {@code chat_installations} into the
+   * tenants' secret store, before this node's gateway verifies a request with one (issue 11). Every
+   * gateway node does it at start; the first to come moves them, the others find nothing left.
+   */
+  private static void moveSigningSecrets(Pool pool, SecretStore secrets) {
+    try {
+      await(new SlackSigningSecrets(secrets).moveFromColumn(pool));
+    } catch (RuntimeException e) {
+      throw new StartupFailure("could not move the Slack signing secrets kept in chat_installations into the "
+          + "secret store: " + StartupFailure.rootMessage(e)
+          + " (check the secret store; the next start moves those left)");
     }
   }
 

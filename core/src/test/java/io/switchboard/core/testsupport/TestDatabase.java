@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,13 +34,33 @@ public final class TestDatabase {
 
   /** Creates a new database on the shared server, applies all migrations, and returns its URL. */
   public static DatabaseUrl fresh() {
+    DatabaseUrl url = empty();
+    Migrations.migrate(url);
+    return url;
+  }
+
+  /**
+   * Creates a new database with the migrations up to {@code version} only (e.g. {@code "20"}), for
+   * writing rows the way an older release did; {@link #migrateToLatest} then applies the rest.
+   */
+  public static DatabaseUrl freshUpTo(String version) {
+    DatabaseUrl url = empty();
+    Flyway.configure().dataSource(url.jdbcUrl(), url.user(), url.password()).locations(Migrations.LOCATION)
+        .target(version).loggers("slf4j").load().migrate();
+    return url;
+  }
+
+  /** Applies every migration not applied yet, as a node of the newest release does at start-up. */
+  public static void migrateToLatest(DatabaseUrl url) {
+    Migrations.migrate(url);
+  }
+
+  private static DatabaseUrl empty() {
     DatabaseUrl admin = server().url();
     String name = "test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
     execute(admin, "CREATE DATABASE " + name);
     CREATED.add(name);
-    DatabaseUrl url = admin.withDatabase(name);
-    Migrations.migrate(url);
-    return url;
+    return admin.withDatabase(name);
   }
 
   /** The superuser's URL for {@code database} on the shared server (its password included). */
