@@ -198,13 +198,16 @@ public final class InstallationsApi {
   /**
    * What the tenant's own app is verified with: a Slack signing secret (kept in the tenant's secret
    * store), or a Discord application's public key (given with its application id); the other
-   * platform's fields are refused.
+   * platforms' fields are refused.
    */
   private static String ownAppKey(String platform, JsonObject body) {
     boolean discord = "discord".equals(platform);
     if (discord && body.containsKey("signingSecret")) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST,
           "a Discord installation takes applicationId and publicKey, not signingSecret");
+    }
+    if (!"slack".equals(platform) && !discord && body.containsKey("signingSecret")) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "signingSecret is for Slack only");
     }
     if (!discord && (body.containsKey("applicationId") || body.containsKey("publicKey"))) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "applicationId and publicKey are for Discord only");

@@ -174,6 +174,12 @@ class InstallationsApiTest extends AdminApiTestBase {
     assertThat(api.send("POST", "/api/v1/installations", ACME_TOKEN,
         "{\"platform\": \"discord\", \"workspaceId\": \"3\", \"applicationId\": \"1\", \"publicKey\": \"xyz\"}")
         .statusCode()).isEqualTo(400);
+    assertProblem(api.send("POST", "/api/v1/installations", ACME_TOKEN,
+        "{\"platform\": \"sandbox\", \"workspaceId\": \"web\", \"signingSecret\": \"12345678\"}"), 400,
+        "malformed_request");
+    assertProblem(api.send("POST", "/api/v1/tenants/acme/installations", OPERATOR_TOKEN,
+        "{\"platform\": \"teams\", \"workspaceId\": \"aad-3\", \"signingSecret\": \"12345678\"}"), 400,
+        "malformed_request");
   }
 
   private static String ownSlackApp(String workspace, String botToken) {
