@@ -112,7 +112,12 @@ public final class SlackEventsHandler extends SignedSlackEndpoint {
       }
       return act(installation, eventId, event, eventType)
           .recover(failure -> eventLog.forget(installation.tenantId(), eventId)
-              .transform(ar -> Future.failedFuture(failure)));
+              .transform(ar -> Future.<Void>failedFuture(failure)))
+          // Not recording it only lets a later retry act again (one job all the same): logged, not failed.
+          .compose(acted -> eventLog.done(installation.tenantId(), eventId)
+              .onFailure(e -> LOG.warn("Recording event {} as done failed; a retry of it may act again: {}", eventId,
+                  e.toString()))
+              .recover(e -> Future.succeededFuture()));
     }).map(v -> null);
   }
 
