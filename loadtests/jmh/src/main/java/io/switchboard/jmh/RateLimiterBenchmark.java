@@ -1,5 +1,6 @@
 package io.switchboard.jmh;
 
+import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.RateLimiter;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.RateLimits;
@@ -42,7 +43,7 @@ public class RateLimiterBenchmark {
   public void setUp() {
     fleet = TenantFleet.create(2, false);
     limiter = new RateLimiter(fleet.pool());
-    TenantFleet.await(limiter.take(throttled, ONE_A_MINUTE));
+    Await.result(limiter.take(throttled, ONE_A_MINUTE));
   }
 
   @TearDown(Level.Trial)
@@ -52,11 +53,11 @@ public class RateLimiterBenchmark {
 
   @Benchmark
   public RateLimiter.Verdict allowed() {
-    return TenantFleet.await(limiter.take(busy, UNREACHABLE));
+    return Await.result(limiter.take(busy, UNREACHABLE));
   }
 
   @Benchmark
   public RateLimiter.Verdict refused() {
-    return TenantFleet.await(limiter.take(throttled, ONE_A_MINUTE));
+    return Await.result(limiter.take(throttled, ONE_A_MINUTE));
   }
 }

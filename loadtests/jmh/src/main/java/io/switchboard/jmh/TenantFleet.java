@@ -1,6 +1,7 @@
 package io.switchboard.jmh;
 
 import io.switchboard.core.db.DatabaseUrl;
+import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.switchboard.tenancy.policy.TenantPolicy;
@@ -15,10 +16,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Many installed tenants in a real PostgreSQL, their policies loaded into a {@link PolicyDirectory}
@@ -32,7 +31,6 @@ final class TenantFleet implements AutoCloseable {
   static final int DEVELOPERS = 10;
   static final int DEPLOYERS = 5;
   static final int APPROVERS = 3;
-  private static final Duration AWAIT = Duration.ofMinutes(2);
 
   private final Vertx vertx;
   private final Pool pool;
@@ -55,25 +53,25 @@ final class TenantFleet implements AutoCloseable {
     for (int i = 0; i < tenants; i++) {
       rows.add(Tuple.of(tenantId(i), "Tenant " + i));
     }
-    await(pool.preparedQuery("INSERT INTO tenants (id, name) VALUES ($1, $2)").executeBatch(rows));
+    Await.result(pool.preparedQuery("INSERT INTO tenants (id, name) VALUES ($1, $2)").executeBatch(rows));
     if (withPolicies) {
       JsonObject demo = demoPolicy();
       List<Tuple> policies = new ArrayList<>(tenants);
       for (int i = 0; i < tenants; i++) {
         policies.add(Tuple.of(tenantId(i), policyOf(demo, i)));
       }
-      await(pool.preparedQuery("INSERT INTO tenant_policies (tenant_id, version, document, updated_by) "
+      Await.result(pool.preparedQuery("INSERT INTO tenant_policies (tenant_id, version, document, updated_by) "
           + "VALUES ($1, 1, $2, 'jmh')").executeBatch(policies));
     }
     PolicyDirectory directory = new PolicyDirectory(vertx, pool, PolicyDirectory.DEFAULT_RECHECK_INTERVAL);
-    await(directory.start());
+    Await.result(directory.start());
     return new TenantFleet(vertx, pool, directory, tenants);
   }
 
   /** Loads every tenant's policy into the directory, as each tenant's first command would. */
   TenantFleet loadAll() {
     for (int i = 0; i < size; i++) {
-      await(directory.policyOf(tenantId(i)));
+      Await.result(directory.policyOf(tenantId(i)));
     }
     return this;
   }
@@ -140,14 +138,11 @@ final class TenantFleet implements AutoCloseable {
     return size;
   }
 
-  static <T> T await(Future<T> future) {
-    return future.toCompletionStage().toCompletableFuture().orTimeout(AWAIT.toMillis(), TimeUnit.MILLISECONDS).join();
-  }
 
   @Override
   public void close() {
-    await(directory.stop());
-    await(pool.close());
-    await(vertx.close());
+    Await.result(directory.stop());
+    Await.result(pool.close());
+    Await.result(vertx.close());
   }
 }
