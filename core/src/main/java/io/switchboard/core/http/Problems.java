@@ -5,6 +5,7 @@ import io.switchboard.core.error.SwitchboardException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -62,7 +63,9 @@ public final class Problems {
   /**
    * The server's handler of requests its HTTP decoder refused before any route saw them (a request
    * line or URI over the limit, headers over the limit, a malformed request line): the same answer
-   * Vert.x gives (414, 431 or 400), as a problem document, and the connection closed.
+   * Vert.x gives (414, 431 or 400), as a problem document, and the connection closed. The answer
+   * says {@code Connection: close}: without it a client pools the connection and its next request
+   * races the close and reads nothing.
    */
   public static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
@@ -75,6 +78,7 @@ public final class Problems {
       code = ErrorCode.MALFORMED_REQUEST;
     }
     request.response().setStatusCode(code.status()).putHeader("Content-Type", CONTENT_TYPE)
+        .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
         .end(document(code, "the HTTP request could not be read: " + code.title().toLowerCase(java.util.Locale.ROOT),
             new JsonObject()).encode());
     request.connection().close();

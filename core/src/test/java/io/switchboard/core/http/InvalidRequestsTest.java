@@ -63,7 +63,19 @@ class InvalidRequestsTest {
     assertThat(answer).startsWith("HTTP/1.1 400").contains("application/problem+json");
   }
 
+  /**
+   * The server closes the connection after such an answer, so the answer must say so: a client
+   * that pooled the connection raced the close and read nothing on its next request (181 times in
+   * 3,000 with the JDK client; AdminApiFuzzTest failed on it in CI).
+   */
   private String exchange(String request) throws IOException {
+    String answer = rawExchange(request);
+    assertThat(answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n"))))
+        .as("the answer announces the close").containsIgnoringCase("\r\nconnection: close");
+    return answer;
+  }
+
+  private String rawExchange(String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
