@@ -44,14 +44,21 @@ public final class JobQueue {
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
   /**
-   * A queued job {@code j} that no running job of its tenant with the same target lock holds back, nor
-   * one queued before it (per-target locks run one at a time, in order).
+   * A queued job {@code j} whose target lock overlaps no running job of its tenant, nor one queued
+   * before it (a lower id): jobs with overlapping locks run one at a time, in order. Two jobs overlap
+   * when they have claims ({@code job_locks}, V23) on the same environment and target and one of the
+   * two is exclusive: {@code other.exclusive >= NOT mine.exclusive} says so as a range of the
+   * index, so each claim costs one index probe. Only unfinished jobs have claims; a later job can be
+   * running only if this one's insert committed after it was claimed.
    */
   private static final String NOT_HELD_BY_TARGET_LOCK = """
-      (j.lock_key IS NULL OR NOT EXISTS (
-              SELECT 1 FROM jobs h
-              WHERE h.tenant_id = j.tenant_id AND h.lock_key = j.lock_key AND h.id <> j.id
-                AND (h.status = 'running' OR h.status = 'queued' AND (h.created_at, h.id) < (j.created_at, j.id))))""";
+      (j.target_lock IS NULL OR NOT EXISTS (
+              SELECT 1 FROM job_locks mine
+              JOIN job_locks other ON other.tenant_id = mine.tenant_id AND other.environment = mine.environment
+                AND other.target = mine.target AND other.exclusive >= NOT mine.exclusive AND other.job_id <> mine.job_id
+              WHERE mine.tenant_id = j.tenant_id AND mine.job_id = j.id
+                AND (other.job_id < mine.job_id
+                     OR EXISTS (SELECT 1 FROM jobs h WHERE h.id = other.job_id AND h.status = 'running'))))""";
 
   /**
    * The tenants one claim serves: those whose oldest ready job has waited longest, at most one per

@@ -6,6 +6,7 @@ import io.switchboard.core.job.JobRules;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.job.JobStore;
 import io.switchboard.core.job.NewJob;
+import io.switchboard.core.job.TargetLock;
 import io.switchboard.core.testsupport.Await;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -31,11 +32,17 @@ final class JobFixtures {
     return Await.result(JobStore.insert(pool, job)).orElseThrow();
   }
 
-  /** Inserts a queued echo job that holds the per-target lock {@code lockKey}. */
-  static long insertLocked(Pool pool, String tenant, String lockKey, String text) {
+  /**
+   * Inserts a queued echo job that holds a target lock written as people read it:
+   * {@code production/api,web}, or {@code production} for the whole environment.
+   */
+  static long insertLocked(Pool pool, String tenant, String lock, String text) {
+    String[] parts = lock.split("/", 2);
+    TargetLock targetLock = new TargetLock(Optional.of(parts[0]),
+        parts.length == 1 ? List.of() : List.of(parts[1].split(",")));
     NewJob job = new NewJob(tenant, "key-" + UUID.randomUUID(), "slack", "U123", "C42", "echo", "echo " + text, "echo",
         new JsonObject().put("text", text), new JsonObject().put("url", "http://localhost/reply"),
-        new JobRules(Optional.empty(), Optional.empty(), Optional.of(lockKey)));
+        new JobRules(Optional.empty(), Optional.empty(), Optional.of(targetLock)));
     return Await.result(JobStore.insert(pool, job)).orElseThrow();
   }
 

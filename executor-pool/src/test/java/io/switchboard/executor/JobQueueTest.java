@@ -439,6 +439,70 @@ class JobQueueTest {
   }
 
   @Test
+  void jobsWhoseTargetsOverlapRunOneAtATimeInOrder() {
+    long api = insertLocked(pool, "acme", "production/api", "api");
+    long apiAndWeb = insertLocked(pool, "acme", "production/api,web", "api and web");
+    long web = insertLocked(pool, "acme", "production/web", "web, behind api and web");
+    long stagingApi = insertLocked(pool, "acme", "staging/api,web", "another environment");
+
+    assertThat(Await.result(queue.claim(10))).as("api,web shares api with the first deploy")
+        .extracting(ClaimedJob::id).containsExactlyInAnyOrder(api, stagingApi);
+    finish(api);
+    assertThat(Await.result(queue.claim(10))).extracting(ClaimedJob::id).containsExactly(apiAndWeb);
+    finish(apiAndWeb);
+    assertThat(Await.result(queue.claim(10))).extracting(ClaimedJob::id).containsExactly(web);
+  }
+
+  @Test
+  void aJobOnAWholeEnvironmentWaitsForItsTargetsAndTheyWaitForIt() {
+    long api = insertLocked(pool, "acme", "production/api", "api");
+    long web = insertLocked(pool, "acme", "production/web", "web");
+    long restart = insertLocked(pool, "acme", "production", "the whole environment");
+    long later = insertLocked(pool, "acme", "production/db", "after the whole environment");
+    long otherEnvironment = insertLocked(pool, "acme", "staging", "another environment");
+    long otherTenant = insertLocked(pool, "globex", "production", "another tenant's whole environment");
+
+    assertThat(Await.result(queue.claim(10))).as("two targets run side by side; the environment waits")
+        .extracting(ClaimedJob::id).containsExactlyInAnyOrder(api, web, otherEnvironment, otherTenant);
+    finish(api);
+    assertThat(Await.result(queue.claim(10))).as("web still runs").isEmpty();
+    finish(web);
+    assertThat(Await.result(queue.claim(10))).extracting(ClaimedJob::id).containsExactly(restart);
+    assertThat(Await.result(queue.claim(10))).as("a target waits while the whole environment is held").isEmpty();
+    finish(restart);
+    assertThat(Await.result(queue.claim(10))).extracting(ClaimedJob::id).containsExactly(later);
+  }
+
+  @Test
+  void aJobWaitsForALaterJobThatRunsBecauseItsInsertCommittedFirst() {
+    long earlierId = insertLocked(pool, "acme", "production/api", "committed last");
+    long laterId = insertLocked(pool, "acme", "production/api,web", "claimed first");
+    TestDatabase.execute(url, "UPDATE jobs SET status = 'running', attempts = 1 WHERE id = " + laterId);
+
+    assertThat(Await.result(queue.claim(10))).as("a running job holds its targets, whatever its id").isEmpty();
+    assertThat(job(pool, earlierId).status()).isEqualTo("queued");
+  }
+
+  @Test
+  void aJobLetsGoOfItsTargetsWhenItEndsNotWhenItIsRetried() {
+    long deploy = insertLocked(pool, "acme", "production/api,web", "deploy");
+    assertThat(count(pool, "SELECT count(*) FROM job_locks WHERE job_id = " + deploy))
+        .as("a claim per target and a shared one on the environment").isEqualTo(3);
+    Await.result(queue.finish(Await.result(queue.claim(1)).get(0), ActionResult.retryableFailure("flaky")));
+    assertThat(job(pool, deploy).status()).isEqualTo("queued");
+    assertThat(count(pool, "SELECT count(*) FROM job_locks WHERE job_id = " + deploy)).isEqualTo(3);
+
+    TestDatabase.execute(url, "UPDATE jobs SET run_after = now() WHERE id = " + deploy);
+    Await.result(queue.finish(Await.result(queue.claim(1)).get(0), ActionResult.success("deployed")));
+    assertThat(job(pool, deploy).status()).isEqualTo("succeeded");
+    assertThat(count(pool, "SELECT count(*) FROM job_locks WHERE job_id = " + deploy)).isZero();
+  }
+
+  private void finish(long id) {
+    TestDatabase.execute(url, "UPDATE jobs SET status = 'succeeded', finished_at = now() WHERE id = " + id);
+  }
+
+  @Test
   void aLaterJobDoesNotOvertakeAnEarlierOneWithTheSameLockThatWaitsForItsBackOff() {
     long earlier = insertLocked(pool, "acme", "staging/api", "earlier");
     long later = insertLocked(pool, "acme", "staging/api", "later");

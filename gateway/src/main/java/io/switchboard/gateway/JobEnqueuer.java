@@ -88,10 +88,9 @@ public final class JobEnqueuer {
             .put("decision", queued.get(i).decision());
         audit.add(AuditEvent.of(job.tenantId(), AuditEventType.COMMAND_RECEIVED, job.requester(), jobId, received));
         audit.add(AuditEvent.of(job.tenantId(), AuditEventType.JOB_QUEUED, job.requester(), jobId, decided));
-        enqueued = enqueued.compose(list -> job.rules().lockKey()
-            .map(lock -> JobStore.lockHolder(tx, job.tenantId(), lock, jobId))
-            .orElse(Future.succeededFuture(Optional.empty()))
-            .map(holder -> add(list, new Enqueued(jobId, false, holder))));
+        Future<Optional<Job>> holder = job.rules().targetLock().isPresent()
+            ? JobStore.lockHolder(tx, job.tenantId(), jobId) : Future.succeededFuture(Optional.empty());
+        enqueued = enqueued.compose(list -> holder.map(waitsFor -> add(list, new Enqueued(jobId, false, waitsFor))));
       }
       return enqueued.map(list -> new Inserted(list, audit));
     });

@@ -7,6 +7,7 @@ import io.switchboard.audit.AuditEventType;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.job.JobRules;
 import io.switchboard.core.job.NewJob;
+import io.switchboard.core.job.TargetLock;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.TestDatabase;
 import io.vertx.core.Future;
@@ -143,16 +144,19 @@ class GroupCommitTest {
   }
 
   @Test
-  @DisplayName("refusals share a batch with jobs; a job waits for an earlier job of its batch holding its lock")
+  @DisplayName("refusals share a batch with jobs; a job waits for an earlier job of its batch whose lock overlaps its own")
   void refusalsAndLocksInOneBatch() {
-    JobRules locked = new JobRules(Optional.of(Duration.ofMinutes(1)), Optional.empty(), Optional.of("deploy:prod"));
+    JobRules locked = new JobRules(Optional.of(Duration.ofMinutes(1)), Optional.empty(),
+        Optional.of(new TargetLock(Optional.of("production"), List.of("api"))));
+    JobRules overlapping = new JobRules(Optional.empty(), Optional.empty(),
+        Optional.of(new TargetLock(Optional.of("production"), List.of("web", "api"))));
     List<Supplier<Future<Object>>> writes = new ArrayList<>();
     writes.add(() -> commits.enqueue(new JobEnqueuer.Queued(job("acme", "alone-1"), ALLOWED)).map(e -> e));
     writes.add(() -> commits.enqueue(new JobEnqueuer.Queued(job("acme", "alone-2"), ALLOWED)).map(e -> e));
     writes.add(() -> commits.enqueue(new JobEnqueuer.Queued(job("acme", "first", locked), ALLOWED)).map(e -> e));
     writes.add(() -> commits.audit(AuditEvent.of("acme", AuditEventType.COMMAND_REFUSED, "U2", null,
         new JsonObject().put("reason", "denied"))).map(v -> "refused"));
-    writes.add(() -> commits.enqueue(new JobEnqueuer.Queued(job("acme", "second", locked), ALLOWED)).map(e -> e));
+    writes.add(() -> commits.enqueue(new JobEnqueuer.Queued(job("acme", "second", overlapping), ALLOWED)).map(e -> e));
     List<Object> answers = inOneTurn(writes).stream().map(Future::result).toList();
 
     JobEnqueuer.Enqueued first = (JobEnqueuer.Enqueued) answers.get(2);

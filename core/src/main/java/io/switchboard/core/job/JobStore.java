@@ -26,8 +26,8 @@ public final class JobStore {
    */
   private static final String INSERT_ALL = """
       INSERT INTO jobs (tenant_id, idempotency_key, platform, requester, channel, command, command_text,
-                        action, arguments, reply_to, timeout_ms, max_attempts, lock_key, status)
-      SELECT t, k, p, r, c, cmd, txt, a, args::jsonb, rt::jsonb, tmo, coalesce(att, 3), lk, 'queued'
+                        action, arguments, reply_to, timeout_ms, max_attempts, target_lock, status)
+      SELECT t, k, p, r, c, cmd, txt, a, args::jsonb, rt::jsonb, tmo, coalesce(att, 3), lk::jsonb, 'queued'
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                   $9::text[], $10::text[], $11::bigint[], $12::int[], $13::text[])
            WITH ORDINALITY AS u(t, k, p, r, c, cmd, txt, a, args, rt, tmo, att, lk, turn)
@@ -58,9 +58,18 @@ public final class JobStore {
   private static final String FIND = "SELECT " + Job.COLUMNS + ", " + APPROVED_BY
       + " FROM jobs WHERE tenant_id = $1 AND id = $2";
 
+  /**
+   * The first of the jobs $2 waits for: an unfinished job queued before it, or a running one, with a
+   * claim that conflicts with one of $2's (V23; the queue's rule, {@code JobQueue}).
+   */
   private static final String HOLDER = "SELECT " + Job.COLUMNS + """
-       FROM jobs WHERE tenant_id = $1 AND lock_key = $2 AND id < $3 AND status IN ('queued', 'running')
-      ORDER BY created_at, id LIMIT 1""";
+       FROM jobs
+      WHERE tenant_id = $1 AND (id < $2 AND status = 'queued' OR status = 'running') AND id IN (
+        SELECT other.job_id FROM job_locks mine
+        JOIN job_locks other ON other.tenant_id = mine.tenant_id AND other.environment = mine.environment
+          AND other.target = mine.target AND other.exclusive >= NOT mine.exclusive AND other.job_id <> mine.job_id
+        WHERE mine.tenant_id = $1 AND mine.job_id = $2)
+      ORDER BY id LIMIT 1""";
 
   private static final String RECENT_OF = "SELECT " + Job.COLUMNS + """
        FROM jobs WHERE tenant_id = $1 AND platform = $2 AND requester = $3
@@ -120,7 +129,8 @@ public final class JobStore {
         jobs.stream().map(job -> job.replyTo().encode()).toArray(String[]::new),
         jobs.stream().map(job -> job.rules().timeout().map(Duration::toMillis).orElse(null)).toArray(Long[]::new),
         jobs.stream().map(job -> job.rules().maxAttempts().orElse(null)).toArray(Integer[]::new),
-        jobs.stream().map(job -> job.rules().lockKey().orElse(null)).toArray(String[]::new)});
+        jobs.stream().map(job -> job.rules().targetLock().map(lock -> lock.toJson().encode()).orElse(null))
+            .toArray(String[]::new)});
     return client.preparedQuery(INSERT_ALL).execute(columns).compose(rows -> {
       Map<TenantKey, Long> inserted = ids(rows);
       List<NewJob> missing = jobs.stream().filter(job -> !inserted.containsKey(TenantKey.of(job))).toList();
@@ -200,11 +210,11 @@ public final class JobStore {
   }
 
   /**
-   * The earliest of the tenant's unfinished jobs before {@code jobId} that hold the same lock: the
-   * job {@code jobId} waits for.
+   * The earliest of the tenant's unfinished jobs before {@code jobId} whose target lock overlaps its
+   * own: the job {@code jobId} waits for.
    */
-  public static Future<Optional<Job>> lockHolder(SqlClient client, String tenantId, String lockKey, long jobId) {
-    return client.preparedQuery(HOLDER).execute(Tuple.of(tenantId, lockKey, jobId)).map(rows -> {
+  public static Future<Optional<Job>> lockHolder(SqlClient client, String tenantId, long jobId) {
+    return client.preparedQuery(HOLDER).execute(Tuple.of(tenantId, jobId)).map(rows -> {
       for (Row row : rows) {
         return Optional.of(Job.fromRow(row));
       }

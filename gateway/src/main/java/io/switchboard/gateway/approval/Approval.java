@@ -3,6 +3,7 @@ package io.switchboard.gateway.approval;
 import io.switchboard.core.job.JobRules;
 import io.switchboard.core.job.JobStore;
 import io.switchboard.core.job.NewJob;
+import io.switchboard.core.job.TargetLock;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
@@ -58,7 +59,7 @@ public record Approval(
    * are cached and a cached {@code *} fails once a migration adds a column.
    */
   static final String COLUMNS = "id, tenant_id, platform, workspace_id, requester, channel, command, command_text, "
-      + "action, arguments, timeout_ms, max_attempts, lock_key, reply_to, rule, approvals_needed, approver_role, "
+      + "action, arguments, timeout_ms, max_attempts, target_lock, reply_to, rule, approvals_needed, approver_role, "
       + "reason, status, created_at, deadline, decided_at, decided_by, job_id";
 
   /** Maps a row of {@link #COLUMNS} from {@code approvals}. */
@@ -70,7 +71,7 @@ public record Approval(
         row.getString("requester"), row.getString("channel"), row.getString("command"), row.getString("command_text"),
         row.getString("action"), row.getJsonObject("arguments"),
         new JobRules(Optional.ofNullable(timeoutMs).map(Duration::ofMillis), Optional.ofNullable(maxAttempts),
-            Optional.ofNullable(row.getString("lock_key"))),
+            Optional.ofNullable(row.getJsonObject("target_lock")).map(TargetLock::fromJson)),
         row.getJsonObject("reply_to"), row.getString("rule"), row.getInteger("approvals_needed"),
         row.getString("approver_role"), row.getString("reason"), Status.fromWire(row.getString("status")),
         instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("deadline")),

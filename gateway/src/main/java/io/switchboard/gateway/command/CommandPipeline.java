@@ -170,8 +170,8 @@ public final class CommandPipeline {
       }
       metrics.queued(platform);
       String waits = enqueued.waitsFor().map(holder -> " It waits for job " + holder.id() + " ("
-          + SlackText.code(holder.commandText()) + ", " + holder.status().wire() + "), which holds "
-          + SlackText.code(job.rules().lockKey().orElseThrow()) + ".").orElse("");
+          + SlackText.code(holder.commandText()) + ", " + holder.status().wire() + "): both change "
+          + SlackText.code(job.rules().targetLock().orElseThrow().describe()) + ".").orElse("");
       JsonObject message = SlackText.ephemeral("Queued as job " + enqueued.jobId() + ": "
           + SlackText.code(command.text().strip()) + "." + waits + " The result will be posted here.");
       return new CommandAnswer(message, Optional.of(enqueued.jobId()));
@@ -223,6 +223,6 @@ public final class CommandPipeline {
     return new NewJob(request.tenantId(), platform + ":" + command.deliveryKey(), platform, request.userId(),
         request.channelId(), invocation.command(), (command.invokedAs() + " " + command.text()).strip(),
         invocation.action(), invocation.arguments(), command.replyTo(), new JobRules(invocation.timeout(),
-        invocation.maxAttempts(), invocation.lockKey()));
+        invocation.maxAttempts(), invocation.targetLock()));
   }
 }

@@ -70,6 +70,9 @@ class ApprovalFlowTest {
     assertThat(fixture.count("SELECT count(*) FROM jobs WHERE tenant_id = 'acme' AND idempotency_key = 'approval:"
         + approval + "' AND requester = 'U0ALICE' AND command = 'deploy' AND status = 'queued' "
         + "AND reply_to->>'url' LIKE '%/click-%'")).isEqualTo(1);
+    assertThat(fixture.count("SELECT count(*) FROM jobs j JOIN job_locks l ON l.job_id = j.id WHERE j.idempotency_key = "
+        + "'approval:" + approval + "' AND l.environment = 'production' AND l.target = 'api' AND l.exclusive"))
+        .as("the approved job holds the target its request held").isEqualTo(1);
     assertThat(fixture.count("SELECT count(*) FROM approvals WHERE id = " + approval
         + " AND status = 'approved' AND decided_by = 'U0CAROL' AND job_id IS NOT NULL")).isEqualTo(1);
     assertThat(fixture.auditTypes("acme")).containsSubsequence("approval.requested", "approval.voted",

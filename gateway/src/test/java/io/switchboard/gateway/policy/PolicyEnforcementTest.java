@@ -54,9 +54,9 @@ class PolicyEnforcementTest {
     String otherService = fixture.acmeAnswer("U0BOB", "C0RANDOM", "deploy staging web --version 1.4.3").getString("text");
 
     assertThat(second).contains("It waits for job " + firstJob
-        + " (`/ops deploy staging api --version 1.4.2`, queued), which holds `staging/api`.");
+        + " (`/ops deploy staging api --version 1.4.2`, queued): both change `staging/api`.");
     assertThat(otherService).doesNotContain("waits");
-    assertThat(fixture.count("SELECT count(*) FROM jobs WHERE lock_key = 'staging/api'")).isEqualTo(2);
+    assertThat(fixture.count("SELECT count(*) FROM job_locks WHERE environment = 'staging' AND target = 'api'")).isEqualTo(2);
   }
 
   @Test

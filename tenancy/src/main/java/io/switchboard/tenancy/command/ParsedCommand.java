@@ -1,12 +1,12 @@
 package io.switchboard.tenancy.command;
 
+import io.switchboard.core.job.TargetLock;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /** What {@link CommandParser} made of a command's text. */
 public sealed interface ParsedCommand {
@@ -60,15 +60,14 @@ public sealed interface ParsedCommand {
     }
 
     /**
-     * The key no two running jobs of a tenant may share: a command that changes things holds its
-     * environment and targets, so two deploys of one service to one environment never run at once.
+     * What the job holds while it waits and runs: a command that changes things holds its environment
+     * and targets, so two deploys of one service to one environment never run at once.
      */
-    public Optional<String> lockKey() {
+    public Optional<TargetLock> targetLock() {
       if (readOnly || environment.isEmpty() && targets.isEmpty()) {
         return Optional.empty();
       }
-      return Optional.of(environment.orElse("*") + "/"
-          + (targets.isEmpty() ? "*" : targets.stream().sorted().collect(Collectors.joining(","))));
+      return Optional.of(new TargetLock(environment, targets));
     }
 
     /** {@code deploy to production} / {@code deploy}: how decisions name what was asked. */

@@ -1,5 +1,6 @@
 package io.switchboard.tenancy.command;
 
+import io.switchboard.core.job.TargetLock;
 import io.switchboard.tenancy.policy.ExamplePolicy;
 import io.switchboard.tenancy.policy.PolicyDocument;
 import io.vertx.core.json.JsonObject;
@@ -191,7 +192,7 @@ class CommandParserTest {
     assertThat(first).isEqualTo(second);
     assertThat(first).isInstanceOfSatisfying(ParsedCommand.Invocation.class, invocation -> {
       assertThat(invocation.describe()).isEqualTo("`deploy` in staging on api");
-      assertThat(invocation.lockKey()).contains("staging/api");
+      assertThat(invocation.targetLock()).map(TargetLock::describe).contains("staging/api");
     });
   }
 
@@ -200,8 +201,8 @@ class CommandParserTest {
     ParsedCommand.Invocation scale = (ParsedCommand.Invocation) parser.parse(example, "scale production web 3");
     assertThat(scale.arguments()).isEqualTo(new JsonObject().put("operation", "scale").put("namespace", "production")
         .put("deployment", "web").put("replicas", 3L).put("apiServerSecret", "kube-api").put("tokenSecret", "kube-token"));
-    assertThat(scale.lockKey()).contains("production/web");
-    assertThat(((ParsedCommand.Invocation) parser.parse(example, "errors production api")).lockKey()).isEmpty();
+    assertThat(scale.targetLock()).map(TargetLock::describe).contains("production/web");
+    assertThat(((ParsedCommand.Invocation) parser.parse(example, "errors production api")).targetLock()).isEmpty();
   }
 
   @Test
