@@ -3,7 +3,7 @@ package io.switchboard.core.http;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.Set;
 
 /**
@@ -19,7 +19,11 @@ public final class DatabaseFailures {
    * statement cancelled, e.g. by {@code statement_timeout}), 25P03 (a transaction ended by
    * {@code idle_in_transaction_session_timeout}), 40P01 and 40001 (the transaction was chosen as a
    * deadlock's victim, or could not be serialised with a concurrent one: rolled back whole, so a
-   * retry is safe); and every connection exception (class 08).
+   * retry is safe); and every connection exception (class 08). Besides these, a connection refused,
+   * closed, reset or broken ({@link SocketException}): a server going down mid-statement resets the
+   * socket before it can say 57P01 (the chaos suite saw it as a 500). On a request's path the only
+   * connections a handler waits on are PostgreSQL's and the secret store's, whose failures are
+   * answered on their own ({@code secret_store_unavailable}).
    */
   private static final Set<String> NOT_NOW =
       Set.of("57P01", "57P02", "57P03", "53300", "55P03", "57014", "25P03", "40P01", "40001");
@@ -30,7 +34,7 @@ public final class DatabaseFailures {
   /** Whether the failure, or one of its causes, says the database is unavailable. */
   public static boolean unavailable(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (cause instanceof ConnectException || cause instanceof ClosedConnectionException) {
+      if (cause instanceof SocketException || cause instanceof ClosedConnectionException) {
         return true;
       }
       if (cause instanceof PgException pg && pg.getSqlState() != null

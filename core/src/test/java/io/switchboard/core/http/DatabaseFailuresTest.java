@@ -61,6 +61,14 @@ class DatabaseFailuresTest {
   }
 
   @Test
+  @DisplayName("a connection the server reset or refused while going down is unavailability too")
+  void aResetConnectionIsNotNow() {
+    assertThat(DatabaseFailures.unavailable(new java.net.SocketException("Connection reset"))).isTrue();
+    assertThat(DatabaseFailures.unavailable(new IllegalStateException(new java.net.ConnectException("refused")))).isTrue();
+    assertThat(DatabaseFailures.unavailable(new java.io.IOException("a file could not be read"))).isFalse();
+  }
+
+  @Test
   @DisplayName("a bug's failure, such as a violated constraint, stays a 500")
   void aViolatedConstraintIsABug() {
     Future<?> duplicate = pool.query("INSERT INTO tenants (id, name) VALUES ('acme', 'Again')").execute();
