@@ -1,0 +1,157 @@
+package io.switchboard.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A Switchboard node in a JVM of its own ({@code java -cp <test class path> Switchboard <role>}), as
+ * an operator runs one, with its log in {@code target/chaos/<name>.log}: started, SIGKILLed,
+ * paused with SIGSTOP and woken with SIGCONT, and started again with the same settings.
+ */
+final class NodeProcess {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final String name;
+  private final String role;
+  private final Map<String, String> env;
+  private final int httpPort;
+  private Process process;
+  private int starts;
+
+  private NodeProcess(String name, String role, Map<String, String> env, int httpPort) {
+    this.name = name;
+    this.role = role;
+    this.env = Map.copyOf(env);
+    this.httpPort = httpPort;
+  }
+
+  /** Starts {@code role} with {@code env} (which must set {@code SWITCHBOARD_HTTP_PORT} to {@code httpPort}). */
+  static NodeProcess start(String name, String role, Map<String, String> env, int httpPort) {
+    NodeProcess node = new NodeProcess(name, role, env, httpPort);
+    node.spawn();
+    return node;
+  }
+
+  String name() {
+    return name;
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** The part of {@code lease_owner} and {@code job_attempts.executor} that names this process. */
+  String ownerMark() {
+    return "/" + process.pid() + "/";
+  }
+
+  /** Waits until {@code /ready} answers 200. */
+  void awaitReady(Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited with " + process.exitValue() + "; see " + log());
+      }
+      try {
+        HttpResponse<Void> ready = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ready"))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+        if (ready.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      sleep(Duration.ofMillis(200));
+    }
+    throw new AssertionError(name + " was not ready within " + limit + "; see " + log());
+  }
+
+  /** SIGKILL, as the OOM killer or a lost host would end it. */
+  void kill() {
+    try {
+      process.destroyForcibly().waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts the node again with the same settings, after {@link #kill}. */
+  void restart() {
+    spawn();
+  }
+
+  void pause() {
+    signal("STOP");
+  }
+
+  void resume() {
+    signal("CONT");
+  }
+
+  void stop() {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+  }
+
+  private void spawn() {
+    starts++;
+    Path log = log();
+    try {
+      Files.createDirectories(log.getParent());
+      ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+          Switchboard.class.getName(), role)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().putAll(env);
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Path log() {
+    return Path.of("target", "chaos", name + ".log");
+  }
+
+  private void signal(String signal) {
+    try {
+      // bash's built-in kill: always there, unlike procps' binary
+      int exit = new ProcessBuilder("bash", "-c", "kill -" + signal + " " + process.pid()).inheritIO().start().waitFor();
+      if (exit != 0) {
+        throw new AssertionError("kill -" + signal + " " + process.pid() + " exited with " + exit);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void sleep(Duration time) {
+    try {
+      Thread.sleep(time.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + role + ", start " + starts + ", pid " + process.pid() + ")";
+  }
+}
