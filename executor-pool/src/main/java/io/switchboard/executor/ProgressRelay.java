@@ -12,7 +12,7 @@ import java.time.Duration;
 
 /**
  * Carries one running job's progress lines to its job row and the event bus. The latest line wins:
- * lines are redacted and cut to {@link #MAX_CHARS}, written at most once per {@code interval} (a
+ * lines are redacted, then cut to {@link #MAX_CHARS}, written at most once per {@code interval} (a
  * chatty action costs one small update a second, not one per line), only while the attempt holds
  * its lease, and announced on {@link EventBusAddresses#JOBS_PROGRESS} once stored. Everything runs
  * on the executor's context, whichever thread the action reports from; after {@link #close()} lines
@@ -48,8 +48,9 @@ final class ProgressRelay implements Progress {
     if (line == null || line.isBlank()) {
       return;
     }
-    String stripped = line.strip();
-    String text = secrets.redact(stripped.length() <= MAX_CHARS ? stripped : stripped.substring(0, MAX_CHARS) + "…");
+    // Redacted before it is cut, so the cut cannot leave part of a secret unrecognised.
+    String redacted = secrets.redact(line.strip());
+    String text = redacted.length() <= MAX_CHARS ? redacted : redacted.substring(0, MAX_CHARS) + "…";
     context.runOnContext(v -> offer(text));
   }
 

@@ -164,6 +164,25 @@ class ExecutorVerticleTest {
     assertThat(progressOf(id)).isEqualTo(expected);
   }
 
+  @Test
+  void aSecretWhereAProgressLineIsCutLeavesNoPieceOfItself() {
+    String secret = "tok-progress-secret-cut-by-the-limit";
+    Await.result(secrets.put("acme", "api-token", secret));
+    deploy(settings(2, POLL));
+    long id = insertJob(pool, "acme", "hold", new JsonObject());
+    Await.until("the job runs", () -> hold.started(id));
+    ActionContext running = hold.held.get(id).action();
+    Await.result(running.secrets().get("api-token"));
+
+    // The first 10 characters of the secret fit below the limit, the rest does not.
+    running.progress().report(".".repeat(ProgressRelay.MAX_CHARS - 10) + secret);
+    Await.until("the line is stored", () -> progressOf(id) != null);
+
+    assertThat(progressOf(id)).startsWith("....").contains("[redac").endsWith("…").doesNotContain(secret.substring(0, 8));
+    hold.complete(id, ActionResult.success("done"));
+    Await.until("the job is finished", () -> !finished.isEmpty());
+  }
+
   private String progressOf(long id) {
     return Await.result(pool.preparedQuery("SELECT progress FROM jobs WHERE id = $1")
         .execute(io.vertx.sqlclient.Tuple.of(id))

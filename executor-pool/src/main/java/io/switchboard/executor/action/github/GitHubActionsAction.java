@@ -291,7 +291,8 @@ public final class GitHubActionsAction implements Action {
 
     private ActionResult concluded(long runId, JsonObject run) {
       String conclusion = String.valueOf(run.getString("conclusion"));
-      String title = run.getString("display_title");
+      // Redacted before anything is cut, so no cut can leave part of a secret unrecognised.
+      String title = context.secrets().redact(run.getString("display_title"));
       String text = "GitHub Actions run " + runId + " of " + dispatch.describe() + ": " + conclusion
           + (title == null || title.isBlank() ? "" : "\n" + (title.length() > 200 ? title.substring(0, 200) : title))
           + (runUrl == null ? "" : "\n" + runUrl);
@@ -368,7 +369,7 @@ public final class GitHubActionsAction implements Action {
       if (status >= 200 && status < 300) {
         return Future.succeededFuture(response);
       }
-      String message = message(response);
+      String message = context.secrets().redact(message(response));
       String said = status + (message.isBlank() ? "" : ": " + shorten(message));
       String prefix = "github-actions: " + what + " (" + dispatch.describe() + ")";
       long wait = rateLimitWait(response);

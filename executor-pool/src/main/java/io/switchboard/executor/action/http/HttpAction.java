@@ -4,6 +4,7 @@ import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionHttpClient;
 import io.switchboard.executor.action.ActionResult;
+import io.switchboard.executor.action.JobSecrets;
 import io.switchboard.tenancy.secrets.SecretStoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -202,15 +203,16 @@ public final class HttpAction implements Action {
             return Future.failedFuture("stopped");
           }
           return ActionHttpClient.exchange(request, call.body(),
-              response -> read(response, call, outcome, finished, inFlight));
+              response -> read(response, call, context.secrets(), outcome, finished, inFlight));
         })
         .onFailure(e -> finish(outcome, finished, inFlight, failure(call, e)));
     return outcome.future();
   }
 
   /** Reads at most {@link #MAX_RESPONSE_BYTES} of the body into the outcome, which it answers. */
-  private Future<ActionResult> read(HttpClientResponse response, HttpCall call, Promise<ActionResult> outcome,
-                                    AtomicBoolean finished, AtomicReference<HttpClientRequest> inFlight) {
+  private Future<ActionResult> read(HttpClientResponse response, HttpCall call, JobSecrets secrets,
+                                    Promise<ActionResult> outcome, AtomicBoolean finished,
+                                    AtomicReference<HttpClientRequest> inFlight) {
     Buffer body = Buffer.buffer();
     AtomicBoolean truncated = new AtomicBoolean();
     response.exceptionHandler(e -> finish(outcome, finished, inFlight, failure(call, e)));
@@ -219,14 +221,14 @@ public final class HttpAction implements Action {
       if (chunk.length() > room) {
         body.appendBuffer(chunk, 0, Math.max(room, 0));
         truncated.set(true);
-        finish(outcome, finished, inFlight, judge(response, call, body, true));
+        finish(outcome, finished, inFlight, judge(response, call, secrets, body, true));
       } else {
         body.appendBuffer(chunk);
       }
     });
     response.endHandler(v -> {
       if (finished.compareAndSet(false, true)) {
-        outcome.tryComplete(judge(response, call, body, truncated.get()));
+        outcome.tryComplete(judge(response, call, secrets, body, truncated.get()));
       }
     });
     return outcome.future();
@@ -244,9 +246,11 @@ public final class HttpAction implements Action {
     }
   }
 
-  private static ActionResult judge(HttpClientResponse response, HttpCall call, Buffer body, boolean truncated) {
+  /** The result for an answer; the body is redacted before it is cut, so no cut can leave part of a secret. */
+  private static ActionResult judge(HttpClientResponse response, HttpCall call, JobSecrets secrets, Buffer body,
+                                    boolean truncated) {
     int status = response.statusCode();
-    String text = body.toString(StandardCharsets.UTF_8);
+    String text = secrets.redact(body.toString(StandardCharsets.UTF_8));
     boolean more = truncated || text.length() > MAX_OUTPUT_CHARS;
     String snippet = text.length() > MAX_OUTPUT_CHARS ? text.substring(0, MAX_OUTPUT_CHARS) : text;
     String statusLine = call.describe() + " answered " + status

@@ -114,7 +114,8 @@ final class BuildFollower {
       case 404 -> ActionResult.failure(said + ": no such job '" + request.job() + "' at " + request.root());
       default -> status >= 500 || status == 429 || status == 408
           ? ActionResult.retryableFailure(said + " (Jenkins is unavailable or busy; the build was not queued)")
-          : ActionResult.failure(said + snippet(response));
+          : ActionResult.failure(said + snippet(context.secrets().redact(
+              response.body().toString(StandardCharsets.UTF_8))));
     };
     return new Refused(result);
   }
@@ -324,8 +325,9 @@ final class BuildFollower {
     return response.body().toString(StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains("crumb");
   }
 
-  private static String snippet(HttpAnswer response) {
-    String body = response.body().toString(StandardCharsets.UTF_8).strip();
+  /** The start of an answer's body, already redacted (a cut before redaction could leave part of a secret). */
+  private static String snippet(String redactedBody) {
+    String body = redactedBody.strip();
     if (body.isEmpty() || body.startsWith("<")) {
       return "";
     }

@@ -261,9 +261,21 @@ class GitHubActionsActionTest {
 
     ActionResult result = Await.result(action.run(context));
 
-    assertThat(result.error()).contains(ACME_TOKEN);
+    assertThat(result.error()).as("GitHub's message is redacted before it is shortened").doesNotContain(ACME_TOKEN);
     ActionResult redacted = context.secrets().redact(result);
     assertThat(redacted.error()).contains("Bad credentials: [redacted:github-token]").doesNotContain(ACME_TOKEN);
+  }
+
+  @Test
+  void aTokenWhereGitHubsMessageIsCutShortLeavesNoPieceOfItself() {
+    // GitHub's message is cut at 300 characters: the first 10 of the token fit below the limit.
+    github.forced.add(new GitHubStandIn.Forced("/dispatches", 422, Map.of(), "x".repeat(290) + ACME_TOKEN));
+    ActionContext context = context("acme", args(), stop.future());
+
+    ActionResult redacted = context.secrets().redact(Await.result(action.run(context)));
+
+    assertThat(redacted.succeeded()).isFalse();
+    assertThat(redacted.error()).contains("422: xxx").contains("[redac").doesNotContain(ACME_TOKEN.substring(0, 8));
   }
 
   // ---------------------------------------------------------------- GitHub's errors

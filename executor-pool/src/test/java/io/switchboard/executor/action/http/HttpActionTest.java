@@ -272,9 +272,26 @@ class HttpActionTest {
 
     ActionResult result = Await.result(action.run(context));
 
-    assertThat(result.output()).contains("you sent Bearer acme-tok-123");
+    assertThat(result.output()).as("the answer is redacted before it is cut")
+        .contains("you sent Bearer [redacted:hook-token]");
     ActionResult redacted = context.secrets().redact(result);
     assertThat(redacted.output()).contains("you sent Bearer [redacted:hook-token]").doesNotContain("acme-tok-123");
+  }
+
+  @Test
+  void aSecretWhereTheAnswerIsCutShortLeavesNoPieceOfItself() {
+    String secret = "acme-token-cut-in-the-middle-by-the-limit";
+    Await.result(store.put("acme", "hook-token", secret));
+    // "Bearer " and the first 20 characters of the secret fit below the limit, the rest does not.
+    int dots = HttpAction.MAX_OUTPUT_CHARS - "Bearer ".length() - 20;
+    ActionContext context = context("acme", new JsonObject().put("method", "GET").put("url", target.url("/echo-after/"
+        + dots)).put("headers", new JsonObject().put("Authorization", "Bearer {{secret:hook-token}}")));
+
+    ActionResult redacted = context.secrets().redact(Await.result(action.run(context)));
+
+    assertThat(redacted.succeeded()).isTrue();
+    assertThat(redacted.output()).contains("Bearer [redac").endsWith("[... truncated]")
+        .doesNotContain(secret.substring(0, 8));
   }
 
   @Test

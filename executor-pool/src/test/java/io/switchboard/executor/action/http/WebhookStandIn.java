@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback webhook receiver for the http action's tests. Paths:
  * {@code /status/<code>} answers that status (with {@code Retry-After: 7} on 429) and body
- * "status <code>"; {@code /echo} answers 200 with the request's Authorization header as the body;
+ * "status <code>"; {@code /echo} answers 200 with the request's Authorization header as the body,
+ * {@code /echo-after/<n>} the same after {@code n} dots;
  * {@code /big} answers 200 with 200 KiB; {@code /hang} never answers; anything else answers
  * 200 OK "accepted". Every request is recorded with its headers and body.
  */
@@ -50,6 +51,9 @@ final class WebhookStandIn {
           request.response().putHeader("Retry-After", "7");
         }
         request.response().setStatusCode(status).end("status " + status);
+      } else if (path.startsWith("/echo-after/")) {
+        int dots = Integer.parseInt(path.substring("/echo-after/".length()));
+        request.response().end(".".repeat(dots) + request.getHeader("Authorization"));
       } else if (path.equals("/echo")) {
         request.response().end("you sent " + request.getHeader("Authorization"));
       } else if (path.equals("/big")) {

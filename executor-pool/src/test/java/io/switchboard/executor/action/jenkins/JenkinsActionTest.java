@@ -221,6 +221,18 @@ class JenkinsActionTest {
   }
 
   @Test
+  void aTokenWhereAnErrorAnswerIsCutShortLeavesNoPieceOfItself() {
+    // Jenkins' answer is cut at 300 characters: the first 10 of the token fit below the limit.
+    jenkins.forced.add(new JenkinsStandIn.Forced("/buildWithParameters", 400, "x".repeat(290) + TOKEN));
+    ActionContext context = context(args());
+
+    ActionResult redacted = context.secrets().redact(Await.result(action.run(context)));
+
+    assertFinalFailure(redacted);
+    assertThat(redacted.error()).contains("400: xxx").contains("[redac").doesNotContain(TOKEN.substring(0, 8));
+  }
+
+  @Test
   void noPermissionAndARejectedCrumbAreFinal() {
     jenkins.forced.add(new JenkinsStandIn.Forced("/buildWithParameters", 403, "<html>Forbidden</html>"));
     ActionResult forbidden = run(args());
