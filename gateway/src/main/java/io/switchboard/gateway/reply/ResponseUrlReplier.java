@@ -1,6 +1,7 @@
 package io.switchboard.gateway.reply;
 
 import io.switchboard.core.EventBusAddresses;
+import io.switchboard.core.http.DatabaseFailures;
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobFinished;
 import io.switchboard.gateway.GatewayMetrics;
@@ -8,6 +9,7 @@ import io.switchboard.gateway.pacing.ChannelBusy;
 import io.switchboard.gateway.pacing.ChannelKey;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -42,6 +44,11 @@ public final class ResponseUrlReplier {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResponseUrlReplier.class);
   private static final Duration POST_TIMEOUT = Duration.ofSeconds(10);
+  /** The first wait before marking a posted result sent again; it doubles up to {@link #MARK_RETRY_MAX}. */
+  private static final Duration MARK_RETRY_FIRST = Duration.ofMillis(250);
+  private static final Duration MARK_RETRY_MAX = Duration.ofSeconds(2);
+  /** How long a posted result's mark is tried while the database is unavailable. */
+  private static final Duration MARK_RETRY_FOR = Duration.ofMinutes(10);
 
   private final Vertx vertx;
   private final ReplyOutbox outbox;
@@ -166,7 +173,7 @@ public final class ResponseUrlReplier {
         .transform(ar -> {
           if (ar.succeeded()) {
             metrics.reply(reply.job().platform(), "sent");
-            return outbox.markSent(reply);
+            return markSent(reply, MARK_RETRY_FIRST, System.nanoTime() + MARK_RETRY_FOR.toNanos());
           }
           if (ar.cause() instanceof ChannelBusy busy) {
             fullChannels.put(new JobChannel(reply.job().tenantId(), reply.job().platform(), reply.job().channel()),
@@ -180,6 +187,28 @@ public final class ResponseUrlReplier {
           LOG.warn("Posting the result of job {} failed (attempt {}): {}", reply.job().id(), reply.attempt(), why);
           return lastTry ? Future.succeededFuture() : outbox.retryLater(reply);
         });
+  }
+
+  /**
+   * Records that the result went out. While the database is unavailable the mark is tried again
+   * (after 0.25 s, doubling up to 2 s, for up to 10 minutes): left alone, the claim would lapse
+   * after 30 s and a gateway would post the result a second time. A gateway that dies meanwhile
+   * still leaves it to be posted again.
+   */
+  private Future<Void> markSent(ReplyOutbox.PendingReply reply, Duration wait, long giveUpAt) {
+    return outbox.markSent(reply).recover(failure -> {
+      if (!DatabaseFailures.unavailable(failure) || System.nanoTime() > giveUpAt) {
+        return Future.failedFuture(failure);
+      }
+      if (wait.equals(MARK_RETRY_FIRST)) {
+        LOG.warn("The result of job {} was posted but could not be marked sent ({}); trying again while the "
+            + "database is unavailable", reply.job().id(), failure.getMessage());
+      }
+      Promise<Void> marked = Promise.promise();
+      Duration next = wait.multipliedBy(2).compareTo(MARK_RETRY_MAX) > 0 ? MARK_RETRY_MAX : wait.multipliedBy(2);
+      vertx.setTimer(wait.toMillis(), id -> markSent(reply, next, giveUpAt).onComplete(marked));
+      return marked.future();
+    });
   }
 
   private Future<Void> postToResponseUrl(Job job) {

@@ -1,6 +1,7 @@
 package io.switchboard.gateway.reply;
 
 import io.switchboard.core.EventBusAddresses;
+import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.job.JobFinished;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.testsupport.Await;
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -75,6 +79,30 @@ class ResponseUrlReplierTest {
     Await.until("the reply is marked sent", () -> fixture.count(
         "SELECT count(*) FROM jobs WHERE replied_at IS NOT NULL AND id = " + job) == 1);
     assertThat(fixture.slack().posts()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("a result posted while the database went away is marked sent once it is back, not posted again")
+  void aPostedResultIsMarkedSentWhenTheDatabaseReturns() throws SQLException {
+    fixture.slack().holdAnswers();
+    long job = finishedJob("succeeded", "posted once", "marked-late");
+    publishFinished(job);
+    Await.until("the result reached Slack", () -> fixture.slack().posts().size() == 1);
+    DatabaseUrl url = fixture.url();
+    try (Connection locker = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
+      locker.setAutoCommit(false);
+      locker.createStatement().execute("SELECT 1 FROM jobs WHERE id = " + job + " FOR UPDATE");
+      fixture.slack().releaseAnswers();
+      // The mark waits on the row; its session is ended as a restarting server ends it (57P01).
+      Await.until("the mark waited on the row and its session was ended", () -> fixture.count(
+          "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+              + "AND query LIKE 'UPDATE jobs SET replied_at%'") > 0);
+      locker.commit();
+    }
+    Await.until("the reply is marked sent", () -> fixture.count(
+        "SELECT count(*) FROM jobs WHERE replied_at IS NOT NULL AND id = " + job) == 1);
+    assertThat(fixture.slack().posts()).hasSize(1);
+    assertThat(fixture.count("SELECT reply_attempts FROM jobs WHERE id = " + job)).isEqualTo(1);
   }
 
   @Test

@@ -11,12 +11,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback stand-in for Slack's {@code response_url} endpoints (hooks.slack.com/commands/...):
  * accepts JSON message posts and answers {@code 200 ok} as Slack does, records every post, and can
- * be told to fail the next posts with 500 to exercise retries.
+ * be told to fail the next posts with 500 to exercise retries, or to hold its answers (a post is
+ * recorded when it arrives, as Slack shows it, and answered when released).
  */
 public final class SlackResponseUrlServer implements AutoCloseable {
 
@@ -27,6 +30,7 @@ public final class SlackResponseUrlServer implements AutoCloseable {
   private final HttpServer server;
   private final List<Post> posts = new CopyOnWriteArrayList<>();
   private final AtomicInteger failuresToGo = new AtomicInteger();
+  private volatile CountDownLatch answers = new CountDownLatch(0);
 
   private SlackResponseUrlServer(HttpServer server) {
     this.server = server;
@@ -58,6 +62,15 @@ public final class SlackResponseUrlServer implements AutoCloseable {
     failuresToGo.set(count);
   }
 
+  /** Posts arriving from now on are recorded but not answered until {@link #releaseAnswers()}. */
+  public void holdAnswers() {
+    answers = new CountDownLatch(1);
+  }
+
+  public void releaseAnswers() {
+    answers.countDown();
+  }
+
   public List<Post> posts() {
     return List.copyOf(posts);
   }
@@ -77,6 +90,11 @@ public final class SlackResponseUrlServer implements AutoCloseable {
       posts.add(new Post(exchange.getRequestURI().getPath(), new JsonObject(new String(body, StandardCharsets.UTF_8))));
       status = 200;
       answer = "ok";
+      try {
+        answers.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     byte[] out = answer.getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(status, out.length);
