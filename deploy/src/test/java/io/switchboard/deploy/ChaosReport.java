@@ -43,13 +43,22 @@ final class ChaosReport {
   final long duplicatedEffects;
   final long lostReplies;
   final long duplicatedReplies;
+  /** Each job whose result reached Slack more than once, with when each copy arrived (to tell the causes apart). */
+  private final String repeatedResults;
+  private final long pausedJobs;
+  private final long fenced;
 
   /**
    * @param keyOfJob      every job's idempotency key by id
    * @param attemptsOfJob every job's number of recorded attempts by id
+   * @param pausedJobs    jobs paused executors held while frozen
+   * @param fenced        of those, the ones whose frozen attempt was ended by its lease
    */
   ChaosReport(String load, Map<String, Integer> faults, List<Duration> recoveries, Duration drain,
-              CommandStream stream, ChaosTargets targets, Map<Long, String> keyOfJob, Map<Long, Long> attemptsOfJob) {
+              CommandStream stream, ChaosTargets targets, Map<Long, String> keyOfJob, Map<Long, Long> attemptsOfJob,
+              long pausedJobs, long fenced) {
+    this.pausedJobs = pausedJobs;
+    this.fenced = fenced;
     this.load = load;
     this.faults = faults;
     this.recoveries = recoveries;
@@ -80,17 +89,20 @@ final class ChaosReport {
         .values().stream().mapToLong(set -> set.size() - 1).sum();
 
     // A busy channel's results go out paced, several jobs to a digest: count the messages naming each job.
-    Map<Long, Long> messagesByJob = new HashMap<>();
+    Map<Long, List<java.time.Instant>> messagesByJob = new HashMap<>();
     for (ChaosTargets.Reply reply : targets.replies()) {
       Matcher named = NAMED_JOB.matcher(reply.message().encode());
       Set<Long> shown = new HashSet<>();
       while (named.find()) {
         shown.add(Long.parseLong(named.group(1)));
       }
-      shown.forEach(id -> messagesByJob.merge(id, 1L, Long::sum));
+      shown.forEach(id -> messagesByJob.computeIfAbsent(id, k -> new java.util.ArrayList<>()).add(reply.at()));
     }
     lostReplies = keyOfJob.keySet().stream().filter(id -> !messagesByJob.containsKey(id)).count();
-    duplicatedReplies = messagesByJob.values().stream().mapToLong(n -> n - 1).sum();
+    duplicatedReplies = messagesByJob.values().stream().mapToLong(times -> times.size() - 1).sum();
+    repeatedResults = messagesByJob.entrySet().stream().filter(e -> e.getValue().size() > 1)
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> "job " + e.getKey() + " at " + e.getValue()).collect(Collectors.joining("\n"));
   }
 
   /** Prints the table and writes it to {@code file}. */
@@ -109,6 +121,8 @@ final class ChaosReport {
             + faults.getOrDefault(ChaosTest.EXECUTOR_PAUSE, 0) + " |",
         "| PostgreSQL restarts / gateways killed | " + faults.getOrDefault(ChaosTest.POSTGRES_RESTART, 0) + " / "
             + faults.getOrDefault(ChaosTest.GATEWAY_KILL, 0) + " |",
+        "| jobs held by paused executors / their attempts ended by the lease (the rest had sent their result) | "
+            + pausedJobs + " / " + fenced + " |",
         "| attempts | " + attempts + " |",
         "| acknowledged jobs lost | " + lost + " |",
         "| calls at the ledger / repeats (same key) | " + calls + " / " + repeats + " |",
@@ -120,6 +134,9 @@ final class ChaosReport {
             .map(ChaosReport::seconds).collect(Collectors.joining(", ")) + " |",
         "| time from the last command to every result posted | " + seconds(drain) + " |");
     System.out.println("Chaos run:\n" + table);
+    if (!repeatedResults.isEmpty()) {
+      System.out.println("Results posted more than once:\n" + repeatedResults);
+    }
     try {
       Files.writeString(file, table + "\n");
     } catch (IOException e) {

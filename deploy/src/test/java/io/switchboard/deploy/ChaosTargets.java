@@ -31,8 +31,8 @@ final class ChaosTargets implements AutoCloseable {
   record Call(String idempotencyKey, String body) {
   }
 
-  /** One result (or a digest of several) posted to a response URL. */
-  record Reply(JsonObject message) {
+  /** One result (or a digest of several) posted to a response URL, and when it arrived. */
+  record Reply(JsonObject message, java.time.Instant at) {
   }
 
   private final HttpServer server;
@@ -115,7 +115,7 @@ final class ChaosTargets implements AutoCloseable {
 
   private void reply(HttpExchange exchange) throws IOException {
     byte[] body = exchange.getRequestBody().readAllBytes();
-    replies.add(new Reply(new JsonObject(new String(body, StandardCharsets.UTF_8))));
+    replies.add(new Reply(new JsonObject(new String(body, StandardCharsets.UTF_8)), java.time.Instant.now()));
     repliesHeld.incrementAndGet();
     try {
       held.await(30, java.util.concurrent.TimeUnit.SECONDS);
