@@ -128,6 +128,29 @@ public final class BotFrameworkStandIn implements AutoCloseable {
         .sign(Algorithm.RSA256((RSAPublicKey) signer.getPublic(), (RSAPrivateKey) signer.getPrivate()));
   }
 
+  /**
+   * A compact JWS of exactly this header and payload (JSON texts, sent as they are), signed RS256 by
+   * the published key: for tokens that are signed right but wrong in every other way.
+   */
+  public String sign(String header, String payload) {
+    Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+    String signed = base64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+        + base64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+    try {
+      java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
+      rsa.initSign(keys.getPrivate());
+      rsa.update(signed.getBytes(StandardCharsets.US_ASCII));
+      return signed + "." + base64.encodeToString(rsa.sign());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The published public key (X.509 DER): what an HS256 forgery takes for its secret. */
+  public byte[] publicKeyBytes() {
+    return keys.getPublic().getEncoded();
+  }
+
   /** The next {@code times} connector calls of {@code method} (POST or PUT) get 429 with {@code Retry-After: 1}. */
   public synchronized void rateLimit(String method, int times) {
     rateLimits.put(method, new AtomicInteger(times));

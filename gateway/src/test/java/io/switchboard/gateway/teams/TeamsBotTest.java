@@ -368,7 +368,7 @@ class TeamsBotTest {
   }
 
   /** The worked example policy with Teams users: Alice deploys, Bob approves; no freeze. */
-  private static JsonObject teamsPolicy() {
+  static JsonObject teamsPolicy() {
     JsonObject policy = GatewayFixture.examplePolicy().put("freezeWindows", new JsonArray());
     policy.put("bindings", new JsonArray()
         .add(new JsonObject().put("role", "developer").put("subjects", new JsonArray().add("teams:user:" + ALICE)))
