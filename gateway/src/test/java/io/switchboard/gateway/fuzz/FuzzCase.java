@@ -173,7 +173,8 @@ public final class FuzzCase {
   /**
    * The bytes of {@code json}, and in a third of the cases changed as text: a field duplicated with
    * a raw value a Java object cannot hold ({@code 1e400}, a lone surrogate escape, ...), the whole
-   * wrapped in deep nesting, invalid UTF-8 inserted, cut short, or trailing garbage.
+   * wrapped in deep nesting, invalid UTF-8 inserted, cut short, trailing garbage, or padded with
+   * 300 KB of spaces (past the usual body limits).
    */
   public byte[] body(JsonObject json) {
     String text = json.encode();
@@ -196,7 +197,8 @@ public final class FuzzCase {
         yield out.toByteArray();
       }
       case 3 -> text.substring(0, random.nextInt(text.length())).getBytes(StandardCharsets.UTF_8);
-      case 4 -> (text + pick("}", "]", ",", "\u0000", "{}", " garbage", "\"")).getBytes(StandardCharsets.UTF_8);
+      case 4 -> (text + pick("}", "]", ",", "\u0000", "{}", " garbage", "\"", " ".repeat(300_000)))
+          .getBytes(StandardCharsets.UTF_8);
       default -> text().getBytes(StandardCharsets.UTF_8);
     };
   }
