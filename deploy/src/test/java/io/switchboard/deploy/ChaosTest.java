@@ -234,15 +234,23 @@ class ChaosTest {
         victim.restart();
       }
       case EXECUTOR_PAUSE -> {
-        NodeProcess victim = busyExecutor();
-        victim.pause();
-        // what it had sent before it stopped has landed; what it holds now, it holds while frozen
-        NodeProcess.sleep(Duration.ofMillis(500));
-        List<Long> held = runningJobsOf(victim);
-        NodeProcess.sleep(PAUSE);
-        Instant resumedAt = Instant.now();
-        victim.resume();
-        held.forEach(job -> pausedJobs.put(job, new Paused(victim.ownerMark(), resumedAt)));
+        // Frozen while it holds a job: one whose jobs all finished as it stopped is woken and another tried.
+        for (int tries = 0; tries < 5; tries++) {
+          NodeProcess victim = busyExecutor();
+          victim.pause();
+          // what it had sent before it stopped has landed; what it holds now, it holds while frozen
+          NodeProcess.sleep(Duration.ofMillis(500));
+          List<Long> held = runningJobsOf(victim);
+          if (held.isEmpty()) {
+            victim.resume();
+            continue;
+          }
+          NodeProcess.sleep(PAUSE);
+          Instant resumedAt = Instant.now();
+          victim.resume();
+          held.forEach(job -> pausedJobs.put(job, new Paused(victim.ownerMark(), resumedAt)));
+          break;
+        }
       }
       case POSTGRES_RESTART -> {
         postgres.close();
