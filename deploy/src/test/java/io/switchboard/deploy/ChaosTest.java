@@ -90,8 +90,8 @@ class ChaosTest {
   private final Path postgresDir = runDir.resolve("postgres");
   private final Map<String, Integer> struck = new HashMap<>();
   private final List<Duration> recoveries = new ArrayList<>();
-  /** Jobs a paused executor held while it was frozen, with the executor's mark and when it woke. */
-  private final Map<Long, Paused> pausedJobs = new HashMap<>();
+  /** The attempts (by lease id) a paused executor held while it was frozen, with their job and when it woke. */
+  private final Map<String, Paused> pausedAttempts = new HashMap<>();
   private EmbeddedPostgresServer postgres;
   private int postgresPort;
   private DatabaseUrl database;
@@ -141,13 +141,13 @@ class ChaosTest {
     assertThat(count("SELECT count(*) FROM jobs WHERE status <> 'succeeded'")).as("jobs that did not succeed").isZero();
     assertThat(count("SELECT count(*) FROM jobs j WHERE (SELECT count(*) FROM job_attempts a "
         + "WHERE a.job_id = j.id AND a.outcome = 'succeeded') <> 1")).as("jobs that succeeded more or less than once").isZero();
-    // A statement sent just before the freeze may still record its result (its lease held); nothing the
-    // executor sends after it wakes may, since its leases have passed to others by then.
-    pausedJobs.forEach((job, paused) -> assertThat(count("SELECT count(*) FROM job_attempts WHERE job_id = " + job
-        + " AND executor LIKE '%" + paused.owner() + "%' AND outcome <> 'lease_expired' AND ended_at > '"
-        + paused.resumedAt() + "'::timestamptz"))
-        .as("results of job %d that the paused executor %s recorded after it woke", job, paused.owner()).isZero());
-    assertThat(pausedJobs).as("the paused executors held jobs when they stopped").hasSizeGreaterThanOrEqualTo(PAUSES);
+    // A statement sent just before the freeze may still record the attempt's result (its lease held);
+    // nothing the executor sends for that attempt after it wakes may, since the lease has passed on.
+    // (It may run the job again under a new lease: that is another attempt.)
+    pausedAttempts.forEach((lease, paused) -> assertThat(count("SELECT count(*) FROM job_attempts WHERE lease_id = '"
+        + lease + "' AND outcome <> 'lease_expired' AND ended_at > '" + paused.resumedAt() + "'::timestamptz"))
+        .as("results of job %d's frozen attempt recorded after its executor woke", paused.job()).isZero());
+    assertThat(pausedAttempts).as("the paused executors held jobs when they stopped").hasSizeGreaterThanOrEqualTo(PAUSES);
     assertThat(report.callsWithoutJob).as("ledger calls whose key is no job's").isZero();
     assertThat(report.jobsWithoutCall).as("jobs that never reached the ledger").isZero();
     assertThat(report.duplicatedEffects).as("commands that reached the ledger under two keys").isZero();
@@ -240,7 +240,7 @@ class ChaosTest {
           victim.pause();
           // what it had sent before it stopped has landed; what it holds now, it holds while frozen
           NodeProcess.sleep(Duration.ofMillis(500));
-          List<Long> held = runningJobsOf(victim);
+          Map<String, Long> held = runningAttemptsOf(victim);
           if (held.isEmpty()) {
             victim.resume();
             continue;
@@ -248,7 +248,7 @@ class ChaosTest {
           NodeProcess.sleep(PAUSE);
           Instant resumedAt = Instant.now();
           victim.resume();
-          held.forEach(job -> pausedJobs.put(job, new Paused(victim.ownerMark(), resumedAt)));
+          held.forEach((lease, job) -> pausedAttempts.put(lease, new Paused(job, resumedAt)));
           break;
         }
       }
@@ -285,7 +285,7 @@ class ChaosTest {
   private NodeProcess busyExecutor() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      List<NodeProcess> busy = executors.stream().filter(executor -> !runningJobsOf(executor).isEmpty()).toList();
+      List<NodeProcess> busy = executors.stream().filter(executor -> !runningAttemptsOf(executor).isEmpty()).toList();
       if (!busy.isEmpty()) {
         return busy.get(random.nextInt(busy.size()));
       }
@@ -294,12 +294,16 @@ class ChaosTest {
     return executors.get(random.nextInt(executors.size()));
   }
 
-  private List<Long> runningJobsOf(NodeProcess executor) {
+  /** The executor's running attempts: their lease ids, with their jobs. */
+  private Map<String, Long> runningAttemptsOf(NodeProcess executor) {
+    Map<String, Long> attempts = new HashMap<>();
     try {
-      return longs("SELECT id FROM jobs WHERE status = 'running' AND lease_owner LIKE '%" + executor.ownerMark() + "%'");
+      query("SELECT lease_id, id FROM jobs WHERE status = 'running' AND lease_owner LIKE '%" + executor.ownerMark() + "%'",
+          row -> attempts.put(row.getString(1), row.getLong(2)));
     } catch (IllegalStateException e) {
-      return List.of();
+      return Map.of();
     }
+    return attempts;
   }
 
   private void startPostgres() throws IOException {
@@ -313,7 +317,7 @@ class ChaosTest {
 
   // ------------------------------------------------------------------ the verdict
 
-  private record Paused(String owner, Instant resumedAt) {
+  private record Paused(long job, Instant resumedAt) {
   }
 
   private ChaosReport report(Duration drain) {
@@ -324,10 +328,10 @@ class ChaosTest {
           keyOfJob.put(row.getLong(1), row.getString(2));
           attemptsOfJob.put(row.getLong(1), row.getLong(3));
         });
-    long fenced = pausedJobs.entrySet().stream().filter(e -> count("SELECT count(*) FROM job_attempts WHERE job_id = "
-        + e.getKey() + " AND outcome = 'lease_expired' AND executor LIKE '%" + e.getValue().owner() + "%'") > 0).count();
+    long fenced = pausedAttempts.keySet().stream().filter(lease -> count("SELECT count(*) FROM job_attempts "
+        + "WHERE lease_id = '" + lease + "' AND outcome = 'lease_expired'") > 0).count();
     return new ChaosReport(COMMANDS + " at " + PER_SECOND + "/s to 2 gateways", struck, recoveries, drain, stream,
-        targets, keyOfJob, attemptsOfJob, pausedJobs.size(), fenced);
+        targets, keyOfJob, attemptsOfJob, pausedAttempts.size(), fenced);
   }
 
   private boolean auditIntact() {
@@ -386,12 +390,6 @@ class ChaosTest {
     long[] value = new long[1];
     query(sql, row -> value[0] = row.getLong(1));
     return value[0];
-  }
-
-  private List<Long> longs(String sql) {
-    List<Long> values = new ArrayList<>();
-    query(sql, row -> values.add(row.getLong(1)));
-    return values;
   }
 
   private void execute(String sql) {
