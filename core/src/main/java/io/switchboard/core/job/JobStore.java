@@ -210,8 +210,8 @@ public final class JobStore {
   }
 
   /**
-   * The earliest of the tenant's unfinished jobs before {@code jobId} whose target lock overlaps its
-   * own: the job {@code jobId} waits for.
+   * The first of the tenant's jobs that {@code jobId} waits for: one queued before it, or a running
+   * one, whose target lock overlaps its own.
    */
   public static Future<Optional<Job>> lockHolder(SqlClient client, String tenantId, long jobId) {
     return client.preparedQuery(HOLDER).execute(Tuple.of(tenantId, jobId)).map(rows -> {
