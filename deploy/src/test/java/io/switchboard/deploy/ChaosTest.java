@@ -162,14 +162,14 @@ class ChaosTest {
     String members = clusterPorts.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
     for (int i = 0; i < 2; i++) {
       int httpPort = freePort();
-      NodeProcess gateway = NodeProcess.start("gateway-" + (i + 1), "gateway",
+      NodeProcess gateway = NodeProcess.start("gateway-" + (i + 1), runDir, "gateway",
           env("gateway-" + (i + 1), members, clusterPorts.get(i), httpPort, true), httpPort);
       gateway.awaitReady(Duration.ofSeconds(90));
       gateways.add(gateway);
     }
     for (int i = 0; i < EXECUTORS; i++) {
       int httpPort = freePort();
-      executors.add(NodeProcess.start("executor-" + (i + 1), "executor",
+      executors.add(NodeProcess.start("executor-" + (i + 1), runDir, "executor",
           env("executor-" + (i + 1), members, clusterPorts.get(2 + i), httpPort, false), httpPort));
     }
     executors.forEach(executor -> executor.awaitReady(Duration.ofSeconds(90)));

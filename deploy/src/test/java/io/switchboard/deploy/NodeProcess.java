@@ -13,30 +13,33 @@ import java.util.Map;
 
 /**
  * A Switchboard node in a JVM of its own ({@code java -cp <test class path> Switchboard <role>}), as
- * an operator runs one, with its log in {@code target/chaos/<name>.log}: started, SIGKILLed,
- * paused with SIGSTOP and woken with SIGCONT, and started again with the same settings.
+ * an operator runs one, with its log in {@code <log directory>/<name>.log}: started, stopped with
+ * SIGTERM or SIGKILL, paused with SIGSTOP and woken with SIGCONT, and started again with the same
+ * settings.
  */
 final class NodeProcess {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final String name;
+  private final Path logDir;
   private final String role;
   private final Map<String, String> env;
   private final int httpPort;
   private Process process;
   private int starts;
 
-  private NodeProcess(String name, String role, Map<String, String> env, int httpPort) {
+  private NodeProcess(String name, Path logDir, String role, Map<String, String> env, int httpPort) {
     this.name = name;
+    this.logDir = logDir;
     this.role = role;
     this.env = Map.copyOf(env);
     this.httpPort = httpPort;
   }
 
   /** Starts {@code role} with {@code env} (which must set {@code SWITCHBOARD_HTTP_PORT} to {@code httpPort}). */
-  static NodeProcess start(String name, String role, Map<String, String> env, int httpPort) {
-    NodeProcess node = new NodeProcess(name, role, env, httpPort);
+  static NodeProcess start(String name, Path logDir, String role, Map<String, String> env, int httpPort) {
+    NodeProcess node = new NodeProcess(name, logDir, role, env, httpPort);
     node.spawn();
     return node;
   }
@@ -92,6 +95,29 @@ final class NodeProcess {
     spawn();
   }
 
+  /** SIGTERM, as an operator or a container runtime stops it; waits for it to exit and returns its exit code. */
+  int terminate(Duration limit) {
+    try {
+      process.destroy();
+      if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        throw new AssertionError(name + " did not stop within " + limit + "; see " + log());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** What the node printed, as far as it got. */
+  String output() {
+    try {
+      return Files.readString(log());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   void pause() {
     signal("STOP");
   }
@@ -124,7 +150,7 @@ final class NodeProcess {
   }
 
   private Path log() {
-    return Path.of("target", "chaos", name + ".log");
+    return logDir.resolve(name + ".log");
   }
 
   private void signal(String signal) {

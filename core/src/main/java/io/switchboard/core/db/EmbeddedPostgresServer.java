@@ -100,6 +100,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setCleanDataDirectory(false)
           .setOverrideWorkingDirectory(binaries.toFile())
           .setPgBinaryResolver(PostgresBinaries.INSTANCE)
+          // Its owner stops it, last: zonky's own hook would stop it at once on SIGTERM, while the
+          // node still needs it to put running jobs back and anchor the audit chains.
+          .setRegisterShutdownHook(false)
           .setLocaleConfig("auth", AUTH_METHOD)
           .setLocaleConfig("pwfile", passwordFile.toString())
           .setConnectConfig("password", password)
