@@ -5,6 +5,7 @@ import io.switchboard.audit.AuditKey;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.db.EmbeddedPostgresServer;
 import io.switchboard.core.testsupport.Await;
+import io.switchboard.core.testsupport.LocalResources;
 import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.tenancy.secrets.MasterKey;
 import io.vertx.core.Vertx;
@@ -16,13 +17,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,7 +30,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,17 +155,17 @@ class ChaosTest {
 
   /** Two gateways, then the executors, each a process of its own, all in one Hazelcast cluster. */
   private void startCluster() {
-    List<Integer> clusterPorts = Stream.generate(ChaosTest::freePort).limit(2 + EXECUTORS).toList();
+    List<Integer> clusterPorts = Stream.generate(LocalResources::freePort).limit(2 + EXECUTORS).toList();
     String members = clusterPorts.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
     for (int i = 0; i < 2; i++) {
-      int httpPort = freePort();
+      int httpPort = LocalResources.freePort();
       NodeProcess gateway = NodeProcess.start("gateway-" + (i + 1), runDir, "gateway",
           env("gateway-" + (i + 1), members, clusterPorts.get(i), httpPort, true), httpPort);
       gateway.awaitReady(Duration.ofSeconds(90));
       gateways.add(gateway);
     }
     for (int i = 0; i < EXECUTORS; i++) {
-      int httpPort = freePort();
+      int httpPort = LocalResources.freePort();
       executors.add(NodeProcess.start("executor-" + (i + 1), runDir, "executor",
           env("executor-" + (i + 1), members, clusterPorts.get(2 + i), httpPort, false), httpPort));
     }
@@ -308,8 +305,8 @@ class ChaosTest {
 
   private void startPostgres() throws IOException {
     if (postgres == null) {
-      deleteRecursively(runDir);
-      postgresPort = freePort();
+      LocalResources.deleteRecursively(runDir);
+      postgresPort = LocalResources.freePort();
     }
     postgres = EmbeddedPostgresServer.start(postgresDir, postgresPort);
     database = postgres.url();
@@ -417,24 +414,6 @@ class ChaosTest {
     long wait = nanoTime - System.nanoTime();
     if (wait > 0) {
       NodeProcess.sleep(Duration.ofNanos(wait));
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(path);
-        }
-      }
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -5,6 +5,7 @@ import io.switchboard.audit.AuditKey;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.testsupport.Await;
+import io.switchboard.core.testsupport.LocalResources;
 import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
@@ -18,8 +19,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,8 +63,8 @@ class ClusterTest {
   @Test
   @DisplayName("a command taken by the gateway is run by an executor that only the cluster can wake")
   void wakeUpsAndResultsCrossTheCluster() {
-    int gatewayPort = freePort();
-    int executorPort = freePort();
+    int gatewayPort = LocalResources.freePort();
+    int executorPort = LocalResources.freePort();
     String members = "127.0.0.1:" + gatewayPort + ",127.0.0.1:" + executorPort;
     SwitchboardNode gateway = start(Role.GATEWAY, members, gatewayPort, Map.of());
     // The executor never polls after start-up: only a wake-up over the cluster can start the job.
@@ -84,9 +83,9 @@ class ClusterTest {
   @Test
   @DisplayName("jobs of a SIGKILLed executor process run again elsewhere, each succeeding exactly once")
   void aKilledExecutorLosesNoJob() throws Exception {
-    int gatewayPort = freePort();
-    int firstPort = freePort();
-    int secondPort = freePort();
+    int gatewayPort = LocalResources.freePort();
+    int firstPort = LocalResources.freePort();
+    int secondPort = LocalResources.freePort();
     String members = "127.0.0.1:" + gatewayPort + ",127.0.0.1:" + firstPort + ",127.0.0.1:" + secondPort;
     start(Role.GATEWAY, members, gatewayPort, Map.of());
     Process first = spawnExecutor(members, firstPort, "first");
@@ -172,13 +171,5 @@ class ClusterTest {
   private long count(String sql) {
     List<Row> rows = Await.result(pool.query(sql).execute()).stream().toList();
     return rows.get(0).getLong(0);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -3,6 +3,7 @@ package io.switchboard.deploy;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.db.EmbeddedPostgresServer;
 import io.switchboard.core.testsupport.Await;
+import io.switchboard.core.testsupport.LocalResources;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
 import io.vertx.core.json.JsonObject;
@@ -11,8 +12,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,10 +19,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,11 +51,11 @@ class GracefulShutdownTest {
 
   @Test
   void sigtermAnchorsTheLastRecordsAndStopsPostgres() throws Exception {
-    deleteRecursively(dir);
+    LocalResources.deleteRecursively(dir);
     slack = SlackResponseUrlServer.start();
-    int httpPort = freePort();
+    int httpPort = LocalResources.freePort();
     Path data = dir.resolve("data");
-    node = NodeProcess.start("node", dir, "all", Map.of(
+    node = NodeProcess.start("node", dir, "all", List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"), Map.of(
         "SWITCHBOARD_DATA_DIR", data.toString(),
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
         "SWITCHBOARD_HTTP_PORT", Integer.toString(httpPort),
@@ -76,7 +73,8 @@ class GracefulShutdownTest {
     // 143: the JVM ends by the signal, once its shutdown hooks are done
     assertThat(node.terminate(Duration.ofMinutes(1))).as("exit code").isEqualTo(143);
 
-    assertThat(node.output()).doesNotContain("Anchoring the audit chains at shutdown failed");
+    assertThat(node.output()).contains("Switchboard stopped")
+        .doesNotContain("Anchoring the audit chains at shutdown failed");
     assertThat(postgresProcessesOf(data)).as("PostgreSQL processes left running on the node's data").isEmpty();
     long lastAnchored = lastAnchoredSeq(data.resolve("audit-anchors.jsonl"));
     try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(data, 0)) {
@@ -106,23 +104,5 @@ class GracefulShutdownTest {
     return ProcessHandle.allProcesses()
         .filter(process -> process.info().commandLine().map(line -> line.contains(dataDir)).orElse(false))
         .toList();
-  }
-
-  private static void deleteRecursively(Path path) throws IOException {
-    if (Files.exists(path)) {
-      try (Stream<Path> paths = Files.walk(path)) {
-        for (Path each : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(each);
-        }
-      }
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

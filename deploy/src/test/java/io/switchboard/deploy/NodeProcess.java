@@ -9,13 +9,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A Switchboard node in a JVM of its own ({@code java -cp <test class path> Switchboard <role>}), as
  * an operator runs one, with its log in {@code <log directory>/<name>.log}: started, stopped with
  * SIGTERM or SIGKILL, paused with SIGSTOP and woken with SIGCONT, and started again with the same
- * settings.
+ * settings. It inherits none of the test JVM's {@code SWITCHBOARD_*} variables, and its log starts
+ * empty (a restart appends to it).
  */
 final class NodeProcess {
 
@@ -24,22 +27,31 @@ final class NodeProcess {
   private final String name;
   private final Path logDir;
   private final String role;
+  private final List<String> jvmOptions;
   private final Map<String, String> env;
   private final int httpPort;
   private Process process;
   private int starts;
 
-  private NodeProcess(String name, Path logDir, String role, Map<String, String> env, int httpPort) {
+  private NodeProcess(String name, Path logDir, String role, List<String> jvmOptions, Map<String, String> env,
+                      int httpPort) {
     this.name = name;
     this.logDir = logDir;
     this.role = role;
+    this.jvmOptions = List.copyOf(jvmOptions);
     this.env = Map.copyOf(env);
     this.httpPort = httpPort;
   }
 
-  /** Starts {@code role} with {@code env} (which must set {@code SWITCHBOARD_HTTP_PORT} to {@code httpPort}). */
+  /** Starts {@code role} with {@code env} (which must set {@code SWITCHBOARD_HTTP_PORT} to {@code httpPort}), logging warnings only. */
   static NodeProcess start(String name, Path logDir, String role, Map<String, String> env, int httpPort) {
-    NodeProcess node = new NodeProcess(name, logDir, role, env, httpPort);
+    return start(name, logDir, role, List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), env, httpPort);
+  }
+
+  /** As {@link #start(String, Path, String, Map, int)}, with JVM options of its own (log levels, say). */
+  static NodeProcess start(String name, Path logDir, String role, List<String> jvmOptions, Map<String, String> env,
+                           int httpPort) {
+    NodeProcess node = new NodeProcess(name, logDir, role, jvmOptions, env, httpPort);
     node.spawn();
     return node;
   }
@@ -137,11 +149,14 @@ final class NodeProcess {
     Path log = log();
     try {
       Files.createDirectories(log.getParent());
-      ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-          Switchboard.class.getName(), role)
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx256m"));
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), Switchboard.class.getName(), role));
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+          .redirectOutput(starts == 1 ? ProcessBuilder.Redirect.to(log.toFile()) : ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().keySet().removeIf(variable -> variable.startsWith("SWITCHBOARD_"));
       builder.environment().putAll(env);
       process = builder.start();
     } catch (IOException e) {

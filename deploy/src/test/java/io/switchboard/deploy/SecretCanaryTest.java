@@ -2,6 +2,7 @@ package io.switchboard.deploy;
 
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.testsupport.Await;
+import io.switchboard.core.testsupport.LocalResources;
 import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +33,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -68,7 +69,8 @@ class SecretCanaryTest {
   private static final String SIGNING_SECRET = "canary-signing-secret";
   private static final String ADMIN_TOKEN = "sbt_canary_admin_token";
   private static final String METRICS_TOKEN = "canary-metrics-token";
-  private static final Path LOG = Path.of("target", "secret-canary-node.log");
+  private static final String LOG_NAME = "secret-canary-node";
+  private static final Path LOG = Path.of("target", LOG_NAME + ".log");
   private static final List<String> MODES = List.of("ok", "fail", "hang");
   /** Pieces of a value this long count as a leak (its label is at most 9 characters, the random part 38). */
   private static final int PIECE = 16;
@@ -84,7 +86,7 @@ class SecretCanaryTest {
   private CanaryTargets targets;
   private DatabaseUrl database;
   private Pool pool;
-  private Process node;
+  private NodeProcess node;
   private String base;
   private Path scratch;
 
@@ -99,10 +101,10 @@ class SecretCanaryTest {
     database = TestDatabase.fresh();
     pool = TestDatabase.pool(vertx, database);
     scratch = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "secret-canary-");
-    int port = freePort();
+    int port = LocalResources.freePort();
     base = "http://127.0.0.1:" + port;
     node = spawnNode(port);
-    waitUntil("the node is ready", () -> answers(base + "/ready"));
+    node.awaitReady(Duration.ofMinutes(2));
 
     TestDatabase.execute(database, "UPDATE tenants SET max_running_jobs = 64 WHERE id = 'demo'");
     canaries.forEach(this::putSecret);
@@ -129,8 +131,8 @@ class SecretCanaryTest {
 
   @AfterAll
   void stop() throws InterruptedException {
-    if (node != null && node.isAlive()) {
-      node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    if (node != null) {
+      node.stop();
     }
     if (targets != null) {
       targets.close();
@@ -203,9 +205,8 @@ class SecretCanaryTest {
   @Order(2)
   @DisplayName("the node's log (stdout and stderr, io.switchboard at debug) holds no form of any canary")
   void logs() throws Exception {
-    node.destroy();
-    assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("the node shut down").isTrue();
-    String log = Files.readString(LOG, StandardCharsets.UTF_8);
+    node.terminate(Duration.ofSeconds(60));
+    String log = node.output();
     assertThat(log).as("the log").contains("Switchboard is running").contains("Switchboard stopped");
     assertNoCanary("the node's log " + LOG, log);
   }
@@ -379,7 +380,7 @@ class SecretCanaryTest {
   }
 
   /** A node with gateway and executor in a JVM of its own, its stdout and stderr in {@link #LOG}. */
-  private Process spawnNode(int port) throws IOException {
+  private NodeProcess spawnNode(int port) throws IOException {
     Path scripts = Files.createDirectories(scratch.resolve("scripts"));
     executable(scripts.resolve("canary.sh"), "#!/bin/bash\n" + FORMS_FUNCTION + """
         forms "$CANARY"
@@ -410,17 +411,7 @@ class SecretCanaryTest {
     Files.createDirectories(workspaces.resolve("demo/infra"));
     Files.writeString(workspaces.resolve("demo/infra/main.tf"), "# canary\n");
 
-    Files.createDirectories(LOG.getParent());
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-        "-Dorg.slf4j.simpleLogger.log.io.switchboard=debug",
-        "-cp", System.getProperty("java.class.path"),
-        Switchboard.class.getName(), "all")
-        .redirectErrorStream(true)
-        .redirectOutput(LOG.toFile());
-    Map<String, String> env = builder.environment();
-    env.keySet().removeIf(name -> name.startsWith("SWITCHBOARD_"));
+    Map<String, String> env = new HashMap<>();
     env.put("SWITCHBOARD_DATABASE_URL", database.withCredentials());
     env.put("SWITCHBOARD_MASTER_KEY", TestSecrets.MASTER_KEY);
     env.put("SWITCHBOARD_AUDIT_ANCHOR_FILE", TestSecrets.anchorFile());
@@ -444,7 +435,8 @@ class SecretCanaryTest {
     env.put("SWITCHBOARD_TERRAFORM_WORKSPACES_DIR", workspaces.toString());
     env.put("SWITCHBOARD_TERRAFORM_DATA_DIR", scratch.resolve("terraform-data").toString());
     env.put("SWITCHBOARD_TERRAFORM_KILL_GRACE_MILLIS", "500");
-    return builder.start();
+    return NodeProcess.start(LOG_NAME, LOG.getParent(), "all", List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        "-Dorg.slf4j.simpleLogger.log.io.switchboard=debug"), env, port);
   }
 
   /**
@@ -513,19 +505,6 @@ class SecretCanaryTest {
     }
   }
 
-  private boolean answers(String url) {
-    assertThat(node.isAlive()).as("the node process is running (see %s)", LOG).isTrue();
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-          .statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
   /** Polls every 100 ms for up to two minutes: a JVM starting on a busy CI machine takes its time. */
   private static void waitUntil(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
@@ -547,13 +526,5 @@ class SecretCanaryTest {
       n++;
     }
     return n;
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

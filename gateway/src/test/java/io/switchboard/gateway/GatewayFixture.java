@@ -2,6 +2,7 @@ package io.switchboard.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.audit.AuditChainVerifier;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.db.DatabaseUrl;
@@ -206,6 +207,16 @@ public final class GatewayFixture implements AutoCloseable {
 
   public long jobCount() {
     return count("SELECT count(*) FROM jobs");
+  }
+
+  /** Whether every tenant's audit chain verifies, whatever a test's requests put in it. */
+  public boolean auditChainsIntact() {
+    for (Row tenant : Await.result(pool.query("SELECT id FROM tenants").execute())) {
+      if (!Await.result(new AuditChainVerifier(pool).verify(tenant.getString(0))).isIntact()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public List<String> auditTypes(String tenant) {

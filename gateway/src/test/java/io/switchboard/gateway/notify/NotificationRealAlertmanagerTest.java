@@ -1,6 +1,7 @@
 package io.switchboard.gateway.notify;
 
 import io.switchboard.core.testsupport.Await;
+import io.switchboard.core.testsupport.LocalResources;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.slack.SlackApiStandIn;
 import io.switchboard.gateway.slack.SlackBotTokens;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,7 +64,7 @@ class NotificationRealAlertmanagerTest {
     Await.result(new SlackBotTokens(fixture.secrets()).store("acme", "T0ACME", BOT_TOKEN));
     slack.acceptToken(BOT_TOKEN);
 
-    int port = freePort();
+    int port = LocalResources.freePort();
     alertmanagerUrl = "http://127.0.0.1:" + port;
     Path config = dir.resolve("alertmanager.yml");
     Files.writeString(config, """
@@ -177,12 +177,6 @@ class NotificationRealAlertmanagerTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 
