@@ -25,6 +25,7 @@ public enum AuditEventType {
   INSTALLATION_ADDED("installation.added"),
   INSTALLATION_DISABLED("installation.disabled"),
   INSTALLATION_DISPLACED("installation.displaced"),
+  INSTALLATION_CLAIM_ISSUED("installation.claim_issued"),
   TENANT_CREATED("tenant.created"),
   TENANT_SUSPENDED("tenant.suspended"),
   TENANT_RESUMED("tenant.resumed"),

@@ -210,6 +210,7 @@ public final class GatewayVerticle extends VerticleBase {
     });
     SlackResponseUrls responseUrls = new SlackResponseUrls(config.slackResponseUrlPrefixes());
     InstallationChanges installationChanges = new InstallationChanges(vertx.eventBus());
+    WorkspaceClaimVerification claims = new WorkspaceClaimVerification(pool, installationChanges);
     InstallationDirectory directory =
         new InstallationDirectory(pool, signingSecrets, InstallationDirectory.DEFAULT_TTL);
     installationChanges.keepFresh(SlackInstallation.PLATFORM, directory::evictSlackTeam, directory::evictAll);
@@ -233,10 +234,10 @@ public final class GatewayVerticle extends VerticleBase {
     teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new CommandPipeline("teams",
         new CommandParser(), policies, new ChatBuiltins(pool), rateLimiter, approvals, enqueuer,
         cancellations, refusals, metrics, Clock.systemUTC()), policies, approvals, metrics, pacer,
-        installationChanges, answerOutbox);
+        installationChanges, answerOutbox, claims);
     TeamsBot.mount(router, teams);
     mountDiscord(router, discordAnswers, discordMessages, enqueuer, rateLimiter, refusals, cancellations, metrics,
-        installationChanges);
+        installationChanges, claims);
     if (config.sandboxEnabled()) {
       mountSandbox(router, sandboxMessages, enqueuer, rateLimiter, refusals, cancellations, metrics);
     }
@@ -297,7 +298,7 @@ public final class GatewayVerticle extends VerticleBase {
   private void mountDiscord(Router router, DiscordAnswers discordAnswers, DiscordJobMessages discordMessages,
                             JobEnqueuer enqueuer, RateLimiter rateLimiter, CommandRefusals refusals,
                             JobCancellations cancellations, GatewayMetrics metrics,
-                            InstallationChanges installationChanges) {
+                            InstallationChanges installationChanges, WorkspaceClaimVerification claims) {
     CommandPipeline pipeline = new CommandPipeline(DiscordCommands.PLATFORM, new CommandParser(), policies,
         new ChatBuiltins(pool), rateLimiter, approvals, enqueuer, cancellations, refusals,
         metrics, Clock.systemUTC());
@@ -306,7 +307,7 @@ public final class GatewayVerticle extends VerticleBase {
     DiscordRequestAuthenticator authenticator = new DiscordRequestAuthenticator(guilds, config.discordApp().applicationId(),
         config.discordApp().publicKey(), Clock.systemUTC());
     router.post("/discord/interactions").handler(new DiscordInteractionsHandler(authenticator,
-        new DiscordCommands(pipeline, discordAnswers, discordMessages, Clock.systemUTC()),
+        new DiscordCommands(pipeline, discordAnswers, discordMessages, claims, Clock.systemUTC()),
         new DiscordApprovalClicks(policies, approvals, discordAnswers, discordMessages, Clock.systemUTC()), metrics));
   }
 

@@ -17,7 +17,22 @@ public enum InstallationProof {
   /** The local sandbox web chat, which has no outside owner. */
   SANDBOX,
   /** The operator bound it (the operator API, or the start-up configuration of the demo tenant). */
-  OPERATOR;
+  OPERATOR,
+  /**
+   * An admin of the workspace ran {@code verify <code>} there with a tenant admin's claim code, in a
+   * command the platform signs (Teams, Discord): the workspace's own admin chose the tenant.
+   */
+  CLAIM_CODE;
+
+  /**
+   * Whether a binding with this proof takes the workspace from another tenant whose binding is
+   * disabled, or was made by any member of the Teams tenant adding the bot
+   * ({@link #TEAMS_CONVERSATION_UPDATE}): only the workspace admin's own choice ({@link #CLAIM_CODE})
+   * does. Every proof takes it from a tenant that only claimed it ({@link Installations#displaceOutranked}).
+   */
+  public boolean outranksMemberBindings() {
+    return this == CLAIM_CODE;
+  }
 
   /** The column's spelling, e.g. {@code slack_oauth}. */
   public String wire() {

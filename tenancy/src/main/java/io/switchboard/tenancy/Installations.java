@@ -17,7 +17,7 @@ import java.util.Optional;
  * tenant, so one tenant never sees or changes another's installation. A workspace belongs to one
  * tenant at most; a disabled installation of the same tenant can be added again. Every binding says
  * how the workspace was proven to be the tenant's ({@link InstallationProof}); one made without proof
- * (before proofs were required) gives way to a proven one ({@link #displaceUnproven}).
+ * (before proofs were required) gives way to a proven one ({@link #displaceOutranked}).
  */
 public final class Installations {
 
@@ -52,12 +52,14 @@ public final class Installations {
   private static final String COLUMNS = "id, platform, workspace_id, enabled, own_app, verified_via, created_at";
 
   /**
-   * Removes the workspace's binding when it was never proven and another tenant than $3 holds it.
-   * Nothing else refers to a binding's id, so the row goes; the tenant's jobs and audit stay.
+   * Removes the workspace's binding when another tenant than $3 holds it and it was never proven, or,
+   * when $4 (the workspace admin's choice), when it is disabled or was made by a member adding the
+   * Teams bot. Nothing else refers to a binding's id, so the row goes; the tenant's jobs and audit stay.
    */
-  private static final String DISPLACE_UNPROVEN = """
+  private static final String DISPLACE_OUTRANKED = """
       DELETE FROM chat_installations
-      WHERE platform = $1 AND workspace_id = $2 AND verified_via IS NULL AND tenant_id <> $3
+      WHERE platform = $1 AND workspace_id = $2 AND tenant_id <> $3
+        AND (verified_via IS NULL OR $4 AND (NOT enabled OR verified_via = 'teams_conversation_update'))
       RETURNING id, tenant_id""";
 
   private static final String LIST =
@@ -127,12 +129,14 @@ public final class Installations {
   }
 
   /**
-   * Takes the workspace from a tenant other than {@code tenantId} that only claimed it, before a proven
+   * Takes the workspace from a tenant other than {@code tenantId} whose binding {@code proof} outranks
+   * (one that only claimed it; see {@link InstallationProof#outranksMemberBindings}), before a proven
    * binding; call in the proven binding's transaction and audit what it answers in the losing tenant.
    */
-  public static Future<Optional<Displaced>> displaceUnproven(SqlClient client, String platform, String workspaceId,
-                                                             String tenantId) {
-    return client.preparedQuery(DISPLACE_UNPROVEN).execute(Tuple.of(platform, workspaceId, tenantId))
+  public static Future<Optional<Displaced>> displaceOutranked(SqlClient client, String platform, String workspaceId,
+                                                              String tenantId, InstallationProof proof) {
+    return client.preparedQuery(DISPLACE_OUTRANKED)
+        .execute(Tuple.of(platform, workspaceId, tenantId, proof.outranksMemberBindings()))
         .map(rows -> Rows.first(rows, row -> new Displaced(row.getLong("id"), row.getString("tenant_id"), platform,
             workspaceId)));
   }

@@ -74,6 +74,7 @@ public final class AdminApi {
     new TenantsApi(pool, installationChanges).mount(router);
     new InstallationsApi(pool, installationChanges, slackProof, new SlackBotTokens(secrets),
         new SlackSigningSecrets(secrets)).mount(router);
+    new WorkspaceClaimsApi(pool).mount(router);
     new PolicyApi(vertx, pool).mount(router);
     new TokensApi(pool).mount(router);
     new JobsApi(pool, cancellations).mount(router);

@@ -4,7 +4,7 @@ import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
-import io.switchboard.gateway.UnprovenBindings;
+import io.switchboard.gateway.OutrankedBindings;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.gateway.slack.SlackOwnAppProof;
 import io.switchboard.tenancy.InstallationChanges;
@@ -32,12 +32,13 @@ import java.util.function.Supplier;
  *       which Slack's {@code auth.test} must name for the workspace ({@link SlackOwnAppProof}); the
  *       shared Slack app is installed through an install link (OAuth), never by a bare id;</li>
  *   <li>the sandbox web chat has no outside owner and is bound as asked;</li>
- *   <li>a Teams tenant proves itself by adding the bot ({@code TeamsInstallations}); Discord guilds,
- *       and a Teams tenant meant for an existing Switchboard tenant, are bound by the operator
- *       ({@code POST /api/v1/tenants/{tenantId}/installations}), who checks ownership out of band.</li>
+ *   <li>a Teams tenant or Discord guild is bound by its own admin running a tenant admin's claim code
+ *       there ({@link WorkspaceClaimsApi}); a Teams tenant also proves itself by adding the bot
+ *       ({@code TeamsInstallations}, into a new tenant); the operator binds any workspace
+ *       ({@code POST /api/v1/tenants/{tenantId}/installations}), having checked ownership out of band.</li>
  * </ul>
  * A proven binding takes the workspace from a tenant that had only claimed it
- * ({@link UnprovenBindings}); a workspace bound with proof is a {@code 409} for anyone else. Changes
+ * ({@link OutrankedBindings}); a workspace bound with proof is a {@code 409} for anyone else. Changes
  * are audited. Gateways cache installations for
  * {@link io.switchboard.tenancy.InstallationDirectory#DEFAULT_TTL}, and every change is announced
  * ({@link InstallationChanges}) so they forget it at once.
@@ -94,8 +95,8 @@ public final class InstallationsApi {
       case "sandbox" -> Future.succeededFuture(InstallationProof.SANDBOX);
       case "slack" -> proveSlack(workspace, key, body.getString("botToken"));
       default -> Future.failedFuture(new SwitchboardException(ErrorCode.OWNERSHIP_NOT_PROVEN, platform
-          + " workspaces are not bound by their id alone: a Teams tenant is installed by adding the bot in Teams; "
-          + "ask the operator to bind " + platform + " " + workspace + " to this tenant"));
+          + " workspaces are not bound by their id alone: ask for a claim code (POST /api/v1/installations/claims) "
+          + "and have an admin of " + platform + " " + workspace + " run `verify <code>` there"));
     };
     proven.compose(proof -> {
           Supplier<Future<Installations.Installation>> binding = () -> bind(tenantId, platform, workspace, key,
@@ -158,7 +159,7 @@ public final class InstallationsApi {
     boolean slack = "slack".equals(platform);
     AtomicReference<Optional<Installations.Displaced>> taken = new AtomicReference<>(Optional.empty());
     return AuditedChange.run(pool,
-        tx -> UnprovenBindings.displace(tx, platform, workspace, tenantId, proof)
+        tx -> OutrankedBindings.displace(tx, platform, workspace, tenantId, proof)
             .compose(displaced -> {
               taken.set(displaced);
               return Installations.add(tx, tenantId, platform, workspace, key != null, slack ? null : key,

@@ -1,12 +1,15 @@
 package io.switchboard.gateway.discord;
 
+import io.switchboard.gateway.WorkspaceClaimVerification;
 import io.switchboard.gateway.command.ChatCommand;
 import io.switchboard.gateway.command.CommandAnswer;
 import io.switchboard.gateway.command.CommandPipeline;
+import io.switchboard.tenancy.WorkspaceClaims;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Runs a Discord application command ({@link ApplicationCommand}) through the shared command
@@ -16,6 +19,10 @@ import java.time.Clock;
  * a queued job's message is then edited with progress and the result ({@link DiscordJobMessages}).
  * The interaction token goes into the job's {@code reply_to} ({@link InteractionWebhook}), so the
  * result stays owed in the jobs table like every other reply.
+ * <p>
+ * {@code verify <claim code>} is answered before any installation is needed: a member who manages
+ * the server ({@link MemberPermissions}) binds it to the tenant that made the code
+ * ({@link WorkspaceClaimVerification}).
  */
 public final class DiscordCommands {
 
@@ -25,13 +32,15 @@ public final class DiscordCommands {
   private final CommandPipeline pipeline;
   private final DiscordAnswers answers;
   private final DiscordJobMessages messages;
+  private final WorkspaceClaimVerification claims;
   private final Clock clock;
 
   public DiscordCommands(CommandPipeline pipeline, DiscordAnswers answers, DiscordJobMessages messages,
-                         Clock clock) {
+                         WorkspaceClaimVerification claims, Clock clock) {
     this.pipeline = pipeline;
     this.answers = answers;
     this.messages = messages;
+    this.claims = claims;
     this.clock = clock;
   }
 
@@ -40,6 +49,10 @@ public final class DiscordCommands {
     if (command.guildId().isEmpty()) {
       return Future.succeededFuture(InteractionAnswer.ephemeral(
           "Switchboard runs commands in the servers that installed it, not in direct messages."));
+    }
+    Optional<String> claimCode = WorkspaceClaims.codeIn(command.text());
+    if (claimCode.isPresent()) {
+      return verifyClaim(interaction, command, claimCode.get());
     }
     if (interaction.installation().isEmpty()) {
       return Future.succeededFuture(InteractionAnswer.ephemeral(
@@ -52,6 +65,16 @@ public final class DiscordCommands {
         command.channelId(), "/" + command.name(), command.text(), command.interactionId(), webhook.toReplyTo(),
         command.roles());
     return pipeline.run(chat).map(answer -> answer(installation.tenantId(), command.userId(), webhook, answer));
+  }
+
+  private Future<InteractionAnswer> verifyClaim(VerifiedInteraction interaction, ApplicationCommand command,
+                                                String code) {
+    if (!MemberPermissions.managesGuild(interaction.payload())) {
+      return Future.succeededFuture(InteractionAnswer.ephemeral("Only a member with the Manage Server (or "
+          + "Administrator) permission can bind this server to a Switchboard tenant."));
+    }
+    return claims.verify(PLATFORM, command.guildId().orElseThrow(), PLATFORM + ":user:" + command.userId(), code)
+        .map(outcome -> InteractionAnswer.ephemeral(outcome.message()));
   }
 
   private InteractionAnswer answer(String tenantId, String userId, InteractionWebhook webhook, CommandAnswer answer) {

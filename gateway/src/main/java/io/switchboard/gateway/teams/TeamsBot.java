@@ -4,6 +4,7 @@ import io.switchboard.core.config.TeamsApp;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.WorkspaceClaimVerification;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.approval.Approval;
 import io.switchboard.gateway.approval.Approvals;
@@ -32,7 +33,8 @@ import java.util.Optional;
  * The Microsoft Teams adapter, assembled: {@code POST /api/messages} ({@link TeamsMessagesHandler}),
  * the {@link ReplyChannel} for results of jobs started from Teams ({@value TeamsReplyTo#KIND}), the
  * progress relay, notices for approvals that expired, and group membership from Microsoft Graph for
- * {@code teams:group:} bindings of commands and approval votes ({@link TeamsGroupMemberships}).
+ * {@code teams:group:} bindings of commands and approval votes ({@link TeamsGroupMemberships}), and
+ * administrators' {@code verify <claim code>} ({@link TeamsWorkspaceClaims}).
  * Without a configured app ({@link TeamsApp#enabled()}) the endpoint answers 503 and nothing else starts.
  */
 public final class TeamsBot {
@@ -58,13 +60,15 @@ public final class TeamsBot {
   public static Optional<TeamsBot> create(Vertx vertx, Pool pool, WebClient client, TeamsApp app,
                                           CommandPipeline pipeline, PolicyDirectory policies,
                                           Approvals approvals, GatewayMetrics metrics, ChannelPacer pacer,
-                                          InstallationChanges installationChanges, AnswerOutbox answerOutbox) {
+                                          InstallationChanges installationChanges, AnswerOutbox answerOutbox,
+                                          WorkspaceClaimVerification claims) {
     if (!app.enabled()) {
       return Optional.empty();
     }
     TeamsConnector connector = new TeamsConnector(vertx, client, new TeamsBotTokens(client, app, Clock.systemUTC()));
-    TeamsGroupMemberships groups = new TeamsGroupMemberships(new GraphMemberGroups(vertx, client, app.graphUrl(),
-        new TeamsGraphTokens(client, app, Clock.systemUTC()), metrics), Clock.systemUTC());
+    GraphRequests graph = new GraphRequests(vertx, client, new TeamsGraphTokens(client, app, Clock.systemUTC()), metrics);
+    TeamsGroupMemberships groups = new TeamsGroupMemberships(new GraphMemberGroups(graph, app.graphUrl()),
+        Clock.systemUTC());
     TeamsJobActivities jobActivities = new TeamsJobActivities(pool, connector, metrics, pacer);
     TeamsAnswers answers = new TeamsAnswers(connector, jobActivities, answerOutbox);
     TeamsInstallationDirectory directory = new TeamsInstallationDirectory(pool, TeamsInstallationDirectory.DEFAULT_TTL);
@@ -73,7 +77,8 @@ public final class TeamsBot {
     TeamsCommands commands = new TeamsCommands(pipeline.withGroupMemberships(groups), answers,
         new TeamsApprovalVotes(policies, approvals, connector, groups, Clock.systemUTC()));
     TeamsMessagesHandler handler = new TeamsMessagesHandler(authenticator, directory,
-        new TeamsInstallations(pool, installationChanges, app.appId().orElseThrow()), commands, metrics);
+        new TeamsInstallations(pool, installationChanges, app.appId().orElseThrow()), commands,
+        new TeamsWorkspaceClaims(new GraphDirectoryRoles(graph, app.graphUrl()), claims, connector), metrics);
     return Optional.of(new TeamsBot(authenticator, jobActivities, answers, new JobProgressRelay(vertx, TeamsJobActivities.PLATFORM,
         jobActivities::progress),
         handler));

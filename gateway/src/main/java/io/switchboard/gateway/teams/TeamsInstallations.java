@@ -3,7 +3,7 @@ package io.switchboard.gateway.teams;
 import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.audit.AuditLog;
-import io.switchboard.gateway.UnprovenBindings;
+import io.switchboard.gateway.OutrankedBindings;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Tenants;
@@ -24,7 +24,7 @@ import java.util.Locale;
  *       (one the operator bound, or an earlier install); a Teams tenant nobody holds gets a new
  *       Switchboard tenant {@code teams-<id>}, like a public Slack install. A Teams tenant never moves
  *       between Switchboard tenants, except from one that only claimed it without proof
- *       ({@link UnprovenBindings}): the activity proves the Teams tenant, a bare claim does not. Audited
+ *       ({@link OutrankedBindings}): the activity proves the Teams tenant, a bare claim does not. Audited
  *       {@code tenant.created} (new tenant) and {@code installation.added} (when it was not enabled).</li>
  *   <li>removed: the installation is disabled, audited {@code installation.disabled}.</li>
  * </ul>
@@ -59,7 +59,7 @@ public final class TeamsInstallations {
 
   /** The bot was added; answers the Switchboard tenant that now holds the Teams tenant. */
   public Future<String> added(String teamsTenantId, String addedBy, String conversationId) {
-    return pool.withTransaction(tx -> UnprovenBindings.displace(tx, TeamsJobActivities.PLATFORM, teamsTenantId,
+    return pool.withTransaction(tx -> OutrankedBindings.displace(tx, TeamsJobActivities.PLATFORM, teamsTenantId,
             newTenantId(teamsTenantId), InstallationProof.TEAMS_CONVERSATION_UPDATE)
         .compose(displaced -> tx.preparedQuery(HOLDER).execute(Tuple.of(teamsTenantId))).compose(rows -> {
       if (rows.size() == 1 && rows.iterator().next().getBoolean("enabled")) {

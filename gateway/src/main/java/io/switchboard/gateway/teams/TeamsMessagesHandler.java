@@ -5,12 +5,14 @@ import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.core.http.MediaTypes;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.slack.RawBody;
+import io.switchboard.tenancy.WorkspaceClaims;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -21,9 +23,11 @@ import java.util.regex.Pattern;
  *   <li>authenticate its JWT with the Bot Framework SDK ({@link TeamsRequestAuthenticator}; 401, and
  *       nothing else happens);</li>
  *   <li>act: {@code conversationUpdate} naming the bot installs or uninstalls
- *       ({@link TeamsInstallations}); a {@code message} from an installed Teams tenant is a command or
- *       a card click ({@link TeamsCommands}); anything else, or another channel than Teams, is
- *       acknowledged and ignored;</li>
+ *       ({@link TeamsInstallations}); a {@code message} that is exactly {@code verify <claim code>}
+ *       binds the Teams tenant when an administrator sent it ({@link TeamsWorkspaceClaims}); any other
+ *       {@code message} from an installed Teams tenant is a command or a card click
+ *       ({@link TeamsCommands}); anything else, or another channel than Teams, is acknowledged and
+ *       ignored;</li>
  *   <li>answer 200 once everything durable is written; replies go through the connector after it.</li>
  * </ol>
  */
@@ -38,14 +42,17 @@ public final class TeamsMessagesHandler implements Handler<RoutingContext> {
   private final TeamsInstallationDirectory directory;
   private final TeamsInstallations installations;
   private final TeamsCommands commands;
+  private final TeamsWorkspaceClaims claims;
   private final GatewayMetrics metrics;
 
-  public TeamsMessagesHandler(TeamsRequestAuthenticator authenticator, TeamsInstallationDirectory directory,
-                              TeamsInstallations installations, TeamsCommands commands, GatewayMetrics metrics) {
+  TeamsMessagesHandler(TeamsRequestAuthenticator authenticator, TeamsInstallationDirectory directory,
+                       TeamsInstallations installations, TeamsCommands commands, TeamsWorkspaceClaims claims,
+                       GatewayMetrics metrics) {
     this.authenticator = authenticator;
     this.directory = directory;
     this.installations = installations;
     this.commands = commands;
+    this.claims = claims;
     this.metrics = metrics;
   }
 
@@ -87,6 +94,11 @@ public final class TeamsMessagesHandler implements Handler<RoutingContext> {
       return activity.membersAdded().contains(activity.recipientId())
           ? installations.added(teamsTenant, by, activity.conversationId()).mapEmpty()
           : installations.removed(teamsTenant, by, activity.conversationId());
+    }
+    Optional<String> claimCode = activity.value().isPresent() ? Optional.empty()
+        : WorkspaceClaims.codeIn(TeamsMention.strip(activity.text(), activity.entities(), activity.recipientId()));
+    if (claimCode.isPresent()) {
+      return claims.verify(teamsTenant, activity, claimCode.get());
     }
     return directory.tenantOf(teamsTenant).compose(tenant -> {
       if (tenant.isEmpty()) {

@@ -123,6 +123,20 @@ class TenantIsolationTest extends AdminApiTestBase {
         r -> assertThat(new OAuthState("fixture-client-secret").verify(URLDecoder.decode(
             ApiClient.json(r).getString("url").split("link=")[1], StandardCharsets.UTF_8), Instant.now())
             .orElseThrow().tenantId()).as("a link for the caller's tenant only").contains("acme"));
+    for (String token : List.of(GLOBEX_TOKEN, ACME_TOKEN)) {
+      ok(api.send("POST", "/api/v1/installations/claims", token,
+          "{\"platform\": \"discord\", \"workspaceId\": \"400000000000000404\"}"));
+    }
+    row("POST /api/v1/installations/claims", t -> api.send("POST", "/api/v1/installations/claims", t,
+        "{\"platform\": \"discord\", \"workspaceId\": \"400000000000000404\"}"), 201, r -> {
+          assertThat(ApiClient.json(r).getString("workspaceId")).isEqualTo("400000000000000404");
+          assertThat(fixture.count("SELECT count(*) FROM workspace_claims WHERE tenant_id = 'globex'"))
+              .as("globex's claim is untouched, and acme's is acme's").isEqualTo(1);
+        });
+    row("GET /api/v1/installations/claims", t -> api.get("/api/v1/installations/claims", t), 200, r -> {
+      assertThat(ApiClient.json(r).getJsonArray("claims")).isNotEmpty();
+      assertThat(r.body()).doesNotContain("globex").doesNotContain("sbc_");
+    });
     row("DELETE /api/v1/installations/{installationId}",
         t -> api.send("DELETE", "/api/v1/installations/" + globexInstallation, t, null), 404,
         r -> assertThat(fixture.count("SELECT count(*) FROM chat_installations WHERE enabled AND tenant_id = 'globex'"))
@@ -181,7 +195,7 @@ class TenantIsolationTest extends AdminApiTestBase {
     paths.forEach(path -> ((JsonObject) path.getValue()).fieldNames().stream()
         .filter(method -> Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace").contains(method))
         .forEach(method -> operations.add(method.toUpperCase() + " " + path.getKey())));
-    assertThat(operations).hasSize(33);
+    assertThat(operations).hasSize(35);
     assertThat(new TreeSet<>(TABLE.keySet())).isEqualTo(operations);
   }
 

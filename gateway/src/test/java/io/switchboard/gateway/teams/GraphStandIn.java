@@ -31,7 +31,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       400 {@code Request_BadRequest} otherwise): {@code {"value":[ids the user is in]}}; 401
  *       {@code InvalidAuthenticationToken} without a valid token, 404 {@code Request_ResourceNotFound}
  *       for a user not in the token's tenant, 403 {@code Authorization_RequestDenied} in a tenant whose
- *       admin has not consented, 429 {@code TooManyRequests} with {@code Retry-After: 1} when told to.</li>
+ *       admin has not consented, 429 {@code TooManyRequests} with {@code Retry-After: 1} when told to;</li>
+ *   <li>{@code GET /v1.0/users/{id}/transitiveMemberOf/microsoft.graph.directoryRole}: the user's
+ *       directory roles ({@code directoryRole} objects with {@code id} and {@code roleTemplateId}),
+ *       {@value #ROLES_PER_PAGE} a page with an absolute {@code @odata.nextLink} ({@code $skiptoken})
+ *       to the next; the same 401, 403, 404 and 429 answers.</li>
  * </ul>
  * Every token request and Graph call is recorded.
  */
@@ -42,7 +46,10 @@ public final class GraphStandIn implements AutoCloseable {
   }
 
   private final HttpServer server;
+  static final int ROLES_PER_PAGE = 2;
+
   private final Map<String, Map<String, Set<String>>> directories = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> roles = new ConcurrentHashMap<>();
   private final Set<String> withoutConsent = ConcurrentHashMap.newKeySet();
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> tokenRequests = new ConcurrentHashMap<>();
@@ -78,6 +85,13 @@ public final class GraphStandIn implements AutoCloseable {
   /** {@code user} is a (transitive) member of {@code groups} in the directory of {@code tenant}. */
   public GraphStandIn member(String tenant, String user, String... groups) {
     directories.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>()).put(user, Set.of(groups));
+    return this;
+  }
+
+  /** {@code user} of {@code tenant} holds the directory roles of these role template ids (and is in its directory). */
+  public GraphStandIn roles(String tenant, String user, String... roleTemplateIds) {
+    directories.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>()).putIfAbsent(user, Set.of());
+    roles.put(tenant + "/" + user, List.of(roleTemplateIds));
     return this;
   }
 
@@ -138,6 +152,10 @@ public final class GraphStandIn implements AutoCloseable {
 
   private void checkMemberGroups(HttpExchange exchange) throws IOException {
     String[] parts = exchange.getRequestURI().getRawPath().split("/");
+    if (parts.length == 6 && "transitiveMemberOf".equals(parts[4]) && "microsoft.graph.directoryRole".equals(parts[5])) {
+      directoryRoles(exchange, URLDecoder.decode(parts[3], StandardCharsets.UTF_8));
+      return;
+    }
     // /v1.0/users/{id}/checkMemberGroups
     if (!"POST".equals(exchange.getRequestMethod()) || parts.length != 5 || !"checkMemberGroups".equals(parts[4])) {
       respond(exchange, 404, graphError("Request_ResourceNotFound"), Map.of());
@@ -149,20 +167,15 @@ public final class GraphStandIn implements AutoCloseable {
     JsonArray asked = new JsonObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
         .getJsonArray("groupIds", new JsonArray());
     List<String> ids = asked.stream().map(String::valueOf).toList();
+    Set<String> groups = tenant == null ? null : directories.get(tenant).get(user);
+    Refusal refusal = refusal(tenant);
     int status;
     JsonObject body;
     Map<String, String> headers = Map.of();
-    Set<String> groups = tenant == null ? null : directories.get(tenant).get(user);
-    if (tenant == null) {
-      status = 401;
-      body = graphError("InvalidAuthenticationToken");
-    } else if (rateLimited.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
-      status = 429;
-      body = graphError("TooManyRequests");
-      headers = Map.of("Retry-After", "1");
-    } else if (withoutConsent.contains(tenant)) {
-      status = 403;
-      body = graphError("Authorization_RequestDenied");
+    if (refusal != null) {
+      status = refusal.status();
+      body = refusal.body();
+      headers = refusal.headers();
     } else if (ids.isEmpty() || ids.size() > 20) {
       status = 400;
       body = graphError("Request_BadRequest");
@@ -176,6 +189,59 @@ public final class GraphStandIn implements AutoCloseable {
     }
     calls.add(new Call(tenant, user, ids, status));
     respond(exchange, status, body, headers);
+  }
+
+  private void directoryRoles(HttpExchange exchange, String user) throws IOException {
+    String auth = exchange.getRequestHeaders().getFirst("Authorization");
+    String tenant = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7)) : null;
+    String query = exchange.getRequestURI().getRawQuery();
+    int from = query != null && query.contains("$skiptoken=")
+        ? Integer.parseInt(query.substring(query.indexOf("$skiptoken=") + 11).split("&")[0]) : 0;
+    Refusal refusal = "GET".equals(exchange.getRequestMethod()) ? refusal(tenant)
+        : new Refusal(405, graphError("Request_BadRequest"), Map.of());
+    int status;
+    JsonObject body;
+    Map<String, String> headers = Map.of();
+    if (refusal != null) {
+      status = refusal.status();
+      body = refusal.body();
+      headers = refusal.headers();
+    } else if (directories.get(tenant).get(user) == null) {
+      status = 404;
+      body = graphError("Request_ResourceNotFound");
+    } else {
+      List<String> held = roles.getOrDefault(tenant + "/" + user, List.of());
+      JsonArray page = new JsonArray();
+      for (int i = from; i < Math.min(held.size(), from + ROLES_PER_PAGE); i++) {
+        page.add(new JsonObject().put("@odata.type", "#microsoft.graph.directoryRole").put("id", "role-object-" + i)
+            .put("roleTemplateId", held.get(i)));
+      }
+      status = 200;
+      body = new JsonObject().put("@odata.context",
+          "https://graph.microsoft.com/v1.0/$metadata#directoryObjects(microsoft.graph.directoryRole/roleTemplateId)")
+          .put("value", page);
+      if (from + ROLES_PER_PAGE < held.size()) {
+        body.put("@odata.nextLink", base() + exchange.getRequestURI().getRawPath() + "?$select=roleTemplateId&$skiptoken="
+            + (from + ROLES_PER_PAGE));
+      }
+    }
+    calls.add(new Call(tenant, user, List.of("directoryRoles"), status));
+    respond(exchange, status, body, headers);
+  }
+
+  /** What Graph answers before it looks at the question: no token, rate limited, or no consent. */
+  private record Refusal(int status, JsonObject body, Map<String, String> headers) {
+  }
+
+  /** The refusal a call with a token of {@code tenant} (null: none valid) gets now, or null. */
+  private Refusal refusal(String tenant) {
+    if (tenant == null) {
+      return new Refusal(401, graphError("InvalidAuthenticationToken"), Map.of());
+    }
+    if (rateLimited.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+      return new Refusal(429, graphError("TooManyRequests"), Map.of("Retry-After", "1"));
+    }
+    return withoutConsent.contains(tenant) ? new Refusal(403, graphError("Authorization_RequestDenied"), Map.of()) : null;
   }
 
   private static JsonObject graphError(String code) {

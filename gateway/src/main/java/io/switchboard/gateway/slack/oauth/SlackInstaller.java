@@ -3,7 +3,7 @@ package io.switchboard.gateway.slack.oauth;
 import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.audit.AuditLog;
-import io.switchboard.gateway.UnprovenBindings;
+import io.switchboard.gateway.OutrankedBindings;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.InstallationProof;
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Binds a Slack workspace that completed OAuth to a tenant: the tenant a tenant admin's install link
  * named, else the tenant that already holds the workspace (a re-install, also after an uninstall),
  * else a new tenant named after it. A workspace never moves between tenants, except from one that
- * only claimed it without proof ({@link UnprovenBindings}): OAuth proves the workspace, so the
+ * only claimed it without proof ({@link OutrankedBindings}): OAuth proves the workspace, so the
  * install never lands in a tenant that merely named its id. Then stores the
  * bot token in that tenant's secret store and enables the installation with a reference to the
  * secret, auditing each step ({@code tenant.created}, {@code installation.added}). The installation
@@ -94,7 +94,7 @@ public final class SlackInstaller {
                                             Optional<String> linkedTenant,
                                             AtomicReference<Optional<String>> displaced) {
     String provenFor = linkedTenant.orElse(publicTenantId(installation));
-    return UnprovenBindings.displace(tx, SlackInstallation.PLATFORM, installation.workspaceId(), provenFor,
+    return OutrankedBindings.displace(tx, SlackInstallation.PLATFORM, installation.workspaceId(), provenFor,
             InstallationProof.SLACK_OAUTH)
         .compose(gone -> {
           displaced.set(gone.map(Installations.Displaced::tenantId));

@@ -12,23 +12,26 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.Optional;
 
 /**
- * Makes room for a proven binding: a workspace that another tenant only claimed (bound before proofs
- * were required) is taken from that tenant, audited {@code installation.displaced} in its log, inside
- * the proven binding's transaction. A proven binding of another tenant is never touched.
+ * Makes room for a proven binding: a workspace that another tenant holds with a weaker binding is
+ * taken from that tenant, audited {@code installation.displaced} in its log, inside the proven
+ * binding's transaction. Every proof outranks a bare claim (bound before proofs were required); the
+ * workspace admin's claim code also outranks a disabled binding and one a member made by adding the
+ * Teams bot ({@link InstallationProof#outranksMemberBindings}). Any other proven binding of another
+ * tenant is never touched.
  */
-public final class UnprovenBindings {
+public final class OutrankedBindings {
 
-  private UnprovenBindings() {
+  private OutrankedBindings() {
   }
 
   /**
-   * @param provenFor the tenant the proven binding is for; its own unproven binding stays (the proof
-   *                  upgrades it)
+   * @param provenFor the tenant the proven binding is for; its own binding stays (the proof upgrades
+   *                  an unproven one)
    */
   public static Future<Optional<Installations.Displaced>> displace(SqlConnection tx, String platform,
                                                                    String workspaceId, String provenFor,
                                                                    InstallationProof proof) {
-    return Installations.displaceUnproven(tx, platform, workspaceId, provenFor).compose(displaced -> {
+    return Installations.displaceOutranked(tx, platform, workspaceId, provenFor, proof).compose(displaced -> {
       if (displaced.isEmpty()) {
         return Future.succeededFuture(displaced);
       }
