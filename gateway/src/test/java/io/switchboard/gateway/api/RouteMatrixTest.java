@@ -26,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * must each be an operation of the document, whose every operation {@link TenantIsolationTest}
  * calls with every kind of token. The filters mounted on every request (security headers, the
  * admin API's media-type check, body limits, gate and validation) are listed as such.
+ * {@link RouteCredentialMatrixTest} gives each of these routes that takes a credential bad ones.
  */
 @DisplayName("Route matrix: every registered route is listed, and answers a caller without credentials as listed")
 class RouteMatrixTest {
@@ -35,7 +36,7 @@ class RouteMatrixTest {
       "ANY /sandbox/*", "ANY /sandbox/api/*");
 
   /** What a request without credentials (no signature, token, cookie) gets from each chat, page or operations route. */
-  private static final Map<String, Integer> UNAUTHENTICATED = new LinkedHashMap<>();
+  static final Map<String, Integer> UNAUTHENTICATED = new LinkedHashMap<>();
 
   static {
     UNAUTHENTICATED.put("POST /slack/commands", 401);

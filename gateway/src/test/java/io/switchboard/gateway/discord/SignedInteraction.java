@@ -22,12 +22,12 @@ import java.util.UUID;
  * (PING, application commands with a {@code text} option, button clicks) signed with an Ed25519 key
  * pair of the test's own ({@code X-Signature-Ed25519} over timestamp + body, {@code X-Signature-Timestamp}).
  */
-final class SignedInteraction {
+public final class SignedInteraction {
 
   /** A Discord application of the test: its id and a fresh Ed25519 key pair. */
-  record App(String applicationId, KeyPair keys) {
+  public record App(String applicationId, KeyPair keys) {
 
-    static App generate(String applicationId) {
+    public static App generate(String applicationId) {
       try {
         return new App(applicationId, KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
       } catch (GeneralSecurityException e) {
@@ -36,12 +36,12 @@ final class SignedInteraction {
     }
 
     /** The raw public key as the Developer Portal shows it: 64 hex digits (the last 32 bytes of the X.509 form). */
-    String publicKeyHex() {
+    public String publicKeyHex() {
       byte[] encoded = keys.getPublic().getEncoded();
       return HexFormat.of().formatHex(Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length));
     }
 
-    String sign(String timestamp, String body) {
+    public String sign(String timestamp, String body) {
       try {
         Signature signer = Signature.getInstance("Ed25519");
         signer.initSign(keys.getPrivate());
@@ -62,7 +62,7 @@ final class SignedInteraction {
   }
 
   /** {@code /ops text:<text>} typed by {@code user} in {@code channel} of {@code guild}. */
-  static JsonObject command(App app, String guild, String channel, String user, String text) {
+  public static JsonObject command(App app, String guild, String channel, String user, String text) {
     return new JsonObject().put("id", snowflake()).put("application_id", app.applicationId()).put("type", 2)
         .put("token", token()).put("version", 1).put("guild_id", guild).put("channel_id", channel)
         .put("member", new JsonObject().put("user", new JsonObject().put("id", user).put("username", "user" + user))
@@ -80,16 +80,16 @@ final class SignedInteraction {
         .put("data", new JsonObject().put("custom_id", customId).put("component_type", 2));
   }
 
-  static HttpResponse<String> post(String baseUrl, App signer, JsonObject payload) {
+  public static HttpResponse<String> post(String baseUrl, App signer, JsonObject payload) {
     return post(baseUrl, signer, payload.encode(), Instant.now());
   }
 
-  static HttpResponse<String> post(String baseUrl, App signer, String body, Instant at) {
+  public static HttpResponse<String> post(String baseUrl, App signer, String body, Instant at) {
     String timestamp = Long.toString(at.getEpochSecond());
     return send(baseUrl, body, timestamp, signer.sign(timestamp, body));
   }
 
-  static HttpResponse<String> send(String baseUrl, String body, String timestamp, String signature) {
+  public static HttpResponse<String> send(String baseUrl, String body, String timestamp, String signature) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/discord/interactions"))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body));

@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /** Activities as Teams sends them to {@code POST /api/messages}, and a way to post them with a token. */
-final class TeamsActivities {
+public final class TeamsActivities {
 
   static final String BOT_ID = "28:" + BotFrameworkStandIn.APP_ID;
 
@@ -17,7 +17,7 @@ final class TeamsActivities {
   }
 
   /** A channel message mentioning the bot: {@code <at>Switchboard</at> text}. */
-  static JsonObject mention(String serviceUrl, String teamsTenant, String conversation, String activityId,
+  public static JsonObject mention(String serviceUrl, String teamsTenant, String conversation, String activityId,
                             String userAad, String text) {
     String mention = "<at>Switchboard</at>";
     return base("message", serviceUrl, teamsTenant, conversation, userAad).put("id", activityId)
@@ -52,7 +52,7 @@ final class TeamsActivities {
   }
 
   /** Posts {@code body} to {@code /api/messages} with {@code Authorization: Bearer token} (none when null). */
-  static HttpResponse<String> post(String baseUrl, String token, String body, String contentType) {
+  public static HttpResponse<String> post(String baseUrl, String token, String body, String contentType) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/messages"))
         .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
@@ -61,7 +61,7 @@ final class TeamsActivities {
     return Http.send(request.build());
   }
 
-  static HttpResponse<String> post(String baseUrl, String token, JsonObject activity) {
+  public static HttpResponse<String> post(String baseUrl, String token, JsonObject activity) {
     return post(baseUrl, token, activity.encode(), "application/json; charset=utf-8");
   }
 }
