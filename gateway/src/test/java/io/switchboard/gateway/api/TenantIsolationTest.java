@@ -40,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every operation of the served API document, one row each: tenant acme's token aimed at tenant
  * globex's objects gets 404 (403 for the operator's calls) or, for lists and its own writes, only
- * acme's data; without a token and with a revoked one every protected operation is a 401. An
+ * acme's data; without a token, and with a revoked or malformed one, every protected operation is
+ * a 401, and with a suspended tenant's token a 403. An
  * operation added to the document without a row here fails {@link #theTableCoversEveryOperation}.
  */
 @DisplayName("Tenant isolation across every operation of the API document")
@@ -50,6 +51,7 @@ class TenantIsolationTest extends AdminApiTestBase {
   private static final String MARKER = "globexmarker";
 
   private static String revokedToken;
+  private static String suspendedToken;
   private static long globexJob;
   private static long globexInstallation;
   private static long globexToken;
@@ -86,6 +88,9 @@ class TenantIsolationTest extends AdminApiTestBase {
     JsonObject revoked = ApiClient.json(api.send("POST", "/api/v1/tokens", ACME_TOKEN, "{\"label\": \"revoked\"}"));
     revokedToken = revoked.getString("token");
     ok(api.send("DELETE", "/api/v1/tokens/" + revoked.getLong("id"), ACME_TOKEN, null));
+    suspendedToken = ApiClient.json(api.send("POST", "/api/v1/tenants", GatewayFixture.OPERATOR_TOKEN,
+        "{\"id\": \"umbrella\", \"name\": \"Umbrella\"}")).getJsonObject("adminToken").getString("token");
+    ok(api.send("POST", "/api/v1/tenants/umbrella/suspend", GatewayFixture.OPERATOR_TOKEN, null));
     fillTable();
   }
 
@@ -222,6 +227,26 @@ class TenantIsolationTest extends AdminApiTestBase {
   }
 
   @Test
+  @DisplayName("a malformed token is a 401, and a suspended tenant's token a 403, on every protected operation")
+  void malformedAndSuspendedTokensAreRefused() {
+    long audit = fixture.count("SELECT count(*) FROM audit_events");
+    TABLE.forEach((operation, row) -> {
+      boolean open = operation.equals("GET /api/v1/openapi.json");
+      for (String malformed : List.of("sbt_", "sbt_../%00", "sbo_" + "f".repeat(300), "x y")) {
+        assertThat(row.call().apply(malformed).statusCode()).as(operation + " with token '" + malformed + "'")
+            .isEqualTo(open ? 200 : 401);
+      }
+      HttpResponse<String> suspended = row.call().apply(suspendedToken);
+      assertThat(suspended.statusCode()).as(operation + " with a suspended tenant's token: " + suspended.body())
+          .isEqualTo(open ? 200 : 403);
+    });
+    assertThat(fixture.count("SELECT count(*) FROM audit_events")).as("nothing audited, so nothing changed")
+        .isEqualTo(audit);
+    assertThat(fixture.count("SELECT count(*) FROM tenants WHERE id = 'umbrella' AND status = 'suspended'"))
+        .isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("a request the document does not describe is refused before any handler, whatever its token")
   void undescribedRequestsAreRefusedFailingClosed() {
     HttpResponse<String> listing = api.get("/api/v1/tenants/", null);
@@ -251,7 +276,7 @@ class TenantIsolationTest extends AdminApiTestBase {
     assertThat(refused).isEqualTo(paths.size() * methods.size() * 3);
     assertThat(api.get("/api/v1/no-such-thing", ACME_TOKEN).statusCode()).isEqualTo(404);
     assertThat(fixture.count("SELECT count(*) FROM tenants")).as("no tenant made or changed by a refused request")
-        .isEqualTo(2);
+        .isEqualTo(3);
   }
 
   @Test
@@ -275,7 +300,7 @@ class TenantIsolationTest extends AdminApiTestBase {
         }
       }
     }
-    assertThat(fixture.count("SELECT count(*) FROM tenants")).isEqualTo(2);
+    assertThat(fixture.count("SELECT count(*) FROM tenants")).isEqualTo(3);
   }
 
   private static void row(String operation, Function<String, HttpResponse<String>> call, int status,
