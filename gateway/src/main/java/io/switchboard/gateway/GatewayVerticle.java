@@ -11,7 +11,9 @@ import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.api.AdminApi;
 import io.switchboard.gateway.api.NotificationsApi;
 import io.switchboard.gateway.api.SlackInstallLinksApi;
+import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.gateway.discord.DiscordAnswers;
 import io.switchboard.gateway.discord.DiscordApi;
 import io.switchboard.gateway.discord.DiscordApprovalClicks;
@@ -45,7 +47,7 @@ import io.switchboard.gateway.sandbox.SandboxRendering;
 import io.switchboard.gateway.sandbox.SandboxSession;
 import io.switchboard.gateway.sandbox.SandboxSessions;
 import io.switchboard.gateway.sandbox.SandboxVotes;
-import io.switchboard.gateway.slack.ApprovalCards;
+import io.switchboard.gateway.slack.SlackMessages;
 import io.switchboard.gateway.slack.CommandFormOpener;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.gateway.slack.SlackOwnAppProof;
@@ -84,7 +86,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
@@ -189,23 +190,20 @@ public final class GatewayVerticle extends VerticleBase {
     CommandRefusals refusals = new CommandRefusals(commits);
     RateLimiter rateLimiter = new RateLimiter(pool);
     approvals = new Approvals(vertx, pool, enqueuer, APPROVAL_SWEEP_INTERVAL, expired -> {
-      if (TeamsReplyTo.KIND.equals(expired.replyTo().getString("kind"))) {
+      ChatMessage card = ApprovalMessages.decided(expired, List.of());
+      String kind = expired.replyTo().getString("kind");
+      if (TeamsReplyTo.KIND.equals(kind)) {
         teams.ifPresent(bot -> bot.expired(expired));
-        return;
-      }
-      if (SandboxSession.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
-        sandboxMessages.approvalChanged(expired, SandboxRendering.fromSlack(ApprovalCards.decided(expired, List.of())));
-        return;
-      }
-      JsonObject card = ApprovalCards.decided(expired, List.of());
-      if (SlackJobMessages.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
-        eventAnswers.post(expired.tenantId(), expired.replyTo(), card)
+      } else if (SandboxSession.REPLY_KIND.equals(kind)) {
+        sandboxMessages.approvalChanged(expired, SandboxRendering.of(card));
+      } else if (SlackJobMessages.REPLY_KIND.equals(kind)) {
+        eventAnswers.post(expired.tenantId(), expired.replyTo(), SlackMessages.of(card))
             .onFailure(e -> LOG.warn("Storing the expiry notice of approval {} failed: {}", expired.id(), e.toString()));
-      } else if (InteractionWebhook.REPLY_KIND.equals(expired.replyTo().getString("kind"))) {
-        discordAnswers.edit(expired.tenantId(), expired.requester(), expired.replyTo(), DiscordText.fromSlack(card))
+      } else if (InteractionWebhook.REPLY_KIND.equals(kind)) {
+        discordAnswers.edit(expired.tenantId(), expired.requester(), expired.replyTo(), DiscordText.of(card))
             .onFailure(e -> LOG.warn("Storing the expiry notice of approval {} failed: {}", expired.id(), e.toString()));
       } else {
-        poster.post(expired.replyTo().getString("url"), card);
+        poster.post(expired.replyTo().getString("url"), SlackMessages.of(card));
       }
     });
     SlackResponseUrls responseUrls = new SlackResponseUrls(config.slackResponseUrlPrefixes());

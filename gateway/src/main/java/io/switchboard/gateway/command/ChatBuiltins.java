@@ -3,26 +3,25 @@ package io.switchboard.gateway.command;
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.job.JobStore;
-import io.switchboard.gateway.reply.BlockKitResult;
+import io.switchboard.gateway.message.ChatMessage;
+import io.switchboard.gateway.message.ChatText;
 import io.switchboard.gateway.reply.Plural;
-import io.switchboard.gateway.slack.SlackText;
+import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.tenancy.command.ArgumentSpec;
 import io.switchboard.tenancy.command.BuiltinCommand;
 import io.switchboard.tenancy.command.CommandSpec;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.TenantPolicy;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
- * Answers the built-in commands that need no job, as ephemeral Slack messages: {@code help} and
- * {@code help <command>} from the tenant's catalog (showing only what the user may run),
- * {@code whoami}, {@code jobs} and {@code job <id>}.
+ * Answers the built-in commands that need no job, as messages only the asking user sees:
+ * {@code help} and {@code help <command>} from the tenant's catalog (showing only what the user may
+ * run), {@code whoami}, {@code jobs} and {@code job <id>}.
  */
 public final class ChatBuiltins {
 
@@ -35,53 +34,53 @@ public final class ChatBuiltins {
   }
 
   /** The commands the user may run in this channel: the built-ins, then the catalog's. */
-  public JsonObject help(TenantPolicy policy, CommandRequest request, String slashCommand, Optional<String> topic) {
+  public ChatMessage help(TenantPolicy policy, CommandRequest request, String slashCommand, Optional<String> topic) {
     if (topic.isPresent()) {
-      return SlackText.ephemeral(helpOn(policy, request, slashCommand, topic.get()));
+      return ChatMessage.ephemeral(helpOn(policy, request, slashCommand, topic.get()));
     }
-    StringBuilder text = new StringBuilder("Commands you can run here:\n");
+    ChatText.Builder text = ChatText.builder().plain("Commands you can run here:\n");
     for (BuiltinCommand command : BuiltinCommand.values()) {
-      text.append("• ").append(SlackText.code(slashCommand + " " + command.usage())).append(" — ")
-          .append(command.description()).append('\n');
+      text.plain("• ").code(slashCommand + " " + command.usage()).plain(" — " + command.description() + "\n");
     }
     for (CommandSpec command : policy.catalog().commands()) {
       if (policy.mayRunSomewhere(request, command.name())) {
-        text.append("• ").append(SlackText.code(slashCommand + " " + command.usage())).append(" — ")
-            .append(SlackText.escape(command.description())).append('\n');
+        text.plain("• ").code(slashCommand + " " + command.usage()).plain(" — " + command.description() + "\n");
       }
     }
-    return SlackText.ephemeral(text.append("Try `").append(slashCommand).append(" help <command>` for details.")
-        .toString());
+    return ChatMessage.ephemeral(text.plain("Try ").code(slashCommand + " help <command>").plain(" for details.")
+        .build());
   }
 
-  private static String helpOn(TenantPolicy policy, CommandRequest request, String slashCommand, String topic) {
+  private static ChatText helpOn(TenantPolicy policy, CommandRequest request, String slashCommand, String topic) {
     Optional<BuiltinCommand> builtin = BuiltinCommand.byWord(topic);
     if (builtin.isPresent()) {
-      return SlackText.code(slashCommand + " " + builtin.get().usage()) + " — " + builtin.get().description();
+      return ChatText.builder().code(slashCommand + " " + builtin.get().usage())
+          .plain(" — " + builtin.get().description()).build();
     }
     Optional<CommandSpec> found = policy.catalog().find(topic).filter(c -> policy.mayRunSomewhere(request, c.name()));
     if (found.isEmpty()) {
-      return "There is no command " + SlackText.code(topic) + " that you can run here. Try `" + slashCommand
-          + " help`.";
+      return ChatText.builder().plain("There is no command ").code(topic).plain(" that you can run here. Try ")
+          .code(slashCommand + " help").plain(".").build();
     }
     CommandSpec command = found.get();
-    StringBuilder text = new StringBuilder(SlackText.code(slashCommand + " " + command.usage()));
+    ChatText.Builder text = ChatText.builder().code(slashCommand + " " + command.usage());
     if (!command.description().isEmpty()) {
-      text.append(" — ").append(SlackText.escape(command.description()));
+      text.plain(" — " + command.description());
     }
     if (!command.aliases().isEmpty()) {
-      text.append("\nAlso: ").append(command.aliases().stream().map(SlackText::code).collect(Collectors.joining(", ")));
+      text.plain("\nAlso: ").join(command.aliases().stream().map(alias -> ChatText.builder().code(alias).build())
+          .toList(), ", ");
     }
     for (ArgumentSpec argument : command.arguments()) {
-      text.append("\n• ").append(SlackText.code(argument.usage())).append(' ').append(describe(argument));
+      text.plain("\n• ").code(argument.usage()).plain(" " + describe(argument));
     }
     for (String example : command.examples()) {
-      text.append("\nExample: ").append(SlackText.code(slashCommand + " " + example));
+      text.plain("\nExample: ").code(slashCommand + " " + example);
     }
     if (command.readOnly()) {
-      text.append("\nRead-only: it changes nothing.");
+      text.plain("\nRead-only: it changes nothing.");
     }
-    return text.toString();
+    return text.build();
   }
 
   private static String describe(ArgumentSpec argument) {
@@ -93,31 +92,36 @@ public final class ChatBuiltins {
     };
     String more = (argument.multiple() ? ", several separated by commas" : "")
         + argument.defaultValue().map(d -> ", default " + d).orElse("");
-    String description = argument.description().isEmpty() ? "" : SlackText.escape(argument.description()) + ": ";
-    return description + SlackText.escape(kind + more);
+    String description = argument.description().isEmpty() ? "" : argument.description() + ": ";
+    return description + kind + more;
   }
 
   /** The user's roles in this workspace. */
-  public JsonObject whoami(TenantPolicy policy, CommandRequest request) {
+  public ChatMessage whoami(TenantPolicy policy, CommandRequest request) {
     List<String> roles = policy.rolesOf(request);
-    String who = "You are <@" + SlackText.escape(request.userId()) + "> in workspace "
-        + SlackText.code(request.workspaceId()) + ".";
-    return SlackText.ephemeral(roles.isEmpty()
-        ? who + " You hold no roles here, so you can run the built-in commands only."
-        : who + " Your roles: " + roles.stream().map(SlackText::code).collect(Collectors.joining(", ")) + ".");
+    ChatText.Builder text = ChatText.builder().plain("You are ").mention(request.userId()).plain(" in workspace ")
+        .code(request.workspaceId()).plain(".");
+    if (roles.isEmpty()) {
+      text.plain(" You hold no roles here, so you can run the built-in commands only.");
+    } else {
+      text.plain(" Your roles: ").join(roles.stream().map(role -> ChatText.builder().code(role).build()).toList(), ", ")
+          .plain(".");
+    }
+    return ChatMessage.ephemeral(text.build());
   }
 
   /** The user's most recent jobs in this tenant. */
-  public Future<JsonObject> jobs(CommandRequest request) {
+  public Future<ChatMessage> jobs(CommandRequest request) {
     return JobStore.recentOf(pool, request.tenantId(), request.platform(), request.userId(), RECENT_JOBS).map(jobs -> {
       if (jobs.isEmpty()) {
-        return SlackText.ephemeral("You have no jobs yet.");
+        return ChatMessage.ephemeral("You have no jobs yet.");
       }
-      String lines = jobs.stream()
-          .map(job -> "• job " + job.id() + " " + SlackText.code(job.commandText()) + " — " + job.status().wire()
-              + " (" + SlackText.time(job.createdAt()) + ")")
-          .collect(Collectors.joining("\n"));
-      return SlackText.ephemeral("Your last " + Plural.of(jobs.size(), "job") + ":\n" + lines);
+      ChatText.Builder text = ChatText.builder().plain("Your last " + Plural.of(jobs.size(), "job") + ":");
+      for (Job job : jobs) {
+        text.plain("\n• job " + job.id() + " ").code(job.commandText())
+            .plain(" — " + job.status().wire() + " (" + ChatText.time(job.createdAt()) + ")");
+      }
+      return ChatMessage.ephemeral(text.build());
     });
   }
 
@@ -125,22 +129,25 @@ public final class ChatBuiltins {
    * One job's status and output. A user sees their own jobs and the jobs run in the channel they ask
    * from (whose results were posted there anyway); another tenant's job does not exist.
    */
-  public Future<JsonObject> job(CommandRequest request, long jobId) {
+  public Future<ChatMessage> job(CommandRequest request, long jobId) {
     return JobStore.find(pool, request.tenantId(), jobId).map(found -> {
       Optional<Job> visible = found.filter(job -> job.platform().equals(request.platform())
           && (job.requester().equals(request.userId()) || job.channel().equals(request.channelId())));
       if (visible.isEmpty()) {
-        return SlackText.ephemeral("There is no job " + jobId + " that you can see here.");
+        return ChatMessage.ephemeral("There is no job " + jobId + " that you can see here.");
       }
       Job job = visible.get();
       if (job.status() == JobStatus.QUEUED || job.status() == JobStatus.RUNNING) {
-        String progressAt = job.progressAt() == null ? "" : " (" + SlackText.time(job.progressAt()) + ")";
-        String progress = job.status() == JobStatus.RUNNING && job.progress() != null
-            ? "\nLatest progress" + progressAt + ": " + SlackText.escape(job.progress()) : "";
-        return SlackText.ephemeral("Job " + jobId + " " + SlackText.code(job.commandText()) + " is "
-            + job.status().wire() + (job.attempts() > 0 ? " (attempt " + job.attempts() + ")" : "") + "." + progress);
+        ChatText.Builder text = ChatText.builder().plain("Job " + jobId + " ").code(job.commandText())
+            .plain(" is " + job.status().wire() + (job.attempts() > 0 ? " (attempt " + job.attempts() + ")" : "") + ".");
+        if (job.status() == JobStatus.RUNNING && job.progress() != null) {
+          String progressAt = job.progressAt() == null ? "" : " (" + ChatText.time(job.progressAt()) + ")";
+          text.plain("\nLatest progress" + progressAt + ": " + job.progress());
+        }
+        return ChatMessage.ephemeral(text.build());
       }
-      return BlockKitResult.of(job).put("response_type", "ephemeral");
+      return new ChatMessage(Optional.empty(), List.of(new ChatMessage.JobReport(ReplyMessage.result(job))),
+          ChatMessage.Visibility.EPHEMERAL, ChatMessage.Placement.DEFAULT);
     });
   }
 }

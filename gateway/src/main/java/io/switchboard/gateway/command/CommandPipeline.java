@@ -9,10 +9,10 @@ import io.switchboard.gateway.JobCancellations;
 import io.switchboard.gateway.JobEnqueuer;
 import io.switchboard.gateway.RateLimiter;
 import io.switchboard.gateway.approval.Approval;
+import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.gateway.approval.Approvals;
-import io.switchboard.gateway.slack.ApprovalCards;
-import io.switchboard.gateway.slack.CancelAnswers;
-import io.switchboard.gateway.slack.SlackText;
+import io.switchboard.gateway.message.ChatMessage;
+import io.switchboard.gateway.message.ChatText;
 import io.switchboard.tenancy.SlackInstallation;
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.command.ParsedCommand;
@@ -41,8 +41,8 @@ import java.util.Set;
  *   <li>take a token from the tenant's, user's and channel's rate limits ({@link RateLimiter});</li>
  *   <li>queue the job with its audit records ({@link JobEnqueuer}), or, when an approval rule covers
  *       it, hold it for approval ({@link Approvals}) with an approval card;</li>
- *   <li>answer with a message in Slack's format (the common format of answers); the caller delivers
- *       it (HTTP response or Web API), or renders it for its platform (a held command's answer also carries the {@link Approval}).</li>
+ *   <li>answer with a platform-neutral {@link ChatMessage}; the caller renders it for its platform
+ *       and delivers it (a held command's answer also carries the {@link Approval}).</li>
  * </ol>
  * One pipeline serves one platform (default {@code slack}; Teams and Discord run their own): it names
  * the platform in policy requests ({@code teams:user:<id>} bindings), metrics, jobs and their
@@ -165,16 +165,17 @@ public final class CommandPipeline {
     return enqueuer.enqueue(job, audited).map(enqueued -> {
       if (enqueued.duplicate()) {
         metrics.refused(platform, "duplicate_delivery");
-        return CommandAnswer.of(SlackText.ephemeral("Already queued as job " + enqueued.jobId()
+        return CommandAnswer.of(ChatMessage.ephemeral("Already queued as job " + enqueued.jobId()
             + " (this request arrived twice)."));
       }
       metrics.queued(platform);
-      String waits = enqueued.waitsFor().map(holder -> " It waits for job " + holder.id() + " ("
-          + SlackText.code(holder.commandText()) + ", " + holder.status().wire() + "): both change "
-          + SlackText.code(job.rules().targetLock().orElseThrow().describe()) + ".").orElse("");
-      JsonObject message = SlackText.ephemeral("Queued as job " + enqueued.jobId() + ": "
-          + SlackText.code(command.text().strip()) + "." + waits + " The result will be posted here.");
-      return new CommandAnswer(message, Optional.of(enqueued.jobId()));
+      ChatText.Builder text = ChatText.builder().plain("Queued as job " + enqueued.jobId() + ": ")
+          .code(command.text().strip()).plain(".");
+      enqueued.waitsFor().ifPresent(holder -> text.plain(" It waits for job " + holder.id() + " (")
+          .code(holder.commandText()).plain(", " + holder.status().wire() + "): both change ")
+          .code(job.rules().targetLock().orElseThrow().describe()).plain("."));
+      text.plain(" The result will be posted here.");
+      return new CommandAnswer(ChatMessage.ephemeral(text.build()), Optional.of(enqueued.jobId()));
     });
   }
 
@@ -185,29 +186,29 @@ public final class CommandPipeline {
         .map(requested -> {
           if (requested.duplicate()) {
             metrics.refused(platform, "duplicate_delivery");
-            return CommandAnswer.of(SlackText.ephemeral("Already waiting for approval "
+            return CommandAnswer.of(ChatMessage.ephemeral("Already waiting for approval "
                 + requested.approval().id() + " (this request arrived twice)."));
           }
           metrics.heldForApproval(platform);
-          return new CommandAnswer(ApprovalCards.pending(requested.approval(), List.of()), Optional.empty(),
+          return new CommandAnswer(ApprovalMessages.pending(requested.approval(), List.of()), Optional.empty(),
               Optional.of(requested.approval()));
         });
   }
 
   /** Chat users may cancel only the jobs they started (until roles say otherwise). */
-  private Future<JsonObject> cancel(CommandRequest request, long jobId) {
+  private Future<ChatMessage> cancel(CommandRequest request, long jobId) {
     return cancellations.cancel(request.tenantId(), jobId, request.userId(), true)
-        .map(outcome -> CancelAnswers.of(outcome, jobId));
+        .map(outcome -> CancelMessages.of(outcome, jobId));
   }
 
   /**
    * Audits the refusal and tells the user. The message is plain text that may quote what the user
-   * typed, so it is escaped: a {@code <!channel>} in a typo never pings anyone.
+   * typed, so every renderer escapes it: a {@code <!channel>} in a typo never pings anyone.
    */
   private Future<CommandAnswer> refuse(CommandRequest request, ChatCommand command, String reason, String message) {
     metrics.refused(platform, reason);
     return refusals.record(request, command.text(), message)
-        .map(v -> CommandAnswer.of(SlackText.ephemeral(SlackText.escape(message))));
+        .map(v -> CommandAnswer.of(ChatMessage.ephemeral(message)));
   }
 
   /** The platform this pipeline serves. */
@@ -215,7 +216,7 @@ public final class CommandPipeline {
     return platform;
   }
 
-  private static Future<CommandAnswer> answer(JsonObject message) {
+  private static Future<CommandAnswer> answer(ChatMessage message) {
     return Future.succeededFuture(CommandAnswer.of(message));
   }
 

@@ -2,15 +2,15 @@ package io.switchboard.gateway.discord;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
-import io.switchboard.gateway.slack.ApprovalCards;
+import io.switchboard.gateway.approval.ApprovalMessages;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Set;
 
 /**
  * The parts of a Discord {@code MESSAGE_COMPONENT} interaction (type 3) on an approval button:
- * its custom id is {@code <action>:<approval id>}, the action one of {@link ApprovalCards#APPROVE}
- * and {@link ApprovalCards#DENY}. {@code roles} are the clicking user's guild roles ({@link MemberRoles}).
+ * its custom id is {@code <action>:<approval id>}, the action one of {@link ApprovalMessages#APPROVE}
+ * and {@link ApprovalMessages#DENY}. {@code roles} are the clicking user's guild roles ({@link MemberRoles}).
  */
 public record ButtonClick(String applicationId, String token, String channelId, String userId, Set<String> roles,
                           String action, long approvalId) {
@@ -21,7 +21,7 @@ public record ButtonClick(String applicationId, String token, String channelId, 
     String customId = data.getValue("custom_id") instanceof String id ? id : "";
     int colon = customId.lastIndexOf(':');
     String action = colon < 0 ? customId : customId.substring(0, colon);
-    if (!ApprovalCards.APPROVE.equals(action) && !ApprovalCards.DENY.equals(action)) {
+    if (!ApprovalMessages.APPROVE.equals(action) && !ApprovalMessages.DENY.equals(action)) {
       throw malformed("a known custom_id");
     }
     long approvalId;

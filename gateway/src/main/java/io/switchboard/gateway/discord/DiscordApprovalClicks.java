@@ -1,7 +1,7 @@
 package io.switchboard.gateway.discord;
 
 import io.switchboard.gateway.approval.Approvals;
-import io.switchboard.gateway.slack.ApprovalCards;
+import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.vertx.core.Future;
@@ -45,28 +45,21 @@ public final class DiscordApprovalClicks {
         click.channelId(), clock.instant());
     CommandRequest voter = new CommandRequest(installation.tenantId(), DiscordCommands.PLATFORM,
         installation.guildId(), click.userId(), click.channelId()).withGroups(click.roles());
-    boolean approve = ApprovalCards.APPROVE.equals(click.action());
+    boolean approve = ApprovalMessages.APPROVE.equals(click.action());
     return policies.policyOf(installation.tenantId())
         .compose(policy -> approvals.vote(voter, click.approvalId(), approve, policy, webhook.toReplyTo(),
             clock.instant()))
         .map(result -> switch (result.outcome()) {
-          case RECORDED -> update(() -> answers.edit(installation.tenantId(), click.userId(), webhook, false,
-              DiscordText.fromSlack(ApprovalCards.pending(result.approval(), result.approvers()))));
+          case RECORDED, DENIED, EXPIRED, CLOSED -> update(() -> answers.edit(installation.tenantId(), click.userId(),
+              webhook, false, DiscordText.of(ApprovalMessages.afterVote(result))));
           case APPROVED -> update(() -> {
-            JsonObject card = DiscordText.fromSlack(ApprovalCards.decided(result.approval(), result.approvers()));
+            JsonObject card = DiscordText.of(ApprovalMessages.afterVote(result));
             return result.approval().jobId().isPresent()
                 ? messages.acknowledge(installation.tenantId(), result.approval().jobId().get(), webhook, card)
                 : answers.edit(installation.tenantId(), click.userId(), webhook, false, card);
           });
-          case DENIED, EXPIRED, CLOSED -> update(() -> answers.edit(installation.tenantId(), click.userId(), webhook,
-              false, DiscordText.fromSlack(ApprovalCards.decided(result.approval(), result.approvers()))));
-          case ALREADY_VOTED -> InteractionAnswer.ephemeral(
-              "You have already voted on approval " + click.approvalId() + ".");
-          case OWN_REQUEST -> InteractionAnswer.ephemeral("You cannot approve your own request; someone else with role "
-              + result.approval().approverRole() + " has to.");
-          case NOT_APPROVER -> InteractionAnswer.ephemeral("Only holders of role " + result.approval().approverRole()
-              + " can vote on approval " + click.approvalId() + "; your vote was not counted.");
-          case NOT_FOUND -> InteractionAnswer.ephemeral("There is no approval " + click.approvalId() + " here.");
+          case ALREADY_VOTED, OWN_REQUEST, NOT_APPROVER, NOT_FOUND -> InteractionAnswer.ephemeral(DiscordText.content(
+              ApprovalMessages.voteRefused(result, click.approvalId()).orElseThrow()));
         });
   }
 

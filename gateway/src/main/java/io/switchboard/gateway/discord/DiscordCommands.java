@@ -78,7 +78,7 @@ public final class DiscordCommands {
   }
 
   private InteractionAnswer answer(String tenantId, String userId, InteractionWebhook webhook, CommandAnswer answer) {
-    JsonObject message = DiscordText.fromSlack(answer.message());
+    JsonObject message = DiscordText.of(answer.message());
     if (answer.queuedJob().isPresent()) {
       long jobId = answer.queuedJob().get();
       return InteractionAnswer.deferred(false, () -> messages.acknowledge(tenantId, jobId, webhook, message));

@@ -165,7 +165,7 @@ public final class SandboxChat {
   }
 
   private Future<Void> show(SandboxSession session, CommandAnswer answer) {
-    JsonObject body = SandboxRendering.fromSlack(answer.message());
+    JsonObject body = SandboxRendering.of(answer.message());
     if (answer.queuedJob().isPresent()) {
       return messages.acknowledge(session, answer.queuedJob().get(), body.put("status", "queued"));
     }

@@ -1,14 +1,17 @@
 package io.switchboard.gateway.sandbox;
 
+import io.switchboard.gateway.approval.ApprovalMessages;
+import io.switchboard.gateway.message.ChatMessage;
+import io.switchboard.gateway.message.ChatText;
+import io.switchboard.gateway.message.Emoji;
 import io.switchboard.gateway.reply.ReplyMessage;
-import io.switchboard.gateway.slack.ApprovalCards;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Renders what Switchboard says into the sandbox's message JSON, which the page shows as text only
@@ -25,11 +28,9 @@ public final class SandboxRendering {
   /** The longest output excerpt shown in the page; the whole of it is in the jobs API. */
   static final int MAX_OUTPUT_CHARS = 4_000;
 
-  private static final Pattern SLACK_LINK = Pattern.compile("<(https?://[^|>]+)\\|([^>]+)>");
-  private static final Map<String, String> EMOJI = Map.of(
-      ":white_check_mark:", "\u2705", ":x:", "\u274C", ":no_entry_sign:", "\uD83D\uDEAB",
-      ":raised_hand:", "\u270B", ":hourglass:", "\u231B", ":hourglass_flowing_sand:", "\u23F3",
-      ":warning:", "\u26A0\uFE0F", ":lock:", "\uD83D\uDD12");
+  /** The page's text: shown as text, never as markup, so nothing needs escaping. */
+  private static final ChatText.Renderer TEXT = ChatText.Renderer.of(text -> text, code -> "`" + code + "`",
+      userId -> "@" + userId, Emoji::unicode);
 
   private SandboxRendering() {
   }
@@ -58,74 +59,34 @@ public final class SandboxRendering {
   }
 
   /**
-   * A pipeline answer (Slack-shaped: mrkdwn {@code text}, or section and context {@code blocks}) as a
-   * sandbox message: Slack's escapes undone, emoji short codes made Unicode, links shown with their
-   * address, and the approval buttons of its {@code actions} blocks kept as vote buttons.
+   * A {@link ChatMessage} as a sandbox message: its paragraphs and context lines as text (code in
+   * backticks, users as {@code @name}, symbols as Unicode), a job report as the job's message, and its
+   * approval buttons as vote buttons; other buttons are not offered in the sandbox.
    */
-  public static JsonObject fromSlack(JsonObject slack) {
-    JsonObject message = said(slackText(slack)).put("buttons", votes(slack));
-    if ("ephemeral".equals(slack.getValue("response_type"))) {
+  public static JsonObject of(ChatMessage chat) {
+    Optional<ReplyMessage> job = chat.jobReport();
+    JsonObject message = job.isPresent() && chat.blocks().size() == 1 ? of(job.get())
+        : said(chat.texts().stream().map(text -> text.render(TEXT)).collect(Collectors.joining("\n")))
+            .put("buttons", votes(chat.buttons()));
+    if (chat.isEphemeral()) {
       message.put("ephemeral", true);
     }
     return message;
   }
 
-  private static String slackText(JsonObject slack) {
-    List<String> lines = new ArrayList<>();
-    for (JsonObject block : blocks(slack)) {
-      if (block.getValue("text") instanceof JsonObject text && text.getValue("text") instanceof String line) {
-        lines.add(line);
-      }
-      if ("context".equals(block.getValue("type")) && block.getValue("elements") instanceof JsonArray elements) {
-        for (Object element : elements) {
-          if (element instanceof JsonObject e && e.getValue("text") instanceof String line) {
-            lines.add(line);
-          }
-        }
-      }
-    }
-    String text = lines.isEmpty() ? String.valueOf(slack.getValue("text", "")) : String.join("\n", lines);
-    for (Map.Entry<String, String> emoji : EMOJI.entrySet()) {
-      text = text.replace(emoji.getKey(), emoji.getValue());
-    }
-    return SLACK_LINK.matcher(text).replaceAll("$2 ($1)").replace("&lt;", "<").replace("&gt;", ">")
-        .replace("&amp;", "&");
-  }
-
-  private static JsonArray votes(JsonObject slack) {
-    JsonArray buttons = new JsonArray();
-    for (JsonObject block : blocks(slack)) {
-      if (!"actions".equals(block.getValue("type")) || !(block.getValue("elements") instanceof JsonArray elements)) {
-        continue;
-      }
-      for (Object element : elements) {
-        if (element instanceof JsonObject button && button.getValue("value") instanceof String value
-            && value.matches("[0-9]{1,18}")) {
-          String action = switch (String.valueOf(button.getValue("action_id"))) {
-            case ApprovalCards.APPROVE -> "approve";
-            case ApprovalCards.DENY -> "deny";
-            default -> null;
-          };
-          if (action != null) {
-            String label = button.getValue("text") instanceof JsonObject t ? String.valueOf(t.getValue("text")) : action;
-            buttons.add(new JsonObject().put("action", action).put("label", label)
-                .put("approval", Long.parseLong(value)));
-          }
-        }
+  private static JsonArray votes(List<ReplyMessage.Button> buttons) {
+    JsonArray votes = new JsonArray();
+    for (ReplyMessage.Button button : buttons) {
+      String action = switch (button.id()) {
+        case ApprovalMessages.APPROVE -> "approve";
+        case ApprovalMessages.DENY -> "deny";
+        default -> null;
+      };
+      if (action != null && button.value().matches("[0-9]{1,18}")) {
+        votes.add(new JsonObject().put("action", action).put("label", button.label())
+            .put("approval", Long.parseLong(button.value())));
       }
     }
-    return buttons;
-  }
-
-  private static List<JsonObject> blocks(JsonObject slack) {
-    List<JsonObject> blocks = new ArrayList<>();
-    if (slack.getValue("blocks") instanceof JsonArray array) {
-      array.forEach(block -> {
-        if (block instanceof JsonObject b) {
-          blocks.add(b);
-        }
-      });
-    }
-    return blocks;
+    return votes;
   }
 }

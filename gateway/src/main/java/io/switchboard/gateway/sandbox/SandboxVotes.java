@@ -1,7 +1,7 @@
 package io.switchboard.gateway.sandbox;
 
 import io.switchboard.gateway.approval.Approvals;
-import io.switchboard.gateway.slack.ApprovalCards;
+import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.vertx.core.Future;
@@ -34,20 +34,10 @@ public final class SandboxVotes {
         session.userId(), session.id());
     return policies.policyOf(session.tenantId())
         .compose(policy -> approvals.vote(voter, approvalId, approve, policy, session.replyTo(), clock.instant()))
-        .compose(result -> (switch (result.outcome()) {
-          case RECORDED -> messages.approvalChanged(result.approval(),
-              SandboxRendering.fromSlack(ApprovalCards.pending(result.approval(), result.approvers())));
-          case APPROVED, DENIED, EXPIRED, CLOSED -> messages.approvalChanged(result.approval(),
-              SandboxRendering.fromSlack(ApprovalCards.decided(result.approval(), result.approvers())));
-          case ALREADY_VOTED -> messages.add(session, SandboxRendering.said(
-              "You have already voted on approval " + approvalId + ".").put("ephemeral", true));
-          case OWN_REQUEST -> messages.add(session, SandboxRendering.said("You cannot approve your own request; "
-              + "someone else with role " + result.approval().approverRole() + " has to.").put("ephemeral", true));
-          case NOT_APPROVER -> messages.add(session, SandboxRendering.said("Only holders of role "
-              + result.approval().approverRole() + " can vote on approval " + approvalId
-              + "; your vote was not counted.").put("ephemeral", true));
-          case NOT_FOUND -> messages.add(session, SandboxRendering.said(
-              "There is no approval " + approvalId + " here.").put("ephemeral", true));
-        }).map(result.outcome()));
+        .compose(result -> ApprovalMessages.voteRefused(result, approvalId)
+            .map(refused -> messages.add(session, SandboxRendering.of(refused)))
+            .orElseGet(() -> messages.approvalChanged(result.approval(),
+                SandboxRendering.of(ApprovalMessages.afterVote(result))))
+            .map(result.outcome()));
   }
 }

@@ -3,6 +3,7 @@ package io.switchboard.gateway.slack;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.core.http.MediaTypes;
+import io.switchboard.core.http.RawBody;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.tenancy.SlackInstallation;
 import io.vertx.core.Future;

@@ -2,13 +2,10 @@ package io.switchboard.gateway.slack;
 
 import io.switchboard.gateway.command.CommandAnswer;
 import io.switchboard.gateway.reply.AnswerOutbox;
-import io.switchboard.gateway.reply.BlockKitButtons;
-import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,12 +37,10 @@ public final class SlackEventAnswers {
    *                  channel is a direct message ({@code im})
    */
   public Future<Void> deliver(String tenantId, String userId, JsonObject replyTo, CommandAnswer answer) {
-    JsonObject message = answer.message().copy();
+    JsonObject message = SlackMessages.answer(answer);
     message.remove("response_type");
     if (answer.queuedJob().isPresent()) {
-      long jobId = answer.queuedJob().get();
-      return jobMessages.show(tenantId, jobId, replyTo,
-          BlockKitButtons.append(message, List.of(JobButtons.cancel(jobId))));
+      return jobMessages.show(tenantId, answer.queuedJob().get(), replyTo, message);
     }
     return outbox.send(tenantId, SignedSlackEndpoint.PLATFORM, replyTo, userId,
         answer.ephemeral() && !replyTo.getBoolean("im", false), message);

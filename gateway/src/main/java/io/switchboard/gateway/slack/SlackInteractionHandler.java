@@ -4,7 +4,9 @@ import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.GroupMemberships;
+import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.gateway.approval.Approvals;
+import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.gateway.command.CommandPipeline;
 import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.tenancy.SlackInstallation;
@@ -79,7 +81,7 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
     }
     CommandRequest voter = new CommandRequest(installation.tenantId(), PLATFORM, installation.teamId(), click.userId(),
         click.channelId());
-    boolean approve = click.actionId().equals(ApprovalCards.APPROVE);
+    boolean approve = click.actionId().equals(ApprovalMessages.APPROVE);
     return policies.policyOf(installation.tenantId())
         .compose(policy -> groups.groupsOf(policy, voter).compose(userGroups -> approvals.vote(
             voter.withGroups(userGroups), click.targetId(), approve, policy,
@@ -110,20 +112,9 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
   }
 
   private static JsonObject message(Approvals.VoteResult result, SlackClick click) {
-    return switch (result.outcome()) {
-      case RECORDED -> ApprovalCards.pending(result.approval(), result.approvers()).put("replace_original", true);
-      case APPROVED, DENIED, EXPIRED, CLOSED -> ApprovalCards.decided(result.approval(), result.approvers());
-      case ALREADY_VOTED -> ephemeral("You have already voted on approval " + click.targetId() + ".");
-      case OWN_REQUEST -> ephemeral("You cannot approve your own request; someone else with role "
-          + SlackText.code(result.approval().approverRole()) + " has to.");
-      case NOT_APPROVER -> ephemeral("Only holders of role " + SlackText.code(result.approval().approverRole())
-          + " can vote on approval " + click.targetId() + "; your vote was not counted.");
-      case NOT_FOUND -> ephemeral("There is no approval " + click.targetId() + " here.");
-    };
-  }
-
-  private static JsonObject ephemeral(String text) {
-    return SlackText.ephemeral(text).put("replace_original", false);
+    return SlackMessages.of(ApprovalMessages.voteRefused(result, click.targetId())
+        .map(refused -> refused.placed(ChatMessage.Placement.NEW))
+        .orElseGet(() -> ApprovalMessages.afterVote(result)));
   }
 
   @Override
@@ -168,7 +159,7 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
       }
       // Required before the lookups below: an immutable set's contains(null) throws.
       String actionId = required(action.getString("action_id"), "actions[0].action_id");
-      if (!ApprovalCards.APPROVE.equals(actionId) && !ApprovalCards.DENY.equals(actionId)
+      if (!ApprovalMessages.APPROVE.equals(actionId) && !ApprovalMessages.DENY.equals(actionId)
           && !JOB_ACTIONS.contains(actionId)) {
         throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "unknown action '" + actionId + "'");
       }

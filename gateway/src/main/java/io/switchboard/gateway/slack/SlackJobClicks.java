@@ -3,11 +3,12 @@ package io.switchboard.gateway.slack;
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStore;
 import io.switchboard.gateway.JobCancellations;
+import io.switchboard.gateway.command.CancelMessages;
 import io.switchboard.gateway.command.ChatCommand;
+import io.switchboard.gateway.message.ChatMessage;
+import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.command.CommandAnswer;
 import io.switchboard.gateway.command.CommandPipeline;
-import io.switchboard.gateway.reply.BlockKitButtons;
-import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.tenancy.SlackInstallation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,6 @@ import org.apache.commons.codec.digest.DigestUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -61,7 +61,7 @@ public final class SlackJobClicks {
   private Future<Void> cancel(SlackInstallation installation, SlackClick click) {
     return cancellations.cancel(installation.tenantId(), click.targetId(), click.userId(), true)
         .map(outcome -> {
-          tell(click, CancelAnswers.of(outcome, click.targetId()));
+          tell(click, SlackMessages.of(CancelMessages.of(outcome, click.targetId())));
           return null;
         });
   }
@@ -70,7 +70,7 @@ public final class SlackJobClicks {
     return JobStore.find(pool, installation.tenantId(), click.targetId()).compose(found -> {
       Optional<Job> job = found.filter(j -> SignedSlackEndpoint.PLATFORM.equals(j.platform()));
       if (job.isEmpty()) {
-        tell(click, SlackText.ephemeral("There is no job " + click.targetId() + " here."));
+        tell(click, SlackMessages.of(ChatMessage.ephemeral("There is no job " + click.targetId() + " here.")));
         return Future.succeededFuture();
       }
       String[] typed = job.get().commandText().strip().split("\\s+", 2);
@@ -102,9 +102,7 @@ public final class SlackJobClicks {
           .onFailure(e -> LOG.warn("Answering a rerun click in Slack failed: {}", e.toString()));
       return;
     }
-    tell(click, answer.queuedJob()
-        .map(jobId -> BlockKitButtons.append(answer.message(), List.of(JobButtons.cancel(jobId))))
-        .orElse(answer.message()));
+    tell(click, SlackMessages.answer(answer));
   }
 
   private void tell(SlackClick click, JsonObject message) {

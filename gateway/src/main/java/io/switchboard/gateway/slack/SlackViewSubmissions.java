@@ -4,8 +4,6 @@ import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.command.ChatCommand;
 import io.switchboard.gateway.command.CommandPipeline;
-import io.switchboard.gateway.reply.BlockKitButtons;
-import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.tenancy.SlackInstallation;
 import io.switchboard.tenancy.command.CommandSpec;
 import io.switchboard.tenancy.policy.PolicyDirectory;
@@ -13,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.apache.commons.codec.digest.DigestUtils;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -76,9 +73,7 @@ final class SlackViewSubmissions {
       ChatCommand chat = new ChatCommand(installation.tenantId(), installation.teamId(), userId, metadata.channelId(),
           metadata.invokedAs(), text, deliveryKey(installation, viewId, text), replyTo);
       return pipeline.run(chat).map(answer -> {
-        poster.post(metadata.responseUrl(), answer.queuedJob()
-            .map(jobId -> BlockKitButtons.append(answer.message(), List.of(JobButtons.cancel(jobId))))
-            .orElse(answer.message()).copy().put("replace_original", false));
+        poster.post(metadata.responseUrl(), SlackMessages.answer(answer).put("replace_original", false));
         return (JsonObject) null;
       });
     });

@@ -5,15 +5,12 @@ import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.command.ChatCommand;
 import io.switchboard.gateway.command.CommandPipeline;
-import io.switchboard.gateway.reply.BlockKitButtons;
-import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.tenancy.SlackInstallation;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.apache.commons.codec.digest.DigestUtils;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -67,9 +64,7 @@ public final class SlashCommandHandler extends SignedSlackEndpoint {
     JsonObject replyTo = new JsonObject().put("kind", "slack_response_url").put("url", command.responseUrl());
     return pipeline.run(new ChatCommand(installation.tenantId(), installation.teamId(), command.userId(),
         command.channelId(), command.command(), command.text(), deliveryKey(command), replyTo))
-        .map(answer -> answer.queuedJob()
-            .map(jobId -> BlockKitButtons.append(answer.message(), List.of(JobButtons.cancel(jobId))))
-            .orElse(answer.message()));
+        .map(SlackMessages::answer);
   }
 
   /** Slack's {@code trigger_id} names one delivery of a command; old payloads without it have their response_url. */

@@ -5,7 +5,7 @@ import io.switchboard.gateway.command.CommandAnswer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
-import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Delivers the pipeline's answer to a command typed in Teams, through the connector, after the
@@ -30,14 +30,12 @@ public final class TeamsAnswers {
 
   public Future<Void> deliver(String tenantId, String userId, String commandText, TeamsReplyTo replyTo,
                               CommandAnswer answer) {
-    String text = TeamsText.fromSlack(answer.message().getString("text", ""));
     if (answer.queuedJob().isPresent()) {
       long jobId = answer.queuedJob().get();
+      String text = answer.message().texts().stream().map(TeamsText::markdown).collect(Collectors.joining("\n"));
       return jobActivities.show(tenantId, jobId, replyTo, TeamsCards.queued(jobId, commandText, text));
     }
-    JsonObject activity = answer.heldForApproval().map(approval -> TeamsCards.approvalPending(approval, List.of()))
-        .orElseGet(() -> TeamsCards.text(text));
-    return reply(tenantId, userId, replyTo, activity);
+    return reply(tenantId, userId, replyTo, TeamsCards.of(answer.message()));
   }
 
   /** Posts {@code activity} in the thread {@code replyTo} names, owed until Teams takes it. */

@@ -3,6 +3,7 @@ package io.switchboard.gateway.teams;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.GroupMemberships;
+import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.PolicyDirectory;
@@ -45,17 +46,28 @@ public final class TeamsApprovalVotes {
     return value.getValue(TeamsCards.ACTION_FIELD) != null;
   }
 
-  /** Reads the click; a malformed-request error if it is not one of Switchboard's buttons. */
+  /**
+   * Reads the click; a malformed-request error if it is not one of Switchboard's approval buttons. The
+   * approval's id is the button's {@code value} (a string of digits), or, on cards of earlier
+   * releases, {@code approvalId} (a number).
+   */
   static Click parse(JsonObject value) {
     Object action = value.getValue(TeamsCards.ACTION_FIELD);
-    Object id = value.getValue(TeamsCards.APPROVAL_FIELD);
-    if (!TeamsCards.APPROVE.equals(action) && !TeamsCards.DENY.equals(action)) {
+    if (!ApprovalMessages.APPROVE.equals(action) && !ApprovalMessages.DENY.equals(action)) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "unknown card action '" + action + "'");
     }
-    if (!(id instanceof Number number) || number.longValue() <= 0) {
-      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "value.approvalId is not an approval id");
+    long id = approvalId(value.getValue(TeamsCards.VALUE_FIELD), value.getValue(TeamsCards.APPROVAL_FIELD));
+    if (id <= 0) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "value.value is not an approval id");
     }
-    return new Click(number.longValue(), TeamsCards.APPROVE.equals(action));
+    return new Click(id, ApprovalMessages.APPROVE.equals(action));
+  }
+
+  private static long approvalId(Object value, Object legacy) {
+    if (value instanceof String digits && digits.matches("[0-9]{1,18}")) {
+      return Long.parseLong(digits);
+    }
+    return value == null && legacy instanceof Number number ? number.longValue() : -1;
   }
 
   /**
@@ -71,25 +83,16 @@ public final class TeamsApprovalVotes {
         .compose(policy -> groups.groupsOf(policy, request).compose(voterGroups -> approvals.vote(
             request.withGroups(voterGroups), click.approvalId(), click.approve(), policy, card.toJson(),
             clock.instant())))
-        .map(result -> switch (result.outcome()) {
-          case RECORDED -> update(card, TeamsCards.approvalPending(result.approval(), result.approvers()));
-          case APPROVED, DENIED, EXPIRED, CLOSED ->
-              update(card, TeamsCards.approvalDecided(result.approval(), result.approvers()));
-          case ALREADY_VOTED -> reply(card, "You have already voted on approval " + click.approvalId() + ".");
-          case OWN_REQUEST -> reply(card, "You cannot approve your own request; someone else with role `"
-              + result.approval().approverRole() + "` has to.");
-          case NOT_APPROVER -> reply(card, "Only holders of role `" + result.approval().approverRole()
-              + "` can vote on approval " + click.approvalId() + "; your vote was not counted.");
-          case NOT_FOUND -> reply(card, "There is no approval " + click.approvalId() + " here.");
-        });
+        .map(result -> ApprovalMessages.voteRefused(result, click.approvalId())
+            .map(refused -> reply(card, TeamsCards.of(refused)))
+            .orElseGet(() -> update(card, TeamsCards.of(ApprovalMessages.afterVote(result)))));
   }
 
   private Future<Void> update(TeamsReplyTo card, JsonObject activity) {
     return connector.update(card.serviceUrl(), card.conversationId(), card.replyToId(), activity);
   }
 
-  private Future<Void> reply(TeamsReplyTo card, String text) {
-    return connector.reply(card.serviceUrl(), card.conversationId(), card.replyToId(), TeamsCards.text(text))
-        .mapEmpty();
+  private Future<Void> reply(TeamsReplyTo card, JsonObject activity) {
+    return connector.reply(card.serviceUrl(), card.conversationId(), card.replyToId(), activity).mapEmpty();
   }
 }

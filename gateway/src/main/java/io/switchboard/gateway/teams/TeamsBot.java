@@ -7,6 +7,7 @@ import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.WorkspaceClaimVerification;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.approval.Approval;
+import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.AnswerOutbox;
@@ -100,7 +101,7 @@ public final class TeamsBot {
   /** Tells the command's thread that its approval expired. */
   public void expired(Approval approval) {
     answers.reply(approval.tenantId(), approval.requester(), TeamsReplyTo.fromJson(approval.replyTo()),
-            TeamsCards.approvalDecided(approval, List.of()))
+            TeamsCards.of(ApprovalMessages.decided(approval, List.of())))
         .onFailure(e -> LOG.warn("Posting the expiry of approval {} to Teams failed: {}", approval.id(), e.toString()));
   }
 

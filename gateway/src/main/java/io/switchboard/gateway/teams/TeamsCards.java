@@ -1,32 +1,31 @@
 package io.switchboard.gateway.teams;
 
-import io.switchboard.gateway.approval.Approval;
+import io.switchboard.gateway.message.ChatMessage;
+import io.switchboard.gateway.message.ChatText;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Renders what Switchboard says in Teams as Bot Framework message activities: plain text answers,
  * and Adaptive Cards (version 1.4) for a job (queued; running and ended from the neutral
- * {@link ReplyMessage}) and for an approval (with Approve and Deny {@code Action.Submit} buttons whose
- * data names the approval; who clicked comes from the signed activity, never from the card).
+ * {@link ReplyMessage}), and any {@link ChatMessage} with blocks or buttons, such as an approval (with
+ * Approve and Deny {@code Action.Submit} buttons whose data names the approval; who clicked comes from
+ * the signed activity, never from the card).
  */
 public final class TeamsCards {
 
-  /** The {@code switchboard} field of a submitted card's data: which button it was. */
-  public static final String APPROVE = "approval.approve";
-  public static final String DENY = "approval.deny";
+  /** The field of a submitted card's data that names the button: {@code approval.approve}, {@code job.cancel}, ... */
   static final String ACTION_FIELD = "switchboard";
-  static final String APPROVAL_FIELD = "approvalId";
+  /** The field with what the button applies to (an approval's or a job's id). */
   static final String VALUE_FIELD = "value";
+  /** Where cards of earlier releases put an approval's id (a number). */
+  static final String APPROVAL_FIELD = "approvalId";
 
   static final int MAX_OUTPUT_CHARS = 4_000;
-  private static final DateTimeFormatter WHEN =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
   private TeamsCards() {
   }
@@ -60,48 +59,46 @@ public final class TeamsCards {
       message.fields().forEach(field -> facts.add(new JsonObject().put("title", field.label()).put("value", field.value())));
       body.add(new JsonObject().put("type", "FactSet").put("facts", facts));
     }
+    String summary = message.sentenceReference() + " " + message.status().wire()
+        + (message.sections().isEmpty() ? "" : ": " + message.sections().get(0));
+    return card(summary, body, actions(message.buttons()));
+  }
+
+  private static JsonArray actions(List<ReplyMessage.Button> buttons) {
     JsonArray actions = new JsonArray();
-    message.buttons().forEach(button -> actions.add(new JsonObject().put("type", "Action.Submit")
+    buttons.forEach(button -> actions.add(new JsonObject().put("type", "Action.Submit")
         .put("title", button.label()).put("style", switch (button.style()) {
           case PRIMARY -> "positive";
           case DANGER -> "destructive";
           case DEFAULT -> "default";
         })
         .put("data", new JsonObject().put(ACTION_FIELD, button.id()).put(VALUE_FIELD, button.value()))));
-    String summary = message.sentenceReference() + " " + message.status().wire()
-        + (message.sections().isEmpty() ? "" : ": " + message.sections().get(0));
-    return card(summary, body, actions);
+    return actions;
   }
 
-  /** The card asking for approval, with Approve and Deny buttons. */
-  public static JsonObject approvalPending(Approval approval, List<String> approvers) {
-    String sofar = approvers.isEmpty() ? "" : " · approved so far by " + String.join(", ", approvers);
-    JsonArray actions = new JsonArray()
-        .add(submit("Approve", APPROVE, approval.id()))
-        .add(submit("Deny", DENY, approval.id()));
-    return card("Approval needed for " + approval.commandText(), new JsonArray()
-        .add(heading(headline(approval)))
-        .add(textBlock(approval.reason() + " · deadline " + WHEN.format(approval.deadline()) + sofar, true)), actions);
-  }
-
-  /** The card once the approval is decided: no buttons, the outcome and who decided. */
-  public static JsonObject approvalDecided(Approval approval, List<String> approvers) {
-    String outcome = switch (approval.status()) {
-      case APPROVED -> "✅ Approved by " + String.join(", ", approvers) + "; queued as job "
-          + approval.jobId().map(String::valueOf).orElse("?") + ". The result will be posted here.";
-      case DENIED -> "🚫 " + (approval.decidedBy().map(approval.requester()::equals).orElse(false)
-          ? "Withdrawn by the requester." : "Denied by " + approval.decidedBy().orElse("?") + ". Nothing ran.");
-      case EXPIRED -> "⌛ Expired at " + WHEN.format(approval.deadline()) + " without enough approvals. Nothing ran.";
-      case PENDING -> "Waiting for approval.";
-    };
-    return card(approval.status().wire() + ": " + approval.commandText(), new JsonArray()
-        .add(heading(headline(approval))).add(textBlock(outcome, true)), new JsonArray());
-  }
-
-  private static String headline(Approval approval) {
-    return "✋ " + approval.requester() + " asks to run " + approval.commandText() + " — needs "
-        + approval.approvalsNeeded() + (approval.approvalsNeeded() == 1 ? " approval" : " approvals") + " from role "
-        + approval.approverRole() + " (approval " + approval.id() + ")";
+  /**
+   * A {@link ChatMessage} in Teams: a job report as the job's card ({@link #reply}); a message of one
+   * paragraph as text ({@link TeamsText}); anything else as a card whose first paragraph is the
+   * heading, whose other paragraphs and context lines follow, and whose buttons are
+   * {@code Action.Submit} actions with the button's id ({@value #ACTION_FIELD}) and value
+   * ({@value #VALUE_FIELD}) as data.
+   */
+  public static JsonObject of(ChatMessage message) {
+    Optional<ReplyMessage> job = message.jobReport();
+    if (job.isPresent() && message.blocks().size() == 1) {
+      return reply(job.get());
+    }
+    List<ChatText> texts = message.texts();
+    if (message.buttons().isEmpty() && message.summary().isEmpty() && texts.size() == 1) {
+      return text(TeamsText.markdown(texts.get(0)));
+    }
+    JsonArray body = new JsonArray();
+    for (int i = 0; i < texts.size(); i++) {
+      String text = TeamsText.card(texts.get(i));
+      body.add(i == 0 ? heading(text) : textBlock(text, true));
+    }
+    String summary = message.summary().or(() -> texts.stream().findFirst()).map(TeamsText::card).orElse("");
+    return card(summary, body, actions(message.buttons()));
   }
 
   private static JsonObject card(String summary, JsonArray body, JsonArray actions) {
@@ -121,10 +118,5 @@ public final class TeamsCards {
 
   private static JsonObject textBlock(String text, boolean wrap) {
     return new JsonObject().put("type", "TextBlock").put("text", text).put("wrap", wrap);
-  }
-
-  private static JsonObject submit(String title, String action, long approvalId) {
-    return new JsonObject().put("type", "Action.Submit").put("title", title)
-        .put("data", new JsonObject().put(ACTION_FIELD, action).put(APPROVAL_FIELD, approvalId));
   }
 }

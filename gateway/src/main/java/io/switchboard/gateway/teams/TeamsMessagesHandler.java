@@ -4,7 +4,7 @@ import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.core.http.MediaTypes;
 import io.switchboard.gateway.GatewayMetrics;
-import io.switchboard.gateway.slack.RawBody;
+import io.switchboard.core.http.RawBody;
 import io.switchboard.tenancy.WorkspaceClaims;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -9,7 +9,7 @@ import io.switchboard.gateway.discord.SignedInteraction;
 import io.switchboard.gateway.sandbox.SandboxChat;
 import io.switchboard.gateway.sandbox.SandboxSessions;
 import io.switchboard.gateway.sandbox.SandboxVisitor;
-import io.switchboard.gateway.slack.ApprovalCards;
+import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.gateway.slack.SlackEvent;
 import io.switchboard.gateway.slack.oauth.OAuthState;
 import io.switchboard.gateway.teams.BotFrameworkStandIn;
@@ -296,7 +296,7 @@ class RouteCredentialMatrixTest {
   }
 
   private static SignedSlashCommand click() {
-    return fixture.acmeClick("U0ALICE", "C0OPS", ApprovalCards.APPROVE, 1);
+    return fixture.acmeClick("U0ALICE", "C0OPS", ApprovalMessages.APPROVE, 1);
   }
 
   private static SignedSlashCommand event() {

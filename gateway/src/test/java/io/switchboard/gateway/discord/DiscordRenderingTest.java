@@ -2,6 +2,9 @@ package io.switchboard.gateway.discord;
 
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStatus;
+import io.switchboard.gateway.message.ChatMessage;
+import io.switchboard.gateway.message.ChatText;
+import io.switchboard.gateway.message.Emoji;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -53,27 +56,33 @@ class DiscordRenderingTest {
   }
 
   @Test
-  void slackAnswersBecomePlainDiscordContent() {
-    JsonObject slack = new JsonObject().put("response_type", "ephemeral")
-        .put("text", ":x: Unknown command `frob &lt;x&gt;`; see <https://example.com/help|the help>");
-    assertThat(DiscordText.fromSlack(slack).getString("content"))
-        .isEqualTo("\u274C Unknown command `frob <x>`; see [the help](https://example.com/help)");
-    JsonObject blocks = new JsonObject().put("text", "fallback").put("blocks", new JsonArray()
-        .add(new JsonObject().put("type", "section").put("text", new JsonObject().put("type", "mrkdwn").put("text", "head")))
-        .add(new JsonObject().put("type", "context").put("elements", new JsonArray()
-            .add(new JsonObject().put("type", "mrkdwn").put("text", "foot"))))
-        .add(new JsonObject().put("type", "actions").put("elements", new JsonArray()
-            .add(new JsonObject().put("type", "button").put("action_id", "approval.deny").put("value", "3")
-                .put("style", "danger").put("text", new JsonObject().put("type", "plain_text").put("text", "Deny"))))));
-    JsonObject message = DiscordText.fromSlack(blocks);
+  void chatMessagesBecomeDiscordContentAndButtons() {
+    ChatMessage refusal = ChatMessage.ephemeral(ChatText.builder().symbol(Emoji.CROSS).plain(" Unknown command ")
+        .code("frob <x>").plain("; *as typed* by ").mention("710").build());
+    assertThat(DiscordText.of(refusal).getString("content"))
+        .isEqualTo("\u274C Unknown command `frob <x>`; *as typed* by <@710>");
+    ChatMessage card = new ChatMessage(Optional.of(ChatText.of("fallback")), List.of(
+        new ChatMessage.Paragraph(ChatText.of("head")), new ChatMessage.Context(ChatText.of("foot")),
+        new ChatMessage.Buttons(Optional.of("approval-3"), List.of(
+            new ReplyMessage.Button("approval.deny", "Deny", ReplyMessage.Button.Style.DANGER, "3")))),
+        ChatMessage.Visibility.PUBLIC, ChatMessage.Placement.REPLACE);
+    JsonObject message = DiscordText.of(card);
     assertThat(message.getString("content")).isEqualTo("head\nfoot");
-    assertThat(message.getJsonArray("components").getJsonObject(0).getJsonArray("components").getJsonObject(0)
-        .getString("custom_id")).isEqualTo("approval.deny:3");
+    assertThat(message.getJsonArray("components").getJsonObject(0).getJsonArray("components").getJsonObject(0))
+        .isEqualTo(new JsonObject().put("type", 2).put("label", "Deny").put("style", 4).put("custom_id", "approval.deny:3"));
+    assertThat(message.getJsonObject("allowed_mentions")).isEqualTo(new JsonObject().put("parse", new JsonArray()));
+  }
+
+  @Test
+  void aJobReportIsTheJobsEmbed() {
+    ReplyMessage result = ReplyMessage.result(job(JobStatus.SUCCEEDED, "ok", null, 1));
+    assertThat(DiscordText.of(new ChatMessage(Optional.empty(), List.of(new ChatMessage.JobReport(result)),
+        ChatMessage.Visibility.EPHEMERAL, ChatMessage.Placement.DEFAULT))).isEqualTo(DiscordEmbeds.of(result));
   }
 
   @Test
   void contentIsCutToDiscordsLimit() {
-    String content = DiscordText.fromSlack(new JsonObject().put("text", "y".repeat(5000))).getString("content");
+    String content = DiscordText.of(ChatMessage.ephemeral("y".repeat(5000))).getString("content");
     assertThat(content).hasSize(DiscordText.MAX_CONTENT_CHARS).endsWith("…");
   }
 

@@ -10,7 +10,7 @@ import io.switchboard.core.job.NewJob;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.JobEnqueuer;
 import io.switchboard.gateway.approval.Approvals;
-import io.switchboard.gateway.slack.ApprovalCards;
+import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.tenancy.policy.ApprovalRequirement;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.vertx.core.json.JsonArray;
@@ -63,7 +63,7 @@ class ApprovalFlowTest {
     long approval = requestApproval();
     String secondNode = fixture.startSecondGateway();
 
-    JsonObject card = click(secondNode, "U0CAROL", ApprovalCards.APPROVE, approval);
+    JsonObject card = click(secondNode, "U0CAROL", ApprovalMessages.APPROVE, approval);
 
     assertThat(card.getString("text")).startsWith("approved: /ops " + DEPLOY);
     assertThat(card.getJsonArray("blocks").encode()).contains("Approved by <@U0CAROL>").doesNotContain("approval.approve");
@@ -78,7 +78,7 @@ class ApprovalFlowTest {
     assertThat(fixture.auditTypes("acme")).containsSubsequence("approval.requested", "approval.voted",
         "command.received", "job.queued", "approval.granted");
 
-    JsonObject again = click(fixture.baseUrl(), "U0DAVE", ApprovalCards.APPROVE, approval);
+    JsonObject again = click(fixture.baseUrl(), "U0DAVE", ApprovalMessages.APPROVE, approval);
     assertThat(again.getJsonArray("blocks").encode()).contains("Approved by <@U0CAROL>");
     assertThat(fixture.jobCount()).isEqualTo(1);
 
@@ -113,15 +113,15 @@ class ApprovalFlowTest {
     fixture.putPolicy("acme", policy);
     long approval = awaitApprovalNeeding(2);
 
-    JsonObject first = click(fixture.baseUrl(), "U0CAROL", ApprovalCards.APPROVE, approval);
-    JsonObject again = click(fixture.baseUrl(), "U0CAROL", ApprovalCards.APPROVE, approval);
+    JsonObject first = click(fixture.baseUrl(), "U0CAROL", ApprovalMessages.APPROVE, approval);
+    JsonObject again = click(fixture.baseUrl(), "U0CAROL", ApprovalMessages.APPROVE, approval);
 
     assertThat(first.getJsonArray("blocks").encode()).contains("approved so far by <@U0CAROL>")
-        .contains(ApprovalCards.APPROVE);
+        .contains(ApprovalMessages.APPROVE);
     assertThat(again.getString("text")).isEqualTo("You have already voted on approval " + approval + ".");
     assertThat(fixture.jobCount()).isZero();
 
-    JsonObject second = click(fixture.baseUrl(), "U0DAVE", ApprovalCards.APPROVE, approval);
+    JsonObject second = click(fixture.baseUrl(), "U0DAVE", ApprovalMessages.APPROVE, approval);
 
     assertThat(second.getJsonArray("blocks").encode()).contains("Approved by <@U0CAROL>, <@U0DAVE>");
     assertThat(fixture.jobCount()).isEqualTo(1);
@@ -143,8 +143,8 @@ class ApprovalFlowTest {
   void selfApprovalIsRefused() {
     long approval = requestApproval();
 
-    JsonObject own = click(fixture.baseUrl(), "U0ALICE", ApprovalCards.APPROVE, approval);
-    JsonObject stranger = click(fixture.baseUrl(), "U0BOB", ApprovalCards.APPROVE, approval);
+    JsonObject own = click(fixture.baseUrl(), "U0ALICE", ApprovalMessages.APPROVE, approval);
+    JsonObject stranger = click(fixture.baseUrl(), "U0BOB", ApprovalMessages.APPROVE, approval);
 
     assertThat(own.getString("response_type")).isEqualTo("ephemeral");
     assertThat(own.getString("text")).startsWith("You cannot approve your own request");
@@ -160,8 +160,8 @@ class ApprovalFlowTest {
   void denialEndsIt() {
     long approval = requestApproval();
 
-    JsonObject denied = click(fixture.baseUrl(), "U0DAVE", ApprovalCards.DENY, approval);
-    JsonObject late = click(fixture.baseUrl(), "U0CAROL", ApprovalCards.APPROVE, approval);
+    JsonObject denied = click(fixture.baseUrl(), "U0DAVE", ApprovalMessages.DENY, approval);
+    JsonObject late = click(fixture.baseUrl(), "U0CAROL", ApprovalMessages.APPROVE, approval);
 
     assertThat(denied.getJsonArray("blocks").encode()).contains("Denied by <@U0DAVE>");
     assertThat(late.getJsonArray("blocks").encode()).contains("Denied by <@U0DAVE>");
@@ -178,7 +178,7 @@ class ApprovalFlowTest {
     fixture.count("WITH moved AS (UPDATE approvals SET deadline = now() - interval '1 second' RETURNING 1) "
         + "SELECT count(*) FROM moved");
 
-    JsonObject late = click(fixture.baseUrl(), "U0CAROL", ApprovalCards.APPROVE, clicked);
+    JsonObject late = click(fixture.baseUrl(), "U0CAROL", ApprovalMessages.APPROVE, clicked);
     List<Long> told = new ArrayList<>();
     Approvals sweeper = new Approvals(fixture.vertx(), fixture.pool(),
         new JobEnqueuer(new GroupCommit(fixture.pool(), fixture.vertx().eventBus(), new GatewayMetrics(new SimpleMeterRegistry())),
@@ -198,18 +198,18 @@ class ApprovalFlowTest {
   void badClicksAreRefused() {
     long approval = requestApproval();
 
-    HttpResponse<String> unsigned = fixture.acmeClick("U0CAROL", "C0DEPLOYS", ApprovalCards.APPROVE, approval)
+    HttpResponse<String> unsigned = fixture.acmeClick("U0CAROL", "C0DEPLOYS", ApprovalMessages.APPROVE, approval)
         .withoutSignature().post(fixture.baseUrl());
-    HttpResponse<String> forged = fixture.acmeClick("U0CAROL", "C0DEPLOYS", ApprovalCards.APPROVE, approval)
+    HttpResponse<String> forged = fixture.acmeClick("U0CAROL", "C0DEPLOYS", ApprovalMessages.APPROVE, approval)
         .signedWith("not-the-secret").post(fixture.baseUrl());
-    HttpResponse<String> garbage = fixture.acmeClick("U0CAROL", "C0DEPLOYS", ApprovalCards.APPROVE, approval)
+    HttpResponse<String> garbage = fixture.acmeClick("U0CAROL", "C0DEPLOYS", ApprovalMessages.APPROVE, approval)
         .rawBody("payload=%7Bnot+json").post(fixture.baseUrl());
     HttpResponse<String> unknownAction = fixture.acmeClick("U0CAROL", "C0DEPLOYS", "approval.delete", approval)
         .post(fixture.baseUrl());
     HttpResponse<String> noUser = SignedSlashCommand.of(GatewayFixture.ACME_SECRET, "T0ACME", "", "unused")
         .rawBody("payload=" + URLEncoder.encode(new JsonObject().put("type", "block_actions")
             .put("team", new JsonObject().put("id", "T0ACME"))
-            .put("actions", new JsonArray().add(new JsonObject().put("action_id", ApprovalCards.APPROVE)
+            .put("actions", new JsonArray().add(new JsonObject().put("action_id", ApprovalMessages.APPROVE)
                 .put("value", Long.toString(approval)))).encode(), StandardCharsets.UTF_8))
         .to("/slack/interactions").post(fixture.baseUrl());
     long globexApproval = Await.result(new Approvals(fixture.vertx(), fixture.pool(),
@@ -221,7 +221,7 @@ class ApprovalFlowTest {
                 .put("url", fixture.slack().responseUrl("globex"))),
             new ApprovalRequirement("globex-rule", 1, "approver", Duration.ofMinutes(5)), "globex needs approval", 1,
             Instant.now())).approval().id();
-    JsonObject missing = click(fixture.baseUrl(), "U0CAROL", ApprovalCards.APPROVE, globexApproval);
+    JsonObject missing = click(fixture.baseUrl(), "U0CAROL", ApprovalMessages.APPROVE, globexApproval);
 
     assertThat(unsigned.statusCode()).isEqualTo(401);
     assertThat(forged.statusCode()).isEqualTo(401);
@@ -242,8 +242,8 @@ class ApprovalFlowTest {
     assertThat(card.getString("response_type")).isEqualTo("in_channel");
     assertThat(card.getString("text")).isEqualTo("Approval needed for /ops " + DEPLOY);
     JsonArray buttons = card.getJsonArray("blocks").getJsonObject(2).getJsonArray("elements");
-    assertThat(buttons.getJsonObject(0).getString("action_id")).isEqualTo(ApprovalCards.APPROVE);
-    assertThat(buttons.getJsonObject(1).getString("action_id")).isEqualTo(ApprovalCards.DENY);
+    assertThat(buttons.getJsonObject(0).getString("action_id")).isEqualTo(ApprovalMessages.APPROVE);
+    assertThat(buttons.getJsonObject(1).getString("action_id")).isEqualTo(ApprovalMessages.DENY);
     assertThat(fixture.jobCount()).isZero();
     return Long.parseLong(buttons.getJsonObject(0).getString("value"));
   }

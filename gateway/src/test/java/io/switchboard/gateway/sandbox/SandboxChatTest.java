@@ -162,6 +162,10 @@ class SandboxChatTest {
     long before = System.currentTimeMillis();
     assertThat(alice.command("help").statusCode()).isEqualTo(200);
     assertThat(alice.transcript()).contains("alice: help").contains("switchboard: ").contains("echo");
+    alice.command("whoami");
+    assertThat(alice.messages().get(alice.messages().size() - 1).getString("text"))
+        .as("no Slack markup in the sandbox (issue 12)").startsWith("You are @alice in workspace `web`.")
+        .doesNotContain("<@").doesNotContain("&lt;");
     assertThat(alice.messages()).as("each message says when it was shown, in epoch milliseconds")
         .allSatisfy(m -> assertThat(m.getLong("at")).isBetween(before - 5_000, System.currentTimeMillis() + 5_000));
 
@@ -192,7 +196,7 @@ class SandboxChatTest {
     assertThat(result.getString("title")).isEqualTo("echo <b>hi</b> & bye");
     assertThat(result.getString("output")).isEqualTo("<b>hi</b> & bye");
     assertThat(result.getJsonArray("fields").getJsonObject(0).getString("value")).isEqualTo("@alice");
-    assertThat(alice.messages()).hasSize(4);
+    assertThat(alice.messages()).hasSize(6);
   }
 
   @Test
@@ -226,7 +230,9 @@ class SandboxChatTest {
         new JsonObject().put("label", "Requested by").put("value", "@alice"),
         new JsonObject().put("label", "Approved by").put("value", "@bob"));
     alice.command("job " + jobId);
-    assertThat(alice.messages().get(alice.messages().size() - 1).getString("text")).contains("Approved by");
+    assertThat(alice.messages().get(alice.messages().size() - 1).getJsonArray("fields"))
+        .as("job <id> shows the job as its own message does").contains(
+            new JsonObject().put("label", "Approved by").put("value", "@bob"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.teams;
 
+import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.fuzz.FuzzCase;
@@ -111,7 +112,7 @@ class TeamsActivitiesFuzzTest {
       case 0, 1 -> TeamsActivities.mention(botFramework.serviceUrl(), ACME_TEAMS, TeamsBotTest.CHANNEL, id,
           TeamsBotTest.ALICE, fuzz.pick("echo fuzz", "help", "deploy staging api", "job 1", "cancel 1"));
       case 2 -> TeamsActivities.submit(botFramework.serviceUrl(), ACME_TEAMS, TeamsBotTest.CHANNEL, id,
-          TeamsBotTest.BOB, "1:bot-activity-1", new JsonObject().put("switchboard", TeamsCards.APPROVE)
+          TeamsBotTest.BOB, "1:bot-activity-1", new JsonObject().put("switchboard", ApprovalMessages.APPROVE)
               .put("approvalId", fuzz.chance(80) ? approvalId : fuzz.below(3)));
       default -> TeamsActivities.botMembership(botFramework.serviceUrl(), "0a0b0c0d-3333-4222-8333-"
           + String.format("%012d", fuzz.number()), TeamsBotTest.CHANNEL, TeamsBotTest.ALICE, fuzz.chance(80))

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.teams;
 
+import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.job.JobFinished;
 import io.switchboard.core.job.JobProgress;
@@ -160,9 +161,9 @@ class TeamsBotTest {
     assertThat(fixture.jobCount()).isZero();
     Await.until("the approval card", () -> botFramework.calls("POST").size() == 1);
     String cardJson = botFramework.calls("POST").get(0).body().encode();
-    assertThat(cardJson).contains("Action.Submit").contains(TeamsCards.APPROVE);
+    assertThat(cardJson).contains("Action.Submit").contains(ApprovalMessages.APPROVE);
     long approvalId = fixture.count("SELECT id FROM approvals");
-    JsonObject approve = new JsonObject().put("switchboard", TeamsCards.APPROVE).put("approvalId", approvalId);
+    JsonObject approve = new JsonObject().put("switchboard", ApprovalMessages.APPROVE).put("approvalId", approvalId);
 
     post(TeamsActivities.submit(botFramework.serviceUrl(), ACME_TEAMS, CHANNEL, "1700000000201", ALICE,
         "1:bot-activity-1", approve));

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.teams;
 
+import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.Http;
 import io.switchboard.gateway.GatewayFixture;
@@ -112,7 +113,7 @@ class TeamsGroupBindingTest {
         .isEqualTo(1);
     Await.until("the approval card", () -> botFramework.calls("POST").size() == 1);
     long approvalId = fixture.count("SELECT id FROM approvals");
-    JsonObject approve = new JsonObject().put("switchboard", TeamsCards.APPROVE).put("approvalId", approvalId);
+    JsonObject approve = new JsonObject().put("switchboard", ApprovalMessages.APPROVE).put("approvalId", approvalId);
 
     post(TeamsActivities.submit(botFramework.serviceUrl(), ACME_TEAMS, CHANNEL, nextId(), CAROL,
         "1:bot-activity-1", approve));

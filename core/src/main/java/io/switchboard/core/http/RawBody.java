@@ -1,4 +1,4 @@
-package io.switchboard.gateway.slack;
+package io.switchboard.core.http;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;

@@ -1,16 +1,16 @@
-package io.switchboard.gateway.slack;
+package io.switchboard.gateway.command;
 
 import io.switchboard.gateway.JobCancellations;
-import io.vertx.core.json.JsonObject;
+import io.switchboard.gateway.message.ChatMessage;
 
 /** What a chat user is told about their request to cancel a job, typed ({@code cancel 42}) or clicked. */
-public final class CancelAnswers {
+public final class CancelMessages {
 
-  private CancelAnswers() {
+  private CancelMessages() {
   }
 
-  public static JsonObject of(JobCancellations.Outcome outcome, long jobId) {
-    return SlackText.ephemeral(switch (outcome) {
+  public static ChatMessage of(JobCancellations.Outcome outcome, long jobId) {
+    return ChatMessage.ephemeral(switch (outcome) {
       case CANCELLED -> "Cancelled job " + jobId + " before it started.";
       case STOPPING -> "Stopping job " + jobId + "; its result will say when it has stopped.";
       case ALREADY_FINISHED -> "Job " + jobId + " has already ended (or is already being cancelled).";
