@@ -1,0 +1,87 @@
+package io.switchboard.deploy;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dependency rules of docs/architecture.md, checked on the production classes of every module, so
+ * that none breaks silently: modules point downwards (core and audit import nothing of ours, tenancy
+ * only core, and gateway and executor-pool meet only in PostgreSQL and on the event bus), and the
+ * gateway's platform-neutral packages speak no platform's language (issue 12).
+ */
+@DisplayName("Architecture: modules point downwards, and neutral packages import no platform")
+class ArchitectureTest {
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("io.switchboard");
+    assertThat(classes.contain("io.switchboard.gateway.slack.SlackMessages")
+        && classes.contain("io.switchboard.executor.JobQueue")
+        && classes.contain("io.switchboard.core.job.JobStore")).as("every module's classes are imported").isTrue();
+  }
+
+  @Test
+  @DisplayName("core imports nothing of ours outside core")
+  void coreStandsAlone() {
+    check(noClasses().that().resideInAPackage("io.switchboard.core..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.audit..", "io.switchboard.tenancy..",
+            "io.switchboard.executor..", "io.switchboard.gateway..", "io.switchboard.deploy.."));
+  }
+
+  @Test
+  @DisplayName("audit imports nothing of ours outside audit")
+  void auditStandsAlone() {
+    check(noClasses().that().resideInAPackage("io.switchboard.audit..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.core..", "io.switchboard.tenancy..",
+            "io.switchboard.executor..", "io.switchboard.gateway..", "io.switchboard.deploy.."));
+  }
+
+  @Test
+  @DisplayName("tenancy imports only core")
+  void tenancyImportsOnlyCore() {
+    check(noClasses().that().resideInAPackage("io.switchboard.tenancy..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.executor..", "io.switchboard.gateway..",
+            "io.switchboard.deploy.."));
+  }
+
+  @Test
+  @DisplayName("gateway and executor-pool never import each other, nor the deploy module")
+  void gatewayAndExecutorsMeetOnlyInTheDatabase() {
+    check(noClasses().that().resideInAPackage("io.switchboard.gateway..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.executor..", "io.switchboard.deploy.."));
+    check(noClasses().that().resideInAPackage("io.switchboard.executor..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.gateway..", "io.switchboard.deploy.."));
+  }
+
+  @Test
+  @DisplayName("the message model, the pipeline, approvals and the other platforms import nothing of Slack's")
+  void neutralPackagesImportNoSlack() {
+    check(noClasses().that().resideInAnyPackage("io.switchboard.gateway.message..", "io.switchboard.gateway.command..",
+            "io.switchboard.gateway.approval..", "io.switchboard.gateway.teams..", "io.switchboard.gateway.discord..",
+            "io.switchboard.gateway.sandbox..")
+        .should().dependOnClassesThat().resideInAPackage("io.switchboard.gateway.slack.."));
+  }
+
+  @Test
+  @DisplayName("the message model imports no platform")
+  void theMessageModelIsNeutral() {
+    check(noClasses().that().resideInAPackage("io.switchboard.gateway.message..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.gateway.slack..",
+            "io.switchboard.gateway.teams..", "io.switchboard.gateway.discord..", "io.switchboard.gateway.sandbox.."));
+  }
+
+  private static void check(ArchRule rule) {
+    rule.check(classes);
+  }
+}
