@@ -65,11 +65,11 @@ class ArchitectureTest {
   }
 
   @Test
-  @DisplayName("the message model, the pipeline, approvals and the other platforms import nothing of Slack's")
+  @DisplayName("the message model, the pipeline, approvals, job replies and the other platforms import nothing of Slack's")
   void neutralPackagesImportNoSlack() {
     check(noClasses().that().resideInAnyPackage("io.switchboard.gateway.message..", "io.switchboard.gateway.command..",
-            "io.switchboard.gateway.approval..", "io.switchboard.gateway.teams..", "io.switchboard.gateway.discord..",
-            "io.switchboard.gateway.sandbox..")
+            "io.switchboard.gateway.approval..", "io.switchboard.gateway.reply..", "io.switchboard.gateway.teams..",
+            "io.switchboard.gateway.discord..", "io.switchboard.gateway.sandbox..")
         .should().dependOnClassesThat().resideInAPackage("io.switchboard.gateway.slack.."));
   }
 

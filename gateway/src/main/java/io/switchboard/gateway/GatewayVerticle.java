@@ -37,8 +37,8 @@ import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.AnswerOutbox;
 import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.ReplyMessage;
+import io.switchboard.gateway.reply.JobResultReplier;
 import io.switchboard.gateway.reply.ReplyOutbox;
-import io.switchboard.gateway.reply.ResponseUrlReplier;
 import io.switchboard.gateway.sandbox.SandboxAccess;
 import io.switchboard.gateway.sandbox.SandboxChat;
 import io.switchboard.gateway.sandbox.SandboxCleanup;
@@ -48,6 +48,7 @@ import io.switchboard.gateway.sandbox.SandboxSession;
 import io.switchboard.gateway.sandbox.SandboxSessions;
 import io.switchboard.gateway.sandbox.SandboxVotes;
 import io.switchboard.gateway.slack.SlackMessages;
+import io.switchboard.gateway.slack.SlackResponseUrlResults;
 import io.switchboard.gateway.slack.CommandFormOpener;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.gateway.slack.SlackOwnAppProof;
@@ -132,7 +133,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private Router router;
   private Approvals approvals;
-  private ResponseUrlReplier replier;
+  private JobResultReplier replier;
   private SlackWebApi slackApi;
   private List<JobProgressRelay> progressRelays = List.of();
   private Optional<TeamsBot> teams = Optional.empty();
@@ -247,15 +248,15 @@ public final class GatewayVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> Problems.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed here"));
 
     Map<String, ReplyChannel> replyChannels = new HashMap<>(Map.of(SlackJobMessages.REPLY_KIND,
-        new SlackJobResults(jobMessages, new SlackJobFiles(pool, slackApi, botTokens, pacer))));
+        new SlackJobResults(jobMessages, new SlackJobFiles(pool, slackApi, botTokens, pacer)),
+        SlackResponseUrlResults.KIND, new SlackResponseUrlResults(client, pacer)));
     replyChannels.put(InteractionWebhook.REPLY_KIND, job -> InteractionWebhook.fromReplyTo(job.replyTo())
         .map(webhook -> discordMessages.show(job.tenantId(), job.id(), webhook,
             DiscordEmbeds.of(ReplyMessage.result(job))))
         .orElseGet(() -> Future.failedFuture("job " + job.id() + " has a malformed Discord reply_to")));
     teams.ifPresent(bot -> replyChannels.put(TeamsReplyTo.KIND, bot.replyChannel()));
     replyChannels.put(SandboxSession.REPLY_KIND, sandboxMessages);
-    replier = new ResponseUrlReplier(vertx, new ReplyOutbox(pool), client, metrics, REPLY_SWEEP_INTERVAL,
-        replyChannels, pacer);
+    replier = new JobResultReplier(vertx, new ReplyOutbox(pool), metrics, REPLY_SWEEP_INTERVAL, replyChannels, pacer);
     progressRelays = new ArrayList<>(List.of(new JobProgressRelay(vertx, "slack", jobMessages::progress),
         new JobProgressRelay(vertx, "discord", discordMessages::progress)));
     if (config.sandboxEnabled()) {

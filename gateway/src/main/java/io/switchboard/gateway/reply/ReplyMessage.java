@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * What Switchboard says about a job, before any platform's formatting: a title (the command), a
  * status, a reference ({@code job 42}), short fields (who asked, how long it took), free-text
- * sections, an excerpt of the output or error, and buttons. Renderers ({@link BlockKitResult},
- * {@link BlockKitProgress}, the Discord embeds) turn it into a platform's message; the texts here are
+ * sections, an excerpt of the output or error, and buttons. Renderers ({@code slack.BlockKitResult},
+ * {@code slack.BlockKitProgress}, the Discord embeds) turn it into a platform's message; the texts here are
  * plain and unescaped, each renderer escapes for its own markup.
  *
  * @param title     the command as typed

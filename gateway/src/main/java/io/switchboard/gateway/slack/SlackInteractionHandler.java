@@ -85,7 +85,7 @@ public final class SlackInteractionHandler extends SignedSlackEndpoint {
     return policies.policyOf(installation.tenantId())
         .compose(policy -> groups.groupsOf(policy, voter).compose(userGroups -> approvals.vote(
             voter.withGroups(userGroups), click.targetId(), approve, policy,
-            new JsonObject().put("kind", "slack_response_url").put("url", click.responseUrl()), clock.instant())))
+            new JsonObject().put("kind", SlackResponseUrlResults.KIND).put("url", click.responseUrl()), clock.instant())))
         .map(result -> {
           poster.post(click.responseUrl(), message(result, click));
           return (JsonObject) null;

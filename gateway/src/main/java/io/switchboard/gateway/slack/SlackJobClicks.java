@@ -93,7 +93,7 @@ public final class SlackJobClicks {
           .put("channel", original.getString("channel")).put("thread_ts", original.getString("thread_ts"))
           .put("im", original.getBoolean("im", false));
     }
-    return new JsonObject().put("kind", "slack_response_url").put("url", click.responseUrl());
+    return new JsonObject().put("kind", SlackResponseUrlResults.KIND).put("url", click.responseUrl());
   }
 
   private void deliver(SlackInstallation installation, SlackClick click, JsonObject replyTo, CommandAnswer answer) {

@@ -5,7 +5,6 @@ import io.switchboard.gateway.pacing.ChannelKey;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.pacing.Outbound;
 import io.switchboard.gateway.progress.JobMessageSteps;
-import io.switchboard.gateway.reply.BlockKitProgress;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -2,7 +2,6 @@ package io.switchboard.gateway.slack;
 
 import io.switchboard.core.job.Job;
 import io.switchboard.gateway.pacing.ChannelBusy;
-import io.switchboard.gateway.reply.BlockKitResult;
 import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.ReplyMessage;

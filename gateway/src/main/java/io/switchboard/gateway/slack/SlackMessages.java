@@ -4,8 +4,6 @@ import io.switchboard.gateway.command.CommandAnswer;
 import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.gateway.message.ChatText;
 import io.switchboard.gateway.message.Emoji;
-import io.switchboard.gateway.reply.BlockKitButtons;
-import io.switchboard.gateway.reply.BlockKitResult;
 import io.switchboard.gateway.reply.JobButtons;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

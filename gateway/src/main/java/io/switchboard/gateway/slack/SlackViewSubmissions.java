@@ -69,7 +69,7 @@ final class SlackViewSubmissions {
         }
         text = submission.text().orElseThrow();
       }
-      JsonObject replyTo = new JsonObject().put("kind", "slack_response_url").put("url", metadata.responseUrl());
+      JsonObject replyTo = new JsonObject().put("kind", SlackResponseUrlResults.KIND).put("url", metadata.responseUrl());
       ChatCommand chat = new ChatCommand(installation.tenantId(), installation.teamId(), userId, metadata.channelId(),
           metadata.invokedAs(), text, deliveryKey(installation, viewId, text), replyTo);
       return pipeline.run(chat).map(answer -> {

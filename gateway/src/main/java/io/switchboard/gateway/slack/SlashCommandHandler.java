@@ -61,7 +61,7 @@ public final class SlashCommandHandler extends SignedSlackEndpoint {
   }
 
   private Future<JsonObject> run(SlackInstallation installation, SlashCommand command) {
-    JsonObject replyTo = new JsonObject().put("kind", "slack_response_url").put("url", command.responseUrl());
+    JsonObject replyTo = new JsonObject().put("kind", SlackResponseUrlResults.KIND).put("url", command.responseUrl());
     return pipeline.run(new ChatCommand(installation.tenantId(), installation.teamId(), command.userId(),
         command.channelId(), command.command(), command.text(), deliveryKey(command), replyTo))
         .map(SlackMessages::answer);

@@ -2,7 +2,6 @@ package io.switchboard.gateway.reply;
 
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.http.DatabaseFailures;
-import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobFinished;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.pacing.ChannelBusy;
@@ -13,9 +12,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,22 +24,19 @@ import java.util.Map;
 /**
  * The reply path for finished jobs: when a job finishes (event bus), or when the periodic sweep
  * finds a reply still owed (a lost event, a failed post, another gateway that died), it claims the
- * reply in the {@link ReplyOutbox}, delivers the {@link BlockKitResult} (to the slash command's
- * {@code response_url}, or through the {@link ReplyChannel} of the job's other {@code reply_to.kind}),
- * and marks it sent or schedules a retry. A result the channel's outbound queue had no room for
- * ({@link ChannelBusy}) is offered again on a later sweep without using up an attempt. Results posted
- * to a {@code response_url} are paced per channel too, and many at once become one
- * {@link BlockKitDigest} posted to the first one's {@code response_url}.
+ * reply in the {@link ReplyOutbox}, delivers it through the {@link ReplyChannel} of the job's
+ * {@code reply_to.kind} (each platform's), and marks it sent or schedules a retry. A result the
+ * channel's outbound queue had no room for ({@link ChannelBusy}) is offered again on a later sweep
+ * without using up an attempt. A kind no channel serves is left owed.
  *
  * <p>Once a channel's queue has refused a result, the replier leaves that channel's results owed
  * and unclaimed while the queue stays full (a finished-job event is not claimed; a sweep claims only
  * as many as the queue has room for and puts the rest off in one statement): a flood into one
  * channel costs no database writes per result beyond the ones that get posted.
  */
-public final class ResponseUrlReplier {
+public final class JobResultReplier {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ResponseUrlReplier.class);
-  private static final Duration POST_TIMEOUT = Duration.ofSeconds(10);
+  private static final Logger LOG = LoggerFactory.getLogger(JobResultReplier.class);
   /** The first wait before marking a posted result sent again; it doubles up to {@link #MARK_RETRY_MAX}. */
   private static final Duration MARK_RETRY_FIRST = Duration.ofMillis(250);
   private static final Duration MARK_RETRY_MAX = Duration.ofSeconds(2);
@@ -52,7 +45,6 @@ public final class ResponseUrlReplier {
 
   private final Vertx vertx;
   private final ReplyOutbox outbox;
-  private final WebClient client;
   private final GatewayMetrics metrics;
   private final Duration sweepInterval;
   private final Map<String, ReplyChannel> channels;
@@ -65,16 +57,15 @@ public final class ResponseUrlReplier {
   private long sweepTimer = -1;
 
   /**
-   * @param channels how results of other {@code reply_to} kinds are delivered, by kind
-   * @param pacer    paces (and digests) the results posted to {@code response_url}s
+   * @param channels how results are delivered, by {@code reply_to.kind}
+   * @param pacer    the outbound queues whose room decides how many results a sweep claims per channel
    */
-  public ResponseUrlReplier(Vertx vertx, ReplyOutbox outbox, WebClient client, GatewayMetrics metrics,
-                            Duration sweepInterval, Map<String, ReplyChannel> channels, ChannelPacer pacer) {
+  public JobResultReplier(Vertx vertx, ReplyOutbox outbox, GatewayMetrics metrics, Duration sweepInterval,
+                          Map<String, ReplyChannel> channels, ChannelPacer pacer) {
     this.channels = Map.copyOf(channels);
     this.pacer = pacer;
     this.vertx = vertx;
     this.outbox = outbox;
-    this.client = client;
     this.metrics = metrics;
     this.sweepInterval = sweepInterval;
   }
@@ -164,8 +155,7 @@ public final class ResponseUrlReplier {
   }
 
   private Future<Void> post(ReplyOutbox.PendingReply reply) {
-    String kind = reply.job().replyTo().getString("kind");
-    ReplyChannel channel = "slack_response_url".equals(kind) ? this::postToResponseUrl : channels.get(kind);
+    ReplyChannel channel = channels.get(reply.job().replyTo().getString("kind"));
     if (channel == null) {
       return Future.succeededFuture();
     }
@@ -211,28 +201,7 @@ public final class ResponseUrlReplier {
     });
   }
 
-  private Future<Void> postToResponseUrl(Job job) {
-    String url = job.replyTo().getString("url");
-    ChannelKey channel = new ChannelKey(job.platform(), job.tenantId(), "", job.channel());
-    return pacer.submitResult(channel, new ChannelPacer.Digestible(BlockKitDigest.line(ReplyMessage.result(job)),
-        lines -> postJson(url, BlockKitDigest.of(lines))), () -> postJson(url,
-        BlockKitResult.of(ReplyMessage.result(job).withButtons(JobButtons.forJob(job.id(), job.status())))));
-  }
-
-  private Future<Void> postJson(String url, JsonObject message) {
-    return client.postAbs(url)
-        .timeout(POST_TIMEOUT.toMillis())
-        .sendJsonObject(message)
-        .compose(response -> isSuccess(response)
-            ? Future.<Void>succeededFuture()
-            : Future.failedFuture("HTTP " + response.statusCode()));
-  }
-
   /** Where a job ran: its tenant, platform and chat channel. */
   private record JobChannel(String tenantId, String platform, String channel) {
-  }
-
-  private static boolean isSuccess(HttpResponse<Buffer> response) {
-    return response.statusCode() >= 200 && response.statusCode() < 300;
   }
 }

@@ -1,7 +1,8 @@
-package io.switchboard.gateway.reply;
+package io.switchboard.gateway.slack;
 
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStatus;
+import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

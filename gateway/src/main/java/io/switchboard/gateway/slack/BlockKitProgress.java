@@ -1,6 +1,7 @@
-package io.switchboard.gateway.reply;
+package io.switchboard.gateway.slack;
 
-import io.switchboard.gateway.slack.SlackText;
+import io.switchboard.gateway.reply.JobButtons;
+import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("The reply path posts each finished job's result to its response_url once")
-class ResponseUrlReplierTest {
+class JobResultReplierTest {
 
   private GatewayFixture fixture;
 

@@ -1,5 +1,6 @@
-package io.switchboard.gateway.reply;
+package io.switchboard.gateway.slack;
 
+import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
