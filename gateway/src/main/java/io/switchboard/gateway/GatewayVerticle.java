@@ -30,7 +30,6 @@ import io.switchboard.gateway.notify.NotificationInbox;
 import io.switchboard.gateway.notify.NotificationOutbox;
 import io.switchboard.gateway.notify.NotificationSweeper;
 import io.switchboard.gateway.notify.NotificationTargets;
-import io.switchboard.gateway.notify.SlackNotificationDelivery;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.pacing.PacerTimers;
 import io.switchboard.gateway.progress.JobProgressRelay;
@@ -48,6 +47,7 @@ import io.switchboard.gateway.sandbox.SandboxSession;
 import io.switchboard.gateway.sandbox.SandboxSessions;
 import io.switchboard.gateway.sandbox.SandboxVotes;
 import io.switchboard.gateway.slack.SlackMessages;
+import io.switchboard.gateway.slack.SlackNotificationDelivery;
 import io.switchboard.gateway.slack.SlackResponseUrlResults;
 import io.switchboard.gateway.slack.CommandFormOpener;
 import io.switchboard.gateway.slack.SlackBotTokens;
@@ -284,7 +284,7 @@ public final class GatewayVerticle extends VerticleBase {
           api.mount(router);
           new SlackInstallLinksApi(config.slackApp(), installStates, Clock.systemUTC()).mount(router);
           new NotificationsApi(new NotificationInbox(pool, config.notifications(), notificationClock), notificationOutbox,
-              new NotificationTargets(pool, botTokens), metrics).mount(router);
+              new NotificationTargets(pool, botTokens::find), metrics).mount(router);
         })
         .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> Future.all(progressRelays.stream().map(JobProgressRelay::start).toList()))
         .compose(v -> teams.map(TeamsBot::start).orElse(Future.succeededFuture()))

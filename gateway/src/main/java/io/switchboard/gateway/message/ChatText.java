@@ -10,8 +10,8 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * A line or paragraph of what Switchboard says, as meaning rather than markup: plain words, inline
- * code, a user mention and symbols. Nothing in it is escaped; each platform's renderer escapes the
+ * A line or paragraph of what Switchboard says, as meaning rather than markup: plain words, strong
+ * words (a title), inline code, a user mention and symbols. Nothing in it is escaped; each platform's renderer escapes the
  * plain and code parts for its own markup ({@link Renderer}), so what a user typed never becomes
  * markup anywhere.
  */
@@ -30,11 +30,15 @@ public record ChatText(List<Span> spans) {
   }
 
   /** One part of a text. */
-  public sealed interface Span permits Plain, Code, Mention, Symbol {
+  public sealed interface Span permits Plain, Strong, Code, Mention, Symbol {
   }
 
   /** Words as they are, newlines included. */
   public record Plain(String text) implements Span {
+  }
+
+  /** Words that stand out: a title, a heading. */
+  public record Strong(String text) implements Span {
   }
 
   /** Inline code: a command, a name, a value. */
@@ -54,6 +58,8 @@ public record ChatText(List<Span> spans) {
 
     String plain(String text);
 
+    String strong(String text);
+
     String code(String text);
 
     String mention(String userId);
@@ -61,12 +67,17 @@ public record ChatText(List<Span> spans) {
     String symbol(Emoji emoji);
 
     /** A renderer made of one function per kind of span. */
-    static Renderer of(UnaryOperator<String> plain, UnaryOperator<String> code, UnaryOperator<String> mention,
-                       Function<Emoji, String> symbol) {
+    static Renderer of(UnaryOperator<String> plain, UnaryOperator<String> strong, UnaryOperator<String> code,
+                       UnaryOperator<String> mention, Function<Emoji, String> symbol) {
       return new Renderer() {
         @Override
         public String plain(String text) {
           return plain.apply(text);
+        }
+
+        @Override
+        public String strong(String text) {
+          return strong.apply(text);
         }
 
         @Override
@@ -93,6 +104,8 @@ public record ChatText(List<Span> spans) {
     for (Span span : spans) {
       if (span instanceof Plain plain) {
         out.append(renderer.plain(plain.text()));
+      } else if (span instanceof Strong strong) {
+        out.append(renderer.strong(strong.text()));
       } else if (span instanceof Code code) {
         out.append(renderer.code(code.text()));
       } else if (span instanceof Mention mention) {
@@ -129,6 +142,11 @@ public record ChatText(List<Span> spans) {
           spans.add(new Plain(text));
         }
       }
+      return this;
+    }
+
+    public Builder strong(String text) {
+      spans.add(new Strong(text));
       return this;
     }
 

@@ -22,12 +22,12 @@ public final class NotificationSweeper {
 
   private final Vertx vertx;
   private final NotificationOutbox outbox;
-  private final SlackNotificationDelivery delivery;
+  private final NotificationDelivery delivery;
   private final Clock clock;
   private long timer = -1;
   private boolean claiming;
 
-  public NotificationSweeper(Vertx vertx, NotificationOutbox outbox, SlackNotificationDelivery delivery, Clock clock) {
+  public NotificationSweeper(Vertx vertx, NotificationOutbox outbox, NotificationDelivery delivery, Clock clock) {
     this.vertx = vertx;
     this.outbox = outbox;
     this.delivery = delivery;

@@ -2,7 +2,6 @@ package io.switchboard.gateway.notify;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
-import io.switchboard.gateway.slack.SlackBotTokens;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -19,9 +18,9 @@ public final class NotificationTargets {
         WHERE tenant_id = $1 AND platform = $2 AND workspace_id = $3 AND enabled)""";
 
   private final Pool pool;
-  private final SlackBotTokens tokens;
+  private final BotTokens tokens;
 
-  public NotificationTargets(Pool pool, SlackBotTokens tokens) {
+  public NotificationTargets(Pool pool, BotTokens tokens) {
     this.pool = pool;
     this.tokens = tokens;
   }

@@ -19,7 +19,8 @@ import java.util.List;
 public final class SlackMessages {
 
   /** {@code mrkdwn}: plain text escaped, code as inline code, mentions as {@code <@id>}, emoji by short code. */
-  public static final ChatText.Renderer MRKDWN = ChatText.Renderer.of(SlackText::escape, SlackText::code,
+  public static final ChatText.Renderer MRKDWN = ChatText.Renderer.of(SlackText::escape,
+      strong -> "*" + SlackText.escape(strong) + "*", SlackText::code,
       userId -> "<@" + SlackText.escape(userId) + ">", Emoji::shortCode);
 
   private SlackMessages() {

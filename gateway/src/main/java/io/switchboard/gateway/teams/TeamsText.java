@@ -11,9 +11,9 @@ import io.switchboard.gateway.message.Emoji;
 final class TeamsText {
 
   private static final ChatText.Renderer MARKDOWN = ChatText.Renderer.of(text -> text,
-      code -> "`" + code.replace("`", "'") + "`", userId -> userId, Emoji::unicode);
-  private static final ChatText.Renderer CARD = ChatText.Renderer.of(text -> text, code -> code, userId -> userId,
-      Emoji::unicode);
+      strong -> "**" + strong + "**", code -> "`" + code.replace("`", "'") + "`", userId -> userId, Emoji::unicode);
+  private static final ChatText.Renderer CARD = ChatText.Renderer.of(text -> text, strong -> "**" + strong + "**",
+      code -> code, userId -> userId, Emoji::unicode);
 
   private TeamsText() {
   }

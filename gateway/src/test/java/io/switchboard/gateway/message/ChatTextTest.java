@@ -13,7 +13,7 @@ class ChatTextTest {
 
   /** Shows each kind of span so that a test sees which renderer method drew it. */
   private static final ChatText.Renderer TAGGED = ChatText.Renderer.of(text -> "[" + text + "]",
-      code -> "{" + code + "}", userId -> "@" + userId, Emoji::shortCode);
+      strong -> "*" + strong + "*", code -> "{" + code + "}", userId -> "@" + userId, Emoji::shortCode);
 
   @Test
   @DisplayName("adjacent plain words join, and every span is drawn in order by its own renderer method")

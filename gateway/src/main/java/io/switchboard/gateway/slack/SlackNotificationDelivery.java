@@ -1,10 +1,13 @@
-package io.switchboard.gateway.notify;
+package io.switchboard.gateway.slack;
 
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.notify.NotificationDelivery;
+import io.switchboard.gateway.notify.NotificationMessage;
+import io.switchboard.gateway.notify.NotificationOutbox;
+import io.switchboard.gateway.notify.StoredNotification;
 import io.switchboard.gateway.pacing.ChannelBusy;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.pacing.Outbound;
-import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.gateway.slack.webapi.SlackApiFailure;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
 import io.vertx.core.Future;
@@ -20,14 +23,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Delivers one claimed channel's notifications to Slack, each call in the channel's turn in the
+ * Delivers one claimed channel's notifications to Slack ({@link NotificationMessage} rendered by
+ * {@link SlackMessages}), each call in the channel's turn in the
  * {@link ChannelPacer} (so pacing and 429 {@code Retry-After} apply): new ones go out together in one
  * message ({@code chat.postMessage}, at most {@link NotificationMessage#MAX_NOTIFICATIONS} a
  * message); a status change redraws the message that shows it ({@code chat.update}), or, when that
  * message is gone, is posted anew. Only a call that succeeded marks its notifications shown; a failed
  * one gives them back for a retry with back-off.
  */
-public final class SlackNotificationDelivery {
+public final class SlackNotificationDelivery implements NotificationDelivery {
 
   private static final String PLATFORM = "slack";
   private static final Logger LOG = LoggerFactory.getLogger(SlackNotificationDelivery.class);
@@ -50,6 +54,7 @@ public final class SlackNotificationDelivery {
   }
 
   /** Delivers everything in the claim; completes when each part is marked shown or given back. */
+  @Override
   public Future<Void> deliver(NotificationOutbox.Claim claim) {
     List<StoredNotification> fresh = new ArrayList<>();
     Map<Long, List<StoredNotification>> edits = new LinkedHashMap<>();
@@ -76,7 +81,7 @@ public final class SlackNotificationDelivery {
   }
 
   private Future<Void> post(NotificationOutbox.Claim claim, String token, List<StoredNotification> shown) {
-    JsonObject message = NotificationMessage.of(shown);
+    JsonObject message = slackMessage(shown);
     return pacer.submit(claim.target().channelKey(claim.tenantId()), Outbound.POST, null,
             () -> slack.postMessage(token, claim.target().channel(), Optional.empty(), message))
         .transform(ts -> ts.succeeded()
@@ -95,7 +100,7 @@ public final class SlackNotificationDelivery {
     String ts = changed.get(0).messageTs();
     return outbox.ofMessage(claim.tenantId(), messageId)
         .compose(all -> pacer.submit(claim.target().channelKey(claim.tenantId()), Outbound.RESULT, ts,
-            () -> slack.update(token, claim.target().channel(), ts, NotificationMessage.of(all))))
+            () -> slack.update(token, claim.target().channel(), ts, slackMessage(all))))
         .transform(done -> {
           if (done.succeeded()) {
             return outbox.edited(claim, ids(changed), messageId, ts, clock.instant())
@@ -120,6 +125,13 @@ public final class SlackNotificationDelivery {
           }
           return null;
         });
+  }
+
+  /** The notifications as the arguments of {@code chat.postMessage} and {@code chat.update}: text and blocks. */
+  private static JsonObject slackMessage(List<StoredNotification> notifications) {
+    JsonObject message = SlackMessages.of(NotificationMessage.of(notifications));
+    message.remove("response_type");
+    return message;
   }
 
   private static List<Long> ids(List<StoredNotification> notifications) {
