@@ -22,6 +22,7 @@ import io.switchboard.gateway.discord.DiscordCommands;
 import io.switchboard.gateway.discord.DiscordEmbeds;
 import io.switchboard.gateway.discord.DiscordGuilds;
 import io.switchboard.gateway.discord.DiscordInteractionsHandler;
+import io.switchboard.gateway.discord.DiscordJobClicks;
 import io.switchboard.gateway.discord.DiscordJobMessages;
 import io.switchboard.gateway.discord.DiscordRequestAuthenticator;
 import io.switchboard.gateway.discord.DiscordText;
@@ -36,6 +37,7 @@ import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.AnswerOutbox;
 import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.ReplyMessage;
+import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.reply.JobResultReplier;
 import io.switchboard.gateway.reply.ReplyOutbox;
 import io.switchboard.gateway.sandbox.SandboxAccess;
@@ -252,7 +254,7 @@ public final class GatewayVerticle extends VerticleBase {
         SlackResponseUrlResults.KIND, new SlackResponseUrlResults(client, pacer)));
     replyChannels.put(InteractionWebhook.REPLY_KIND, job -> InteractionWebhook.fromReplyTo(job.replyTo())
         .map(webhook -> discordMessages.show(job.tenantId(), job.id(), webhook,
-            DiscordEmbeds.of(ReplyMessage.result(job))))
+            DiscordEmbeds.of(ReplyMessage.result(job).withButtons(JobButtons.forJob(job.id(), job.status())))))
         .orElseGet(() -> Future.failedFuture("job " + job.id() + " has a malformed Discord reply_to")));
     teams.ifPresent(bot -> replyChannels.put(TeamsReplyTo.KIND, bot.replyChannel()));
     replyChannels.put(SandboxSession.REPLY_KIND, sandboxMessages);
@@ -305,9 +307,10 @@ public final class GatewayVerticle extends VerticleBase {
     installationChanges.keepFresh(DiscordCommands.PLATFORM, guilds::evict, guilds::evictAll);
     DiscordRequestAuthenticator authenticator = new DiscordRequestAuthenticator(guilds, config.discordApp().applicationId(),
         config.discordApp().publicKey(), Clock.systemUTC());
-    router.post("/discord/interactions").handler(new DiscordInteractionsHandler(authenticator,
-        new DiscordCommands(pipeline, discordAnswers, discordMessages, claims, Clock.systemUTC()),
-        new DiscordApprovalClicks(policies, approvals, discordAnswers, discordMessages, Clock.systemUTC()), metrics));
+    DiscordCommands commands = new DiscordCommands(pipeline, discordAnswers, discordMessages, claims, Clock.systemUTC());
+    router.post("/discord/interactions").handler(new DiscordInteractionsHandler(authenticator, commands,
+        new DiscordApprovalClicks(policies, approvals, discordAnswers, discordMessages, Clock.systemUTC()),
+        new DiscordJobClicks(pool, cancellations, commands), metrics));
   }
 
   /** The sandbox web chat: its page and API, commands through the same pipeline as every platform's. */

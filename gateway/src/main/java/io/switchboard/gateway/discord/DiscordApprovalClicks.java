@@ -35,8 +35,7 @@ public final class DiscordApprovalClicks {
     this.clock = clock;
   }
 
-  public Future<InteractionAnswer> click(VerifiedInteraction interaction) {
-    ButtonClick click = ButtonClick.parse(interaction.payload());
+  public Future<InteractionAnswer> click(VerifiedInteraction interaction, ButtonClick click) {
     if (interaction.installation().isEmpty()) {
       return Future.succeededFuture(InteractionAnswer.ephemeral("Switchboard is not installed in this server."));
     }
@@ -47,7 +46,7 @@ public final class DiscordApprovalClicks {
         installation.guildId(), click.userId(), click.channelId()).withGroups(click.roles());
     boolean approve = ApprovalMessages.APPROVE.equals(click.action());
     return policies.policyOf(installation.tenantId())
-        .compose(policy -> approvals.vote(voter, click.approvalId(), approve, policy, webhook.toReplyTo(),
+        .compose(policy -> approvals.vote(voter, click.targetId(), approve, policy, webhook.toReplyTo(),
             clock.instant()))
         .map(result -> switch (result.outcome()) {
           case RECORDED, DENIED, EXPIRED, CLOSED -> update(() -> answers.edit(installation.tenantId(), click.userId(),
@@ -59,7 +58,7 @@ public final class DiscordApprovalClicks {
                 : answers.edit(installation.tenantId(), click.userId(), webhook, false, card);
           });
           case ALREADY_VOTED, OWN_REQUEST, NOT_APPROVER, NOT_FOUND -> InteractionAnswer.ephemeral(DiscordText.content(
-              ApprovalMessages.voteRefused(result, click.approvalId()).orElseThrow()));
+              ApprovalMessages.voteRefused(result, click.targetId()).orElseThrow()));
         });
   }
 

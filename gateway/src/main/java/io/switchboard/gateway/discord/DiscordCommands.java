@@ -1,14 +1,17 @@
 package io.switchboard.gateway.discord;
 
+import io.switchboard.core.job.Job;
 import io.switchboard.gateway.WorkspaceClaimVerification;
 import io.switchboard.gateway.command.ChatCommand;
 import io.switchboard.gateway.command.CommandAnswer;
 import io.switchboard.gateway.command.CommandPipeline;
+import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.tenancy.WorkspaceClaims;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,7 +21,8 @@ import java.util.Optional;
  * built-in answers. Once Discord has the deferral, the answer is edited into the original response;
  * a queued job's message is then edited with progress and the result ({@link DiscordJobMessages}).
  * The interaction token goes into the job's {@code reply_to} ({@link InteractionWebhook}), so the
- * result stays owed in the jobs table like every other reply.
+ * result stays owed in the jobs table like every other reply. A queued job's message has a Cancel
+ * button until it ends, then a Rerun button ({@link DiscordJobClicks}).
  * <p>
  * {@code verify <claim code>} is answered before any installation is needed: a member who manages
  * the server ({@link MemberPermissions}) binds it to the tenant that made the code
@@ -67,6 +71,22 @@ public final class DiscordCommands {
     return pipeline.run(chat).map(answer -> answer(installation.tenantId(), command.userId(), webhook, answer));
   }
 
+  /**
+   * Runs {@code job}'s command again for the user who clicked its Rerun button ({@link DiscordJobClicks}):
+   * the same pipeline as a typed command, audited as a rerun of the job, answered in a new message
+   * that the click's token edits.
+   */
+  Future<InteractionAnswer> rerun(VerifiedInteraction interaction, ButtonClick click, Job job) {
+    DiscordInstallation installation = interaction.installation().orElseThrow();
+    String[] typed = job.commandText().strip().split("\\s+", 2);
+    InteractionWebhook webhook = InteractionWebhook.of(click.applicationId(), click.token(), installation.guildId(),
+        click.channelId(), clock.instant());
+    ChatCommand chat = new ChatCommand(installation.tenantId(), installation.guildId(), click.userId(),
+        click.channelId(), typed[0], typed.length > 1 ? typed[1] : "", click.interactionId(), webhook.toReplyTo(),
+        click.roles(), Optional.of(job.id()));
+    return pipeline.run(chat).map(answer -> answer(installation.tenantId(), click.userId(), webhook, answer));
+  }
+
   private Future<InteractionAnswer> verifyClaim(VerifiedInteraction interaction, ApplicationCommand command,
                                                 String code) {
     if (!MemberPermissions.managesGuild(interaction.payload())) {
@@ -78,11 +98,12 @@ public final class DiscordCommands {
   }
 
   private InteractionAnswer answer(String tenantId, String userId, InteractionWebhook webhook, CommandAnswer answer) {
-    JsonObject message = DiscordText.of(answer.message());
     if (answer.queuedJob().isPresent()) {
       long jobId = answer.queuedJob().get();
-      return InteractionAnswer.deferred(false, () -> messages.acknowledge(tenantId, jobId, webhook, message));
+      JsonObject withCancel = DiscordText.of(answer.message().withButtons(List.of(JobButtons.cancel(jobId))));
+      return InteractionAnswer.deferred(false, () -> messages.acknowledge(tenantId, jobId, webhook, withCancel));
     }
+    JsonObject message = DiscordText.of(answer.message());
     return InteractionAnswer.deferred(answer.ephemeral(),
         () -> answers.edit(tenantId, userId, webhook, answer.ephemeral(), message));
   }

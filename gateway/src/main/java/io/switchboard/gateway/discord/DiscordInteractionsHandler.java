@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@link #MAX_BODY_BYTES}), authenticate it ({@link DiscordRequestAuthenticator}: 401 before anything
  * runs), then by interaction type: {@code PING} (1) is answered with a {@code PONG}, an application
  * command (2) runs through {@link DiscordCommands}, a button click (3) votes through
- * {@link DiscordApprovalClicks}; any other type is a 400. After the response is sent, the answer's
+ * {@link DiscordApprovalClicks} or cancels or reruns a job through {@link DiscordJobClicks}; any other
+ * type is a 400. After the response is sent, the answer's
  * follow-up work (webhook edits) starts.
  */
 public final class DiscordInteractionsHandler implements Handler<RoutingContext> {
@@ -27,14 +28,17 @@ public final class DiscordInteractionsHandler implements Handler<RoutingContext>
 
   private final DiscordRequestAuthenticator authenticator;
   private final DiscordCommands commands;
-  private final DiscordApprovalClicks clicks;
+  private final DiscordApprovalClicks approvalClicks;
+  private final DiscordJobClicks jobClicks;
   private final GatewayMetrics metrics;
 
   public DiscordInteractionsHandler(DiscordRequestAuthenticator authenticator, DiscordCommands commands,
-                                    DiscordApprovalClicks clicks, GatewayMetrics metrics) {
+                                    DiscordApprovalClicks approvalClicks, DiscordJobClicks jobClicks,
+                                    GatewayMetrics metrics) {
     this.authenticator = authenticator;
     this.commands = commands;
-    this.clicks = clicks;
+    this.approvalClicks = approvalClicks;
+    this.jobClicks = jobClicks;
     this.metrics = metrics;
   }
 
@@ -68,8 +72,12 @@ public final class DiscordInteractionsHandler implements Handler<RoutingContext>
     return switch (kind) {
       case 1 -> Future.succeededFuture(InteractionAnswer.of(new JsonObject().put("type", InteractionAnswer.PONG)));
       case 2 -> commands.run(interaction);
-      case 3 -> clicks.click(interaction);
+      case 3 -> click(interaction, ButtonClick.parse(interaction.payload()));
       default -> throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "unsupported interaction type " + kind);
     };
+  }
+
+  private Future<InteractionAnswer> click(VerifiedInteraction interaction, ButtonClick click) {
+    return click.onApproval() ? approvalClicks.click(interaction, click) : jobClicks.click(interaction, click);
   }
 }

@@ -5,6 +5,7 @@ import io.switchboard.gateway.pacing.ChannelKey;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.pacing.Outbound;
 import io.switchboard.gateway.progress.JobMessageSteps;
+import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +14,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -100,7 +102,8 @@ public final class DiscordJobMessages {
           }
           return pacer.submit(channel(tenantId, webhook.get()), Outbound.PROGRESS, original(jobId),
               () -> discord.editOriginal(webhook.get(),
-                  DiscordEmbeds.of(ReplyMessage.progress(jobId, row.getString("command_text"), latest))));
+                  DiscordEmbeds.of(ReplyMessage.progress(jobId, row.getString("command_text"), latest)
+                      .withButtons(List.of(JobButtons.cancel(jobId))))));
         })).map(shown -> {
           if (!shown) {
             metrics.progressCoalesced(PLATFORM);
