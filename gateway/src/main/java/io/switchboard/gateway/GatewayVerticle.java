@@ -235,7 +235,7 @@ public final class GatewayVerticle extends VerticleBase {
     teams = TeamsBot.create(vertx, pool, client, config.teamsApp(), new CommandPipeline("teams",
         new CommandParser(), policies, new ChatBuiltins(pool), rateLimiter, approvals, enqueuer,
         cancellations, refusals, metrics, Clock.systemUTC()), policies, approvals, metrics, pacer,
-        installationChanges, answerOutbox, claims);
+        installationChanges, answerOutbox, claims, cancellations);
     TeamsBot.mount(router, teams);
     mountDiscord(router, discordAnswers, discordMessages, enqueuer, rateLimiter, refusals, cancellations, metrics,
         installationChanges, claims);

@@ -4,6 +4,7 @@ import io.switchboard.core.config.TeamsApp;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.JobCancellations;
 import io.switchboard.gateway.WorkspaceClaimVerification;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.approval.Approval;
@@ -12,6 +13,7 @@ import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.AnswerOutbox;
 import io.switchboard.gateway.reply.ReplyChannel;
+import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.gateway.command.CommandPipeline;
 import io.switchboard.tenancy.InstallationChanges;
@@ -62,7 +64,7 @@ public final class TeamsBot {
                                           CommandPipeline pipeline, PolicyDirectory policies,
                                           Approvals approvals, GatewayMetrics metrics, ChannelPacer pacer,
                                           InstallationChanges installationChanges, AnswerOutbox answerOutbox,
-                                          WorkspaceClaimVerification claims) {
+                                          WorkspaceClaimVerification claims, JobCancellations cancellations) {
     if (!app.enabled()) {
       return Optional.empty();
     }
@@ -75,8 +77,10 @@ public final class TeamsBot {
     TeamsInstallationDirectory directory = new TeamsInstallationDirectory(pool, TeamsInstallationDirectory.DEFAULT_TTL);
     installationChanges.keepFresh(TeamsJobActivities.PLATFORM, directory::evict, directory::evictAll);
     TeamsRequestAuthenticator authenticator = new TeamsRequestAuthenticator(vertx, app);
-    TeamsCommands commands = new TeamsCommands(pipeline.withGroupMemberships(groups), answers,
-        new TeamsApprovalVotes(policies, approvals, connector, groups, Clock.systemUTC()));
+    CommandPipeline grouped = pipeline.withGroupMemberships(groups);
+    TeamsCommands commands = new TeamsCommands(grouped, answers,
+        new TeamsApprovalVotes(policies, approvals, connector, groups, Clock.systemUTC()),
+        new TeamsJobClicks(pool, cancellations, grouped, answers, connector));
     TeamsMessagesHandler handler = new TeamsMessagesHandler(authenticator, directory,
         new TeamsInstallations(pool, installationChanges, app.appId().orElseThrow()), commands,
         new TeamsWorkspaceClaims(new GraphDirectoryRoles(graph, app.graphUrl()), claims, connector), metrics);
@@ -95,7 +99,7 @@ public final class TeamsBot {
   /** Delivers results of jobs started from Teams as the job's card, replaced in place. */
   public ReplyChannel replyChannel() {
     return job -> jobActivities.show(job.tenantId(), job.id(), TeamsReplyTo.fromJson(job.replyTo()),
-        TeamsCards.reply(ReplyMessage.result(job)));
+        TeamsCards.reply(ReplyMessage.result(job).withButtons(JobButtons.forJob(job.id(), job.status()))));
   }
 
   /** Tells the command's thread that its approval expired. */

@@ -2,6 +2,7 @@ package io.switchboard.gateway.teams;
 
 import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.gateway.message.ChatText;
+import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,11 +36,11 @@ public final class TeamsCards {
     return new JsonObject().put("type", "message").put("textFormat", "markdown").put("text", text);
   }
 
-  /** A queued job's card, with the pipeline's acknowledgement. */
+  /** A queued job's card, with the pipeline's acknowledgement and a Cancel button. */
   public static JsonObject queued(long jobId, String commandText, String acknowledgement) {
     return card("Job " + jobId + " queued", new JsonArray()
         .add(heading("⏳ " + commandText + " — queued (job " + jobId + ")"))
-        .add(textBlock(acknowledgement, true)), new JsonArray());
+        .add(textBlock(acknowledgement, true)), actions(List.of(JobButtons.cancel(jobId))));
   }
 
   /**

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A message to the bot in Teams, from an installed Teams tenant: an approval card's button
- * ({@link TeamsApprovalVotes}), or a command whose text (without the bot's mention) runs through the
+ * A message to the bot in Teams, from an installed Teams tenant: a job card's Cancel or Rerun button
+ * ({@link TeamsJobClicks}), an approval card's button ({@link TeamsApprovalVotes}), or a command whose text (without the bot's mention) runs through the
  * shared command pipeline as user {@code from.aadObjectId} in channel {@code conversation.id}. The
  * job's idempotency key comes from the activity id, so a redelivered activity queues nothing new.
  * Answers are delivered after the HTTP acknowledgement ({@link TeamsAnswers}).
@@ -24,11 +24,13 @@ public final class TeamsCommands {
   private final CommandPipeline pipeline;
   private final TeamsAnswers answers;
   private final TeamsApprovalVotes votes;
+  private final TeamsJobClicks jobClicks;
 
-  public TeamsCommands(CommandPipeline pipeline, TeamsAnswers answers, TeamsApprovalVotes votes) {
+  TeamsCommands(CommandPipeline pipeline, TeamsAnswers answers, TeamsApprovalVotes votes, TeamsJobClicks jobClicks) {
     this.pipeline = pipeline;
     this.answers = answers;
     this.votes = votes;
+    this.jobClicks = jobClicks;
   }
 
   /** Acts on the message; completes once everything durable is written (the answer follows). */
@@ -36,6 +38,12 @@ public final class TeamsCommands {
     String user = activity.fromAadObjectId().orElseThrow(() ->
         new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "a message needs from.aadObjectId"));
     String activityId = require(activity.id(), "id");
+    if (activity.value().isPresent() && TeamsJobClicks.isClick(activity.value().get())) {
+      TeamsReplyTo card = new TeamsReplyTo(teamsTenantId, activity.serviceUrl(), activity.conversationId(),
+          require(activity.replyToId().orElse(null), "replyToId"));
+      return jobClicks.click(tenantId, teamsTenantId, user, activity, card,
+          TeamsJobClicks.parse(activity.value().get()));
+    }
     if (activity.value().isPresent() && TeamsApprovalVotes.isClick(activity.value().get())) {
       TeamsApprovalVotes.Click click = TeamsApprovalVotes.parse(activity.value().get());
       TeamsReplyTo card = new TeamsReplyTo(teamsTenantId, activity.serviceUrl(), activity.conversationId(),

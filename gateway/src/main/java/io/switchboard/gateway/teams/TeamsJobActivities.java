@@ -6,6 +6,7 @@ import io.switchboard.gateway.pacing.ChannelKey;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.pacing.Outbound;
 import io.switchboard.gateway.progress.JobMessageSteps;
+import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +14,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -83,7 +85,8 @@ public final class TeamsJobActivities {
           return pacer.submit(channel(tenantId, row.getString("service_url"), row.getString("conversation_id")),
               Outbound.PROGRESS, row.getString("activity_id"),
               () -> connector.update(row.getString("service_url"), row.getString("conversation_id"),
-                  row.getString("activity_id"), TeamsCards.reply(ReplyMessage.progress(jobId, row.getString("command_text"), latest))));
+                  row.getString("activity_id"), TeamsCards.reply(ReplyMessage.progress(jobId, row.getString("command_text"), latest)
+                      .withButtons(List.of(JobButtons.cancel(jobId))))));
         })).map(shown -> {
           if (!shown) {
             metrics.progressCoalesced(PLATFORM);
