@@ -73,6 +73,12 @@ public final class DiscordApiStandIn implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v10";
   }
 
+  /** A gateway's configuration for this stand-in, with {@code shared} as the shared Discord application. */
+  public Map<String, String> env(SignedInteraction.App shared) {
+    return Map.of("SWITCHBOARD_DISCORD_API_URL", apiUrl(), "SWITCHBOARD_DISCORD_APPLICATION_ID", shared.applicationId(),
+        "SWITCHBOARD_DISCORD_PUBLIC_KEY", shared.publicKeyHex());
+  }
+
   /** An interaction token Discord has issued (and whose original response exists), as when it sends an interaction. */
   public void issueToken(String token) {
     liveTokens.add(token);

@@ -15,7 +15,6 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * Fuzzing of {@code /discord/interactions} with interactions signed by the shared application (so
@@ -34,9 +33,7 @@ class DiscordInteractionsFuzzTest {
   @BeforeContainer
   static void start() {
     discord = DiscordApiStandIn.start();
-    fixture = new GatewayFixture(Map.of("SWITCHBOARD_DISCORD_API_URL", discord.apiUrl(),
-        "SWITCHBOARD_DISCORD_APPLICATION_ID", SHARED.applicationId(),
-        "SWITCHBOARD_DISCORD_PUBLIC_KEY", SHARED.publicKeyHex()));
+    fixture = new GatewayFixture(discord.env(SHARED));
     Await.result(fixture.pool().withTransaction(tx -> Installations.add(tx, "acme", "discord",
         DiscordInteractionsTest.ACME_GUILD, null, null, InstallationProof.OPERATOR)));
   }

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,9 +40,7 @@ class DiscordInteractionsTest {
   @BeforeEach
   void start() {
     discord = DiscordApiStandIn.start();
-    fixture = new GatewayFixture(Map.of("SWITCHBOARD_DISCORD_API_URL", discord.apiUrl(),
-        "SWITCHBOARD_DISCORD_APPLICATION_ID", shared.applicationId(),
-        "SWITCHBOARD_DISCORD_PUBLIC_KEY", shared.publicKeyHex()));
+    fixture = new GatewayFixture(discord.env(shared));
     Await.result(fixture.pool().withTransaction(tx -> Installations.add(tx, "acme", "discord", ACME_GUILD,
         null, null, InstallationProof.OPERATOR)
         .compose(v -> Installations.add(tx, "globex", "discord", GLOBEX_GUILD, globexApp.publicKeyHex(),

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,9 +43,7 @@ class DiscordWorkspaceClaimsTest {
   @BeforeEach
   void start() {
     discord = DiscordApiStandIn.start();
-    fixture = new GatewayFixture(Map.of("SWITCHBOARD_DISCORD_API_URL", discord.apiUrl(),
-        "SWITCHBOARD_DISCORD_APPLICATION_ID", shared.applicationId(),
-        "SWITCHBOARD_DISCORD_PUBLIC_KEY", shared.publicKeyHex()));
+    fixture = new GatewayFixture(discord.env(shared));
   }
 
   @AfterEach
