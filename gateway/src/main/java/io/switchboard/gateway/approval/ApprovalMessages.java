@@ -29,7 +29,8 @@ public final class ApprovalMessages {
 
   /** The message asking for approval, with buttons; {@code approvers} have approved so far. */
   public static ChatMessage pending(Approval approval, List<String> approvers) {
-    ChatText.Builder context = ChatText.builder().plain(approval.reason() + " · deadline " + WHEN.format(approval.deadline()));
+    ChatText.Builder context = ChatText.builder()
+        .plain(approval.reason() + " · deadline " + WHEN.format(approval.deadline()));
     if (!approvers.isEmpty()) {
       context.plain(" · approved so far by ").append(mentions(approvers));
     }

@@ -28,7 +28,8 @@ public final class DiscordText {
 
   /** Discord's markdown: code in backticks (a backtick inside becomes an apostrophe), plain text as written. */
   private static final ChatText.Renderer MARKDOWN = ChatText.Renderer.of(text -> text,
-      strong -> "**" + strong + "**", code -> "`" + code.replace("`", "'") + "`", userId -> "<@" + userId + ">", Emoji::unicode);
+      strong -> "**" + strong + "**", code -> "`" + code.replace("`", "'") + "`", userId -> "<@" + userId + ">",
+      Emoji::unicode);
 
   private DiscordText() {
   }

@@ -11,9 +11,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * A line or paragraph of what Switchboard says, as meaning rather than markup: plain words, strong
- * words (a title), inline code, a user mention and symbols. Nothing in it is escaped; each platform's renderer escapes the
- * plain and code parts for its own markup ({@link Renderer}), so what a user typed never becomes
- * markup anywhere.
+ * words (a title), inline code, a user mention and symbols. Nothing in it is escaped; each
+ * platform's renderer escapes the words and code for its own markup ({@link Renderer}), so what a
+ * user typed never becomes markup anywhere.
  */
 public record ChatText(List<Span> spans) {
 

@@ -29,8 +29,8 @@ public final class SandboxRendering {
   static final int MAX_OUTPUT_CHARS = 4_000;
 
   /** The page's text: shown as text, never as markup, so nothing needs escaping. */
-  private static final ChatText.Renderer TEXT = ChatText.Renderer.of(text -> text, strong -> strong, code -> "`" + code + "`",
-      userId -> "@" + userId, Emoji::unicode);
+  private static final ChatText.Renderer TEXT = ChatText.Renderer.of(text -> text, strong -> strong,
+      code -> "`" + code + "`", userId -> "@" + userId, Emoji::unicode);
 
   private SandboxRendering() {
   }

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A message to the bot in Teams, from an installed Teams tenant: a job card's Cancel or Rerun button
- * ({@link TeamsJobClicks}), an approval card's button ({@link TeamsApprovalVotes}), or a command whose text (without the bot's mention) runs through the
- * shared command pipeline as user {@code from.aadObjectId} in channel {@code conversation.id}. The
+ * ({@link TeamsJobClicks}), an approval card's button ({@link TeamsApprovalVotes}), or a command whose
+ * text (without the bot's mention) runs through the shared command pipeline as user
+ * {@code from.aadObjectId} in channel {@code conversation.id}. The
  * job's idempotency key comes from the activity id, so a redelivered activity queues nothing new.
  * Answers are delivered after the HTTP acknowledgement ({@link TeamsAnswers}).
  */
