@@ -32,7 +32,7 @@ public final class TeamsAnswers {
                               CommandAnswer answer) {
     if (answer.queuedJob().isPresent()) {
       long jobId = answer.queuedJob().get();
-      String text = answer.message().texts().stream().map(TeamsText::markdown).collect(Collectors.joining("\n"));
+      String text = answer.message().texts().stream().map(TeamsText::card).collect(Collectors.joining("\n"));
       return jobActivities.show(tenantId, jobId, replyTo, TeamsCards.queued(jobId, commandText, text));
     }
     return reply(tenantId, userId, replyTo, TeamsCards.of(answer.message()));

@@ -111,6 +111,8 @@ class TeamsBotTest {
     assertThat(card.activityId()).isEqualTo("1700000000100");
     assertThat(card.token()).isEqualTo("bf-token-1");
     assertThat(card.body().encode()).contains("application/vnd.microsoft.card.adaptive").contains("queued");
+    assertThat(card.body().encode()).as("an Adaptive Card's text has no code spans, so no backticks show")
+        .contains("Queued as job " + jobId + ": echo hello.").doesNotContain("`");
 
     fixture.count("WITH u AS (UPDATE jobs SET status = 'running', started_at = now() WHERE id = " + jobId
         + " RETURNING 1) SELECT count(*) FROM u");
