@@ -200,7 +200,7 @@ public final class GatewayVerticle extends VerticleBase {
       } else if (SandboxSession.REPLY_KIND.equals(kind)) {
         sandboxMessages.approvalChanged(expired, SandboxRendering.of(card));
       } else if (SlackJobMessages.REPLY_KIND.equals(kind)) {
-        eventAnswers.post(expired.tenantId(), expired.replyTo(), SlackMessages.of(card))
+        eventAnswers.post(expired.tenantId(), expired.replyTo(), card)
             .onFailure(e -> LOG.warn("Storing the expiry notice of approval {} failed: {}", expired.id(), e.toString()));
       } else if (InteractionWebhook.REPLY_KIND.equals(kind)) {
         discordAnswers.edit(expired.tenantId(), expired.requester(), expired.replyTo(), DiscordText.of(card))

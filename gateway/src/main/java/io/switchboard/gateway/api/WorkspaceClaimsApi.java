@@ -42,8 +42,14 @@ public final class WorkspaceClaimsApi {
     JsonObject body = ContractValidation.validated(ctx).getBody().getJsonObject();
     String platform = body.getString("platform");
     String workspace = body.getString("workspaceId");
-    boolean discord = "discord".equals(platform);
-    if (!(discord ? DISCORD_GUILD : TEAMS_TENANT).matcher(workspace).matches()) {
+    Pattern form = switch (platform) {
+      case "discord" -> DISCORD_GUILD;
+      case "teams" -> TEAMS_TENANT;
+      default -> throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST,
+          "claims are for teams and discord workspaces, not " + platform);
+    };
+    boolean discord = form == DISCORD_GUILD;
+    if (!form.matcher(workspace).matches()) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, discord
           ? "a Discord workspaceId is the server's id (17 to 20 digits)"
           : "a Teams workspaceId is the organisation's tenant id (a GUID)");

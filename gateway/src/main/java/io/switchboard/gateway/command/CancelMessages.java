@@ -3,7 +3,10 @@ package io.switchboard.gateway.command;
 import io.switchboard.gateway.JobCancellations;
 import io.switchboard.gateway.message.ChatMessage;
 
-/** What a chat user is told about their request to cancel a job, typed ({@code cancel 42}) or clicked. */
+/**
+ * What a chat user is told about their request to cancel a job, typed ({@code cancel 42}) or clicked,
+ * or about a job button that names no job of theirs to see.
+ */
 public final class CancelMessages {
 
   private CancelMessages() {
@@ -17,5 +20,10 @@ public final class CancelMessages {
       case NOT_YOURS -> "Job " + jobId + " was started by someone else; you can cancel only your own jobs.";
       case NOT_FOUND -> "There is no job " + jobId + " here.";
     });
+  }
+
+  /** A job button that names no job of this tenant and platform. */
+  public static ChatMessage noSuchJob(long jobId) {
+    return of(JobCancellations.Outcome.NOT_FOUND, jobId);
   }
 }

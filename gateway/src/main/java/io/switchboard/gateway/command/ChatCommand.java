@@ -1,5 +1,6 @@
 package io.switchboard.gateway.command;
 
+import io.switchboard.core.job.Job;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Optional;
@@ -37,5 +38,16 @@ public record ChatCommand(String tenantId, String workspaceId, String userId, St
   public ChatCommand(String tenantId, String workspaceId, String userId, String channelId, String invokedAs,
                      String text, String deliveryKey, JsonObject replyTo, Set<String> groups) {
     this(tenantId, workspaceId, userId, channelId, invokedAs, text, deliveryKey, replyTo, groups, Optional.empty());
+  }
+
+  /**
+   * {@code job}'s command run again by {@code userId} (a Rerun click): the job's text split back into
+   * how it was invoked and what followed, recorded as a rerun of the job.
+   */
+  public static ChatCommand rerun(Job job, String workspaceId, String userId, String channelId, String deliveryKey,
+                                  JsonObject replyTo, Set<String> groups) {
+    String[] typed = job.commandText().strip().split("\\s+", 2);
+    return new ChatCommand(job.tenantId(), workspaceId, userId, channelId, typed[0], typed.length > 1 ? typed[1] : "",
+        deliveryKey, replyTo, groups, Optional.of(job.id()));
   }
 }

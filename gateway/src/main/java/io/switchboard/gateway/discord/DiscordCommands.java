@@ -78,12 +78,10 @@ public final class DiscordCommands {
    */
   Future<InteractionAnswer> rerun(VerifiedInteraction interaction, ButtonClick click, Job job) {
     DiscordInstallation installation = interaction.installation().orElseThrow();
-    String[] typed = job.commandText().strip().split("\\s+", 2);
     InteractionWebhook webhook = InteractionWebhook.of(click.applicationId(), click.token(), installation.guildId(),
         click.channelId(), clock.instant());
-    ChatCommand chat = new ChatCommand(installation.tenantId(), installation.guildId(), click.userId(),
-        click.channelId(), typed[0], typed.length > 1 ? typed[1] : "", click.interactionId(), webhook.toReplyTo(),
-        click.roles(), Optional.of(job.id()));
+    ChatCommand chat = ChatCommand.rerun(job, installation.guildId(), click.userId(), click.channelId(),
+        click.interactionId(), webhook.toReplyTo(), click.roles());
     return pipeline.run(chat).map(answer -> answer(installation.tenantId(), click.userId(), webhook, answer));
   }
 

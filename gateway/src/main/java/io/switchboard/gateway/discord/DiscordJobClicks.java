@@ -43,7 +43,7 @@ public final class DiscordJobClicks {
     return JobStore.find(pool, tenantId, click.targetId()).compose(found -> {
       Optional<Job> job = found.filter(j -> DiscordCommands.PLATFORM.equals(j.platform()));
       return job.isEmpty()
-          ? Future.succeededFuture(told(ChatMessage.ephemeral("There is no job " + click.targetId() + " here.")))
+          ? Future.succeededFuture(told(CancelMessages.noSuchJob(click.targetId())))
           : commands.rerun(interaction, click, job.get());
     });
   }

@@ -1,6 +1,7 @@
 package io.switchboard.gateway.slack;
 
 import io.switchboard.gateway.command.CommandAnswer;
+import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.gateway.reply.AnswerOutbox;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
 import io.vertx.core.Future;
@@ -37,8 +38,7 @@ public final class SlackEventAnswers {
    *                  channel is a direct message ({@code im})
    */
   public Future<Void> deliver(String tenantId, String userId, JsonObject replyTo, CommandAnswer answer) {
-    JsonObject message = SlackMessages.answer(answer);
-    message.remove("response_type");
+    JsonObject message = SlackMessages.forWebApi(SlackMessages.answer(answer));
     if (answer.queuedJob().isPresent()) {
       return jobMessages.show(tenantId, answer.queuedJob().get(), replyTo, message);
     }
@@ -47,11 +47,9 @@ public final class SlackEventAnswers {
   }
 
   /** Posts a notice (e.g. an approval that expired) in the thread a command's {@code reply_to} names. */
-  public Future<Void> post(String tenantId, JsonObject replyTo, JsonObject message) {
-    JsonObject shown = message.copy();
-    shown.remove("response_type");
-    shown.remove("replace_original");
-    return outbox.send(tenantId, SignedSlackEndpoint.PLATFORM, replyTo, "", false, shown);
+  public Future<Void> post(String tenantId, JsonObject replyTo, ChatMessage message) {
+    return outbox.send(tenantId, SignedSlackEndpoint.PLATFORM, replyTo, "", false,
+        SlackMessages.forWebApi(SlackMessages.of(message)));
   }
 
   private Future<Void> send(AnswerOutbox.OwedAnswer answer) {

@@ -5,7 +5,6 @@ import io.switchboard.core.job.JobStore;
 import io.switchboard.gateway.JobCancellations;
 import io.switchboard.gateway.command.CancelMessages;
 import io.switchboard.gateway.command.ChatCommand;
-import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.command.CommandAnswer;
 import io.switchboard.gateway.command.CommandPipeline;
@@ -70,14 +69,12 @@ public final class SlackJobClicks {
     return JobStore.find(pool, installation.tenantId(), click.targetId()).compose(found -> {
       Optional<Job> job = found.filter(j -> SignedSlackEndpoint.PLATFORM.equals(j.platform()));
       if (job.isEmpty()) {
-        tell(click, SlackMessages.of(ChatMessage.ephemeral("There is no job " + click.targetId() + " here.")));
+        tell(click, SlackMessages.of(CancelMessages.noSuchJob(click.targetId())));
         return Future.succeededFuture();
       }
-      String[] typed = job.get().commandText().strip().split("\\s+", 2);
       JsonObject replyTo = replyTo(installation, job.get(), click);
-      ChatCommand command = new ChatCommand(installation.tenantId(), installation.teamId(), click.userId(),
-          click.channelId(), typed[0], typed.length > 1 ? typed[1] : "", deliveryKey(installation, click), replyTo,
-          Set.of(), Optional.of(job.get().id()));
+      ChatCommand command = ChatCommand.rerun(job.get(), installation.teamId(), click.userId(), click.channelId(),
+          deliveryKey(installation, click), replyTo, Set.of());
       return pipeline.run(command).map(answer -> {
         deliver(installation, click, replyTo, answer);
         return null;

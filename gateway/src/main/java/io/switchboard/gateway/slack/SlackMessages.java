@@ -32,6 +32,17 @@ public final class SlackMessages {
         .orElse(answer.message()));
   }
 
+  /**
+   * The message as the arguments of {@code chat.postMessage} or {@code chat.update}: without
+   * {@code response_type} and {@code replace_original}, which only a {@code response_url} takes.
+   */
+  public static JsonObject forWebApi(JsonObject message) {
+    JsonObject arguments = message.copy();
+    arguments.remove("response_type");
+    arguments.remove("replace_original");
+    return arguments;
+  }
+
   /** The text in {@code mrkdwn}. */
   public static String mrkdwn(ChatText text) {
     return text.render(MRKDWN);

@@ -129,9 +129,7 @@ public final class SlackNotificationDelivery implements NotificationDelivery {
 
   /** The notifications as the arguments of {@code chat.postMessage} and {@code chat.update}: text and blocks. */
   private static JsonObject slackMessage(List<StoredNotification> notifications) {
-    JsonObject message = SlackMessages.of(NotificationMessage.of(notifications));
-    message.remove("response_type");
-    return message;
+    return SlackMessages.forWebApi(SlackMessages.of(NotificationMessage.of(notifications)));
   }
 
   private static List<Long> ids(List<StoredNotification> notifications) {

@@ -80,15 +80,14 @@ final class TeamsJobClicks {
     return JobStore.find(pool, tenantId, click.jobId()).compose(found -> {
       Optional<Job> job = found.filter(j -> TeamsJobActivities.PLATFORM.equals(j.platform()));
       if (job.isEmpty()) {
-        return Future.succeededFuture(tell(card, ChatMessage.ephemeral("There is no job " + click.jobId() + " here.")));
+        return Future.succeededFuture(tell(card, CancelMessages.noSuchJob(click.jobId())));
       }
-      String[] typed = job.get().commandText().strip().split("\\s+", 2);
-      String text = typed.length > 1 ? typed[1] : "";
       String deliveryKey = DigestUtils.sha256Hex(teamsTenantId + "\nactivity\n" + activity.conversationId() + "\n"
           + activity.id());
-      return pipeline.run(new ChatCommand(tenantId, teamsTenantId, user, activity.conversationId(), typed[0], text,
-              deliveryKey, card.toJson(), Set.of(), Optional.of(job.get().id())))
-          .onSuccess(answer -> answers.deliver(tenantId, user, text, card, answer)
+      ChatCommand command = ChatCommand.rerun(job.get(), teamsTenantId, user, activity.conversationId(), deliveryKey,
+          card.toJson(), Set.of());
+      return pipeline.run(command)
+          .onSuccess(answer -> answers.deliver(tenantId, user, command.text(), card, answer)
               .onFailure(e -> LOG.warn("Answering a rerun click in Teams failed: {}", e.toString())))
           .mapEmpty();
     });
