@@ -1,6 +1,8 @@
 package io.switchboard.deploy;
 
 import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.gateway.platform.ChatPlatforms;
+import io.switchboard.gateway.sandbox.SandboxSettings;
 import io.switchboard.tenancy.DemoTenant;
 import io.switchboard.tenancy.secrets.SecretStoreSettings;
 import org.slf4j.Logger;
@@ -41,6 +43,9 @@ public final class Switchboard implements Callable<Integer> {
       chosen = Role.valueOf(role.toUpperCase());
       config = SwitchboardConfig.fromEnv(System.getenv());
       secrets = chosen == Role.MIGRATE ? SecretStoreSettings.local() : SecretStoreSettings.fromEnv(System.getenv());
+      if (chosen.runsGateway()) {
+        ChatPlatforms.installed(config.environment());
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("switchboard: " + (e.getMessage().startsWith("No enum") ? "unknown role '" + role
           + "' (use all, gateway, executor or migrate)" : e.getMessage()));
@@ -68,7 +73,7 @@ public final class Switchboard implements Callable<Integer> {
       LOG.info("Switchboard stopped");
       stopped.countDown();
     }, "switchboard-shutdown"));
-    printWelcome(System.out, chosen, node, config.sandboxEnabled(), config.demoSlackSigningSecret().isPresent(),
+    printWelcome(System.out, chosen, node, SandboxSettings.fromEnv(config.environment()).enabled(), config.demoSlackSigningSecret().isPresent(),
         config.demoAdminToken().isPresent());
     stopped.await();
     return 0;

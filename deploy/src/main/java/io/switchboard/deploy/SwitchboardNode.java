@@ -13,6 +13,7 @@ import io.switchboard.executor.QueueSettings;
 import io.switchboard.executor.action.ActionRegistry;
 import io.switchboard.gateway.GatewayVerticle;
 import io.switchboard.gateway.sandbox.SandboxSessions;
+import io.switchboard.gateway.sandbox.SandboxSettings;
 import io.switchboard.tenancy.DemoTenant;
 import io.switchboard.tenancy.OperatorToken;
 import io.switchboard.tenancy.SlackSigningSecrets;
@@ -117,7 +118,7 @@ public final class SwitchboardNode implements AutoCloseable {
       DemoTenant.Credentials demo = config.demoTenant() && role.runsGateway()
           ? await(DemoTenant.ensure(pool, secrets, config.demoSlackSigningSecret(), config.demoAdminToken()))
           : null;
-      if (demo != null && config.sandboxEnabled()) {
+      if (demo != null && SandboxSettings.fromEnv(config.environment()).enabled()) {
         await(DemoTenant.installSandbox(pool, SandboxSessions.WORKSPACE));
         await(DemoPolicy.ensure(vertx, pool)).ifPresent(version ->
             LOG.info("The demo tenant got the demo policy (version {}): try it in the sandbox, see docs/sandbox.md", version));

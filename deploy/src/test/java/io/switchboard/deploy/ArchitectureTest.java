@@ -8,6 +8,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,11 +17,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The dependency rules of docs/architecture.md, checked on the production classes of every module, so
  * that none breaks silently: modules point downwards (core and audit import nothing of ours, tenancy
  * only core, and gateway and executor-pool meet only in PostgreSQL and on the event bus), and the
- * gateway's platform-neutral packages speak no platform's language (issue 12). Test classes (also those
+ * gateway's platform-neutral packages speak no platform's language, its shared parts name no platform
+ * but through {@code ChatPlatforms}, and no platform imports another (issue 12). Test classes (also those
  * of the modules' test jars) are not held to them.
  */
 @DisplayName("Architecture: modules point downwards, and neutral packages import no platform")
 class ArchitectureTest {
+
+  /** The packages under {@code io.switchboard.gateway} that are chat platforms. */
+  private static final List<String> PLATFORMS = List.of("slack", "teams", "discord", "sandbox", "mattermost");
 
   private static JavaClasses classes;
 
@@ -71,16 +77,34 @@ class ArchitectureTest {
   void neutralPackagesImportNoSlack() {
     check(noClasses().that().resideInAnyPackage("io.switchboard.gateway.message..", "io.switchboard.gateway.command..",
             "io.switchboard.gateway.approval..", "io.switchboard.gateway.reply..", "io.switchboard.gateway.notify..",
-            "io.switchboard.gateway.teams..", "io.switchboard.gateway.discord..", "io.switchboard.gateway.sandbox..")
+            "io.switchboard.gateway.teams..", "io.switchboard.gateway.discord..", "io.switchboard.gateway.sandbox..",
+            "io.switchboard.gateway.mattermost..")
         .should().dependOnClassesThat().resideInAPackage("io.switchboard.gateway.slack.."));
   }
 
   @Test
-  @DisplayName("the message model imports no platform")
-  void theMessageModelIsNeutral() {
-    check(noClasses().that().resideInAPackage("io.switchboard.gateway.message..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.gateway.slack..",
-            "io.switchboard.gateway.teams..", "io.switchboard.gateway.discord..", "io.switchboard.gateway.sandbox.."));
+  @DisplayName("the gateway's shared parts import no chat platform; only ChatPlatforms lists them")
+  void sharedPartsNameNoPlatform() {
+    check(noClasses().that().resideInAnyPackage("io.switchboard.gateway", "io.switchboard.gateway.platform..",
+            "io.switchboard.gateway.message..", "io.switchboard.gateway.command..", "io.switchboard.gateway.approval..",
+            "io.switchboard.gateway.reply..", "io.switchboard.gateway.notify..", "io.switchboard.gateway.pacing..",
+            "io.switchboard.gateway.progress..", "io.switchboard.gateway.api..")
+        .and().doNotHaveSimpleName("ChatPlatforms")
+        .should().dependOnClassesThat().resideInAnyPackage(platformPackages(PLATFORMS)));
+  }
+
+  @Test
+  @DisplayName("no chat platform imports another")
+  void platformsImportNoOtherPlatform() {
+    for (String platform : PLATFORMS) {
+      check(noClasses().that().resideInAPackage("io.switchboard.gateway." + platform + "..")
+          .should().dependOnClassesThat().resideInAnyPackage(platformPackages(PLATFORMS.stream()
+              .filter(other -> !other.equals(platform)).toList())));
+    }
+  }
+
+  private static String[] platformPackages(List<String> platforms) {
+    return platforms.stream().map(platform -> "io.switchboard.gateway." + platform + "..").toArray(String[]::new);
   }
 
   private static void check(ArchRule rule) {

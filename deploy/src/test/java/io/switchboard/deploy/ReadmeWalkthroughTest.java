@@ -1,6 +1,7 @@
 package io.switchboard.deploy;
 
 import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.gateway.sandbox.SandboxSettings;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -151,7 +152,7 @@ class ReadmeWalkthroughTest {
         "SWITCHBOARD_DATABASE_URL", database.withCredentials(),
         "SWITCHBOARD_AUDIT_ANCHOR_FILE", TestSecrets.anchorFile(),
         "SWITCHBOARD_DEMO_TENANT", String.valueOf(embedded.demoTenant()),
-        "SWITCHBOARD_SANDBOX_ENABLED", String.valueOf(embedded.sandboxEnabled()),
+        "SWITCHBOARD_SANDBOX_ENABLED", String.valueOf(SandboxSettings.fromEnv(embedded.environment()).enabled()),
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
         "SWITCHBOARD_HTTP_PORT", "0"));
     return SwitchboardConfig.fromEnv(env);

@@ -88,9 +88,9 @@ public final class GatewayMetrics {
     registry.counter("switchboard.teams.graph.calls", "outcome", outcome).increment();
   }
 
-  /** A progress line that replaced one not shown yet (collapsed into a single message edit). */
-  public void progressCoalesced(String platform) {
-    registry.counter("switchboard.progress.coalesced", "platform", platform).increment();
+  /** Progress lines that were replaced by a later one before being shown (collapsed into a single message edit). */
+  public void progressCoalesced(String platform, int lines) {
+    registry.counter("switchboard.progress.coalesced", "platform", platform).increment(lines);
   }
 
   /**

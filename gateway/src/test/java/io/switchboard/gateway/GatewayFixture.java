@@ -171,9 +171,9 @@ public final class GatewayFixture implements AutoCloseable {
     return Await.result(pool.query(sql).execute()).iterator().next().getLong(0);
   }
 
-  /** The ts of the Slack message that shows the tenant's job (slack_job_messages). */
+  /** The ts of the Slack message that shows the tenant's job (chat_job_messages). */
   public String slackJobMessageTs(String tenant, long jobId) {
-    return Await.result(pool.preparedQuery("SELECT ts FROM slack_job_messages WHERE tenant_id = $1 AND job_id = $2")
+    return Await.result(pool.preparedQuery("SELECT address->>'ts' FROM chat_job_messages WHERE tenant_id = $1 AND job_id = $2")
         .execute(Tuple.of(tenant, jobId))).iterator().next().getString(0);
   }
 

@@ -22,7 +22,12 @@ public enum InstallationProof {
    * An admin of the workspace ran {@code verify <code>} there with a tenant admin's claim code, in a
    * command the platform signs (Teams, Discord): the workspace's own admin chose the tenant.
    */
-  CLAIM_CODE;
+  CLAIM_CODE,
+  /**
+   * A tenant's own bot on a self-hosted chat server (Mattermost): the server the tenant named says the
+   * bot token given is a bot account's and the bot is a member of the workspace (team).
+   */
+  BOT_TOKEN;
 
   /**
    * Whether a binding with this proof takes the workspace from another tenant whose binding is

@@ -4,9 +4,13 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * Applies Switchboard's versioned SQL migrations ({@code classpath:db/migration}) with Flyway.
- * Flyway takes a database lock, so several nodes starting at once apply each migration once.
- * It talks JDBC and blocks: run it before Vert.x starts or on a worker thread.
+ * Applies Switchboard's versioned SQL migrations with Flyway: every {@code db/migration} folder on the
+ * classpath, and its subfolders. V1 to V24 live in core's (the history before modules kept their own);
+ * since V25 each module keeps the migrations of its own tables in {@code db/migration/<module>/} of
+ * its jar (the gateway's in {@code db/migration/gateway/}). Versions are one sequence across modules,
+ * so a migration may rely on every lower one; a node applies what the modules it carries hold, and a
+ * packaged node carries them all. Flyway takes a database lock, so several nodes starting at once
+ * apply each migration once. It talks JDBC and blocks: run it before Vert.x starts or on a worker thread.
  */
 public final class Migrations {
 

@@ -5,8 +5,7 @@ import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.MediaTypes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.JobCancellations;
-import io.switchboard.gateway.slack.SlackBotTokens;
-import io.switchboard.gateway.slack.SlackOwnAppProof;
+import io.switchboard.gateway.platform.WorkspaceOwnership;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.OperatorToken;
 import io.switchboard.tenancy.SlackSigningSecrets;
@@ -19,6 +18,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.sqlclient.Pool;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,28 +38,29 @@ public final class AdminApi {
   private final OperatorTokenAuth operatorAuth;
   private final SecretStore secrets;
   private final JobCancellations cancellations;
-  private final SlackOwnAppProof slackProof;
+  private final Map<String, WorkspaceOwnership> ownership;
   private final Optional<AuditAnchors> auditAnchors;
 
   private AdminApi(Vertx vertx, Pool pool, ApiContract contract, OperatorTokenAuth operatorAuth, SecretStore secrets,
-                   JobCancellations cancellations, SlackOwnAppProof slackProof, Optional<AuditAnchors> auditAnchors) {
+                   JobCancellations cancellations, Map<String, WorkspaceOwnership> ownership,
+                   Optional<AuditAnchors> auditAnchors) {
     this.vertx = vertx;
     this.pool = pool;
     this.contract = contract;
     this.operatorAuth = operatorAuth;
     this.secrets = secrets;
     this.cancellations = cancellations;
-    this.slackProof = slackProof;
+    this.ownership = ownership;
     this.auditAnchors = auditAnchors;
   }
 
   /** Loads the API document and the operator token's hash (configured, or generated and stored earlier). */
   public static Future<AdminApi> load(Vertx vertx, Pool pool, Optional<String> operatorToken, SecretStore secrets,
-                                      JobCancellations cancellations, SlackOwnAppProof slackProof,
+                                      JobCancellations cancellations, Map<String, WorkspaceOwnership> ownership,
                                       Optional<AuditAnchors> auditAnchors) {
     return ApiContract.load(vertx).compose(contract -> OperatorToken.expectedHash(pool, operatorToken)
         .map(hash -> new AdminApi(vertx, pool, contract, new OperatorTokenAuth(pool, hash), secrets, cancellations,
-            slackProof, auditAnchors)));
+            ownership, auditAnchors)));
   }
 
   public void mount(Router router) {
@@ -72,8 +73,7 @@ public final class AdminApi {
         .end(contract.document()));
     InstallationChanges installationChanges = new InstallationChanges(vertx.eventBus());
     new TenantsApi(pool, installationChanges).mount(router);
-    new InstallationsApi(pool, installationChanges, slackProof, new SlackBotTokens(secrets),
-        new SlackSigningSecrets(secrets)).mount(router);
+    new InstallationsApi(pool, installationChanges, ownership, new SlackSigningSecrets(secrets)).mount(router);
     new WorkspaceClaimsApi(pool).mount(router);
     new PolicyApi(vertx, pool).mount(router);
     new TokensApi(pool).mount(router);

@@ -5,8 +5,7 @@ import io.switchboard.audit.AuditEventType;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.OutrankedBindings;
-import io.switchboard.gateway.slack.SlackBotTokens;
-import io.switchboard.gateway.slack.SlackOwnAppProof;
+import io.switchboard.gateway.platform.WorkspaceOwnership;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
@@ -19,6 +18,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * else's workspace id let a tenant take its installs and bot token):
  * <ul>
  *   <li>a tenant admin binds a Slack workspace with the tenant's own app by giving the app's bot token,
- *       which Slack's {@code auth.test} must name for the workspace ({@link SlackOwnAppProof}); the
+ *       which Slack's {@code auth.test} must name for the workspace (each platform's
+ *       {@link WorkspaceOwnership}, Slack's {@code SlackOwnAppProof}); the
  *       shared Slack app is installed through an install link (OAuth), never by a bare id;</li>
  *   <li>the sandbox web chat has no outside owner and is bound as asked;</li>
  *   <li>a Teams tenant or Discord guild is bound by its own admin running a tenant admin's claim code
@@ -49,18 +50,17 @@ public final class InstallationsApi {
 
   private final InstallationChanges changes;
 
-  private final SlackOwnAppProof slackProof;
+  private final Map<String, WorkspaceOwnership> ownership;
 
-  private final SlackBotTokens slackBotTokens;
 
   private final SlackSigningSecrets slackSigningSecrets;
 
-  public InstallationsApi(Pool pool, InstallationChanges changes, SlackOwnAppProof slackProof,
-                          SlackBotTokens slackBotTokens, SlackSigningSecrets slackSigningSecrets) {
+  /** @param ownership how a tenant admin proves a workspace of each platform that has a proof */
+  public InstallationsApi(Pool pool, InstallationChanges changes, Map<String, WorkspaceOwnership> ownership,
+                          SlackSigningSecrets slackSigningSecrets) {
     this.pool = pool;
     this.changes = changes;
-    this.slackProof = slackProof;
-    this.slackBotTokens = slackBotTokens;
+    this.ownership = Map.copyOf(ownership);
     this.slackSigningSecrets = slackSigningSecrets;
   }
 
@@ -88,23 +88,28 @@ public final class InstallationsApi {
     String platform = body.getString("platform");
     String workspace = body.getString("workspaceId");
     String key = ownAppKey(platform, body);
-    if (body.containsKey("botToken") && !"slack".equals(platform)) {
-      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "botToken is for Slack only");
+    Optional<WorkspaceOwnership> proof = Optional.ofNullable(ownership.get(platform));
+    if (body.containsKey("botToken") && !"slack".equals(platform) && proof.isEmpty()) {
+      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "botToken is not taken for " + platform);
     }
-    Future<InstallationProof> proven = switch (platform) {
-      case "sandbox" -> Future.succeededFuture(InstallationProof.SANDBOX);
-      case "slack" -> proveSlack(workspace, key, body.getString("botToken"));
-      default -> Future.failedFuture(new SwitchboardException(ErrorCode.OWNERSHIP_NOT_PROVEN, platform
-          + " workspaces are not bound by their id alone: ask for a claim code (POST /api/v1/installations/claims) "
-          + "and have an admin of " + platform + " " + workspace + " run `verify <code>` there"));
-    };
-    proven.compose(proof -> {
+    ownership.forEach((other, owner) -> owner.fields().stream()
+        .filter(field -> body.containsKey(field) && !other.equals(platform)).findFirst().ifPresent(field -> {
+          throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, field + " is for " + other + " only");
+        }));
+    Future<InstallationProof> proven = "sandbox".equals(platform)
+        ? Future.succeededFuture(InstallationProof.SANDBOX)
+        : proof.map(owner -> owner.prove(workspace, body)).orElseGet(() -> Future.failedFuture(
+            new SwitchboardException(ErrorCode.OWNERSHIP_NOT_PROVEN, platform
+                + " workspaces are not bound by their id alone: ask for a claim code (POST /api/v1/installations/claims) "
+                + "and have an admin of " + platform + " " + workspace + " run `verify <code>` there")));
+    proven.compose(proofGiven -> {
           Supplier<Future<Installations.Installation>> binding = () -> bind(tenantId, platform, workspace, key,
-              body.getString("applicationId"), proof, TenantTokenAuth.actor(ctx));
-          return "slack".equals(platform)
-              ? slackBotTokens.storedWhile(tenantId, workspace, body.getString("botToken"),
-                  () -> slackSigningSecrets.storedWhile(tenantId, workspace, key, binding))
-              : binding.get();
+              body.getString("applicationId"), proofGiven, TenantTokenAuth.actor(ctx));
+          Supplier<Future<Installations.Installation>> withSecret = "slack".equals(platform)
+              ? () -> slackSigningSecrets.storedWhile(tenantId, workspace, key, binding)
+              : binding;
+          return proof.map(owner -> owner.storedWhile(tenantId, workspace, body, withSecret))
+              .orElseGet(withSecret);
         })
         .onSuccess(added -> answerBound(ctx, added))
         .onFailure(ctx::fail);
@@ -132,23 +137,6 @@ public final class InstallationsApi {
   }
 
   /**
-   * The Slack workspace is proven by the tenant's own app's bot token. The token and the signing
-   * secret are kept in the tenant's secret store while the binding is made, like an OAuth install's
-   * token; a binding that fails (the workspace is bound already) puts back what the tenant had kept
-   * before, so a refused binding leaves no token or secret behind and never replaces a working one
-   * ({@link io.switchboard.tenancy.secrets.WorkspaceSecrets#storedWhile}).
-   */
-  private Future<InstallationProof> proveSlack(String workspace, String signingSecret, String botToken) {
-    if (signingSecret == null || botToken == null) {
-      return Future.failedFuture(new SwitchboardException(ErrorCode.OWNERSHIP_NOT_PROVEN,
-          "a Slack workspace is bound with proof: for the shared app, install it with an install link "
-              + "(POST /api/v1/installations/slack-install-link); for the tenant's own app, give its signingSecret "
-              + "and its botToken, which Slack must name for workspace " + workspace));
-    }
-    return slackProof.prove(workspace, botToken).map(InstallationProof.SLACK_AUTH_TEST);
-  }
-
-  /**
    * Writes the binding. {@code key} is the own app's: a Slack signing secret, which the caller keeps
    * in the tenant's secret store and which only marks the row as own app here; or a Discord public key,
    * which the row holds. A Slack workspace taken from a tenant that only claimed it leaves that
@@ -170,6 +158,9 @@ public final class InstallationsApi {
         added -> AuditEvent.of(tenantId, AuditEventType.INSTALLATION_ADDED, actor, null, detail(added)))
         .compose(added -> slack && taken.get().isPresent()
             ? slackSigningSecrets.forget(taken.get().get().tenantId(), workspace).map(added)
+            : Future.succeededFuture(added))
+        .compose(added -> taken.get().isPresent() && ownership.containsKey(platform)
+            ? ownership.get(platform).forget(taken.get().get().tenantId(), workspace).map(added)
             : Future.succeededFuture(added));
   }
 
@@ -188,6 +179,9 @@ public final class InstallationsApi {
                 detail(disabled)))
         .compose(disabled -> "slack".equals(disabled.platform()) && disabled.ownApp()
             ? slackSigningSecrets.forget(tenantId, disabled.workspaceId()).map(disabled)
+            : Future.succeededFuture(disabled))
+        .compose(disabled -> ownership.containsKey(disabled.platform())
+            ? ownership.get(disabled.platform()).forget(tenantId, disabled.workspaceId()).map(disabled)
             : Future.succeededFuture(disabled))
         .onSuccess(disabled -> {
           changes.installationChanged(disabled.platform(), disabled.workspaceId());

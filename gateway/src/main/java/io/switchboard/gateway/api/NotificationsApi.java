@@ -19,11 +19,14 @@ import java.util.List;
 
 /**
  * Notifications from monitoring and incidents: {@code POST /api/v1/notifications} takes one,
- * {@code POST /api/v1/notifications/alertmanager?workspace=&channel=} takes Alertmanager's webhook
+ * {@code POST /api/v1/notifications/alertmanager?workspace=&channel=[&platform=]} takes Alertmanager's webhook
  * (one per alert), {@code GET /api/v1/notifications/{id}} shows one. Both posts answer 202 with what
  * became of each notification; the target must be an installation of the caller's tenant.
  */
 public final class NotificationsApi {
+
+  /** The Alertmanager route's platform when its query names none (the route predates the others). */
+  static final String DEFAULT_PLATFORM = "slack";
 
   private final NotificationInbox inbox;
   private final NotificationOutbox outbox;
@@ -58,8 +61,9 @@ public final class NotificationsApi {
   }
 
   private void alertmanager(RoutingContext ctx) {
-    NotificationTarget target = new NotificationTarget("slack", ContractValidation.queryString(ctx, "workspace"),
-        ContractValidation.queryString(ctx, "channel"));
+    String platform = ContractValidation.queryString(ctx, "platform");
+    NotificationTarget target = new NotificationTarget(platform == null ? DEFAULT_PLATFORM : platform,
+        ContractValidation.queryString(ctx, "workspace"), ContractValidation.queryString(ctx, "channel"));
     List<Notification> notifications = AlertmanagerWebhook.notifications(
         ContractValidation.validated(ctx).getBody().getJsonObject(), target);
     take(ctx, target, notifications)

@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * The Discord HTTP API calls Switchboard makes, non-blocking: edit an interaction's original response
  * and post a follow-up (both through the interaction webhook, authorised by the interaction token),
- * and create a channel message with a bot token. A 429 is waited out and retried, at most
+ * and create and edit a channel message with a bot token. A 429 is waited out and retried, at most
  * {@link #MAX_RETRIES} times and at most {@link #MAX_WAIT} each, after the JSON body's
  * {@code retry_after} (seconds, fractional) or else the {@code Retry-After} header; any other non-2xx
  * fails with a {@link DiscordApiFailure}.
@@ -54,18 +54,38 @@ public final class DiscordApi {
     return call("follow_up", HttpMethod.POST, webhook.path(), Optional.empty(), message);
   }
 
-  /** {@code POST /channels/{channel.id}/messages} as the bot. */
-  public Future<Void> createMessage(String botToken, String channelId, JsonObject message) {
-    return call("create_message", HttpMethod.POST, "/channels/" + channelId + "/messages",
+  /** {@code POST /channels/{channel.id}/messages} as the bot; answers the new message's id. */
+  public Future<String> createMessage(String botToken, String channelId, JsonObject message) {
+    return send("create_message", HttpMethod.POST, "/channels/" + channelId + "/messages",
+        Optional.of("Bot " + botToken), message, 0).compose(response -> {
+          String id = messageId(response);
+          return id != null ? Future.succeededFuture(id)
+              : Future.failedFuture(new DiscordApiFailure("create_message", response.statusCode(), 0,
+                  "no message id in the answer"));
+        });
+  }
+
+  /** {@code PATCH /channels/{channel.id}/messages/{message.id}} as the bot: replaces the bot's message. */
+  public Future<Void> editMessage(String botToken, String channelId, String messageId, JsonObject message) {
+    return call("edit_message", HttpMethod.PATCH, "/channels/" + channelId + "/messages/" + messageId,
         Optional.of("Bot " + botToken), message);
   }
 
   private Future<Void> call(String route, HttpMethod method, String path, Optional<String> authorization,
                             JsonObject message) {
-    return send(route, method, path, authorization, message, 0);
+    return send(route, method, path, authorization, message, 0).mapEmpty();
   }
 
-  private Future<Void> send(String route, HttpMethod method, String path, Optional<String> authorization,
+  private static String messageId(HttpResponse<Buffer> response) {
+    try {
+      JsonObject body = response.bodyAsJsonObject();
+      return body != null && body.getValue("id") instanceof String id && !id.isBlank() ? id : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private Future<HttpResponse<Buffer>> send(String route, HttpMethod method, String path, Optional<String> authorization,
                             JsonObject message, int retries) {
     HttpRequest<Buffer> request = client.requestAbs(method, baseUrl + path).timeout(TIMEOUT.toMillis());
     authorization.ifPresent(value -> request.putHeader("Authorization", value));
@@ -78,7 +98,7 @@ public final class DiscordApi {
           int status = response.statusCode();
           if (status >= 200 && status < 300) {
             metrics.discordApiCall(route, "ok");
-            return Future.succeededFuture();
+            return Future.succeededFuture(response);
           }
           if (status == 429 && retries < MAX_RETRIES) {
             metrics.discordApiCall(route, "rate_limited");

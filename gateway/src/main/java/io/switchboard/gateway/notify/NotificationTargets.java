@@ -6,10 +6,12 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.Map;
+
 /**
  * Checks that a notification's target is the tenant's own: an enabled installation of the tenant on
  * that platform (so no tenant can post into another's workspace; another tenant's workspace is as
- * unknown as a missing one), with a bot token to post with.
+ * unknown as a missing one), with what posting there needs (a bot token; for Teams a known connector URL).
  */
 public final class NotificationTargets {
 
@@ -18,15 +20,21 @@ public final class NotificationTargets {
         WHERE tenant_id = $1 AND platform = $2 AND workspace_id = $3 AND enabled)""";
 
   private final Pool pool;
-  private final BotTokens tokens;
+  private final Map<String, BotTokens> tokensByPlatform;
 
-  public NotificationTargets(Pool pool, BotTokens tokens) {
+  /** @param tokensByPlatform the bot tokens of each platform that delivers notifications */
+  public NotificationTargets(Pool pool, Map<String, BotTokens> tokensByPlatform) {
     this.pool = pool;
-    this.tokens = tokens;
+    this.tokensByPlatform = Map.copyOf(tokensByPlatform);
   }
 
   /** Succeeds for a usable target; fails with a 404 ({@code not_found}) or 409 ({@code conflict}) problem otherwise. */
   public Future<Void> check(String tenantId, NotificationTarget target) {
+    BotTokens tokens = tokensByPlatform.get(target.platform());
+    if (tokens == null) {
+      return Future.failedFuture(new SwitchboardException(ErrorCode.CONFLICT, "notifications cannot be posted on "
+          + target.platform() + " by this gateway"));
+    }
     return pool.preparedQuery(INSTALLED).execute(Tuple.of(tenantId, target.platform(), target.workspace()))
         .compose(rows -> rows.iterator().next().getBoolean(0)
             ? tokens.find(tenantId, target.workspace())
@@ -35,6 +43,6 @@ public final class NotificationTargets {
         .compose(token -> token.isPresent()
             ? Future.<Void>succeededFuture()
             : Future.failedFuture(new SwitchboardException(ErrorCode.CONFLICT, "the " + target.platform()
-                + " installation of workspace " + target.workspace() + " has no bot token to post with")));
+                + " installation of workspace " + target.workspace() + " " + tokens.missing())));
   }
 }

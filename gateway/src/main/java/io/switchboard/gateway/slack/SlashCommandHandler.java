@@ -55,16 +55,14 @@ public final class SlashCommandHandler extends SignedSlackEndpoint {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the body names two Slack teams");
     }
     responseUrls.check(command.responseUrl());
-    return forms.offer(installation, command).compose(opened -> opened.isPresent()
-        ? Future.succeededFuture(opened.get())
-        : run(installation, command));
+    return run(installation, command);
   }
 
   private Future<JsonObject> run(SlackInstallation installation, SlashCommand command) {
     JsonObject replyTo = new JsonObject().put("kind", SlackResponseUrlResults.KIND).put("url", command.responseUrl());
     return pipeline.run(new ChatCommand(installation.tenantId(), installation.teamId(), command.userId(),
-        command.channelId(), command.command(), command.text(), deliveryKey(command), replyTo))
-        .map(SlackMessages::answer);
+        command.channelId(), command.command(), command.text(), deliveryKey(command), replyTo),
+        forms.forCommand(installation, command)).map(SlackMessages::answer);
   }
 
   /** Slack's {@code trigger_id} names one delivery of a command; old payloads without it have their response_url. */

@@ -1,23 +1,19 @@
 package io.switchboard.gateway.teams;
 
-import io.switchboard.core.config.TeamsApp;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.Problems;
-import io.switchboard.gateway.GatewayMetrics;
-import io.switchboard.gateway.JobCancellations;
-import io.switchboard.gateway.WorkspaceClaimVerification;
-import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.approval.Approval;
 import io.switchboard.gateway.approval.ApprovalMessages;
-import io.switchboard.gateway.approval.Approvals;
-import io.switchboard.gateway.progress.JobProgressRelay;
-import io.switchboard.gateway.reply.AnswerOutbox;
+import io.switchboard.gateway.progress.JobMessageProgress;
+import io.switchboard.gateway.notify.BotTokens;
+import io.switchboard.gateway.notify.ChannelNotificationDelivery;
+import io.switchboard.gateway.notify.ChannelNotifications;
+import io.switchboard.gateway.notify.NotificationOutbox;
 import io.switchboard.gateway.reply.ReplyChannel;
 import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.gateway.command.CommandPipeline;
-import io.switchboard.tenancy.InstallationChanges;
-import io.switchboard.tenancy.policy.PolicyDirectory;
+import io.switchboard.gateway.platform.GatewayServices;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -25,8 +21,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
@@ -35,85 +29,102 @@ import java.util.Optional;
 /**
  * The Microsoft Teams adapter, assembled: {@code POST /api/messages} ({@link TeamsMessagesHandler}),
  * the {@link ReplyChannel} for results of jobs started from Teams ({@value TeamsReplyTo#KIND}), the
- * progress relay, notices for approvals that expired, and group membership from Microsoft Graph for
+ * editor of progress lines, notices for approvals that expired, and group membership from Microsoft Graph for
  * {@code teams:group:} bindings of commands and approval votes ({@link TeamsGroupMemberships}), and
- * administrators' {@code verify <claim code>} ({@link TeamsWorkspaceClaims}).
+ * administrators' {@code verify <claim code>} ({@link TeamsWorkspaceClaims}), and notifications to channels
+ * ({@link TeamsNotificationChannel}).
  * Without a configured app ({@link TeamsApp#enabled()}) the endpoint answers 503 and nothing else starts.
  */
-public final class TeamsBot {
-
-  private static final Logger LOG = LoggerFactory.getLogger(TeamsBot.class);
+final class TeamsBot {
 
   private final TeamsRequestAuthenticator authenticator;
   private final TeamsJobActivities jobActivities;
   private final TeamsAnswers answers;
-  private final JobProgressRelay progressRelay;
   private final TeamsMessagesHandler handler;
+  private final TeamsConnector connector;
+  private final TeamsServiceUrls serviceUrls;
+  private final GatewayServices services;
 
   private TeamsBot(TeamsRequestAuthenticator authenticator, TeamsJobActivities jobActivities, TeamsAnswers answers,
-                   JobProgressRelay progressRelay, TeamsMessagesHandler handler) {
+                   TeamsMessagesHandler handler, TeamsConnector connector, TeamsServiceUrls serviceUrls,
+                   GatewayServices services) {
     this.authenticator = authenticator;
     this.jobActivities = jobActivities;
     this.answers = answers;
-    this.progressRelay = progressRelay;
     this.handler = handler;
+    this.connector = connector;
+    this.serviceUrls = serviceUrls;
+    this.services = services;
   }
 
   /** The adapter, or empty when the app is not configured. */
-  public static Optional<TeamsBot> create(Vertx vertx, Pool pool, WebClient client, TeamsApp app,
-                                          CommandPipeline pipeline, PolicyDirectory policies,
-                                          Approvals approvals, GatewayMetrics metrics, ChannelPacer pacer,
-                                          InstallationChanges installationChanges, AnswerOutbox answerOutbox,
-                                          WorkspaceClaimVerification claims, JobCancellations cancellations) {
+  static Optional<TeamsBot> create(TeamsApp app, GatewayServices services) {
     if (!app.enabled()) {
       return Optional.empty();
     }
-    TeamsConnector connector = new TeamsConnector(vertx, client, new TeamsBotTokens(client, app, Clock.systemUTC()));
-    GraphRequests graph = new GraphRequests(vertx, client, new TeamsGraphTokens(client, app, Clock.systemUTC()), metrics);
+    Vertx vertx = services.vertx();
+    WebClient client = services.http();
+    Pool pool = services.pool();
+    TeamsConnector connector = new TeamsConnector(vertx, client, new TeamsBotTokens(client, app, services.clock()));
+    GraphRequests graph = new GraphRequests(vertx, client, new TeamsGraphTokens(client, app, services.clock()),
+        services.metrics());
     TeamsGroupMemberships groups = new TeamsGroupMemberships(new GraphMemberGroups(graph, app.graphUrl()),
-        Clock.systemUTC());
-    TeamsJobActivities jobActivities = new TeamsJobActivities(pool, connector, metrics, pacer);
-    TeamsAnswers answers = new TeamsAnswers(connector, jobActivities, answerOutbox);
+        services.clock());
+    TeamsJobActivities jobActivities = new TeamsJobActivities(services.jobMessages(), services.jobMessageSteps(),
+        connector, services.pacer());
+    TeamsAnswers answers = new TeamsAnswers(connector, jobActivities, services.answers());
     TeamsInstallationDirectory directory = new TeamsInstallationDirectory(pool, TeamsInstallationDirectory.DEFAULT_TTL);
-    installationChanges.keepFresh(TeamsJobActivities.PLATFORM, directory::evict, directory::evictAll);
+    services.installationChanges().keepFresh(TeamsJobActivities.PLATFORM, directory::evict, directory::evictAll);
     TeamsRequestAuthenticator authenticator = new TeamsRequestAuthenticator(vertx, app);
-    CommandPipeline grouped = pipeline.withGroupMemberships(groups);
+    CommandPipeline grouped = services.pipelines().forPlatform(TeamsJobActivities.PLATFORM).withGroupMemberships(groups);
     TeamsCommands commands = new TeamsCommands(grouped, answers,
-        new TeamsApprovalVotes(policies, approvals, connector, groups, Clock.systemUTC()),
-        new TeamsJobClicks(pool, cancellations, grouped, answers, connector));
-    TeamsMessagesHandler handler = new TeamsMessagesHandler(authenticator, directory,
-        new TeamsInstallations(pool, installationChanges, app.appId().orElseThrow()), commands,
-        new TeamsWorkspaceClaims(new GraphDirectoryRoles(graph, app.graphUrl()), claims, connector), metrics);
-    return Optional.of(new TeamsBot(authenticator, jobActivities, answers, new JobProgressRelay(vertx, TeamsJobActivities.PLATFORM,
-        jobActivities::progress),
-        handler));
-  }
+        new TeamsApprovalVotes(services.policies(), services.approvals(), connector, groups, services.clock()),
+        new TeamsJobClicks(pool, services.cancellations(), grouped, answers, connector));
+    TeamsServiceUrls serviceUrls = new TeamsServiceUrls(pool);
+    TeamsMessagesHandler handler = new TeamsMessagesHandler(authenticator, directory, serviceUrls,
+        new TeamsInstallations(pool, services.installationChanges(), app.appId().orElseThrow()), commands,
+        new TeamsWorkspaceClaims(new GraphDirectoryRoles(graph, app.graphUrl()), services.claims(), connector),
+        services.metrics());
+    return Optional.of(new TeamsBot(authenticator, jobActivities, answers, handler, connector, serviceUrls,
+        services));  }
 
   /** Mounts {@code POST /api/messages}: the adapter's handler, or a 503 when there is no adapter. */
-  public static void mount(Router router, Optional<TeamsBot> bot) {
+  static void mount(Router router, Optional<TeamsBot> bot) {
     Handler<RoutingContext> notConfigured = ctx -> Problems.send(ctx, ErrorCode.NOT_CONFIGURED,
         "the Teams bot is not configured (SWITCHBOARD_TEAMS_APP_ID, SWITCHBOARD_TEAMS_APP_PASSWORD)");
     router.post("/api/messages").handler(bot.<Handler<RoutingContext>>map(b -> b.handler).orElse(notConfigured));
   }
 
   /** Delivers results of jobs started from Teams as the job's card, replaced in place. */
-  public ReplyChannel replyChannel() {
+  ReplyChannel replyChannel() {
     return job -> jobActivities.show(job.tenantId(), job.id(), TeamsReplyTo.fromJson(job.replyTo()),
         TeamsCards.reply(ReplyMessage.result(job).withButtons(JobButtons.forJob(job.id(), job.status()))));
   }
 
+  /**
+   * Notifications as proactive messages to channels, at the connector URL signed activities of the
+   * Teams tenant named (a Teams tenant not heard from yet is refused).
+   */
+  ChannelNotifications notifications(NotificationOutbox outbox, Clock clock) {
+    return new ChannelNotifications(new ChannelNotificationDelivery<>(
+        new TeamsNotificationChannel(connector, serviceUrls), outbox, services.pacer(), services.metrics(), clock),
+        BotTokens.of(serviceUrls::find, "has no known Bot Framework serviceUrl yet: Switchboard learns it from a "
+            + "signed activity of that Teams tenant (add the bot to a team, or send it a message), then try again"));
+  }
+
   /** Tells the command's thread that its approval expired. */
-  public void expired(Approval approval) {
-    answers.reply(approval.tenantId(), approval.requester(), TeamsReplyTo.fromJson(approval.replyTo()),
-            TeamsCards.of(ApprovalMessages.decided(approval, List.of())))
-        .onFailure(e -> LOG.warn("Posting the expiry of approval {} to Teams failed: {}", approval.id(), e.toString()));
+  Future<Void> expired(Approval approval) {
+    return answers.reply(approval.tenantId(), approval.requester(), TeamsReplyTo.fromJson(approval.replyTo()),
+        TeamsCards.of(ApprovalMessages.decided(approval, List.of())));
   }
 
-  public Future<Void> start() {
-    return progressRelay.start();
+  /** Replaces a job's card with a progress line that {@link JobMessageProgress} took for it. */
+  JobMessageProgress.Editor progressEditor() {
+    return jobActivities::progress;
   }
 
-  public Future<Void> stop() {
-    return progressRelay.stop().onComplete(ar -> authenticator.close());
+  Future<Void> stop() {
+    authenticator.close();
+    return Future.succeededFuture();
   }
 }

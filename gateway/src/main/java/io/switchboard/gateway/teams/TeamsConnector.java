@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * The Bot Framework connector REST API at an activity's {@code serviceUrl} (trusted: it is the
- * signed {@code serviceurl} claim): reply to an activity, and replace an activity the bot sent. A
+ * signed {@code serviceurl} claim, or remembered from one, {@link TeamsServiceUrls}): reply to an
+ * activity, post into a conversation unprompted, and replace an activity the bot sent. A
  * 429 is retried after its {@code Retry-After} (at most {@value #MAX_RETRIES} times, at most 60 s
  * each); a 401 fetches a new bot token once. Non-blocking (Vert.x web client).
  */
@@ -39,11 +40,24 @@ public final class TeamsConnector {
   /** Posts {@code activity} as a reply to {@code replyToId}; answers the new activity's id. */
   public Future<String> reply(String serviceUrl, String conversationId, String replyToId, JsonObject activity) {
     String url = base(serviceUrl) + "v3/conversations/" + encode(conversationId) + "/activities/" + encode(replyToId);
-    return send("reply", HttpMethod.POST, url, activity, 0, false).compose(response -> {
+    return posted("reply", url, activity);
+  }
+
+  /**
+   * Posts {@code activity} into the conversation unprompted (a proactive message; for a channel's
+   * conversation id, a new post in the channel); answers the new activity's id.
+   */
+  public Future<String> send(String serviceUrl, String conversationId, JsonObject activity) {
+    return posted("send", base(serviceUrl) + "v3/conversations/" + encode(conversationId) + "/activities", activity);
+  }
+
+  private Future<String> posted(String operation, String url, JsonObject activity) {
+    return send(operation, HttpMethod.POST, url, activity, 0, false).compose(response -> {
       JsonObject body = safeJson(response);
       return body != null && body.getValue("id") instanceof String id && !id.isBlank()
           ? Future.succeededFuture(id)
-          : Future.failedFuture(new TeamsConnectorFailure("reply", response.statusCode(), "no activity id in the answer"));
+          : Future.failedFuture(new TeamsConnectorFailure(operation, response.statusCode(),
+              "no activity id in the answer"));
     });
   }
 

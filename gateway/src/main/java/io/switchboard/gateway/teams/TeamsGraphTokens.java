@@ -1,6 +1,5 @@
 package io.switchboard.gateway.teams;
 
-import io.switchboard.core.config.TeamsApp;
 import io.vertx.core.Future;
 import io.vertx.ext.web.client.WebClient;
 

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  *   <li>authenticate its JWT with the Bot Framework SDK ({@link TeamsRequestAuthenticator}; 401, and
  *       nothing else happens);</li>
  *   <li>act: {@code conversationUpdate} naming the bot installs or uninstalls
- *       ({@link TeamsInstallations}); a {@code message} that is exactly {@code verify <claim code>}
+ *       ({@link TeamsInstallations}), remembering the Teams tenant's {@code serviceUrl} for proactive
+ *       messages ({@link TeamsServiceUrls}, also on every message from an installed Teams tenant); a {@code message} that is exactly {@code verify <claim code>}
  *       binds the Teams tenant when an administrator sent it ({@link TeamsWorkspaceClaims}); any other
  *       {@code message} from an installed Teams tenant is a command or a card click
  *       ({@link TeamsCommands}); anything else, or another channel than Teams, is acknowledged and
@@ -40,16 +41,18 @@ public final class TeamsMessagesHandler implements Handler<RoutingContext> {
 
   private final TeamsRequestAuthenticator authenticator;
   private final TeamsInstallationDirectory directory;
+  private final TeamsServiceUrls serviceUrls;
   private final TeamsInstallations installations;
   private final TeamsCommands commands;
   private final TeamsWorkspaceClaims claims;
   private final GatewayMetrics metrics;
 
   TeamsMessagesHandler(TeamsRequestAuthenticator authenticator, TeamsInstallationDirectory directory,
-                       TeamsInstallations installations, TeamsCommands commands, TeamsWorkspaceClaims claims,
+                       TeamsServiceUrls serviceUrls, TeamsInstallations installations, TeamsCommands commands, TeamsWorkspaceClaims claims,
                        GatewayMetrics metrics) {
     this.authenticator = authenticator;
     this.directory = directory;
+    this.serviceUrls = serviceUrls;
     this.installations = installations;
     this.commands = commands;
     this.claims = claims;
@@ -92,7 +95,8 @@ public final class TeamsMessagesHandler implements Handler<RoutingContext> {
     String by = activity.fromAadObjectId().orElse(null);
     if (forBot) {
       return activity.membersAdded().contains(activity.recipientId())
-          ? installations.added(teamsTenant, by, activity.conversationId()).mapEmpty()
+          ? installations.added(teamsTenant, by, activity.conversationId())
+              .compose(tenant -> rememberServiceUrl(tenant, teamsTenant, activity))
           : installations.removed(teamsTenant, by, activity.conversationId());
     }
     Optional<String> claimCode = activity.value().isPresent() ? Optional.empty()
@@ -106,7 +110,21 @@ public final class TeamsMessagesHandler implements Handler<RoutingContext> {
         LOG.info("A message from Teams tenant {}, which has no enabled installation, was ignored", teamsTenant);
         return Future.succeededFuture();
       }
-      return commands.handle(tenant.get(), teamsTenant, activity);
+      return rememberServiceUrl(tenant.get(), teamsTenant, activity)
+          .compose(v -> commands.handle(tenant.get(), teamsTenant, activity));
+    });
+  }
+
+  /**
+   * Remembers where the Teams tenant's connector is, for proactive messages: the activity is signed
+   * and its {@code serviceUrl} is the token's claim. Not remembering it costs only notifications, so a
+   * failure is logged and the activity handled.
+   */
+  private Future<Void> rememberServiceUrl(String tenantId, String teamsTenant, TeamsActivity activity) {
+    return serviceUrls.remember(tenantId, teamsTenant, activity.serviceUrl()).recover(e -> {
+      LOG.warn("The serviceUrl of Teams tenant {} (tenant {}) was not remembered: {}", teamsTenant, tenantId,
+          e.getMessage());
+      return Future.succeededFuture();
     });
   }
 

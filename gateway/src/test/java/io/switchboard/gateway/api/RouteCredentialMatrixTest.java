@@ -6,6 +6,10 @@ import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.discord.DiscordApiStandIn;
 import io.switchboard.gateway.discord.SignedInteraction;
+import io.switchboard.gateway.mattermost.ActionProof;
+import io.switchboard.gateway.mattermost.MattermostRequests;
+import io.switchboard.gateway.mattermost.MattermostStandIn;
+import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.sandbox.SandboxChat;
 import io.switchboard.gateway.sandbox.SandboxSessions;
 import io.switchboard.gateway.sandbox.SandboxVisitor;
@@ -87,6 +91,13 @@ class RouteCredentialMatrixTest {
 
   private static BotFrameworkStandIn botFramework;
   private static DiscordApiStandIn discord;
+  private static MattermostStandIn mattermost;
+  private static final String MM_ACME_TEAM = "acmeteam000000000000000000";
+  private static final String MM_GLOBEX_TEAM = "globexteam0000000000000000";
+  private static final String MM_CHANNEL = "channel0000000000000000000";
+  private static final String MM_USER = "alice000000000000000000000";
+  private static final String MM_ACME_COMMAND_TOKEN = "acme-command-token-0001";
+  private static final String MM_GLOBEX_COMMAND_TOKEN = "globex-command-token-01";
   private static GatewayFixture fixture;
   /** A visitor of the sandbox with a real session (alice). */
   private static SandboxVisitor alice;
@@ -126,6 +137,20 @@ class RouteCredentialMatrixTest {
           () -> SignedInteraction.post(fixture.baseUrl(), forger, discordCommand(shared))),
       new Row("POST /discord/interactions", "another tenant's application key", 401, "bad_signature",
           () -> SignedInteraction.post(fixture.baseUrl(), globexApp, discordCommand(globexApp))),
+
+      new Row("POST /mattermost/commands", "another tenant's slash command token", 401, "bad_signature",
+          () -> mattermostCommand(MM_GLOBEX_COMMAND_TOKEN)),
+      new Row("POST /mattermost/commands", "a token for a team that is not installed", 401, "unknown_workspace",
+          () -> MattermostRequests.postCommand(fixture.baseUrl(), MattermostRequests.command(MM_ACME_COMMAND_TOKEN,
+              "nosuchteam0000000000000000", MM_CHANNEL, MM_USER, "echo hi"))),
+      new Row("POST /mattermost/commands", "no token", 401, "missing_signature",
+          () -> mattermostCommand("")),
+      new Row("POST /mattermost/actions", "a button proof that Switchboard did not make", 401, "bad_signature",
+          () -> mattermostClick(ActionProof.sign("a-guessed-key", MM_ACME_TEAM, JobButtons.CANCEL, "1"))),
+      new Row("POST /mattermost/actions", "another tenant's button key", 401, "bad_signature",
+          () -> mattermostClick(ActionProof.sign(mattermostKey("globex", MM_GLOBEX_TEAM), MM_ACME_TEAM,
+              JobButtons.CANCEL, "1"))),
+      new Row("POST /mattermost/actions", "no proof", 401, "missing_signature", () -> mattermostClick("")),
 
       new Row("POST /api/messages", "an Authorization header of another scheme (Basic)", 401, "bad_signature",
           () -> Http.send(HttpRequest.newBuilder(URI.create(fixture.baseUrl() + "/api/messages"))
@@ -177,7 +202,17 @@ class RouteCredentialMatrixTest {
         "SWITCHBOARD_DISCORD_API_URL", discord.apiUrl(),
         "SWITCHBOARD_DISCORD_APPLICATION_ID", shared.applicationId(),
         "SWITCHBOARD_DISCORD_PUBLIC_KEY", shared.publicKeyHex()));
+    mattermost = MattermostStandIn.start()
+        .account("acme-bot-token", new MattermostStandIn.Account("acmebot", true, Set.of(MM_ACME_TEAM)))
+        .account("globex-bot-token", new MattermostStandIn.Account("globexbot", true, Set.of(MM_GLOBEX_TEAM)));
+    env.putAll(mattermost.env());
     fixture = new GatewayFixture(env);
+    assertThat(MattermostRequests.install(fixture.baseUrl(), GatewayFixture.ACME_TOKEN, MattermostRequests
+        .installation(MM_ACME_TEAM, mattermost.url(), MM_ACME_COMMAND_TOKEN, "acme-bot-token")).statusCode())
+        .isEqualTo(201);
+    assertThat(MattermostRequests.install(fixture.baseUrl(), GatewayFixture.GLOBEX_TOKEN, MattermostRequests
+        .installation(MM_GLOBEX_TEAM, mattermost.url(), MM_GLOBEX_COMMAND_TOKEN, "globex-bot-token")).statusCode())
+        .isEqualTo(201);
     Await.result(fixture.pool().withTransaction(tx -> Installations.add(tx, "acme", "discord", ACME_GUILD,
             null, null, InstallationProof.OPERATOR)
         .compose(v -> Installations.add(tx, "globex", "discord", GLOBEX_GUILD, globexApp.publicKeyHex(),
@@ -201,6 +236,7 @@ class RouteCredentialMatrixTest {
       fixture.close();
     }
     discord.close();
+    mattermost.close();
     botFramework.close();
   }
 
@@ -242,6 +278,8 @@ class RouteCredentialMatrixTest {
     assertThat(footprint()).as(row + ": rows written").isEqualTo(before);
     assertThat(botFramework.calls()).as(row + ": Bot Framework connector calls").isEmpty();
     assertThat(discord.calls()).as(row + ": Discord API calls").isEmpty();
+    assertThat(mattermost.calls()).as(row + ": Mattermost API calls after the installations")
+        .allMatch(call -> call.route().startsWith("users_me"));
     assertThat(fixture.slack().posts()).as(row + ": Slack response_url posts").isEmpty();
     assertThat(fixture.auditChainsIntact()).isTrue();
   }
@@ -261,12 +299,16 @@ class RouteCredentialMatrixTest {
     accepted.put("POST /slack/events", event().post(fixture.baseUrl()));
     accepted.put("POST /discord/interactions", SignedInteraction.post(fixture.baseUrl(), shared, discordCommand(shared)));
     accepted.put("POST /api/messages", TeamsActivities.post(fixture.baseUrl(), botFramework.token(), teamsMention()));
+    accepted.put("POST /mattermost/commands", mattermostCommand(MM_ACME_COMMAND_TOKEN));
+    accepted.put("POST /mattermost/actions", mattermostClick(ActionProof.sign(mattermostKey("acme", MM_ACME_TEAM),
+        MM_ACME_TEAM, JobButtons.CANCEL, "1")));
     accepted.put("GET /sandbox/api/messages", alice.get("/sandbox/api/messages?since=0"));
     accepted.put("POST /sandbox/api/commands", alice.command("echo hi"));
     accepted.forEach((route, response) -> assertThat(response.statusCode()).as(route + ": " + response.body())
         .isEqualTo(200));
-    assertThat(fixture.jobCount()).as("a job each from the commands of Slack, Slack events, Discord, Teams and the sandbox")
-        .isEqualTo(jobsBefore + 5);
+    assertThat(fixture.jobCount())
+        .as("a job each from the commands of Slack, Slack events, Discord, Teams, Mattermost and the sandbox")
+        .isEqualTo(jobsBefore + 6);
   }
 
   @Test
@@ -312,6 +354,31 @@ class RouteCredentialMatrixTest {
   private static JsonObject teamsMention() {
     return TeamsActivities.mention(botFramework.serviceUrl(), ACME_TEAMS, TEAMS_CHANNEL, "1700000000300",
         "aad-alice-0001", "echo hi");
+  }
+
+  /** {@code /ops echo hi} in acme's Mattermost team, with {@code token} (none when blank). */
+  private static HttpResponse<String> mattermostCommand(String token) {
+    Map<String, String> form = MattermostRequests.command(token, MM_ACME_TEAM, MM_CHANNEL, MM_USER, "echo hi");
+    if (token.isEmpty()) {
+      form.remove("token");
+    }
+    return MattermostRequests.postCommand(fixture.baseUrl(), form);
+  }
+
+  /** A click on Cancel of job 1 in acme's Mattermost team, with {@code proof} (none when blank). */
+  private static HttpResponse<String> mattermostClick(String proof) {
+    JsonObject context = new JsonObject().put("team", MM_ACME_TEAM).put("action", JobButtons.CANCEL).put("value", "1");
+    if (!proof.isEmpty()) {
+      context.put("proof", proof);
+    }
+    return MattermostRequests.postClick(fixture.baseUrl(),
+        MattermostRequests.click(MM_ACME_TEAM, MM_CHANNEL, MM_USER, "post00000000000000000000000", context));
+  }
+
+  /** The button key kept for a tenant's Mattermost team. */
+  private static String mattermostKey(String tenant, String team) {
+    return new JsonObject(Await.result(fixture.secrets().get(tenant, "mattermost-installation." + team)).orElseThrow())
+        .getString("actionKey");
   }
 
   private static SandboxVisitor forgedVisitor() {

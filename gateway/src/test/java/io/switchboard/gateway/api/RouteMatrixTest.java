@@ -44,6 +44,8 @@ class RouteMatrixTest {
     UNAUTHENTICATED.put("POST /slack/events", 401);
     UNAUTHENTICATED.put("POST /api/messages", 503);
     UNAUTHENTICATED.put("POST /discord/interactions", 401);
+    UNAUTHENTICATED.put("POST /mattermost/commands", 401);
+    UNAUTHENTICATED.put("POST /mattermost/actions", 401);
     UNAUTHENTICATED.put("GET /slack/install", 302);
     UNAUTHENTICATED.put("GET /slack/oauth/callback", 400);
     UNAUTHENTICATED.put("POST /sandbox/api/session", 403);

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * documentation: {@code PATCH /webhooks/{application.id}/{interaction.token}/messages/@original} and
  * {@code POST /webhooks/{application.id}/{interaction.token}} (authorised by the interaction token
  * alone: an unknown or expired token is 401 with JSON code 50027, a deleted original 404 code 10008),
- * {@code POST /channels/{channel.id}/messages} (needs {@code Authorization: Bot <token>}), JSON bodies
+ * {@code POST /channels/{channel.id}/messages} (needs {@code Authorization: Bot <token>}; answers the
+ * message with its {@code id}) and {@code PATCH /channels/{channel.id}/messages/{message.id}} (the bot's
+ * own message in that channel; a deleted or unknown one is 404 with JSON code 10008), JSON bodies
  * only (400 code 50109 otherwise), and, when told to, HTTP 429 with a JSON body
  * {@code {"message","retry_after","global"}} ({@code retry_after} in fractional seconds) and the
  * {@code Retry-After} header. Every call is recorded, refused ones too.
@@ -40,6 +42,7 @@ public final class DiscordApiStandIn implements AutoCloseable {
   private static final Pattern ORIGINAL = Pattern.compile("/api/v10/webhooks/(\\d+)/([^/]+)/messages/@original");
   private static final Pattern FOLLOW_UP = Pattern.compile("/api/v10/webhooks/(\\d+)/([^/]+)");
   private static final Pattern CHANNEL_MESSAGE = Pattern.compile("/api/v10/channels/(\\d+)/messages");
+  private static final Pattern CHANNEL_MESSAGE_ID = Pattern.compile("/api/v10/channels/(\\d+)/messages/(\\d+)");
 
   private final HttpServer server;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -48,6 +51,8 @@ public final class DiscordApiStandIn implements AutoCloseable {
   private final Set<String> botTokens = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicInteger> rateLimits = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> originals = new ConcurrentHashMap<>();
+  /** The bot's channel messages as last posted or edited, by "channel/message id". */
+  private final Map<String, JsonObject> channelMessages = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong(900_000_000_000_000_000L);
   private volatile double retryAfterSeconds = 0.05;
   private volatile boolean headerOnly;
@@ -94,11 +99,24 @@ public final class DiscordApiStandIn implements AutoCloseable {
     deletedOriginals.add(token);
   }
 
+  /** Someone deleted the channel message {@code messageId}. */
+  public void deleteMessage(String channelId, String messageId) {
+    channelMessages.remove(channelId + "/" + messageId);
+  }
+
+  /** The bot's channel message as last posted or edited, or null (never posted, or deleted). */
+  public JsonObject channelMessage(String channelId, String messageId) {
+    return channelMessages.get(channelId + "/" + messageId);
+  }
+
   public void acceptBotToken(String token) {
     botTokens.add(token);
   }
 
-  /** The next {@code times} calls of {@code route} ({@code edit_original}, {@code follow_up}, {@code create_message}) get a 429. */
+  /**
+   * The next {@code times} calls of {@code route} ({@code edit_original}, {@code follow_up}, {@code create_message},
+   * {@code edit_message}) get a 429.
+   */
   public void rateLimit(String route, int times, double retryAfter) {
     rateLimits.put(route, new AtomicInteger(times));
     this.retryAfterSeconds = retryAfter;
@@ -115,7 +133,7 @@ public final class DiscordApiStandIn implements AutoCloseable {
     return List.copyOf(calls);
   }
 
-  /** Calls of one route ({@code edit_original}, {@code follow_up}, {@code create_message}) that succeeded. */
+  /** Calls of one route ({@code edit_original}, {@code follow_up}, {@code create_message}, {@code edit_message}) that succeeded. */
   public List<Call> succeeded(String route) {
     return calls.stream().filter(call -> call.route().equals(route) && call.status() / 100 == 2).toList();
   }
@@ -134,9 +152,11 @@ public final class DiscordApiStandIn implements AutoCloseable {
       Matcher original = ORIGINAL.matcher(path);
       Matcher followUp = FOLLOW_UP.matcher(path);
       Matcher channel = CHANNEL_MESSAGE.matcher(path);
+      Matcher channelMessage = CHANNEL_MESSAGE_ID.matcher(path);
       String route = original.matches() && method.equals("PATCH") ? "edit_original"
           : followUp.matches() && method.equals("POST") ? "follow_up"
-          : channel.matches() && method.equals("POST") ? "create_message" : null;
+          : channel.matches() && method.equals("POST") ? "create_message"
+          : channelMessage.matches() && method.equals("PATCH") ? "edit_message" : null;
       JsonObject body = parse(raw, exchange.getRequestHeaders().getFirst("Content-Type"));
       if (route == null) {
         record(method, "unknown", path, authorization, body, 404);
@@ -165,6 +185,24 @@ public final class DiscordApiStandIn implements AutoCloseable {
             && botTokens.contains(authorization.substring(4));
         status = authorised ? 200 : 401;
         answer = authorised ? message(body, channel.group(1)) : new JsonObject().put("message", "401: Unauthorized").put("code", 0);
+        if (authorised) {
+          channelMessages.put(channel.group(1) + "/" + answer.getString("id"), body);
+        }
+      } else if (route.equals("edit_message")) {
+        boolean authorised = authorization != null && authorization.startsWith("Bot ")
+            && botTokens.contains(authorization.substring(4));
+        String key = channelMessage.group(1) + "/" + channelMessage.group(2);
+        if (!authorised) {
+          status = 401;
+          answer = new JsonObject().put("message", "401: Unauthorized").put("code", 0);
+        } else if (!channelMessages.containsKey(key)) {
+          status = 404;
+          answer = new JsonObject().put("message", "Unknown Message").put("code", 10008);
+        } else {
+          status = 200;
+          channelMessages.put(key, body);
+          answer = body.copy().put("id", channelMessage.group(2)).put("channel_id", channelMessage.group(1));
+        }
       } else {
         String token = route.equals("edit_original") ? original.group(2) : followUp.group(2);
         if (!liveTokens.contains(token)) {

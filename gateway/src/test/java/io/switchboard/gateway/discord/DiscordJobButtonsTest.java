@@ -72,6 +72,9 @@ class DiscordJobButtonsTest {
   void rerun() {
     String token = typed(ALICE, "echo again");
     long jobId = fixture.count("SELECT id FROM jobs");
+    // The acknowledgement is shown only while the job has not ended (it must never cover the result),
+    // so the job ends after it: otherwise a slow acknowledgement is rightly skipped and one edit is all.
+    Await.until("the acknowledgement", () -> discord.succeeded("edit_original").size() == 1);
     finish(jobId);
     Await.until("the result", () -> discord.succeeded("edit_original").size() == 2);
     assertThat(customIds(discord.original(token))).containsExactly(JobButtons.RERUN + ":" + jobId);

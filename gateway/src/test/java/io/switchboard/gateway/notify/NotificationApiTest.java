@@ -116,6 +116,22 @@ class NotificationApiTest {
   }
 
   @Test
+  @DisplayName("a platform this gateway posts no notifications on (Teams without a bot) is a 409; an unknown one a 400")
+  void platformWithoutNotifications() {
+    HttpResponse<String> teams = client.post("/api/v1/notifications", ACME_TOKEN,
+        notification("teams", "72f988bf-0000-4000-8000-00000000acme", "k", "19:ops@thread.tacv2", "t").encode());
+    assertProblem(teams, 409, "conflict");
+    assertThat(new JsonObject(teams.body()).getString("detail")).contains("teams");
+    assertProblem(client.post("/api/v1/notifications/alertmanager?platform=teams&workspace=T0ACME&channel=C1",
+        ACME_TOKEN, alertmanagerPayload().encode()), 409, "conflict");
+    assertProblem(client.post("/api/v1/notifications/alertmanager?platform=irc&workspace=T0ACME&channel=C1",
+        ACME_TOKEN, alertmanagerPayload().encode()), 400, "malformed_request");
+    assertProblem(client.post("/api/v1/notifications/alertmanager?platform=discord&workspace=T0ACME&channel=..",
+        ACME_TOKEN, alertmanagerPayload().encode()), 400, "malformed_request");
+    assertNothingStored();
+  }
+
+  @Test
   @DisplayName("bad Alertmanager input is a 400 and stores nothing")
   void malformedAlertmanager() {
     assertProblem(client.post("/api/v1/notifications/alertmanager?workspace=T0ACME", ACME_TOKEN,

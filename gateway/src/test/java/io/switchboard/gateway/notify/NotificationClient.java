@@ -26,6 +26,48 @@ final class NotificationClient {
         .put("title", title).put("severity", "critical");
   }
 
+  /** A notification for {@code workspace} of {@code platform}. */
+  static JsonObject notification(String platform, String workspace, String key, String channel, String title) {
+    JsonObject notification = notification(key, channel, title);
+    notification.getJsonObject("channel").put("platform", platform).put("workspace", workspace);
+    return notification;
+  }
+
+  /** Alertmanager's webhook payload (version 4) with one alert per fingerprint, all with {@code status}. */
+  static JsonObject alertmanager(String status, String... fingerprints) {
+    io.vertx.core.json.JsonArray alerts = new io.vertx.core.json.JsonArray();
+    for (String fingerprint : fingerprints) {
+      alerts.add(new JsonObject().put("status", status).put("fingerprint", fingerprint)
+          .put("labels", new JsonObject().put("alertname", "DiskFull").put("severity", "critical")
+              .put("instance", fingerprint))
+          .put("annotations", new JsonObject().put("summary", "Disk almost full on " + fingerprint))
+          .put("startsAt", "2026-12-02T09:59:00Z").put("endsAt", "0001-01-01T00:00:00Z"));
+    }
+    return new JsonObject().put("version", "4").put("receiver", "switchboard").put("status", status)
+        .put("groupKey", "{}:{alertname=\"DiskFull\"}").put("commonLabels", new JsonObject().put("alertname", "DiskFull"))
+        .put("alerts", alerts);
+  }
+
+  /** Posts an Alertmanager payload to the route with {@code query}; answers its receipts or fails the test. */
+  io.vertx.core.json.JsonArray alertmanagerAccepted(String token, String query, JsonObject payload) {
+    HttpResponse<String> response = post("/api/v1/notifications/alertmanager?" + query, token, payload.encode());
+    if (response.statusCode() != 202) {
+      throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
+    }
+    return new JsonObject(response.body()).getJsonArray("notifications");
+  }
+
+  /** The platform's id of the message that shows notification {@code id} ({@code messageTs}), or null. */
+  String messageOf(long id, String token) {
+    return new JsonObject(get("/api/v1/notifications/" + id, token).body()).getString("messageTs");
+  }
+
+  /** Waits until the gateway's sweep has shown every stored notification. */
+  static void awaitAllShown(io.switchboard.gateway.GatewayFixture fixture) {
+    io.switchboard.core.testsupport.Await.until("every notification is shown", () -> fixture.count(
+        "SELECT count(*) FROM notifications WHERE owed OR claim IS NOT NULL") == 0);
+  }
+
   HttpResponse<String> post(String path, String token, String body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");

@@ -4,6 +4,9 @@ import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.gateway.progress.JobMessageProgress;
+import io.switchboard.gateway.progress.JobMessageSteps;
+import io.switchboard.gateway.progress.JobMessageStore;
 import io.switchboard.gateway.slack.SlackApiStandIn;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.gateway.slack.SlackJobMessages;
@@ -65,8 +68,10 @@ class SlackProgressCoalescingTest {
     api = new SlackWebApi(fixture.vertx(), slack.apiUrl(), metrics);
     ChannelPacer pacer = new ChannelPacer(PacerTimers.of(fixture.vertx()),
         Map.of("slack", Duration.ofMillis(PACE_MILLIS)), Map.of(), 10, metrics);
-    SlackJobMessages messages = new SlackJobMessages(fixture.pool(), api, new SlackBotTokens(fixture.secrets()),
-        metrics, pacer);
+    JobMessageStore store = new JobMessageStore(fixture.pool());
+    JobMessageSteps steps = new JobMessageSteps();
+    SlackJobMessages messages = new SlackJobMessages(store, steps, api, new SlackBotTokens(fixture.secrets()), pacer);
+    JobMessageProgress progress = new JobMessageProgress(store, steps, metrics, Map.of("slack", messages::progress));
     List<Long> jobs = runningJobsWithMessages(context, messages);
     int before = slack.calls("chat.update").size();
 
@@ -75,7 +80,7 @@ class SlackProgressCoalescingTest {
       String text = "step " + line + " of " + LINES;
       TestDatabase.execute(fixture.url(), "UPDATE jobs SET progress = '" + text + "' WHERE channel = 'C0PROG'");
       onContext(context, () -> {
-        jobs.forEach(job -> shown.add(messages.progress("acme", job, text)));
+        jobs.forEach(job -> shown.add(progress.show("acme", job, text)));
         return Future.succeededFuture();
       });
     }

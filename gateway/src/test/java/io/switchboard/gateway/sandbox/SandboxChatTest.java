@@ -7,6 +7,7 @@ import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.security.Secrets;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.gateway.platform.ChatPlatformContract;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
 import io.vertx.core.json.JsonArray;
@@ -421,25 +422,6 @@ class SandboxChatTest {
   }
 
   private static JsonObject approvalPolicy() {
-    JsonObject restart = new JsonObject().put("name", "restart").put("description", "Restart a service")
-        .put("arguments", new JsonArray()
-            .add(new JsonObject().put("name", "environment").put("type", "enum")
-                .put("values", new JsonArray().add("staging").add("production")).put("scope", "environment"))
-            .add(new JsonObject().put("name", "service").put("type", "string").put("pattern", "[a-z]{2,20}")
-                .put("scope", "target")))
-        .put("action", new JsonObject().put("type", "echo").put("parameters", new JsonObject()
-            .put("text", "restarted {{service}}")));
-    return new JsonObject()
-        .put("commands", new JsonArray().add(restart))
-        .put("roles", new JsonArray()
-            .add(new JsonObject().put("name", "operator").put("permissions", new JsonArray()
-                .add(new JsonObject().put("commands", new JsonArray().add("restart")))))
-            .add(new JsonObject().put("name", "approver").put("permissions", new JsonArray())))
-        .put("bindings", new JsonArray()
-            .add(new JsonObject().put("role", "operator").put("subjects", new JsonArray().add("sandbox:user:alice")))
-            .add(new JsonObject().put("role", "approver").put("subjects", new JsonArray().add("sandbox:user:bob"))))
-        .put("approvalRules", new JsonArray().add(new JsonObject().put("name", "production").put("commands",
-            new JsonArray().add("restart")).put("environments", new JsonArray().add("production"))
-            .put("approvals", 1).put("approverRole", "approver")));
+    return ChatPlatformContract.restartNeedsApproval(List.of("sandbox:user:alice"), List.of("sandbox:user:bob"));
   }
 }

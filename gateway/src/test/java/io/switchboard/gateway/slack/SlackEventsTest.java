@@ -101,7 +101,7 @@ class SlackEventsTest {
     assertThat(post.args().get("text")).startsWith("Queued as job ");
     assertThat(fixture.metric("switchboard.commands.refused", "reason", "duplicate_delivery")).isEqualTo(1);
     Await.until("the message remembered for the job",
-        () -> fixture.count("SELECT count(*) FROM slack_job_messages WHERE tenant_id = 'acme'") == 1);
+        () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'slack' AND tenant_id = 'acme'") == 1);
   }
 
   @Test
@@ -210,14 +210,14 @@ class SlackEventsTest {
     assertThat(slack.calls()).extracting(SlackApiStandIn.Call::method)
         .containsExactly("chat.postMessage", "chat.postMessage");
     Await.until("the message remembered for the job",
-        () -> fixture.count("SELECT count(*) FROM slack_job_messages WHERE tenant_id = 'acme'") == 1);
+        () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'slack' AND tenant_id = 'acme'") == 1);
   }
 
   @Test
   @DisplayName("progress and the result edit the job's one message: one chat.postMessage, then chat.update")
   void progressEditsOneMessage() {
     post(SlackEvent.callback("T0ACME", "Ev0601", SlackEvent.mention("U0USER", "C0OPS", "1700.0601", "echo hi")));
-    Await.until("the queued message", () -> fixture.count("SELECT count(*) FROM slack_job_messages") == 1);
+    Await.until("the queued message", () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'slack'") == 1);
     long jobId = fixture.count("SELECT id FROM jobs");
     String ts = slack.calls("chat.postMessage").get(0).args().get("thread_ts");
     assertThat(ts).isEqualTo("1700.0601");
@@ -257,14 +257,14 @@ class SlackEventsTest {
   void twoGatewaysEditOnce() {
     fixture.startSecondGateway();
     post(SlackEvent.callback("T0ACME", "Ev0651", SlackEvent.mention("U0USER", "C0OPS", "1700.0651", "echo hi")));
-    Await.until("the queued message", () -> fixture.count("SELECT count(*) FROM slack_job_messages") == 1);
+    Await.until("the queued message", () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'slack'") == 1);
     long jobId = fixture.count("SELECT id FROM jobs");
     fixture.count("WITH u AS (UPDATE jobs SET status = 'running', started_at = now() WHERE id = " + jobId
         + " RETURNING 1) SELECT count(*) FROM u");
     progress(jobId, "only once");
     Await.until("the edit", () -> slack.calls("chat.update").size() == 1);
     Await.until("the line recorded as shown",
-        () -> fixture.count("SELECT count(*) FROM slack_job_messages WHERE progress = 'only once'") == 1);
+        () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'slack' AND progress = 'only once'") == 1);
     progress(jobId, "second");
     Await.until("the second edit", () -> slack.calls("chat.update").size() == 2);
     fixture.vertx().eventBus().publish(EventBusAddresses.JOBS_PROGRESS,
@@ -319,8 +319,8 @@ class SlackEventsTest {
     assertThat(fixture.count("SELECT count(*) FROM jobs WHERE tenant_id = 'globex'"))
         .as("the same event id in another tenant is another event").isEqualTo(1);
     assertThat(fixture.count("SELECT count(*) FROM slack_events")).isEqualTo(2);
-    Await.until("acme's message", () -> fixture.count("SELECT count(*) FROM slack_job_messages") == 1);
-    assertThat(fixture.count("SELECT count(*) FROM slack_job_messages WHERE tenant_id = 'acme'")).isEqualTo(1);
+    Await.until("acme's message", () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'slack'") == 1);
+    assertThat(fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'slack' AND tenant_id = 'acme'")).isEqualTo(1);
     assertThat(slack.calls()).allSatisfy(call -> assertThat(call.token()).isEqualTo(ACME_BOT_TOKEN));
     assertThat(slack.calls()).as("globex has no bot token, and never gets acme's").hasSize(1);
     assertThat(Await.result(new SlackBotTokens(fixture.secrets()).find("globex", "T0ACME"))).isEmpty();

@@ -148,7 +148,7 @@ class SlackJobButtonsTest {
     assertThat(message.args()).containsEntry("thread_ts", "1700.0004").containsEntry("channel", "C0OPS");
     assertThat(message.args().get("blocks")).contains("Queued as job " + again).contains(JobButtons.CANCEL);
     Await.until("the new message remembered",
-        () -> fixture.count("SELECT count(*) FROM slack_job_messages WHERE job_id = " + again) == 1);
+        () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'slack' AND job_id = " + again) == 1);
   }
 
   @Test
@@ -269,7 +269,7 @@ class SlackJobButtonsTest {
     Await.until("the job's message", () -> slack.calls("chat.postMessage").size() == before + 1);
     long job = fixture.count("SELECT max(id) FROM jobs");
     Await.until("the message remembered",
-        () -> fixture.count("SELECT count(*) FROM slack_job_messages WHERE job_id = " + job) == 1);
+        () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'slack' AND job_id = " + job) == 1);
     return job;
   }
 
@@ -285,7 +285,7 @@ class SlackJobButtonsTest {
     });
     long job = fixture.count("SELECT id FROM jobs");
     Await.until("the message remembered",
-        () -> fixture.count("SELECT count(*) FROM slack_job_messages WHERE job_id = " + job) == 1);
+        () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'slack' AND job_id = " + job) == 1);
     return job;
   }
 

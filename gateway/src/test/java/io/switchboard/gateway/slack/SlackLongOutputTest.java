@@ -127,7 +127,7 @@ class SlackLongOutputTest {
         SlackEvent.callback("T0ACME", eventId, SlackEvent.mention("U0USER", "C0OPS", ts, text))).post(fixture.baseUrl());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     long job = fixture.count("SELECT max(id) FROM jobs");
-    Await.until("the job's message", () -> fixture.count("SELECT count(*) FROM slack_job_messages WHERE job_id = "
+    Await.until("the job's message", () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'slack' AND job_id = "
         + job) == 1);
     return job;
   }

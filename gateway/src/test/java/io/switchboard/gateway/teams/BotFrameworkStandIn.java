@@ -36,9 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       activity tokens with it (RS256, issuer {@code https://api.botframework.com});</li>
  *   <li>the token endpoint ({@code /token}, client-credentials grant, form-encoded);</li>
  *   <li>the connector under {@link #serviceUrl()}: {@code POST /v3/conversations/{id}/activities/{replyToId}}
- *       (answers the new id) and {@code PUT /v3/conversations/{id}/activities/{activityId}}, a bearer
- *       token from the token endpoint required (401 otherwise), HTTP 429 with {@code Retry-After}
- *       when told to.</li>
+ *       (a reply; answers the new id), {@code POST /v3/conversations/{id}/activities} (a proactive
+ *       message; answers the new id) and {@code PUT /v3/conversations/{id}/activities/{activityId}}
+ *       (404 for an activity someone deleted), a bearer token from the token endpoint required (401
+ *       otherwise), HTTP 429 with {@code Retry-After} when told to.</li>
  * </ul>
  * Every connector call and token request is recorded.
  */
@@ -49,7 +50,10 @@ public final class BotFrameworkStandIn implements AutoCloseable {
   public static final String APP_PASSWORD = "standin-app-password";
   public static final String KEY_ID = "standin-key-1";
 
-  /** One connector call: method, conversation, activity id in the path, bearer token, body, arrival (monotonic ms). */
+  /**
+   * One connector call: method, conversation, activity id in the path (null for a proactive post), bearer
+   * token, body, arrival (monotonic ms).
+   */
   public record Call(String method, String conversation, String activityId, String token, JsonObject body,
                      long atMillis) {
   }
@@ -62,6 +66,7 @@ public final class BotFrameworkStandIn implements AutoCloseable {
   private final AtomicInteger tokenRequests = new AtomicInteger();
   private final AtomicInteger activityIds = new AtomicInteger();
   private final Map<String, AtomicInteger> rateLimits = new HashMap<>();
+  private final java.util.Set<String> deletedActivities = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicInteger openIdRequests = new AtomicInteger();
   private volatile String issuedToken = "bf-token-1";
   private volatile CountDownLatch openIdGate;
@@ -156,6 +161,11 @@ public final class BotFrameworkStandIn implements AutoCloseable {
     rateLimits.put(method, new AtomicInteger(times));
   }
 
+  /** Someone deleted the bot's activity {@code activityId}: updating it is a 404 from now on. */
+  public void deleteActivity(String activityId) {
+    deletedActivities.add(activityId);
+  }
+
   /** The calls answered with a 429 (not in {@link #calls()}). */
   public List<Call> rateLimitedCalls() {
     return List.copyOf(rateLimited);
@@ -231,8 +241,9 @@ public final class BotFrameworkStandIn implements AutoCloseable {
   private void connector(HttpExchange exchange) throws IOException {
     String method = exchange.getRequestMethod();
     String[] parts = exchange.getRequestURI().getRawPath().split("/");
-    // /connector/v3/conversations/{id}/activities/{activityId}
-    if (parts.length != 7 || !"conversations".equals(parts[3]) || !"activities".equals(parts[5])) {
+    // /connector/v3/conversations/{id}/activities/{activityId}, or without the activity id for a proactive post
+    boolean proactive = parts.length == 6 && method.equals("POST");
+    if ((parts.length != 7 && !proactive) || !"conversations".equals(parts[3]) || !"activities".equals(parts[5])) {
       respond(exchange, 404, new JsonObject().put("error", new JsonObject().put("code", "NotFound")), Map.of());
       return;
     }
@@ -240,7 +251,8 @@ public final class BotFrameworkStandIn implements AutoCloseable {
     String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
     JsonObject body = new JsonObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     Call call = new Call(method, URLDecoder.decode(parts[4], StandardCharsets.UTF_8),
-        URLDecoder.decode(parts[6], StandardCharsets.UTF_8), token, body, System.nanoTime() / 1_000_000);
+        proactive ? null : URLDecoder.decode(parts[6], StandardCharsets.UTF_8), token, body,
+        System.nanoTime() / 1_000_000);
     if (!issuedToken.equals(token)) {
       respond(exchange, 401, new JsonObject().put("message", "Authorization has been denied for this request."),
           Map.of());
@@ -254,6 +266,11 @@ public final class BotFrameworkStandIn implements AutoCloseable {
             Map.of("Retry-After", "1"));
         return;
       }
+    }
+    if (method.equals("PUT") && deletedActivities.contains(call.activityId())) {
+      respond(exchange, 404, new JsonObject().put("error", new JsonObject().put("code", "NotFound")
+          .put("message", "Activity not found")), Map.of());
+      return;
     }
     calls.add(call);
     String id = method.equals("POST") ? "1:bot-activity-" + activityIds.incrementAndGet() : call.activityId();

@@ -34,7 +34,7 @@ public final class TeamsActivities {
   }
 
   /** The bot added to (or removed from) a team. */
-  static JsonObject botMembership(String serviceUrl, String teamsTenant, String conversation, String userAad,
+  public static JsonObject botMembership(String serviceUrl, String teamsTenant, String conversation, String userAad,
                                   boolean added) {
     return base("conversationUpdate", serviceUrl, teamsTenant, conversation, userAad).put("id", "f:" + System.nanoTime())
         .put(added ? "membersAdded" : "membersRemoved", new JsonArray().add(new JsonObject().put("id", BOT_ID)));

@@ -104,7 +104,7 @@ class TeamsBotTest {
     assertThat(fixture.count("SELECT count(*) FROM jobs WHERE tenant_id = 'acme' AND platform = 'teams' "
         + "AND requester = '" + ALICE + "' AND channel = '" + CHANNEL + "' AND arguments->>'text' = 'hello' "
         + "AND reply_to->>'kind' = 'teams_activity'")).isEqualTo(1);
-    Await.until("the job's card", () -> fixture.count("SELECT count(*) FROM teams_job_activities") == 1);
+    Await.until("the job's card", () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'teams'") == 1);
     long jobId = fixture.count("SELECT id FROM jobs");
     BotFrameworkStandIn.Call card = botFramework.calls("POST").get(0);
     assertThat(card.conversation()).isEqualTo(CHANNEL);
@@ -272,9 +272,10 @@ class TeamsBotTest {
     bindAcme();
     botFramework.rateLimit("POST", 1);
     post(TeamsActivities.mention(botFramework.serviceUrl(), ACME_TEAMS, CHANNEL, "1700000000500", ALICE, "echo later"));
-    Await.until("the card after the 429", () -> fixture.count("SELECT count(*) FROM teams_job_activities") == 1);
+    Await.until("the card after the 429", () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'teams'") == 1);
     assertThat(botFramework.calls("POST")).hasSize(1);
-    assertThat(fixture.count("SELECT count(*) FROM teams_job_activities WHERE activity_id = '1:bot-activity-1'"))
+    assertThat(fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'teams' "
+        + "AND address->>'activityId' = '1:bot-activity-1'"))
         .isEqualTo(1);
   }
 
@@ -298,7 +299,7 @@ class TeamsBotTest {
   void resultUpdateRateLimitHonoured() {
     bindAcme();
     post(TeamsActivities.mention(botFramework.serviceUrl(), ACME_TEAMS, CHANNEL, "1700000000600", ALICE, "echo done"));
-    Await.until("the job's card", () -> fixture.count("SELECT count(*) FROM teams_job_activities") == 1);
+    Await.until("the job's card", () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'teams'") == 1);
     long jobId = fixture.count("SELECT id FROM jobs");
     botFramework.rateLimit("PUT", 1);
     fixture.count("WITH u AS (UPDATE jobs SET status = 'succeeded', output = 'done', started_at = now(), "
@@ -325,8 +326,8 @@ class TeamsBotTest {
     assertThat(fixture.count("SELECT count(*) FROM jobs WHERE tenant_id = 'globex' AND arguments->>'text' = 'g'"))
         .isEqualTo(1);
     assertThat(fixture.jobCount()).isEqualTo(2);
-    Await.until("both cards", () -> fixture.count("SELECT count(*) FROM teams_job_activities") == 2);
-    assertThat(fixture.count("SELECT count(*) FROM teams_job_activities a JOIN jobs j ON j.id = a.job_id "
+    Await.until("both cards", () -> fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'teams'") == 2);
+    assertThat(fixture.count("SELECT count(*) FROM chat_job_messages a JOIN jobs j ON j.id = a.job_id "
         + "WHERE j.tenant_id <> a.tenant_id")).isZero();
   }
 

@@ -1,7 +1,6 @@
 package io.switchboard.gateway.teams;
 
 import io.switchboard.core.testsupport.ManualClock;
-import io.switchboard.core.config.TeamsApp;
 import io.switchboard.core.testsupport.Await;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;

@@ -59,7 +59,7 @@ class TeamsPacingTest {
       assertThat(posts.stream().filter(post -> post.body().encode().contains(output)).count())
           .as("cards showing result %d", n).isEqualTo(1);
     }
-    assertThat(fixture.count("SELECT count(*) FROM teams_job_activities")).isEqualTo(100);
+    assertThat(fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'teams'")).isEqualTo(100);
     assertWithinPace(posts);
   }
 

@@ -1,6 +1,5 @@
 package io.switchboard.gateway.teams;
 
-import io.switchboard.core.config.TeamsApp;
 import io.switchboard.core.testsupport.Await;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;

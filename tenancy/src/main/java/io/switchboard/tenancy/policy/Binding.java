@@ -11,7 +11,7 @@ import java.util.Set;
 public record Binding(String role, Set<String> subjects, Optional<String> workspace) {
 
   /** The form of a subject; the platform and kind are fixed words, the id is the platform's own. */
-  public static final String SUBJECT_FORM = "^(slack|teams|discord|sandbox):(user|group):[A-Za-z0-9._@-]{1,128}$";
+  public static final String SUBJECT_FORM = "^(slack|teams|discord|sandbox|mattermost):(user|group):[A-Za-z0-9._@-]{1,128}$";
 
   public Binding {
     subjects = Set.copyOf(subjects);

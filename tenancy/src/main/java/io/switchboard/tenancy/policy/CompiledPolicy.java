@@ -61,25 +61,36 @@ final class CompiledPolicy implements TenantPolicy {
   }
 
   @Override
-  public Decision decide(CommandRequest request, ParsedCommand.Invocation invocation, Instant now) {
-    if (BuiltinCommand.byWord(invocation.command()).isPresent()) {
-      return Decision.allow("built-in commands are open to every member");
+  public Optional<String> frozen(ParsedCommand.Invocation invocation, Instant now) {
+    if (openToEveryone(invocation)) {
+      return Optional.empty();
     }
-    String what = invocation.describe();
     for (FreezeWindow window : freezeWindows) {
       if (window.freezes(invocation, now)) {
-        return Decision.deny(what + " is frozen until " + WHEN.format(window.until()) + " (" + window.name()
-            + window.reason().map(r -> ": " + r).orElse("") + ")");
+        return Optional.of(invocation.describe() + " is frozen until " + WHEN.format(window.until()) + " ("
+            + window.name() + window.reason().map(r -> ": " + r).orElse("") + ")");
       }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<String> outOfReach(ParsedCommand.Invocation invocation) {
+    if (openToEveryone(invocation)) {
+      return Optional.empty();
     }
     Optional<CommandSpec> spec = catalog.find(invocation.command());
     if (spec.isEmpty()) {
-      return Decision.deny(what + " is not in this workspace's catalog any more");
+      return Optional.of(invocation.describe() + " is not in this workspace's catalog any more");
     }
-    String outOfReach = spec.get().blastRadius().refusal(invocation.command(), invocation.environment().orElse(null),
-        invocation.targets());
-    if (outOfReach != null) {
-      return Decision.deny(outOfReach);
+    return Optional.ofNullable(spec.get().blastRadius().refusal(invocation.command(),
+        invocation.environment().orElse(null), invocation.targets()));
+  }
+
+  @Override
+  public Decision authorise(CommandRequest request, ParsedCommand.Invocation invocation) {
+    if (openToEveryone(invocation)) {
+      return Decision.allow("built-in commands are open to every member");
     }
     Set<String> held = heldRoles(request);
     Optional<Role> granting = roles.stream()
@@ -92,12 +103,16 @@ final class CompiledPolicy implements TenantPolicy {
     }
     for (ApprovalRule rule : approvalRules) {
       if (rule.covers(invocation)) {
-        return Decision.needsApproval(what + " needs " + rule.approvals() + (rule.approvals() == 1 ? " approval" : " approvals")
-            + " from role " + rule.approverRole() + " within " + rule.deadline().toMinutes() + " min (rule "
-            + rule.name() + ")", rule.requirement());
+        return Decision.needsApproval(invocation.describe() + " needs " + rule.approvals()
+            + (rule.approvals() == 1 ? " approval" : " approvals") + " from role " + rule.approverRole() + " within "
+            + rule.deadline().toMinutes() + " min (rule " + rule.name() + ")", rule.requirement());
       }
     }
     return Decision.allow("allowed by role " + granting.get().name());
+  }
+
+  private static boolean openToEveryone(ParsedCommand.Invocation invocation) {
+    return BuiltinCommand.byWord(invocation.command()).isPresent();
   }
 
   /**

@@ -5,6 +5,7 @@ import io.switchboard.tenancy.command.ParsedCommand;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,9 +24,29 @@ public interface TenantPolicy {
   /**
    * Whether {@code request} may run {@code invocation} at {@code now}: deny by default; a freeze
    * window or the blast radius refuses even a permitted user; an approval rule turns an allowed
-   * command into one that needs approval.
+   * command into one that needs approval. The command pipeline asks the three questions as separate
+   * steps, in this order; this is their sum.
    */
-  Decision decide(CommandRequest request, ParsedCommand.Invocation invocation, Instant now);
+  default Decision decide(CommandRequest request, ParsedCommand.Invocation invocation, Instant now) {
+    return frozen(invocation, now).or(() -> outOfReach(invocation)).map(Decision::deny)
+        .orElseGet(() -> authorise(request, invocation));
+  }
+
+  /** Why a freeze window refuses {@code invocation} at {@code now}, whoever asks; empty when none does. */
+  Optional<String> frozen(ParsedCommand.Invocation invocation, Instant now);
+
+  /**
+   * Why {@code invocation} is out of reach whoever asks: its command left the catalog, or its environment
+   * or targets are outside the command's blast radius; empty when it is within reach.
+   */
+  Optional<String> outOfReach(ParsedCommand.Invocation invocation);
+
+  /**
+   * Whether {@code request}'s user may run {@code invocation} in the request's channel: deny by default,
+   * naming what would allow it; allowed, or allowed once approvers agree when an approval rule covers it.
+   * Built-in commands are open to every member.
+   */
+  Decision authorise(CommandRequest request, ParsedCommand.Invocation invocation);
 
   /** Whether the user may run the command at all somewhere (for {@code help}). */
   boolean mayRunSomewhere(CommandRequest request, String commandName);

@@ -62,6 +62,11 @@ public final class SlackResponseUrlServer implements AutoCloseable {
     failuresToGo.set(count);
   }
 
+  /** How many of the failures {@link #failNext} asked for are still to come. */
+  public int failuresPending() {
+    return failuresToGo.get();
+  }
+
   /** Posts arriving from now on are recorded but not answered until {@link #releaseAnswers()}. */
   public void holdAnswers() {
     answers = new CountDownLatch(1);

@@ -1,6 +1,6 @@
 package io.switchboard.gateway.slack.oauth;
 
-import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.gateway.slack.SlackApp;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -22,11 +22,11 @@ public final class SlackInstallHandler implements Handler<RoutingContext> {
 
   static final String STATE_COOKIE = "switchboard_slack_state";
 
-  private final SwitchboardConfig.SlackApp app;
+  private final SlackApp app;
   private final OAuthState states;
   private final Clock clock;
 
-  public SlackInstallHandler(SwitchboardConfig.SlackApp app, OAuthState states, Clock clock) {
+  public SlackInstallHandler(SlackApp app, OAuthState states, Clock clock) {
     this.app = app;
     this.states = states;
     this.clock = clock;

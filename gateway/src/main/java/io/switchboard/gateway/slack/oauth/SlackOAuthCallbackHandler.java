@@ -1,6 +1,6 @@
 package io.switchboard.gateway.slack.oauth;
 
-import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.gateway.slack.SlackApp;
 import io.switchboard.gateway.slack.webapi.SlackApiFailure;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
 import io.vertx.core.Handler;
@@ -26,14 +26,14 @@ public final class SlackOAuthCallbackHandler implements Handler<RoutingContext> 
 
   private static final Logger LOG = LoggerFactory.getLogger(SlackOAuthCallbackHandler.class);
 
-  private final SwitchboardConfig.SlackApp app;
+  private final SlackApp app;
   private final OAuthState states;
   private final OAuthStateRedemptions redemptions;
   private final SlackWebApi slack;
   private final SlackInstaller installer;
   private final Clock clock;
 
-  public SlackOAuthCallbackHandler(SwitchboardConfig.SlackApp app, OAuthState states,
+  public SlackOAuthCallbackHandler(SlackApp app, OAuthState states,
                                    OAuthStateRedemptions redemptions, SlackWebApi slack, SlackInstaller installer,
                                    Clock clock) {
     this.app = app;

@@ -1,9 +1,9 @@
-package io.switchboard.gateway.api;
+package io.switchboard.gateway.slack.oauth;
 
-import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
-import io.switchboard.gateway.slack.oauth.OAuthState;
+import io.switchboard.gateway.api.TenantTokenAuth;
+import io.switchboard.gateway.slack.SlackApp;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,11 +23,11 @@ import java.util.Optional;
  */
 public final class SlackInstallLinksApi {
 
-  private final SwitchboardConfig.SlackApp app;
+  private final SlackApp app;
   private final OAuthState states;
   private final Clock clock;
 
-  public SlackInstallLinksApi(SwitchboardConfig.SlackApp app, OAuthState states, Clock clock) {
+  public SlackInstallLinksApi(SlackApp app, OAuthState states, Clock clock) {
     this.app = app;
     this.states = states;
     this.clock = clock;

@@ -1,6 +1,7 @@
-package io.switchboard.core.config;
+package io.switchboard.gateway.teams;
 
-import java.util.Map;
+import io.switchboard.core.config.Environment;
+
 import java.util.Optional;
 
 /**
@@ -44,13 +45,12 @@ public record TeamsApp(Optional<String> appId, Optional<String> appPassword, Str
   }
 
   /** Reads {@code SWITCHBOARD_TEAMS_*} from the environment. */
-  public static TeamsApp fromEnv(Map<String, String> env) {
-    return new TeamsApp(Optional.ofNullable(env.get("SWITCHBOARD_TEAMS_APP_ID")),
-        Optional.ofNullable(env.get("SWITCHBOARD_TEAMS_APP_PASSWORD")),
-        env.getOrDefault("SWITCHBOARD_TEAMS_OPENID_METADATA_URL", DEFAULT_OPENID_METADATA_URL),
-        env.getOrDefault("SWITCHBOARD_TEAMS_TOKEN_URL", DEFAULT_TOKEN_URL),
-        env.getOrDefault("SWITCHBOARD_TEAMS_GRAPH_URL", DEFAULT_GRAPH_URL),
-        env.getOrDefault("SWITCHBOARD_TEAMS_LOGIN_URL", DEFAULT_LOGIN_URL));
+  public static TeamsApp fromEnv(Environment env) {
+    return new TeamsApp(env.optional("SWITCHBOARD_TEAMS_APP_ID"), env.optional("SWITCHBOARD_TEAMS_APP_PASSWORD"),
+        env.string("SWITCHBOARD_TEAMS_OPENID_METADATA_URL", DEFAULT_OPENID_METADATA_URL),
+        env.string("SWITCHBOARD_TEAMS_TOKEN_URL", DEFAULT_TOKEN_URL),
+        env.string("SWITCHBOARD_TEAMS_GRAPH_URL", DEFAULT_GRAPH_URL),
+        env.string("SWITCHBOARD_TEAMS_LOGIN_URL", DEFAULT_LOGIN_URL));
   }
 
   /** Whether the bot is configured (app id and password). */
