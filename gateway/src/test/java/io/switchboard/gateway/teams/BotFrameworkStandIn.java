@@ -24,6 +24,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,8 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback stand-in for the Bot Framework as a bot sees it, following its documented behaviour:
  * <ul>
- *   <li>OpenID metadata ({@code /openid/.well-known/openidconfiguration}) and its JWKS
- *       ({@code /openid/keys}), with one RSA key endorsed for {@code msteams}; {@link #token} signs
+ *   <li>OpenID metadata ({@code /openid/<instance>/.well-known/openidconfiguration}) and its JWKS
+ *       ({@code /openid/<instance>/keys}), with one RSA key endorsed for {@code msteams}; {@link #token} signs
  *       activity tokens with it (RS256, issuer {@code https://api.botframework.com});</li>
  *   <li>the token endpoint ({@code /token}, client-credentials grant, form-encoded);</li>
  *   <li>the connector under {@link #serviceUrl()}: {@code POST /v3/conversations/{id}/activities/{replyToId}}
@@ -61,6 +62,12 @@ public final class BotFrameworkStandIn implements AutoCloseable {
   private final HttpServer server;
   private final KeyPair keys;
   private final KeyPair strangerKeys;
+  /**
+   * A path segment of this stand-in's own. The Bot Framework SDK caches OpenID metadata and keys
+   * JVM-wide by the metadata URL, so a later stand-in on a reused port would otherwise be checked
+   * against an earlier one's key (same key id, other key) and every token refused.
+   */
+  private final String instance = UUID.randomUUID().toString();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final List<Call> rateLimited = new CopyOnWriteArrayList<>();
   private final AtomicInteger tokenRequests = new AtomicInteger();
@@ -97,7 +104,7 @@ public final class BotFrameworkStandIn implements AutoCloseable {
 
   /** {@code SWITCHBOARD_TEAMS_OPENID_METADATA_URL}. */
   public String openIdMetadataUrl() {
-    return base() + "/openid/.well-known/openidconfiguration";
+    return base() + "/openid/" + instance + "/.well-known/openidconfiguration";
   }
 
   /** {@code SWITCHBOARD_TEAMS_TOKEN_URL}. */
@@ -205,7 +212,9 @@ public final class BotFrameworkStandIn implements AutoCloseable {
       }
     }
     String path = exchange.getRequestURI().getPath();
-    if (path.endsWith("/keys")) {
+    if (!path.startsWith("/openid/" + instance + "/")) {
+      respond(exchange, 404, new JsonObject().put("error", "no such OpenID configuration"), Map.of());
+    } else if (path.endsWith("/keys")) {
       RSAPublicKey key = (RSAPublicKey) keys.getPublic();
       JsonObject jwk = new JsonObject().put("kty", "RSA").put("use", "sig").put("kid", KEY_ID).put("alg", "RS256")
           .put("n", base64Url(key.getModulus().toByteArray())).put("e", base64Url(key.getPublicExponent().toByteArray()))
@@ -213,7 +222,7 @@ public final class BotFrameworkStandIn implements AutoCloseable {
       respond(exchange, 200, new JsonObject().put("keys", new JsonArray().add(jwk)), Map.of());
     } else {
       respond(exchange, 200, new JsonObject().put("issuer", ISSUER)
-          .put("authorization_endpoint", base() + "/authorize").put("jwks_uri", base() + "/openid/keys")
+          .put("authorization_endpoint", base() + "/authorize").put("jwks_uri", base() + "/openid/" + instance + "/keys")
           .put("id_token_signing_alg_values_supported", new JsonArray().add("RS256"))
           .put("token_endpoint_auth_methods_supported", new JsonArray().add("private_key_jwt")), Map.of());
     }
