@@ -8,7 +8,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The dependency rules of docs/architecture.md, checked on the production classes of every module, so
  * that none breaks silently: modules point downwards (core and audit import nothing of ours, tenancy
- * only core, and gateway and executor-pool meet only in PostgreSQL and on the event bus), and the
+ * only core, jobs only core and audit, and gateway and executor-pool meet only in PostgreSQL, the jobs
+ * module and on the event bus), and the
  * gateway's platform-neutral packages speak no platform's language, its shared parts name no platform
  * but through {@code ChatPlatforms}, and no platform imports another (issue 12). Test classes (also those
  * of the modules' test jars) are not held to them.
@@ -27,6 +34,8 @@ class ArchitectureTest {
   /** The packages under {@code io.switchboard.gateway} that are chat platforms. */
   private static final List<String> PLATFORMS = List.of("slack", "teams", "discord", "sandbox", "mattermost");
 
+  private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+
   private static JavaClasses classes;
 
   @BeforeAll
@@ -35,8 +44,8 @@ class ArchitectureTest {
         .withImportOption(location -> !location.contains("-tests.jar"))
         .importPackages("io.switchboard");
     assertThat(classes.contain("io.switchboard.gateway.slack.SlackMessages")
-        && classes.contain("io.switchboard.executor.JobQueue")
-        && classes.contain("io.switchboard.core.job.JobStore")).as("every module's classes are imported").isTrue();
+        && classes.contain("io.switchboard.executor.ExecutorVerticle")
+        && classes.contain("io.switchboard.jobs.JobStore")).as("every module's classes are imported").isTrue();
   }
 
   @Test
@@ -44,7 +53,7 @@ class ArchitectureTest {
   void coreStandsAlone() {
     check(noClasses().that().resideInAPackage("io.switchboard.core..")
         .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.audit..", "io.switchboard.tenancy..",
-            "io.switchboard.executor..", "io.switchboard.gateway..", "io.switchboard.deploy.."));
+            "io.switchboard.jobs..", "io.switchboard.executor..", "io.switchboard.gateway..", "io.switchboard.deploy.."));
   }
 
   @Test
@@ -52,15 +61,23 @@ class ArchitectureTest {
   void auditStandsAlone() {
     check(noClasses().that().resideInAPackage("io.switchboard.audit..")
         .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.core..", "io.switchboard.tenancy..",
-            "io.switchboard.executor..", "io.switchboard.gateway..", "io.switchboard.deploy.."));
+            "io.switchboard.jobs..", "io.switchboard.executor..", "io.switchboard.gateway..", "io.switchboard.deploy.."));
   }
 
   @Test
   @DisplayName("tenancy imports only core")
   void tenancyImportsOnlyCore() {
     check(noClasses().that().resideInAPackage("io.switchboard.tenancy..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.executor..", "io.switchboard.gateway..",
-            "io.switchboard.deploy.."));
+        .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.jobs..", "io.switchboard.executor..",
+            "io.switchboard.gateway..", "io.switchboard.deploy.."));
+  }
+
+  @Test
+  @DisplayName("jobs imports only core and audit")
+  void jobsImportOnlyCoreAndAudit() {
+    check(noClasses().that().resideInAPackage("io.switchboard.jobs..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.tenancy..", "io.switchboard.executor..",
+            "io.switchboard.gateway..", "io.switchboard.deploy.."));
   }
 
   @Test
@@ -101,6 +118,25 @@ class ArchitectureTest {
           .should().dependOnClassesThat().resideInAnyPackage(platformPackages(PLATFORMS.stream()
               .filter(other -> !other.equals(platform)).toList())));
     }
+  }
+
+  @Test
+  @DisplayName("only the jobs module writes the jobs tables")
+  void onlyTheJobsModuleWritesJobs() throws IOException {
+    Pattern write = Pattern.compile("(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(jobs|job_attempts|job_locks)\\b");
+    List<String> writers = new ArrayList<>();
+    for (String module : List.of("core", "tenancy", "audit", "jobs", "executor-pool", "gateway", "deploy")) {
+      Path sources = REPOSITORY.resolve(module).resolve("src/main/java");
+      try (Stream<Path> files = Files.walk(sources)) {
+        for (Path file : files.filter(path -> path.toString().endsWith(".java")).toList()) {
+          if (write.matcher(Files.readString(file)).find()) {
+            writers.add(REPOSITORY.relativize(file).toString());
+          }
+        }
+      }
+    }
+    assertThat(writers).as("main sources with SQL that writes jobs, job_attempts or job_locks").isNotEmpty()
+        .allMatch(path -> path.startsWith("jobs/src/main/java/io/switchboard/jobs/"));
   }
 
   private static String[] platformPackages(List<String> platforms) {

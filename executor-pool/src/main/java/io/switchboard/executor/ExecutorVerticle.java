@@ -1,5 +1,8 @@
 package io.switchboard.executor;
 
+import io.switchboard.jobs.RecordedOutcome;
+import io.switchboard.jobs.ClaimedJob;
+import io.switchboard.jobs.JobQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.job.JobFinished;
@@ -255,7 +258,7 @@ public final class ExecutorVerticle extends VerticleBase {
     if (reason == StopReason.LEASE_LOST || reason == StopReason.SHUTDOWN) {
       return Future.succeededFuture(new RecordedOutcome.LeaseLost());
     }
-    return queue.finish(runningJob.job, result);
+    return queue.finish(runningJob.job, result.asAttempt());
   }
 
   private void recorded(RunningJob runningJob, RecordedOutcome outcome, Instant started) {

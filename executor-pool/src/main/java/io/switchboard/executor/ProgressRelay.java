@@ -1,5 +1,7 @@
 package io.switchboard.executor;
 
+import io.switchboard.jobs.ClaimedJob;
+import io.switchboard.jobs.JobQueue;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.job.JobProgress;
 import io.switchboard.executor.action.JobSecrets;

@@ -1,5 +1,9 @@
 package io.switchboard.executor;
 
+import io.switchboard.jobs.AttemptResult;
+import io.switchboard.jobs.QueueSettings;
+import io.switchboard.jobs.ClaimedJob;
+import io.switchboard.jobs.JobQueue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.audit.AuditChainVerifier;
 import io.switchboard.audit.AuditRecord;
@@ -12,8 +16,8 @@ import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.executor.ExecutorVerticle.ExecutorSettings;
-import io.switchboard.executor.JobFixtures.AttemptRow;
-import io.switchboard.executor.JobFixtures.JobRow;
+import io.switchboard.jobs.JobFixtures.AttemptRow;
+import io.switchboard.jobs.JobFixtures.JobRow;
 import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionRegistry;
@@ -46,16 +50,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.switchboard.executor.JobFixtures.announced;
-import static io.switchboard.executor.JobFixtures.attemptOutcomes;
-import static io.switchboard.executor.JobFixtures.attempts;
-import static io.switchboard.executor.JobFixtures.audit;
-import static io.switchboard.executor.JobFixtures.auditTypes;
-import static io.switchboard.executor.JobFixtures.count;
-import static io.switchboard.executor.JobFixtures.holds;
-import static io.switchboard.executor.JobFixtures.insertEcho;
-import static io.switchboard.executor.JobFixtures.insertJob;
-import static io.switchboard.executor.JobFixtures.job;
+import static io.switchboard.jobs.JobFixtures.announced;
+import static io.switchboard.jobs.JobFixtures.attemptOutcomes;
+import static io.switchboard.jobs.JobFixtures.attempts;
+import static io.switchboard.jobs.JobFixtures.audit;
+import static io.switchboard.jobs.JobFixtures.auditTypes;
+import static io.switchboard.jobs.JobFixtures.count;
+import static io.switchboard.jobs.JobFixtures.holds;
+import static io.switchboard.jobs.JobFixtures.insertEcho;
+import static io.switchboard.jobs.JobFixtures.insertJob;
+import static io.switchboard.jobs.JobFixtures.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ExecutorVerticleTest {
@@ -608,7 +612,7 @@ class ExecutorVerticleTest {
     hold.complete(id, ActionResult.failure("stale failure"));
 
     // The second attempt's result stands.
-    assertThat(Await.result(other.finish(theirs, ActionResult.success("second attempt"))).notification())
+    assertThat(Await.result(other.finish(theirs, AttemptResult.success("second attempt"))).notification())
         .contains(announced("acme", id, JobStatus.SUCCEEDED));
     JobRow done = job(pool, id);
     assertThat(done.status()).isEqualTo("succeeded");

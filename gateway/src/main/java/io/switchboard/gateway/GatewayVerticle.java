@@ -1,5 +1,6 @@
 package io.switchboard.gateway;
 
+import io.switchboard.jobs.JobCancellations;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.audit.AuditAnchoring;
 import io.switchboard.audit.AuditAnchors;
@@ -38,7 +39,7 @@ import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.AnswerOutbox;
 import io.switchboard.gateway.reply.JobResultReplier;
 import io.switchboard.gateway.reply.ReplyChannel;
-import io.switchboard.gateway.reply.ReplyOutbox;
+import io.switchboard.jobs.ReplyOutbox;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.policy.PolicyDirectory;

@@ -5,7 +5,7 @@ import io.switchboard.audit.AuditEventType;
 import io.switchboard.audit.AuditLog;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.job.Job;
-import io.switchboard.core.job.JobStore;
+import io.switchboard.jobs.JobStore;
 import io.switchboard.core.job.NewJob;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * A stored job as the read API and the reply path see it; {@code progress} is the latest line it reported.
  * {@code approvedBy} names who approved the command it was made from, in vote order (empty for a job
- * no approval held, or one read without {@link JobStore#APPROVED_BY}).
+ * no approval held, or one read without the jobs module's {@code JobStore.APPROVED_BY}).
  */
 public record Job(
     long id,

@@ -1,5 +1,7 @@
 package io.switchboard.executor.action;
 
+import io.switchboard.jobs.AttemptResult;
+
 /**
  * How an action ended: success with output for the user, or failure with an error message. A
  * failure the action marks {@code retryable} (the target was unavailable, say) is tried again with
@@ -22,5 +24,10 @@ public record ActionResult(boolean succeeded, String output, String error, boole
   /** The executor stopped the action at its timeout. */
   public static ActionResult timedOut(String error) {
     return new ActionResult(false, null, error, false, true);
+  }
+
+  /** This result as the job queue records it. */
+  public AttemptResult asAttempt() {
+    return new AttemptResult(succeeded, output, error, retryable, timedOut);
   }
 }

@@ -4,7 +4,7 @@ import io.switchboard.audit.AuditAnchors;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.MediaTypes;
 import io.switchboard.core.http.Problems;
-import io.switchboard.gateway.JobCancellations;
+import io.switchboard.jobs.JobCancellations;
 import io.switchboard.gateway.platform.WorkspaceOwnership;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.OperatorToken;

@@ -1,7 +1,7 @@
 package io.switchboard.gateway.approval;
 
 import io.switchboard.core.job.JobRules;
-import io.switchboard.core.job.JobStore;
+import io.switchboard.jobs.JobStore;
 import io.switchboard.core.job.NewJob;
 import io.switchboard.core.job.TargetLock;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.switchboard.gateway.command;
 
-import io.switchboard.gateway.JobCancellations;
+import io.switchboard.jobs.JobCancellations;
 import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.tenancy.command.ParsedCommand;
 import io.vertx.core.Future;

@@ -2,7 +2,7 @@ package io.switchboard.gateway.command;
 
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStatus;
-import io.switchboard.core.job.JobStore;
+import io.switchboard.jobs.JobStore;
 import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.gateway.message.ChatText;
 import io.switchboard.gateway.reply.Plural;

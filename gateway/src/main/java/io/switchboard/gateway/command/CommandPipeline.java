@@ -3,7 +3,7 @@ package io.switchboard.gateway.command;
 import io.switchboard.gateway.CommandRefusals;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.GroupMemberships;
-import io.switchboard.gateway.JobCancellations;
+import io.switchboard.jobs.JobCancellations;
 import io.switchboard.gateway.JobEnqueuer;
 import io.switchboard.gateway.RateLimiter;
 import io.switchboard.gateway.approval.Approvals;

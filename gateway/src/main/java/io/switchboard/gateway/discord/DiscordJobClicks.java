@@ -1,8 +1,8 @@
 package io.switchboard.gateway.discord;
 
 import io.switchboard.core.job.Job;
-import io.switchboard.core.job.JobStore;
-import io.switchboard.gateway.JobCancellations;
+import io.switchboard.jobs.JobStore;
+import io.switchboard.jobs.JobCancellations;
 import io.switchboard.gateway.command.CancelMessages;
 import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.gateway.reply.JobButtons;

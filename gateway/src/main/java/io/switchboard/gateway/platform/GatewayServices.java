@@ -1,7 +1,7 @@
 package io.switchboard.gateway.platform;
 
 import io.switchboard.gateway.GatewayMetrics;
-import io.switchboard.gateway.JobCancellations;
+import io.switchboard.jobs.JobCancellations;
 import io.switchboard.gateway.WorkspaceClaimVerification;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.command.CommandPipeline;

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.reply;
 
+import io.switchboard.jobs.ReplyOutbox;
 import io.switchboard.gateway.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

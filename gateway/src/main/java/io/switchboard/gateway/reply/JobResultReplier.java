@@ -1,5 +1,6 @@
 package io.switchboard.gateway.reply;
 
+import io.switchboard.jobs.ReplyOutbox;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.http.DatabaseFailures;
 import io.switchboard.core.job.JobFinished;

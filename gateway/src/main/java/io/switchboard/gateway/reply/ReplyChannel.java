@@ -1,5 +1,6 @@
 package io.switchboard.gateway.reply;
 
+import io.switchboard.jobs.ReplyOutbox;
 import io.switchboard.core.job.Job;
 import io.vertx.core.Future;
 

@@ -1,10 +1,9 @@
-package io.switchboard.executor;
+package io.switchboard.jobs;
 
 import io.switchboard.audit.AuditRecord;
 import io.switchboard.core.job.JobFinished;
 import io.switchboard.core.job.JobRules;
 import io.switchboard.core.job.JobStatus;
-import io.switchboard.core.job.JobStore;
 import io.switchboard.core.job.NewJob;
 import io.switchboard.core.job.TargetLock;
 import io.switchboard.core.testsupport.Await;
@@ -19,14 +18,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Inserts jobs and reads back job rows and audit records for the executor-pool tests. */
-final class JobFixtures {
+/** Inserts jobs and reads back job rows and audit records, for the tests of the jobs module and the executor pool. */
+public final class JobFixtures {
 
   private JobFixtures() {
   }
 
   /** Inserts a queued job through core's {@link JobStore} and returns its id. */
-  static long insertJob(Pool pool, String tenant, String action, JsonObject arguments) {
+  public static long insertJob(Pool pool, String tenant, String action, JsonObject arguments) {
     NewJob job = new NewJob(tenant, "key-" + UUID.randomUUID(), "slack", "U123", "C42", action,
         action + " " + arguments.encode(), action, arguments, new JsonObject().put("url", "http://localhost/reply"));
     return Await.result(JobStore.insert(pool, job)).orElseThrow();
@@ -36,7 +35,7 @@ final class JobFixtures {
    * Inserts a queued echo job that holds a target lock written as people read it:
    * {@code production/api,web}, or {@code production} for the whole environment.
    */
-  static long insertLocked(Pool pool, String tenant, String lock, String text) {
+  public static long insertLocked(Pool pool, String tenant, String lock, String text) {
     String[] parts = lock.split("/", 2);
     TargetLock targetLock = new TargetLock(Optional.of(parts[0]),
         parts.length == 1 ? List.of() : List.of(parts[1].split(",")));
@@ -46,22 +45,22 @@ final class JobFixtures {
     return Await.result(JobStore.insert(pool, job)).orElseThrow();
   }
 
-  static long insertEcho(Pool pool, String tenant, String text) {
+  public static long insertEcho(Pool pool, String tenant, String text) {
     return insertJob(pool, tenant, "echo", new JsonObject().put("text", text));
   }
 
   /** The job's row as stored, read without any tenant scoping (tests look at the raw table). */
-  static JobRow job(Pool pool, long id) {
+  public static JobRow job(Pool pool, long id) {
     return Await.result(pool.preparedQuery("SELECT * FROM jobs WHERE id = $1").execute(Tuple.of(id))
         .map(rows -> JobRow.of(rows.iterator().next())));
   }
 
-  static long count(Pool pool, String sql) {
+  public static long count(Pool pool, String sql) {
     return Await.result(pool.query(sql).execute().map(rows -> rows.iterator().next().getLong(0)));
   }
 
   /** The tenant's audit records in chain order. */
-  static List<AuditRecord> audit(Pool pool, String tenant) {
+  public static List<AuditRecord> audit(Pool pool, String tenant) {
     return Await.result(pool.preparedQuery("SELECT * FROM audit_events WHERE tenant_id = $1 ORDER BY seq")
         .execute(Tuple.of(tenant))
         .map(rows -> {
@@ -72,29 +71,29 @@ final class JobFixtures {
   }
 
   /** The audit records of one job, in chain order. */
-  static List<AuditRecord> audit(Pool pool, String tenant, long jobId) {
+  public static List<AuditRecord> audit(Pool pool, String tenant, long jobId) {
     return audit(pool, tenant).stream().filter(r -> r.jobId() != null && r.jobId() == jobId).toList();
   }
 
-  static List<String> auditTypes(Pool pool, String tenant, long jobId) {
+  public static List<String> auditTypes(Pool pool, String tenant, long jobId) {
     return audit(pool, tenant, jobId).stream().map(AuditRecord::eventType).toList();
   }
 
   /** Whether the job's lease has passed by the database's clock (the clock the queue uses). */
-  static boolean leaseExpired(Pool pool, long id) {
+  public static boolean leaseExpired(Pool pool, long id) {
     return Await.result(pool.preparedQuery("SELECT lease_expires_at < now() FROM jobs WHERE id = $1")
         .execute(Tuple.of(id))
         .map(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean(0))));
   }
 
   /** Whether {@code sql} (one boolean column, one row) is true, by the database's clock. */
-  static boolean holds(Pool pool, String sql) {
+  public static boolean holds(Pool pool, String sql) {
     return Await.result(pool.query(sql).execute()
         .map(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean(0))));
   }
 
   /** The job's rows in {@code job_attempts}, oldest first. */
-  static List<AttemptRow> attempts(Pool pool, long jobId) {
+  public static List<AttemptRow> attempts(Pool pool, long jobId) {
     return Await.result(pool.preparedQuery("SELECT * FROM job_attempts WHERE job_id = $1 ORDER BY started_at, attempt")
         .execute(Tuple.of(jobId))
         .map(rows -> {
@@ -104,11 +103,11 @@ final class JobFixtures {
         }));
   }
 
-  static List<String> attemptOutcomes(Pool pool, long jobId) {
+  public static List<String> attemptOutcomes(Pool pool, long jobId) {
     return attempts(pool, jobId).stream().map(AttemptRow::outcome).toList();
   }
 
-  record JobRow(long id, String tenantId, String status, int attempts, int maxAttempts, UUID leaseId,
+  public record JobRow(long id, String tenantId, String status, int attempts, int maxAttempts, UUID leaseId,
                 String leaseOwner, OffsetDateTime leaseExpiresAt, String output, String error,
                 OffsetDateTime startedAt, OffsetDateTime finishedAt, OffsetDateTime runAfter,
                 OffsetDateTime heartbeatAt) {
@@ -122,7 +121,7 @@ final class JobFixtures {
     }
   }
 
-  record AttemptRow(UUID leaseId, long jobId, String tenantId, int attempt, String executor, OffsetDateTime startedAt,
+  public record AttemptRow(UUID leaseId, long jobId, String tenantId, int attempt, String executor, OffsetDateTime startedAt,
                     OffsetDateTime endedAt, String outcome, String error) {
 
     static AttemptRow of(Row row) {
@@ -133,7 +132,7 @@ final class JobFixtures {
   }
 
   /** What an executor (or its reaper) announces when a job these fixtures inserted ends (they run in slack channel C42). */
-  static JobFinished announced(String tenant, long jobId, JobStatus status) {
+  public static JobFinished announced(String tenant, long jobId, JobStatus status) {
     return new JobFinished(tenant, jobId, status, "slack", "C42");
   }
 }

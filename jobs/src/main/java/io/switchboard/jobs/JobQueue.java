@@ -1,4 +1,4 @@
-package io.switchboard.executor;
+package io.switchboard.jobs;
 
 import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
@@ -7,7 +7,6 @@ import io.switchboard.core.db.TransactionBatcher;
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobFinished;
 import io.switchboard.core.job.JobStatus;
-import io.switchboard.executor.action.ActionResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -308,7 +307,7 @@ public final class JobQueue {
    * Records an attempt's result: success and non-retryable failure are final; a retryable failure
    * with attempts left queues the job again after an exponential, jittered back-off.
    */
-  public Future<RecordedOutcome> finish(ClaimedJob job, ActionResult result) {
+  public Future<RecordedOutcome> finish(ClaimedJob job, AttemptResult result) {
     if (result.succeeded()) {
       return finishAs(job, JobStatus.SUCCEEDED, result.output(), null, "succeeded", AuditEventType.JOB_SUCCEEDED);
     }

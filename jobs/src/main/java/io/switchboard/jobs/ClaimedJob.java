@@ -1,4 +1,4 @@
-package io.switchboard.executor;
+package io.switchboard.jobs;
 
 import io.switchboard.core.job.Job;
 

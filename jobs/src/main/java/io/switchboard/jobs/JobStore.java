@@ -1,5 +1,8 @@
-package io.switchboard.core.job;
+package io.switchboard.jobs;
 
+import io.switchboard.core.job.Job;
+import io.switchboard.core.job.JobStatus;
+import io.switchboard.core.job.NewJob;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;

@@ -1,17 +1,15 @@
-package io.switchboard.executor;
+package io.switchboard.jobs;
 
 import io.switchboard.audit.AuditChainVerifier;
 import io.switchboard.audit.AuditRecord;
 import io.switchboard.audit.ChainVerification;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.job.JobFinished;
-import io.switchboard.core.job.JobStore;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.TestDatabase;
-import io.switchboard.executor.JobFixtures.AttemptRow;
-import io.switchboard.executor.JobFixtures.JobRow;
-import io.switchboard.executor.action.ActionResult;
+import io.switchboard.jobs.JobFixtures.AttemptRow;
+import io.switchboard.jobs.JobFixtures.JobRow;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -31,16 +29,16 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import static io.switchboard.executor.JobFixtures.announced;
-import static io.switchboard.executor.JobFixtures.attemptOutcomes;
-import static io.switchboard.executor.JobFixtures.attempts;
-import static io.switchboard.executor.JobFixtures.audit;
-import static io.switchboard.executor.JobFixtures.auditTypes;
-import static io.switchboard.executor.JobFixtures.count;
-import static io.switchboard.executor.JobFixtures.holds;
-import static io.switchboard.executor.JobFixtures.insertEcho;
-import static io.switchboard.executor.JobFixtures.insertLocked;
-import static io.switchboard.executor.JobFixtures.job;
+import static io.switchboard.jobs.JobFixtures.announced;
+import static io.switchboard.jobs.JobFixtures.attemptOutcomes;
+import static io.switchboard.jobs.JobFixtures.attempts;
+import static io.switchboard.jobs.JobFixtures.audit;
+import static io.switchboard.jobs.JobFixtures.auditTypes;
+import static io.switchboard.jobs.JobFixtures.count;
+import static io.switchboard.jobs.JobFixtures.holds;
+import static io.switchboard.jobs.JobFixtures.insertEcho;
+import static io.switchboard.jobs.JobFixtures.insertLocked;
+import static io.switchboard.jobs.JobFixtures.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class JobQueueTest {
@@ -361,7 +359,7 @@ class JobQueueTest {
     assertThat(count(pool, "SELECT count(*) FROM jobs WHERE status = 'running'")).isEqualTo(2);
 
     // One ends: one more may start, and no more than that.
-    assertThat(Await.result(queue.finish(byA.get(0), ActionResult.success("done"))).notification()).isPresent();
+    assertThat(Await.result(queue.finish(byA.get(0), AttemptResult.success("done"))).notification()).isPresent();
     assertThat(Await.result(other.claim(10))).hasSize(1);
     assertThat(Await.result(other.claim(10))).isEmpty();
     assertThat(Await.result(queue.claim(10))).isEmpty();
@@ -394,10 +392,10 @@ class JobQueueTest {
       assertThat(count(pool, "SELECT count(*) FROM jobs WHERE tenant_id = 'globex' AND status = 'running'")).isEqualTo(3);
 
       for (ClaimedJob job : claimA.result()) {
-        assertThat(Await.result(a.finish(job, ActionResult.success("ok"))).notification()).isPresent();
+        assertThat(Await.result(a.finish(job, AttemptResult.success("ok"))).notification()).isPresent();
       }
       for (ClaimedJob job : claimB.result()) {
-        assertThat(Await.result(b.finish(job, ActionResult.success("ok"))).notification()).isPresent();
+        assertThat(Await.result(b.finish(job, AttemptResult.success("ok"))).notification()).isPresent();
       }
     }
     for (String tenant : List.of("acme", "globex")) {
@@ -412,7 +410,7 @@ class JobQueueTest {
     ClaimedJob claimed = Await.result(queue.claim(1)).get(0);
 
     assertThat(Await.result(queue.progress(claimed, "halfway"))).isTrue();
-    Await.result(queue.finish(claimed, ActionResult.success("done")));
+    Await.result(queue.finish(claimed, AttemptResult.success("done")));
 
     assertThat(Await.result(queue.progress(claimed, "too late"))).isFalse();
     assertThat(count(pool, "SELECT count(*) FROM jobs WHERE progress = 'halfway' AND progress_at IS NOT NULL "
@@ -433,7 +431,7 @@ class JobQueueTest {
     assertThat(Await.result(queue.claim(10))).as("the second deploy waits while the first runs").isEmpty();
 
     ClaimedJob running = first.stream().filter(j -> j.id() == firstDeploy).findFirst().orElseThrow();
-    Await.result(queue.finish(running, ActionResult.success("done")));
+    Await.result(queue.finish(running, AttemptResult.success("done")));
 
     assertThat(Await.result(queue.claim(10))).extracting(ClaimedJob::id).containsExactly(secondDeploy);
   }
@@ -488,12 +486,12 @@ class JobQueueTest {
     long deploy = insertLocked(pool, "acme", "production/api,web", "deploy");
     assertThat(count(pool, "SELECT count(*) FROM job_locks WHERE job_id = " + deploy))
         .as("a claim per target and a shared one on the environment").isEqualTo(3);
-    Await.result(queue.finish(Await.result(queue.claim(1)).get(0), ActionResult.retryableFailure("flaky")));
+    Await.result(queue.finish(Await.result(queue.claim(1)).get(0), AttemptResult.retryableFailure("flaky")));
     assertThat(job(pool, deploy).status()).isEqualTo("queued");
     assertThat(count(pool, "SELECT count(*) FROM job_locks WHERE job_id = " + deploy)).isEqualTo(3);
 
     TestDatabase.execute(url, "UPDATE jobs SET run_after = now() WHERE id = " + deploy);
-    Await.result(queue.finish(Await.result(queue.claim(1)).get(0), ActionResult.success("deployed")));
+    Await.result(queue.finish(Await.result(queue.claim(1)).get(0), AttemptResult.success("deployed")));
     assertThat(job(pool, deploy).status()).isEqualTo("succeeded");
     assertThat(count(pool, "SELECT count(*) FROM job_locks WHERE job_id = " + deploy)).isZero();
   }
@@ -519,7 +517,7 @@ class JobQueueTest {
     long id = insertEcho(pool, "acme", "hi");
     ClaimedJob claimed = Await.result(queue.claim(1)).get(0);
 
-    RecordedOutcome outcome = Await.result(queue.finish(claimed, ActionResult.success("hi")));
+    RecordedOutcome outcome = Await.result(queue.finish(claimed, AttemptResult.success("hi")));
 
     assertThat(outcome).isEqualTo(new RecordedOutcome.Final(announced("acme", id, JobStatus.SUCCEEDED)));
     assertThat(outcome.notification()).contains(announced("acme", id, JobStatus.SUCCEEDED));
@@ -543,8 +541,8 @@ class JobQueueTest {
     assertThat(Await.result(verifier.verify("acme")).isIntact()).isTrue();
 
     // A second finish of the same attempt changes nothing: the lease is gone.
-    assertThat(Await.result(queue.finish(claimed, ActionResult.failure("late")))).isInstanceOf(RecordedOutcome.LeaseLost.class);
-    assertThat(Await.result(queue.finish(claimed, ActionResult.failure("late"))).notification()).isEmpty();
+    assertThat(Await.result(queue.finish(claimed, AttemptResult.failure("late")))).isInstanceOf(RecordedOutcome.LeaseLost.class);
+    assertThat(Await.result(queue.finish(claimed, AttemptResult.failure("late"))).notification()).isEmpty();
     assertThat(job(pool, id).status()).isEqualTo("succeeded");
     assertThat(job(pool, id).error()).isNull();
     assertThat(auditTypes(pool, "acme", id)).containsExactly("job.started", "job.succeeded");
@@ -556,7 +554,7 @@ class JobQueueTest {
     long id = insertEcho(pool, "acme", "hi");
     ClaimedJob claimed = Await.result(queue.claim(1)).get(0);
 
-    RecordedOutcome outcome = Await.result(queue.finish(claimed, ActionResult.failure("target refused")));
+    RecordedOutcome outcome = Await.result(queue.finish(claimed, AttemptResult.failure("target refused")));
 
     // Not retryable: final at once, though the job had attempts left.
     assertThat(outcome.notification()).contains(announced("acme", id, JobStatus.FAILED));
@@ -581,7 +579,7 @@ class JobQueueTest {
     long id = insertEcho(pool, "acme", "hi");
     ClaimedJob claimed = Await.result(queue.claim(1)).get(0);
 
-    RecordedOutcome outcome = Await.result(queue.finish(claimed, ActionResult.timedOut("timed out after 10 s")));
+    RecordedOutcome outcome = Await.result(queue.finish(claimed, AttemptResult.timedOut("timed out after 10 s")));
 
     assertThat(outcome.notification()).contains(announced("acme", id, JobStatus.FAILED));
     assertThat(job(pool, id).status()).isEqualTo("failed");
@@ -599,7 +597,7 @@ class JobQueueTest {
     long id = insertEcho(pool, "acme", "flaky");
     ClaimedJob first = Await.result(retrying.claim(1)).get(0);
 
-    RecordedOutcome outcome = Await.result(retrying.finish(first, ActionResult.retryableFailure("target unavailable")));
+    RecordedOutcome outcome = Await.result(retrying.finish(first, AttemptResult.retryableFailure("target unavailable")));
 
     assertThat(outcome).isInstanceOf(RecordedOutcome.RetryScheduled.class);
     assertThat(outcome.notification()).isEmpty();
@@ -627,7 +625,7 @@ class JobQueueTest {
     assertThat(Await.result(retrying.queueDepth())).isEqualTo(1);
     assertThat(Await.result(retrying.claim(10))).isEmpty();
     assertThat(Await.result(queue.claim(10))).isEmpty();
-    assertThat(Await.result(retrying.finish(first, ActionResult.success("late")))).isInstanceOf(RecordedOutcome.LeaseLost.class);
+    assertThat(Await.result(retrying.finish(first, AttemptResult.success("late")))).isInstanceOf(RecordedOutcome.LeaseLost.class);
 
     // Once the back-off has passed (the clock moved on by the back-off), the next attempt runs.
     TestDatabase.execute(url, "UPDATE jobs SET run_after = run_after - interval '10 seconds' WHERE id = " + id);
@@ -635,7 +633,7 @@ class JobQueueTest {
     assertThat(second.id()).isEqualTo(id);
     assertThat(second.attempt()).isEqualTo(2);
     assertThat(second.leaseId()).isNotEqualTo(first.leaseId());
-    assertThat(Await.result(retrying.finish(second, ActionResult.success("second time"))).notification())
+    assertThat(Await.result(retrying.finish(second, AttemptResult.success("second time"))).notification())
         .contains(announced("acme", id, JobStatus.SUCCEEDED));
     assertThat(job(pool, id).error()).isNull();
     assertThat(job(pool, id).output()).isEqualTo("second time");
@@ -654,7 +652,7 @@ class JobQueueTest {
     JobQueue retrying = new JobQueue(pool, "executor-r", retries);
     long id = insertEcho(pool, "acme", "flaky");
     ClaimedJob first = Await.result(retrying.claim(1)).get(0);
-    Await.result(retrying.finish(first, ActionResult.retryableFailure("busy")));
+    Await.result(retrying.finish(first, AttemptResult.retryableFailure("busy")));
 
     List<ClaimedJob> second = new ArrayList<>();
     Await.until("the job is claimed again", () -> {
@@ -676,7 +674,7 @@ class JobQueueTest {
     ClaimedJob claimed = Await.result(queue.claim(1)).get(0);
     assertThat(claimed.maxAttempts()).isEqualTo(1);
 
-    RecordedOutcome outcome = Await.result(queue.finish(claimed, ActionResult.retryableFailure("still unavailable")));
+    RecordedOutcome outcome = Await.result(queue.finish(claimed, AttemptResult.retryableFailure("still unavailable")));
 
     assertThat(outcome.notification()).contains(announced("acme", id, JobStatus.FAILED));
     assertThat(job(pool, id).status()).isEqualTo("failed");
@@ -727,9 +725,9 @@ class JobQueueTest {
     assertThat(fresh.attempt()).isEqualTo(2);
 
     // The executor that lost its lease reports late: nothing it says is written.
-    assertThat(Await.result(queue.finish(stale, ActionResult.failure("stale failure"))))
+    assertThat(Await.result(queue.finish(stale, AttemptResult.failure("stale failure"))))
         .isInstanceOf(RecordedOutcome.LeaseLost.class);
-    assertThat(Await.result(queue.finish(stale, ActionResult.retryableFailure("stale retry"))))
+    assertThat(Await.result(queue.finish(stale, AttemptResult.retryableFailure("stale retry"))))
         .isInstanceOf(RecordedOutcome.LeaseLost.class);
     assertThat(Await.result(queue.finishCancelled(stale, "stale cancel"))).isInstanceOf(RecordedOutcome.LeaseLost.class);
     JobRow afterStale = job(pool, id);
@@ -744,7 +742,7 @@ class JobQueueTest {
     assertThat(job(pool, id).attempts()).isEqualTo(2);
 
     // The newer attempt's outcome stands.
-    assertThat(Await.result(other.finish(fresh, ActionResult.success("hi"))).notification())
+    assertThat(Await.result(other.finish(fresh, AttemptResult.success("hi"))).notification())
         .contains(announced("acme", id, JobStatus.SUCCEEDED));
     JobRow row = job(pool, id);
     assertThat(row.status()).isEqualTo("succeeded");
@@ -799,7 +797,7 @@ class JobQueueTest {
 
     // Releasing twice does nothing more; the old lease cannot finish the job either.
     assertThat(Await.result(queue.release(claimed, "again"))).isFalse();
-    assertThat(Await.result(queue.finish(claimed, ActionResult.success("hi")))).isInstanceOf(RecordedOutcome.LeaseLost.class);
+    assertThat(Await.result(queue.finish(claimed, AttemptResult.success("hi")))).isInstanceOf(RecordedOutcome.LeaseLost.class);
     assertThat(job(pool, id).status()).isEqualTo("queued");
     assertThat(job(pool, id).attempts()).isZero();
     assertThat(auditTypes(pool, "acme", id)).containsExactly("job.started", "job.lease_released");
@@ -1006,7 +1004,7 @@ class JobQueueTest {
     TestDatabase.execute(url, "INSERT INTO job_attempts (lease_id, job_id, tenant_id, attempt, executor, started_at)"
         + " VALUES ('" + claimed.leaseId() + "', " + id + ", 'acme', 1, 'executor-old', now() - interval '1 hour')");
 
-    assertThat(Await.result(queue.finish(claimed, ActionResult.success("done")))).isInstanceOf(RecordedOutcome.Final.class);
+    assertThat(Await.result(queue.finish(claimed, AttemptResult.success("done")))).isInstanceOf(RecordedOutcome.Final.class);
 
     assertThat(attempts(pool, id)).singleElement().satisfies(attempt -> {
       assertThat(attempt.executor()).isEqualTo("executor-old");
@@ -1109,7 +1107,7 @@ class JobQueueTest {
     assertThat(claimed).extracting(ClaimedJob::id).containsExactly(acme1, globex1, acme2, globex2);
     for (ClaimedJob job : claimed) {
       boolean fails = job.id() == acme2;
-      RecordedOutcome outcome = Await.result(queue.finish(job, fails ? ActionResult.failure("no") : ActionResult.success("out")));
+      RecordedOutcome outcome = Await.result(queue.finish(job, fails ? AttemptResult.failure("no") : AttemptResult.success("out")));
       assertThat(outcome.notification())
           .contains(announced(job.tenantId(), job.id(), fails ? JobStatus.FAILED : JobStatus.SUCCEEDED));
     }

@@ -1,4 +1,4 @@
-package io.switchboard.gateway;
+package io.switchboard.jobs;
 
 import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;

@@ -1,9 +1,8 @@
-package io.switchboard.gateway.reply;
+package io.switchboard.jobs;
 
 import io.switchboard.core.db.TransactionBatcher;
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStatus;
-import io.switchboard.core.job.JobStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -151,7 +150,7 @@ public final class ReplyOutbox {
   }
 
   /** The wait before the attempt after {@code attempt}: 2, 4, 8, 16 s (also for owed chat answers). */
-  static Duration retryDelay(int attempt) {
+  public static Duration retryDelay(int attempt) {
     return Duration.ofSeconds(1L << Math.min(attempt, 4));
   }
 
