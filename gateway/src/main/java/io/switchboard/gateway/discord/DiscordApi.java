@@ -19,7 +19,8 @@ import java.util.Optional;
 /**
  * The Discord HTTP API calls Switchboard makes, non-blocking: edit an interaction's original response
  * and post a follow-up (both through the interaction webhook, authorised by the interaction token),
- * and create and edit a channel message with a bot token. A 429 is waited out and retried, at most
+ * and create and edit a channel message with a bot token. The first three may carry a text file
+ * ({@link DiscordAttachment}: multipart instead of JSON). A 429 is waited out and retried, at most
  * {@link #MAX_RETRIES} times and at most {@link #MAX_WAIT} each, after the JSON body's
  * {@code retry_after} (seconds, fractional) or else the {@code Retry-After} header; any other non-2xx
  * fails with a {@link DiscordApiFailure}.
@@ -46,18 +47,30 @@ public final class DiscordApi {
 
   /** {@code PATCH /webhooks/{application.id}/{interaction.token}/messages/@original}. */
   public Future<Void> editOriginal(InteractionWebhook webhook, JsonObject message) {
-    return call("edit_original", HttpMethod.PATCH, webhook.path() + "/messages/@original", Optional.empty(), message);
+    return editOriginal(webhook, message, Optional.empty());
   }
 
-  /** {@code POST /webhooks/{application.id}/{interaction.token}}: a follow-up message. */
-  public Future<Void> followUp(InteractionWebhook webhook, JsonObject message) {
-    return call("follow_up", HttpMethod.POST, webhook.path(), Optional.empty(), message);
+  /** {@link #editOriginal(InteractionWebhook, JsonObject)} with a file attached, if any. */
+  public Future<Void> editOriginal(InteractionWebhook webhook, JsonObject message, Optional<DiscordAttachment> file) {
+    return call("edit_original", HttpMethod.PATCH, webhook.path() + "/messages/@original", Optional.empty(), message,
+        file);
+  }
+
+  /** {@code POST /webhooks/{application.id}/{interaction.token}}: a follow-up message, with a file attached, if any. */
+  public Future<Void> followUp(InteractionWebhook webhook, JsonObject message, Optional<DiscordAttachment> file) {
+    return call("follow_up", HttpMethod.POST, webhook.path(), Optional.empty(), message, file);
   }
 
   /** {@code POST /channels/{channel.id}/messages} as the bot; answers the new message's id. */
   public Future<String> createMessage(String botToken, String channelId, JsonObject message) {
+    return createMessage(botToken, channelId, message, Optional.empty());
+  }
+
+  /** {@link #createMessage(String, String, JsonObject)} with a file attached, if any. */
+  public Future<String> createMessage(String botToken, String channelId, JsonObject message,
+                                     Optional<DiscordAttachment> file) {
     return send("create_message", HttpMethod.POST, "/channels/" + channelId + "/messages",
-        Optional.of("Bot " + botToken), message, 0).compose(response -> {
+        Optional.of("Bot " + botToken), message, file, 0).compose(response -> {
           String id = messageId(response);
           return id != null ? Future.succeededFuture(id)
               : Future.failedFuture(new DiscordApiFailure("create_message", response.statusCode(), 0,
@@ -68,12 +81,12 @@ public final class DiscordApi {
   /** {@code PATCH /channels/{channel.id}/messages/{message.id}} as the bot: replaces the bot's message. */
   public Future<Void> editMessage(String botToken, String channelId, String messageId, JsonObject message) {
     return call("edit_message", HttpMethod.PATCH, "/channels/" + channelId + "/messages/" + messageId,
-        Optional.of("Bot " + botToken), message);
+        Optional.of("Bot " + botToken), message, Optional.empty());
   }
 
   private Future<Void> call(String route, HttpMethod method, String path, Optional<String> authorization,
-                            JsonObject message) {
-    return send(route, method, path, authorization, message, 0).mapEmpty();
+                            JsonObject message, Optional<DiscordAttachment> file) {
+    return send(route, method, path, authorization, message, file, 0).mapEmpty();
   }
 
   private static String messageId(HttpResponse<Buffer> response) {
@@ -86,10 +99,10 @@ public final class DiscordApi {
   }
 
   private Future<HttpResponse<Buffer>> send(String route, HttpMethod method, String path, Optional<String> authorization,
-                            JsonObject message, int retries) {
+                            JsonObject message, Optional<DiscordAttachment> file, int retries) {
     HttpRequest<Buffer> request = client.requestAbs(method, baseUrl + path).timeout(TIMEOUT.toMillis());
     authorization.ifPresent(value -> request.putHeader("Authorization", value));
-    return request.sendJsonObject(message)
+    return (file.isPresent() ? request.sendMultipartForm(file.get().form(message)) : request.sendJsonObject(message))
         .recover(e -> {
           metrics.discordApiCall(route, "unreachable");
           return Future.failedFuture(new DiscordApiFailure(route, 0, 0, String.valueOf(e.getMessage())));
@@ -104,7 +117,7 @@ public final class DiscordApi {
             metrics.discordApiCall(route, "rate_limited");
             Duration wait = retryAfter(response);
             LOG.info("Discord rate-limited {}; retrying after {} ms", route, wait.toMillis());
-            return later(wait).compose(v -> send(route, method, path, authorization, message, retries + 1));
+            return later(wait).compose(v -> send(route, method, path, authorization, message, file, retries + 1));
           }
           metrics.discordApiCall(route, status == 429 ? "rate_limited" : "http_" + status);
           return Future.failedFuture(new DiscordApiFailure(route, status, errorCode(response), ""));

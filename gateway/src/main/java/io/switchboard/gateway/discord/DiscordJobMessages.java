@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * The one Discord message of a job started by an interaction: the interaction's original response,
  * edited ({@code PATCH .../messages/@original}) with the acknowledgement, each progress line and the
- * result, never posted again while the token lives. If the original was deleted, the result comes as
+ * result (with its long output as a file, {@link DiscordJobResults}), never posted again while the token lives. If the original was deleted, the result comes as
  * a follow-up; once the token expired (15 minutes), as a new channel message with the guild's bot
  * token when the tenant stored one, and otherwise the delivery fails (the reply path retries, then
  * gives up; the result stays in {@code GET /api/v1/jobs/{id}}). The message is remembered in the
@@ -58,14 +58,18 @@ public final class DiscordJobMessages {
                 () -> discord.editOriginal(webhook, message))));
   }
 
-  /** Shows {@code message} (the result) as the job's message; see the class comment for an expired token. */
-  public Future<Void> show(String tenantId, long jobId, InteractionWebhook webhook, JsonObject message) {
+  /**
+   * Shows {@code message} (the result) as the job's message, with {@code file} attached if any; see
+   * the class comment for an expired token.
+   */
+  public Future<Void> show(String tenantId, long jobId, InteractionWebhook webhook, JsonObject message,
+                           Optional<DiscordAttachment> file) {
     return steps.serially(tenantId, jobId, () -> pacer.submit(channel(tenantId, webhook), Outbound.RESULT,
         original(jobId), () -> webhook.expired(clock.instant())
-            ? postAsBot(tenantId, webhook, message)
-            : discord.editOriginal(webhook, message).recover(failure ->
+            ? postAsBot(tenantId, webhook, message, file)
+            : discord.editOriginal(webhook, message, file).recover(failure ->
                 failure instanceof DiscordApiFailure f && f.originalGone()
-                    ? discord.followUp(webhook, message)
+                    ? discord.followUp(webhook, message, file)
                     : Future.failedFuture(failure))));
   }
 
@@ -93,9 +97,10 @@ public final class DiscordJobMessages {
     return "job " + jobId;
   }
 
-  private Future<Void> postAsBot(String tenantId, InteractionWebhook webhook, JsonObject message) {
+  private Future<Void> postAsBot(String tenantId, InteractionWebhook webhook, JsonObject message,
+                                 Optional<DiscordAttachment> file) {
     return botTokens.find(tenantId, webhook.guildId()).compose(token -> token.isPresent()
-        ? discord.createMessage(token.get(), webhook.channelId(), message).<Void>mapEmpty()
+        ? discord.createMessage(token.get(), webhook.channelId(), message, file).<Void>mapEmpty()
         : Future.failedFuture(new DiscordApiFailure("edit_original", 401, DiscordApiFailure.INVALID_WEBHOOK_TOKEN,
             "the interaction token expired and the tenant stored no bot token for guild " + webhook.guildId())));
   }

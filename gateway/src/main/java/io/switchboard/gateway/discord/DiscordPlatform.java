@@ -8,11 +8,7 @@ import io.switchboard.gateway.platform.ChatPlatform;
 import io.switchboard.gateway.platform.GatewayServices;
 import io.switchboard.gateway.platform.ReplyDestination;
 import io.switchboard.gateway.progress.JobMessageProgress;
-import io.switchboard.gateway.reply.JobButtons;
-import io.switchboard.gateway.reply.ReplyChannel;
-import io.switchboard.gateway.reply.ReplyMessage;
 import io.switchboard.tenancy.InstallationDirectory;
-import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 
 import java.time.Clock;
@@ -65,11 +61,7 @@ public final class DiscordPlatform implements ChatPlatform {
 
   @Override
   public List<ReplyDestination> replyDestinations() {
-    ReplyChannel results = job -> InteractionWebhook.fromReplyTo(job.replyTo())
-        .map(webhook -> messages.show(job.tenantId(), job.id(), webhook,
-            DiscordEmbeds.of(ReplyMessage.result(job).withButtons(JobButtons.forJob(job.id(), job.status())))))
-        .orElseGet(() -> Future.failedFuture("job " + job.id() + " has a malformed Discord reply_to"));
-    return List.of(new ReplyDestination(InteractionWebhook.REPLY_KIND, results,
+    return List.of(new ReplyDestination(InteractionWebhook.REPLY_KIND, new DiscordJobResults(messages),
         expired -> answers.edit(expired.tenantId(), expired.requester(), expired.replyTo(),
             DiscordText.of(ApprovalMessages.decided(expired, List.of())))));
   }

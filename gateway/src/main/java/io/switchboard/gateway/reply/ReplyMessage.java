@@ -168,6 +168,26 @@ public record ReplyMessage(String title, Status status, String reference, List<F
     return new ReplyMessage(title, status, reference, fields, more, Optional.of(excerpt), buttons);
   }
 
+  /** The name of the file that holds the whole output of job {@code jobId} where a platform attaches it. */
+  public static String outputFilename(long jobId) {
+    return "job-" + jobId + "-output.txt";
+  }
+
+  /**
+   * The same message showing only the head of its long {@code output}, and saying that the whole
+   * output is the attached file, {@code where} (for example "in this thread").
+   */
+  public ReplyMessage withOutputAttached(Excerpt output, String where) {
+    return withOutput(output.head(), "The whole output (" + Plural.of(output.lines(), "line") + ") is `"
+        + outputFilename(output.jobId()) + "`, " + where + ".");
+  }
+
+  /** The same message showing only the head of its long {@code output}, saying the file could not be attached. */
+  public ReplyMessage withOutputNotAttached(Excerpt output) {
+    return withOutput(output.head(), "The whole output could not be attached; it is kept with the job: `job "
+        + output.jobId() + "` shows it.");
+  }
+
   /** The reference with a capital first letter, to start a sentence ({@code Job 42}). */
   public String sentenceReference() {
     return reference.isEmpty() ? reference : Character.toUpperCase(reference.charAt(0)) + reference.substring(1);

@@ -5,6 +5,7 @@ import io.switchboard.gateway.pacing.ChannelKey;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.pacing.Outbound;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
+import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -39,11 +40,6 @@ public final class SlackJobFiles {
     this.pacer = pacer;
   }
 
-  /** The name the output file of {@code jobId} gets. */
-  public static String filename(long jobId) {
-    return "job-" + jobId + "-output.txt";
-  }
-
   /**
    * Uploads {@code text} (the job's output or error) into the job's thread unless it is there
    * already; answers the file id.
@@ -59,7 +55,7 @@ public final class SlackJobFiles {
           .compose(token -> pacer.submit(
               new ChannelKey(SignedSlackEndpoint.PLATFORM, job.tenantId(), replyTo.getString("workspace"), channel),
               Outbound.POST, null, () -> slack.uploadFile(token, channel, replyTo.getString("thread_ts"),
-                  filename(job.id()), "Output of job " + job.id() + ": " + job.commandText(),
+                  ReplyMessage.outputFilename(job.id()), "Output of job " + job.id() + ": " + job.commandText(),
                   text.getBytes(StandardCharsets.UTF_8))))
           .compose(fileId -> pool.preparedQuery(REMEMBER).execute(Tuple.of(job.tenantId(), job.id(), fileId))
               .map(fileId));

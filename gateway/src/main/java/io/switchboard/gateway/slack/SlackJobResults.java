@@ -41,15 +41,13 @@ public final class SlackJobResults implements ReplyChannel {
 
   private Future<ReplyMessage> withAttachment(Job job, ReplyMessage result, ReplyMessage.Excerpt output) {
     return files.attach(job, output.text())
-        .map(fileId -> result.withOutput(output.head(), "The whole output (" + output.lines() + " lines) is `"
-            + SlackJobFiles.filename(job.id()) + "`, in this thread."))
+        .map(fileId -> result.withOutputAttached(output, "in this thread"))
         .recover(failure -> {
           if (failure instanceof ChannelBusy) {
             return Future.failedFuture(failure);
           }
           LOG.warn("Attaching the output of job {} to Slack failed: {}", job.id(), failure.toString());
-          return Future.succeededFuture(result.withOutput(output.head(), "The whole output could not be attached; "
-              + "it is kept with the job: `job " + job.id() + "` shows it."));
+          return Future.succeededFuture(result.withOutputNotAttached(output));
         });
   }
 }

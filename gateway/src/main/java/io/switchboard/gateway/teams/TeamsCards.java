@@ -3,6 +3,7 @@ package io.switchboard.gateway.teams;
 import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.gateway.message.ChatText;
 import io.switchboard.gateway.reply.JobButtons;
+import io.switchboard.gateway.reply.Plural;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +14,7 @@ import java.util.Optional;
 /**
  * Renders what Switchboard says in Teams as Bot Framework message activities: plain text answers,
  * and Adaptive Cards (version 1.4) for a job (queued; running and ended from the neutral
- * {@link ReplyMessage}), and any {@link ChatMessage} with blocks or buttons, such as an approval (with
+ * {@link ReplyMessage}, long output shown by its first lines with the whole folded behind a button), and any {@link ChatMessage} with blocks or buttons, such as an approval (with
  * Approve and Deny {@code Action.Submit} buttons whose data names the approval; who clicked comes from
  * the signed activity, never from the card).
  */
@@ -27,6 +28,8 @@ public final class TeamsCards {
   static final String APPROVAL_FIELD = "approvalId";
 
   static final int MAX_OUTPUT_CHARS = 4_000;
+  /** The most of a long output a card carries folded; Teams refuses messages over about 28 KB. */
+  static final int MAX_WHOLE_OUTPUT_CHARS = 16_000;
 
   private TeamsCards() {
   }
@@ -53,8 +56,8 @@ public final class TeamsCards {
     JsonArray body = new JsonArray().add(heading(message.status().symbol() + " " + message.title() + " — "
         + message.status().wire() + " (" + message.reference() + ")"));
     message.sections().forEach(section -> body.add(textBlock(section, true)));
-    message.output().ifPresent(output -> body.add(textBlock(output.cut(MAX_OUTPUT_CHARS), true)
-        .put("fontType", "Monospace")));
+    message.output().ifPresent(output -> body.add(monospace((output.isLong() ? output.head() : output)
+        .cut(MAX_OUTPUT_CHARS))));
     if (!message.fields().isEmpty()) {
       JsonArray facts = new JsonArray();
       message.fields().forEach(field -> facts.add(new JsonObject().put("title", field.label()).put("value", field.value())));
@@ -62,7 +65,26 @@ public final class TeamsCards {
     }
     String summary = message.sentenceReference() + " " + message.status().wire()
         + (message.sections().isEmpty() ? "" : ": " + message.sections().get(0));
-    return card(summary, body, actions(message.buttons()));
+    JsonArray actions = new JsonArray();
+    message.output().filter(ReplyMessage.Excerpt::isLong).ifPresent(output -> actions.add(wholeOutput(output)));
+    actions(message.buttons()).forEach(actions::add);
+    return card(summary, body, actions);
+  }
+
+  /**
+   * Long output behind an {@code Action.ShowCard}: a Teams bot cannot attach a file in a channel or
+   * group chat without Microsoft Graph and SharePoint access, so the card carries the output itself,
+   * folded, cut at {@link #MAX_WHOLE_OUTPUT_CHARS} to stay inside Teams' message size.
+   */
+  private static JsonObject wholeOutput(ReplyMessage.Excerpt output) {
+    JsonObject folded = new JsonObject().put("type", "AdaptiveCard").put("version", "1.4")
+        .put("body", new JsonArray().add(monospace(output.cut(MAX_WHOLE_OUTPUT_CHARS))));
+    return new JsonObject().put("type", "Action.ShowCard")
+        .put("title", "Whole output (" + Plural.of(output.lines(), "line") + ")").put("card", folded);
+  }
+
+  private static JsonObject monospace(String text) {
+    return textBlock(text, true).put("fontType", "Monospace");
   }
 
   private static JsonArray actions(List<ReplyMessage.Button> buttons) {

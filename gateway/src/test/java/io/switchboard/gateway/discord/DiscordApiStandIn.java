@@ -3,6 +3,7 @@ package io.switchboard.gateway.discord;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,16 +29,29 @@ import java.util.regex.Pattern;
  * alone: an unknown or expired token is 401 with JSON code 50027, a deleted original 404 code 10008),
  * {@code POST /channels/{channel.id}/messages} (needs {@code Authorization: Bot <token>}; answers the
  * message with its {@code id}) and {@code PATCH /channels/{channel.id}/messages/{message.id}} (the bot's
- * own message in that channel; a deleted or unknown one is 404 with JSON code 10008), JSON bodies
- * only (400 code 50109 otherwise), and, when told to, HTTP 429 with a JSON body
+ * own message in that channel; a deleted or unknown one is 404 with JSON code 10008), with JSON bodies
+ * or, to upload files, {@code multipart/form-data} with a {@code payload_json} part and {@code files[n]}
+ * parts, each of which the payload's {@code attachments} must name by {@code id: n} (400 code 50035
+ * otherwise; any other body is 400 code 50109), and, when told to, HTTP 429 with a JSON body
  * {@code {"message","retry_after","global"}} ({@code retry_after} in fractional seconds) and the
  * {@code Retry-After} header. Every call is recorded, refused ones too.
  */
 public final class DiscordApiStandIn implements AutoCloseable {
 
-  /** One call as Switchboard made it; {@code status} is what the stand-in answered; arrival in monotonic ms. */
-  public record Call(String method, String route, String path, String authorization, JsonObject body, int status,
-                     long atMillis) {
+  /**
+   * One call as Switchboard made it; {@code body} is the JSON body or the multipart's {@code payload_json},
+   * {@code files} the uploaded files; {@code status} is what the stand-in answered; arrival in monotonic ms.
+   */
+  public record Call(String method, String route, String path, String authorization, JsonObject body,
+                     List<UploadedFile> files, int status, long atMillis) {
+  }
+
+  /** A {@code files[n]} part of a multipart call. */
+  public record UploadedFile(String field, String filename, String contentType, String text) {
+  }
+
+  /** A request body as read: the JSON (null when unreadable) and the files uploaded with it. */
+  private record Body(JsonObject json, List<UploadedFile> files, boolean filesNamed) {
   }
 
   private static final Pattern ORIGINAL = Pattern.compile("/api/v10/webhooks/(\\d+)/([^/]+)/messages/@original");
@@ -148,7 +163,7 @@ public final class DiscordApiStandIn implements AutoCloseable {
       String path = exchange.getRequestURI().getRawPath();
       String method = exchange.getRequestMethod();
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-      String raw = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      byte[] raw = exchange.getRequestBody().readAllBytes();
       Matcher original = ORIGINAL.matcher(path);
       Matcher followUp = FOLLOW_UP.matcher(path);
       Matcher channel = CHANNEL_MESSAGE.matcher(path);
@@ -157,20 +172,27 @@ public final class DiscordApiStandIn implements AutoCloseable {
           : followUp.matches() && method.equals("POST") ? "follow_up"
           : channel.matches() && method.equals("POST") ? "create_message"
           : channelMessage.matches() && method.equals("PATCH") ? "edit_message" : null;
-      JsonObject body = parse(raw, exchange.getRequestHeaders().getFirst("Content-Type"));
+      Body read = parse(raw, exchange.getRequestHeaders().getFirst("Content-Type"));
+      JsonObject body = read.json();
+      List<UploadedFile> files = read.files();
       if (route == null) {
-        record(method, "unknown", path, authorization, body, 404);
+        record(method, "unknown", path, authorization, body, files, 404);
         respond(exchange, 404, new JsonObject().put("message", "404: Not Found").put("code", 0));
         return;
       }
       if (body == null) {
-        record(method, route, path, authorization, null, 400);
+        record(method, route, path, authorization, null, files, 400);
         respond(exchange, 400, new JsonObject().put("message", "Cannot send an empty message").put("code", 50006));
+        return;
+      }
+      if (!read.filesNamed() || !files.isEmpty() && route.equals("edit_message")) {
+        record(method, route, path, authorization, body, files, 400);
+        respond(exchange, 400, new JsonObject().put("message", "Invalid Form Body").put("code", 50035));
         return;
       }
       AtomicInteger limited = rateLimits.get(route);
       if (limited != null && limited.getAndDecrement() > 0) {
-        record(method, route, path, authorization, body, 429);
+        record(method, route, path, authorization, body, files, 429);
         exchange.getResponseHeaders().add("Retry-After", Long.toString((long) Math.ceil(retryAfterSeconds)));
         exchange.getResponseHeaders().add("X-RateLimit-Scope", "user");
         respond(exchange, 429, headerOnly ? new JsonObject().put("message", "You are being rate limited.")
@@ -219,7 +241,7 @@ public final class DiscordApiStandIn implements AutoCloseable {
           }
         }
       }
-      record(method, route, path, authorization, body, status);
+      record(method, route, path, authorization, body, files, status);
       respond(exchange, status, answer);
     }
   }
@@ -228,19 +250,71 @@ public final class DiscordApiStandIn implements AutoCloseable {
     return body.copy().put("id", Long.toString(ids.incrementAndGet())).put("channel_id", channelId);
   }
 
-  private void record(String method, String route, String path, String authorization, JsonObject body, int status) {
-    calls.add(new Call(method, route, path, authorization, body, status, System.nanoTime() / 1_000_000));
+  private void record(String method, String route, String path, String authorization, JsonObject body,
+                      List<UploadedFile> files, int status) {
+    calls.add(new Call(method, route, path, authorization, body, files, status, System.nanoTime() / 1_000_000));
   }
 
-  private static JsonObject parse(String raw, String contentType) {
-    if (contentType == null || !contentType.startsWith("application/json")) {
-      return null;
+  private static Body parse(byte[] raw, String contentType) {
+    if (contentType != null && contentType.startsWith("multipart/form-data")) {
+      return multipart(raw, contentType);
     }
+    if (contentType == null || !contentType.startsWith("application/json")) {
+      return new Body(null, List.of(), true);
+    }
+    return new Body(json(new String(raw, StandardCharsets.UTF_8)), List.of(), true);
+  }
+
+  private static JsonObject json(String raw) {
     try {
       return new JsonObject(raw);
-    } catch (DecodeException e) {
+    } catch (DecodeException | ClassCastException e) {
       return null;
     }
+  }
+
+  /** Reads a multipart/form-data body: {@code payload_json} and the {@code files[n]} parts. */
+  private static Body multipart(byte[] raw, String contentType) {
+    Matcher boundary = Pattern.compile("boundary=\"?([^\";]+)\"?").matcher(contentType);
+    if (!boundary.find()) {
+      return new Body(null, List.of(), true);
+    }
+    String body = new String(raw, StandardCharsets.ISO_8859_1);
+    JsonObject payload = null;
+    List<UploadedFile> files = new ArrayList<>();
+    for (String part : body.split("--" + Pattern.quote(boundary.group(1)))) {
+      int split = part.indexOf("\r\n\r\n");
+      if (split < 0) {
+        continue;
+      }
+      String headers = part.substring(0, split);
+      String content = part.substring(split + 4);
+      content = content.endsWith("\r\n") ? content.substring(0, content.length() - 2) : content;
+      String text = new String(content.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+      String name = headerParameter(headers, "name");
+      String filename = headerParameter(headers, "filename");
+      if ("payload_json".equals(name)) {
+        payload = json(text);
+      } else if (name != null && name.matches("files\\[\\d+]") && filename != null) {
+        Matcher type = Pattern.compile("(?i)content-type:\\s*([^\r\n]+)").matcher(headers);
+        files.add(new UploadedFile(name, filename, type.find() ? type.group(1).trim() : null, text));
+      }
+    }
+    JsonObject json = payload;
+    boolean named = json != null && files.stream().allMatch(file -> named(json, file));
+    return new Body(json, List.copyOf(files), named);
+  }
+
+  private static boolean named(JsonObject payload, UploadedFile file) {
+    long index = Long.parseLong(file.field().substring(6, file.field().length() - 1));
+    return payload.getValue("attachments") instanceof JsonArray attachments && attachments.stream()
+        .anyMatch(entry -> entry instanceof JsonObject attachment && attachment.getValue("id") instanceof Number id
+            && id.longValue() == index && file.filename().equals(attachment.getString("filename")));
+  }
+
+  private static String headerParameter(String headers, String parameter) {
+    Matcher matcher = Pattern.compile("(?i)[; ]" + parameter + "=\"([^\"]*)\"").matcher(headers);
+    return matcher.find() ? matcher.group(1) : null;
   }
 
   private static void respond(HttpExchange exchange, int status, JsonObject body) throws IOException {

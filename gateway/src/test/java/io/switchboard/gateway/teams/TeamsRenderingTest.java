@@ -2,6 +2,7 @@ package io.switchboard.gateway.teams;
 
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStatus;
+import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,12 +40,33 @@ class TeamsRenderingTest {
   }
 
   @Test
-  @DisplayName("long output is cut, pointing at the whole of it; progress shows its line")
-  void longOutputAndProgress() {
-    String output = "x".repeat(TeamsCards.MAX_OUTPUT_CHARS + 100);
-    String shown = card(TeamsCards.reply(ReplyMessage.result(job(JobStatus.SUCCEEDED, output, null, 1))))
-        .getJsonArray("body").getJsonObject(1).getString("text");
-    assertThat(shown).startsWith("x".repeat(TeamsCards.MAX_OUTPUT_CHARS)).endsWith("100 more characters: GET /api/v1/jobs/42)");
+  @DisplayName("long output shows its first lines; the whole of it is folded behind a Show card before the job's buttons")
+  void longOutputFolded() {
+    String output = IntStream.rangeClosed(1, 120).mapToObj(i -> "line " + i + " of the build log")
+        .collect(Collectors.joining("\n"));
+    JsonObject card = card(TeamsCards.reply(ReplyMessage.result(job(JobStatus.SUCCEEDED, output, null, 1))
+        .withButtons(JobButtons.forJob(42, JobStatus.SUCCEEDED))));
+    String shown = card.getJsonArray("body").getJsonObject(1).getString("text");
+    assertThat(shown).startsWith("line 1 of the build log\n").contains("line 20 of the build log")
+        .doesNotContain("line 21 of the build log").endsWith("(100 more lines, 2521 more characters)");
+    JsonArray actions = card.getJsonArray("actions");
+    assertThat(actions.getJsonObject(0).getString("type")).isEqualTo("Action.ShowCard");
+    assertThat(actions.getJsonObject(0).getString("title")).isEqualTo("Whole output (120 lines)");
+    assertThat(actions.getJsonObject(0).getJsonObject("card").getJsonArray("body")).containsExactly(new JsonObject()
+        .put("type", "TextBlock").put("text", output).put("wrap", true).put("fontType", "Monospace"));
+    assertThat(actions.getJsonObject(1).getJsonObject("data").getString("switchboard")).isEqualTo("job.rerun");
+  }
+
+  @Test
+  @DisplayName("output beyond what a card may carry is cut in the fold, pointing at the whole of it; progress shows its line")
+  void hugeOutputAndProgress() {
+    String output = "x".repeat(TeamsCards.MAX_WHOLE_OUTPUT_CHARS + 100);
+    JsonObject card = card(TeamsCards.reply(ReplyMessage.result(job(JobStatus.SUCCEEDED, output, null, 1))));
+    assertThat(card.getJsonArray("body").getJsonObject(1).getString("text")).startsWith("x".repeat(2_500) + "\n… (");
+    String folded = card.getJsonArray("actions").getJsonObject(0).getJsonObject("card").getJsonArray("body")
+        .getJsonObject(0).getString("text");
+    assertThat(folded).startsWith("x".repeat(TeamsCards.MAX_WHOLE_OUTPUT_CHARS))
+        .endsWith("100 more characters: GET /api/v1/jobs/42)");
 
     JsonObject progress = TeamsCards.reply(ReplyMessage.progress(42, "/ops deploy", "step 2 of 3"));
     assertThat(progress.getString("summary")).isEqualTo("Job 42 running: step 2 of 3");
