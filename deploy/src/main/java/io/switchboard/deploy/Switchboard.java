@@ -1,7 +1,6 @@
 package io.switchboard.deploy;
 
 import io.switchboard.core.config.SwitchboardConfig;
-import io.switchboard.gateway.platform.ChatPlatforms;
 import io.switchboard.gateway.sandbox.SandboxSettings;
 import io.switchboard.tenancy.DemoTenant;
 import io.switchboard.tenancy.secrets.SecretStoreSettings;
@@ -43,9 +42,6 @@ public final class Switchboard implements Callable<Integer> {
       chosen = Role.valueOf(role.toUpperCase());
       config = SwitchboardConfig.fromEnv(System.getenv());
       secrets = chosen == Role.MIGRATE ? SecretStoreSettings.local() : SecretStoreSettings.fromEnv(System.getenv());
-      if (chosen.runsGateway()) {
-        ChatPlatforms.installed(config.environment());
-      }
     } catch (IllegalArgumentException e) {
       System.err.println("switchboard: " + (e.getMessage().startsWith("No enum") ? "unknown role '" + role
           + "' (use all, gateway, executor or migrate)" : e.getMessage()));

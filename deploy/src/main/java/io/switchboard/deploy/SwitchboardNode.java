@@ -12,6 +12,8 @@ import io.switchboard.jobs.JobQueue;
 import io.switchboard.jobs.QueueSettings;
 import io.switchboard.executor.action.ActionRegistry;
 import io.switchboard.gateway.GatewayVerticle;
+import io.switchboard.gateway.platform.ChatPlatforms;
+import io.switchboard.gateway.platform.PlatformSettings;
 import io.switchboard.gateway.sandbox.SandboxSessions;
 import io.switchboard.gateway.sandbox.SandboxSettings;
 import io.switchboard.tenancy.DemoTenant;
@@ -79,13 +81,15 @@ public final class SwitchboardNode implements AutoCloseable {
 
   /**
    * Starts the role. For {@link Role#MIGRATE} it applies migrations and returns a node with nothing
-   * running. If a step fails, whatever was started is stopped again before the exception leaves.
+   * running. The chat platforms' settings are read first, so a malformed value stops the node before
+   * anything starts (an {@link IllegalArgumentException} naming the variable). If a step fails, whatever was started is stopped again before the exception leaves.
    */
   public static SwitchboardNode start(SwitchboardConfig config, SecretStoreSettings secretSettings, Role role) {
     if (config.databaseUrl().isEmpty() && (role == Role.GATEWAY || role == Role.EXECUTOR)) {
       throw new IllegalArgumentException("role " + role.name().toLowerCase()
           + " shares its database with other nodes: set SWITCHBOARD_DATABASE_URL");
     }
+    List<PlatformSettings> platforms = role.runsGateway() ? ChatPlatforms.installed(config.environment()) : List.of();
     if (role != Role.MIGRATE) {
       StartupFailure.requirePortFree(config.httpHost(), config.httpPort(), "SWITCHBOARD_HTTP_PORT");
     }
@@ -118,7 +122,7 @@ public final class SwitchboardNode implements AutoCloseable {
       DemoTenant.Credentials demo = config.demoTenant() && role.runsGateway()
           ? await(DemoTenant.ensure(pool, secrets, config.demoSlackSigningSecret(), config.demoAdminToken()))
           : null;
-      if (demo != null && SandboxSettings.fromEnv(config.environment()).enabled()) {
+      if (demo != null && platforms.stream().anyMatch(SandboxSettings.class::isInstance)) {
         await(DemoTenant.installSandbox(pool, SandboxSessions.WORKSPACE));
         await(DemoPolicy.ensure(vertx, pool)).ifPresent(version ->
             LOG.info("The demo tenant got the demo policy (version {}): try it in the sandbox, see docs/sandbox.md", version));
@@ -129,7 +133,7 @@ public final class SwitchboardNode implements AutoCloseable {
       List<String> deployments = new ArrayList<>();
       int port = config.httpPort();
       if (role.runsGateway()) {
-        GatewayVerticle gateway = new GatewayVerticle(config, pool, registry, secrets);
+        GatewayVerticle gateway = new GatewayVerticle(config, platforms, pool, registry, secrets);
         deployments.add(await(vertx.deployVerticle(gateway)));
         port = gateway.actualPort();
       } else {

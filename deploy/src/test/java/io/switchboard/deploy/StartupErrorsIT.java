@@ -107,4 +107,14 @@ class StartupErrorsIT {
     assertThat(run.stderr().strip()).isEqualTo(
         "switchboard: role gateway shares its database with other nodes: set SWITCHBOARD_DATABASE_URL");
   }
+
+  @Test
+  @DisplayName("a malformed chat platform setting is named before the embedded PostgreSQL starts")
+  void malformedPlatformSetting() throws Exception {
+    Run run = run(Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_PACING_SLACK_MILLIS", "soon"));
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(failureLine(run)).contains("SWITCHBOARD_PACING_SLACK_MILLIS").contains("soon");
+    assertThat(dataDir.resolve("data")).as("no embedded PostgreSQL was prepared").doesNotExist();
+  }
 }

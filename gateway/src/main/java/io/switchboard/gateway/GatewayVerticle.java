@@ -105,24 +105,24 @@ public final class GatewayVerticle extends VerticleBase {
   private NotificationSweeper notifications;
   private Optional<AuditAnchoring> auditAnchoring = Optional.empty();
 
-  public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
-                         SecretStore secrets) {
-    this(config, pool, registry, secrets, Clock.systemUTC());
+  /**
+   * @param platforms the chat platforms to serve, as {@link ChatPlatforms#installed} read them (the
+   *                  node reads them before it starts anything, so a malformed value stops it early)
+   */
+  public GatewayVerticle(SwitchboardConfig config, List<PlatformSettings> platforms, Pool pool,
+                         PrometheusMeterRegistry registry, SecretStore secrets) {
+    this(config, platforms, pool, registry, secrets, Clock.systemUTC());
   }
 
-  /**
-   * Reads every platform's settings now, so a malformed value stops the node before anything starts.
-   *
-   * @param notificationClock the clock of notification dedup windows, group waits and retries (tests move it)
-   */
-  public GatewayVerticle(SwitchboardConfig config, Pool pool, PrometheusMeterRegistry registry,
-                         SecretStore secrets, Clock notificationClock) {
+  /** @param notificationClock the clock of notification dedup windows, group waits and retries (tests move it) */
+  public GatewayVerticle(SwitchboardConfig config, List<PlatformSettings> platforms, Pool pool,
+                         PrometheusMeterRegistry registry, SecretStore secrets, Clock notificationClock) {
     this.config = config;
     this.pool = pool;
     this.registry = registry;
     this.secrets = secrets;
     this.notificationClock = notificationClock;
-    this.platformSettings = ChatPlatforms.installed(config.environment());
+    this.platformSettings = List.copyOf(platforms);
   }
 
   /**

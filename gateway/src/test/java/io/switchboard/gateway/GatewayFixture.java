@@ -2,6 +2,7 @@ package io.switchboard.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.gateway.platform.ChatPlatforms;
 import io.switchboard.audit.AuditChainVerifier;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.config.SwitchboardConfig;
@@ -104,7 +105,8 @@ public final class GatewayFixture implements AutoCloseable {
     env.putAll(moreEnv);
     config = SwitchboardConfig.fromEnv(env);
     this.notificationClock = notificationClock;
-    gateway = new GatewayVerticle(config, pool, registry, secrets, notificationClock);
+    gateway = new GatewayVerticle(config, ChatPlatforms.installed(config.environment()), pool, registry, secrets,
+        notificationClock);
     Await.result(vertx.deployVerticle(gateway));
     baseUrl = "http://127.0.0.1:" + gateway.actualPort();
   }
@@ -136,7 +138,8 @@ public final class GatewayFixture implements AutoCloseable {
 
   /** Starts one more gateway on the same database with its own secret store (e.g. one that fails). */
   public String startSecondGateway(SecretStore store) {
-    GatewayVerticle second = new GatewayVerticle(config, pool, registry, store, notificationClock);
+    GatewayVerticle second = new GatewayVerticle(config, ChatPlatforms.installed(config.environment()), pool, registry,
+        store, notificationClock);
     Await.result(vertx.deployVerticle(second));
     return "http://127.0.0.1:" + second.actualPort();
   }
