@@ -6,9 +6,9 @@ import io.switchboard.tenancy.DemoTenant;
 import io.switchboard.tenancy.secrets.SecretStoreSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.util.concurrent.Callable;

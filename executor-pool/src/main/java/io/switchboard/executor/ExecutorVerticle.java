@@ -1,8 +1,5 @@
 package io.switchboard.executor;
 
-import io.switchboard.jobs.RecordedOutcome;
-import io.switchboard.jobs.ClaimedJob;
-import io.switchboard.jobs.JobQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.job.JobFinished;
@@ -11,6 +8,9 @@ import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionRegistry;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.executor.action.JobSecrets;
+import io.switchboard.jobs.ClaimedJob;
+import io.switchboard.jobs.JobQueue;
+import io.switchboard.jobs.RecordedOutcome;
 import io.switchboard.tenancy.secrets.SecretStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

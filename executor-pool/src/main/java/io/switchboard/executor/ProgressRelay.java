@@ -1,11 +1,11 @@
 package io.switchboard.executor;
 
-import io.switchboard.jobs.ClaimedJob;
-import io.switchboard.jobs.JobQueue;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.job.JobProgress;
 import io.switchboard.executor.action.JobSecrets;
 import io.switchboard.executor.action.Progress;
+import io.switchboard.jobs.ClaimedJob;
+import io.switchboard.jobs.JobQueue;
 import io.vertx.core.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

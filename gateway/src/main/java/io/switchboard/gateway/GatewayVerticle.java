@@ -1,6 +1,5 @@
 package io.switchboard.gateway;
 
-import io.switchboard.jobs.JobCancellations;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.audit.AuditAnchoring;
 import io.switchboard.audit.AuditAnchors;
@@ -39,6 +38,7 @@ import io.switchboard.gateway.progress.JobProgressRelay;
 import io.switchboard.gateway.reply.AnswerOutbox;
 import io.switchboard.gateway.reply.JobResultReplier;
 import io.switchboard.gateway.reply.ReplyChannel;
+import io.switchboard.jobs.JobCancellations;
 import io.switchboard.jobs.ReplyOutbox;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.command.CommandParser;

@@ -1,9 +1,9 @@
 package io.switchboard.gateway.approval;
 
 import io.switchboard.core.job.JobRules;
-import io.switchboard.jobs.JobStore;
 import io.switchboard.core.job.NewJob;
 import io.switchboard.core.job.TargetLock;
+import io.switchboard.jobs.JobStore;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 

@@ -1,7 +1,7 @@
 package io.switchboard.gateway.command;
 
-import io.switchboard.jobs.JobCancellations;
 import io.switchboard.gateway.message.ChatMessage;
+import io.switchboard.jobs.JobCancellations;
 import io.switchboard.tenancy.command.ParsedCommand;
 import io.vertx.core.Future;
 

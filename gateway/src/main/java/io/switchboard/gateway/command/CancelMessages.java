@@ -1,7 +1,7 @@
 package io.switchboard.gateway.command;
 
-import io.switchboard.jobs.JobCancellations;
 import io.switchboard.gateway.message.ChatMessage;
+import io.switchboard.jobs.JobCancellations;
 
 /**
  * What a chat user is told about their request to cancel a job, typed ({@code cancel 42}) or clicked,

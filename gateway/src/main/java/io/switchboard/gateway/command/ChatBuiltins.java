@@ -2,11 +2,11 @@ package io.switchboard.gateway.command;
 
 import io.switchboard.core.job.Job;
 import io.switchboard.core.job.JobStatus;
-import io.switchboard.jobs.JobStore;
 import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.gateway.message.ChatText;
 import io.switchboard.gateway.reply.Plural;
 import io.switchboard.gateway.reply.ReplyMessage;
+import io.switchboard.jobs.JobStore;
 import io.switchboard.tenancy.command.ArgumentSpec;
 import io.switchboard.tenancy.command.BuiltinCommand;
 import io.switchboard.tenancy.command.CommandSpec;

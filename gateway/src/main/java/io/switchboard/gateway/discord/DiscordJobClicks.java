@@ -1,11 +1,11 @@
 package io.switchboard.gateway.discord;
 
 import io.switchboard.core.job.Job;
-import io.switchboard.jobs.JobStore;
-import io.switchboard.jobs.JobCancellations;
 import io.switchboard.gateway.command.CancelMessages;
 import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.gateway.reply.JobButtons;
+import io.switchboard.jobs.JobCancellations;
+import io.switchboard.jobs.JobStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 

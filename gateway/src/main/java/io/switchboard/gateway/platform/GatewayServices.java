@@ -1,7 +1,6 @@
 package io.switchboard.gateway.platform;
 
 import io.switchboard.gateway.GatewayMetrics;
-import io.switchboard.jobs.JobCancellations;
 import io.switchboard.gateway.WorkspaceClaimVerification;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.command.CommandPipeline;
@@ -9,6 +8,7 @@ import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.progress.JobMessageSteps;
 import io.switchboard.gateway.progress.JobMessageStore;
 import io.switchboard.gateway.reply.AnswerOutbox;
+import io.switchboard.jobs.JobCancellations;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.switchboard.tenancy.secrets.SecretStore;

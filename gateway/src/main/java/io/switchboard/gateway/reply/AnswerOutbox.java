@@ -1,7 +1,7 @@
 package io.switchboard.gateway.reply;
 
-import io.switchboard.jobs.ReplyOutbox;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.jobs.ReplyOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

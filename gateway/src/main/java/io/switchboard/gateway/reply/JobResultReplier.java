@@ -1,6 +1,5 @@
 package io.switchboard.gateway.reply;
 
-import io.switchboard.jobs.ReplyOutbox;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.http.DatabaseFailures;
 import io.switchboard.core.job.JobFinished;
@@ -8,6 +7,7 @@ import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.pacing.ChannelBusy;
 import io.switchboard.gateway.pacing.ChannelKey;
 import io.switchboard.gateway.pacing.ChannelPacer;
+import io.switchboard.jobs.ReplyOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

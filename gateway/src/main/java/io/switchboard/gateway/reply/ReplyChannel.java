@@ -1,7 +1,7 @@
 package io.switchboard.gateway.reply;
 
-import io.switchboard.jobs.ReplyOutbox;
 import io.switchboard.core.job.Job;
+import io.switchboard.jobs.ReplyOutbox;
 import io.vertx.core.Future;
 
 /**

@@ -1,13 +1,13 @@
 package io.switchboard.gateway.slack;
 
 import io.switchboard.core.job.Job;
-import io.switchboard.jobs.JobStore;
-import io.switchboard.jobs.JobCancellations;
 import io.switchboard.gateway.command.CancelMessages;
 import io.switchboard.gateway.command.ChatCommand;
-import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.command.CommandAnswer;
 import io.switchboard.gateway.command.CommandPipeline;
+import io.switchboard.gateway.reply.JobButtons;
+import io.switchboard.jobs.JobCancellations;
+import io.switchboard.jobs.JobStore;
 import io.switchboard.tenancy.SlackInstallation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,5 @@
 package io.switchboard.gateway.reply;
 
-import io.switchboard.jobs.ReplyOutbox;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.job.JobFinished;
@@ -9,6 +8,7 @@ import io.switchboard.core.testsupport.Await;
 import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.jobs.ReplyOutbox;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
