@@ -82,7 +82,8 @@ public final class SwitchboardNode implements AutoCloseable {
   /**
    * Starts the role. For {@link Role#MIGRATE} it applies migrations and returns a node with nothing
    * running. The chat platforms' settings are read first, so a malformed value stops the node before
-   * anything starts (an {@link IllegalArgumentException} naming the variable). If a step fails, whatever was started is stopped again before the exception leaves.
+   * anything starts (an {@link IllegalArgumentException} naming the variable). If a step fails,
+   * whatever was started is stopped again before the exception leaves.
    */
   public static SwitchboardNode start(SwitchboardConfig config, SecretStoreSettings secretSettings, Role role) {
     if (config.databaseUrl().isEmpty() && (role == Role.GATEWAY || role == Role.EXECUTOR)) {

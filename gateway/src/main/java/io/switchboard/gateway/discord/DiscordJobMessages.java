@@ -19,9 +19,9 @@ import java.util.Optional;
 /**
  * The one Discord message of a job started by an interaction: the interaction's original response,
  * edited ({@code PATCH .../messages/@original}) with the acknowledgement, each progress line and the
- * result (with its long output as a file, {@link DiscordJobResults}), never posted again while the token lives. If the original was deleted, the result comes as
- * a follow-up; once the token expired (15 minutes), as a new channel message with the guild's bot
- * token when the tenant stored one, and otherwise the delivery fails (the reply path retries, then
+ * result (with its long output as a file, {@link DiscordJobResults}), never posted again while the
+ * token lives. If the original was deleted, the result comes as a follow-up; once the token expired
+ * (15 minutes), as a new channel message with the guild's bot token when the tenant stored one, and otherwise the delivery fails (the reply path retries, then
  * gives up; the result stays in {@code GET /api/v1/jobs/{id}}). The message is remembered in the
  * {@link JobMessageStore} with an empty address (the token is in the job's {@code reply_to}). Work
  * on one job's message runs one step at a time in the gateway's {@link JobMessageSteps}; progress

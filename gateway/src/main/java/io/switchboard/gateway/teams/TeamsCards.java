@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * Renders what Switchboard says in Teams as Bot Framework message activities: plain text answers,
  * and Adaptive Cards (version 1.4) for a job (queued; running and ended from the neutral
- * {@link ReplyMessage}, long output shown by its first lines with the whole folded behind a button), and any {@link ChatMessage} with blocks or buttons, such as an approval (with
+ * {@link ReplyMessage}, long output shown by its first lines with the whole folded behind a button),
+ * and any {@link ChatMessage} with blocks or buttons, such as an approval (with
  * Approve and Deny {@code Action.Submit} buttons whose data names the approval; who clicked comes from
  * the signed activity, never from the card).
  */
