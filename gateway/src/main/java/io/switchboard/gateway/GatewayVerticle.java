@@ -27,6 +27,7 @@ import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.gateway.pacing.PacerTimers;
 import io.switchboard.gateway.platform.ChatPlatform;
 import io.switchboard.gateway.platform.ChatPlatforms;
+import io.switchboard.gateway.platform.OwnAppCredentials;
 import io.switchboard.gateway.platform.GatewayServices;
 import io.switchboard.gateway.platform.PlatformSettings;
 import io.switchboard.gateway.platform.ReplyDestination;
@@ -191,11 +192,13 @@ public final class GatewayVerticle extends VerticleBase {
     Map<String, NotificationDelivery> deliveries = new HashMap<>();
     Map<String, BotTokens> notificationTokens = new HashMap<>();
     Map<String, WorkspaceOwnership> ownership = new HashMap<>();
+    Map<String, OwnAppCredentials> ownApps = new HashMap<>();
     for (ChatPlatform platform : platforms) {
       Optional<ChannelNotifications> posting = platform.notifications(notificationOutbox, notificationClock);
       posting.ifPresent(p -> deliveries.put(platform.name(), p.delivery()));
       posting.ifPresent(p -> notificationTokens.put(platform.name(), p.botTokens()));
       platform.ownership().ifPresent(proof -> ownership.put(platform.name(), proof));
+      platform.ownApp().ifPresent(ownApp -> ownApps.put(platform.name(), ownApp));
     }
     notifications = new NotificationSweeper(vertx, notificationOutbox,
         new NotificationDeliveries(deliveries, notificationOutbox, notificationClock), notificationClock);
@@ -205,7 +208,8 @@ public final class GatewayVerticle extends VerticleBase {
         .map(key -> new AuditAnchors(config.auditAnchors().file(), key));
     auditAnchoring = auditAnchors.map(anchors -> new AuditAnchoring(vertx, pool, anchors,
         config.auditAnchors().interval(), Clock.systemUTC()));
-    return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations, ownership, auditAnchors)
+    return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations, ownership, ownApps,
+            auditAnchors)
         .onSuccess(api -> {
           api.mount(router);
           platforms.forEach(platform -> platform.mountAdmin(router));

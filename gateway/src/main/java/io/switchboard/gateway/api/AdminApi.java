@@ -4,11 +4,11 @@ import io.switchboard.audit.AuditAnchors;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.http.MediaTypes;
 import io.switchboard.core.http.Problems;
+import io.switchboard.gateway.platform.OwnAppCredentials;
 import io.switchboard.gateway.platform.WorkspaceOwnership;
 import io.switchboard.jobs.JobCancellations;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.OperatorToken;
-import io.switchboard.tenancy.SlackSigningSecrets;
 import io.switchboard.tenancy.secrets.SecretStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,11 +39,12 @@ public final class AdminApi {
   private final SecretStore secrets;
   private final JobCancellations cancellations;
   private final Map<String, WorkspaceOwnership> ownership;
+  private final Map<String, OwnAppCredentials> ownApps;
   private final Optional<AuditAnchors> auditAnchors;
 
   private AdminApi(Vertx vertx, Pool pool, ApiContract contract, OperatorTokenAuth operatorAuth, SecretStore secrets,
                    JobCancellations cancellations, Map<String, WorkspaceOwnership> ownership,
-                   Optional<AuditAnchors> auditAnchors) {
+                   Map<String, OwnAppCredentials> ownApps, Optional<AuditAnchors> auditAnchors) {
     this.vertx = vertx;
     this.pool = pool;
     this.contract = contract;
@@ -51,16 +52,17 @@ public final class AdminApi {
     this.secrets = secrets;
     this.cancellations = cancellations;
     this.ownership = ownership;
+    this.ownApps = ownApps;
     this.auditAnchors = auditAnchors;
   }
 
   /** Loads the API document and the operator token's hash (configured, or generated and stored earlier). */
   public static Future<AdminApi> load(Vertx vertx, Pool pool, Optional<String> operatorToken, SecretStore secrets,
                                       JobCancellations cancellations, Map<String, WorkspaceOwnership> ownership,
-                                      Optional<AuditAnchors> auditAnchors) {
+                                      Map<String, OwnAppCredentials> ownApps, Optional<AuditAnchors> auditAnchors) {
     return ApiContract.load(vertx).compose(contract -> OperatorToken.expectedHash(pool, operatorToken)
         .map(hash -> new AdminApi(vertx, pool, contract, new OperatorTokenAuth(pool, hash), secrets, cancellations,
-            ownership, auditAnchors)));
+            ownership, ownApps, auditAnchors)));
   }
 
   public void mount(Router router) {
@@ -73,7 +75,7 @@ public final class AdminApi {
         .end(contract.document()));
     InstallationChanges installationChanges = new InstallationChanges(vertx.eventBus());
     new TenantsApi(pool, installationChanges).mount(router);
-    new InstallationsApi(pool, installationChanges, ownership, new SlackSigningSecrets(secrets)).mount(router);
+    new InstallationsApi(pool, installationChanges, ownership, ownApps).mount(router);
     new WorkspaceClaimsApi(pool).mount(router);
     new PolicyApi(vertx, pool).mount(router);
     new TokensApi(pool).mount(router);

@@ -5,11 +5,12 @@ import io.switchboard.audit.AuditEventType;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.gateway.OutrankedBindings;
+import io.switchboard.gateway.platform.OwnAppCredentials;
+import io.switchboard.gateway.platform.OwnAppCredentials.OwnApp;
 import io.switchboard.gateway.platform.WorkspaceOwnership;
 import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
-import io.switchboard.tenancy.SlackSigningSecrets;
 import io.switchboard.tenancy.Tenants;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -18,10 +19,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The tenant's chat installations: list, add, disable; and the operator's binding of a workspace to a
@@ -53,15 +57,21 @@ public final class InstallationsApi {
   private final Map<String, WorkspaceOwnership> ownership;
 
 
-  private final SlackSigningSecrets slackSigningSecrets;
+  /** The fields of every binding; any other is a platform's own app's or proof's. */
+  private static final Set<String> BINDING_FIELDS = Set.of("platform", "workspaceId");
 
-  /** @param ownership how a tenant admin proves a workspace of each platform that has a proof */
+  private final Map<String, OwnAppCredentials> ownApps;
+
+  /**
+   * @param ownership how a tenant admin proves a workspace of each platform that has a proof
+   * @param ownApps   what names a tenant's own app, for each platform that has own apps
+   */
   public InstallationsApi(Pool pool, InstallationChanges changes, Map<String, WorkspaceOwnership> ownership,
-                          SlackSigningSecrets slackSigningSecrets) {
+                          Map<String, OwnAppCredentials> ownApps) {
     this.pool = pool;
     this.changes = changes;
     this.ownership = Map.copyOf(ownership);
-    this.slackSigningSecrets = slackSigningSecrets;
+    this.ownApps = Map.copyOf(ownApps);
   }
 
   public void mount(Router router) {
@@ -87,15 +97,8 @@ public final class InstallationsApi {
     JsonObject body = ContractValidation.validated(ctx).getBody().getJsonObject();
     String platform = body.getString("platform");
     String workspace = body.getString("workspaceId");
-    String key = ownAppKey(platform, body);
+    OwnApp ownApp = ownApp(platform, body);
     Optional<WorkspaceOwnership> proof = Optional.ofNullable(ownership.get(platform));
-    if (body.containsKey("botToken") && !"slack".equals(platform) && proof.isEmpty()) {
-      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "botToken is not taken for " + platform);
-    }
-    ownership.forEach((other, owner) -> owner.fields().stream()
-        .filter(field -> body.containsKey(field) && !other.equals(platform)).findFirst().ifPresent(field -> {
-          throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, field + " is for " + other + " only");
-        }));
     Future<InstallationProof> proven = "sandbox".equals(platform)
         ? Future.succeededFuture(InstallationProof.SANDBOX)
         : proof.map(owner -> owner.prove(workspace, body)).orElseGet(() -> Future.failedFuture(
@@ -103,11 +106,10 @@ public final class InstallationsApi {
                 + " workspaces are not bound by their id alone: ask for a claim code (POST /api/v1/installations/claims) "
                 + "and have an admin of " + platform + " " + workspace + " run `verify <code>` there")));
     proven.compose(proofGiven -> {
-          Supplier<Future<Installations.Installation>> binding = () -> bind(tenantId, platform, workspace, key,
-              body.getString("applicationId"), proofGiven, TenantTokenAuth.actor(ctx));
-          Supplier<Future<Installations.Installation>> withSecret = "slack".equals(platform)
-              ? () -> slackSigningSecrets.storedWhile(tenantId, workspace, key, binding)
-              : binding;
+          Supplier<Future<Installations.Installation>> binding = () -> bind(tenantId, platform, workspace, ownApp,
+              proofGiven, TenantTokenAuth.actor(ctx));
+          Supplier<Future<Installations.Installation>> withSecret = () -> keptWhile(tenantId, platform, workspace,
+              body, binding);
           return proof.map(owner -> owner.storedWhile(tenantId, workspace, body, withSecret))
               .orElseGet(withSecret);
         })
@@ -123,44 +125,37 @@ public final class InstallationsApi {
     String tenantId = ContractValidation.path(ctx, "tenantId").getString();
     JsonObject body = ContractValidation.validated(ctx).getBody().getJsonObject();
     String platform = body.getString("platform");
-    String key = ownAppKey(platform, body);
+    OwnApp ownApp = ownApp(platform, body);
     String workspace = body.getString("workspaceId");
-    Supplier<Future<Installations.Installation>> binding = () -> bind(tenantId, platform, workspace, key,
-        body.getString("applicationId"), InstallationProof.OPERATOR, OperatorTokenAuth.ACTOR);
+    Supplier<Future<Installations.Installation>> binding = () -> bind(tenantId, platform, workspace, ownApp,
+        InstallationProof.OPERATOR, OperatorTokenAuth.ACTOR);
     Tenants.find(pool, tenantId)
         .compose(tenant -> AuditedChange.orFail(tenant, ErrorCode.NOT_FOUND, "no tenant '" + tenantId + "'"))
-        .compose(tenant -> !"slack".equals(platform) ? binding.get()
-            : key != null ? slackSigningSecrets.storedWhile(tenantId, workspace, key, binding)
-            : binding.get().compose(added -> slackSigningSecrets.forget(tenantId, workspace).map(added)))
+        .compose(tenant -> keptWhile(tenantId, platform, workspace, body, binding))
         .onSuccess(added -> answerBound(ctx, added))
         .onFailure(ctx::fail);
   }
 
   /**
-   * Writes the binding. {@code key} is the own app's: a Slack signing secret, which the caller keeps
-   * in the tenant's secret store and which only marks the row as own app here; or a Discord public key,
-   * which the row holds. A Slack workspace taken from a tenant that only claimed it leaves that
-   * tenant's store without its signing secret.
+   * Writes the binding, with what the row keeps of the own app (its secret, if any, the caller keeps in
+   * the tenant's store). A workspace taken from a tenant that only claimed it leaves that tenant
+   * without the own app's credentials and the proof's.
    */
-  private Future<Installations.Installation> bind(String tenantId, String platform, String workspace, String key,
-                                                  String applicationId, InstallationProof proof, String actor) {
-    boolean slack = "slack".equals(platform);
+  private Future<Installations.Installation> bind(String tenantId, String platform, String workspace, OwnApp ownApp,
+                                                  InstallationProof proof, String actor) {
     AtomicReference<Optional<Installations.Displaced>> taken = new AtomicReference<>(Optional.empty());
     return AuditedChange.run(pool,
         tx -> OutrankedBindings.displace(tx, platform, workspace, tenantId, proof)
             .compose(displaced -> {
               taken.set(displaced);
-              return Installations.add(tx, tenantId, platform, workspace, key != null, slack ? null : key,
-                  applicationId, proof);
+              return Installations.add(tx, tenantId, platform, workspace, ownApp.named(),
+                  ownApp.rowKey().orElse(null), ownApp.applicationId().orElse(null), proof);
             })
             .compose(added -> AuditedChange.orFail(added, ErrorCode.CONFLICT,
                 platform + " workspace " + workspace + " is bound already")),
         added -> AuditEvent.of(tenantId, AuditEventType.INSTALLATION_ADDED, actor, null, detail(added)))
-        .compose(added -> slack && taken.get().isPresent()
-            ? slackSigningSecrets.forget(taken.get().get().tenantId(), workspace).map(added)
-            : Future.succeededFuture(added))
-        .compose(added -> taken.get().isPresent() && ownership.containsKey(platform)
-            ? ownership.get(platform).forget(taken.get().get().tenantId(), workspace).map(added)
+        .compose(added -> taken.get().isPresent()
+            ? forget(taken.get().get().tenantId(), platform, workspace).map(added)
             : Future.succeededFuture(added));
   }
 
@@ -177,12 +172,7 @@ public final class InstallationsApi {
                 .compose(found -> AuditedChange.orFail(found, ErrorCode.NOT_FOUND, "no installation " + id)),
             disabled -> AuditEvent.of(tenantId, AuditEventType.INSTALLATION_DISABLED, TenantTokenAuth.actor(ctx), null,
                 detail(disabled)))
-        .compose(disabled -> "slack".equals(disabled.platform()) && disabled.ownApp()
-            ? slackSigningSecrets.forget(tenantId, disabled.workspaceId()).map(disabled)
-            : Future.succeededFuture(disabled))
-        .compose(disabled -> ownership.containsKey(disabled.platform())
-            ? ownership.get(disabled.platform()).forget(tenantId, disabled.workspaceId()).map(disabled)
-            : Future.succeededFuture(disabled))
+        .compose(disabled -> forget(tenantId, disabled.platform(), disabled.workspaceId()).map(disabled))
         .onSuccess(disabled -> {
           changes.installationChanged(disabled.platform(), disabled.workspaceId());
           ctx.json(disabled.toJson());
@@ -191,26 +181,40 @@ public final class InstallationsApi {
   }
 
   /**
-   * What the tenant's own app is verified with: a Slack signing secret (kept in the tenant's secret
-   * store), or a Discord application's public key (given with its application id); the other
-   * platforms' fields are refused.
+   * What {@code body} names of the platform's own app. A field the platform takes neither for its own
+   * app nor for its proof is refused (fail closed), saying which platform takes it where one does.
    */
-  private static String ownAppKey(String platform, JsonObject body) {
-    boolean discord = "discord".equals(platform);
-    if (discord && body.containsKey("signingSecret")) {
-      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST,
-          "a Discord installation takes applicationId and publicKey, not signingSecret");
-    }
-    if (!"slack".equals(platform) && !discord && body.containsKey("signingSecret")) {
-      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "signingSecret is for Slack only");
-    }
-    if (!discord && (body.containsKey("applicationId") || body.containsKey("publicKey"))) {
-      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "applicationId and publicKey are for Discord only");
-    }
-    if (body.containsKey("applicationId") != body.containsKey("publicKey")) {
-      throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "applicationId and publicKey go together");
-    }
-    return discord ? body.getString("publicKey") : body.getString("signingSecret");
+  private OwnApp ownApp(String platform, JsonObject body) {
+    body.fieldNames().stream().filter(field -> !BINDING_FIELDS.contains(field) && !takes(platform, field))
+        .sorted().findFirst().ifPresent(field -> {
+          List<String> takers = Stream.concat(ownApps.keySet().stream(), ownership.keySet().stream()).distinct()
+              .filter(other -> takes(other, field)).sorted().toList();
+          throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, field + (takers.isEmpty()
+              ? " is not taken for " + platform : " is for " + String.join(" and ", takers) + " only"));
+        });
+    return Optional.ofNullable(ownApps.get(platform)).map(app -> app.read(body)).orElse(OwnApp.SHARED);
+  }
+
+  /** Whether {@code platform} takes {@code field} in a binding, for its own app or its proof. */
+  private boolean takes(String platform, String field) {
+    return Optional.ofNullable(ownApps.get(platform)).map(app -> app.fields().contains(field)).orElse(false)
+        || Optional.ofNullable(ownership.get(platform)).map(owner -> owner.fields().contains(field)).orElse(false);
+  }
+
+  /** Runs {@code binding} with the own app's secret of {@code body} kept, on a platform that has own apps. */
+  private <T> Future<T> keptWhile(String tenantId, String platform, String workspace, JsonObject body,
+                                  Supplier<Future<T>> binding) {
+    return Optional.ofNullable(ownApps.get(platform))
+        .map(app -> app.keptWhile(tenantId, workspace, body, binding))
+        .orElseGet(binding);
+  }
+
+  /** Forgets the own app's and the proof's credentials of a workspace that is no longer the tenant's. */
+  private Future<Void> forget(String tenantId, String platform, String workspace) {
+    Future<Void> ownApp = Optional.ofNullable(ownApps.get(platform))
+        .map(app -> app.forget(tenantId, workspace)).orElseGet(Future::succeededFuture);
+    return ownApp.compose(v -> Optional.ofNullable(ownership.get(platform))
+        .map(owner -> owner.forget(tenantId, workspace)).orElseGet(Future::succeededFuture));
   }
 
   private static JsonObject detail(Installations.Installation installation) {

@@ -5,6 +5,7 @@ import io.switchboard.gateway.notify.ChannelNotificationDelivery;
 import io.switchboard.gateway.notify.ChannelNotifications;
 import io.switchboard.gateway.notify.NotificationOutbox;
 import io.switchboard.gateway.platform.ChatPlatform;
+import io.switchboard.gateway.platform.OwnAppCredentials;
 import io.switchboard.gateway.platform.GatewayServices;
 import io.switchboard.gateway.platform.ReplyDestination;
 import io.switchboard.gateway.progress.JobMessageProgress;
@@ -72,6 +73,12 @@ public final class DiscordPlatform implements ChatPlatform {
     return Optional.of(new ChannelNotifications(new ChannelNotificationDelivery<>(
         new DiscordNotificationChannel(api, botTokens), outbox, services.pacer(), services.metrics(), clock),
         botTokens::find));
+  }
+
+  /** A tenant's own Discord application, named by its application id and public key. */
+  @Override
+  public Optional<OwnAppCredentials> ownApp() {
+    return Optional.of(new DiscordOwnApp());
   }
 
   @Override

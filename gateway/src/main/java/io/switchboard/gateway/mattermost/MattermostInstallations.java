@@ -38,10 +38,9 @@ public final class MattermostInstallations implements WorkspaceOwnership {
     this.allowHttp = allowHttp;
   }
 
-  /** {@code botToken} is Slack's too, so it is not named here; the admin API takes it for a platform with a proof. */
   @Override
   public Set<String> fields() {
-    return Set.of(SERVER_URL, COMMAND_TOKEN);
+    return Set.of(SERVER_URL, COMMAND_TOKEN, BOT_TOKEN);
   }
 
   @Override

@@ -54,6 +54,11 @@ public interface ChatPlatform {
     return Optional.empty();
   }
 
+  /** What names a tenant's own app in a binding of a workspace; empty: the platform has only a shared app. */
+  default Optional<OwnAppCredentials> ownApp() {
+    return Optional.empty();
+  }
+
   /**
    * How the platform posts notifications (alerts from Alertmanager) to its channels; empty when it does
    * not, and a notification target on it is refused.

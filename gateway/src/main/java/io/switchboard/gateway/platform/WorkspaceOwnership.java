@@ -31,8 +31,8 @@ public interface WorkspaceOwnership {
   }
 
   /**
-   * The request body fields only this platform takes (its credentials); the admin API refuses them in a
-   * binding of another platform.
+   * The request body fields this proof takes (its credentials); the admin API refuses a field that the
+   * platform of a binding takes neither for its proof nor for its own app ({@link OwnAppCredentials}).
    */
   default Set<String> fields() {
     return Set.of();

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
  * in the tenant's secret store while the binding is made, like an OAuth install's token; a binding that
  * fails puts back what the tenant had kept before, so a refused binding leaves no token behind and
  * never replaces a working one. (The signing secret, which marks the binding as the tenant's own app,
- * is kept by the installations API for every way of binding.)
+ * is kept by {@link SlackOwnApp} for every way of binding.)
  */
 public final class SlackOwnAppProof implements WorkspaceOwnership {
 
@@ -45,6 +46,11 @@ public final class SlackOwnAppProof implements WorkspaceOwnership {
               + "and its botToken, which Slack must name for workspace " + workspaceId));
     }
     return prove(workspaceId, botToken).map(InstallationProof.SLACK_AUTH_TEST);
+  }
+
+  @Override
+  public Set<String> fields() {
+    return Set.of("botToken");
   }
 
   @Override

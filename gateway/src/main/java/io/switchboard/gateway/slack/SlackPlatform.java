@@ -8,6 +8,7 @@ import io.switchboard.gateway.notify.ChannelNotificationDelivery;
 import io.switchboard.gateway.notify.ChannelNotifications;
 import io.switchboard.gateway.notify.NotificationOutbox;
 import io.switchboard.gateway.platform.ChatPlatform;
+import io.switchboard.gateway.platform.OwnAppCredentials;
 import io.switchboard.gateway.platform.GatewayServices;
 import io.switchboard.gateway.platform.ReplyDestination;
 import io.switchboard.gateway.platform.WorkspaceOwnership;
@@ -114,6 +115,11 @@ public final class SlackPlatform implements ChatPlatform {
   @Override
   public Optional<WorkspaceOwnership> ownership() {
     return Optional.of(new SlackOwnAppProof(api, botTokens));
+  }
+
+  @Override
+  public Optional<OwnAppCredentials> ownApp() {
+    return Optional.of(new SlackOwnApp(signingSecrets));
   }
 
   @Override

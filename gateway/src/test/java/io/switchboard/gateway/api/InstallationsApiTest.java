@@ -156,6 +156,7 @@ class InstallationsApiTest extends AdminApiTestBase {
   @Test
   @DisplayName("the fields of one platform are refused on another")
   void platformFieldsAreChecked() {
+    long installationsBefore = installationCount();
     assertProblem(api.send("POST", "/api/v1/tenants/acme/installations", OPERATOR_TOKEN,
         "{\"platform\": \"discord\", \"workspaceId\": \"3\", \"publicKey\": \"" + "ab".repeat(32) + "\"}"),
         400, "malformed_request");
@@ -180,6 +181,17 @@ class InstallationsApiTest extends AdminApiTestBase {
     assertProblem(api.send("POST", "/api/v1/tenants/acme/installations", OPERATOR_TOKEN,
         "{\"platform\": \"teams\", \"workspaceId\": \"aad-3\", \"signingSecret\": \"12345678\"}"), 400,
         "malformed_request");
+    assertThat(new JsonObject(api.send("POST", "/api/v1/installations", ACME_TOKEN,
+        "{\"platform\": \"discord\", \"workspaceId\": \"3\", \"signingSecret\": \"12345678\"}").body())
+        .getString("detail")).as("the platform that takes the field is named").isEqualTo("signingSecret is for slack only");
+    assertThat(new JsonObject(api.send("POST", "/api/v1/installations", ACME_TOKEN,
+        "{\"platform\": \"teams\", \"workspaceId\": \"aad-3\", \"botToken\": \"xoxb-12345678\"}").body())
+        .getString("detail")).isEqualTo("botToken is for mattermost and slack only");
+    assertThat(installationCount()).as("no refused binding was written").isEqualTo(installationsBefore);
+  }
+
+  private long installationCount() {
+    return fixture.count("SELECT count(*) FROM chat_installations");
   }
 
   private static String ownSlackApp(String workspace, String botToken) {
