@@ -2,8 +2,8 @@ package io.switchboard.deploy;
 
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
 import io.switchboard.gateway.sandbox.SandboxVisitor;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,8 +1,8 @@
 package io.switchboard.gateway.api;
 
 import io.switchboard.audit.AuditKey;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
 import io.switchboard.gateway.GatewayFixture;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,7 @@
 package io.switchboard.gateway.api;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.slack.SignedSlashCommand;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.switchboard.gateway.api;
 
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.tenancy.SlackSigningSecrets;
 import io.vertx.core.json.JsonObject;

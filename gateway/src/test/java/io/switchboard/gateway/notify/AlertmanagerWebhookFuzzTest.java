@@ -1,7 +1,7 @@
 package io.switchboard.gateway.notify;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.ManualClock;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.ManualClock;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.fuzz.FuzzCase;
 import io.switchboard.gateway.fuzz.RawHttp;

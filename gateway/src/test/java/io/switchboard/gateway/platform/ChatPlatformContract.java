@@ -3,7 +3,7 @@ package io.switchboard.gateway.platform;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.job.JobFinished;
 import io.switchboard.core.job.JobStatus;
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

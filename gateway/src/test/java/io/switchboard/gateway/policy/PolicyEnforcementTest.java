@@ -1,6 +1,6 @@
 package io.switchboard.gateway.policy;
 
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.tenancy.policy.PolicyStore;
 import io.vertx.core.json.JsonArray;

@@ -5,7 +5,7 @@ import io.switchboard.core.job.JobFinished;
 import io.switchboard.core.job.JobProgress;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.security.Secrets;
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.platform.ChatPlatformContract;
 import io.switchboard.tenancy.InstallationProof;

@@ -1,6 +1,6 @@
 package io.switchboard.gateway.slack;
 
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

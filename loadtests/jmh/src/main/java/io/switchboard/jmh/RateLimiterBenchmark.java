@@ -1,6 +1,6 @@
 package io.switchboard.jmh;
 
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
 import io.switchboard.gateway.RateLimiter;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.RateLimits;

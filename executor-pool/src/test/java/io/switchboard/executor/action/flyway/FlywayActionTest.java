@@ -1,8 +1,8 @@
 package io.switchboard.executor.action.flyway;
 
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.executor.action.JobSecrets;
