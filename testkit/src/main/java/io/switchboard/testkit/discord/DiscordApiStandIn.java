@@ -1,14 +1,11 @@
 package io.switchboard.testkit.discord;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.switchboard.testkit.LoopbackHttpServer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +41,7 @@ public final class DiscordApiStandIn implements AutoCloseable {
   private static final Pattern CHANNEL_MESSAGE = Pattern.compile("/api/v10/channels/(\\d+)/messages");
   private static final Pattern CHANNEL_MESSAGE_ID = Pattern.compile("/api/v10/channels/(\\d+)/messages/(\\d+)");
 
-  private final HttpServer server;
+  private final LoopbackHttpServer server;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Set<String> liveTokens = ConcurrentHashMap.newKeySet();
   private final Set<String> deletedOriginals = ConcurrentHashMap.newKeySet();
@@ -57,25 +54,17 @@ public final class DiscordApiStandIn implements AutoCloseable {
   private volatile double retryAfterSeconds = 0.05;
   private volatile boolean headerOnly;
 
-  private DiscordApiStandIn(HttpServer server) {
-    this.server = server;
+  private DiscordApiStandIn() {
+    this.server = LoopbackHttpServer.start(Map.of("/api/v10/", this::handle));
   }
 
   public static DiscordApiStandIn start() {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      DiscordApiStandIn standIn = new DiscordApiStandIn(server);
-      server.createContext("/api/v10/", standIn::handle);
-      server.start();
-      return standIn;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new DiscordApiStandIn();
   }
 
   /** The value for {@code SWITCHBOARD_DISCORD_API_URL}. */
   public String apiUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v10";
+    return server.url() + "/api/v10";
   }
 
   /**
@@ -247,14 +236,11 @@ public final class DiscordApiStandIn implements AutoCloseable {
   }
 
   private static void respond(HttpExchange exchange, int status, JsonObject body) throws IOException {
-    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
+    LoopbackHttpServer.respond(exchange, status, LoopbackHttpServer.JSON, body.encode());
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

@@ -1,15 +1,12 @@
 package io.switchboard.testkit.mattermost;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.switchboard.testkit.LoopbackHttpServer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +41,7 @@ public final class MattermostStandIn implements AutoCloseable {
   private static final Pattern PATCH = Pattern.compile("/api/v4/posts/([a-z0-9]+)/patch");
   private static final Pattern GROUPS = Pattern.compile("/api/v4/users/([A-Za-z0-9]+)/groups");
 
-  private final HttpServer server;
+  private final LoopbackHttpServer server;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Map<String, Account> tokens = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> posts = new ConcurrentHashMap<>();
@@ -55,25 +52,17 @@ public final class MattermostStandIn implements AutoCloseable {
   private volatile String retryAfter = "0.05";
   private volatile boolean resetHeaderOnly;
 
-  private MattermostStandIn(HttpServer server) {
-    this.server = server;
+  private MattermostStandIn() {
+    this.server = LoopbackHttpServer.start(Map.of("/api/v4/", this::handle));
   }
 
   public static MattermostStandIn start() {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      MattermostStandIn standIn = new MattermostStandIn(server);
-      server.createContext("/api/v4/", standIn::handle);
-      server.start();
-      return standIn;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new MattermostStandIn();
   }
 
   /** The server's base URL, as an installation names it. */
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return server.url();
   }
 
   /**
@@ -238,14 +227,11 @@ public final class MattermostStandIn implements AutoCloseable {
 
   private void respond(HttpExchange exchange, Call call, Object json) throws IOException {
     calls.add(call);
-    byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(call.status(), bytes.length);
-    exchange.getResponseBody().write(bytes);
+    LoopbackHttpServer.respond(exchange, call.status(), LoopbackHttpServer.JSON, json.toString());
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

@@ -1,14 +1,11 @@
 package io.switchboard.testkit.slack;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.switchboard.testkit.LoopbackHttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -60,7 +57,7 @@ public final class SlackApiStandIn implements AutoCloseable {
   private record PendingFile(String filename, int length, byte[] content) {
   }
 
-  private final HttpServer server;
+  private final LoopbackHttpServer server;
   private final Map<String, PendingFile> pendingFiles = new ConcurrentHashMap<>();
   private final List<SharedFile> sharedFiles = new CopyOnWriteArrayList<>();
   private final AtomicInteger failingUploads = new AtomicInteger();
@@ -80,26 +77,17 @@ public final class SlackApiStandIn implements AutoCloseable {
   private final List<JsonObject> openedViews = new CopyOnWriteArrayList<>();
   private volatile int retryAfterSeconds = 1;
 
-  private SlackApiStandIn(HttpServer server) {
-    this.server = server;
+  private SlackApiStandIn() {
+    this.server = LoopbackHttpServer.start(Map.of("/api/", this::handle, "/upload/", this::upload));
   }
 
   public static SlackApiStandIn start() {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      SlackApiStandIn standIn = new SlackApiStandIn(server);
-      server.createContext("/api/", standIn::handle);
-      server.createContext("/upload/", standIn::upload);
-      server.start();
-      return standIn;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new SlackApiStandIn();
   }
 
   /** The value for {@code SWITCHBOARD_SLACK_API_URL}. */
   public String apiUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/";
+    return server.url() + "/api/";
   }
 
   /** A bot token the stand-in accepts, as if the app were installed already. */
@@ -320,7 +308,7 @@ public final class SlackApiStandIn implements AutoCloseable {
     String id = "F0STANDIN" + fileIds.incrementAndGet();
     pendingFiles.put(id, new PendingFile(filename, length, null));
     return new JsonObject().put("ok", true).put("file_id", id)
-        .put("upload_url", "http://127.0.0.1:" + server.getAddress().getPort() + "/upload/v1/" + id);
+        .put("upload_url", server.url() + "/upload/v1/" + id);
   }
 
   /** Shares files whose bytes arrived (of the announced length) into {@code channel_id}, under {@code thread_ts}. */
@@ -374,9 +362,7 @@ public final class SlackApiStandIn implements AutoCloseable {
       }
       calls.add(new Call("upload", null, new HashMap<>(Map.of("file_id", id, "_outcome",
           status == 200 ? "ok" : "refused"))));
-      byte[] out = answer.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, out.length);
-      exchange.getResponseBody().write(out);
+      LoopbackHttpServer.respond(exchange, status, null, answer);
     }
   }
 
@@ -431,14 +417,11 @@ public final class SlackApiStandIn implements AutoCloseable {
   }
 
   private static void send(HttpExchange exchange, int status, JsonObject body) throws IOException {
-    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
+    LoopbackHttpServer.respond(exchange, status, LoopbackHttpServer.JSON_UTF8, body.encode());
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

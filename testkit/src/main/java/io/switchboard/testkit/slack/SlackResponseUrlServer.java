@@ -1,15 +1,13 @@
 package io.switchboard.testkit.slack;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.switchboard.testkit.LoopbackHttpServer;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,30 +25,22 @@ public final class SlackResponseUrlServer implements AutoCloseable {
   public record Post(String path, JsonObject message) {
   }
 
-  private final HttpServer server;
+  private final LoopbackHttpServer server;
   private final List<Post> posts = new CopyOnWriteArrayList<>();
   private final AtomicInteger failuresToGo = new AtomicInteger();
   private volatile CountDownLatch answers = new CountDownLatch(0);
 
-  private SlackResponseUrlServer(HttpServer server) {
-    this.server = server;
+  private SlackResponseUrlServer() {
+    this.server = LoopbackHttpServer.start(Map.of("/commands/", this::handle));
   }
 
   public static SlackResponseUrlServer start() {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      SlackResponseUrlServer standIn = new SlackResponseUrlServer(server);
-      server.createContext("/commands/", standIn::handle);
-      server.start();
-      return standIn;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new SlackResponseUrlServer();
   }
 
   /** The prefix to allow in {@code SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES}. */
   public String prefix() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/commands/";
+    return server.url() + "/commands/";
   }
 
   /** A fresh response URL, as Slack gives one per command. */
@@ -101,14 +91,11 @@ public final class SlackResponseUrlServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    byte[] out = answer.getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(status, out.length);
-    exchange.getResponseBody().write(out);
-    exchange.close();
+    LoopbackHttpServer.respondAndClose(exchange, status, null, Map.of(), answer);
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

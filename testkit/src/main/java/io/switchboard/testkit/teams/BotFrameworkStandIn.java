@@ -3,14 +3,11 @@ package io.switchboard.testkit.teams;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.switchboard.testkit.LoopbackHttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -59,7 +56,7 @@ public final class BotFrameworkStandIn implements AutoCloseable {
                      long atMillis) {
   }
 
-  private final HttpServer server;
+  private final LoopbackHttpServer server;
   private final KeyPair keys;
   private final KeyPair strangerKeys;
   /**
@@ -78,28 +75,19 @@ public final class BotFrameworkStandIn implements AutoCloseable {
   private volatile String issuedToken = "bf-token-1";
   private volatile CountDownLatch openIdGate;
 
-  private BotFrameworkStandIn(HttpServer server) {
-    this.server = server;
+  private BotFrameworkStandIn() {
     this.keys = rsa();
     this.strangerKeys = rsa();
+    this.server = LoopbackHttpServer.start(Map.of("/openid/", this::openId, "/token", this::token,
+        "/connector/", this::connector));
   }
 
   public static BotFrameworkStandIn start() {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      BotFrameworkStandIn standIn = new BotFrameworkStandIn(server);
-      server.createContext("/openid/", standIn::openId);
-      server.createContext("/token", standIn::token);
-      server.createContext("/connector/", standIn::connector);
-      server.start();
-      return standIn;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new BotFrameworkStandIn();
   }
 
   private String base() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return server.url();
   }
 
   /** {@code SWITCHBOARD_TEAMS_OPENID_METADATA_URL}. */
@@ -229,14 +217,8 @@ public final class BotFrameworkStandIn implements AutoCloseable {
   }
 
   private void token(HttpExchange exchange) throws IOException {
-    Map<String, String> form = new HashMap<>();
-    for (String pair : new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
+    Map<String, String> form = LoopbackHttpServer.form(
+        new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     tokenRequests.incrementAndGet();
     if (!"client_credentials".equals(form.get("grant_type")) || !APP_ID.equals(form.get("client_id"))
         || !APP_PASSWORD.equals(form.get("client_secret"))) {
@@ -288,12 +270,7 @@ public final class BotFrameworkStandIn implements AutoCloseable {
 
   private static void respond(HttpExchange exchange, int status, JsonObject body, Map<String, String> headers)
       throws IOException {
-    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-    headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-    exchange.close();
+    LoopbackHttpServer.respondAndClose(exchange, status, LoopbackHttpServer.JSON_UTF8, headers, body.encode());
   }
 
   private static String base64Url(byte[] bigEndian) {
@@ -314,6 +291,6 @@ public final class BotFrameworkStandIn implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

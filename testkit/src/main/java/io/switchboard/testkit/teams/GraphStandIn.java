@@ -1,17 +1,13 @@
 package io.switchboard.testkit.teams;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.switchboard.testkit.LoopbackHttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,8 +41,9 @@ public final class GraphStandIn implements AutoCloseable {
   public record Call(String tokenTenant, String user, List<String> groupIds, int status) {
   }
 
-  private final HttpServer server;
   static final int ROLES_PER_PAGE = 2;
+
+  private final LoopbackHttpServer server;
 
   private final Map<String, Map<String, Set<String>>> directories = new ConcurrentHashMap<>();
   private final Map<String, List<String>> roles = new ConcurrentHashMap<>();
@@ -56,25 +53,16 @@ public final class GraphStandIn implements AutoCloseable {
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final AtomicInteger rateLimited = new AtomicInteger();
 
-  private GraphStandIn(HttpServer server) {
-    this.server = server;
+  private GraphStandIn() {
+    this.server = LoopbackHttpServer.start(Map.of("/v1.0/users/", this::checkMemberGroups, "/", this::token));
   }
 
   public static GraphStandIn start() {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      GraphStandIn standIn = new GraphStandIn(server);
-      server.createContext("/v1.0/users/", standIn::checkMemberGroups);
-      server.createContext("/", standIn::token);
-      server.start();
-      return standIn;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new GraphStandIn();
   }
 
   private String base() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return server.url();
   }
 
   /** The gateway's configuration for this stand-in ({@code SWITCHBOARD_TEAMS_GRAPH_URL}, {@code ..._LOGIN_URL}). */
@@ -128,7 +116,7 @@ public final class GraphStandIn implements AutoCloseable {
       return;
     }
     String tenant = URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
-    Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    Map<String, String> form = LoopbackHttpServer.form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     if (!directories.containsKey(tenant)) {
       respond(exchange, 400, new JsonObject().put("error", "invalid_request")
           .put("error_description", "AADSTS90002: Tenant '" + tenant + "' not found."), Map.of());
@@ -249,30 +237,13 @@ public final class GraphStandIn implements AutoCloseable {
         .put("innerError", new JsonObject().put("request-id", "00000000-0000-0000-0000-000000000000")));
   }
 
-  private static Map<String, String> form(String body) {
-    Map<String, String> form = new HashMap<>();
-    for (String pair : body.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return form;
-  }
-
   private static void respond(HttpExchange exchange, int status, JsonObject body, Map<String, String> headers)
       throws IOException {
-    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-    headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-    exchange.close();
+    LoopbackHttpServer.respondAndClose(exchange, status, LoopbackHttpServer.JSON_UTF8, headers, body.encode());
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

@@ -1,17 +1,14 @@
 package io.switchboard.testkit.vault;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import io.switchboard.testkit.LoopbackHttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,8 +50,7 @@ public final class VaultStandIn implements AutoCloseable {
   private record Version(JsonObject data, Instant createdAt) {
   }
 
-  private final HttpServer server;
-  private final ExecutorService threads = Executors.newFixedThreadPool(8);
+  private final LoopbackHttpServer server;
   private final String mount;
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private final Map<String, List<Version>> secrets = new ConcurrentHashMap<>();
@@ -70,19 +65,9 @@ public final class VaultStandIn implements AutoCloseable {
   private volatile CountDownLatch readArrived;
   private volatile CountDownLatch releaseRead;
 
-  private VaultStandIn(String mount, SSLContext tls, int port) throws IOException {
+  private VaultStandIn(String mount, SSLContext tls, int port) {
     this.mount = mount;
-    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    if (tls == null) {
-      server = HttpServer.create(loopback, 0);
-    } else {
-      HttpsServer https = HttpsServer.create(loopback, 0);
-      https.setHttpsConfigurator(new HttpsConfigurator(tls));
-      server = https;
-    }
-    server.setExecutor(threads);
-    server.createContext("/", this::handle);
-    server.start();
+    this.server = LoopbackHttpServer.start(port, tls, Executors.newFixedThreadPool(8), Map.of("/", this::handle));
   }
 
   /** A stand-in serving KV v2 at {@code mount} (e.g. {@code secret}) on a free loopback port. */
@@ -100,7 +85,7 @@ public final class VaultStandIn implements AutoCloseable {
    * another certificate, as when a Vault server is replaced behind the same address.
    */
   public VaultStandIn restartTls(SSLContext tls) {
-    int port = server.getAddress().getPort();
+    int port = server.port();
     close();
     return start(mount, tls, port);
   }
@@ -108,14 +93,14 @@ public final class VaultStandIn implements AutoCloseable {
   private static VaultStandIn start(String mount, SSLContext tls, int port) {
     try {
       return new VaultStandIn(mount, tls, port);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    } catch (UncheckedIOException e) {
+      throw new IllegalStateException(e.getCause());
     }
   }
 
   /** {@code http://127.0.0.1:<port>}, or {@code https://...} for a TLS stand-in. */
   public String address() {
-    return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
+    return server.url();
   }
 
   /** A new token; {@code ttlSeconds} 0 for one that never expires (like a root token). */
@@ -183,8 +168,7 @@ public final class VaultStandIn implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    threads.shutdownNow();
+    server.close();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -406,9 +390,6 @@ public final class VaultStandIn implements AutoCloseable {
   }
 
   private static void send(HttpExchange exchange, int status, JsonObject body) throws IOException {
-    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
+    LoopbackHttpServer.respond(exchange, status, LoopbackHttpServer.JSON, body.encode());
   }
 }
