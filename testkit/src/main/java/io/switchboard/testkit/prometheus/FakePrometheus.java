@@ -1,4 +1,4 @@
-package io.switchboard.executor.action.prometheus;
+package io.switchboard.testkit.prometheus;
 
 import io.switchboard.testkit.Await;
 import io.vertx.core.MultiMap;
@@ -27,17 +27,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * series. It can also play an authenticating reverse proxy (401 without the expected bearer token),
  * an unavailable server, a proxy's HTML error page, and a server that never answers.
  */
-final class FakePrometheus {
+public final class FakePrometheus {
 
   /** What a request looked like when it arrived. */
-  record Seen(String method, String path, MultiMap params, MultiMap headers) {
+  public record Seen(String method, String path, MultiMap params, MultiMap headers) {
   }
 
   private record Canned(int status, JsonObject body) {
   }
 
-  final List<Seen> requests = new CopyOnWriteArrayList<>();
-  final AtomicInteger closedWhileHanging = new AtomicInteger();
+  public final List<Seen> requests = new CopyOnWriteArrayList<>();
+  public final AtomicInteger closedWhileHanging = new AtomicInteger();
   private final Map<String, Canned> answers = new ConcurrentHashMap<>();
   private volatile String requiredToken;
   private volatile boolean hang;
@@ -45,28 +45,28 @@ final class FakePrometheus {
   private volatile String rawBody;
   private final HttpServer server;
 
-  FakePrometheus(Vertx vertx) {
+  public FakePrometheus(Vertx vertx) {
     server = vertx.createHttpServer().requestHandler(this::handle);
     Await.result(server.listen(0, "127.0.0.1"));
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
-  void close() {
+  public void close() {
     Await.result(server.close());
   }
 
   /** A successful answer to {@code query}. */
-  FakePrometheus answer(String query, String resultType, Object result) {
+  public FakePrometheus answer(String query, String resultType, Object result) {
     answers.put(query, new Canned(200, new JsonObject().put("status", "success")
         .put("data", new JsonObject().put("resultType", resultType).put("result", result))));
     return this;
   }
 
   /** Adds Prometheus's optional {@code warnings} member to the canned answer to {@code query}. */
-  FakePrometheus warn(String query, String warning) {
+  public FakePrometheus warn(String query, String warning) {
     JsonObject body = answers.get(query).body();
     if (!body.containsKey("warnings")) {
       body.put("warnings", new JsonArray());
@@ -76,29 +76,29 @@ final class FakePrometheus {
   }
 
   /** An error answer to {@code query}, e.g. 422 / execution. */
-  FakePrometheus reject(String query, int status, String errorType, String error) {
+  public FakePrometheus reject(String query, int status, String errorType, String error) {
     answers.put(query, new Canned(status, error(errorType, error)));
     return this;
   }
 
   /** Every query is answered with this non-API status and body (e.g. a proxy's error page). */
-  FakePrometheus raw(int status, String body) {
+  public FakePrometheus raw(int status, String body) {
     rawStatus = status;
     rawBody = body;
     return this;
   }
 
-  FakePrometheus requireToken(String token) {
+  public FakePrometheus requireToken(String token) {
     requiredToken = token;
     return this;
   }
 
-  FakePrometheus hang() {
+  public FakePrometheus hang() {
     hang = true;
     return this;
   }
 
-  static JsonObject sample(Map<String, String> labels, String value) {
+  public static JsonObject sample(Map<String, String> labels, String value) {
     JsonObject metric = new JsonObject();
     labels.forEach(metric::put);
     return new JsonObject().put("metric", metric).put("value", new JsonArray().add(1714564800.123).add(value));
