@@ -1,7 +1,7 @@
 package io.switchboard.gateway.api;
 
-import io.switchboard.testkit.TestDatabase;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.testkit.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,11 +1,11 @@
 package io.switchboard.gateway.discord;
 
-import io.switchboard.testkit.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.platform.ChatPlatformContract;
 import io.switchboard.gateway.platform.PlatformDriver;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.discord.DiscordApiStandIn;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

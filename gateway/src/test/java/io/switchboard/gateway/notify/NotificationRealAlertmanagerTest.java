@@ -1,10 +1,10 @@
 package io.switchboard.gateway.notify;
 
+import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.testkit.Await;
 import io.switchboard.testkit.LocalResources;
-import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.testkit.slack.SlackApiStandIn;
-import io.switchboard.gateway.slack.SlackBotTokens;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

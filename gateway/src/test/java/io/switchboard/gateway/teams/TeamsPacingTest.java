@@ -1,8 +1,8 @@
 package io.switchboard.gateway.teams;
 
-import io.switchboard.testkit.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.pacing.Paced;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.teams.BotFrameworkStandIn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

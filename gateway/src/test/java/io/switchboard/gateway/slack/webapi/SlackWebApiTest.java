@@ -1,8 +1,8 @@
 package io.switchboard.gateway.slack.webapi;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.switchboard.testkit.Await;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.testkit.Await;
 import io.switchboard.testkit.slack.SlackApiStandIn;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
