@@ -8,7 +8,8 @@ import org.junit.platform.launcher.TestIdentifier;
  * Prints, on the console, every test or test class that did not run and why: an assumption that
  * failed (a real binary such as {@code prometheus} is missing) or a {@code @Disabled}. Surefire
  * only counts skipped tests and keeps their reasons in its XML report, where nobody reads them.
- * Registered for every module's tests through {@code META-INF/services} in core's test jar.
+ * Registered for the tests of every module that uses the test kit, through {@code META-INF/services} in
+ * the kit's jar.
  */
 public final class SkippedTestsReport implements TestExecutionListener {
 
