@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * only core, jobs only core and audit, and gateway and executor-pool meet only in PostgreSQL, the jobs
  * module and on the event bus), and the
  * gateway's platform-neutral packages speak no platform's language, its shared parts name no platform
- * but through {@code ChatPlatforms}, and no platform imports another (issue 12). Test classes (also those
- * of the modules' test jars) are not held to them.
+ * but through {@code ChatPlatforms}, and no platform imports another (issue 12); and no production code
+ * imports the test kit. Test classes (also those of the modules' test jars) are not held to them; the test
+ * kit's classes, main code of a module of their own, are imported too, so that the last rule has teeth.
  */
 @DisplayName("Architecture: modules point downwards, and neutral packages import no platform")
 class ArchitectureTest {
@@ -118,6 +119,14 @@ class ArchitectureTest {
           .should().dependOnClassesThat().resideInAnyPackage(platformPackages(PLATFORMS.stream()
               .filter(other -> !other.equals(platform)).toList())));
     }
+  }
+
+  @Test
+  @DisplayName("no production code imports the test kit")
+  void productionNeverImportsTheTestKit() {
+    assertThat(classes.contain("io.switchboard.testkit.TestDatabase")).as("the test kit's classes are imported").isTrue();
+    check(noClasses().that().resideOutsideOfPackage("io.switchboard.testkit..")
+        .should().dependOnClassesThat().resideInAPackage("io.switchboard.testkit.."));
   }
 
   @Test

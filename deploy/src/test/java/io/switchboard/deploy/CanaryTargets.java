@@ -1,6 +1,6 @@
 package io.switchboard.deploy;
 
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;

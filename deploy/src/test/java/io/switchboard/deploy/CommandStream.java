@@ -1,6 +1,6 @@
 package io.switchboard.deploy;
 
-import io.switchboard.core.testsupport.slack.SignedSlashCommand;
+import io.switchboard.testkit.slack.SignedSlashCommand;
 
 import java.io.IOException;
 import java.net.URI;

@@ -2,10 +2,10 @@ package io.switchboard.deploy;
 
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.db.EmbeddedPostgresServer;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.LocalResources;
-import io.switchboard.core.testsupport.slack.SignedSlashCommand;
-import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.LocalResources;
+import io.switchboard.testkit.slack.SignedSlashCommand;
+import io.switchboard.testkit.slack.SlackResponseUrlServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;

@@ -3,7 +3,7 @@ package io.switchboard.deploy;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.gateway.sandbox.SandboxSettings;
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.TestDatabase;
+import io.switchboard.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;

@@ -2,9 +2,9 @@ package io.switchboard.deploy;
 
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.gateway.sandbox.SandboxVisitor;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,11 +1,11 @@
 package io.switchboard.deploy;
 
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.LocalResources;
-import io.switchboard.core.testsupport.TestDatabase;
-import io.switchboard.core.testsupport.slack.SignedSlashCommand;
-import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.LocalResources;
+import io.switchboard.testkit.TestDatabase;
+import io.switchboard.testkit.slack.SignedSlashCommand;
+import io.switchboard.testkit.slack.SlackResponseUrlServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -2,13 +2,13 @@ package io.switchboard.deploy;
 
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
-import io.switchboard.core.testsupport.slack.SignedSlashCommand;
-import io.switchboard.core.testsupport.slack.SlackResponseUrlServer;
 import io.switchboard.tenancy.SlackSigningSecrets;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
+import io.switchboard.testkit.slack.SignedSlashCommand;
+import io.switchboard.testkit.slack.SlackResponseUrlServer;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;

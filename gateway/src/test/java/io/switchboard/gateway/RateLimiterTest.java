@@ -1,12 +1,12 @@
 package io.switchboard.gateway;
 
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.ManualClock;
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.RateLimits;
 import io.switchboard.tenancy.policy.RateLimits.Bucket;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.ManualClock;
+import io.switchboard.testkit.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;

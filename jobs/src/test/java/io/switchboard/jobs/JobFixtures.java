@@ -6,7 +6,7 @@ import io.switchboard.core.job.JobRules;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.core.job.NewJob;
 import io.switchboard.core.job.TargetLock;
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

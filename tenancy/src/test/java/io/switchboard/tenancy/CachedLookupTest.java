@@ -1,6 +1,6 @@
 package io.switchboard.tenancy;
 
-import io.switchboard.core.testsupport.ManualClock;
+import io.switchboard.testkit.ManualClock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.DisplayName;

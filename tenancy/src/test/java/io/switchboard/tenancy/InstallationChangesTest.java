@@ -1,6 +1,6 @@
 package io.switchboard.tenancy;
 
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;

@@ -1,13 +1,13 @@
 package io.switchboard.tenancy;
 
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
 import io.switchboard.tenancy.secrets.SecretStore;
 import io.switchboard.tenancy.secrets.SecretStoreException;
 import io.switchboard.tenancy.secrets.SecretVersion;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;

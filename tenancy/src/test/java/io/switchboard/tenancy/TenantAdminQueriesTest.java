@@ -1,8 +1,8 @@
 package io.switchboard.tenancy;
 
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;

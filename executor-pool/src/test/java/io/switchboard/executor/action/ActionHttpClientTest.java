@@ -1,6 +1,6 @@
 package io.switchboard.executor.action;
 
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

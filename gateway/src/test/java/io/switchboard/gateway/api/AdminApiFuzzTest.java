@@ -3,7 +3,7 @@ package io.switchboard.gateway.api;
 import io.switchboard.audit.AuditKey;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.fuzz.HostileInput;
-import io.switchboard.gateway.slack.SlackApiStandIn;
+import io.switchboard.testkit.slack.SlackApiStandIn;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import net.jqwik.api.Arbitraries;

@@ -1,7 +1,7 @@
 package io.switchboard.gateway.api;
 
 import io.switchboard.gateway.GatewayFixture;
-import io.switchboard.gateway.slack.SlackApiStandIn;
+import io.switchboard.testkit.slack.SlackApiStandIn;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -1,6 +1,6 @@
 package io.switchboard.gateway.api;
 
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

@@ -1,9 +1,9 @@
 package io.switchboard.gateway.api;
 
 import io.switchboard.audit.AuditKey;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,8 +1,8 @@
 package io.switchboard.gateway.api;
 
-import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.tenancy.SlackSigningSecrets;
+import io.switchboard.testkit.Await;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.DisplayName;

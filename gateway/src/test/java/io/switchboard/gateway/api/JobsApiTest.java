@@ -1,7 +1,7 @@
 package io.switchboard.gateway.api;
 
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.testkit.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,7 +130,7 @@ class JobsApiTest {
     HttpResponse<String> stopping = post("/api/v1/jobs/" + globexJob + "/cancel", GatewayFixture.GLOBEX_TOKEN);
     assertThat(stopping.statusCode()).isEqualTo(202);
     assertThat(new JsonObject(stopping.body()).getString("cancel")).isEqualTo("stopping");
-    io.switchboard.core.testsupport.Await.until("the executors are told", () -> fixture.cancels().stream()
+    io.switchboard.testkit.Await.until("the executors are told", () -> fixture.cancels().stream()
         .anyMatch(c -> c.getLong("jobId") == globexJob && "globex".equals(c.getString("tenantId"))));
     TestDatabase.execute(fixture.url(), "UPDATE jobs SET status = 'queued', cancel_requested_at = NULL, "
         + "lease_id = NULL WHERE id = " + globexJob);

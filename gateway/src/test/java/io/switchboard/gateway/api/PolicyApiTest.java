@@ -1,8 +1,8 @@
 package io.switchboard.gateway.api;
 
-import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.tenancy.policy.PolicyDirectory;
+import io.switchboard.testkit.Await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

@@ -1,14 +1,14 @@
 package io.switchboard.gateway.api;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.Http;
-import io.switchboard.core.testsupport.slack.SignedSlashCommand;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.Http;
+import io.switchboard.testkit.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
-import io.switchboard.gateway.discord.DiscordApiStandIn;
+import io.switchboard.testkit.discord.DiscordApiStandIn;
 import io.switchboard.gateway.discord.SignedInteraction;
 import io.switchboard.gateway.mattermost.ActionProof;
 import io.switchboard.gateway.mattermost.MattermostRequests;
-import io.switchboard.gateway.mattermost.MattermostStandIn;
+import io.switchboard.testkit.mattermost.MattermostStandIn;
 import io.switchboard.gateway.reply.JobButtons;
 import io.switchboard.gateway.sandbox.SandboxChat;
 import io.switchboard.gateway.sandbox.SandboxSessions;
@@ -16,7 +16,7 @@ import io.switchboard.gateway.sandbox.SandboxVisitor;
 import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.gateway.slack.SlackEvent;
 import io.switchboard.gateway.slack.oauth.OAuthState;
-import io.switchboard.gateway.teams.BotFrameworkStandIn;
+import io.switchboard.testkit.teams.BotFrameworkStandIn;
 import io.switchboard.gateway.teams.TeamsActivities;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;

@@ -1,12 +1,12 @@
 package io.switchboard.gateway.api;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
-import io.switchboard.gateway.slack.SlackApiStandIn;
 import io.switchboard.tenancy.SlackSigningSecrets;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.slack.SignedSlashCommand;
+import io.switchboard.testkit.slack.SlackApiStandIn;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,10 +1,11 @@
 package io.switchboard.gateway.discord;
 
-import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.fuzz.HostileInput;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.discord.DiscordApiStandIn;
 import io.vertx.core.json.JsonObject;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -33,7 +34,7 @@ class DiscordInteractionsFuzzTest {
   @BeforeContainer
   static void start() {
     discord = DiscordApiStandIn.start();
-    fixture = new GatewayFixture(discord.env(SHARED));
+    fixture = new GatewayFixture(discord.env(SHARED.applicationId(), SHARED.publicKeyHex()));
     Await.result(fixture.pool().withTransaction(tx -> Installations.add(tx, "acme", "discord",
         DiscordInteractionsTest.ACME_GUILD, null, null, InstallationProof.OPERATOR)));
   }

@@ -3,10 +3,11 @@ package io.switchboard.gateway.discord;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.job.JobFinished;
 import io.switchboard.core.job.JobStatus;
-import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.discord.DiscordApiStandIn;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +43,7 @@ class DiscordLongOutputTest {
   @BeforeEach
   void start() {
     discord = DiscordApiStandIn.start();
-    fixture = new GatewayFixture(discord.env(shared));
+    fixture = new GatewayFixture(discord.env(shared.applicationId(), shared.publicKeyHex()));
     Await.result(fixture.pool().withTransaction(tx -> Installations.add(tx, "acme", "discord", GUILD, null, null,
         InstallationProof.OPERATOR)));
   }

@@ -1,11 +1,12 @@
 package io.switchboard.gateway.discord;
 
-import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.platform.ChatPlatformContract;
 import io.switchboard.gateway.platform.PlatformDriver;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.discord.DiscordApiStandIn;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -36,7 +37,8 @@ class DiscordPlatformContractTest extends ChatPlatformContract {
 
     private final SignedInteraction.App shared = SignedInteraction.App.generate("810000000000000001");
     private final DiscordApiStandIn discord = DiscordApiStandIn.start();
-    private final GatewayFixture fixture = new GatewayFixture(discord.env(shared));
+    private final GatewayFixture fixture =
+        new GatewayFixture(discord.env(shared.applicationId(), shared.publicKeyHex()));
 
     DiscordDriver() {
       Await.result(fixture.pool().withTransaction(tx -> Installations.add(tx, "acme", "discord", GUILDS.get("acme"),

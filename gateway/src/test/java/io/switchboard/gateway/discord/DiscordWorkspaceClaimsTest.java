@@ -1,10 +1,11 @@
 package io.switchboard.gateway.discord;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.Http;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.Http;
+import io.switchboard.testkit.discord.DiscordApiStandIn;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +44,7 @@ class DiscordWorkspaceClaimsTest {
   @BeforeEach
   void start() {
     discord = DiscordApiStandIn.start();
-    fixture = new GatewayFixture(discord.env(shared));
+    fixture = new GatewayFixture(discord.env(shared.applicationId(), shared.publicKeyHex()));
   }
 
   @AfterEach

@@ -1,6 +1,6 @@
 package io.switchboard.gateway.discord;
 
-import io.switchboard.core.testsupport.Http;
+import io.switchboard.testkit.Http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

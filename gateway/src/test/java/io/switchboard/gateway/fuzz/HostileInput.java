@@ -63,7 +63,7 @@ public final class HostileInput {
 
   /** After a run: the node still answers {@code /ready} with 200. */
   public static void assertStillReady(GatewayFixture fixture) {
-    HttpResponse<String> ready = io.switchboard.core.testsupport.Http.send(java.net.http.HttpRequest.newBuilder(
+    HttpResponse<String> ready = io.switchboard.testkit.Http.send(java.net.http.HttpRequest.newBuilder(
         java.net.URI.create(fixture.baseUrl() + "/ready")).build());
     assertThat(ready.statusCode()).as("the node is still ready: " + ready.body()).isEqualTo(200);
   }

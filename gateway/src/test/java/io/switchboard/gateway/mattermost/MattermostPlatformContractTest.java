@@ -1,10 +1,11 @@
 package io.switchboard.gateway.mattermost;
 
-import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.gateway.platform.ChatPlatformContract;
 import io.switchboard.gateway.platform.PlatformDriver;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.mattermost.MattermostStandIn;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;

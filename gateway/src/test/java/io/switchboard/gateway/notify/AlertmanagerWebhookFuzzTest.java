@@ -1,11 +1,11 @@
 package io.switchboard.gateway.notify;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.ManualClock;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.fuzz.FuzzCase;
 import io.switchboard.gateway.fuzz.RawHttp;
 import io.switchboard.gateway.slack.SlackBotTokens;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.ManualClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;

@@ -1,12 +1,12 @@
 package io.switchboard.gateway.notify;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.ManualClock;
 import io.switchboard.gateway.GatewayFixture;
-import io.switchboard.gateway.discord.DiscordApiStandIn;
 import io.switchboard.gateway.discord.DiscordBotTokens;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.ManualClock;
+import io.switchboard.testkit.discord.DiscordApiStandIn;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

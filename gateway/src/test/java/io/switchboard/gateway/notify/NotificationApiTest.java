@@ -1,7 +1,7 @@
 package io.switchboard.gateway.notify;
 
-import io.switchboard.core.testsupport.ManualClock;
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.ManualClock;
+import io.switchboard.testkit.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.tenancy.InstallationProof;

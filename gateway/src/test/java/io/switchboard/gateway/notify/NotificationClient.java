@@ -64,7 +64,7 @@ final class NotificationClient {
 
   /** Waits until the gateway's sweep has shown every stored notification. */
   static void awaitAllShown(io.switchboard.gateway.GatewayFixture fixture) {
-    io.switchboard.core.testsupport.Await.until("every notification is shown", () -> fixture.count(
+    io.switchboard.testkit.Await.until("every notification is shown", () -> fixture.count(
         "SELECT count(*) FROM notifications WHERE owed OR claim IS NOT NULL") == 0);
   }
 

@@ -1,9 +1,9 @@
 package io.switchboard.gateway.notify;
 
-import io.switchboard.core.testsupport.ManualClock;
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.ManualClock;
+import io.switchboard.testkit.Await;
 import io.switchboard.gateway.GatewayFixture;
-import io.switchboard.gateway.slack.SlackApiStandIn;
+import io.switchboard.testkit.slack.SlackApiStandIn;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

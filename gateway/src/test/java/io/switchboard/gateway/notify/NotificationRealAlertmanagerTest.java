@@ -1,10 +1,10 @@
 package io.switchboard.gateway.notify;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.LocalResources;
 import io.switchboard.gateway.GatewayFixture;
-import io.switchboard.gateway.slack.SlackApiStandIn;
 import io.switchboard.gateway.slack.SlackBotTokens;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.LocalResources;
+import io.switchboard.testkit.slack.SlackApiStandIn;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

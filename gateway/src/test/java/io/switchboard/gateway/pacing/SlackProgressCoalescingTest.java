@@ -1,16 +1,16 @@
 package io.switchboard.gateway.pacing;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.progress.JobMessageProgress;
 import io.switchboard.gateway.progress.JobMessageSteps;
 import io.switchboard.gateway.progress.JobMessageStore;
-import io.switchboard.gateway.slack.SlackApiStandIn;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.gateway.slack.SlackJobMessages;
 import io.switchboard.gateway.slack.webapi.SlackWebApi;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
+import io.switchboard.testkit.slack.SlackApiStandIn;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

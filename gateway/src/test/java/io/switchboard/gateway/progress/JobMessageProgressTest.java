@@ -2,9 +2,9 @@ package io.switchboard.gateway.progress;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.gateway.GatewayMetrics;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,8 +1,8 @@
 package io.switchboard.gateway.slack;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;

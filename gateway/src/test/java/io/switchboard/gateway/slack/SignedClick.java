@@ -1,6 +1,6 @@
 package io.switchboard.gateway.slack;
 
-import io.switchboard.core.testsupport.slack.SignedSlashCommand;
+import io.switchboard.testkit.slack.SignedSlashCommand;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,9 +1,9 @@
 package io.switchboard.gateway.slack;
 
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.tenancy.Tenants;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,8 @@
 package io.switchboard.gateway.slack;
 
-import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.slack.SlackApiStandIn;
 import io.vertx.core.json.JsonArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

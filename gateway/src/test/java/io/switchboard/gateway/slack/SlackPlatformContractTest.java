@@ -1,11 +1,11 @@
 package io.switchboard.gateway.slack;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.gateway.platform.ChatPlatformContract;
 import io.switchboard.gateway.platform.PlatformDriver;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.slack.SignedSlashCommand;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.DisplayName;

@@ -1,7 +1,7 @@
 package io.switchboard.gateway.slack;
 
-import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.testkit.slack.SignedSlashCommand;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

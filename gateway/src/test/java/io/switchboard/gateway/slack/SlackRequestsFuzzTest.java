@@ -1,9 +1,9 @@
 package io.switchboard.gateway.slack;
 
-import io.switchboard.core.testsupport.Http;
-import io.switchboard.core.testsupport.slack.SignedSlashCommand;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.fuzz.HostileInput;
+import io.switchboard.testkit.Http;
+import io.switchboard.testkit.slack.SignedSlashCommand;
 import io.vertx.core.json.JsonObject;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -1,6 +1,7 @@
 package io.switchboard.gateway.teams;
 
-import io.switchboard.core.testsupport.Http;
+import io.switchboard.testkit.Http;
+import io.switchboard.testkit.teams.BotFrameworkStandIn;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,12 +1,13 @@
 package io.switchboard.gateway.teams;
 
 import io.switchboard.gateway.approval.ApprovalMessages;
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.fuzz.FuzzCase;
 import io.switchboard.gateway.fuzz.RawHttp;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
+import io.switchboard.testkit.teams.BotFrameworkStandIn;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;

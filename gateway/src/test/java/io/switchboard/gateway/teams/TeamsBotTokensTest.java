@@ -1,7 +1,8 @@
 package io.switchboard.gateway.teams;
 
-import io.switchboard.core.testsupport.ManualClock;
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.ManualClock;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.teams.BotFrameworkStandIn;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;

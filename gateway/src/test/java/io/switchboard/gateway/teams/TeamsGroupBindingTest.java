@@ -1,9 +1,11 @@
 package io.switchboard.gateway.teams;
 
 import io.switchboard.gateway.approval.ApprovalMessages;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.Http;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.Http;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.testkit.teams.BotFrameworkStandIn;
+import io.switchboard.testkit.teams.GraphStandIn;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

@@ -1,8 +1,9 @@
 package io.switchboard.gateway.teams;
 
-import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.pacing.Paced;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.teams.BotFrameworkStandIn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;

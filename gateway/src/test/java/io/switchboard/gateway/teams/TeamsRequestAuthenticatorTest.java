@@ -1,6 +1,7 @@
 package io.switchboard.gateway.teams;
 
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.teams.BotFrameworkStandIn;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

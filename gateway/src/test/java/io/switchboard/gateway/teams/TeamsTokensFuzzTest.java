@@ -1,11 +1,12 @@
 package io.switchboard.gateway.teams;
 
-import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.fuzz.FuzzCase;
 import io.switchboard.gateway.fuzz.RawHttp;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.teams.BotFrameworkStandIn;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -23,9 +24,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static io.switchboard.gateway.teams.BotFrameworkStandIn.APP_ID;
-import static io.switchboard.gateway.teams.BotFrameworkStandIn.ISSUER;
-import static io.switchboard.gateway.teams.BotFrameworkStandIn.KEY_ID;
+import static io.switchboard.testkit.teams.BotFrameworkStandIn.APP_ID;
+import static io.switchboard.testkit.teams.BotFrameworkStandIn.ISSUER;
+import static io.switchboard.testkit.teams.BotFrameworkStandIn.KEY_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,10 +1,12 @@
 package io.switchboard.gateway.teams;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.Http;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.tenancy.InstallationProof;
 import io.switchboard.tenancy.Installations;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.Http;
+import io.switchboard.testkit.teams.BotFrameworkStandIn;
+import io.switchboard.testkit.teams.GraphStandIn;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

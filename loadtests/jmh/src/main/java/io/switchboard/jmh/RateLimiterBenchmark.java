@@ -1,9 +1,9 @@
 package io.switchboard.jmh;
 
-import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.RateLimiter;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.switchboard.tenancy.policy.RateLimits;
+import io.switchboard.testkit.Await;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;

@@ -4,7 +4,7 @@ import com.slack.api.app_backend.SlackSignature.Generator;
 import com.slack.api.app_backend.SlackSignature.Verifier;
 import com.slack.api.app_backend.slash_commands.SlashCommandPayloadParser;
 import com.slack.api.app_backend.slash_commands.payload.SlashCommandPayload;
-import io.switchboard.core.testsupport.slack.SignedSlashCommand;
+import io.switchboard.testkit.slack.SignedSlashCommand;
 import io.switchboard.gateway.slack.FormBody;
 import io.switchboard.gateway.slack.SlackSignature;
 import io.switchboard.gateway.slack.SlashCommand;

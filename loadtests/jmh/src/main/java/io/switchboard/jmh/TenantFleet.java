@@ -1,10 +1,10 @@
 package io.switchboard.jmh;
 
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.switchboard.tenancy.policy.TenantPolicy;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

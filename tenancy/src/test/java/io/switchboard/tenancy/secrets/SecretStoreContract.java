@@ -1,6 +1,6 @@
 package io.switchboard.tenancy.secrets;
 
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -1,6 +1,7 @@
 package io.switchboard.tenancy.secrets;
 
-import io.switchboard.core.testsupport.Await;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.vault.VaultStandIn;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

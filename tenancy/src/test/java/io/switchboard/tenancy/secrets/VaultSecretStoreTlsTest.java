@@ -1,7 +1,8 @@
 package io.switchboard.tenancy.secrets;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestTls;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestTls;
+import io.switchboard.testkit.vault.VaultStandIn;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,6 +1,6 @@
 package io.switchboard.tenancy.secrets;
 
-import io.switchboard.core.testsupport.TestTls;
+import io.switchboard.testkit.TestTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

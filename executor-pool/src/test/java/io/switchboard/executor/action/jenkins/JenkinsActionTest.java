@@ -1,8 +1,6 @@
 package io.switchboard.executor.action.jenkins;
 
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionRegistry;
 import io.switchboard.executor.action.ActionResult;
@@ -10,6 +8,9 @@ import io.switchboard.executor.action.JobSecrets;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
 import io.switchboard.tenancy.secrets.SecretStore;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
+import io.switchboard.testkit.jenkins.JenkinsStandIn;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

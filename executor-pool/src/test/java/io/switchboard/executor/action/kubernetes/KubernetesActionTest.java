@@ -1,15 +1,16 @@
 package io.switchboard.executor.action.kubernetes;
 
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.executor.action.JobSecrets;
-import io.switchboard.executor.action.kubernetes.KubernetesStandIn.Recorded;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
 import io.switchboard.tenancy.secrets.SecretStore;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
+import io.switchboard.testkit.kubernetes.KubernetesStandIn;
+import io.switchboard.testkit.kubernetes.KubernetesStandIn.Recorded;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,12 +1,13 @@
 package io.switchboard.executor.action.kubernetes;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestTls;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.executor.action.JobSecrets;
 import io.switchboard.tenancy.secrets.SecretStore;
 import io.switchboard.tenancy.secrets.SecretVersion;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestTls;
+import io.switchboard.testkit.kubernetes.KubernetesStandIn;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

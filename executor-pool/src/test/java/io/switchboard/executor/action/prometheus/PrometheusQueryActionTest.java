@@ -1,14 +1,15 @@
 package io.switchboard.executor.action.prometheus;
 
 import io.switchboard.core.db.DatabaseUrl;
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.TestDatabase;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.executor.action.JobSecrets;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
 import io.switchboard.tenancy.secrets.SecretStore;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.TestDatabase;
+import io.switchboard.testkit.prometheus.FakePrometheus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -27,7 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.switchboard.executor.action.prometheus.FakePrometheus.sample;
+import static io.switchboard.testkit.prometheus.FakePrometheus.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

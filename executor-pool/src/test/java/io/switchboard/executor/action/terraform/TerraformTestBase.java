@@ -1,10 +1,10 @@
 package io.switchboard.executor.action.terraform;
 
-import io.switchboard.core.testsupport.Await;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.executor.action.JobSecrets;
 import io.switchboard.executor.action.MapSecretStore;
+import io.switchboard.testkit.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

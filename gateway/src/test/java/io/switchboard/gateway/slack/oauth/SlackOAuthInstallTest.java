@@ -1,11 +1,11 @@
 package io.switchboard.gateway.slack.oauth;
 
-import io.switchboard.core.testsupport.Await;
-import io.switchboard.core.testsupport.Http;
 import io.switchboard.gateway.GatewayFixture;
-import io.switchboard.gateway.slack.SlackApiStandIn;
 import io.switchboard.gateway.slack.SlackBotTokens;
 import io.switchboard.tenancy.SlackSigningSecrets;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.Http;
+import io.switchboard.testkit.slack.SlackApiStandIn;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterEach;

@@ -1,9 +1,9 @@
 package io.switchboard.gateway.slack.webapi;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.switchboard.core.testsupport.Await;
 import io.switchboard.gateway.GatewayMetrics;
-import io.switchboard.gateway.slack.SlackApiStandIn;
+import io.switchboard.testkit.Await;
+import io.switchboard.testkit.slack.SlackApiStandIn;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
