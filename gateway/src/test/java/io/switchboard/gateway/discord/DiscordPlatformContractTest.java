@@ -107,6 +107,16 @@ class DiscordPlatformContractTest extends ChatPlatformContract {
     }
 
     @Override
+    public List<String> jobMessageEdits(String tenant, long jobId) {
+      String token = Await.result(fixture.pool().preparedQuery("SELECT reply_to->>'token' FROM jobs "
+          + "WHERE tenant_id = $1 AND id = $2").execute(Tuple.of(tenant, jobId))).iterator().next().getString(0);
+      return discord.succeeded("edit_original").stream()
+          .filter(call -> call.path().contains("/" + token + "/"))
+          .map(call -> call.body().encode())
+          .toList();
+    }
+
+    @Override
     public void refuseNextResultCall() {
       discord.rateLimit("edit_original", 1, 0.05);
     }

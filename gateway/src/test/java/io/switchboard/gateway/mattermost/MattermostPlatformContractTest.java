@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.DisplayName;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -127,6 +128,18 @@ class MattermostPlatformContractTest extends ChatPlatformContract {
           .filter(call -> post.isPresent() && call.path().equals("/api/v4/posts/" + post.get() + "/patch"))
           .map(call -> call.body().encode())
           .filter(body -> body.contains(job.getString("output")))
+          .toList();
+    }
+
+    @Override
+    public List<String> jobMessageEdits(String tenant, long jobId) {
+      List<String> posts = new ArrayList<>();
+      Await.result(fixture.pool().preparedQuery("SELECT address->>'postId' FROM chat_job_messages "
+          + "WHERE tenant_id = $1 AND job_id = $2").execute(Tuple.of(tenant, jobId)))
+          .forEach(row -> posts.add(row.getString(0)));
+      return mattermost.succeeded("patch_post").stream()
+          .filter(call -> posts.stream().anyMatch(post -> call.path().equals("/api/v4/posts/" + post + "/patch")))
+          .map(call -> call.body().encode())
           .toList();
     }
 

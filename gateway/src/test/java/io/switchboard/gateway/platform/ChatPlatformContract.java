@@ -2,6 +2,7 @@ package io.switchboard.gateway.platform;
 
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.job.JobFinished;
+import io.switchboard.core.job.JobProgress;
 import io.switchboard.core.job.JobStatus;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.testkit.Await;
@@ -13,8 +14,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What every chat platform promises, run against each one (a subclass per platform gives its
@@ -22,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * often the platform retries it, refusals audited and answered, each tenant's workspace acting for that
  * tenant only, approvals decided by others than the requester and only by approvers, and a result
  * delivered exactly once, in place where the platform edits messages, also when the platform refuses
- * it once with its rate limit. Pacing and coalesced progress are tested per platform
+ * it once with its rate limit, and progress shown in the job's own message, in order, ending with the
+ * latest line. Pacing, and how many progress lines an edit in flight coalesces, are tested per platform
  * ({@code SlackPacingTest}, {@code TeamsPacingTest}, {@code DiscordPacingTest}, {@code MattermostTest}),
  * where the platform's own limits are known.
  */
@@ -152,6 +156,36 @@ public abstract class ChatPlatformContract {
         + "WHERE tenant_id = 'acme' AND replied_at IS NOT NULL") == 1);
     assertThat(platform.resultDeliveries("acme", job)).singleElement().asString()
         .contains("output delivered patiently");
+  }
+
+  @Test
+  @DisplayName("progress replaces the job's own message, in order, each line at most once, ending with the latest")
+  void progressReplacesTheJobsMessageInOrder() {
+    assumeTrue(platform.showsProgress(), "this platform's command has no message of its own to show progress in");
+    long job = queued("echo step by step");
+    fixture().count("WITH running AS (UPDATE jobs SET status = 'running', attempts = 1, started_at = now() "
+        + "WHERE tenant_id = 'acme' AND id = " + job + " RETURNING 1) SELECT count(*) FROM running");
+    List<String> lines = IntStream.rangeClosed(1, 5).mapToObj(i -> "step " + i + " of 5").toList();
+    lines.forEach(line -> progress(job, line));
+
+    Await.until("the latest line shown", () -> shownLines(job, lines).contains("step 5 of 5"));
+    List<String> shown = shownLines(job, lines);
+    assertThat(shown).as("lines shown").doesNotHaveDuplicates().endsWith("step 5 of 5");
+    assertThat(lines).as("in the order they came").containsSubsequence(shown);
+  }
+
+  /** The progress lines the job's message showed, one per edit that showed one, in order. */
+  private List<String> shownLines(long jobId, List<String> lines) {
+    return platform.jobMessageEdits("acme", jobId).stream()
+        .flatMap(edit -> lines.stream().filter(edit::contains).limit(1)).toList();
+  }
+
+  /** Reports a progress line as an executor would: on the job's row, then the announcement. */
+  private void progress(long jobId, String line) {
+    fixture().count("WITH reported AS (UPDATE jobs SET progress = '" + line + "', progress_at = now() "
+        + "WHERE tenant_id = 'acme' AND id = " + jobId + " RETURNING 1) SELECT count(*) FROM reported");
+    fixture().vertx().eventBus().publish(EventBusAddresses.JOBS_PROGRESS,
+        new JobProgress("acme", jobId, 1, line).toJson());
   }
 
   /** Queues a job and waits until its acknowledgement is shown, so its result comes after it. */

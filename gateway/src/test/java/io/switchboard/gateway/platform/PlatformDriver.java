@@ -42,6 +42,17 @@ public interface PlatformDriver extends AutoCloseable {
   List<String> resultDeliveries(String tenant, long jobId);
 
   /**
+   * Every call that replaced job {@code jobId}'s own message (its acknowledgement, progress and result),
+   * in order, each as the text it carried; empty where the command's job has no message of its own.
+   */
+  List<String> jobMessageEdits(String tenant, long jobId);
+
+  /** Whether a command's job has a message of its own that progress replaces (a Slack slash command's has not). */
+  default boolean showsProgress() {
+    return true;
+  }
+
+  /**
    * The platform refuses its next call that would carry a result, once: with its rate limit (429 and
    * how long to wait) where it has one, else as a transient failure.
    */

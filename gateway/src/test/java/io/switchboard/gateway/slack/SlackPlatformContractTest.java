@@ -78,6 +78,17 @@ class SlackPlatformContractTest extends ChatPlatformContract {
           .map(post -> post.message().encode()).toList();
     }
 
+    /** A slash command's job has no message of its own: its result is posted to the response_url at the end. */
+    @Override
+    public List<String> jobMessageEdits(String tenant, long jobId) {
+      return List.of();
+    }
+
+    @Override
+    public boolean showsProgress() {
+      return false;
+    }
+
     /** A response_url has no rate limit of its own: the next post fails as Slack's servers sometimes do. */
     @Override
     public void refuseNextResultCall() {

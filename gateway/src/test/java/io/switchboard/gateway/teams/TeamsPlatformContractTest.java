@@ -8,12 +8,14 @@ import io.switchboard.testkit.Await;
 import io.switchboard.testkit.Http;
 import io.switchboard.testkit.teams.BotFrameworkStandIn;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.DisplayName;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -102,6 +104,17 @@ class TeamsPlatformContractTest extends ChatPlatformContract {
           + "AND id = $2").execute(Tuple.of(tenant, jobId))).iterator().next().getString(0);
       return botFramework.calls("PUT").stream().map(call -> call.body().encode())
           .filter(body -> body.contains(output)).toList();
+    }
+
+    @Override
+    public List<String> jobMessageEdits(String tenant, long jobId) {
+      List<Row> message = new ArrayList<>();
+      Await.result(fixture.pool().preparedQuery("SELECT address->>'activityId' AS activity FROM chat_job_messages "
+          + "WHERE tenant_id = $1 AND job_id = $2").execute(Tuple.of(tenant, jobId))).forEach(message::add);
+      return message.isEmpty() ? List.of() : botFramework.calls("PUT").stream()
+          .filter(call -> message.get(0).getString("activity").equals(call.activityId()))
+          .map(call -> call.body().encode())
+          .toList();
     }
 
     @Override
