@@ -66,6 +66,10 @@ class DatabaseFailuresTest {
     assertThat(DatabaseFailures.unavailable(new java.net.SocketException("Connection reset"))).isTrue();
     assertThat(DatabaseFailures.unavailable(new IllegalStateException(new java.net.ConnectException("refused")))).isTrue();
     assertThat(DatabaseFailures.unavailable(new java.io.IOException("a file could not be read"))).isFalse();
+    // NIO's report of a write to a connection the server reset while shutting down (seen by ChaosTest).
+    assertThat(DatabaseFailures.unavailable(new IllegalStateException(new java.io.IOException("Connection reset by peer"))))
+        .isTrue();
+    assertThat(DatabaseFailures.unavailable(new java.io.IOException("Broken pipe"))).isTrue();
   }
 
   @Test
