@@ -1,5 +1,6 @@
 package io.switchboard.testkit;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 
 import java.util.concurrent.ExecutionException;
@@ -37,8 +38,15 @@ public final class Await {
     }
   }
 
-  /** Polls {@code condition} every 50 ms for up to 30 s; for state reached asynchronously. */
+  /**
+   * Polls {@code condition} every 50 ms for up to 30 s; for state reached asynchronously. It pauses the
+   * calling test thread between polls, so it refuses to run on a Vert.x event loop, where a pause
+   * would hold every handler of that loop.
+   */
   public static void until(String what, java.util.function.BooleanSupplier condition) {
+    if (Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("Await.until(\"" + what + "\") on an event loop: wait from the test thread");
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
