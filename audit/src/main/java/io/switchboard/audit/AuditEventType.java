@@ -35,7 +35,8 @@ public enum AuditEventType {
   NOTIFICATION_RECEIVED("notification.received"),
   NOTIFICATION_DEDUPLICATED("notification.deduplicated"),
   NOTIFICATION_POSTED("notification.posted"),
-  NOTIFICATION_FAILED("notification.failed");
+  NOTIFICATION_FAILED("notification.failed"),
+  AUDIT_CHAIN_KEY_READ("audit.chain_key_read");
 
   private final String wire;
 

@@ -35,14 +35,14 @@ public final class AuditLog {
       RETURNING tenant_id, seq, hash""";
 
   /**
-   * Inserts the records ($1-$9, one element each; all keyed or all not, $12) and moves each tenant's
-   * head ($10) to its hash ($11).
+   * Inserts the records ($1-$9, one element each; all keyed with their tenants' chain keys or all
+   * not, $12) and moves each tenant's head ($10) to its hash ($11).
    */
   private static final String INSERT_AND_MOVE_HEADS = """
       WITH appended AS (
         INSERT INTO audit_events (tenant_id, seq, occurred_at, event_type, actor, job_id, detail, prev_hash, hash,
-                                  keyed)
-        SELECT *, $12::boolean FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[],
+                                  keyed, tenant_keyed)
+        SELECT *, $12::boolean, $12::boolean FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[],
                                            $6::bigint[], $7::text[], $8::text[], $9::text[])
       )
       UPDATE audit_chain_heads h SET hash = u.hash

@@ -180,6 +180,34 @@ class AuditTamperingTest {
     assertBroken("initech", 3, "does not link");
   }
 
+  @Test
+  @DisplayName("records keyed with the deployment's key before chain keys verify; one rewritten with it after them does not")
+  void deploymentKeyedRecordsFromBeforeChainKeys() {
+    TestDatabase.execute(url, "INSERT INTO tenants (id, name) VALUES ('initech', 'Initech')");
+    append("initech", 4);
+    AuditKey chainKey = KEY.forTenant("initech");
+    rewrite("initech", 1, fields -> new JsonArray(fields).getLong(1) <= 2 ? KEY.mac(fields) : chainKey.mac(fields), true);
+    TestDatabase.execute(url, "UPDATE audit_events SET tenant_keyed = false WHERE tenant_id = 'initech' AND seq <= 2");
+    ChainVerification upgraded = verify("initech");
+    assertThat(upgraded.isIntact()).as(upgraded.problem()).isTrue();
+    assertThat(upgraded.unkeyedRecords()).isZero();
+
+    rewrite("initech", 4, KEY::mac, true);
+    TestDatabase.execute(url, "UPDATE audit_events SET tenant_keyed = false WHERE tenant_id = 'initech' AND seq = 4");
+    assertBroken("initech", 4, "deployment's key after records keyed with the tenant's");
+  }
+
+  @Test
+  @DisplayName("each tenant's records are keyed with its own chain key, not the audit key or another tenant's")
+  void eachTenantHasItsOwnChainKey() {
+    for (AuditRecord record : records("acme")) {
+      assertThat(record.hashKey()).isEqualTo(AuditRecord.HashKey.TENANT);
+      assertThat(record.recomputeHashWith(KEY.forTenant("acme"))).isEqualTo(record.hash());
+      assertThat(record.recomputeHashWith(KEY)).isNotEqualTo(record.hash());
+      assertThat(record.recomputeHashWith(KEY.forTenant("globex"))).isNotEqualTo(record.hash());
+    }
+  }
+
   private interface Hasher {
     String hash(String fields);
   }

@@ -18,6 +18,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.sqlclient.Pool;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
@@ -84,6 +85,7 @@ public final class AdminApi {
     new SecretsApi(secrets, pool).mount(router);
     new AuditApi(pool).mount(router);
     new AuditVerificationApi(vertx, pool, auditAnchors).mount(router);
+    new AuditExportApi(pool, Clock.systemUTC()).mount(router);
   }
 
   /**

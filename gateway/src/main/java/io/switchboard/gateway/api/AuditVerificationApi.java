@@ -2,6 +2,10 @@ package io.switchboard.gateway.api;
 
 import io.switchboard.audit.AuditAnchors;
 import io.switchboard.audit.AuditChainVerifier;
+import io.switchboard.audit.AuditEvent;
+import io.switchboard.audit.AuditEventType;
+import io.switchboard.audit.AuditKey;
+import io.switchboard.audit.AuditLog;
 import io.switchboard.audit.ChainVerification;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
@@ -17,12 +21,13 @@ import io.vertx.sqlclient.Pool;
 import java.util.Optional;
 
 /**
- * {@code GET /api/v1/tenants/{tenantId}/audit-verification} (operator): walks the tenant's audit chain
- * with the node's audit key and compares it with every anchor of the tenant in the anchor file, and
- * answers what it found: intact, or the first broken record and why. A tenant that no longer exists
- * but has anchors is verified too (its chain was wiped); one with neither is a 404. Untrusted lines
- * of the anchor file are listed. Without an audit key or anchors (a gateway started without them)
- * it is a 503.
+ * Verifies a tenant's audit chain with the node's audit key against every anchor of the tenant in the
+ * anchor file, and answers what it found: intact, or the first broken record and why. The operator
+ * asks for any tenant ({@code GET /api/v1/tenants/{tenantId}/audit-verification}): one that no longer
+ * exists but has anchors is verified too (its chain was wiped), one with neither is a 404. A tenant
+ * admin asks for its own ({@code GET /api/v1/audit/verify}), and takes its chain key ({@code GET
+ * /api/v1/audit/chain-key}, audited) to re-verify an export elsewhere. Untrusted lines of the anchor
+ * file are listed. Without an audit key or anchors (a gateway started without them) each is a 503.
  */
 public final class AuditVerificationApi {
 
@@ -37,14 +42,15 @@ public final class AuditVerificationApi {
   }
 
   public void mount(Router router) {
-    router.get("/api/v1/tenants/:tenantId/audit-verification").handler(this::verify);
+    router.get("/api/v1/tenants/:tenantId/audit-verification")
+        .handler(ctx -> verify(ctx, ContractValidation.path(ctx, "tenantId").getString()));
+    router.get("/api/v1/audit/verify").handler(ctx -> verify(ctx, TenantTokenAuth.tenantId(ctx)));
+    router.get("/api/v1/audit/chain-key").handler(this::chainKey);
   }
 
-  private void verify(RoutingContext ctx) {
-    String tenantId = ContractValidation.path(ctx, "tenantId").getString();
+  private void verify(RoutingContext ctx, String tenantId) {
     if (anchors.isEmpty()) {
-      ctx.fail(new SwitchboardException(ErrorCode.NOT_CONFIGURED,
-          "this gateway has no audit key or anchor file, so it cannot verify audit chains"));
+      ctx.fail(notConfigured("verify audit chains"));
       return;
     }
     vertx.executeBlocking(anchors.get()::read, false)
@@ -57,6 +63,25 @@ public final class AuditVerificationApi {
         }))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
+  }
+
+  private void chainKey(RoutingContext ctx) {
+    Optional<AuditKey> key = AuditKey.installed();
+    if (key.isEmpty()) {
+      ctx.fail(notConfigured("give out chain keys"));
+      return;
+    }
+    String tenantId = TenantTokenAuth.tenantId(ctx);
+    pool.withTransaction(tx -> AuditLog.append(tx, AuditEvent.of(tenantId, AuditEventType.AUDIT_CHAIN_KEY_READ,
+            TenantTokenAuth.actor(ctx), null, new JsonObject())))
+        .onSuccess(record -> ctx.json(new JsonObject().put("tenantId", tenantId).put("algorithm", "HMAC-SHA256")
+            .put("key", key.get().forTenant(tenantId).hex())))
+        .onFailure(ctx::fail);
+  }
+
+  private static SwitchboardException notConfigured(String what) {
+    return new SwitchboardException(ErrorCode.NOT_CONFIGURED,
+        "this gateway has no audit key or anchor file, so it cannot " + what);
   }
 
   private static JsonObject json(ChainVerification result, AuditAnchors.Read read) {

@@ -1,6 +1,7 @@
 package io.switchboard.gateway.api;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.switchboard.audit.AuditKey;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.GroupCommit;
 import io.switchboard.core.job.NewJob;
@@ -15,6 +16,7 @@ import io.switchboard.tenancy.policy.ApprovalRequirement;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,7 @@ class TenantIsolationTest extends AdminApiTestBase {
 
   /** Text that only globex's objects contain; no answer to acme may hold it. */
   private static final String MARKER = "globexmarker";
+  private static final AuditKey KEY = AuditKey.of("tenant-isolation-audit-key-of-32-bytes".getBytes());
 
   private static String revokedToken;
   private static String suspendedToken;
@@ -63,8 +66,25 @@ class TenantIsolationTest extends AdminApiTestBase {
   private record Row(Function<String, HttpResponse<String>> call, int status, Consumer<HttpResponse<String>> check) {
   }
 
+  /**
+   * Hides the base class's start: the audit key goes in first, so the gateway anchors and verifies
+   * chains and hands out chain keys.
+   */
   @BeforeAll
-  static void setUp() {
+  static void startGateway() {
+    AuditKey.install(KEY);
+    AdminApiTestBase.startGateway();
+    setUp();
+  }
+
+  /** Hides the base class's stop, to take the audit key out after it. */
+  @AfterAll
+  static void stopGateway() {
+    AdminApiTestBase.stopGateway();
+    AuditKey.install(null);
+  }
+
+  private static void setUp() {
     SignedSlashCommand.of(GatewayFixture.GLOBEX_SECRET, "T0GLOBEX", "echo " + MARKER,
         fixture.slack().responseUrl("globex")).post(fixture.baseUrl());
     globexJob = fixture.count("SELECT max(id) FROM jobs WHERE tenant_id = 'globex'");
@@ -184,6 +204,23 @@ class TenantIsolationTest extends AdminApiTestBase {
         404, r -> globexNotificationsIntact());
     row("GET /api/v1/notifications/{notificationId}", t -> api.get("/api/v1/notifications/" + globexNotification, t),
         404, TenantIsolationTest::noMarker);
+    row("GET /api/v1/audit/verify", t -> api.get("/api/v1/audit/verify", t), 200, r -> {
+      assertThat(ApiClient.json(r).getString("tenantId")).isEqualTo("acme");
+      assertThat(ApiClient.json(r).getLong("recordsChecked"))
+          .isEqualTo(fixture.count("SELECT seq FROM audit_chain_heads WHERE tenant_id = 'acme'"));
+    });
+    row("GET /api/v1/audit/export", t -> api.get("/api/v1/audit/export", t), 200, r -> {
+      List<JsonObject> records = r.body().lines().map(JsonObject::new)
+          .filter(line -> "record".equals(line.getString("kind"))).toList();
+      assertThat(records).isNotEmpty().allSatisfy(record -> {
+        assertThat(record.getString("tenantId")).isEqualTo("acme");
+        assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE tenant_id = 'acme' "
+            + "AND hash = '" + record.getString("hash") + "'")).isEqualTo(1);
+      });
+    });
+    row("GET /api/v1/audit/chain-key", t -> api.get("/api/v1/audit/chain-key", t), 200, r ->
+        assertThat(ApiClient.json(r).getString("key")).isEqualTo(KEY.forTenant("acme").hex())
+            .isNotEqualTo(KEY.forTenant("globex").hex()));
     row("GET /api/v1/audit", t -> api.get("/api/v1/audit?limit=500", t), 200, r -> {
       JsonArray events = ApiClient.json(r).getJsonArray("events");
       assertThat(events).isNotEmpty();
@@ -200,7 +237,7 @@ class TenantIsolationTest extends AdminApiTestBase {
     paths.forEach(path -> ((JsonObject) path.getValue()).fieldNames().stream()
         .filter(method -> Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace").contains(method))
         .forEach(method -> operations.add(method.toUpperCase() + " " + path.getKey())));
-    assertThat(operations).hasSize(35);
+    assertThat(operations).hasSize(38);
     assertThat(new TreeSet<>(TABLE.keySet())).isEqualTo(operations);
   }
 
