@@ -117,4 +117,18 @@ class StartupErrorsIT {
     assertThat(failureLine(run)).contains("SWITCHBOARD_PACING_SLACK_MILLIS").contains("soon");
     assertThat(dataDir.resolve("data")).as("no embedded PostgreSQL was prepared").doesNotExist();
   }
+
+  @Test
+  @DisplayName("a public URL Slack could not be given is named, with SWITCHBOARD_PUBLIC_URL, before anything starts")
+  void badPublicUrl() throws Exception {
+    for (String url : List.of("http://chatops.example.com", "chatops.example.com", "https://chatops.example.com/?x=1")) {
+      Run run = run(Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_PUBLIC_URL", url));
+
+      assertThat(run.exitCode()).as(url).isEqualTo(2);
+      assertThat(failureLine(run)).startsWith("switchboard: SWITCHBOARD_PUBLIC_URL must be the absolute https URL")
+          .endsWith("(got '" + url + "')");
+      assertThat(run.stderr()).doesNotContain("\tat ");
+      assertThat(dataDir.resolve("data")).as("no embedded PostgreSQL was prepared").doesNotExist();
+    }
+  }
 }

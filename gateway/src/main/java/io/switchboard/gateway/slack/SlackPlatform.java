@@ -35,11 +35,18 @@ import java.util.Optional;
  * interactions ({@code /slack/interactions}: approval votes, Cancel and Rerun, form submissions),
  * the Events API ({@code /slack/events}: mentions, direct messages, uninstalls), OAuth installation of
  * the shared app ({@code /slack/install}, {@code /slack/oauth/callback}, and the admin API's install
- * links); results through the command's {@code response_url} ({@value SlackResponseUrlResults#KIND}) or
+ * links), the app manifest of this deployment ({@code /slack/manifest}); results through the command's {@code response_url} ({@value SlackResponseUrlResults#KIND}) or
  * as one message edited in place ({@value SlackJobMessages#REPLY_KIND}), progress, notifications, and
  * the own-app proof of {@code POST /api/v1/installations}.
  */
 public final class SlackPlatform implements ChatPlatform {
+
+  public static final String COMMANDS_PATH = "/slack/commands";
+  public static final String INTERACTIONS_PATH = "/slack/interactions";
+  public static final String EVENTS_PATH = "/slack/events";
+  public static final String INSTALL_PATH = "/slack/install";
+  public static final String OAUTH_CALLBACK_PATH = "/slack/oauth/callback";
+  public static final String MANIFEST_PATH = "/slack/manifest";
 
   private final SlackSettings settings;
   private final GatewayServices services;
@@ -82,18 +89,19 @@ public final class SlackPlatform implements ChatPlatform {
     Clock clock = services.clock();
     CommandPipeline pipeline = services.pipelines().forPlatform(name()).withGroupMemberships(groups);
     SlackResponseUrls responseUrls = new SlackResponseUrls(settings.responseUrlPrefixes());
-    router.post("/slack/commands").handler(new SlashCommandHandler(authenticator, pipeline, responseUrls,
+    router.post(COMMANDS_PATH).handler(new SlashCommandHandler(authenticator, pipeline, responseUrls,
         new CommandFormOpener(api, botTokens), services.metrics()));
-    router.post("/slack/interactions").handler(new SlackInteractionHandler(authenticator, services.policies(),
+    router.post(INTERACTIONS_PATH).handler(new SlackInteractionHandler(authenticator, services.policies(),
         services.approvals(), responseUrls, poster, services.metrics(), clock, groups,
         new SlackJobClicks(services.pool(), services.cancellations(), pipeline, eventAnswers, poster), pipeline));
-    router.post("/slack/events").handler(new SlackEventsHandler(authenticator, new SlackEventLog(services.pool()),
+    router.post(EVENTS_PATH).handler(new SlackEventsHandler(authenticator, new SlackEventLog(services.pool()),
         pipeline, eventAnswers, new SlackUninstalls(services.pool(), botTokens, signingSecrets,
             services.installationChanges()), services.metrics()));
-    router.get("/slack/install").handler(new SlackInstallHandler(settings.app(), installStates, clock));
-    router.get("/slack/oauth/callback").handler(new SlackOAuthCallbackHandler(settings.app(), installStates,
+    router.get(INSTALL_PATH).handler(new SlackInstallHandler(settings.app(), installStates, clock));
+    router.get(OAUTH_CALLBACK_PATH).handler(new SlackOAuthCallbackHandler(settings.app(), installStates,
         new OAuthStateRedemptions(services.pool()), api,
         new SlackInstaller(services.pool(), botTokens, signingSecrets, services.installationChanges()), clock));
+    router.get(MANIFEST_PATH).handler(new SlackManifestHandler(settings.publicUrl(), settings.app()));
   }
 
   @Override

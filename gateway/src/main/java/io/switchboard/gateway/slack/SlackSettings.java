@@ -1,6 +1,7 @@
 package io.switchboard.gateway.slack;
 
 import io.switchboard.core.config.Environment;
+import io.switchboard.core.config.PublicUrl;
 import io.switchboard.core.config.WorkspaceRate;
 import io.switchboard.gateway.pacing.PlatformPacing;
 import io.switchboard.gateway.platform.ChatPlatform;
@@ -13,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Slack's settings: the shared app ({@code SWITCHBOARD_SLACK_*}, {@link SlackApp}), the shared app's
- * signing secret, where {@code response_url}s may point, and pacing ({@code SWITCHBOARD_PACING_SLACK_*}).
+ * signing secret, where {@code response_url}s may point, pacing ({@code SWITCHBOARD_PACING_SLACK_*}),
+ * and the gateways' public address for the app manifest ({@code SWITCHBOARD_PUBLIC_URL}).
  *
  * @param app                 the shared Slack app
  * @param signingSecret       {@code SWITCHBOARD_SLACK_SIGNING_SECRET}: the shared app's signing secret; a
@@ -23,9 +25,11 @@ import java.util.Optional;
  * @param pacing              Slack allows "about one message per second" per channel
  *                            ({@code chat.postMessage}); workspace-wide, {@code chat.postMessage} "several
  *                            hundred per minute" and {@code chat.update} Tier 3 ("50+ per minute")
+ * @param publicUrl           {@code SWITCHBOARD_PUBLIC_URL}: where Slack reaches the gateways, for the
+ *                            URLs of {@code GET /slack/manifest}; empty: that route answers 503
  */
 public record SlackSettings(SlackApp app, Optional<String> signingSecret, List<String> responseUrlPrefixes,
-                            PlatformPacing pacing) implements PlatformSettings {
+                            PlatformPacing pacing, Optional<PublicUrl> publicUrl) implements PlatformSettings {
 
   public static final String DEFAULT_API_URL = "https://slack.com/api/";
   public static final String DEFAULT_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize";
@@ -47,7 +51,8 @@ public record SlackSettings(SlackApp app, Optional<String> signingSecret, List<S
             env.list("SWITCHBOARD_SLACK_SCOPES", DEFAULT_SCOPES)),
         env.optional("SWITCHBOARD_SLACK_SIGNING_SECRET"),
         env.list("SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", DEFAULT_RESPONSE_URL_PREFIX),
-        PlatformPacing.fromEnv(env, SignedSlackEndpoint.PLATFORM, DEFAULT_PACING));
+        PlatformPacing.fromEnv(env, SignedSlackEndpoint.PLATFORM, DEFAULT_PACING),
+        PublicUrl.fromEnv(env));
   }
 
   @Override
@@ -67,6 +72,7 @@ public record SlackSettings(SlackApp app, Optional<String> signingSecret, List<S
 
   @Override
   public String toString() {
-    return "SlackSettings[app=" + app + ", responseUrlPrefixes=" + responseUrlPrefixes + ", pacing=" + pacing + "]";
+    return "SlackSettings[app=" + app + ", responseUrlPrefixes=" + responseUrlPrefixes + ", pacing=" + pacing
+        + ", publicUrl=" + publicUrl.map(PublicUrl::base).orElse("-") + "]";
   }
 }

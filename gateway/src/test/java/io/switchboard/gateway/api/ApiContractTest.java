@@ -58,6 +58,15 @@ class ApiContractTest {
   }
 
   @Test
+  void theServedDocumentNamesItsServerRelativelyAndItsLicense() {
+    JsonObject served = new JsonObject(contract.document());
+    assertThat(served.getJsonArray("servers").getJsonObject(0).getString("url")).isEqualTo("/");
+    assertThat(served.getJsonObject("info").getJsonObject("license").getString("identifier")).isEqualTo("Apache-2.0");
+    assertThat(ApiContract.forRequestValidation(served).containsKey("servers"))
+        .as("vertx-openapi reads server URLs as absolute URLs: the relative one is left out for validation").isFalse();
+  }
+
+  @Test
   void requestsAreFoundByMethodAndPathTemplate() {
     assertThat(contract.find(HttpMethod.GET, "/api/v1/jobs/12")).get()
         .extracting(Operation::getOperationId).isEqualTo("getJob");

@@ -48,6 +48,7 @@ class RouteMatrixTest {
     UNAUTHENTICATED.put("POST /mattermost/actions", 401);
     UNAUTHENTICATED.put("GET /slack/install", 302);
     UNAUTHENTICATED.put("GET /slack/oauth/callback", 400);
+    UNAUTHENTICATED.put("GET /slack/manifest", 503);
     UNAUTHENTICATED.put("POST /sandbox/api/session", 403);
     UNAUTHENTICATED.put("GET /sandbox/api/session", 200);
     UNAUTHENTICATED.put("GET /sandbox/api/messages", 401);

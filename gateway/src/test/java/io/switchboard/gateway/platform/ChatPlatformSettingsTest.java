@@ -1,6 +1,7 @@
 package io.switchboard.gateway.platform;
 
 import io.switchboard.core.config.Environment;
+import io.switchboard.core.config.PublicUrl;
 import io.switchboard.core.config.WorkspaceRate;
 import io.switchboard.gateway.discord.DiscordApp;
 import io.switchboard.gateway.discord.DiscordSettings;
@@ -35,7 +36,7 @@ class ChatPlatformSettingsTest {
 
   @Test
   void aMalformedValueOfAnyPlatformFailsTheWholeListNamingTheVariable() {
-    for (String variable : List.of("SWITCHBOARD_SLACK_API_URL", "SWITCHBOARD_TEAMS_GRAPH_URL",
+    for (String variable : List.of("SWITCHBOARD_SLACK_API_URL", "SWITCHBOARD_PUBLIC_URL", "SWITCHBOARD_TEAMS_GRAPH_URL",
         "SWITCHBOARD_DISCORD_API_URL", "SWITCHBOARD_PACING_DISCORD_MILLIS", "SWITCHBOARD_SANDBOX_ENABLED")) {
       assertThatThrownBy(() -> ChatPlatforms.installed(env(Map.of(variable, "-1"))))
           .as(variable).hasMessageContaining(variable);
@@ -71,12 +72,15 @@ class ChatPlatformSettingsTest {
     assertThat(slack.oauthEnabled()).isFalse();
     assertThat(defaults.responseUrlPrefixes()).containsExactly("https://hooks.slack.com/");
     assertThat(defaults.signingSecret()).isEmpty();
+    assertThat(defaults.publicUrl()).isEmpty();
 
     SlackSettings configured = SlackSettings.fromEnv(env(Map.of(
         "SWITCHBOARD_SLACK_API_URL", "http://127.0.0.1:9/api",
         "SWITCHBOARD_SLACK_CLIENT_ID", "123.456", "SWITCHBOARD_SLACK_CLIENT_SECRET", "s3cret",
         "SWITCHBOARD_SLACK_SIGNING_SECRET", "signing-s3cret",
-        "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", "http://127.0.0.1:9/, https://hooks.slack.com/")));
+        "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", "http://127.0.0.1:9/, https://hooks.slack.com/",
+        "SWITCHBOARD_PUBLIC_URL", "https://chatops.example.com/")));
+    assertThat(configured.publicUrl().map(PublicUrl::base)).hasValue("https://chatops.example.com");
     assertThat(configured.app().apiUrl()).isEqualTo("http://127.0.0.1:9/api/");
     assertThat(configured.app().oauthEnabled()).isTrue();
     assertThat(configured.app().stateSecret()).contains("s3cret");
@@ -85,6 +89,8 @@ class ChatPlatformSettingsTest {
         .doesNotContain("s3cret").doesNotContain("signing-s3cret");
     assertThatThrownBy(() -> SlackSettings.fromEnv(env(Map.of("SWITCHBOARD_SLACK_API_URL", "slack.com"))))
         .hasMessageContaining("SWITCHBOARD_SLACK_API_URL");
+    assertThatThrownBy(() -> SlackSettings.fromEnv(env(Map.of("SWITCHBOARD_PUBLIC_URL", "http://chatops.example.com"))))
+        .hasMessageContaining("SWITCHBOARD_PUBLIC_URL").hasMessageContaining("https");
   }
 
   @Test
