@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes every tenant's chain head to the {@link AuditAnchors} file when it has moved, every
- * {@code interval}, and logs each anchor too (a second copy wherever the logs are shipped). How far
+ * {@code interval}, signed, logs each anchor too (a second copy wherever the logs are shipped) and
+ * hands each round to the {@link AnchorSink}s (a webhook). How far
  * back a rewrite of the database is caught therefore depends on the interval: records newer than
  * the last anchor can be deleted from the end of a chain unnoticed; everything anchored cannot.
  * The file is written on a worker thread, never on the event loop.
@@ -31,20 +32,30 @@ public final class AuditAnchoring {
   private final AuditAnchors anchors;
   private final Duration interval;
   private final Clock clock;
+  private final List<AnchorSink> sinks;
   private final Map<String, Long> anchoredSeqs = new ConcurrentHashMap<>();
   private long timer = -1;
   private boolean running;
 
   public AuditAnchoring(Vertx vertx, SqlClient client, AuditAnchors anchors, Duration interval, Clock clock) {
+    this(vertx, client, anchors, interval, clock, List.of());
+  }
+
+  /** Anchoring that also hands each round of signed anchors to the {@code sinks}. */
+  public AuditAnchoring(Vertx vertx, SqlClient client, AuditAnchors anchors, Duration interval, Clock clock,
+                        List<AnchorSink> sinks) {
     this.vertx = vertx;
     this.client = client;
     this.anchors = anchors;
     this.interval = interval;
     this.clock = clock;
+    this.sinks = List.copyOf(sinks);
   }
 
   /** Reads what the file anchored already, anchors the heads once, then keeps anchoring on the timer. */
   public Future<Void> start() {
+    LOG.info("Audit anchors are signed with Ed25519 key {} (public key {})", anchors.signingKey().keyId(),
+        anchors.signingKey().publicKeyHex());
     return vertx.executeBlocking(anchors::read, false)
         .compose(read -> {
           read.problems().forEach(problem -> LOG.warn("Audit anchors: {}", problem));
@@ -81,13 +92,15 @@ public final class AuditAnchoring {
       if (moved.isEmpty()) {
         return Future.succeededFuture(0);
       }
-      return vertx.executeBlocking(() -> {
-        anchors.append(moved);
-        return moved.size();
-      }, false).onSuccess(written -> moved.forEach(anchor -> {
-        anchoredSeqs.put(anchor.tenantId(), anchor.seq());
-        LOG.info("Audit anchor: tenant {} seq {} hash {}", anchor.tenantId(), anchor.seq(), anchor.hash());
-      }));
+      return vertx.executeBlocking(() -> anchors.append(moved), false).map(signed -> {
+        String keyId = anchors.signingKey().keyId();
+        for (AuditAnchors.Anchor anchor : signed) {
+          anchoredSeqs.put(anchor.tenantId(), anchor.seq());
+          LOG.info("Audit anchor: {}", anchor.toJson(keyId).encode());
+        }
+        sinks.forEach(sink -> sink.publish(signed, anchors.signingKey()));
+        return signed.size();
+      });
     });
   }
 

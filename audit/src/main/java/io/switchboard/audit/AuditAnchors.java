@@ -18,16 +18,48 @@ import java.util.Optional;
 
 /**
  * Chain heads written outside the database: an append-only file of JSON lines, one per anchored
- * head ({@code at}, {@code tenant}, {@code seq}, {@code hash}, and {@code mac}, an HMAC under the
- * {@link AuditKey} over the rest). Someone who rewrites the database cannot rewrite this file's past,
+ * head ({@code at}, {@code tenant}, {@code seq}, {@code hash}, {@code sig} and {@code keyId}, an
+ * Ed25519 signature anyone with the public key can check ({@link AnchorSigningKey}), and {@code mac},
+ * an HMAC under the {@link AuditKey} over the rest). Someone who rewrites the database cannot rewrite this file's past,
  * so a deleted tail, a wiped chain, truncated tables or a chain rewritten from scratch show against
  * it: the log must still hold every anchored record with its anchored hash. Blocking file IO: call
  * from a worker thread.
  */
 public final class AuditAnchors {
 
-  /** One tenant's chain head as it was at {@code at}. */
-  public record Anchor(String tenantId, long seq, String hash, Instant at) {
+  /**
+   * One tenant's chain head as it was at {@code at}, and its Ed25519 signature ({@link
+   * AnchorSigningKey}; null for a line written before anchors were signed).
+   */
+  public record Anchor(String tenantId, long seq, String hash, Instant at, String signature) {
+
+    /** An anchor not signed yet. */
+    public Anchor(String tenantId, long seq, String hash, Instant at) {
+      this(tenantId, seq, hash, at, null);
+    }
+
+    /**
+     * How an anchor is published, in the log, to a webhook and in an export: {@code at},
+     * {@code tenant}, {@code seq}, {@code hash}, {@code sig} and the signing key's {@code keyId}.
+     */
+    public JsonObject toJson(String keyId) {
+      return new JsonObject().put("at", at.toString()).put("tenant", tenantId).put("seq", seq).put("hash", hash)
+          .put("sig", signature).put("keyId", keyId);
+    }
+
+    /** The anchor a published line describes; throws {@link IllegalArgumentException} for a malformed one. */
+    public static Anchor fromJson(JsonObject json) {
+      try {
+        Anchor anchor = new Anchor(json.getString("tenant"), json.getLong("seq"), json.getString("hash"),
+            Instant.parse(json.getString("at")), json.getString("sig"));
+        if (anchor.tenantId() == null || anchor.hash() == null) {
+          throw new IllegalArgumentException("an anchor names no tenant or hash: " + json.encode());
+        }
+        return anchor;
+      } catch (ClassCastException | NullPointerException | java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException("not an anchor: " + json.encode(), e);
+      }
+    }
   }
 
   /** Every trusted anchor by tenant, in the file's order, and the lines that could not be trusted. */
@@ -48,25 +80,35 @@ public final class AuditAnchors {
 
   private final Path file;
   private final AuditKey key;
+  private final AnchorSigningKey signingKey;
 
   public AuditAnchors(Path file, AuditKey key) {
     this.file = file;
     this.key = key;
+    this.signingKey = AnchorSigningKey.derivedFrom(key);
   }
 
   public Path file() {
     return file;
   }
 
-  /** Appends the anchors and forces them to the disk before returning. */
-  public void append(List<Anchor> anchors) throws IOException {
+  /** The key every anchor is signed with; its public half checks them anywhere. */
+  public AnchorSigningKey signingKey() {
+    return signingKey;
+  }
+
+  /** Signs the anchors, appends them and forces them to the disk before returning; answers them signed. */
+  public List<Anchor> append(List<Anchor> anchors) throws IOException {
     if (anchors.isEmpty()) {
-      return;
+      return List.of();
     }
+    List<Anchor> signed = new ArrayList<>(anchors.size());
     StringBuilder lines = new StringBuilder();
-    for (Anchor anchor : anchors) {
-      lines.append(new JsonObject().put("at", anchor.at().toString()).put("tenant", anchor.tenantId())
-          .put("seq", anchor.seq()).put("hash", anchor.hash()).put("mac", mac(anchor)).encode()).append('\n');
+    for (Anchor unsigned : anchors) {
+      Anchor anchor = new Anchor(unsigned.tenantId(), unsigned.seq(), unsigned.hash(), unsigned.at(),
+          signingKey.sign(unsigned));
+      signed.add(anchor);
+      lines.append(anchor.toJson(signingKey.keyId()).put("mac", mac(anchor)).encode()).append('\n');
     }
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
@@ -77,6 +119,7 @@ public final class AuditAnchors {
       channel.write(StandardCharsets.UTF_8.encode(lines.toString()));
       channel.force(true);
     }
+    return signed;
   }
 
   /** Every anchor whose MAC holds; lines that are unreadable or fail their MAC are reported. */
@@ -105,13 +148,9 @@ public final class AuditAnchors {
   private Optional<Anchor> parse(String line) {
     try {
       JsonObject json = new JsonObject(line);
-      Anchor anchor = new Anchor(json.getString("tenant"), json.getLong("seq"), json.getString("hash"),
-          Instant.parse(json.getString("at")));
-      if (anchor.tenantId() == null || anchor.hash() == null) {
-        return Optional.empty();
-      }
+      Anchor anchor = Anchor.fromJson(json);
       return mac(anchor).equals(json.getString("mac")) ? Optional.of(anchor) : Optional.empty();
-    } catch (DecodeException | ClassCastException | NullPointerException | java.time.format.DateTimeParseException e) {
+    } catch (DecodeException | IllegalArgumentException e) {
       return Optional.empty();
     }
   }

@@ -7,7 +7,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
- * The lines of an audit export, newline-delimited JSON: a {@code header} (tenant, range, when), one
+ * The lines of an audit export, newline-delimited JSON: a {@code header} (tenant, range, when), an
+ * {@code anchor} for each signed chain head the gateway published of the tenant, one
  * {@code record} per audit record with every field its hash covers, exactly as stored, and an
  * {@code end} that counts them and names the chain head when the export began. A download cut short
  * has no {@code end}, so it cannot pass for a whole export. The one definition both the export and
@@ -24,10 +25,16 @@ public final class AuditExportFormat {
   private AuditExportFormat() {
   }
 
+  /** The first line; {@code exportedAt} is when the export took its view of the chain (before reading the head). */
   public static JsonObject header(String tenantId, Instant from, Instant to, Instant exportedAt) {
     return new JsonObject().put("kind", "header").put("format", VERSION).put("tenantId", tenantId)
         .put("from", from == null ? null : from.toString()).put("to", to == null ? null : to.toString())
         .put("exportedAt", exportedAt.toString());
+  }
+
+  /** An anchor's line: the anchor as published ({@link AuditAnchors.Anchor#toJson}), of kind {@code anchor}. */
+  public static JsonObject anchor(AuditAnchors.Anchor anchor, String keyId) {
+    return new JsonObject().put("kind", "anchor").mergeIn(anchor.toJson(keyId));
   }
 
   /** A record's line; {@code detail} stays the stored text, since its exact bytes are hashed. */

@@ -1,6 +1,7 @@
 package io.switchboard.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.audit.AnchorSink;
 import io.switchboard.audit.AuditAnchoring;
 import io.switchboard.audit.AuditAnchors;
 import io.switchboard.audit.AuditKey;
@@ -11,6 +12,7 @@ import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.api.AdminApi;
 import io.switchboard.gateway.api.NotificationsApi;
+import io.switchboard.gateway.audit.AnchorWebhook;
 import io.switchboard.gateway.approval.Approval;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.command.ChatBuiltins;
@@ -105,6 +107,7 @@ public final class GatewayVerticle extends VerticleBase {
   private JobProgressRelay jobMessageProgress;
   private NotificationSweeper notifications;
   private Optional<AuditAnchoring> auditAnchoring = Optional.empty();
+  private Optional<AnchorWebhook> anchorWebhook = Optional.empty();
 
   /**
    * @param platforms the chat platforms to serve, as {@link ChatPlatforms#installed} read them (the
@@ -206,8 +209,10 @@ public final class GatewayVerticle extends VerticleBase {
     answerOutbox.start();
     Optional<AuditAnchors> auditAnchors = AuditKey.installed()
         .map(key -> new AuditAnchors(config.auditAnchors().file(), key));
+    anchorWebhook = config.auditAnchors().webhook().map(url -> new AnchorWebhook(vertx, services.http(), url));
     auditAnchoring = auditAnchors.map(anchors -> new AuditAnchoring(vertx, pool, anchors,
-        config.auditAnchors().interval(), Clock.systemUTC()));
+        config.auditAnchors().interval(), Clock.systemUTC(), anchorWebhook.<List<AnchorSink>>map(List::of)
+            .orElse(List.of())));
     return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations, ownership, ownApps,
             auditAnchors)
         .onSuccess(api -> {
@@ -256,7 +261,10 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> Future.all(platforms.stream().map(ChatPlatform::stop).toList()))
         .compose(v -> policies.stop())
         .compose(v -> auditAnchoring.map(AuditAnchoring::stop).orElse(Future.succeededFuture()))
-        .onComplete(ar -> approvals.stop());
+        .onComplete(ar -> {
+          anchorWebhook.ifPresent(AnchorWebhook::stop);
+          approvals.stop();
+        });
   }
 
   /**

@@ -108,7 +108,8 @@ public record SwitchboardConfig(
         new AuditAnchorSettings(
             in.optional("SWITCHBOARD_AUDIT_ANCHOR_FILE").map(Path::of)
                 .orElse(dataDir.resolve(AuditAnchorSettings.FILE_NAME)),
-            in.seconds("SWITCHBOARD_AUDIT_ANCHOR_SECONDS", AuditAnchorSettings.DEFAULT_INTERVAL)),
+            in.seconds("SWITCHBOARD_AUDIT_ANCHOR_SECONDS", AuditAnchorSettings.DEFAULT_INTERVAL),
+            in.optional(AuditAnchorSettings.WEBHOOK_VARIABLE).map(AuditAnchorSettings::webhook)),
         in);
   }
 }

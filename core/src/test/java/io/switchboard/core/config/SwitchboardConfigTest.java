@@ -84,6 +84,18 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void anchorsGoToAWebhookOnlyWhenAnHttpUrlIsGiven() {
+    assertThat(SwitchboardConfig.fromEnv(Map.of()).auditAnchors().webhook()).isEmpty();
+    assertThat(SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_AUDIT_ANCHOR_WEBHOOK_URL", "https://siem.example/a"))
+        .auditAnchors().webhook()).hasValueSatisfying(url -> assertThat(url).hasToString("https://siem.example/a"));
+    for (String bad : List.of("siem.example/a", "ftp://siem.example/a", "https://user:pw@siem.example/a", "http://")) {
+      assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_AUDIT_ANCHOR_WEBHOOK_URL", bad)))
+          .as(bad).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("SWITCHBOARD_AUDIT_ANCHOR_WEBHOOK_URL").hasMessageNotContaining("pw");
+    }
+  }
+
+  @Test
   void badValuesNameTheVariable() {
     assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_HTTP_PORT", "http")))
         .hasMessageContaining("SWITCHBOARD_HTTP_PORT");

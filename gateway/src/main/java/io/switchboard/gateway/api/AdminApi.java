@@ -85,7 +85,7 @@ public final class AdminApi {
     new SecretsApi(secrets, pool).mount(router);
     new AuditApi(pool).mount(router);
     new AuditVerificationApi(vertx, pool, auditAnchors).mount(router);
-    new AuditExportApi(pool, Clock.systemUTC()).mount(router);
+    new AuditExportApi(vertx, pool, auditAnchors, Clock.systemUTC()).mount(router);
   }
 
   /**

@@ -1,11 +1,13 @@
 package io.switchboard.gateway.api;
 
+import io.switchboard.audit.AuditAnchors;
 import io.switchboard.audit.AuditExportFormat;
 import io.switchboard.audit.AuditQuery;
 import io.switchboard.audit.AuditRecord;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -20,21 +22,27 @@ import java.util.Optional;
 
 /**
  * {@code GET /api/v1/audit/export}: the caller's tenant's audit records as newline-delimited JSON
- * ({@link AuditExportFormat}), optionally those written in {@code [from, to)}, streamed page by page
+ * ({@link AuditExportFormat}), optionally those written in {@code [from, to)}, after the tenant's
+ * signed anchors from this gateway's anchor file, streamed page by page
  * as the client reads them, so a long chain never sits in memory. The records are a consecutive run
  * up to the chain head as it was when the export began, so the export links and ends where its
- * {@code end} line says. A failure mid-way resets the connection: the client never gets a cut-short
+ * {@code end} line says. The anchors are read before the head, so none of them names a record newer
+ * than the export's view ({@code exportedAt}): one beyond its end means records were deleted. A failure mid-way resets the connection: the client never gets a cut-short
  * export that looks whole.
  */
 public final class AuditExportApi {
 
   static final int PAGE_SIZE = 500;
 
+  private final Vertx vertx;
   private final Pool pool;
+  private final Optional<AuditAnchors> anchors;
   private final Clock clock;
 
-  public AuditExportApi(Pool pool, Clock clock) {
+  public AuditExportApi(Vertx vertx, Pool pool, Optional<AuditAnchors> anchors, Clock clock) {
+    this.vertx = vertx;
     this.pool = pool;
+    this.anchors = anchors;
     this.clock = clock;
   }
 
@@ -58,14 +66,20 @@ public final class AuditExportApi {
           "from (" + from + ") must be before to (" + to + ")"));
       return;
     }
-    AuditQuery.head(pool, tenantId)
-        .compose(head -> AuditQuery.seqRange(pool, tenantId, from, to).map(range -> new Run(head, range)))
+    Instant viewAt = clock.instant();
+    anchorLines(tenantId).compose(anchorLines -> AuditQuery.head(pool, tenantId)
+        .compose(head -> AuditQuery.seqRange(pool, tenantId, from, to).map(range -> {
+          Run run = new Run(head, range);
+          run.lines.appendString(AuditExportFormat.header(tenantId, from, to, viewAt).encode()).appendString("\n")
+              .appendBuffer(anchorLines);
+          return run;
+        })))
         .onFailure(ctx::fail)
         .onSuccess(run -> {
           HttpServerResponse response = ctx.response().setChunked(true)
               .putHeader("Content-Type", AuditExportFormat.MEDIA_TYPE)
               .putHeader("Content-Disposition", "attachment; filename=\"audit-" + tenantId + ".ndjson\"");
-          response.write(AuditExportFormat.header(tenantId, from, to, clock.instant()).encode() + "\n")
+          response.write(run.lines)
               .compose(v -> run.range.isEmpty() ? Future.succeededFuture(Written.NONE)
                   : stream(response, tenantId, run.range.get().first() - 1,
                       Math.min(run.range.get().last(), run.head.seq()), Written.NONE))
@@ -105,8 +119,29 @@ public final class AuditExportApi {
     }
   }
 
-  /** The head when the export began and the seqs of the records in the asked range. */
-  private record Run(AuditQuery.Head head, Optional<AuditQuery.SeqRange> range) {
+  /** The tenant's signed anchors from this gateway's anchor file, one line each (none without a file). */
+  private Future<Buffer> anchorLines(String tenantId) {
+    if (anchors.isEmpty()) {
+      return Future.succeededFuture(Buffer.buffer());
+    }
+    AuditAnchors file = anchors.get();
+    return vertx.executeBlocking(file::read, false).map(read -> {
+      Buffer lines = Buffer.buffer();
+      for (AuditAnchors.Anchor anchor : read.of(tenantId)) {
+        lines.appendString(AuditExportFormat.anchor(anchor, file.signingKey().keyId()).encode()).appendString("\n");
+      }
+      return lines;
+    });
+  }
+
+  /**
+   * The head when the export began, the seqs of the records in the asked range, and the lines that
+   * open the export (header and anchors).
+   */
+  private record Run(AuditQuery.Head head, Optional<AuditQuery.SeqRange> range, Buffer lines) {
+    Run(AuditQuery.Head head, Optional<AuditQuery.SeqRange> range) {
+      this(head, range, Buffer.buffer());
+    }
   }
 
   /** How many records were written and the last of them (null before the first). */

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.api;
 
+import io.switchboard.audit.AnchorSigningKey;
 import io.switchboard.audit.AuditAnchors;
 import io.switchboard.audit.AuditChainVerifier;
 import io.switchboard.audit.AuditEvent;
@@ -26,7 +27,8 @@ import java.util.Optional;
  * asks for any tenant ({@code GET /api/v1/tenants/{tenantId}/audit-verification}): one that no longer
  * exists but has anchors is verified too (its chain was wiped), one with neither is a 404. A tenant
  * admin asks for its own ({@code GET /api/v1/audit/verify}), and takes its chain key ({@code GET
- * /api/v1/audit/chain-key}, audited) to re-verify an export elsewhere. Untrusted lines of the anchor
+ * /api/v1/audit/chain-key}, audited) and the public key anchors are signed with ({@code GET
+ * /api/v1/audit/anchor-key}) to re-verify an export elsewhere. Untrusted lines of the anchor
  * file are listed. Without an audit key or anchors (a gateway started without them) each is a 503.
  */
 public final class AuditVerificationApi {
@@ -46,6 +48,16 @@ public final class AuditVerificationApi {
         .handler(ctx -> verify(ctx, ContractValidation.path(ctx, "tenantId").getString()));
     router.get("/api/v1/audit/verify").handler(ctx -> verify(ctx, TenantTokenAuth.tenantId(ctx)));
     router.get("/api/v1/audit/chain-key").handler(this::chainKey);
+    router.get("/api/v1/audit/anchor-key").handler(this::anchorKey);
+  }
+
+  private void anchorKey(RoutingContext ctx) {
+    if (anchors.isEmpty()) {
+      ctx.fail(notConfigured("sign anchors"));
+      return;
+    }
+    AnchorSigningKey key = anchors.get().signingKey();
+    ctx.json(new JsonObject().put("algorithm", "Ed25519").put("keyId", key.keyId()).put("publicKey", key.publicKeyHex()));
   }
 
   private void verify(RoutingContext ctx, String tenantId) {

@@ -38,7 +38,7 @@ class ApiContractTest {
     assertThat(access.entrySet().stream().filter(e -> e.getValue() == ApiContract.Access.OPERATOR).map(Map.Entry::getKey))
         .containsExactlyInAnyOrder("createTenant", "listTenants", "changeTenant", "suspendTenant", "resumeTenant", "issueTenantToken",
             "bindTenantInstallation", "verifyTenantAudit");
-    assertThat(access.values().stream().filter(a -> a == ApiContract.Access.TENANT)).hasSize(29);
+    assertThat(access.values().stream().filter(a -> a == ApiContract.Access.TENANT)).hasSize(30);
   }
 
   @Test

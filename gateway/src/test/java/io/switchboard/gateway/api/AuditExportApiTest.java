@@ -2,9 +2,14 @@ package io.switchboard.gateway.api;
 
 import io.switchboard.audit.AuditExportVerifier;
 import io.switchboard.audit.AuditKey;
+import io.switchboard.audit.AuditQuery;
+import io.switchboard.audit.AuditRecord;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.testkit.Await;
 import io.switchboard.testkit.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,11 +24,19 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.switchboard.gateway.GatewayFixture.ACME_TOKEN;
 import static io.switchboard.gateway.GatewayFixture.GLOBEX_TOKEN;
@@ -41,6 +54,11 @@ class AuditExportApiTest {
 
   private static GatewayFixture fixture;
   private static ApiClient api;
+  private static Vertx webhookVertx;
+  private static HttpServer webhook;
+  /** Bodies the anchor webhook accepted; the first two posts are refused with a 503, to be sent again. */
+  private static final List<String> published = new CopyOnWriteArrayList<>();
+  private static final AtomicInteger posts = new AtomicInteger();
 
   @TempDir
   Path dir;
@@ -48,7 +66,17 @@ class AuditExportApiTest {
   @BeforeAll
   static void start() {
     AuditKey.install(KEY);
-    fixture = new GatewayFixture(Map.of());
+    webhookVertx = Vertx.vertx();
+    webhook = Await.result(webhookVertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      if (posts.incrementAndGet() <= 2) {
+        request.response().setStatusCode(503).end();
+        return;
+      }
+      published.add(body.toString());
+      request.response().setStatusCode(204).end();
+    })).listen(0, "127.0.0.1"));
+    fixture = new GatewayFixture(Map.of("SWITCHBOARD_AUDIT_ANCHOR_SECONDS", "1",
+        "SWITCHBOARD_AUDIT_ANCHOR_WEBHOOK_URL", "http://127.0.0.1:" + webhook.actualPort() + "/anchors"));
     api = new ApiClient(fixture.baseUrl());
     fixture.acmeSays("U1", "echo one");
     fixture.acmeSays("U1", "echo two");
@@ -57,6 +85,7 @@ class AuditExportApiTest {
   @AfterAll
   static void stop() {
     fixture.close();
+    Await.result(webhookVertx.close());
     AuditKey.install(null);
   }
 
@@ -72,10 +101,9 @@ class AuditExportApiTest {
     HttpResponse<String> export = api.get("/api/v1/audit/export", ACME_TOKEN);
     assertThat(export.statusCode()).isEqualTo(200);
     assertThat(export.headers().firstValue("Content-Type")).contains("application/x-ndjson");
+    assertThat(records(export.body())).hasSize((int) head).allSatisfy(record ->
+        assertThat(record.getString("tenantId")).isEqualTo("acme"));
     List<String> lines = export.body().lines().toList();
-    assertThat(lines).hasSize((int) head + 2);
-    assertThat(lines.subList(1, lines.size() - 1)).allSatisfy(line ->
-        assertThat(new JsonObject(line).getString("tenantId")).isEqualTo("acme"));
 
     Path key = chainKey(ACME_TOKEN, "acme");
     String result = verify(0, "--key-file", key.toString(), write("acme.ndjson", export.body()));
@@ -90,7 +118,11 @@ class AuditExportApiTest {
 
     String cut = String.join("\n", lines.subList(0, lines.size() - 1)) + "\n";
     assertThat(verify(1, "--key-file", key.toString(), write("cut.ndjson", cut))).contains("INCOMPLETE");
-    String gap = lines.get(0) + "\n" + lines.get(1) + "\n" + String.join("\n", lines.subList(3, lines.size())) + "\n";
+    int second = lines.indexOf(lines.stream().filter(line -> line.contains("\"seq\":2,")
+        && line.contains("\"kind\":\"record\"")).findFirst().orElseThrow());
+    List<String> gapped = new ArrayList<>(lines);
+    gapped.remove(second);
+    String gap = String.join("\n", gapped) + "\n";
     assertThat(verify(1, "--key-file", key.toString(), write("gap.ndjson", gap))).contains("BROKEN", "record 2 is missing");
   }
 
@@ -119,26 +151,118 @@ class AuditExportApiTest {
   @Test
   @DisplayName("from and to pick the records written in [from, to); bad times are a 400, and nothing is streamed")
   void aTimeRange() throws IOException {
+    for (String name : List.of("range-one", "range-two", "range-three")) {
+      api.send("PUT", "/api/v1/secrets/" + name, ACME_TOKEN, "{\"value\": \"v\"}");
+    }
     String utc = "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
-    String laterThanFirst = "occurred_at > (SELECT occurred_at FROM audit_events WHERE tenant_id = 'acme' AND seq = 1)";
-    long firstLater = fixture.count("SELECT min(seq) FROM audit_events WHERE tenant_id = 'acme' AND " + laterThanFirst);
-    String secondAt = text("SELECT " + utc + " FROM audit_events WHERE tenant_id = 'acme' AND seq = " + firstLater);
-    String thirdAt = text("SELECT max(" + utc + ") FROM audit_events WHERE tenant_id = 'acme'");
-    HttpResponse<String> range = api.get("/api/v1/audit/export?from=" + secondAt + "&to=" + thirdAt, ACME_TOKEN);
-    List<String> lines = range.body().lines().toList();
-    assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
-    assertThat(new JsonObject(lines.get(1)).getLong("seq")).isEqualTo(firstLater);
-    assertThat(Instant.parse(new JsonObject(lines.get(lines.size() - 2)).getString("occurredAt")))
-        .isBefore(Instant.parse(thirdAt));
+    String stored = "FROM audit_events WHERE tenant_id = 'acme' AND event_type = 'secret.stored' AND detail LIKE ";
+    long first = fixture.count("SELECT seq " + stored + "'%range-one%'");
+    long third = fixture.count("SELECT seq " + stored + "'%range-three%'");
+    String from = text("SELECT " + utc + " " + stored + "'%range-one%'");
+    String to = text("SELECT " + utc + " " + stored + "'%range-three%'");
+    HttpResponse<String> range = api.get("/api/v1/audit/export?from=" + from + "&to=" + to, ACME_TOKEN);
+    List<Long> seqs = records(range.body()).stream().map(line -> line.getLong("seq")).toList();
+    assertThat(seqs).first().isEqualTo(first);
+    assertThat(seqs).last().isEqualTo(third - 1);
     assertThat(verify(0, "--key-file", chainKey(ACME_TOKEN, "acme").toString(), write("range.ndjson", range.body())))
-        .contains("INTACT", "starts after record " + (firstLater - 1));
-
+        .contains("INTACT", "starts after record " + (first - 1));
     assertProblem(api.get("/api/v1/audit/export?from=yesterday", ACME_TOKEN), 400, "malformed_request");
-    assertProblem(api.get("/api/v1/audit/export?from=" + thirdAt + "&to=" + secondAt, ACME_TOKEN), 400,
+    assertProblem(api.get("/api/v1/audit/export?from=" + to + "&to=" + from, ACME_TOKEN), 400,
         "malformed_request");
     HttpResponse<String> none = api.get("/api/v1/audit/export?from=2999-01-01T00:00:00Z", ACME_TOKEN);
-    assertThat(none.body().lines().toList()).hasSize(2);
+    assertThat(records(none.body())).isEmpty();
     assertThat(verify(0, write("none.ndjson", none.body()))).contains("holds no records");
+  }
+
+  @Test
+  @DisplayName("a chain rewritten whole in the database, head included, fails against the anchors published by webhook")
+  void aWholeRewriteShowsAgainstThePublishedAnchors() throws Exception {
+    String token = ApiClient.json(api.send("POST", "/api/v1/tenants", GatewayFixture.OPERATOR_TOKEN,
+        "{\"id\": \"initech\", \"name\": \"Initech\"}")).getJsonObject("adminToken").getString("token");
+    for (String name : List.of("one", "two", "three")) {
+      assertThat(api.send("PUT", "/api/v1/secrets/" + name, token, "{\"value\": \"v\"}").statusCode()).isLessThan(300);
+    }
+    long head = fixture.count("SELECT seq FROM audit_chain_heads WHERE tenant_id = 'initech'");
+    Await.until("the gateway published initech's head by webhook, after two refused posts",
+        () -> String.join("\n", published).contains("\"tenant\":\"initech\",\"seq\":" + head));
+    assertThat(posts.get()).isGreaterThan(2);
+    Path anchors = Files.write(dir.resolve("published.jsonl"), published);
+    JsonObject anchorKey = ApiClient.json(api.get("/api/v1/audit/anchor-key", token));
+    assertThat(new JsonObject(published.get(0)).getString("publicKey")).isEqualTo(anchorKey.getString("publicKey"));
+    Path key = chainKey(token, "initech");
+    String[] checks = {"--key-file", key.toString(), "--anchor-key", anchorKey.getString("publicKey"),
+        "--anchors", anchors.toString()};
+
+    String before = api.get("/api/v1/audit/export", token).body();
+    assertThat(verify(0, with(checks, write("before.ndjson", before))))
+        .contains("INTACT", "every signature checked with key " + anchorKey.getString("keyId"));
+
+    List<AuditRecord> records = Await.result(AuditQuery.page(fixture.pool(), "initech", 0, Long.MAX_VALUE, 100));
+    TestDatabase.execute(fixture.url(), "ALTER TABLE audit_events DISABLE TRIGGER USER");
+    String previous = AuditRecord.GENESIS_HASH;
+    for (AuditRecord record : records) {
+      String fields = new JsonArray().add("initech").add(record.seq())
+          .add(ChronoUnit.MICROS.between(Instant.EPOCH, record.occurredAt())).add(record.eventType()).add("mallory")
+          .add(record.jobId()).add(record.detail()).add(previous).encode();
+      String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(fields.getBytes(StandardCharsets.UTF_8)));
+      TestDatabase.execute(fixture.url(), "UPDATE audit_events SET actor = 'mallory', prev_hash = '" + previous
+          + "', hash = '" + hash + "', keyed = false WHERE tenant_id = 'initech' AND seq = " + record.seq());
+      previous = hash;
+    }
+    TestDatabase.execute(fixture.url(), "UPDATE audit_chain_heads SET hash = '" + previous + "' WHERE tenant_id = 'initech'");
+    TestDatabase.execute(fixture.url(), "ALTER TABLE audit_events ENABLE TRIGGER USER");
+
+    String after = api.get("/api/v1/audit/export", token).body();
+    String withoutAnchorLines = after.lines().filter(line -> !line.contains("\"kind\":\"anchor\""))
+        .reduce("", (a, b) -> a + b + "\n");
+    assertThat(verify(0, write("rewritten-links-only.ndjson", withoutAnchorLines)))
+        .as("links alone cannot tell: every hash was recomputed").contains("INTACT", "no anchors to compare with");
+    assertThat(verify(1, with(checks, write("rewritten.ndjson", withoutAnchorLines))))
+        .as("the anchors published by webhook catch it, even with the export's own anchor lines removed")
+        .contains("BROKEN", "differs from its anchor");
+    assertThat(verify(1, "--anchor-key", anchorKey.getString("publicKey"), write("rewritten-own.ndjson", after)))
+        .as("the export's own anchor lines, from the gateway's anchor file, catch it too")
+        .contains("BROKEN", "differs from its anchor");
+
+    String forged = withoutAnchorLines.replaceFirst("\n", "\n" + new JsonObject().put("kind", "anchor")
+        .put("at", Instant.now().toString()).put("tenant", "initech").put("seq", head).put("hash", previous)
+        .put("sig", Base64.getEncoder().encodeToString(new byte[64])).encode() + "\n");
+    assertThat(verify(1, "--anchor-key", anchorKey.getString("publicKey"), write("forged.ndjson", forged)))
+        .as("an anchor the attacker made up does not carry the deployment's signature")
+        .contains("BROKEN", "not signed with the anchor key");
+  }
+
+  @Test
+  @DisplayName("a tail deleted and the head rewound in the database shows against the export's own signed anchors")
+  void aDeletedTailShows() {
+    String token = ApiClient.json(api.send("POST", "/api/v1/tenants", GatewayFixture.OPERATOR_TOKEN,
+        "{\"id\": \"hooli\", \"name\": \"Hooli\"}")).getJsonObject("adminToken").getString("token");
+    api.send("PUT", "/api/v1/secrets/one", token, "{\"value\": \"v\"}");
+    long head = fixture.count("SELECT seq FROM audit_chain_heads WHERE tenant_id = 'hooli'");
+    Await.until("the gateway anchored hooli's head", () -> published.stream()
+        .anyMatch(body -> body.contains("\"tenant\":\"hooli\",\"seq\":" + head)));
+    String anchorKey = ApiClient.json(api.get("/api/v1/audit/anchor-key", token)).getString("publicKey");
+
+    TestDatabase.execute(fixture.url(), "ALTER TABLE audit_events DISABLE TRIGGER USER");
+    TestDatabase.execute(fixture.url(), "DELETE FROM audit_events WHERE tenant_id = 'hooli' AND seq = " + head);
+    TestDatabase.execute(fixture.url(), "UPDATE audit_chain_heads SET seq = " + (head - 1) + ", hash = (SELECT hash "
+        + "FROM audit_events WHERE tenant_id = 'hooli' AND seq = " + (head - 1) + ") WHERE tenant_id = 'hooli'");
+    TestDatabase.execute(fixture.url(), "ALTER TABLE audit_events ENABLE TRIGGER USER");
+
+    String export = api.get("/api/v1/audit/export", token).body();
+    assertThat(verify(1, "--anchor-key", anchorKey, write("hooli.ndjson", export)))
+        .contains("BROKEN", "record " + head + " was anchored", "records were deleted");
+  }
+
+  private static List<JsonObject> records(String export) {
+    return export.lines().map(JsonObject::new).filter(line -> "record".equals(line.getString("kind"))).toList();
+  }
+
+  private static String[] with(String[] options, String file) {
+    String[] args = Arrays.copyOf(options, options.length + 1);
+    args[options.length] = file;
+    return args;
   }
 
   private static String text(String sql) {

@@ -1,6 +1,7 @@
 package io.switchboard.gateway.api;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.switchboard.audit.AnchorSigningKey;
 import io.switchboard.audit.AuditKey;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.GroupCommit;
@@ -221,6 +222,9 @@ class TenantIsolationTest extends AdminApiTestBase {
     row("GET /api/v1/audit/chain-key", t -> api.get("/api/v1/audit/chain-key", t), 200, r ->
         assertThat(ApiClient.json(r).getString("key")).isEqualTo(KEY.forTenant("acme").hex())
             .isNotEqualTo(KEY.forTenant("globex").hex()));
+    row("GET /api/v1/audit/anchor-key", t -> api.get("/api/v1/audit/anchor-key", t), 200, r ->
+        assertThat(ApiClient.json(r).getString("publicKey"))
+            .isEqualTo(AnchorSigningKey.derivedFrom(KEY).publicKeyHex()));
     row("GET /api/v1/audit", t -> api.get("/api/v1/audit?limit=500", t), 200, r -> {
       JsonArray events = ApiClient.json(r).getJsonArray("events");
       assertThat(events).isNotEmpty();
@@ -237,7 +241,7 @@ class TenantIsolationTest extends AdminApiTestBase {
     paths.forEach(path -> ((JsonObject) path.getValue()).fieldNames().stream()
         .filter(method -> Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace").contains(method))
         .forEach(method -> operations.add(method.toUpperCase() + " " + path.getKey())));
-    assertThat(operations).hasSize(38);
+    assertThat(operations).hasSize(39);
     assertThat(new TreeSet<>(TABLE.keySet())).isEqualTo(operations);
   }
 
