@@ -41,7 +41,7 @@ public final class StartupFailure extends RuntimeException {
   }
 
   /** The innermost cause's message, for one line that names the real problem. */
-  static String rootMessage(Throwable e) {
+  public static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

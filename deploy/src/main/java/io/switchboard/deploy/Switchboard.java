@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -30,7 +29,7 @@ public final class Switchboard implements Callable<Integer> {
   private String role;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Switchboard()).execute(args));
+    System.exit(new picocli.CommandLine(new Switchboard()).execute(args));
   }
 
   @Override
@@ -40,8 +39,9 @@ public final class Switchboard implements Callable<Integer> {
     SecretStoreSettings secrets;
     try {
       chosen = Role.valueOf(role.toUpperCase());
-      config = SwitchboardConfig.fromEnv(System.getenv());
-      secrets = chosen == Role.MIGRATE ? SecretStoreSettings.local() : SecretStoreSettings.fromEnv(System.getenv());
+      NodeSettings settings = NodeSettings.read(System.getenv(), chosen);
+      config = settings.config();
+      secrets = settings.secrets();
     } catch (IllegalArgumentException e) {
       System.err.println("switchboard: " + (e.getMessage().startsWith("No enum") ? "unknown role '" + role
           + "' (use all, gateway, executor or migrate)" : e.getMessage()));
