@@ -1,6 +1,8 @@
 package io.switchboard.deploy;
 
 import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.deploy.cli.Cli;
+import io.switchboard.deploy.cli.CliContext;
 import io.switchboard.gateway.sandbox.SandboxSettings;
 import io.switchboard.tenancy.DemoTenant;
 import io.switchboard.tenancy.secrets.SecretStoreSettings;
@@ -16,7 +18,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The launcher: {@code java -jar switchboard.jar [all|gateway|executor|migrate]}. Configuration comes
  * from {@code SWITCHBOARD_*} environment variables (see the README); with none, role {@code all}
- * runs on an embedded PostgreSQL under {@code ./data}. SIGTERM and Ctrl-C shut down cleanly.
+ * runs on an embedded PostgreSQL under {@code ./data}. SIGTERM and Ctrl-C shut down cleanly. The
+ * same jar holds the admin commands ({@code switchboard jobs list}, {@code switchboard config check},
+ * ...; see {@link Cli}), subcommands beside the role.
  */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "Switchboard 0.1.0",
     description = "Runs a Switchboard node. Configure it with SWITCHBOARD_* environment variables.")
@@ -29,7 +33,7 @@ public final class Switchboard implements Callable<Integer> {
   private String role;
 
   public static void main(String[] args) {
-    System.exit(new picocli.CommandLine(new Switchboard()).execute(args));
+    System.exit(Cli.commandLine(new Switchboard(), CliContext.system()).execute(args));
   }
 
   @Override
