@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
  * ...; see {@link Cli}), subcommands beside the role.
  */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "Switchboard 0.1.0",
-    description = "Runs a Switchboard node. Configure it with SWITCHBOARD_* environment variables.")
+    description = {"Runs a Switchboard node. Configure it with SWITCHBOARD_* environment variables.",
+        "With a command, administers one over its REST API, or checks a node's configuration (docs/cli.md)."})
 public final class Switchboard implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);

@@ -403,8 +403,10 @@ class CliTest {
       args.add("--help");
       Run help = cli(env(), "", args.toArray(String[]::new));
       assertThat(help.exit()).as(String.join(" ", args)).isZero();
-      assertThat(help.out()).as(String.join(" ", args)).contains("Usage: switchboard " + String.join(" ", path));
+      assertThat(help.out()).as(String.join(" ", args)).contains("Usage: switchboard " + String.join(" ", path))
+          .contains("Exit codes:").contains("not found");
     }
+    assertThat(cli("policy", "apply", "-V").out()).startsWith("Switchboard ");
     Run group = cli("jobs");
     assertThat(group.exit()).isEqualTo(Exit.USAGE);
     assertThat(group.err()).contains("name a command: ").contains("list").contains("Usage: switchboard jobs");

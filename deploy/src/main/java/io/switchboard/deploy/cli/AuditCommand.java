@@ -16,10 +16,10 @@ final class AuditCommand extends CommandGroup {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "The tenant's audit events, in chain order.")
   int list(@Mixin ConnectionOptions options,
-           @Option(names = "--type", description = "an event type, e.g. policy.changed") String type,
+           @Option(names = "--type", paramLabel = "TYPE", description = "an event type, e.g. policy.changed") String type,
            @Option(names = "--job", paramLabel = "JOB", description = "a job id") Long jobId,
            @Option(names = "--after", paramLabel = "SEQ", description = "the last seq seen: the next page") Long after,
-           @Option(names = "--limit", description = "1-500 (default 100)") Integer limit) {
+           @Option(names = "--limit", paramLabel = "N", description = "1-500 (default 100)") Integer limit) {
     return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
       ApiClient.Response answer = api.get("/api/v1/audit" + ApiClient.query(ApiClient.parameters("type", type,
           "jobId", jobId, "after", after, "limit", limit)));

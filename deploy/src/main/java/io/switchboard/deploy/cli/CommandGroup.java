@@ -40,12 +40,12 @@ abstract class CommandGroup implements Callable<Integer> {
   }
 
   int call(ConnectionOptions options, ConnectionOptions.TokenKind token, ApiCommand command) {
-    return local(options, output -> command.run(new ApiClient(options.resolve(context.env(), token)), output));
+    return local(options.output, output -> command.run(new ApiClient(options.resolve(context.env(), token)), output));
   }
 
-  int local(ConnectionOptions options, LocalCommand command) {
+  int local(OutputOptions options, LocalCommand command) {
     try {
-      return command.run(new Output(context.out(), options.output));
+      return command.run(new Output(context.out(), options.format));
     } catch (CliFailure e) {
       return fail(e);
     }

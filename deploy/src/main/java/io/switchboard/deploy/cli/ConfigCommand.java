@@ -122,7 +122,7 @@ final class ConfigCommand extends CommandGroup {
       description = "Validates this node's SWITCHBOARD_* settings as start-up does, then checks PostgreSQL "
           + "(SWITCHBOARD_DATABASE_URL), Vault (if configured), each SWITCHBOARD_CLUSTER_MEMBERS entry (TCP) and "
           + "the chat platforms' credentials. Exit 0 when nothing failed, 1 otherwise. Prints no secret.")
-  int check(@Mixin ConnectionOptions options,
+  int check(@Mixin OutputOptions options,
             @Option(names = "--role", defaultValue = "all", paramLabel = "ROLE",
                 description = "the role the node runs: all (default), gateway, executor or migrate") String roleName,
             @Option(names = "--offline", description = "check the settings only: connect to nothing") boolean offline,

@@ -1,5 +1,6 @@
 package io.switchboard.deploy.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -24,9 +25,6 @@ import java.util.Set;
  * {@code operator-token=} in the config file, which must be readable by its owner only.
  */
 public final class ConnectionOptions {
-
-  /** The output formats. */
-  public enum Format { TABLE, JSON }
 
   /** Which of the two tokens a call needs. */
   enum TokenKind {
@@ -59,9 +57,8 @@ public final class ConnectionOptions {
           + "operator-token; mode 600)")
   Path config;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-      description = "table (default, for people) or json (the API's JSON, for scripts)")
-  Format output = Format.TABLE;
+  @Mixin
+  OutputOptions output = new OutputOptions();
 
   /** Where to connect and with which token, resolved from the options, the environment and the config file. */
   record Connection(URI base, String urlSource, String token, String tokenSource) {

@@ -44,9 +44,9 @@ final class InstallationsCommand extends CommandGroup {
           @Option(names = "--secret", paramLabel = "FIELD",
               description = "a secret field to read from standard input: signingSecret, botToken or commandToken")
           List<String> secrets,
-          @Option(names = "--server-url", description = "Mattermost: the server's URL") String serverUrl,
-          @Option(names = "--application-id", description = "Discord: the tenant's own application id") String applicationId,
-          @Option(names = "--public-key", description = "Discord: the own application's public key (64 hex digits)")
+          @Option(names = "--server-url", paramLabel = "URL", description = "Mattermost: the server's URL") String serverUrl,
+          @Option(names = "--application-id", paramLabel = "ID", description = "Discord: the tenant's own application id") String applicationId,
+          @Option(names = "--public-key", paramLabel = "HEX", description = "Discord: the own application's public key (64 hex digits)")
           String publicKey) {
     return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
       JsonObject body = binding(platform, workspace, applicationId, publicKey).put("serverUrl", serverUrl);
@@ -64,8 +64,8 @@ final class InstallationsCommand extends CommandGroup {
            @Parameters(index = "1", paramLabel = "WORKSPACE") String workspace,
            @Option(names = "--secret", paramLabel = "FIELD",
                description = "signingSecret (Slack): read from standard input") List<String> secrets,
-           @Option(names = "--application-id", description = "Discord: the tenant's own application id") String applicationId,
-           @Option(names = "--public-key", description = "Discord: its public key (64 hex digits)") String publicKey) {
+           @Option(names = "--application-id", paramLabel = "ID", description = "Discord: the tenant's own application id") String applicationId,
+           @Option(names = "--public-key", paramLabel = "HEX", description = "Discord: its public key (64 hex digits)") String publicKey) {
     return call(options, ConnectionOptions.TokenKind.OPERATOR, (api, out) -> {
       JsonObject body = binding(platform, workspace, applicationId, publicKey);
       readSecrets(body, secrets, List.of("signingSecret"));

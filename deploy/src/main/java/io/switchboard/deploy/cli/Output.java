@@ -18,15 +18,15 @@ final class Output {
   private static final int MAX_CELL = 60;
 
   private final PrintWriter out;
-  private final ConnectionOptions.Format format;
+  private final OutputOptions.Format format;
 
-  Output(PrintWriter out, ConnectionOptions.Format format) {
+  Output(PrintWriter out, OutputOptions.Format format) {
     this.out = out;
     this.format = format;
   }
 
   boolean json() {
-    return format == ConnectionOptions.Format.JSON;
+    return format == OutputOptions.Format.JSON;
   }
 
   /** The API's answer, unchanged. */

@@ -39,7 +39,7 @@ final class PolicyCommand extends CommandGroup {
   @Command(name = "get", mixinStandardHelpOptions = true,
       description = "Prints the policy (or one section) as JSON; its version goes to stderr (table output).")
   int get(@Mixin ConnectionOptions options,
-          @Option(names = "--section", description = "commands, roles, bindings, approvalRules, freezeWindows or "
+          @Option(names = "--section", paramLabel = "SECTION", description = "commands, roles, bindings, approvalRules, freezeWindows or "
               + "rateLimits") String section) {
     return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
       Current current = current(api, section);
@@ -68,7 +68,7 @@ final class PolicyCommand extends CommandGroup {
           + "(exit 1). A whole document needs no server; with --section the section is checked within the current "
           + "policy (a tenant admin token).")
   int validate(@Mixin ConnectionOptions options, @Parameters(paramLabel = "FILE", description = "a JSON file") Path file,
-               @Option(names = "--section", description = "FILE holds this section only") String section) {
+               @Option(names = "--section", paramLabel = "SECTION", description = "FILE holds this section only") String section) {
     ApiCommand check = (api, out) -> {
       Object proposed = read(file);
       JsonObject document = section == null ? object(proposed, file)
@@ -90,7 +90,7 @@ final class PolicyCommand extends CommandGroup {
       }
       return problems.isEmpty() ? Exit.OK : Exit.FAILED;
     };
-    return section == null ? local(options, out -> check.run(null, out))
+    return section == null ? local(options.output, out -> check.run(null, out))
         : call(options, ConnectionOptions.TokenKind.TENANT, check);
   }
 
@@ -99,7 +99,7 @@ final class PolicyCommand extends CommandGroup {
           + "pretty-printed with sorted keys ('-' removed, '+' added). --output json lists the changed values as JSON "
           + "pointers instead.")
   int diff(@Mixin ConnectionOptions options, @Parameters(paramLabel = "FILE", description = "a JSON file") Path file,
-           @Option(names = "--section", description = "FILE holds this section only") String section) {
+           @Option(names = "--section", paramLabel = "SECTION", description = "FILE holds this section only") String section) {
     return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
       Object proposed = read(file);
       Current current = current(api, section);
@@ -126,7 +126,7 @@ final class PolicyCommand extends CommandGroup {
       description = "Replaces the policy (or one section) with FILE, if it is still at the version --if-match names; "
           + "otherwise exit 4 and nothing changes. A document that does not compile: exit 1, with every problem.")
   int apply(@Mixin ConnectionOptions options, @Parameters(paramLabel = "FILE", description = "a JSON file") Path file,
-            @Option(names = "--section", description = "FILE holds this section only") String section,
+            @Option(names = "--section", paramLabel = "SECTION", description = "FILE holds this section only") String section,
             @Option(names = "--if-match", required = true, paramLabel = "VERSION",
                 description = "the version your change is based on (policy get or policy version prints it)")
             String ifMatch) {

@@ -49,7 +49,7 @@ final class TenantsCommand extends CommandGroup {
       description = "Creates a tenant and prints its first admin token, once: keep it.")
   int create(@Mixin ConnectionOptions options,
              @Parameters(paramLabel = "TENANT", description = "its id: lower-case letters, digits, '-'") String id,
-             @Option(names = "--name", required = true, description = "its display name") String name) {
+             @Option(names = "--name", required = true, paramLabel = "NAME", description = "its display name") String name) {
     return call(options, ConnectionOptions.TokenKind.OPERATOR, (api, out) -> {
       ApiClient.Response answer = api.post("/api/v1/tenants", new JsonObject().put("id", id).put("name", name));
       if (out.json()) {
