@@ -8,6 +8,7 @@ import io.switchboard.deploy.cli.Exit;
 import io.switchboard.testkit.Await;
 import io.switchboard.testkit.TestDatabase;
 import io.switchboard.testkit.slack.SignedSlashCommand;
+import io.switchboard.testkit.slack.SlackApiStandIn;
 import io.switchboard.testkit.slack.SlackResponseUrlServer;
 import io.switchboard.testkit.teams.BotFrameworkStandIn;
 import io.switchboard.testkit.vault.VaultStandIn;
@@ -58,24 +59,27 @@ class CliTest {
   Path home;
 
   private SlackResponseUrlServer slack;
+  private SlackApiStandIn slackApi;
   private DatabaseUrl database;
   private SwitchboardNode node;
 
   @BeforeAll
   void start() {
     slack = SlackResponseUrlServer.start();
+    slackApi = SlackApiStandIn.start();
     database = TestDatabase.fresh();
-    node = SwitchboardNode.start(SwitchboardConfig.fromEnv(Map.of(
-        "SWITCHBOARD_DATABASE_URL", database.withCredentials(),
-        "SWITCHBOARD_AUDIT_ANCHOR_FILE", TestSecrets.anchorFile(),
-        "SWITCHBOARD_DEMO_TENANT", "true",
-        "SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET", SECRET,
-        "SWITCHBOARD_DEMO_ADMIN_TOKEN", TOKEN,
-        "SWITCHBOARD_OPERATOR_TOKEN", OPERATOR,
-        "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
-        "SWITCHBOARD_HTTP_PORT", "0",
-        "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", slack.prefix(),
-        "SWITCHBOARD_EXECUTOR_POLL_MILLIS", "200")), TestSecrets.SETTINGS, Role.ALL);
+    node = SwitchboardNode.start(SwitchboardConfig.fromEnv(Map.ofEntries(
+        Map.entry("SWITCHBOARD_DATABASE_URL", database.withCredentials()),
+        Map.entry("SWITCHBOARD_AUDIT_ANCHOR_FILE", TestSecrets.anchorFile()),
+        Map.entry("SWITCHBOARD_DEMO_TENANT", "true"),
+        Map.entry("SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET", SECRET),
+        Map.entry("SWITCHBOARD_DEMO_ADMIN_TOKEN", TOKEN),
+        Map.entry("SWITCHBOARD_OPERATOR_TOKEN", OPERATOR),
+        Map.entry("SWITCHBOARD_HTTP_HOST", "127.0.0.1"),
+        Map.entry("SWITCHBOARD_HTTP_PORT", "0"),
+        Map.entry("SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", slack.prefix()),
+        Map.entry("SWITCHBOARD_SLACK_API_URL", slackApi.apiUrl()),
+        Map.entry("SWITCHBOARD_EXECUTOR_POLL_MILLIS", "200"))), TestSecrets.SETTINGS, Role.ALL);
   }
 
   @AfterAll
@@ -85,6 +89,9 @@ class CliTest {
     }
     if (slack != null) {
       slack.close();
+    }
+    if (slackApi != null) {
+      slackApi.close();
     }
   }
 
@@ -358,6 +365,43 @@ class CliTest {
     assertThat(claim.out()).contains("Claim code (shown only this once): sbc_");
     assertThat(cli("installations", "claims").out()).contains("300000000000000003");
     assertThat(cli("installations", "disable", "999999").exit()).isEqualTo(Exit.NOT_FOUND);
+  }
+
+  @Test
+  @DisplayName("installations add: an own Slack app's secrets come from stdin, one line each, and are never printed")
+  void ownSlackApp() {
+    String signing = "own-app-signing-canary-91";
+    String bot = "xoxb-own-app-bot-canary-92";
+    slackApi.acceptBotToken(bot, "T0OWNCLI");
+    Run missing = cli(env(), signing + "\n", "installations", "add", "slack", "T0OWNCLI", "--secret", "signingSecret",
+        "--secret", "botToken");
+    assertThat(missing.exit()).isEqualTo(Exit.USAGE);
+    assertThat(missing.err()).contains("no value for botToken");
+    Run bad = cli(env(), signing + "\n", "installations", "add", "slack", "T0OWNCLI", "--secret", "password");
+    assertThat(bad.exit()).isEqualTo(Exit.USAGE);
+
+    Run added = cli(env(), signing + "\n" + bot + "\n", "installations", "add", "slack", "T0OWNCLI",
+        "--secret", "signingSecret", "--secret", "botToken");
+    assertThat(added.exit()).as(added.all()).isZero();
+    assertThat(added.out()).containsPattern("ownApp: +true").containsPattern("verifiedVia: +slack_auth_test");
+    Run secrets = cli("secrets", "list");
+    assertThat(secrets.out()).contains("slack-signing-secret.T0OWNCLI").contains("slack-bot-token.T0OWNCLI");
+    Run again = cli(env(), signing + "\n" + bot + "\n", "installations", "add", "slack", "T0OWNCLI",
+        "--secret", "signingSecret", "--secret", "botToken", "-o", "json");
+    for (Run run : List.of(missing, bad, added, secrets, again, cli("installations", "list", "-o", "json"))) {
+      assertThat(run.all()).doesNotContain(signing).doesNotContain(bot);
+    }
+  }
+
+  @Test
+  @DisplayName("approvals: an empty list says so, JSON parses, a missing one is exit 3")
+  void approvals() {
+    Run list = cli("approvals", "list", "--status", "pending");
+    assertThat(list.exit()).as(list.all()).isZero();
+    assertThat(list.out()).contains("No approvals.");
+    assertThat(cli("approvals", "list", "-o", "json").json().getJsonArray("approvals")).isEmpty();
+    assertThat(cli("approvals", "show", "424242").exit()).isEqualTo(Exit.NOT_FOUND);
+    assertThat(cli("approvals", "list", "--status", "maybe").exit()).isEqualTo(Exit.FAILED);
   }
 
   @Test

@@ -21,18 +21,10 @@ final class AuditCommand extends CommandGroup {
            @Option(names = "--after", paramLabel = "SEQ", description = "the last seq seen: the next page") Long after,
            @Option(names = "--limit", paramLabel = "N", description = "1-500 (default 100)") Integer limit) {
     return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
-      ApiClient.Response answer = api.get("/api/v1/audit" + ApiClient.query(ApiClient.parameters("type", type,
-          "jobId", jobId, "after", after, "limit", limit)));
-      if (out.json()) {
-        out.raw(answer.body());
-        return Exit.OK;
-      }
-      JsonObject page = answer.json();
-      out.table(page.getJsonArray("events"), "No events.", "seq", "occurredAt", "type", "actor", "jobId", "detail");
-      JsonArray events = page.getJsonArray("events");
-      if (events != null && !events.isEmpty() && page.getValue("nextAfter") != null) {
-        note("Next page: --after " + page.getValue("nextAfter"));
-      }
+      String body = api.get("/api/v1/audit" + ApiClient.query(ApiClient.parameters("type", type,
+          "jobId", jobId, "after", after, "limit", limit))).body();
+      out.list(body, "events", "No events.", "seq", "occurredAt", "type", "actor", "jobId", "detail");
+      nextPage(out, body, "nextAfter", "Next page, or events written since: --after");
       return Exit.OK;
     });
   }

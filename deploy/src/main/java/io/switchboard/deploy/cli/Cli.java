@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * The admin commands of {@code switchboard}: tenant admins' and operators' calls of the REST API
- * ({@code tenants}, {@code installations}, {@code policy}, {@code jobs}, {@code audit}, {@code tokens},
- * {@code secrets}) and the node's {@code config check}. They are subcommands of the launcher, whose
+ * ({@code tenants}, {@code installations}, {@code policy}, {@code jobs}, {@code approvals}, {@code audit},
+ * {@code tokens}, {@code secrets}) and the node's {@code config check}. They are subcommands of the launcher, whose
  * roles ({@code all}, {@code gateway}, {@code executor}, {@code migrate}) stay as they are. See
  * {@code docs/cli.md}.
  */
@@ -22,7 +22,7 @@ public final class Cli {
   public static CommandLine commandLine(Object root, CliContext context) {
     CommandLine commandLine = new CommandLine(root);
     for (Object group : List.of(new TenantsCommand(context), new InstallationsCommand(context),
-        new PolicyCommand(context), new JobsCommand(context), new AuditCommand(context), new TokensCommand(context),
+        new PolicyCommand(context), new JobsCommand(context), new ApprovalsCommand(context), new AuditCommand(context), new TokensCommand(context),
         new SecretsCommand(context), new ConfigCommand(context))) {
       commandLine.addSubcommand(group);
     }

@@ -58,6 +58,14 @@ abstract class CommandGroup implements Callable<Integer> {
     return e.exitCode();
   }
 
+  /** For people, on stderr: {@code hint} and the page's {@code cursor} field, when it names one. */
+  void nextPage(Output out, String body, String cursor, String hint) {
+    Object next = out.json() ? null : new io.vertx.core.json.JsonObject(body).getValue(cursor);
+    if (next != null) {
+      note(hint + " " + next);
+    }
+  }
+
   /** A message on stderr (notes for people that would spoil a script's stdout). */
   void note(String text) {
     context.err().println(text);

@@ -22,18 +22,11 @@ final class JobsCommand extends CommandGroup {
            @Option(names = "--limit", paramLabel = "N", description = "1-100 (default 50)") Integer limit,
            @Option(names = "--before", paramLabel = "JOB", description = "a job id: the next page (the last page's NEXT-BEFORE)") Long before) {
     return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
-      ApiClient.Response answer = api.get("/api/v1/jobs" + ApiClient.query(ApiClient.parameters("status", status,
-          "requester", requester, "command", command, "limit", limit, "before", before)));
-      if (out.json()) {
-        out.raw(answer.body());
-        return Exit.OK;
-      }
-      JsonObject page = answer.json();
-      out.table(page.getJsonArray("jobs"), "No jobs.", "id", "status", "command", "requester", "platform",
-          "createdAt", "finishedAt");
-      if (page.getValue("nextBefore") != null) {
-        note("More: --before " + page.getValue("nextBefore"));
-      }
+      String body = api.get("/api/v1/jobs" + ApiClient.query(ApiClient.parameters("status", status,
+          "requester", requester, "command", command, "limit", limit, "before", before))).body();
+      out.list(body, "jobs", "No jobs.", "id", "status", "command", "requester", "platform", "createdAt",
+          "finishedAt");
+      nextPage(out, body, "nextBefore", "Next page: --before");
       return Exit.OK;
     });
   }
