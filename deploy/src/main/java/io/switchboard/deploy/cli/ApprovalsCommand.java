@@ -18,14 +18,9 @@ final class ApprovalsCommand extends CommandGroup {
   int list(@Mixin ConnectionOptions options,
            @Option(names = "--status", paramLabel = "STATUS", description = "pending, approved, denied or expired")
            String status,
-           @Option(names = "--requester", paramLabel = "USER", description = "a chat user id") String requester,
-           @Option(names = "--command", paramLabel = "NAME", description = "a command name") String command,
-           @Option(names = "--limit", paramLabel = "N", description = "1-100 (default 50)") Integer limit,
-           @Option(names = "--before", paramLabel = "ID", description = "the next page (the last page's NEXT-BEFORE)")
-           Long before) {
+           @Mixin ListFilters filters) {
     return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
-      String body = api.get("/api/v1/approvals" + ApiClient.query(ApiClient.parameters("status", status,
-          "requester", requester, "command", command, "limit", limit, "before", before))).body();
+      String body = api.get("/api/v1/approvals" + filters.query(status)).body();
       out.list(body, "approvals", "No approvals.", "id", "status", "requester", "commandText", "rule", "deadline",
           "jobId");
       nextPage(out, body, "nextBefore", "Next page: --before");

@@ -16,14 +16,11 @@ final class JobsCommand extends CommandGroup {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "The tenant's jobs, newest first.")
   int list(@Mixin ConnectionOptions options,
-           @Option(names = "--status", paramLabel = "STATUS", description = "queued, running, succeeded, failed or cancelled") String status,
-           @Option(names = "--requester", paramLabel = "USER", description = "a chat user id") String requester,
-           @Option(names = "--command", paramLabel = "NAME", description = "a command name") String command,
-           @Option(names = "--limit", paramLabel = "N", description = "1-100 (default 50)") Integer limit,
-           @Option(names = "--before", paramLabel = "JOB", description = "a job id: the next page (the last page's NEXT-BEFORE)") Long before) {
+           @Option(names = "--status", paramLabel = "STATUS",
+               description = "queued, running, succeeded, failed or cancelled") String status,
+           @Mixin ListFilters filters) {
     return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
-      String body = api.get("/api/v1/jobs" + ApiClient.query(ApiClient.parameters("status", status,
-          "requester", requester, "command", command, "limit", limit, "before", before))).body();
+      String body = api.get("/api/v1/jobs" + filters.query(status)).body();
       out.list(body, "jobs", "No jobs.", "id", "status", "command", "requester", "platform", "createdAt",
           "finishedAt");
       nextPage(out, body, "nextBefore", "Next page: --before");
