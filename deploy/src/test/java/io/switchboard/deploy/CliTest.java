@@ -337,6 +337,14 @@ class CliTest {
     assertThat(run.exit()).isEqualTo(Exit.UNREACHABLE);
     assertThat(run.err()).contains("cannot reach Switchboard at http://127.0.0.1:" + closed)
         .contains("connection refused").contains("--url");
+
+    Run credentials = cli("jobs", "list", "--url", "http://admin:url-secret-canary@127.0.0.1:" + closed);
+    assertThat(credentials.exit()).isEqualTo(Exit.USAGE);
+    assertThat(credentials.err()).contains("holds credentials");
+    assertThat(credentials.all()).doesNotContain("url-secret-canary");
+    Run notHttp = cli("jobs", "list", "--url", "ftp://127.0.0.1");
+    assertThat(notHttp.exit()).isEqualTo(Exit.USAGE);
+    assertThat(notHttp.err()).contains("is not an http(s) URL");
   }
 
   @Test

@@ -98,6 +98,10 @@ public final class ConnectionOptions {
   }
 
   private static URI base(String value, String source) {
+    if (value.contains("@")) {
+      throw new CliFailure(Exit.USAGE, "the URL from " + source + " holds credentials (user:password@...): give "
+          + "Switchboard's address alone, and the token in SWITCHBOARD_TOKEN or SWITCHBOARD_OPERATOR_TOKEN");
+    }
     try {
       URI uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
       if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
