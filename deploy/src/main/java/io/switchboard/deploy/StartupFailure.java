@@ -20,7 +20,7 @@ public final class StartupFailure extends RuntimeException {
    * Fails unless {@code port} on {@code host} can be bound now. Checked before anything slow starts
    * (the embedded PostgreSQL), so a port in use is reported at once; port 0 (any free port) passes.
    */
-  static void requirePortFree(String host, int port, String variable) {
+  public static void requirePortFree(String host, int port, String variable) {
     if (port == 0) {
       return;
     }
@@ -41,7 +41,7 @@ public final class StartupFailure extends RuntimeException {
   }
 
   /** The innermost cause's message, for one line that names the real problem. */
-  static String rootMessage(Throwable e) {
+  public static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

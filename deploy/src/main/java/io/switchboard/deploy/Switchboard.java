@@ -1,6 +1,8 @@
 package io.switchboard.deploy;
 
 import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.deploy.cli.Cli;
+import io.switchboard.deploy.cli.CliContext;
 import io.switchboard.gateway.sandbox.SandboxSettings;
 import io.switchboard.tenancy.DemoTenant;
 import io.switchboard.tenancy.secrets.SecretStoreSettings;
@@ -8,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -17,10 +18,13 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The launcher: {@code java -jar switchboard.jar [all|gateway|executor|migrate]}. Configuration comes
  * from {@code SWITCHBOARD_*} environment variables (see the README); with none, role {@code all}
- * runs on an embedded PostgreSQL under {@code ./data}. SIGTERM and Ctrl-C shut down cleanly.
+ * runs on an embedded PostgreSQL under {@code ./data}. SIGTERM and Ctrl-C shut down cleanly. The
+ * same jar holds the admin commands ({@code switchboard jobs list}, {@code switchboard config check},
+ * ...; see {@link Cli}), subcommands beside the role.
  */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "Switchboard 0.1.0",
-    description = "Runs a Switchboard node. Configure it with SWITCHBOARD_* environment variables.")
+    description = {"Runs a Switchboard node. Configure it with SWITCHBOARD_* environment variables.",
+        "With a command, administers one over its REST API, or checks a node's configuration (docs/cli.md)."})
 public final class Switchboard implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
@@ -30,7 +34,7 @@ public final class Switchboard implements Callable<Integer> {
   private String role;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Switchboard()).execute(args));
+    System.exit(Cli.commandLine(new Switchboard(), CliContext.system()).execute(args));
   }
 
   @Override
@@ -40,8 +44,9 @@ public final class Switchboard implements Callable<Integer> {
     SecretStoreSettings secrets;
     try {
       chosen = Role.valueOf(role.toUpperCase());
-      config = SwitchboardConfig.fromEnv(System.getenv());
-      secrets = chosen == Role.MIGRATE ? SecretStoreSettings.local() : SecretStoreSettings.fromEnv(System.getenv());
+      NodeSettings settings = NodeSettings.read(System.getenv(), chosen);
+      config = settings.config();
+      secrets = settings.secrets();
     } catch (IllegalArgumentException e) {
       System.err.println("switchboard: " + (e.getMessage().startsWith("No enum") ? "unknown role '" + role
           + "' (use all, gateway, executor or migrate)" : e.getMessage()));

@@ -8,9 +8,7 @@ import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.db.EmbeddedPostgresServer;
 import io.switchboard.core.db.Migrations;
 import io.switchboard.executor.ExecutorVerticle;
-import io.switchboard.executor.action.ActionRegistry;
 import io.switchboard.gateway.GatewayVerticle;
-import io.switchboard.gateway.platform.ChatPlatforms;
 import io.switchboard.gateway.platform.PlatformSettings;
 import io.switchboard.gateway.sandbox.SandboxSessions;
 import io.switchboard.gateway.sandbox.SandboxSettings;
@@ -86,11 +84,8 @@ public final class SwitchboardNode implements AutoCloseable {
    * whatever was started is stopped again before the exception leaves.
    */
   public static SwitchboardNode start(SwitchboardConfig config, SecretStoreSettings secretSettings, Role role) {
-    if (config.databaseUrl().isEmpty() && (role == Role.GATEWAY || role == Role.EXECUTOR)) {
-      throw new IllegalArgumentException("role " + role.name().toLowerCase()
-          + " shares its database with other nodes: set SWITCHBOARD_DATABASE_URL");
-    }
-    List<PlatformSettings> platforms = role.runsGateway() ? ChatPlatforms.installed(config.environment()) : List.of();
+    NodeSettings.requireSharedDatabase(config, role);
+    List<PlatformSettings> platforms = NodeSettings.platforms(config, role);
     if (role != Role.MIGRATE) {
       StartupFailure.requirePortFree(config.httpHost(), config.httpPort(), "SWITCHBOARD_HTTP_PORT");
     }
@@ -146,7 +141,7 @@ public final class SwitchboardNode implements AutoCloseable {
             config.executorPollInterval(), config.jobLease().dividedBy(3), config.shutdownGrace(),
             config.executorGaugeInterval());
         deployments.add(await(vertx.deployVerticle(
-            new ExecutorVerticle(queue, ActionRegistry.installed(System.getenv()), secrets, settings, registry))));
+            new ExecutorVerticle(queue, NodeSettings.actions(System.getenv(), role), secrets, settings, registry))));
       }
       return new SwitchboardNode(embedded, url, vertx, pool, secrets, deployments, demo, operatorToken, port);
     } catch (RuntimeException e) {

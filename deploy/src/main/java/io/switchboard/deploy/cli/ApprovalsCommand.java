@@ -1,0 +1,38 @@
+package io.switchboard.deploy.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code switchboard approvals list|show}: commands held for a second person (read-only: people vote in chat). */
+@Command(name = "approvals", mixinStandardHelpOptions = true,
+    description = "The commands an approval rule holds for a second person (votes are cast in chat).")
+final class ApprovalsCommand extends CommandGroup {
+
+  ApprovalsCommand(CliContext context) {
+    super(context);
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "The tenant's approvals, newest first.")
+  int list(@Mixin ConnectionOptions options,
+           @Option(names = "--status", paramLabel = "STATUS", description = "pending, approved, denied or expired")
+           String status,
+           @Mixin ListFilters filters) {
+    return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
+      String body = api.get("/api/v1/approvals" + filters.query(status)).body();
+      out.list(body, "approvals", "No approvals.", "id", "status", "requester", "commandText", "rule", "deadline",
+          "jobId");
+      nextPage(out, body, "nextBefore", "Next page: --before");
+      return Exit.OK;
+    });
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "One approval, with its votes.")
+  int show(@Mixin ConnectionOptions options, @Parameters(paramLabel = "ID", description = "the approval's id") long id) {
+    return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
+      out.object(api.get("/api/v1/approvals/" + id).body());
+      return Exit.OK;
+    });
+  }
+}
