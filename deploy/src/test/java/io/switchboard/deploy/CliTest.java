@@ -348,6 +348,38 @@ class CliTest {
   }
 
   @Test
+  @DisplayName("audit: verify your own chain, export it, and check the export with the chain and anchor keys")
+  void auditExport() throws IOException {
+    echoJob("echo for the export");
+    Run own = cli("audit", "verify");
+    assertThat(own.exit()).as(own.all()).isZero();
+    assertThat(own.out()).startsWith("Intact: ").contains("tenant demo");
+
+    Run export = cli("audit", "export");
+    assertThat(export.exit()).as(export.err()).isZero();
+    assertThat(export.out().lines().map(JsonObject::new).map(line -> line.getString("kind")))
+        .startsWith("header").endsWith("end").contains("record");
+    Path exportFile = Files.writeString(home.resolve("demo.ndjson"), export.out());
+    Run chainKey = cli("audit", "chain-key");
+    assertThat(chainKey.out().strip()).matches("[0-9a-f]{64}");
+    Path keyFile = Files.writeString(home.resolve("demo.key"), chainKey.out());
+    String anchorKey = cli("audit", "anchor-key").out().strip();
+    assertThat(anchorKey).matches("[0-9a-f]{64}");
+
+    Run checked = cli("audit", "verify-export", "--key-file", keyFile.toString(), "--anchor-key", anchorKey,
+        exportFile.toString());
+    assertThat(checked.exit()).as(checked.all()).isZero();
+    assertThat(checked.out()).contains("INTACT", "hashes checked with the tenant's chain key");
+
+    String cut = export.out().lines().filter(line -> !line.contains("\"kind\":\"end\""))
+        .reduce("", (a, b) -> a + b + "\n");
+    Run incomplete = cli(env(), cut, "audit", "verify-export", "--key-file", keyFile.toString(), "-");
+    assertThat(incomplete.exit()).as(incomplete.all()).isEqualTo(Exit.AUDIT_BROKEN);
+    assertThat(incomplete.out()).contains("INCOMPLETE");
+    assertThat(cli("audit", "export", "--from", "yesterday").exit()).isEqualTo(Exit.FAILED);
+  }
+
+  @Test
   @DisplayName("audit: list, and verify through the operator's route")
   void audit() {
     echoJob("echo for the audit");

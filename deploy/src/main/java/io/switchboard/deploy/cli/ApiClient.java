@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,6 +19,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The admin REST API over blocking HTTP ({@link HttpClient}, on the CLI's own thread: nothing here
@@ -58,6 +62,32 @@ final class ApiClient {
   }
 
   Response send(String method, String path, String body, Map<String, String> headers) {
+    HttpResponse<String> response = exchange(request(method, path, body, headers),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    if (response.statusCode() >= 400) {
+      throw failure(response.statusCode(), response.body());
+    }
+    return new Response(response.statusCode(), response.body(), response.headers().firstValue("ETag"));
+  }
+
+  /**
+   * Hands an answer below 400 to {@code lines} line by line as it arrives (an audit export, however
+   * long); the timeout covers the wait for its start only. An answer that breaks off is a failure.
+   */
+  void download(String path, Consumer<String> lines) {
+    HttpResponse<Stream<String>> response = exchange(request("GET", path, null, Map.of()),
+        HttpResponse.BodyHandlers.ofLines());
+    try (Stream<String> body = response.body()) {
+      if (response.statusCode() >= 400) {
+        throw failure(response.statusCode(), body.collect(Collectors.joining("\n")));
+      }
+      body.forEach(lines);
+    } catch (UncheckedIOException e) {
+      throw unreachable("the answer broke off: " + e.getCause().getMessage());
+    }
+  }
+
+  private HttpRequest request(String method, String path, String body, Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(connection.base() + path))
         .timeout(TIMEOUT)
         .header("Authorization", "Bearer " + connection.token())
@@ -68,9 +98,12 @@ final class ApiClient {
       request.header("Content-Type", "application/json");
     }
     headers.forEach(request::header);
-    HttpResponse<String> response;
+    return request.build();
+  }
+
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return http.send(request, handler);
     } catch (HttpConnectTimeoutException e) {
       throw unreachable("no connection within 10 s");
     } catch (HttpTimeoutException e) {
@@ -83,10 +116,6 @@ final class ApiClient {
       Thread.currentThread().interrupt();
       throw new CliFailure(Exit.FAILED, "interrupted");
     }
-    if (response.statusCode() >= 400) {
-      throw failure(response.statusCode(), response.body());
-    }
-    return new Response(response.statusCode(), response.body(), response.headers().firstValue("ETag"));
   }
 
   private CliFailure unreachable(String why) {
