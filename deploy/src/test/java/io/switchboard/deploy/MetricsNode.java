@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 /**
  * A running node (role {@code all}) that has done some of everything its metrics count: a signed
  * command queued and run to success, a refused one (bad signature), the admin API read the job by
- * its id, a probe, an unknown path. Its one job has an id no label could hold by accident
+ * its id, a probe, an unknown path, a garbage collection. Its one job has an id no label could hold by accident
  * ({@link #JOB_ID}), so a test can look for it among label values; the tenant is the demo tenant
  * ({@code demo}, Slack team {@code T0DEMO}, channel {@code C0DEMO}).
  */
@@ -89,6 +89,9 @@ final class MetricsNode implements AutoCloseable {
     get("/ready", null);
     get("/no/such/path/" + JOB_ID, null);
     Await.until("the node counts the finished job", () -> scrape().names().contains("switchboard_jobs_completed_total"));
+    // GC pauses are a series once a collection has happened; a young JVM may not have had one yet.
+    System.gc();
+    Await.until("a GC pause is counted", () -> scrape().names().contains("jvm_gc_pause_seconds_count"));
   }
 
   String get(String path, String token) {
