@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 public final class GatewayMetrics {
 
   /** The platforms whose API clients count their 429s in {@code switchboard.outbound.rate.limited}. */
-  static final java.util.List<String> RATE_LIMITED_PLATFORMS = java.util.List.of("slack", "discord", "teams");
+  static final java.util.List<String> RATE_LIMITED_PLATFORMS = java.util.List.of("slack", "discord", "teams", "mattermost");
 
   private final MeterRegistry registry;
   private final Timer ackLatency;
@@ -105,9 +105,10 @@ public final class GatewayMetrics {
   }
 
   /**
-   * A 429 from a chat platform's API (Slack Web API, Discord API, Microsoft Graph), whether the call
-   * was retried after it or not: {@code switchboard.outbound.rate.limited}, per platform. The
-   * per-API counters above say which method or route; this one is what to alert and graph on.
+   * A 429 from a chat platform's API (Slack Web API, Discord API, the Teams Bot Connector and
+   * Microsoft Graph, Mattermost's API), whether the call was retried after it or not:
+   * {@code switchboard.outbound.rate.limited}, per platform. The per-API counters above say which
+   * method or route; this one is what to alert and graph on.
    */
   public void outboundRateLimited(String platform) {
     registry.counter("switchboard.outbound.rate.limited", "platform", platform).increment();
