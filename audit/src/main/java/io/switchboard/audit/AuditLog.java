@@ -1,5 +1,7 @@
 package io.switchboard.audit;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -13,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Appends to tenants' hash chains inside the caller's transaction, so a record is written exactly
@@ -49,7 +52,28 @@ public final class AuditLog {
       FROM unnest($10::text[], $11::text[]) AS u(tenant_id, hash)
       WHERE h.tenant_id = u.tenant_id""";
 
+  /** Where appends are timed: {@code ok} and {@code failed}, or nothing before {@link #measureWith}. */
+  private static volatile Timer[] writes;
+
   private AuditLog() {
+  }
+
+  /**
+   * Times every append from now on into {@code registry}'s {@code switchboard.audit.write} (seconds,
+   * histogram; {@code outcome} {@code ok} or {@code failed}): both statements, the wait for the
+   * tenants' chain-head locks included, which is where a contended chain shows. JVM-wide, like
+   * {@link AuditKey#install}: with several nodes in one JVM (tests) the last one's registry counts.
+   */
+  public static void measureWith(MeterRegistry registry) {
+    writes = new Timer[] {writeTimer(registry, "ok"), writeTimer(registry, "failed")};
+  }
+
+  private static Timer writeTimer(MeterRegistry registry, String outcome) {
+    return Timer.builder("switchboard.audit.write")
+        .description("Time to append audit records inside the caller's transaction, chain-head lock waits included")
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .register(registry);
   }
 
   /** Appends the event; call inside a transaction ({@code pool.withTransaction}). */
@@ -66,6 +90,16 @@ public final class AuditLog {
     if (events.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
+    Timer[] timers = writes;
+    if (timers == null) {
+      return write(tx, events);
+    }
+    long start = System.nanoTime();
+    return write(tx, events).onComplete(ar ->
+        timers[ar.succeeded() ? 0 : 1].record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+  }
+
+  private static Future<List<AuditRecord>> write(SqlConnection tx, List<AuditEvent> events) {
     Map<String, List<AuditEvent>> byTenant = new TreeMap<>();
     for (AuditEvent event : events) {
       byTenant.computeIfAbsent(event.tenantId(), t -> new ArrayList<>()).add(event);

@@ -181,6 +181,20 @@ class AuditLogTest {
     assertThat(record.detail()).isEqualTo("{\"a\":{\"y\":2,\"z\":1},\"b\":1}");
   }
 
+  @Test
+  void appendsAreTimedByOutcome() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    AuditLog.measureWith(registry);
+    appendSteps("acme", 3);
+    assertThat(registry.timer("switchboard.audit.write", "outcome", "ok").count()).isEqualTo(3);
+    assertThat(registry.timer("switchboard.audit.write", "outcome", "failed").count()).isZero();
+    assertThat(Await.failure(pool.withTransaction(tx -> tx.query("SELECT 1/0").execute()
+        .<Object>map(rows -> rows).recover(e -> Future.succeededFuture())
+        .compose(v -> AuditLog.append(tx, event("acme")))))).isNotNull();
+    assertThat(registry.timer("switchboard.audit.write", "outcome", "failed").count())
+        .as("an append in an aborted transaction fails, and counts as failed").isEqualTo(1);
+  }
+
   private void appendSteps(String tenant, int count) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < count; i++) {

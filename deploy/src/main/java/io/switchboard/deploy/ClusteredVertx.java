@@ -25,14 +25,14 @@ final class ClusteredVertx {
   private ClusteredVertx() {
   }
 
-  static Future<Vertx> start(SwitchboardConfig.Cluster cluster) {
+  /** Joins the cluster, with Vert.x's metrics reporting into the node's registry. */
+  static Future<Vertx> start(SwitchboardConfig.Cluster cluster, NodeMetrics metrics) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
     EventBusOptions eventBus = new EventBusOptions()
         .setHost(cluster.host())
         .setPort(cluster.eventBusPort())
         .setClusterPublicHost(cluster.host());
-    return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(eventBus))
+    return metrics.instrument(Vertx.builder(), new VertxOptions().setEventBusOptions(eventBus))
         .withClusterManager(manager)
         .buildClustered();
   }

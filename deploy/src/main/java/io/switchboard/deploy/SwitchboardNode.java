@@ -1,8 +1,8 @@
 package io.switchboard.deploy;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.audit.AuditKey;
+import io.switchboard.audit.AuditLog;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.db.EmbeddedPostgresServer;
@@ -24,6 +24,7 @@ import io.switchboard.tenancy.secrets.SecretStoreSettings;
 import io.switchboard.tenancy.secrets.VaultSecretStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -50,10 +51,13 @@ public final class SwitchboardNode implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SwitchboardNode.class);
   private static final int POOL_SIZE = 16;
+  /** The PostgreSQL pool's name: its {@code pool_name} label in Vert.x's {@code vertx_pool_*} metrics. */
+  static final String POOL_NAME = "switchboard-db";
   /** What the audit chain's key is derived from the master key for; changing it changes every node's key. */
   private static final String AUDIT_KEY_PURPOSE = "switchboard audit chain v1";
 
   private final Optional<EmbeddedPostgresServer> embedded;
+  private final NodeMetrics metrics;
   private final Vertx vertx;
   private final Pool pool;
   private final SecretStore secrets;
@@ -63,10 +67,11 @@ public final class SwitchboardNode implements AutoCloseable {
   private final DatabaseUrl databaseUrl;
   private final int httpPort;
 
-  private SwitchboardNode(Optional<EmbeddedPostgresServer> embedded, DatabaseUrl databaseUrl, Vertx vertx, Pool pool,
-                          SecretStore secrets, List<String> deployments, DemoTenant.Credentials demo,
-                          Optional<String> generatedOperatorToken, int httpPort) {
+  private SwitchboardNode(Optional<EmbeddedPostgresServer> embedded, NodeMetrics metrics, DatabaseUrl databaseUrl,
+                          Vertx vertx, Pool pool, SecretStore secrets, List<String> deployments,
+                          DemoTenant.Credentials demo, Optional<String> generatedOperatorToken, int httpPort) {
     this.embedded = embedded;
+    this.metrics = metrics;
     this.databaseUrl = databaseUrl;
     this.vertx = vertx;
     this.pool = pool;
@@ -94,21 +99,26 @@ public final class SwitchboardNode implements AutoCloseable {
         : Optional.of(startEmbedded(config));
     DatabaseUrl url = config.databaseUrl().orElseGet(() -> embedded.get().url());
     Vertx vertx = null;
+    NodeMetrics metrics = null;
     try {
       int applied = migrate(url, embedded.isPresent());
       LOG.info("Database {} is up to date ({} migration(s) applied now)", url, applied);
       if (role == Role.MIGRATE) {
-        return new SwitchboardNode(embedded, url, null, null, null, List.of(), null, Optional.empty(), -1);
+        return new SwitchboardNode(embedded, null, url, null, null, null, List.of(), null, Optional.empty(), -1);
       }
-      vertx = config.cluster().enabled() ? joinCluster(config) : Vertx.vertx();
+      metrics = NodeMetrics.create();
+      vertx = config.cluster().enabled()
+          ? joinCluster(config, metrics)
+          : metrics.instrument(Vertx.builder(), new VertxOptions()).build();
       Pool pool = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(POOL_SIZE))
+          .with(new PoolOptions().setMaxSize(POOL_SIZE).setName(POOL_NAME))
           .connectingTo(url.connectOptions())
           .using(vertx)
           .build();
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      PrometheusMeterRegistry registry = metrics.registry();
       Optional<MasterKey> masterKey = masterKey(secretSettings, config);
       SecretStore secrets = secretStore(secretSettings, masterKey, vertx, pool);
+      AuditLog.measureWith(registry);
       AuditKey.install(auditKey(masterKey.orElseThrow(() -> new StartupFailure("SWITCHBOARD_MASTER_KEY is required "
           + "with SWITCHBOARD_SECRET_STORE=vault too: the audit chain's key is derived from it (openssl rand -base64 32; "
           + "the same value on every node)"))));
@@ -143,10 +153,13 @@ public final class SwitchboardNode implements AutoCloseable {
         deployments.add(await(vertx.deployVerticle(
             new ExecutorVerticle(queue, NodeSettings.actions(System.getenv(), role), secrets, settings, registry))));
       }
-      return new SwitchboardNode(embedded, url, vertx, pool, secrets, deployments, demo, operatorToken, port);
+      return new SwitchboardNode(embedded, metrics, url, vertx, pool, secrets, deployments, demo, operatorToken, port);
     } catch (RuntimeException e) {
       if (vertx != null) {
         awaitQuietly(vertx.close());
+      }
+      if (metrics != null) {
+        metrics.close();
       }
       embedded.ifPresent(EmbeddedPostgresServer::close);
       if (StartupFailure.isBindFailure(e)) {
@@ -237,13 +250,14 @@ public final class SwitchboardNode implements AutoCloseable {
       awaitQuietly(secrets.close());
       awaitQuietly(pool.close());
       awaitQuietly(vertx.close());
+      metrics.close();
     }
     embedded.ifPresent(EmbeddedPostgresServer::close);
   }
 
-  private static Vertx joinCluster(SwitchboardConfig config) {
+  private static Vertx joinCluster(SwitchboardConfig config, NodeMetrics metrics) {
     try {
-      return await(ClusteredVertx.start(config.cluster()));
+      return await(ClusteredVertx.start(config.cluster(), metrics));
     } catch (RuntimeException e) {
       throw new StartupFailure("could not join the cluster: " + StartupFailure.rootMessage(e)
           + " (check SWITCHBOARD_CLUSTER_MEMBERS, SWITCHBOARD_CLUSTER_HOST and SWITCHBOARD_CLUSTER_PORT)");

@@ -12,9 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The executor's meters: queue depth and the oldest waiting job's age (what to scale and alert on),
- * claim latency, run time, attempts, retries and lost leases. Tenant ids are not tags (cardinality).
+ * claim latency, run time (also by action type and outcome), attempts, retries and lost leases.
+ * Tenant ids are not tags (cardinality); the action tag is an installed action type, or
+ * {@value #UNKNOWN_ACTION}.
  */
 final class ExecutorMetrics {
+
+  /** The action tag of a job whose action type is not installed here (the type is whatever the row says). */
+  static final String UNKNOWN_ACTION = "unknown";
 
   private final MeterRegistry registry;
   private final Timer claimLatency;
@@ -36,6 +41,9 @@ final class ExecutorMetrics {
     this.attempts = DistributionSummary.builder("switchboard.job.attempts")
         .description("Attempts a job took to reach its final state")
         .register(registry);
+    // At zero from the start, so alerts on their rate see a series before the first event.
+    registry.counter("switchboard.jobs.retried");
+    registry.counter("switchboard.jobs.lease.lost");
     Gauge.builder("switchboard.jobs.queue.depth", queueDepth, AtomicLong::get)
         .description("Jobs waiting in the queue, all tenants (ready or backing off)")
         .register(registry);
@@ -54,6 +62,20 @@ final class ExecutorMetrics {
 
   void ran(Duration ran) {
     runTime.record(ran);
+  }
+
+  /**
+   * One attempt of an action, claim to recorded outcome: {@code action} an installed type (or
+   * {@value #UNKNOWN_ACTION}), {@code outcome} the job's final status ({@code succeeded},
+   * {@code failed}, {@code cancelled}), {@code retried} or {@code lease_lost}.
+   */
+  void actionRan(String action, String outcome, Duration ran) {
+    Timer.builder("switchboard.job.action.duration")
+        .description("Time from claim to recorded outcome of one attempt, by action type and outcome")
+        .tags("action", action, "outcome", outcome)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(ran);
   }
 
   void finished(JobStatus status, Instant createdAt, int attemptsTaken) {

@@ -263,7 +263,10 @@ public final class ExecutorVerticle extends VerticleBase {
 
   private void recorded(RunningJob runningJob, RecordedOutcome outcome, Instant started) {
     ClaimedJob job = runningJob.job;
-    metrics.ran(Duration.between(started, Instant.now()));
+    Duration ran = Duration.between(started, Instant.now());
+    metrics.ran(ran);
+    metrics.actionRan(actions.find(job.job().action()).isPresent() ? job.job().action() : ExecutorMetrics.UNKNOWN_ACTION,
+        outcomeTag(outcome), ran);
     if (outcome instanceof RecordedOutcome.LeaseLost && runningJob.reason == StopReason.SHUTDOWN) {
       LOG.info("Job {} attempt {} was stopped for shutdown; it is released to the queue", job.id(), job.attempt());
     } else if (outcome instanceof RecordedOutcome.LeaseLost) {
@@ -276,6 +279,14 @@ public final class ExecutorVerticle extends VerticleBase {
       metrics.finished(done.finished().status(), job.job().createdAt(), job.attempt());
       publish(done.finished());
     }
+  }
+
+  /** The outcome tag of {@code switchboard.job.action.duration}: the final status, {@code retried} or {@code lease_lost}. */
+  private static String outcomeTag(RecordedOutcome outcome) {
+    if (outcome instanceof RecordedOutcome.Final done) {
+      return done.finished().status().wire();
+    }
+    return outcome instanceof RecordedOutcome.RetryScheduled ? "retried" : "lease_lost";
   }
 
   private void heartbeat() {

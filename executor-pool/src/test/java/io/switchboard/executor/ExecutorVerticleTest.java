@@ -448,6 +448,10 @@ class ExecutorVerticleTest {
     assertThat(registry.summary("switchboard.job.attempts").count()).isEqualTo(1);
     assertThat(registry.summary("switchboard.job.attempts").max()).isEqualTo(3.0);
     assertThat(registry.timer("switchboard.job.run.time").count()).isEqualTo(3);
+    assertThat(registry.timer("switchboard.job.action.duration", "action", "flaky", "outcome", "retried").count())
+        .as("each attempt's duration, by action type and outcome").isEqualTo(2);
+    assertThat(registry.timer("switchboard.job.action.duration", "action", "flaky", "outcome", "succeeded").count())
+        .isEqualTo(1);
     assertThat(Await.result(new AuditChainVerifier(pool).verify("acme")).isIntact()).isTrue();
   }
 

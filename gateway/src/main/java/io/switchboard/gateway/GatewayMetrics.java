@@ -18,6 +18,9 @@ import java.util.function.Supplier;
  */
 public final class GatewayMetrics {
 
+  /** The platforms whose API clients count their 429s in {@code switchboard.outbound.rate.limited}. */
+  static final java.util.List<String> RATE_LIMITED_PLATFORMS = java.util.List.of("slack", "discord", "teams", "mattermost");
+
   private final MeterRegistry registry;
   private final Timer ackLatency;
   private final DistributionSummary commitBatches;
@@ -32,6 +35,10 @@ public final class GatewayMetrics {
     this.commitBatches = DistributionSummary.builder("switchboard.commit.batch.size")
         .description("Commands' writes (jobs, refusals) committed together in one transaction")
         .register(registry);
+    // At zero from the start, so an alert on its rate sees a series before the first 429.
+    for (String platform : RATE_LIMITED_PLATFORMS) {
+      registry.counter("switchboard.outbound.rate.limited", "platform", platform);
+    }
   }
 
   /** A group commit started with this many writes. */
@@ -72,11 +79,13 @@ public final class GatewayMetrics {
   /** One Slack Web API call: {@code ok}, {@code rate_limited} (a 429, retried or not), or Slack's error code family. */
   public void slackApiCall(String method, String outcome) {
     registry.counter("switchboard.slack.api.calls", "method", method, "outcome", outcome).increment();
+    countRateLimit("slack", outcome);
   }
 
   /** One Discord API call by route ({@code edit_original}, ...): {@code ok}, {@code rate_limited}, {@code http_<status>}, {@code unreachable}. */
   public void discordApiCall(String route, String outcome) {
     registry.counter("switchboard.discord.api.calls", "route", route, "outcome", outcome).increment();
+    countRateLimit("discord", outcome);
   }
 
   /**
@@ -86,6 +95,37 @@ public final class GatewayMetrics {
    */
   public void teamsGraphCall(String outcome) {
     registry.counter("switchboard.teams.graph.calls", "outcome", outcome).increment();
+    countRateLimit("teams", outcome);
+  }
+
+  private void countRateLimit(String platform, String outcome) {
+    if ("rate_limited".equals(outcome)) {
+      outboundRateLimited(platform);
+    }
+  }
+
+  /**
+   * A 429 from a chat platform's API (Slack Web API, Discord API, the Teams Bot Connector and
+   * Microsoft Graph, Mattermost's API), whether the call was retried after it or not:
+   * {@code switchboard.outbound.rate.limited}, per platform. The per-API counters above say which
+   * method or route; this one is what to alert and graph on.
+   */
+  public void outboundRateLimited(String platform) {
+    registry.counter("switchboard.outbound.rate.limited", "platform", platform).increment();
+  }
+
+  /**
+   * How long a call waited in its channel's queue in the {@code ChannelPacer} before it went out
+   * (the channel's pace and the workspace's budget): {@code switchboard.outbound.pacing.wait}, per
+   * platform, a histogram.
+   */
+  public void pacingWait(String platform, long millis) {
+    Timer.builder("switchboard.outbound.pacing.wait")
+        .description("Time a paced call waited in its channel's queue before it went out")
+        .tags("platform", platform)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(Math.max(0, millis), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** Progress lines that were replaced by a later one before being shown (collapsed into a single message edit). */

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.mattermost;
 
+import io.switchboard.gateway.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -34,10 +35,12 @@ public final class MattermostApi {
 
   private final Vertx vertx;
   private final WebClient client;
+  private final GatewayMetrics metrics;
 
-  public MattermostApi(Vertx vertx, WebClient client) {
+  public MattermostApi(Vertx vertx, WebClient client, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.client = client;
+    this.metrics = metrics;
   }
 
   /** {@code POST /api/v4/posts}: {@code post} ({@code message}, {@code props}) in the channel; the new post's id. */
@@ -92,6 +95,9 @@ public final class MattermostApi {
           int status = response.statusCode();
           if (status >= 200 && status < 300) {
             return Future.succeededFuture(response);
+          }
+          if (status == 429) {
+            metrics.outboundRateLimited("mattermost");
           }
           if (status == 429 && retries < MAX_RETRIES) {
             Duration wait = retryAfter(response);

@@ -37,7 +37,7 @@ public final class MattermostPlatform implements ChatPlatform {
   public MattermostPlatform(MattermostSettings settings, GatewayServices services) {
     this.settings = settings;
     this.services = services;
-    this.api = new MattermostApi(services.vertx(), services.http());
+    this.api = new MattermostApi(services.vertx(), services.http(), services.metrics());
     this.secrets = new MattermostSecrets(services.secrets());
     this.posts = new MattermostJobPosts(api, secrets, services.jobMessages(), services.jobMessageSteps(),
         services.pacer(), settings.actionsUrl());

@@ -84,7 +84,7 @@ public final class ChannelPacer {
     Promise<T> promise = Promise.promise();
     @SuppressWarnings("unchecked")
     Waiting waiting = new Waiting(kind, message, (Supplier<Future<Object>>) (Supplier<?>) call,
-        (Promise<Object>) (Promise<?>) promise, null);
+        (Promise<Object>) (Promise<?>) promise, null, timers.nowMillis());
     enqueue(channel, interval, waiting);
     return promise.future();
   }
@@ -101,7 +101,7 @@ public final class ChannelPacer {
     Promise<Object> promise = Promise.promise();
     @SuppressWarnings("unchecked")
     Supplier<Future<Object>> call = (Supplier<Future<Object>>) (Supplier<?>) single;
-    enqueue(channel, interval, new Waiting(Outbound.RESULT, null, call, promise, digest));
+    enqueue(channel, interval, new Waiting(Outbound.RESULT, null, call, promise, digest, timers.nowMillis()));
     return promise.future().mapEmpty();
   }
 
@@ -128,7 +128,7 @@ public final class ChannelPacer {
   }
 
   private record Waiting(Outbound kind, String message, Supplier<Future<Object>> call, Promise<Object> promise,
-                         Digestible digest) {
+                         Digestible digest, long queuedAt) {
 
     boolean edit() {
       return message != null;
@@ -211,6 +211,9 @@ public final class ChannelPacer {
       }
       Waiting next = queue.poll();
       List<Waiting> digest = digest(next);
+      for (Waiting waiting : digest) {
+        metrics.pacingWait(key.platform(), now - waiting.queuedAt());
+      }
       inFlight = true;
       Future<Object> outcome;
       try {

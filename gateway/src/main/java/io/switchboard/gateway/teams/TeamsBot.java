@@ -65,7 +65,8 @@ final class TeamsBot {
     Vertx vertx = services.vertx();
     WebClient client = services.http();
     Pool pool = services.pool();
-    TeamsConnector connector = new TeamsConnector(vertx, client, new TeamsBotTokens(client, app, services.clock()));
+    TeamsConnector connector = new TeamsConnector(vertx, client, new TeamsBotTokens(client, app, services.clock()),
+        services.metrics());
     GraphRequests graph = new GraphRequests(vertx, client, new TeamsGraphTokens(client, app, services.clock()),
         services.metrics());
     TeamsGroupMemberships groups = new TeamsGroupMemberships(new GraphMemberGroups(graph, app.graphUrl()),

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.teams;
 
+import io.switchboard.gateway.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -30,11 +31,13 @@ public final class TeamsConnector {
   private final Vertx vertx;
   private final WebClient client;
   private final TeamsBotTokens tokens;
+  private final GatewayMetrics metrics;
 
-  public TeamsConnector(Vertx vertx, WebClient client, TeamsBotTokens tokens) {
+  public TeamsConnector(Vertx vertx, WebClient client, TeamsBotTokens tokens, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.client = client;
     this.tokens = tokens;
+    this.metrics = metrics;
   }
 
   /** Posts {@code activity} as a reply to {@code replyToId}; answers the new activity's id. */
@@ -76,6 +79,9 @@ public final class TeamsConnector {
           int status = response.statusCode();
           if (status >= 200 && status < 300) {
             return Future.succeededFuture(response);
+          }
+          if (status == 429) {
+            metrics.outboundRateLimited("teams");
           }
           if (status == 429 && retries < MAX_RETRIES) {
             return after(retryAfter(response), () -> send(operation, method, url, activity, retries + 1, newToken));

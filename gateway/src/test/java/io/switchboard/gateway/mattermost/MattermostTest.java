@@ -339,6 +339,8 @@ class MattermostTest {
     Await.until("the post after two 429s", () -> mattermost.succeeded("create_post").size() == 1);
     assertThat(mattermost.calls()).filteredOn(c -> c.route().equals("create_post")).extracting(MattermostStandIn.Call::status)
         .containsExactly(429, 429, 201);
+    assertThat(fixture.registry().counter("switchboard.outbound.rate.limited", "platform", "mattermost").count())
+        .as("each 429, counted").isEqualTo(2);
     mattermost.resetHeaderOnly("0.05");
     mattermost.rateLimit("create_post", 1);
     typed(ALICE, "echo second");

@@ -57,6 +57,9 @@ class ChannelPacerTest {
     assertThat(results).allSatisfy(f -> assertThat(f.succeeded()).isTrue());
     assertThat(results.get(42).result()).isEqualTo("result 42");
     assertThat(counter("sent")).isEqualTo(100);
+    io.micrometer.core.instrument.Timer waits = registry.get("switchboard.outbound.pacing.wait").tag("platform", "slack").timer();
+    assertThat(waits.count()).as("every call's wait for its turn").isEqualTo(100);
+    assertThat(waits.max(java.util.concurrent.TimeUnit.SECONDS)).as("the last waited 99 paces").isBetween(99.0, 100.0);
   }
 
   @Test

@@ -278,6 +278,8 @@ class TeamsBotTest {
     assertThat(fixture.count("SELECT count(*) FROM chat_job_messages WHERE platform = 'teams' "
         + "AND address->>'activityId' = '1:bot-activity-1'"))
         .isEqualTo(1);
+    assertThat(fixture.registry().counter("switchboard.outbound.rate.limited", "platform", "teams").count())
+        .as("the connector's 429, counted").isEqualTo(1);
   }
 
   @Test

@@ -59,6 +59,18 @@ class OperationsRoutesTest {
     assertThat(get(serve(Optional.empty()), "/metrics", null).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  @DisplayName("each scrape reports whether the database answers, as switchboard_ready")
+  void readinessIsAGauge() throws Exception {
+    HttpServer server = serve(Optional.empty());
+    assertThat(get(server, "/metrics", null).body()).contains("switchboard_ready 1.0");
+    Await.result(pool.close());
+    HttpResponse<String> down = get(server, "/metrics", null);
+    assertThat(down.statusCode()).isEqualTo(200);
+    assertThat(down.body()).contains("switchboard_ready 0.0");
+    assertThat(get(server, "/ready", null).statusCode()).isEqualTo(503);
+  }
+
   private HttpServer serve(Optional<String> token) {
     Router router = Router.router(vertx);
     OperationsRoutes.mount(router, pool, registry, token);

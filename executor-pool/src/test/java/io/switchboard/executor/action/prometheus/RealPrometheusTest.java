@@ -5,6 +5,7 @@ import io.switchboard.executor.action.ActionResult;
 import io.switchboard.executor.action.JobSecrets;
 import io.switchboard.executor.action.MapSecretStore;
 import io.switchboard.testkit.Await;
+import io.switchboard.testkit.prometheus.RealPrometheus;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -14,18 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -37,13 +29,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class RealPrometheusTest {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
   @TempDir
   static Path dir;
 
-  private static Process prometheus;
-  private static String url;
+  private static RealPrometheus prometheus;
   private static Vertx vertx;
 
   /**
@@ -51,43 +40,32 @@ class RealPrometheusTest {
    * not here: an assumption in {@code @BeforeAll} reports "Tests run: 0" with its reason nowhere.
    */
   @BeforeAll
-  static void start() throws IOException {
-    Optional<Path> binary = binary();
+  static void start() {
+    Optional<Path> binary = RealPrometheus.binary();
     if (binary.isEmpty()) {
       return;
     }
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    url = "http://127.0.0.1:" + port;
-    Path config = dir.resolve("prometheus.yml");
-    Files.writeString(config, """
+    prometheus = RealPrometheus.start(binary.get(), dir, """
         global:
           scrape_interval: 1s
         scrape_configs:
           - job_name: prometheus
             static_configs:
-              - targets: ['127.0.0.1:%d']
-        """.formatted(port));
-    prometheus = new ProcessBuilder(binary.get().toString(), "--config.file=" + config,
-        "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-    Await.until("Prometheus has scraped itself", () -> get("/api/v1/query?query=up").contains("\"value\""));
+              - targets: ['127.0.0.1:%PORT%']
+        """);
+    Await.until("Prometheus has scraped itself", () -> prometheus.query("up").contains("\"value\""));
     vertx = Vertx.vertx();
   }
 
   @BeforeEach
   void needsPrometheus() {
-    assumeTrue(url != null, "no prometheus binary on this machine (set SWITCHBOARD_TEST_PROMETHEUS_BIN or "
-        + "install Debian's prometheus package, as .ci/run does); the real-Prometheus tests are skipped");
+    assumeTrue(prometheus != null, RealPrometheus.MISSING);
   }
 
   @AfterAll
-  static void stop() throws InterruptedException {
+  static void stop() {
     if (prometheus != null) {
-      prometheus.descendants().forEach(ProcessHandle::destroyForcibly);
-      prometheus.destroyForcibly().waitFor();
+      prometheus.close();
     }
     if (vertx != null) {
       Await.result(vertx.close());
@@ -122,31 +100,8 @@ class RealPrometheusTest {
 
   private static ActionResult run(JsonObject arguments) {
     PrometheusQueryAction action = new PrometheusQueryAction(
-        PrometheusSettings.fromEnv(Map.of(PrometheusSettings.URL, url)));
+        PrometheusSettings.fromEnv(Map.of(PrometheusSettings.URL, prometheus.url())));
     return Await.result(action.run(new ActionContext(vertx, "acme", 1L, 1, "idem-key", arguments,
         new JobSecrets(new MapSecretStore(), "acme"), Promise.<String>promise().future())));
-  }
-
-  private static String get(String path) {
-    try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.ofString())
-          .body();
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Optional<Path> binary() {
-    String configured = System.getenv("SWITCHBOARD_TEST_PROMETHEUS_BIN");
-    if (configured != null && !configured.isBlank()) {
-      return Optional.of(Path.of(configured)).filter(Files::isExecutable);
-    }
-    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .map(folder -> Path.of(folder, "prometheus"))
-        .filter(Files::isExecutable)
-        .findFirst();
   }
 }

@@ -101,6 +101,8 @@ class SlackWebApiTest {
         .count()).isEqualTo(2);
     assertThat(registry.counter("switchboard.slack.api.calls", "method", "chat.postMessage", "outcome", "ok")
         .count()).isEqualTo(1);
+    assertThat(registry.counter("switchboard.outbound.rate.limited", "platform", "slack").count())
+        .as("every 429, in the per-platform counter the alerts and the dashboard use").isEqualTo(2);
   }
 
   @Test
