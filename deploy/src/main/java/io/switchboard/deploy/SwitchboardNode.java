@@ -91,6 +91,7 @@ public final class SwitchboardNode implements AutoCloseable {
           + " shares its database with other nodes: set SWITCHBOARD_DATABASE_URL");
     }
     List<PlatformSettings> platforms = role.runsGateway() ? ChatPlatforms.installed(config.environment()) : List.of();
+    ClusterDiscovery discovery = ClusterDiscovery.fromEnv(config.environment(), config.cluster());
     if (role != Role.MIGRATE) {
       StartupFailure.requirePortFree(config.httpHost(), config.httpPort(), "SWITCHBOARD_HTTP_PORT");
     }
@@ -105,7 +106,7 @@ public final class SwitchboardNode implements AutoCloseable {
       if (role == Role.MIGRATE) {
         return new SwitchboardNode(embedded, url, null, null, null, List.of(), null, Optional.empty(), -1);
       }
-      vertx = config.cluster().enabled() ? joinCluster(config) : Vertx.vertx();
+      vertx = discovery.enabled() ? joinCluster(config, discovery) : Vertx.vertx();
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(POOL_SIZE))
           .connectingTo(url.connectOptions())
@@ -246,12 +247,18 @@ public final class SwitchboardNode implements AutoCloseable {
     embedded.ifPresent(EmbeddedPostgresServer::close);
   }
 
-  private static Vertx joinCluster(SwitchboardConfig config) {
+  private static Vertx joinCluster(SwitchboardConfig config, ClusterDiscovery discovery) {
     try {
-      return await(ClusteredVertx.start(config.cluster()));
+      return await(ClusteredVertx.start(config.cluster(), discovery));
     } catch (RuntimeException e) {
+      String how = switch (discovery.mode()) {
+        case KUBERNETES_DNS -> "SWITCHBOARD_CLUSTER_SERVICE_DNS";
+        case KUBERNETES_API -> "SWITCHBOARD_CLUSTER_SERVICE_NAME, SWITCHBOARD_CLUSTER_NAMESPACE, the pod's "
+            + "service account and its Role";
+        default -> "SWITCHBOARD_CLUSTER_MEMBERS";
+      };
       throw new StartupFailure("could not join the cluster: " + StartupFailure.rootMessage(e)
-          + " (check SWITCHBOARD_CLUSTER_MEMBERS, SWITCHBOARD_CLUSTER_HOST and SWITCHBOARD_CLUSTER_PORT)");
+          + " (check " + how + ", SWITCHBOARD_CLUSTER_HOST and SWITCHBOARD_CLUSTER_PORT)");
     }
   }
 
