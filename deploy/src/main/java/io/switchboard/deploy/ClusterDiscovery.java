@@ -65,6 +65,11 @@ public record ClusterDiscovery(Mode mode, List<String> members, Optional<String>
     members = List.copyOf(members);
   }
 
+  /** No cluster: the event bus stays in the process. */
+  public static ClusterDiscovery none() {
+    return new ClusterDiscovery(Mode.NONE, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
   /** True when the node joins a cluster (any mode but {@link Mode#NONE}). */
   public boolean enabled() {
     return mode != Mode.NONE;
@@ -92,7 +97,7 @@ public record ClusterDiscovery(Mode mode, List<String> members, Optional<String>
     }
     switch (mode) {
       case NONE:
-        return new ClusterDiscovery(mode, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+        return none();
       case STATIC:
         if (members.isEmpty()) {
           throw new IllegalArgumentException(DISCOVERY + "=static needs " + MEMBERS

@@ -91,7 +91,9 @@ public final class SwitchboardNode implements AutoCloseable {
           + " shares its database with other nodes: set SWITCHBOARD_DATABASE_URL");
     }
     List<PlatformSettings> platforms = role.runsGateway() ? ChatPlatforms.installed(config.environment()) : List.of();
-    ClusterDiscovery discovery = ClusterDiscovery.fromEnv(config.environment(), config.cluster());
+    // migrate joins no cluster: its pods (a Job, an init container) are given no cluster settings
+    ClusterDiscovery discovery = role == Role.MIGRATE ? ClusterDiscovery.none()
+        : ClusterDiscovery.fromEnv(config.environment(), config.cluster());
     if (role != Role.MIGRATE) {
       StartupFailure.requirePortFree(config.httpHost(), config.httpPort(), "SWITCHBOARD_HTTP_PORT");
     }
