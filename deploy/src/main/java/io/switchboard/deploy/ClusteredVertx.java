@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.switchboard.core.config.ClusterDiscovery;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -3,6 +3,7 @@ package io.switchboard.deploy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.audit.AuditKey;
+import io.switchboard.core.config.ClusterDiscovery;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.db.EmbeddedPostgresServer;

@@ -3,6 +3,7 @@ package io.switchboard.deploy;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.KubernetesConfig;
+import io.switchboard.core.config.ClusterDiscovery;
 import io.switchboard.core.config.SwitchboardConfig;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

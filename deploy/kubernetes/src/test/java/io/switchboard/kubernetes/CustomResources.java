@@ -1,4 +1,4 @@
-package io.switchboard.deploy.kubernetes;
+package io.switchboard.kubernetes;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;

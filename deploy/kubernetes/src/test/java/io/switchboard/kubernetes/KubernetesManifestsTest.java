@@ -1,4 +1,4 @@
-package io.switchboard.deploy.kubernetes;
+package io.switchboard.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -27,10 +27,10 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.switchboard.core.config.ClusterDiscovery;
 import io.switchboard.core.config.SwitchboardConfig;
-import io.switchboard.deploy.ClusterDiscovery;
-import io.switchboard.deploy.kubernetes.CustomResources.ScaledObject;
-import io.switchboard.deploy.kubernetes.CustomResources.ServiceMonitor;
+import io.switchboard.kubernetes.CustomResources.ScaledObject;
+import io.switchboard.kubernetes.CustomResources.ServiceMonitor;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

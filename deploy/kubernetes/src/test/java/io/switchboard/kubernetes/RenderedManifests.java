@@ -1,4 +1,4 @@
-package io.switchboard.deploy.kubernetes;
+package io.switchboard.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -81,9 +81,9 @@ final class RenderedManifests {
     this.objects = objects;
   }
 
-  /** {@code deploy/kubernetes}, from the deploy module (where Maven runs its tests) or the repository root. */
+  /** {@code deploy/kubernetes}, from this module's directory (where Maven runs its tests) or the repository root. */
   static Path root() {
-    for (Path candidate : List.of(Path.of("kubernetes"), Path.of("deploy", "kubernetes"))) {
+    for (Path candidate : List.of(Path.of(""), Path.of("deploy", "kubernetes"))) {
       if (Files.isDirectory(candidate.resolve("base"))) {
         return candidate.toAbsolutePath().normalize();
       }

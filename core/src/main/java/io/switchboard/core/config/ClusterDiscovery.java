@@ -1,7 +1,4 @@
-package io.switchboard.deploy;
-
-import io.switchboard.core.config.Environment;
-import io.switchboard.core.config.SwitchboardConfig;
+package io.switchboard.core.config;
 
 import java.util.List;
 import java.util.Locale;
