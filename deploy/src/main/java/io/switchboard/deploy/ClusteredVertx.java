@@ -2,7 +2,9 @@ package io.switchboard.deploy;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.switchboard.core.config.ClusterDiscovery;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,9 +16,11 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.regex.Pattern;
 
 /**
- * Starts Vert.x on a clustered event bus with Hazelcast as the cluster manager, joining the listed
- * members over TCP/IP only: no multicast, no cloud auto-detection, no phoning home. Gateways and
- * executors find each other this way; wake-ups, results and cancellations then cross processes.
+ * Starts Vert.x on a clustered event bus with Hazelcast as the cluster manager, finding the members
+ * the way {@link ClusterDiscovery} says: the listed members over TCP/IP, or Hazelcast's Kubernetes
+ * discovery (a headless Service's DNS records, or the Kubernetes API). Never multicast, never cloud
+ * auto-detection, no phoning home. Gateways and executors find each other this way; wake-ups,
+ * results and cancellations then cross processes.
  */
 final class ClusteredVertx {
 
@@ -25,9 +29,9 @@ final class ClusteredVertx {
   private ClusteredVertx() {
   }
 
-  /** Joins the cluster, with Vert.x's metrics reporting into the node's registry. */
-  static Future<Vertx> start(SwitchboardConfig.Cluster cluster, NodeMetrics metrics) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
+  /** Joins the cluster found by {@code discovery}, with Vert.x's metrics reporting into the node's registry. */
+  static Future<Vertx> start(SwitchboardConfig.Cluster cluster, ClusterDiscovery discovery, NodeMetrics metrics) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster, discovery));
     EventBusOptions eventBus = new EventBusOptions()
         .setHost(cluster.host())
         .setPort(cluster.eventBusPort())
@@ -37,8 +41,14 @@ final class ClusteredVertx {
         .buildClustered();
   }
 
-  /** Vert.x's own default Hazelcast config (it defines the maps Vert.x needs), joined by TCP/IP. */
-  static Config hazelcastConfig(SwitchboardConfig.Cluster cluster) {
+  /**
+   * Vert.x's own default Hazelcast config (it defines the maps Vert.x needs), with exactly one join
+   * method enabled: TCP/IP for {@code static}, Kubernetes for the {@code kubernetes-*} modes.
+   */
+  static Config hazelcastConfig(SwitchboardConfig.Cluster cluster, ClusterDiscovery discovery) {
+    if (!discovery.enabled()) {
+      throw new IllegalArgumentException("no cluster discovery configured");
+    }
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -51,12 +61,38 @@ final class ClusteredVertx {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    join.getTcpIpConfig().setEnabled(false);
+    join.getKubernetesConfig().setEnabled(false);
+    switch (discovery.mode()) {
+      case STATIC:
+        join.getTcpIpConfig().setEnabled(true).setMembers(discovery.members());
+        break;
+      case KUBERNETES_DNS:
+        kubernetes(join, cluster).setProperty("service-dns", discovery.serviceDns().orElseThrow());
+        break;
+      case KUBERNETES_API:
+        KubernetesConfig api = kubernetes(join, cluster)
+            .setProperty("service-name", discovery.serviceName().orElseThrow())
+            // members join before they are ready (/ready needs the cluster joined first), so not-ready
+            // endpoints must count
+            .setProperty("resolve-not-ready-addresses", "true");
+        discovery.namespace().ifPresent(namespace -> api.setProperty("namespace", namespace));
+        break;
+      default:
+        throw new IllegalStateException("unexpected discovery mode " + discovery.mode());
+    }
+    join.verify();
     if (IPV4.matcher(cluster.host()).matches()) {
       config.setProperty("hazelcast.socket.bind.any", "false");
       config.setProperty("hazelcast.local.localAddress", cluster.host());
       network.getInterfaces().setEnabled(true).addInterface(cluster.host());
     }
     return config;
+  }
+
+  /** Hazelcast's Kubernetes discovery, asking every member on this node's Hazelcast port. */
+  private static KubernetesConfig kubernetes(JoinConfig join, SwitchboardConfig.Cluster cluster) {
+    return join.getKubernetesConfig().setEnabled(true)
+        .setProperty("service-port", Integer.toString(cluster.port()));
   }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.deploy;
 
+import io.switchboard.core.config.ClusterDiscovery;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.executor.action.ActionRegistry;
 import io.switchboard.gateway.platform.ChatPlatforms;
@@ -26,6 +27,7 @@ public record NodeSettings(SwitchboardConfig config, SecretStoreSettings secrets
   public static NodeSettings read(Map<String, String> env, Role role) {
     SwitchboardConfig config = config(env);
     requireSharedDatabase(config, role);
+    clusterDiscovery(config, role);
     SecretStoreSettings secrets = secrets(env, role);
     List<PlatformSettings> platforms = platforms(config, role);
     actions(env, role);
@@ -43,6 +45,12 @@ public record NodeSettings(SwitchboardConfig config, SecretStoreSettings secrets
       throw new IllegalArgumentException("role " + role.name().toLowerCase()
           + " shares its database with other nodes: set SWITCHBOARD_DATABASE_URL");
     }
+  }
+
+  /** How the node finds its cluster; {@link Role#MIGRATE} joins none (its pods are given no cluster settings). */
+  public static ClusterDiscovery clusterDiscovery(SwitchboardConfig config, Role role) {
+    return role == Role.MIGRATE ? ClusterDiscovery.none()
+        : ClusterDiscovery.fromEnv(config.environment(), config.cluster());
   }
 
   /** The secret store's settings; {@link Role#MIGRATE} reads none. */

@@ -3,6 +3,7 @@ package io.switchboard.deploy;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.audit.AuditKey;
 import io.switchboard.audit.AuditLog;
+import io.switchboard.core.config.ClusterDiscovery;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.core.db.EmbeddedPostgresServer;
@@ -91,6 +92,7 @@ public final class SwitchboardNode implements AutoCloseable {
   public static SwitchboardNode start(SwitchboardConfig config, SecretStoreSettings secretSettings, Role role) {
     NodeSettings.requireSharedDatabase(config, role);
     List<PlatformSettings> platforms = NodeSettings.platforms(config, role);
+    ClusterDiscovery discovery = NodeSettings.clusterDiscovery(config, role);
     if (role != Role.MIGRATE) {
       StartupFailure.requirePortFree(config.httpHost(), config.httpPort(), "SWITCHBOARD_HTTP_PORT");
     }
@@ -107,8 +109,8 @@ public final class SwitchboardNode implements AutoCloseable {
         return new SwitchboardNode(embedded, null, url, null, null, null, List.of(), null, Optional.empty(), -1);
       }
       metrics = NodeMetrics.create();
-      vertx = config.cluster().enabled()
-          ? joinCluster(config, metrics)
+      vertx = discovery.enabled()
+          ? joinCluster(config, discovery, metrics)
           : metrics.instrument(Vertx.builder(), new VertxOptions()).build();
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(POOL_SIZE).setName(POOL_NAME))
@@ -255,12 +257,18 @@ public final class SwitchboardNode implements AutoCloseable {
     embedded.ifPresent(EmbeddedPostgresServer::close);
   }
 
-  private static Vertx joinCluster(SwitchboardConfig config, NodeMetrics metrics) {
+  private static Vertx joinCluster(SwitchboardConfig config, ClusterDiscovery discovery, NodeMetrics metrics) {
     try {
-      return await(ClusteredVertx.start(config.cluster(), metrics));
+      return await(ClusteredVertx.start(config.cluster(), discovery, metrics));
     } catch (RuntimeException e) {
+      String how = switch (discovery.mode()) {
+        case KUBERNETES_DNS -> "SWITCHBOARD_CLUSTER_SERVICE_DNS";
+        case KUBERNETES_API -> "SWITCHBOARD_CLUSTER_SERVICE_NAME, SWITCHBOARD_CLUSTER_NAMESPACE, the pod's "
+            + "service account and its Role";
+        default -> "SWITCHBOARD_CLUSTER_MEMBERS";
+      };
       throw new StartupFailure("could not join the cluster: " + StartupFailure.rootMessage(e)
-          + " (check SWITCHBOARD_CLUSTER_MEMBERS, SWITCHBOARD_CLUSTER_HOST and SWITCHBOARD_CLUSTER_PORT)");
+          + " (check " + how + ", SWITCHBOARD_CLUSTER_HOST and SWITCHBOARD_CLUSTER_PORT)");
     }
   }
 

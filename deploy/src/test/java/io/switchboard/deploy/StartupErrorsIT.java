@@ -131,4 +131,16 @@ class StartupErrorsIT {
       assertThat(dataDir.resolve("data")).as("no embedded PostgreSQL was prepared").doesNotExist();
     }
   }
+
+  @Test
+  @DisplayName("a cluster discovery mode without its setting is named before the embedded PostgreSQL starts")
+  void clusterDiscoveryWithoutItsSetting() throws Exception {
+    Run run = run(Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_CLUSTER_DISCOVERY", "kubernetes-dns",
+        "SWITCHBOARD_CLUSTER_HOST", "10.1.2.3"));
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(failureLine(run)).startsWith("switchboard: SWITCHBOARD_CLUSTER_DISCOVERY=kubernetes-dns needs "
+        + "SWITCHBOARD_CLUSTER_SERVICE_DNS");
+    assertThat(dataDir.resolve("data")).as("no embedded PostgreSQL was prepared").doesNotExist();
+  }
 }

@@ -149,6 +149,7 @@ final class ConfigCommand extends CommandGroup {
     try {
       config = NodeSettings.config(env);
       NodeSettings.requireSharedDatabase(config, role);
+      NodeSettings.clusterDiscovery(config, role);
       report.ok("settings", "the node's SWITCHBOARD_* settings are valid (role " + role.name().toLowerCase(Locale.ROOT)
           + ")");
     } catch (IllegalArgumentException e) {
