@@ -1,10 +1,8 @@
 package io.switchboard.core.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -27,20 +25,6 @@ public record AuditAnchorSettings(Path file, Duration interval, Optional<URI> we
 
   /** Checks a value of {@value #WEBHOOK_VARIABLE}: an absolute http or https URL with a host. */
   public static URI webhook(String value) {
-    try {
-      URI uri = new URI(value.trim());
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
-        throw new IllegalArgumentException(WEBHOOK_VARIABLE + " must be an absolute http or https URL, e.g. "
-            + "https://siem.example.com/anchors (got '" + value.trim() + "')");
-      }
-      if (uri.getRawUserInfo() != null) {
-        throw new IllegalArgumentException(WEBHOOK_VARIABLE + " must not hold a user name or password "
-            + "(got a URL with one)");
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(WEBHOOK_VARIABLE + " is not a URL (" + e.getReason() + ")");
-    }
+    return OutboundUrl.parse(WEBHOOK_VARIABLE, value);
   }
 }

@@ -36,6 +36,7 @@ public record SwitchboardConfig(
     Pacing pacing,
     Notifications notifications,
     AuditAnchorSettings auditAnchors,
+    AuditForwardSettings auditForwarding,
     Environment environment) {
 
   /**
@@ -110,6 +111,7 @@ public record SwitchboardConfig(
                 .orElse(dataDir.resolve(AuditAnchorSettings.FILE_NAME)),
             in.seconds("SWITCHBOARD_AUDIT_ANCHOR_SECONDS", AuditAnchorSettings.DEFAULT_INTERVAL),
             in.optional(AuditAnchorSettings.WEBHOOK_VARIABLE).map(AuditAnchorSettings::webhook)),
+        AuditForwardSettings.fromEnv(in),
         in);
   }
 }

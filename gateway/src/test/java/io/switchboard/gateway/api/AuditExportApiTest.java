@@ -59,6 +59,9 @@ class AuditExportApiTest {
   /** Bodies the anchor webhook accepted; the first two posts are refused with a 503, to be sent again. */
   private static final List<String> published = new CopyOnWriteArrayList<>();
   private static final AtomicInteger posts = new AtomicInteger();
+  /** The audit sink's posts (their Authorization and Content-Type) and the record lines it accepted; it refuses the first two. */
+  private static final List<String> sinkPosts = new CopyOnWriteArrayList<>();
+  private static final List<JsonObject> sinkRecords = new CopyOnWriteArrayList<>();
 
   @TempDir
   Path dir;
@@ -68,6 +71,16 @@ class AuditExportApiTest {
     AuditKey.install(KEY);
     webhookVertx = Vertx.vertx();
     webhook = Await.result(webhookVertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      if (request.path().equals("/siem")) {
+        sinkPosts.add(request.getHeader("Authorization") + " " + request.getHeader("Content-Type"));
+        if (sinkPosts.size() <= 2) {
+          request.response().setStatusCode(503).end();
+          return;
+        }
+        body.toString().lines().map(JsonObject::new).forEach(sinkRecords::add);
+        request.response().setStatusCode(200).end();
+        return;
+      }
       if (posts.incrementAndGet() <= 2) {
         request.response().setStatusCode(503).end();
         return;
@@ -76,7 +89,9 @@ class AuditExportApiTest {
       request.response().setStatusCode(204).end();
     })).listen(0, "127.0.0.1"));
     fixture = new GatewayFixture(Map.of("SWITCHBOARD_AUDIT_ANCHOR_SECONDS", "1",
-        "SWITCHBOARD_AUDIT_ANCHOR_WEBHOOK_URL", "http://127.0.0.1:" + webhook.actualPort() + "/anchors"));
+        "SWITCHBOARD_AUDIT_ANCHOR_WEBHOOK_URL", "http://127.0.0.1:" + webhook.actualPort() + "/anchors",
+        "SWITCHBOARD_AUDIT_FORWARD_URL", "http://127.0.0.1:" + webhook.actualPort() + "/siem",
+        "SWITCHBOARD_AUDIT_FORWARD_AUTHORIZATION", "Splunk sink-token", "SWITCHBOARD_AUDIT_FORWARD_SECONDS", "1"));
     api = new ApiClient(fixture.baseUrl());
     fixture.acmeSays("U1", "echo one");
     fixture.acmeSays("U1", "echo two");
@@ -253,6 +268,28 @@ class AuditExportApiTest {
     String export = api.get("/api/v1/audit/export", token).body();
     assertThat(verify(1, "--anchor-key", anchorKey, write("hooli.ndjson", export)))
         .contains("BROKEN", "record " + head + " was anchored", "records were deleted");
+  }
+
+  @Test
+  @DisplayName("every tenant's records reach the SIEM sink in chain order, after it refused twice, with its header")
+  void recordsAreForwardedToTheSink() {
+    Await.until("acme's and globex's records reached the sink", () -> {
+      long acme = fixture.count("SELECT seq FROM audit_chain_heads WHERE tenant_id = 'acme'");
+      return sinkRecords.stream().anyMatch(r -> "acme".equals(r.getString("tenantId")) && r.getLong("seq") == acme)
+          && sinkRecords.stream().anyMatch(r -> "globex".equals(r.getString("tenantId")));
+    });
+    assertThat(sinkPosts).hasSizeGreaterThan(2)
+        .allSatisfy(post -> assertThat(post).isEqualTo("Splunk sink-token application/x-ndjson"));
+    for (String tenant : List.of("acme", "globex")) {
+      List<Long> seqs = sinkRecords.stream().filter(r -> tenant.equals(r.getString("tenantId")))
+          .map(r -> r.getLong("seq")).distinct().toList();
+      assertThat(seqs).as("%s's records, each once acknowledged, in chain order from the first", tenant)
+          .isSortedAccordingTo(Long::compare).startsWith(1L);
+      assertThat(seqs.get(seqs.size() - 1)).isEqualTo(seqs.size());
+      sinkRecords.stream().filter(r -> tenant.equals(r.getString("tenantId"))).forEach(r ->
+          assertThat(fixture.count("SELECT count(*) FROM audit_events WHERE tenant_id = '" + tenant + "' AND seq = "
+              + r.getLong("seq") + " AND hash = '" + r.getString("hash") + "'")).isEqualTo(1));
+    }
   }
 
   private static List<JsonObject> records(String export) {

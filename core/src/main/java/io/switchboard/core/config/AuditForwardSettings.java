@@ -1,0 +1,38 @@
+package io.switchboard.core.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Where the gateways forward every tenant's audit records as they are written, for a SIEM: each
+ * record once acknowledged by the sink, in chain order per tenant, resumed after restarts from a
+ * cursor kept in the database.
+ *
+ * @param url           {@value #URL}: the sink's http(s) endpoint; unset, nothing is forwarded
+ * @param authorization {@value #AUTHORIZATION}: the Authorization header sent with each batch as
+ *                      given (e.g. {@code Splunk <token>}, {@code Bearer <token>}); never logged
+ * @param interval      {@value #SECONDS}: how often the gateways look for records to forward, default 5
+ */
+public record AuditForwardSettings(Optional<URI> url, Optional<String> authorization, Duration interval) {
+
+  public static final String URL = "SWITCHBOARD_AUDIT_FORWARD_URL";
+  public static final String AUTHORIZATION = "SWITCHBOARD_AUDIT_FORWARD_AUTHORIZATION";
+  public static final String SECONDS = "SWITCHBOARD_AUDIT_FORWARD_SECONDS";
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+
+  static AuditForwardSettings fromEnv(Environment in) {
+    Optional<String> authorization = in.optional(AUTHORIZATION);
+    Optional<URI> url = in.optional(URL).map(value -> OutboundUrl.parse(URL, value));
+    if (authorization.isPresent() && url.isEmpty()) {
+      throw new IllegalArgumentException(AUTHORIZATION + " is set but " + URL + " is not: set both, or neither");
+    }
+    return new AuditForwardSettings(url, authorization, in.seconds(SECONDS, DEFAULT_INTERVAL));
+  }
+
+  @Override
+  public String toString() {
+    return "AuditForwardSettings[url=" + url + ", authorization=" + authorization.map(a -> "****") + ", interval="
+        + interval + "]";
+  }
+}

@@ -1,0 +1,107 @@
+package io.switchboard.gateway.audit;
+
+import io.switchboard.audit.AuditExportFormat;
+import io.switchboard.audit.AuditForwarding;
+import io.switchboard.audit.AuditRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Forwards every tenant's audit records to the operator's sink ({@code SWITCHBOARD_AUDIT_FORWARD_URL},
+ * a SIEM's HTTP collector): every {@code interval} it takes the tenants with records the sink has not
+ * acknowledged and posts each one's next records, oldest first, as NDJSON lines of the export format
+ * ({@link AuditExportFormat#record}, 500 a post), with the configured Authorization header. A 2xx
+ * moves the tenant's cursor ({@link AuditForwarding}); anything else ends the round, and the next
+ * round sends the same records again. So records reach the sink at least once, in chain order per
+ * tenant, none skipped, across restarts and gateways; the sink de-duplicates by tenant and seq. A
+ * sink newly configured receives every chain from its first record (its URL names its cursors).
+ */
+public final class AuditForwarder {
+
+  static final int BATCH = 500;
+  static final int TENANTS_PER_ROUND = 100;
+  private static final long TIMEOUT_MILLIS = 10_000;
+  private static final Logger LOG = LoggerFactory.getLogger(AuditForwarder.class);
+
+  private final Vertx vertx;
+  private final WebClient http;
+  private final URI url;
+  private final Optional<String> authorization;
+  private final Duration interval;
+  private final AuditForwarding cursors;
+  private long timer = -1;
+  private boolean running;
+
+  public AuditForwarder(Vertx vertx, Pool pool, WebClient http, URI url, Optional<String> authorization,
+                        Duration interval) {
+    this.vertx = vertx;
+    this.http = http;
+    this.url = url;
+    this.authorization = authorization;
+    this.interval = interval;
+    this.cursors = new AuditForwarding(pool, url.toString());
+  }
+
+  /** Starts forwarding: a round now, then one every interval. */
+  public void start() {
+    timer = vertx.setPeriodic(1, interval.toMillis(), id -> tick());
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** One round over the tenants that are behind; answers how many records the sink acknowledged. */
+  public Future<Integer> forwardRound() {
+    return cursors.tenantsBehind(TENANTS_PER_ROUND).compose(tenants -> forwardTenants(tenants, 0, 0));
+  }
+
+  private void tick() {
+    if (running) {
+      return;
+    }
+    running = true;
+    forwardRound()
+        .onFailure(e -> LOG.warn("Forwarding audit records to {} failed (tried again in {} s): {}", url,
+            interval.toSeconds(), e.getMessage()))
+        .onComplete(ar -> running = false);
+  }
+
+  private Future<Integer> forwardTenants(List<String> tenants, int index, int sent) {
+    if (index == tenants.size()) {
+      return Future.succeededFuture(sent);
+    }
+    return forwardTenant(tenants.get(index), sent).compose(total -> forwardTenants(tenants, index + 1, total));
+  }
+
+  /** The tenant's records, a batch at a time, until it is caught up or another gateway has its turn. */
+  private Future<Integer> forwardTenant(String tenantId, int sent) {
+    return cursors.forwardNext(tenantId, BATCH, this::deliver).compose(count -> count == BATCH
+        ? forwardTenant(tenantId, sent + count) : Future.succeededFuture(sent + count));
+  }
+
+  private Future<Void> deliver(List<AuditRecord> records) {
+    Buffer lines = Buffer.buffer();
+    records.forEach(record -> lines.appendString(AuditExportFormat.record(record).encode()).appendString("\n"));
+    HttpRequest<Buffer> post = http.postAbs(url.toString()).timeout(TIMEOUT_MILLIS)
+        .putHeader("Content-Type", AuditExportFormat.MEDIA_TYPE);
+    authorization.ifPresent(value -> post.putHeader("Authorization", value));
+    return post.sendBuffer(lines).compose(response -> response.statusCode() / 100 == 2
+        ? Future.succeededFuture()
+        : Future.failedFuture("the sink answered HTTP " + response.statusCode() + " to " + records.size()
+            + " records of tenant " + records.get(0).tenantId()));
+  }
+}
