@@ -2,12 +2,17 @@ package io.switchboard.deploy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -15,8 +20,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
- * The loopback targets of {@link ChaosTest}, both slow enough that a kill lands mid-call:
+ * The loopback targets of {@link ChaosTest} and {@link LocalClusterIT}, both slow enough that a kill lands mid-call:
  * <ul>
  *   <li>a ledger at {@code /effect} for the {@code http} action: records every call with its
  *       {@code Idempotency-Key}, so the test can count effects (one per key, as an idempotent target
@@ -82,6 +89,38 @@ final class ChaosTargets implements AutoCloseable {
 
   List<Reply> replies() {
     return List.copyOf(replies);
+  }
+
+  /**
+   * Gives the demo tenant, through the admin API of the gateway at {@code gatewayUrl}, a policy with
+   * one command, {@code hook <n>}, whose {@code http} action posts {@code {"n": n}} to the ledger,
+   * which Slack user {@code user} may run, with rate limits out of the way and up to 20 attempts.
+   */
+  void installHookPolicy(String gatewayUrl, String adminToken, String user) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    String base = gatewayUrl + "/api/v1/policy";
+    HttpResponse<String> current = http.send(HttpRequest.newBuilder(URI.create(base))
+        .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(current.statusCode()).as(current.body()).isEqualTo(200);
+    JsonObject unlimited = new JsonObject().put("burst", 100_000).put("perMinute", 100_000);
+    JsonObject policy = new JsonObject()
+        .put("commands", new JsonArray().add(new JsonObject()
+            .put("name", "hook").put("description", "Calls the chaos ledger").put("readOnly", true)
+            .put("examples", new JsonArray().add("hook 1"))
+            .put("arguments", new JsonArray().add(new JsonObject().put("name", "n").put("type", "integer").put("min", 1)))
+            .put("action", new JsonObject().put("type", "http").put("parameters", new JsonObject()
+                .put("method", "POST").put("url", effectUrl()).put("body", new JsonObject().put("n", "{{n}}"))))
+            .put("maxAttempts", 20)))
+        .put("roles", new JsonArray().add(new JsonObject().put("name", "operator")
+            .put("permissions", new JsonArray().add(new JsonObject().put("commands", new JsonArray().add("hook"))))))
+        .put("bindings", new JsonArray().add(new JsonObject().put("role", "operator")
+            .put("subjects", new JsonArray().add("slack:user:" + user))))
+        .put("rateLimits", new JsonObject().put("tenant", unlimited).put("user", unlimited).put("channel", unlimited));
+    HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base))
+        .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+        .header("If-Match", current.headers().firstValue("ETag").orElseThrow())
+        .PUT(HttpRequest.BodyPublishers.ofString(policy.encode())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
   }
 
   /** From now on, results are recorded but not answered until {@link #releaseReplies}: their senders hold them. */

@@ -9,18 +9,12 @@ import io.switchboard.testkit.Await;
 import io.switchboard.testkit.LocalResources;
 import io.switchboard.testkit.TestDatabase;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -79,7 +73,6 @@ class ChaosTest {
   private static final Duration PAUSE = LEASE.plusSeconds(4);
   private static final Duration POSTGRES_DOWN = Duration.ofSeconds(5);
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<NodeProcess> gateways = new ArrayList<>();
   private final List<NodeProcess> executors = new ArrayList<>();
   private final Random random = new Random(11);
@@ -113,7 +106,7 @@ class ChaosTest {
     startCluster();
     installPolicy();
 
-    stream = new CommandStream(gateways, targets, SIGNING_SECRET, USER);
+    stream = new CommandStream(gateways.stream().map(NodeProcess::baseUrl).toList(), targets, SIGNING_SECRET, USER);
     long loadStart = System.nanoTime();
     Duration loadTime = Duration.ofMillis(COMMANDS * 1000L / PER_SECOND);
     stream.send(COMMANDS, loadStart, loadTime);
@@ -175,29 +168,7 @@ class ChaosTest {
   // ------------------------------------------------------------------ the load
 
   private void installPolicy() throws IOException, InterruptedException {
-    String base = gateways.get(0).baseUrl() + "/api/v1/policy";
-    HttpResponse<String> current = http.send(HttpRequest.newBuilder(URI.create(base))
-        .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(current.statusCode()).as(current.body()).isEqualTo(200);
-    JsonObject unlimited = new JsonObject().put("burst", 100_000).put("perMinute", 100_000);
-    JsonObject policy = new JsonObject()
-        .put("commands", new JsonArray().add(new JsonObject()
-            .put("name", "hook").put("description", "Calls the chaos ledger").put("readOnly", true)
-            .put("examples", new JsonArray().add("hook 1"))
-            .put("arguments", new JsonArray().add(new JsonObject().put("name", "n").put("type", "integer").put("min", 1)))
-            .put("action", new JsonObject().put("type", "http").put("parameters", new JsonObject()
-                .put("method", "POST").put("url", targets.effectUrl()).put("body", new JsonObject().put("n", "{{n}}"))))
-            .put("maxAttempts", 20)))
-        .put("roles", new JsonArray().add(new JsonObject().put("name", "operator")
-            .put("permissions", new JsonArray().add(new JsonObject().put("commands", new JsonArray().add("hook"))))))
-        .put("bindings", new JsonArray().add(new JsonObject().put("role", "operator")
-            .put("subjects", new JsonArray().add("slack:user:" + USER))))
-        .put("rateLimits", new JsonObject().put("tenant", unlimited).put("user", unlimited).put("channel", unlimited));
-    HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base))
-        .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
-        .header("If-Match", current.headers().firstValue("ETag").orElseThrow())
-        .PUT(HttpRequest.BodyPublishers.ofString(policy.encode())).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    targets.installHookPolicy(gateways.get(0).baseUrl(), ADMIN_TOKEN, USER);
     execute("UPDATE tenants SET max_running_jobs = 100 WHERE id = 'demo'");
   }
 

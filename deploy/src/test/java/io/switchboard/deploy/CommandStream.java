@@ -21,11 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The commands of {@link ChaosTest}: {@code /ops hook <n>} for n = 1..count, signed for Slack team
- * {@code T0DEMO}, sent at a steady rate to the gateways in turn, and what each got back. A command
- * answered 503 is sent again with the same {@code trigger_id} after its {@code Retry-After} (at most
- * 2 s); one that reached no gateway goes to the next. Every answer but 200 "Queued" and 503 is kept
- * as a refusal.
+ * The commands of {@link ChaosTest} and {@link LocalClusterIT}: {@code /ops hook <n>} for n = 1..count,
+ * signed for Slack team {@code T0DEMO}, sent at a steady rate to the gateways (base URLs) in turn, and
+ * what each got back. A command answered 503 is sent again with the same {@code trigger_id} after its
+ * {@code Retry-After} (at most 2 s); one that reached no gateway goes to the next. Every answer but
+ * 200 "Queued" and 503 is kept as a refusal. {@link #stop} ends the stream early: commands not yet
+ * due are never sent.
  */
 final class CommandStream {
 
@@ -34,18 +35,20 @@ final class CommandStream {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ExecutorService senders = Executors.newFixedThreadPool(32);
-  private final List<NodeProcess> gateways;
+  private final List<String> gateways;
   private final ChaosTargets targets;
   private final String signingSecret;
   private final String user;
   private final Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
+  private final Map<Integer, String> acknowledgedBy = new ConcurrentHashMap<>();
   private final List<Long> acknowledgedAt = new CopyOnWriteArrayList<>();
   private final List<String> refusals = new CopyOnWriteArrayList<>();
   private final AtomicInteger unavailable = new AtomicInteger();
   private final AtomicInteger withoutRetryAfter = new AtomicInteger();
   private final AtomicInteger unreachable = new AtomicInteger();
+  private volatile boolean stopped;
 
-  CommandStream(List<NodeProcess> gateways, ChaosTargets targets, String signingSecret, String user) {
+  CommandStream(List<String> gateways, ChaosTargets targets, String signingSecret, String user) {
     this.gateways = gateways;
     this.targets = targets;
     this.signingSecret = signingSecret;
@@ -62,6 +65,11 @@ final class CommandStream {
     senders.shutdown();
   }
 
+  /** Sends no command that is not due yet; those under way go on until answered. */
+  void stop() {
+    stopped = true;
+  }
+
   /** Waits until every command was acknowledged or given up on. */
   boolean awaitAnswered(Duration limit) throws InterruptedException {
     return senders.awaitTermination(limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -70,6 +78,11 @@ final class CommandStream {
   /** Job ids by command number, from "Queued as job N" answers. */
   Map<Integer, Long> acknowledged() {
     return Map.copyOf(acknowledged);
+  }
+
+  /** The base URL of the gateway that acknowledged each command, by command number. */
+  Map<Integer, String> acknowledgedBy() {
+    return Map.copyOf(acknowledgedBy);
   }
 
   /** Whether a command was acknowledged after {@code nanoTime}, and how long after. */
@@ -95,17 +108,20 @@ final class CommandStream {
   }
 
   private void send(int n, long due) {
-    long wait = due - System.nanoTime();
-    if (wait > 0) {
-      NodeProcess.sleep(Duration.ofNanos(wait));
+    // in steps, so that a stop lets the commands not yet due go at once
+    for (long wait = due - System.nanoTime(); wait > 0 && !stopped; wait = due - System.nanoTime()) {
+      NodeProcess.sleep(Duration.ofNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100))));
+    }
+    if (stopped) {
+      return;
     }
     long giveUp = System.nanoTime() + GIVE_UP.toNanos();
     for (int attempt = 0; System.nanoTime() < giveUp; attempt++) {
-      NodeProcess gateway = gateways.get((n + attempt) % gateways.size());
+      String gateway = gateways.get((n + attempt) % gateways.size());
       SignedSlashCommand command = SignedSlashCommand.of(signingSecret, "T0DEMO", "hook " + n, targets.responseUrl("c" + n))
           .field("user_id", user).field("trigger_id", "chaos." + n);
       try {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/slack/commands"))
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(gateway + "/slack/commands"))
             .timeout(Duration.ofSeconds(20))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .header("X-Slack-Request-Timestamp", command.timestampHeader())
@@ -114,6 +130,7 @@ final class CommandStream {
         Matcher queued = QUEUED.matcher(answer.body());
         if (answer.statusCode() == 200 && queued.find()) {
           acknowledged.put(n, Long.parseLong(queued.group(1)));
+          acknowledgedBy.put(n, gateway);
           acknowledgedAt.add(System.nanoTime());
           return;
         }
