@@ -20,8 +20,11 @@ import io.switchboard.tenancy.OperatorToken;
 import io.switchboard.tenancy.SlackSigningSecrets;
 import io.switchboard.tenancy.secrets.LocalSecretStore;
 import io.switchboard.tenancy.secrets.MasterKey;
+import io.switchboard.tenancy.secrets.MasterKeyRing;
+import io.switchboard.tenancy.secrets.MasterKeyRotation;
 import io.switchboard.tenancy.secrets.SecretStore;
 import io.switchboard.tenancy.secrets.SecretStoreSettings;
+import io.switchboard.tenancy.secrets.WrappedKeys;
 import io.switchboard.tenancy.secrets.VaultSecretStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -56,6 +59,7 @@ public final class SwitchboardNode implements AutoCloseable {
   static final String POOL_NAME = "switchboard-db";
   /** What the audit chain's key is derived from the master key for; changing it changes every node's key. */
   private static final String AUDIT_KEY_PURPOSE = "switchboard audit chain v1";
+  private static final String AUDIT_KEY_NAME = "audit";
 
   private final Optional<EmbeddedPostgresServer> embedded;
   private final NodeMetrics metrics;
@@ -118,12 +122,16 @@ public final class SwitchboardNode implements AutoCloseable {
           .using(vertx)
           .build();
       PrometheusMeterRegistry registry = metrics.registry();
-      Optional<MasterKey> masterKey = masterKey(secretSettings, config);
-      SecretStore secrets = secretStore(secretSettings, masterKey, vertx, pool);
+      MasterKeyRing masterKeys = secretSettings.ring(masterKey(secretSettings, config).orElseThrow(() ->
+          new StartupFailure("SWITCHBOARD_MASTER_KEY is required with SWITCHBOARD_SECRET_STORE=vault too: the audit "
+              + "chain's key is sealed under it (openssl rand -base64 32; the same value on every node)")));
+      if (!masterKeys.previous().isEmpty()) {
+        LOG.info("Master key rotation: {}", await(MasterKeyRotation.resealUnderCurrentKey(pool, masterKeys,
+            secretSettings.backend() == SecretStoreSettings.Backend.LOCAL)).describe(masterKeys.current().id()));
+      }
+      SecretStore secrets = secretStore(secretSettings, masterKeys, vertx, pool);
       AuditLog.measureWith(registry);
-      AuditKey.install(auditKey(masterKey.orElseThrow(() -> new StartupFailure("SWITCHBOARD_MASTER_KEY is required "
-          + "with SWITCHBOARD_SECRET_STORE=vault too: the audit chain's key is derived from it (openssl rand -base64 32; "
-          + "the same value on every node)"))));
+      AuditKey.install(auditKey(pool, masterKeys));
       if (role.runsGateway()) {
         moveSigningSecrets(pool, secrets);
       }
@@ -287,15 +295,29 @@ public final class SwitchboardNode implements AutoCloseable {
     }
   }
 
-  /** The audit chain's key, derived from the master key, so every node of a deployment has the same one. */
+  /**
+   * The audit chain's key as a deployment's first node made it: derived from its master key. Every
+   * node reads it from {@code wrapped_keys}, sealed under the master key ({@link #auditKey(Pool,
+   * MasterKeyRing)}), so it stays the same when the master key is rotated.
+   */
   public static AuditKey auditKey(MasterKey masterKey) {
     return AuditKey.of(masterKey.derive(AUDIT_KEY_PURPOSE));
   }
 
-  private static SecretStore secretStore(SecretStoreSettings settings, Optional<MasterKey> masterKey, Vertx vertx,
+  /** The audit key from {@code wrapped_keys}, stored there by the first node to start (derived as above). */
+  private static AuditKey auditKey(Pool pool, MasterKeyRing masterKeys) {
+    try {
+      return AuditKey.of(await(new WrappedKeys(pool, masterKeys).openOrCreate(AUDIT_KEY_NAME,
+          () -> masterKeys.current().derive(AUDIT_KEY_PURPOSE))));
+    } catch (IllegalStateException e) {
+      throw new StartupFailure(e.getMessage());
+    }
+  }
+
+  private static SecretStore secretStore(SecretStoreSettings settings, MasterKeyRing masterKeys, Vertx vertx,
                                          Pool pool) {
     return switch (settings.backend()) {
-      case LOCAL -> new LocalSecretStore(pool, masterKey.orElseThrow());
+      case LOCAL -> new LocalSecretStore(pool, masterKeys);
       case VAULT -> {
         try {
           yield await(VaultSecretStore.start(vertx, settings.vault().orElseThrow()));

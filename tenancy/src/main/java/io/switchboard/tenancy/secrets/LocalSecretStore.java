@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The embedded secret store: values encrypted with AES-256-GCM under the {@link MasterKey} and kept
+ * The embedded secret store: values encrypted with AES-256-GCM under the {@link MasterKey} (the
+ * current key of a {@link MasterKeyRing}, any of whose keys opens what it sealed) and kept
  * in PostgreSQL (table {@code tenant_secrets}), one row per tenant and name holding the latest
  * version. Queries go through the reactive pool and the crypto is CPU only, so nothing blocks.
  *
@@ -51,12 +52,73 @@ public final class LocalSecretStore implements SecretStore {
       UPDATE tenant_secrets SET key_id = NULL, nonce = NULL, ciphertext = NULL, updated_at = now()
       WHERE tenant_id = $1 AND name = $2 AND ciphertext IS NOT NULL""";
 
+  private static final String UNDER_PREVIOUS_KEYS = """
+      SELECT tenant_id, name, version, key_id, nonce, ciphertext FROM tenant_secrets
+      WHERE ciphertext IS NOT NULL AND key_id <> $1""";
+
+  /** Re-seals a value only if nobody wrote the name since it was read. */
+  private static final String RESEAL = """
+      UPDATE tenant_secrets SET key_id = $5, nonce = $6, ciphertext = $7
+      WHERE tenant_id = $1 AND name = $2 AND version = $3 AND key_id = $4""";
+
+  /** What re-sealing under the current key did. */
+  public record Resealed(int resealed, List<String> unreadable) {
+  }
+
   private final Pool pool;
+  private final MasterKeyRing keys;
   private final SecretCipher cipher;
 
   public LocalSecretStore(Pool pool, MasterKey masterKey) {
+    this(pool, MasterKeyRing.of(masterKey));
+  }
+
+  /** A store that writes under the ring's current key and reads under any of its keys. */
+  public LocalSecretStore(Pool pool, MasterKeyRing keys) {
     this.pool = pool;
-    this.cipher = new SecretCipher(masterKey);
+    this.keys = keys;
+    this.cipher = new SecretCipher(keys.current());
+  }
+
+  /**
+   * Re-seals every value stored under a previous key of the ring under the current one, so the
+   * previous keys can be dropped. A value whose key is not in the ring, or that does not open, is
+   * left as it is and named; a value written meanwhile is already under the current key.
+   */
+  public Future<Resealed> resealUnderCurrentKey() {
+    return pool.preparedQuery(UNDER_PREVIOUS_KEYS).execute(Tuple.of(cipher.keyId())).compose(rows -> {
+      List<String> unreadable = new ArrayList<>();
+      List<Tuple> updates = new ArrayList<>();
+      for (Row row : rows) {
+        String tenantId = row.getString("tenant_id");
+        String name = row.getString("name");
+        long version = row.getLong("version");
+        String keyId = row.getString("key_id");
+        Optional<MasterKey> key = keys.byId(keyId);
+        try {
+          if (key.isEmpty()) {
+            throw new AEADBadTagException("master key " + keyId + " is not in the ring");
+          }
+          String value = new SecretCipher(key.get()).open(tenantId, name, version,
+              row.getBuffer("nonce").getBytes(), row.getBuffer("ciphertext").getBytes());
+          SecretCipher.Sealed sealed = cipher.seal(tenantId, name, version, value);
+          updates.add(Tuple.of(tenantId, name, version, keyId, cipher.keyId(), Buffer.buffer(sealed.nonce()),
+              Buffer.buffer(sealed.ciphertext())));
+        } catch (AEADBadTagException e) {
+          unreadable.add(tenantId + "/" + name + " (master key " + keyId + ")");
+        }
+      }
+      if (updates.isEmpty()) {
+        return Future.succeededFuture(new Resealed(0, unreadable));
+      }
+      return pool.preparedQuery(RESEAL).executeBatch(updates).map(result -> {
+        int resealed = 0;
+        for (var batch = result; batch != null; batch = batch.next()) {
+          resealed += batch.rowCount();
+        }
+        return new Resealed(resealed, unreadable);
+      });
+    });
   }
 
   @Override
@@ -73,13 +135,15 @@ public final class LocalSecretStore implements SecretStore {
       Row row = rows.iterator().next();
       long version = row.getLong("version");
       String keyId = row.getString("key_id");
-      if (!cipher.keyId().equals(keyId)) {
+      Optional<MasterKey> key = keys.byId(keyId);
+      if (key.isEmpty()) {
         return Future.failedFuture(unreadable(tenantId, name, version, "it was encrypted under master key "
-            + keyId + " but this node has master key " + cipher.keyId()
-            + "; start it with the master key the secret was stored with"));
+            + keyId + " but this node has master key(s) " + String.join(", ", keys.ids())
+            + "; start it with the master key the secret was stored with (or list it in "
+            + MasterKeyRing.PREVIOUS_VARIABLE + ")"));
       }
       try {
-        return Future.succeededFuture(Optional.of(cipher.open(tenantId, name, version,
+        return Future.succeededFuture(Optional.of(new SecretCipher(key.get()).open(tenantId, name, version,
             row.getBuffer("nonce").getBytes(), row.getBuffer("ciphertext").getBytes())));
       } catch (AEADBadTagException e) {
         return Future.failedFuture(unreadable(tenantId, name, version,

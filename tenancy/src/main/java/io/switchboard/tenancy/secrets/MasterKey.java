@@ -185,7 +185,7 @@ public final class MasterKey {
     }
   }
 
-  private static MasterKey decode(String base64, String source) {
+  static MasterKey decode(String base64, String source) {
     byte[] raw;
     try {
       raw = Base64.getDecoder().decode(base64.strip());

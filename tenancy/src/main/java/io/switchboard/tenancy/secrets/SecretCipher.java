@@ -69,6 +69,38 @@ final class SecretCipher {
     }
   }
 
+  /** Seals a key the nodes share ({@link WrappedKeys}), bound to its name. */
+  Sealed sealKey(String name, byte[] key) {
+    byte[] nonce = new byte[NONCE_BYTES];
+    RANDOM.nextBytes(nonce);
+    try {
+      Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+      cipher.init(Cipher.ENCRYPT_MODE, this.key.secretKey(), new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.updateAAD(keyAad(name));
+      return new Sealed(nonce, cipher.doFinal(key));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM encryption failed", e);
+    }
+  }
+
+  /** Opens a key sealed with {@link #sealKey}; an {@link AEADBadTagException} when it does not authenticate. */
+  byte[] openKey(String name, byte[] nonce, byte[] ciphertext) throws AEADBadTagException {
+    try {
+      Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+      cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.updateAAD(keyAad(name));
+      return cipher.doFinal(ciphertext);
+    } catch (AEADBadTagException e) {
+      throw e;
+    } catch (GeneralSecurityException e) {
+      throw new AEADBadTagException("malformed ciphertext");
+    }
+  }
+
+  private static byte[] keyAad(String name) {
+    return ("switchboard.wrapped-key.v1\n" + name).getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Length-prefixed fields, so no two (tenant, name, version) triples encode alike. */
   static byte[] aad(String tenantId, String name, long version) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);

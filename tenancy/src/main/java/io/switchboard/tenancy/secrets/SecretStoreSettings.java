@@ -3,6 +3,7 @@ package io.switchboard.tenancy.secrets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +33,8 @@ import java.util.Optional;
  * @param masterKey the local store's key from {@value #MASTER_KEY}, when given; see {@link MasterKey#load}
  * @param vault the Vault settings; present exactly when {@code backend} is {@link Backend#VAULT}
  */
-public record SecretStoreSettings(Backend backend, Optional<MasterKey> masterKey, Optional<VaultSettings> vault) {
+public record SecretStoreSettings(Backend backend, Optional<MasterKey> masterKey, Optional<VaultSettings> vault,
+                                  List<MasterKey> previousMasterKeys) {
 
   public static final String STORE = "SWITCHBOARD_SECRET_STORE";
   public static final String MASTER_KEY = MasterKey.ENV_VARIABLE;
@@ -55,6 +57,22 @@ public record SecretStoreSettings(Backend backend, Optional<MasterKey> masterKey
     if ((backend == Backend.VAULT) != vault.isPresent()) {
       throw new IllegalArgumentException("Vault settings must be given exactly when the backend is vault");
     }
+    previousMasterKeys = List.copyOf(previousMasterKeys);
+    if (!previousMasterKeys.isEmpty() && masterKey.isEmpty()) {
+      throw new IllegalArgumentException(MasterKeyRing.PREVIOUS_VARIABLE + " is set but " + MASTER_KEY
+          + " is not: a rotation names the new key in " + MASTER_KEY + " and the old ones in "
+          + MasterKeyRing.PREVIOUS_VARIABLE);
+    }
+  }
+
+  /** Settings without a rotation under way. */
+  public SecretStoreSettings(Backend backend, Optional<MasterKey> masterKey, Optional<VaultSettings> vault) {
+    this(backend, masterKey, vault, List.of());
+  }
+
+  /** The node's master keys, its current one {@code current} (from the variable or the key file). */
+  public MasterKeyRing ring(MasterKey current) {
+    return new MasterKeyRing(current, previousMasterKeys);
   }
 
   /** The zero-configuration default: the local store with the key file in the data directory. */
@@ -69,6 +87,9 @@ public record SecretStoreSettings(Backend backend, Optional<MasterKey> masterKey
    */
   public static SecretStoreSettings fromEnv(Map<String, String> env) {
     Optional<MasterKey> masterKey = optional(env, MASTER_KEY).map(MasterKey::fromBase64);
+    List<MasterKey> previous = optional(env, MasterKeyRing.PREVIOUS_VARIABLE)
+        .map(MasterKeyRing::previousFromBase64).orElse(List.of());
+    masterKey.ifPresent(current -> new MasterKeyRing(current, previous));
     String store = optional(env, STORE).orElse("local").toLowerCase(Locale.ROOT);
     switch (store) {
       case "local" -> {
@@ -83,10 +104,10 @@ public record SecretStoreSettings(Backend backend, Optional<MasterKey> masterKey
               + "sharing a database must share the master key, or secrets written by one cannot be read by another. "
               + "Set it (openssl rand -base64 32) on every node, or use " + STORE + "=vault");
         }
-        return new SecretStoreSettings(Backend.LOCAL, masterKey, Optional.empty());
+        return new SecretStoreSettings(Backend.LOCAL, masterKey, Optional.empty(), previous);
       }
       case "vault" -> {
-        return new SecretStoreSettings(Backend.VAULT, masterKey, Optional.of(vault(env)));
+        return new SecretStoreSettings(Backend.VAULT, masterKey, Optional.of(vault(env)), previous);
       }
       default -> throw new IllegalArgumentException(STORE + " must be 'local' or 'vault' (got '" + store + "')");
     }

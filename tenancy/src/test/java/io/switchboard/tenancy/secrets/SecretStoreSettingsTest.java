@@ -24,6 +24,23 @@ class SecretStoreSettingsTest {
   }
 
   @Test
+  void previousMasterKeysAreCheckedAtOnceAndNeedTheCurrentOne() {
+    String old = Base64.getEncoder().encodeToString("an-earlier-master-key-of-32bytes".getBytes());
+    SecretStoreSettings rotating = SecretStoreSettings.fromEnv(Map.of("SWITCHBOARD_MASTER_KEY", KEY,
+        "SWITCHBOARD_MASTER_KEY_PREVIOUS", old + ", "));
+    assertThat(rotating.previousMasterKeys()).singleElement()
+        .satisfies(key -> assertThat(key.id()).isEqualTo(MasterKey.fromBase64(old).id()));
+    assertThat(rotating.ring(rotating.masterKey().orElseThrow()).byId(MasterKey.fromBase64(old).id())).isPresent();
+    assertThatThrownBy(() -> SecretStoreSettings.fromEnv(Map.of("SWITCHBOARD_MASTER_KEY_PREVIOUS", old)))
+        .hasMessageContaining("SWITCHBOARD_MASTER_KEY_PREVIOUS is set but SWITCHBOARD_MASTER_KEY is not");
+    assertThatThrownBy(() -> SecretStoreSettings.fromEnv(Map.of("SWITCHBOARD_MASTER_KEY", KEY,
+        "SWITCHBOARD_MASTER_KEY_PREVIOUS", KEY))).hasMessageContaining("holds the current master key");
+    assertThatThrownBy(() -> SecretStoreSettings.fromEnv(Map.of("SWITCHBOARD_MASTER_KEY", KEY,
+        "SWITCHBOARD_MASTER_KEY_PREVIOUS", "c2hvcnQ="))).hasMessageContaining("SWITCHBOARD_MASTER_KEY_PREVIOUS")
+        .hasMessageNotContaining("c2hvcnQ=");
+  }
+
+  @Test
   void aGivenMasterKeyIsCheckedAtOnce() {
     assertThat(SecretStoreSettings.fromEnv(Map.of("SWITCHBOARD_MASTER_KEY", KEY)).masterKey())
         .hasValueSatisfying(key -> assertThat(key.id()).isEqualTo(MasterKey.fromBase64(KEY).id()));
