@@ -27,6 +27,10 @@ public final class AuditForwarding {
        ORDER BY coalesce(f.forwarded_at, '-infinity'), h.tenant_id
        LIMIT $2""";
 
+  private static final String RECORDS_BEHIND = """
+      SELECT coalesce(sum(h.seq - coalesce(f.forwarded_seq, 0)), 0) AS behind FROM audit_chain_heads h
+        LEFT JOIN audit_forwarding f ON f.sink = $1 AND f.tenant_id = h.tenant_id""";
+
   private static final String ENSURE_CURSOR =
       "INSERT INTO audit_forwarding (sink, tenant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 
@@ -51,6 +55,12 @@ public final class AuditForwarding {
       rows.forEach(row -> tenants.add(row.getString("tenant_id")));
       return tenants;
     });
+  }
+
+  /** How many records, all tenants, the sink has not acknowledged: one row per tenant read. */
+  public Future<Long> recordsBehind() {
+    return pool.preparedQuery(RECORDS_BEHIND).execute(Tuple.of(sink))
+        .map(rows -> rows.iterator().next().getNumeric("behind").longValue());
   }
 
   /**

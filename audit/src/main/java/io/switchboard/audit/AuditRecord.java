@@ -23,8 +23,9 @@ public record AuditRecord(
     String detail, String prevHash, String hash, HashKey hashKey) {
 
   /**
-   * What a record's hash is keyed with, in the order the versions came: a chain never goes back to
-   * an earlier one, so a record rewritten with an older kind shows.
+   * What a record's hash is keyed with, in the order the versions came. A chain never goes back to
+   * {@code NONE} once keyed (anyone can compute a plain hash, so such a record was rewritten); the two
+   * keyed kinds may alternate while nodes of both versions write during a rolling upgrade.
    */
   public enum HashKey {
     /** A plain SHA-256 anyone can recompute: written before the chain was keyed, or by a process without a key. */

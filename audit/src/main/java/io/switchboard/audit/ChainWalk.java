@@ -8,8 +8,10 @@ import java.util.TreeMap;
 /**
  * Checks one tenant's audit records one by one, in chain order: seqs without a gap, each record
  * linking to the hash of the one before, each hash matching its recomputed hash under the key the
- * record names, no record keyed with an older kind of key than one before it ({@link
- * AuditRecord.HashKey}), and every anchor met with its hash. The one walk behind both the database's
+ * record names, no unkeyed record after a keyed one ({@link AuditRecord.HashKey}: records keyed
+ * with the deployment's key and with the tenant's may alternate, as old and new nodes write side by
+ * side during an upgrade, and neither can be made without the key), and every anchor met with its
+ * hash. The one walk behind both the database's
  * verification ({@link AuditChainVerifier}) and an export's ({@link AuditExportVerifier}).
  */
 public final class ChainWalk {
@@ -85,11 +87,8 @@ public final class ChainWalk {
     if (!record.prevHash().equals(hash)) {
       return "record " + record.seq() + " does not link to the hash of record " + seq;
     }
-    if (record.hashKey().compareTo(newestKind) < 0) {
-      return record.keyed()
-          ? "record " + record.seq() + " is keyed with the deployment's key after records keyed with the tenant's: "
-              + "it was rewritten"
-          : "record " + record.seq() + " is unkeyed after keyed records: it was rewritten without the key";
+    if (!record.keyed() && newestKind != AuditRecord.HashKey.NONE) {
+      return "record " + record.seq() + " is unkeyed after keyed records: it was rewritten without the key";
     }
     Optional<AuditKey> key = record.keyed() ? keys.keyFor(record) : Optional.empty();
     if (record.keyed() && key.isEmpty()) {

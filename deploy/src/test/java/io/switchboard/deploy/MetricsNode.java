@@ -56,6 +56,8 @@ final class MetricsNode implements AutoCloseable {
         "SWITCHBOARD_SLACK_RESPONSE_URL_PREFIXES", slack.prefix(),
         "SWITCHBOARD_EXECUTOR_POLL_MILLIS", "200",
         "SWITCHBOARD_EXECUTOR_GAUGE_MILLIS", "200"));
+    // a sink nobody listens on: the forwarding meters are exported, and the records wait
+    env.put("SWITCHBOARD_AUDIT_FORWARD_URL", "http://127.0.0.1:9/audit");
     SwitchboardNode node = SwitchboardNode.start(SwitchboardConfig.fromEnv(env), TestSecrets.SETTINGS, Role.ALL);
     MetricsNode started = new MetricsNode(slack, node);
     try {

@@ -213,7 +213,7 @@ public final class GatewayVerticle extends VerticleBase {
         .map(key -> new AuditAnchors(config.auditAnchors().file(), key));
     anchorWebhook = config.auditAnchors().webhook().map(url -> new AnchorWebhook(vertx, services.http(), url));
     auditForwarder = config.auditForwarding().url().map(url -> new AuditForwarder(vertx, pool, services.http(), url,
-        config.auditForwarding().authorization(), config.auditForwarding().interval()));
+        config.auditForwarding().authorization(), config.auditForwarding().interval(), registry));
     auditAnchoring = auditAnchors.map(anchors -> new AuditAnchoring(vertx, pool, anchors,
         config.auditAnchors().interval(), Clock.systemUTC(), anchorWebhook.<List<AnchorSink>>map(List::of)
             .orElse(List.of())));

@@ -3,6 +3,9 @@ package io.switchboard.gateway.audit;
 import io.switchboard.audit.AuditExportFormat;
 import io.switchboard.audit.AuditForwarding;
 import io.switchboard.audit.AuditRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +19,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Forwards every tenant's audit records to the operator's sink ({@code SWITCHBOARD_AUDIT_FORWARD_URL},
@@ -40,17 +44,33 @@ public final class AuditForwarder {
   private final Optional<String> authorization;
   private final Duration interval;
   private final AuditForwarding cursors;
+  private final Counter acknowledged;
+  private final Counter refused;
+  private final AtomicLong behind = new AtomicLong();
   private long timer = -1;
   private boolean running;
 
+  /**
+   * A forwarder reporting {@code switchboard_audit_forward_records_total} (by {@code outcome}:
+   * {@code acknowledged}, {@code refused}) and {@code switchboard_audit_forward_behind_records}, how
+   * many records the sink has not acknowledged yet, all tenants, as of the last round.
+   */
   public AuditForwarder(Vertx vertx, Pool pool, WebClient http, URI url, Optional<String> authorization,
-                        Duration interval) {
+                        Duration interval, MeterRegistry registry) {
     this.vertx = vertx;
     this.http = http;
     this.url = url;
     this.authorization = authorization;
     this.interval = interval;
     this.cursors = new AuditForwarding(pool, url.toString());
+    this.acknowledged = Counter.builder("switchboard.audit.forward.records")
+        .description("Audit records posted to the forwarding sink, by its answer").tag("outcome", "acknowledged")
+        .register(registry);
+    this.refused = Counter.builder("switchboard.audit.forward.records")
+        .description("Audit records posted to the forwarding sink, by its answer").tag("outcome", "refused")
+        .register(registry);
+    Gauge.builder("switchboard.audit.forward.behind.records", behind, AtomicLong::get)
+        .description("Audit records the forwarding sink has not acknowledged yet, all tenants").register(registry);
   }
 
   /** Starts forwarding: a round now, then one every interval. */
@@ -66,7 +86,8 @@ public final class AuditForwarder {
 
   /** One round over the tenants that are behind; answers how many records the sink acknowledged. */
   public Future<Integer> forwardRound() {
-    return cursors.tenantsBehind(TENANTS_PER_ROUND).compose(tenants -> forwardTenants(tenants, 0, 0));
+    return cursors.tenantsBehind(TENANTS_PER_ROUND).compose(tenants -> forwardTenants(tenants, 0, 0))
+        .andThen(round -> cursors.recordsBehind().onSuccess(behind::set));
   }
 
   private void tick() {
@@ -99,9 +120,17 @@ public final class AuditForwarder {
     HttpRequest<Buffer> post = http.postAbs(url.toString()).timeout(TIMEOUT_MILLIS)
         .putHeader("Content-Type", AuditExportFormat.MEDIA_TYPE);
     authorization.ifPresent(value -> post.putHeader("Authorization", value));
-    return post.sendBuffer(lines).compose(response -> response.statusCode() / 100 == 2
-        ? Future.succeededFuture()
-        : Future.failedFuture("the sink answered HTTP " + response.statusCode() + " to " + records.size()
-            + " records of tenant " + records.get(0).tenantId()));
+    return post.sendBuffer(lines).transform(sent -> {
+      if (sent.succeeded() && sent.result().statusCode() / 100 == 2) {
+        acknowledged.increment(records.size());
+        return Future.succeededFuture();
+      }
+      refused.increment(records.size());
+      return Future.failedFuture(sent.succeeded()
+          ? "the sink answered HTTP " + sent.result().statusCode() + " to " + records.size() + " records of tenant "
+              + records.get(0).tenantId()
+          : "posting " + records.size() + " records of tenant " + records.get(0).tenantId() + " failed: "
+              + sent.cause().getMessage());
+    });
   }
 }
