@@ -1,5 +1,6 @@
 package io.switchboard.gateway.command;
 
+import io.switchboard.core.log.LogContext;
 import io.switchboard.gateway.CommandRefusals;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.GroupMemberships;
@@ -11,6 +12,9 @@ import io.switchboard.jobs.JobCancellations;
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.vertx.core.Future;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
@@ -35,6 +39,8 @@ import java.util.List;
  * in policy requests ({@code teams:user:<id>} bindings), metrics, jobs and their idempotency keys.
  */
 public final class CommandPipeline {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CommandPipeline.class);
 
   private final String platform;
   private final Parts parts;
@@ -80,7 +86,14 @@ public final class CommandPipeline {
 
   /** Runs a command; one that only lacks arguments is first offered to {@code forms}. */
   public Future<CommandAnswer> run(ChatCommand command, IncompleteCommands forms) {
-    return proceed(0, CommandState.of(command, platform, clock.instant(), forms));
+    // The request's duplicated context carries these to every line the steps and their continuations log.
+    LogContext.ensureCorrelationId();
+    LogContext.put(LogContext.TENANT, command.tenantId());
+    LogContext.put(LogContext.PLATFORM, platform);
+    LOG.info("Command received from user {} in channel {}", command.userId(), command.channelId());
+    return proceed(0, CommandState.of(command, platform, clock.instant(), forms))
+        .onSuccess(answer -> LOG.info("Command answered{}", answer.queuedJob().map(id -> " (job " + id + ")").orElse("")))
+        .onFailure(e -> LOG.warn("Command failed: {}", e.toString()));
   }
 
   private Future<CommandAnswer> proceed(int step, CommandState state) {
