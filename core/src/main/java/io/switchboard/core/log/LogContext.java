@@ -1,6 +1,8 @@
 package io.switchboard.core.log;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.spi.context.storage.ContextLocal;
@@ -9,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The fields every log line of one command's path carries (correlation id, tenant, platform, job id),
@@ -116,6 +119,37 @@ public final class LogContext {
     });
     duplicate.putLocal(LOCAL, new Fields(Collections.unmodifiableMap(values)));
     return duplicate;
+  }
+
+  /**
+   * {@code future}, but its listeners run on the current context (the command's) whichever context
+   * completes it: a future shared between commands (a cached load, a group commit) otherwise runs
+   * every listener on the context of the command that created it, with that command's fields.
+   */
+  public static <T> Future<T> here(Future<T> future) {
+    Context context = Vertx.currentContext();
+    if (!(context instanceof ContextInternal)) {
+      return future;
+    }
+    Promise<T> promise = ((ContextInternal) context).promise();
+    future.onComplete(promise);
+    return promise.future();
+  }
+
+  /** Runs {@code work} on {@code context} (at once when it is the current one), its result's listeners there too. */
+  public static <T> Future<T> on(Context context, Supplier<Future<T>> work) {
+    if (Vertx.currentContext() == context) {
+      return work.get();
+    }
+    Promise<T> promise = ((ContextInternal) context).promise();
+    context.runOnContext(v -> {
+      try {
+        work.get().onComplete(promise);
+      } catch (RuntimeException e) {
+        promise.tryFail(e);
+      }
+    });
+    return promise.future();
   }
 
   private static ContextInternal duplicatedContext() {

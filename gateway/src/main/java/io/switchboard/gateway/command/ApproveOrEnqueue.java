@@ -51,7 +51,8 @@ final class ApproveOrEnqueue implements CommandStep {
     JsonObject audited = new JsonObject().put("outcome", "allowed").put("reason", state.decision().reason())
         .put("policyVersion", state.policy().version());
     command.rerunOf().ifPresent(original -> audited.put("rerunOf", original));
-    return enqueuer.enqueue(job, audited).map(enqueued -> {
+    // Commands arriving together share one group commit: its answer is brought back to this command's context.
+    return LogContext.here(enqueuer.enqueue(job, audited)).map(enqueued -> {
       LogContext.put(LogContext.JOB_ID, String.valueOf(enqueued.jobId()));
       LOG.info(enqueued.duplicate() ? "Command was already queued as job {}" : "Command queued as job {} (action {})",
           enqueued.jobId(), job.action());
