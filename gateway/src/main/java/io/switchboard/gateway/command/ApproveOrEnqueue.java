@@ -95,6 +95,7 @@ final class ApproveOrEnqueue implements CommandStep {
     return new NewJob(state.request().tenantId(), platform + ":" + command.deliveryKey(), platform,
         state.request().userId(), state.request().channelId(), invocation.command(),
         (command.invokedAs() + " " + command.text()).strip(), invocation.action(), invocation.arguments(),
-        command.replyTo(), new JobRules(invocation.timeout(), invocation.maxAttempts(), invocation.targetLock()));
+        command.replyTo(), new JobRules(invocation.timeout(), invocation.maxAttempts(), invocation.targetLock()),
+        LogContext.current().get(LogContext.CORRELATION_ID));
   }
 }

@@ -96,7 +96,8 @@ class CommandLogLinesTest {
         String jobId = queued.getString("jobId");
         assertThat(queued.getString("message")).startsWith("Command queued as job " + jobId + " ");
         assertThat(fixture.count("SELECT count(*) FROM jobs WHERE id = " + Long.parseLong(jobId)
-            + " AND tenant_id = '" + queued.getString("tenant") + "'")).isEqualTo(1);
+            + " AND tenant_id = '" + queued.getString("tenant") + "' AND correlation_id = '"
+            + queued.getString("correlationId") + "'")).as("the job carries the request's correlation id").isEqualTo(1);
         assertThat(command).filteredOn(line -> line.getString("message").startsWith("Command answered"))
             .allSatisfy(answered -> assertThat(answered.getString("jobId")).isEqualTo(jobId));
       });
