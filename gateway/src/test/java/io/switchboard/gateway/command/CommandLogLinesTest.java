@@ -7,6 +7,9 @@ import ch.qos.logback.core.Appender;
 import io.switchboard.core.log.LogSettings;
 import io.switchboard.core.log.SwitchboardLogging;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.gateway.reply.JobResultReplier;
+import io.switchboard.gateway.slack.SlackResponseUrlResults;
+import io.switchboard.testkit.Await;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandLogLinesTest {
 
   private static final Set<String> PATH_LOGGERS = Set.of(CommandPipeline.class.getName(),
-      ApproveOrEnqueue.class.getName(), CommandRefusing.class.getName());
+      ApproveOrEnqueue.class.getName(), CommandRefusing.class.getName(), JobResultReplier.class.getName());
 
   private final LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -107,5 +110,25 @@ class CommandLogLinesTest {
         .allSatisfy(line -> assertThat(line.getString("tenant")).isEqualTo("acme"));
     String all = out.toString(StandardCharsets.UTF_8);
     assertThat(all).doesNotContain(GatewayFixture.ACME_SECRET, GatewayFixture.GLOBEX_SECRET, "xoxb-1234567890");
+  }
+
+  @Test
+  @DisplayName("the lines of a job's reply carry its tenant, platform and job id, each its own")
+  void replyLines() {
+    List<Long> jobs = fixture.finishedAcmeJobs("slack", "C0LOGS", n -> new JsonObject()
+        .put("kind", SlackResponseUrlResults.KIND).put("url", fixture.slack().responseUrl("logs-" + n)), 3);
+    jobs.forEach(fixture::publishAcmeSucceeded);
+    Await.until("every result was posted", () -> jobs.stream()
+        .allMatch(id -> out.toString(StandardCharsets.UTF_8).contains("Result of job " + id + " posted")));
+
+    List<JsonObject> lines = pathLines().stream()
+        .filter(line -> line.getString("logger_name").equals(JobResultReplier.class.getName())).toList();
+    assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
+    for (JsonObject line : lines) {
+      assertThat(line.getString("tenant")).as(line.encode()).isEqualTo("acme");
+      assertThat(line.getString("platform")).as(line.encode()).isEqualTo("slack");
+      assertThat(line.getString("message")).as(line.encode()).contains(" job " + line.getString("jobId") + " ");
+    }
+    assertThat(lines).extracting(line -> line.getString("jobId")).containsAll(jobs.stream().map(String::valueOf).toList());
   }
 }
