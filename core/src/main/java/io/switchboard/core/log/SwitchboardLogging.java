@@ -63,7 +63,7 @@ public final class SwitchboardLogging {
     root.addAppender(async);
     QUIET.forEach((name, level) -> {
       Logger logger = context.getLogger(name);
-      if (settings.level().isGreaterOrEqual(level) == false) {
+      if (!settings.level().isGreaterOrEqual(level)) {
         logger.setLevel(level);
       }
     });
