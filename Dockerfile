@@ -28,6 +28,7 @@ RUN useradd --system --uid 10001 --gid 0 --home-dir /var/lib/switchboard --no-cr
     && chmod 0770 /var/lib/switchboard
 COPY --from=build /switchboard.jar /app/switchboard.jar
 
+# Logs are JSON lines on stderr in the image (SWITCHBOARD_LOG_FORMAT=text for people; docs/operations.md, "Logs").
 # The only paths a node writes: SWITCHBOARD_DATA_DIR (the gateway's audit anchor file,
 # SWITCHBOARD_AUDIT_ANCHOR_FILE, defaults to <data dir>/audit-anchors.jsonl) and java.io.tmpdir
 # (/tmp: Netty's native libraries, Vert.x's file cache). Mount a volume on the first and a tmpfs or
@@ -36,6 +37,7 @@ ENV SWITCHBOARD_DATA_DIR=/var/lib/switchboard \
     SWITCHBOARD_HTTP_PORT=8080 \
     SWITCHBOARD_CLUSTER_PORT=5701 \
     SWITCHBOARD_EVENTBUS_PORT=5702 \
+    SWITCHBOARD_LOG_FORMAT=json \
     JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp -Dvertx.cacheDirBase=/tmp/vertx-cache"
 VOLUME ["/var/lib/switchboard"]
 WORKDIR /var/lib/switchboard

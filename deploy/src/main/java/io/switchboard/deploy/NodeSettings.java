@@ -1,6 +1,8 @@
 package io.switchboard.deploy;
 
 import io.switchboard.core.config.ClusterDiscovery;
+import io.switchboard.core.log.LogRedaction;
+import io.switchboard.core.log.LogSettings;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.executor.action.ActionRegistry;
 import io.switchboard.gateway.platform.ChatPlatforms;
@@ -25,6 +27,9 @@ public record NodeSettings(SwitchboardConfig config, SecretStoreSettings secrets
 
   /** Reads every setting the role uses, in the order start-up does; the first bad one throws. */
   public static NodeSettings read(Map<String, String> env, Role role) {
+    // Logging was set up from these before anything else (a value not understood gave the default): name it now.
+    LogSettings.fromEnv(env);
+    redactSecretSettings(env);
     SwitchboardConfig config = config(env);
     requireSharedDatabase(config, role);
     clusterDiscovery(config, role);
@@ -32,6 +37,19 @@ public record NodeSettings(SwitchboardConfig config, SecretStoreSettings secrets
     List<PlatformSettings> platforms = platforms(config, role);
     actions(env, role);
     return new NodeSettings(config, secrets, platforms);
+  }
+
+  /** Parts of a variable's name that mark its value a secret: such values never appear on a log line. */
+  private static final List<String> SECRET_NAME_PARTS = List.of("TOKEN", "SECRET", "PASSWORD", "MASTER_KEY",
+      "PRIVATE", "CREDENTIAL", "_KEY");
+
+  /** Registers every {@code SWITCHBOARD_*} secret setting's value (the master key, tokens) with {@link LogRedaction}. */
+  static void redactSecretSettings(Map<String, String> env) {
+    env.forEach((name, value) -> {
+      if (name.startsWith("SWITCHBOARD_") && SECRET_NAME_PARTS.stream().anyMatch(name::contains)) {
+        LogRedaction.addKnownSecret(value);
+      }
+    });
   }
 
   /** The node's own settings. */

@@ -119,6 +119,18 @@ class StartupErrorsIT {
   }
 
   @Test
+  @DisplayName("a log format or level not understood is named before anything starts")
+  void badLogSettings() throws Exception {
+    Run format = run(Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_LOG_FORMAT", "xml"));
+    assertThat(format.exitCode()).isEqualTo(2);
+    assertThat(failureLine(format)).isEqualTo("switchboard: SWITCHBOARD_LOG_FORMAT must be text or json, not 'xml'");
+    Run level = run(Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_LOG_LEVEL", "loud"));
+    assertThat(level.exitCode()).isEqualTo(2);
+    assertThat(failureLine(level)).startsWith("switchboard: SWITCHBOARD_LOG_LEVEL must be").contains("'loud'");
+    assertThat(dataDir.resolve("data")).as("no embedded PostgreSQL was prepared").doesNotExist();
+  }
+
+  @Test
   @DisplayName("a public URL Slack could not be given is named, with SWITCHBOARD_PUBLIC_URL, before anything starts")
   void badPublicUrl() throws Exception {
     for (String url : List.of("http://chatops.example.com", "chatops.example.com", "https://chatops.example.com/?x=1")) {

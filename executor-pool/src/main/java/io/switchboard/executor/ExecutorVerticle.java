@@ -12,6 +12,8 @@ import io.switchboard.jobs.ClaimedJob;
 import io.switchboard.jobs.JobQueue;
 import io.switchboard.jobs.RecordedOutcome;
 import io.switchboard.tenancy.secrets.SecretStore;
+import io.switchboard.core.log.LogContext;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -199,13 +202,29 @@ public final class ExecutorVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Runs a claimed job on its own duplicated context of this verticle's (same event loop, so the
+   * executor's state is still only touched from it) that carries the job's log fields: the
+   * correlation id of the request that queued it, tenant, platform and job id.
+   */
   private void run(ClaimedJob job) {
     RunningJob runningJob = new RunningJob(job);
     running.put(job.id(), runningJob);
     metrics.claimed(job.waited());
     Instant started = Instant.now();
-    runAction(runningJob)
-        .compose(result -> record(runningJob, result))
+    Map<String, String> fields = new HashMap<>();
+    fields.put(LogContext.CORRELATION_ID, job.correlationId());
+    fields.put(LogContext.TENANT, job.tenantId());
+    fields.put(LogContext.PLATFORM, job.job().platform());
+    fields.put(LogContext.JOB_ID, String.valueOf(job.id()));
+    Context jobContext = LogContext.duplicate(context, fields);
+    LogContext.on(jobContext, () -> {
+      LOG.info("Job {} attempt {} claimed (action {}, waited {} ms)", job.id(), job.attempt(), job.job().action(),
+          job.waited().toMillis());
+      return runAction(runningJob, jobContext)
+          // Finishes arriving together share one transaction: the outcome comes back to this job's context.
+          .compose(result -> LogContext.here(record(runningJob, result)));
+    })
         .onSuccess(outcome -> recorded(runningJob, outcome, started))
         .onFailure(e -> LOG.warn("Recording the outcome of job {} failed; its lease will expire and it runs again: {}",
             job.id(), e.getMessage()))
@@ -218,15 +237,15 @@ public final class ExecutorVerticle extends VerticleBase {
         });
   }
 
-  /** Runs the action until it ends or is stopped; always completes on this verticle's context. */
-  private Future<ActionResult> runAction(RunningJob runningJob) {
+  /** Runs the action until it ends or is stopped; always completes on the job's context (on this verticle's loop). */
+  private Future<ActionResult> runAction(RunningJob runningJob, Context jobContext) {
     ClaimedJob job = runningJob.job;
     Optional<Action> action = actions.find(job.job().action());
     if (action.isEmpty()) {
       return Future.succeededFuture(ActionResult.failure("no action of type '" + job.job().action() + "' is installed"));
     }
     JobSecrets jobSecrets = new JobSecrets(secrets, job.tenantId());
-    ProgressRelay progress = new ProgressRelay(context, queue, job, jobSecrets, PROGRESS_INTERVAL);
+    ProgressRelay progress = new ProgressRelay(jobContext, queue, job, jobSecrets, PROGRESS_INTERVAL);
     ActionContext actionContext = new ActionContext(vertx, job.tenantId(), job.id(), job.attempt(), job.idempotencyKey(),
         job.job().arguments(), jobSecrets, runningJob.stop.future(), progress);
     Future<ActionResult> outcome;
@@ -243,7 +262,7 @@ public final class ExecutorVerticle extends VerticleBase {
         runningJob.reason == StopReason.TIMEOUT ? ActionResult.timedOut(message) : ActionResult.failure(message)));
     // An action's future may complete on any thread; its outcome is brought back to this verticle's
     // context, so the executor's state is only ever touched from its own event loop.
-    outcome.onComplete(ar -> this.context.runOnContext(v -> {
+    outcome.onComplete(ar -> jobContext.runOnContext(v -> {
       vertx.cancelTimer(timer);
       result.tryComplete(ar.succeeded() ? ar.result() : ActionResult.failure("the action failed: " + ar.cause().getMessage()));
     }));
@@ -276,6 +295,8 @@ public final class ExecutorVerticle extends VerticleBase {
       metrics.retried();
       LOG.info("Job {} attempt {} failed and is retried in {} ms", job.id(), job.attempt(), retry.backoff().toMillis());
     } else if (outcome instanceof RecordedOutcome.Final done) {
+      LOG.info("Job {} attempt {} {} after {} ms", job.id(), job.attempt(), done.finished().status().wire(),
+          ran.toMillis());
       metrics.finished(done.finished().status(), job.job().createdAt(), job.attempt());
       publish(done.finished());
     }

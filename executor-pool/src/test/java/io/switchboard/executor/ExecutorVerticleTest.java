@@ -1,5 +1,18 @@
 package io.switchboard.executor;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import io.switchboard.core.job.JobRules;
+import io.switchboard.core.job.NewJob;
+import io.switchboard.core.log.LogSettings;
+import io.switchboard.core.log.SwitchboardLogging;
+import io.switchboard.jobs.JobStore;
+import org.slf4j.LoggerFactory;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.audit.AuditChainVerifier;
 import io.switchboard.audit.AuditRecord;
@@ -106,6 +119,48 @@ class ExecutorVerticleTest {
       Await.result(vertx.undeploy(deployment));
     }
     Await.result(vertx.close());
+  }
+
+  // ---------------------------------------------------------------- log lines
+
+  @Test
+  void eachJobsLinesCarryItsCorrelationIdTenantPlatformAndJobIdAndNoOther() {
+    LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Appender<ILoggingEvent> appender = SwitchboardLogging.install(logback, new LogSettings(true, Level.INFO), out);
+    List<JsonObject> lines;
+    Map<Long, String[]> jobs = new HashMap<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        String tenant = i % 2 == 0 ? "acme" : "globex";
+        String correlationId = "cid" + i + "-" + tenant;
+        NewJob job = new NewJob(tenant, "key-" + UUID.randomUUID(), i % 2 == 0 ? "slack" : "teams", "U1", "C1", "echo",
+            "echo " + i, "echo", new JsonObject().put("text", "run " + i), new JsonObject().put("url", "http://localhost/r"),
+            JobRules.DEFAULTS, correlationId);
+        jobs.put(Await.result(JobStore.insert(pool, job)).orElseThrow(), new String[] {correlationId, tenant});
+      }
+      deploy(settings(4, NO_POLL));
+      jobs.keySet().forEach(id -> vertx.eventBus().publish(EventBusAddresses.JOBS_WAKEUP, id));
+      Await.until("all four are announced", () -> finished.size() == 4);
+    } finally {
+      appender.stop();
+      SwitchboardLogging.install(logback, LogSettings.DEFAULT, System.err);
+    }
+    lines = out.toString(StandardCharsets.UTF_8).lines().map(JsonObject::new)
+        .filter(line -> line.getString("logger_name").equals(ExecutorVerticle.class.getName())
+            && line.getString("message").startsWith("Job "))
+        .toList();
+    assertThat(lines).as("a claim line and an outcome line per job").hasSize(8);
+    for (JsonObject line : lines) {
+      long id = Long.parseLong(line.getString("jobId"));
+      assertThat(line.getString("message")).startsWith("Job " + id + " ");
+      assertThat(line.getString("correlationId")).as(line.encode()).isEqualTo(jobs.get(id)[0]);
+      assertThat(line.getString("tenant")).as(line.encode()).isEqualTo(jobs.get(id)[1]);
+      assertThat(line.getString("platform")).as(line.encode()).isEqualTo(jobs.get(id)[1].equals("acme") ? "slack" : "teams");
+    }
+    assertThat(lines).extracting(line -> line.getString("message"))
+        .anyMatch(message -> message.contains(" claimed (action echo"))
+        .anyMatch(message -> message.contains(" succeeded after "));
   }
 
   // ---------------------------------------------------------------- the basic path

@@ -48,6 +48,7 @@ import io.switchboard.tenancy.InstallationChanges;
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.switchboard.tenancy.secrets.SecretStore;
+import io.switchboard.core.log.LogContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -166,6 +167,12 @@ public final class GatewayVerticle extends VerticleBase {
 
     router = Router.router(vertx);
     router.route().handler(SecurityHeaders::add);
+    // One correlation id per incoming request, on the request's own duplicated context: every line
+    // logged on its path (verification first) carries it; the command pipeline adds tenant and platform.
+    router.route().handler(ctx -> {
+      LogContext.ensureCorrelationId();
+      ctx.next();
+    });
     platforms.forEach(platform -> platform.mount(router));
     OperationsRoutes.mount(router, pool, registry, config.metricsToken());
     router.route().failureHandler(Problems.failureHandler());

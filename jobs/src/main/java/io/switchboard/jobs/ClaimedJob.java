@@ -12,9 +12,17 @@ import java.util.UUID;
  * @param maxAttempts how many attempts the job may have in all
  * @param timeout     how long this attempt's action may run
  * @param waited      how long the job waited in the queue before this claim
+ * @param correlationId the correlation id of the chat request that queued it, for the executor's log
+ *                      lines; null when it has none (queued before V30, or not by a chat request)
  */
 public record ClaimedJob(Job job, String idempotencyKey, UUID leaseId, int maxAttempts, Duration timeout,
-                         Duration waited) {
+                         Duration waited, String correlationId) {
+
+  /** A claimed job without a correlation id. */
+  public ClaimedJob(Job job, String idempotencyKey, UUID leaseId, int maxAttempts, Duration timeout,
+                    Duration waited) {
+    this(job, idempotencyKey, leaseId, maxAttempts, timeout, waited, null);
+  }
 
   public long id() {
     return job.id();

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
  * @param replyTo        where the result goes (platform specific, e.g. a Slack {@code response_url});
  *                       never shown through the API
  * @param rules          timeout, attempts and per-target lock from the command's catalog entry
+ * @param correlationId  the correlation id of the chat request that queued it (for log lines), or null
  */
 public record NewJob(
     String tenantId,
@@ -22,7 +23,16 @@ public record NewJob(
     String action,
     JsonObject arguments,
     JsonObject replyTo,
-    JobRules rules) {
+    JobRules rules,
+    String correlationId) {
+
+  /** A job with no correlation id (not queued by a chat request, or by a test). */
+  public NewJob(String tenantId, String idempotencyKey, String platform, String requester, String channel,
+                String command, String commandText, String action, JsonObject arguments, JsonObject replyTo,
+                JobRules rules) {
+    this(tenantId, idempotencyKey, platform, requester, channel, command, commandText, action, arguments, replyTo,
+        rules, null);
+  }
 
   /** A job with the queue's default timeout and attempts, and no lock. */
   public NewJob(String tenantId, String idempotencyKey, String platform, String requester, String channel,

@@ -102,6 +102,12 @@ class DockerfileTest {
   }
 
   @Test
+  @DisplayName("the image logs JSON lines")
+  void jsonLogs() {
+    assertThat(env("SWITCHBOARD_LOG_FORMAT")).isEqualTo("json");
+  }
+
+  @Test
   @DisplayName("the only writable path is the data volume (and /tmp), which is SWITCHBOARD_DATA_DIR and the manifests' mount")
   void dataVolume() {
     String dataDir = env("SWITCHBOARD_DATA_DIR");

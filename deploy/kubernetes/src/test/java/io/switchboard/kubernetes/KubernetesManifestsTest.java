@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.switchboard.core.config.ClusterDiscovery;
 import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.log.LogSettings;
 import io.switchboard.kubernetes.CustomResources.ScaledObject;
 import io.switchboard.kubernetes.CustomResources.ServiceMonitor;
 import org.junit.jupiter.api.DisplayName;
@@ -353,6 +354,18 @@ class KubernetesManifestsTest {
     assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isIn("OnFailure", "Never");
     assertThat(job.getSpec().getTtlSecondsAfterFinished()).as("a finished Job goes away, so the next apply can "
         + "create it again with a new image").isNotNull();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("directories")
+  @DisplayName("every Switchboard container logs JSON lines (SWITCHBOARD_LOG_FORMAT=json, as the node reads it)")
+  void jsonLogs(String dir) {
+    RenderedManifests manifests = rendered(dir);
+    for (Deployment deployment : manifests.all(Deployment.class)) {
+      Container main = serving(deployment).orElseThrow();
+      assertThat(LogSettings.fromEnv(environment(manifests, main, NAMESPACE)).json())
+          .as("%s: SWITCHBOARD_LOG_FORMAT", deployment.getMetadata().getName()).isTrue();
+    }
   }
 
   @ParameterizedTest(name = "{0}")

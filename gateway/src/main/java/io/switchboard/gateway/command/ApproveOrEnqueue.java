@@ -1,5 +1,8 @@
 package io.switchboard.gateway.command;
 
+import io.switchboard.core.log.LogContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.switchboard.core.job.JobRules;
 import io.switchboard.core.job.NewJob;
 import io.switchboard.gateway.GatewayMetrics;
@@ -22,6 +25,8 @@ import java.util.Optional;
  * (same idempotency key) queues or holds nothing new and says so.
  */
 final class ApproveOrEnqueue implements CommandStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApproveOrEnqueue.class);
 
   private final String platform;
   private final Approvals approvals;
@@ -46,7 +51,11 @@ final class ApproveOrEnqueue implements CommandStep {
     JsonObject audited = new JsonObject().put("outcome", "allowed").put("reason", state.decision().reason())
         .put("policyVersion", state.policy().version());
     command.rerunOf().ifPresent(original -> audited.put("rerunOf", original));
-    return enqueuer.enqueue(job, audited).map(enqueued -> {
+    // Commands arriving together share one group commit: its answer is brought back to this command's context.
+    return LogContext.here(enqueuer.enqueue(job, audited)).map(enqueued -> {
+      LogContext.put(LogContext.JOB_ID, String.valueOf(enqueued.jobId()));
+      LOG.info(enqueued.duplicate() ? "Command was already queued as job {}" : "Command queued as job {} (action {})",
+          enqueued.jobId(), job.action());
       if (enqueued.duplicate()) {
         metrics.refused(platform, "duplicate_delivery");
         return CommandAnswer.of(ChatMessage.ephemeral("Already queued as job " + enqueued.jobId()
@@ -86,6 +95,7 @@ final class ApproveOrEnqueue implements CommandStep {
     return new NewJob(state.request().tenantId(), platform + ":" + command.deliveryKey(), platform,
         state.request().userId(), state.request().channelId(), invocation.command(),
         (command.invokedAs() + " " + command.text()).strip(), invocation.action(), invocation.arguments(),
-        command.replyTo(), new JobRules(invocation.timeout(), invocation.maxAttempts(), invocation.targetLock()));
+        command.replyTo(), new JobRules(invocation.timeout(), invocation.maxAttempts(), invocation.targetLock()),
+        LogContext.current().get(LogContext.CORRELATION_ID));
   }
 }

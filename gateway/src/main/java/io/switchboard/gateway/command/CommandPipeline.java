@@ -1,5 +1,6 @@
 package io.switchboard.gateway.command;
 
+import io.switchboard.core.log.LogContext;
 import io.switchboard.gateway.CommandRefusals;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.GroupMemberships;
@@ -10,7 +11,12 @@ import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.jobs.JobCancellations;
 import io.switchboard.tenancy.command.CommandParser;
 import io.switchboard.tenancy.policy.PolicyDirectory;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
@@ -35,6 +41,8 @@ import java.util.List;
  * in policy requests ({@code teams:user:<id>} bindings), metrics, jobs and their idempotency keys.
  */
 public final class CommandPipeline {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CommandPipeline.class);
 
   private final String platform;
   private final Parts parts;
@@ -80,14 +88,33 @@ public final class CommandPipeline {
 
   /** Runs a command; one that only lacks arguments is first offered to {@code forms}. */
   public Future<CommandAnswer> run(ChatCommand command, IncompleteCommands forms) {
-    return proceed(0, CommandState.of(command, platform, clock.instant(), forms));
+    // The request's duplicated context carries these to every line the steps and their continuations log.
+    LogContext.ensureCorrelationId();
+    LogContext.put(LogContext.TENANT, command.tenantId());
+    LogContext.put(LogContext.PLATFORM, platform);
+    LOG.info("Command received from user {} in channel {}", command.userId(), command.channelId());
+    Context context = Vertx.currentContext();
+    Future<CommandAnswer> answered = context == null
+        ? proceed(0, CommandState.of(command, platform, clock.instant(), forms), null)
+        : LogContext.here(proceed(0, CommandState.of(command, platform, clock.instant(), forms), context));
+    return answered
+        .onSuccess(answer -> LOG.info("Command answered{}", answer.queuedJob().map(id -> " (job " + id + ")").orElse("")))
+        .onFailure(e -> LOG.warn("Command failed: {}", e.toString()));
   }
 
-  private Future<CommandAnswer> proceed(int step, CommandState state) {
+  /**
+   * Runs step {@code step} on the command's own context: a step may hand the command on from a
+   * listener of a future other commands share (a tenant's policy loading), which runs on the context
+   * of whichever command made it, with that command's log fields.
+   */
+  private Future<CommandAnswer> proceed(int step, CommandState state, Context context) {
     if (step == steps.size()) {
       return Future.failedFuture(new IllegalStateException("the last step of the command path handed the command on"));
     }
-    return steps.get(step).handle(state, next -> proceed(step + 1, next));
+    if (context == null) {
+      return steps.get(step).handle(state, next -> proceed(step + 1, next, null));
+    }
+    return LogContext.on(context, () -> steps.get(step).handle(state, next -> proceed(step + 1, next, context)));
   }
 
   /** The same pipeline, resolving the users' chat groups for group bindings through {@code memberships}. */

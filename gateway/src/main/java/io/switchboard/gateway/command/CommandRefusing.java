@@ -4,6 +4,8 @@ import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.message.ChatMessage;
 import io.switchboard.tenancy.policy.CommandRequest;
 import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a step refuses a command after its request was authenticated: counted under its reason, audited
@@ -23,6 +25,8 @@ final class CommandRefusing {
   private final Record refusals;
   private final GatewayMetrics metrics;
 
+  private static final Logger LOG = LoggerFactory.getLogger(CommandRefusing.class);
+
   CommandRefusing(String platform, Record refusals, GatewayMetrics metrics) {
     this.platform = platform;
     this.refusals = refusals;
@@ -31,6 +35,7 @@ final class CommandRefusing {
 
   Future<CommandAnswer> refuse(CommandState state, String reason, String message) {
     metrics.refused(platform, reason);
+    LOG.info("Command refused: {}", reason);
     return refusals.record(state.request(), state.command().text(), message)
         .map(v -> CommandAnswer.of(ChatMessage.ephemeral(message)));
   }

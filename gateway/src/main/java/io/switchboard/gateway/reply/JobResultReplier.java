@@ -3,11 +3,13 @@ package io.switchboard.gateway.reply;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.http.DatabaseFailures;
 import io.switchboard.core.job.JobFinished;
+import io.switchboard.core.log.LogContext;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.pacing.ChannelBusy;
 import io.switchboard.gateway.pacing.ChannelKey;
 import io.switchboard.gateway.pacing.ChannelPacer;
 import io.switchboard.jobs.ReplyOutbox;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -148,10 +150,28 @@ public final class JobResultReplier {
     return deliver(tenantId, jobId, () -> { });
   }
 
+  /**
+   * Each reply runs on its own duplicated context of the replier's (same event loop, so its state is
+   * still only touched from there) carrying the job's log fields; claims arriving together share a
+   * transaction, whose answer is brought back to it.
+   */
   private Future<Void> deliver(String tenantId, long jobId, Runnable claimSettled) {
-    return outbox.claim(tenantId, jobId)
+    Context current = Vertx.currentContext();
+    if (current == null) {
+      return deliverHere(tenantId, jobId, claimSettled);
+    }
+    Context replyContext = LogContext.duplicate(current, Map.of(LogContext.TENANT, tenantId,
+        LogContext.JOB_ID, String.valueOf(jobId)));
+    return LogContext.on(replyContext, () -> deliverHere(tenantId, jobId, claimSettled));
+  }
+
+  private Future<Void> deliverHere(String tenantId, long jobId, Runnable claimSettled) {
+    return LogContext.here(outbox.claim(tenantId, jobId))
         .onComplete(ar -> claimSettled.run())
-        .compose(claimed -> claimed.map(this::post).orElse(Future.succeededFuture()))
+        .compose(claimed -> claimed.map(reply -> {
+          LogContext.put(LogContext.PLATFORM, reply.job().platform());
+          return post(reply);
+        }).orElse(Future.succeededFuture()))
         .onFailure(e -> LOG.warn("Reply for job {} not delivered yet: {}", jobId, e.getMessage()));
   }
 
@@ -160,10 +180,12 @@ public final class JobResultReplier {
     if (channel == null) {
       return Future.succeededFuture();
     }
-    return channel.deliver(reply.job())
+    // A channel paces its posts in one queue: the post's outcome comes back to this reply's context.
+    return LogContext.here(channel.deliver(reply.job()))
         .transform(ar -> {
           if (ar.succeeded()) {
             metrics.reply(reply.job().platform(), "sent");
+            LOG.info("Result of job {} posted (attempt {})", reply.job().id(), reply.attempt());
             return markSent(reply, MARK_RETRY_FIRST, System.nanoTime() + MARK_RETRY_FOR.toNanos());
           }
           if (ar.cause() instanceof ChannelBusy busy) {
