@@ -1,5 +1,10 @@
 package io.switchboard.tenancy.secrets;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import io.switchboard.core.log.LogSettings;
+import io.switchboard.core.log.SwitchboardLogging;
 import io.switchboard.testkit.Await;
 import io.switchboard.testkit.TestTls;
 import io.switchboard.testkit.vault.VaultStandIn;
@@ -8,11 +13,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -139,15 +144,15 @@ class VaultSecretStoreTlsTest {
     VaultStandIn vault = standIn(PKI.wrongNameServerContext());
     VaultSettings settings = fromEnv(vault.address(), vault.createToken(0, false), Map.of(
         SecretStoreSettings.VAULT_SKIP_VERIFY, "true"));
-    // slf4j-simple writes to whatever System.err is at the time of the call
-    PrintStream stderr = System.err;
+    LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     VaultSecretStore store;
-    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+    Appender<ILoggingEvent> appender = SwitchboardLogging.install(logback, LogSettings.DEFAULT, log);
     try {
       store = start(settings);
     } finally {
-      System.setErr(stderr);
+      appender.stop();
+      SwitchboardLogging.install(logback, LogSettings.DEFAULT, System.err);
     }
     assertThat(log.toString(StandardCharsets.UTF_8)).contains("WARN")
         .contains("TLS VERIFICATION OF VAULT IS OFF (SWITCHBOARD_VAULT_SKIP_VERIFY=true)")
