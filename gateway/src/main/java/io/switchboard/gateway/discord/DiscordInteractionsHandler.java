@@ -2,7 +2,7 @@ package io.switchboard.gateway.discord;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
-import io.switchboard.core.http.NulCharacters;
+import io.switchboard.core.http.UnstorableCharacters;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.core.http.RawBody;
 import io.vertx.core.Future;
@@ -64,7 +64,7 @@ public final class DiscordInteractionsHandler implements Handler<RoutingContext>
   }
 
   private Future<InteractionAnswer> answer(VerifiedInteraction interaction) {
-    NulCharacters.refuseIn(interaction.payload());
+    UnstorableCharacters.refuseIn(interaction.payload());
     Object type = interaction.payload().getValue("type");
     if (!(type instanceof Integer kind)) {
       throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the interaction has no numeric type");

@@ -3,7 +3,7 @@ package io.switchboard.gateway.mattermost;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
 import io.switchboard.core.http.MediaTypes;
-import io.switchboard.core.http.NulCharacters;
+import io.switchboard.core.http.UnstorableCharacters;
 import io.switchboard.core.http.RawBody;
 import io.switchboard.core.job.Job;
 import io.switchboard.gateway.GatewayMetrics;
@@ -99,7 +99,7 @@ public final class MattermostActions implements Handler<RoutingContext> {
       if (!(parsed instanceof JsonObject request)) {
         throw new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the click is not a JSON object");
       }
-      NulCharacters.refuseIn(request);
+      UnstorableCharacters.refuseIn(request);
       if (!(request.getValue("context") instanceof JsonObject context)) {
         throw new SwitchboardException(ErrorCode.MISSING_SIGNATURE, "the click has no button context");
       }

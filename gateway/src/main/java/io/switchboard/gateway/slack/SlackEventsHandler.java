@@ -2,7 +2,7 @@ package io.switchboard.gateway.slack;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
-import io.switchboard.core.http.NulCharacters;
+import io.switchboard.core.http.UnstorableCharacters;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.command.ChatCommand;
 import io.switchboard.gateway.command.CommandPipeline;
@@ -90,7 +90,7 @@ public final class SlackEventsHandler extends SignedSlackEndpoint {
   protected Future<JsonObject> answer(SlackInstallation installation, Buffer body) {
     JsonObject payload = parse(body)
         .orElseThrow(() -> new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the event is not a JSON object"));
-    NulCharacters.refuseIn(payload);
+    UnstorableCharacters.refuseIn(payload);
     String type = String.valueOf(payload.getValue("type"));
     if (type.equals("url_verification")) {
       return Future.succeededFuture(new JsonObject().put("challenge", String.valueOf(payload.getValue("challenge"))));

@@ -2,7 +2,7 @@ package io.switchboard.gateway.teams;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
-import io.switchboard.core.http.NulCharacters;
+import io.switchboard.core.http.UnstorableCharacters;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -49,7 +49,7 @@ public record TeamsActivity(String type, String id, String channelId, String ser
     if (!(decoded instanceof JsonObject json)) {
       throw malformed("the body is not a JSON object");
     }
-    NulCharacters.refuseIn(json);
+    UnstorableCharacters.refuseIn(json);
     JsonObject conversation = object(json, "conversation", true);
     JsonObject from = object(json, "from", true);
     JsonObject recipient = object(json, "recipient", true);
