@@ -14,10 +14,10 @@ class JsonNulRefusalTest {
   void aNulAnywhereInAPayloadIsRefused() {
     for (Object payload : new Object[] {"a\u0000", new JsonObject().put("k\u0000", 1),
         new JsonObject().put("a", new JsonArray().add(1).add(new JsonObject().put("b", "x\u0000y")))}) {
-      assertThatThrownBy(() -> NulCharacters.refuseIn(payload)).isInstanceOf(SwitchboardException.class)
+      assertThatThrownBy(() -> UnstorableCharacters.refuseIn(payload)).isInstanceOf(SwitchboardException.class)
           .hasMessageContaining("NUL");
     }
-    assertThatCode(() -> NulCharacters.refuseIn(new JsonObject().put("text", "a literal \\u0000 is fine")
+    assertThatCode(() -> UnstorableCharacters.refuseIn(new JsonObject().put("text", "a literal \\u0000 is fine")
         .put("n", 0).putNull("x").put("l", new JsonArray().add("ok")))).doesNotThrowAnyException();
   }
 }
