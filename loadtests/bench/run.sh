@@ -96,6 +96,7 @@ done
 
 FIRST_WARMUP="${FIRST_WARMUP:-$WARMUP}"
 COLD=no
+MEASURED_PIDS=""  # the server under test's processes (with their descendants), for CPU per request
 if [ "${CHANGED:-no}" = yes ]; then MODE="$MODE, options changed"; fi
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
@@ -119,7 +120,7 @@ NEIGHBOUR="$OUT/neighbour.tsv"
 printf 'round\tserver\tphase\tflood_rps\tflood_queued\tsent\taccepted\trefused\terrors\tp50_ms\tp99_ms\tmax_ms\tjobs\tdone_p50_ms\tdone_p99_ms\tunfinished\n' > "$NEIGHBOUR"
 printf 'round\tserver\tconnections\tbacklog\tseconds\tleft\n' > "$DRAIN"
 printf 'round\tserver\tconnections\tqueued\tdone\tseconds\toldest_max_s\toldest_last_s\tsamples\n' > "$JOBS"
-printf 'round\tserver\tpath\tconnections\trps\tp50_ms\tp99_ms\tresponses\tsent\tunique\twrapped\terrors\tcheck\tload1\tload_cpu_busy\tserver_cpu_busy\n' > "$RAW"
+printf 'round\tserver\tpath\tconnections\trps\tp50_ms\tp99_ms\tresponses\tsent\tunique\twrapped\terrors\tcheck\tload1\tload_cpu_busy\tserver_cpu_busy\tserver_cpu_us_per_request\n' > "$RAW"
 
 # ------------------------------------------------------------------ processes we start (and only those)
 
@@ -182,6 +183,28 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 # cpu_ticks N: "busy total" jiffies of CPU N from /proc/stat (busy = everything but idle and iowait).
 cpu_ticks() {
   awk -v cpu="cpu$1" '$1 == cpu { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat
+}
+# process_ticks PID...: CPU jiffies (user + system, with reaped children's) of the processes and all their
+# descendants: the server under test with its embedded PostgreSQL. Divided by the responses of a measured
+# run it gives CPU per request, a figure that other work on the machine disturbs far less than req/s.
+process_ticks() {
+  local pids="$*" all="" next
+  while [ -n "$pids" ]; do
+    all="$all $pids"
+    next=""
+    for pid in $pids; do next="$next $(pgrep -P "$pid" | tr '\n' ' ')"; done
+    pids="$(echo $next)"
+  done
+  local total=0 pid
+  for pid in $all; do
+    total=$((total + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pid/stat" 2> /dev/null || echo 0)))
+  done
+  echo "$total"
+}
+# cpu_us_per_request TICKS0 TICKS1 RESPONSES: CPU microseconds per response ("-" without responses).
+cpu_us_per_request() {
+  awk -v t0="$1" -v t1="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { if (n > 0) printf "%d", (t1 - t0) * 1000000 / hz / n; else printf "-" }'
 }
 busy_percent() { # busy_percent "BUSY0 TOTAL0" "BUSY1 TOTAL1"
   echo "$1 $2" | awk '{ dt = $4 - $2; printf "%d", (dt > 0 ? 100 * ($3 - $1) / dt : 0) }'
@@ -311,9 +334,10 @@ measure() {
   if [ "$path" = echo ] && [ "$server" != bare ] && [ "$server" != bolt ]; then done_before=$(jobs_done); start_sampler; fi
   local load
   load=$(load1)
-  local load_cpu0 server_cpu0
-  load_cpu0=$(cpu_ticks "$LOAD_CPU"); server_cpu0=$(cpu_ticks "$SERVER_CPU")
+  local load_cpu0 server_cpu0 process0 cpu_us
+  load_cpu0=$(cpu_ticks "$LOAD_CPU"); server_cpu0=$(cpu_ticks "$SERVER_CPU"); process0=$(process_ticks $MEASURED_PIDS)
   result=$(wrk_run "$file" $((warm + 1)) "$count" "$conns" "$DURATION" "$url")
+  cpu_us=$(cpu_us_per_request "$process0" "$(process_ticks $MEASURED_PIDS)" "$(field "$result" responses)")
   local load_busy server_busy
   load_busy=$(busy_percent "$load_cpu0" "$(cpu_ticks "$LOAD_CPU")"); server_busy=$(busy_percent "$server_cpu0" "$(cpu_ticks "$SERVER_CPU")")
   if [ -n "$done_before" ]; then oldest=$(stop_sampler); fi
@@ -327,10 +351,10 @@ measure() {
   local errors
   errors=$(( $(field "$result" connect_errors) + $(field "$result" read_errors) + $(field "$result" write_errors) \
     + $(field "$result" timeouts) + $(field "$result" status_errors) ))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$path" "$conns" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$path" "$conns" \
     "$(field "$result" rps)" "$(field "$result" p50_ms)" "$(field "$result" p99_ms)" "$(field "$result" responses)" \
-    "$(field "$result" sent)" "$(field "$result" unique)" "$(field "$result" wrapped)" "$errors" "${check:--}" "$load" "$load_busy" "$server_busy" >> "$RAW"
-  log "  $server $path c=$conns: $(field "$result" rps) req/s, p50 $(field "$result" p50_ms) ms, p99 $(field "$result" p99_ms) ms, errors $errors, wrapped $(field "$result" wrapped)${check:+, server counted $check}${oldest:+, oldest waiting job max/last ${oldest_max:-?}/${oldest_last:-?} s}, CPU busy: load core $load_busy %, server core $server_busy %"
+    "$(field "$result" sent)" "$(field "$result" unique)" "$(field "$result" wrapped)" "$errors" "${check:--}" "$load" "$load_busy" "$server_busy" "$cpu_us" >> "$RAW"
+  log "  $server $path c=$conns: $(field "$result" rps) req/s, p50 $(field "$result" p50_ms) ms, p99 $(field "$result" p99_ms) ms, errors $errors, wrapped $(field "$result" wrapped)${check:+, server counted $check}${oldest:+, oldest waiting job max/last ${oldest_max:-?}/${oldest_last:-?} s}, CPU busy: load core $load_busy %, server core $server_busy %, server CPU $cpu_us µs per request"
   rm -f "$file"
 }
 
@@ -342,6 +366,7 @@ run_bare() {
   taskset -c "$SERVER_CPU" java -cp "$BENCH_CP" io.switchboard.bench.BareServer "$PORT_BARE" \
     > "$OUT/logs/bare-r$round.log" 2>&1 &
   pid=$!; STARTED_PIDS+=("$pid")
+  MEASURED_PIDS="$pid"
   wait_http "the bare Vert.x server" "$pid" "http://127.0.0.1:$PORT_BARE/slack/commands" 30 POST "$OUT/logs/bare-r$round.log"
   COLD=yes
   for conns in $CONNECTIONS; do
@@ -356,6 +381,7 @@ run_bolt() {
   BENCH_SIGNING_SECRET="$SECRET" taskset -c "$SERVER_CPU" java -cp "$BENCH_CP" io.switchboard.bench.BoltAckApp \
     "$PORT_BOLT" /slack/commands > "$OUT/logs/bolt-r$round.log" 2>&1 &
   pid=$!; STARTED_PIDS+=("$pid")
+  MEASURED_PIDS="$pid"
   wait_http "the Bolt app" "$pid" "http://127.0.0.1:$PORT_BOLT/slack/commands" 60 POST "$OUT/logs/bolt-r$round.log"
   COLD=yes
   generate "$file" 1 "probe.bolt.$round.$(date +%s)" "help"
@@ -568,6 +594,7 @@ run_switchboard() {
   SWITCHBOARD_EXECUTOR_CONCURRENCY="$EXECUTOR_CONCURRENCY" SWITCHBOARD_EXECUTOR_GAUGE_MILLIS="$GAUGE_MILLIS" \
     taskset -c "$SERVER_CPU" java $SERVER_JVM_ARGS -jar "$JAR" > "$OUT/logs/switchboard-r$round.log" 2>&1 &
   pid=$!; STARTED_PIDS+=("$pid")
+  MEASURED_PIDS="$pid"
   wait_http "Switchboard" "$pid" "$SB_URL/ready" 240 GET "$OUT/logs/switchboard-r$round.log"
   sb_session "$round"
   stop_pid "$pid" "Switchboard"
@@ -675,6 +702,7 @@ run_switchboard_split() {
   # The event bus is clustered once the gateway sees all three members (Hazelcast logs the member
   # list on each change): then its wake-ups reach the executors and their results reach it.
   wait_log "the gateway" "$gateway" "$OUT/logs/split-gateway-0-r$round.log" "Members {size:3" 60
+  MEASURED_PIDS="$pg $gateway ${pids[*]}"
   log "  gateway on :$PORT_SB, executors on :${executor_ports[0]} and :${executor_ports[1]}, clustered (3 members)"
   sb_session "$round"
   stop_pid "$gateway" "the gateway"

@@ -26,7 +26,7 @@ public final class Report {
 
   private record Row(int round, String server, String path, int connections, double rps, double p50, double p99,
                      long responses, long sent, long unique, String wrapped, long errors, String check, String load1,
-                     String loadCpuBusy, String serverCpuBusy) {
+                     String loadCpuBusy, String serverCpuBusy, String serverCpuMicrosPerRequest) {
   }
 
   private static final Map<String, String> LABELS = new LinkedHashMap<>();
@@ -59,7 +59,7 @@ public final class Report {
       }
       String[] f = line.split("\t", -1);
       rows.add(new Row(Integer.parseInt(f[0]), f[1], f[2], Integer.parseInt(f[3]), num(f[4]), num(f[5]), num(f[6]),
-          lng(f[7]), lng(f[8]), lng(f[9]), f[10], lng(f[11]), f[12], f[13], f[14], f[15]));
+          lng(f[7]), lng(f[8]), lng(f[9]), f[10], lng(f[11]), f[12], f[13], f[14], f[15], f.length > 16 ? f[16] : "-"));
     }
     TreeSet<Integer> connections = new TreeSet<>();
     Map<String, List<Row>> byKey = new LinkedHashMap<>();
@@ -179,13 +179,15 @@ public final class Report {
     md.append("\nEvery run, in order: req/s, p50/p99 ms, responses, what the server's own counters saw (Switchboard: "
         + "commands received for `help`, jobs queued for `echo`, commands refused for the refusals), the 1-minute "
         + "load average when the measured run started, and how busy the load core and the server core were during "
-        + "it (from /proc/stat, whoever used them: other work on the machine shows here):\n\n"
-        + "| round | server/path | conn. | req/s | p50 | p99 | responses | server counted | load | load core busy | server core busy |\n"
-        + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        + "it (from /proc/stat, whoever used them: other work on the machine shows here), and the CPU time the server's "
+        + "processes (with its PostgreSQL) spent per response (from /proc/PID/stat: other work on the machine hardly "
+        + "changes it, so compare builds by it when the machine is not quiet):\n\n"
+        + "| round | server/path | conn. | req/s | p50 | p99 | responses | server counted | load | load core busy | server core busy | server CPU µs per request |\n"
+        + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (Row r : rows) {
-      md.append(String.format(Locale.ROOT, "| %d | %s/%s | %d | %s | %.2f | %.2f | %d | %s | %s | %s %% | %s %% |%n",
+      md.append(String.format(Locale.ROOT, "| %d | %s/%s | %d | %s | %.2f | %.2f | %d | %s | %s | %s %% | %s %% | %s |%n",
           r.round(), r.server(), r.path(), r.connections(), formatRps(r.rps()), r.p50(), r.p99(), r.responses(),
-          r.check(), r.load1(), r.loadCpuBusy(), r.serverCpuBusy()));
+          r.check(), r.load1(), r.loadCpuBusy(), r.serverCpuBusy(), r.serverCpuMicrosPerRequest()));
     }
     appendJobs(md, info.get("jobs"), info.getOrDefault("gaugeMillis", "5000"));
     appendDrains(md, info.get("drain"));
