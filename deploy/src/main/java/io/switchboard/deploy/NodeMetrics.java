@@ -1,5 +1,6 @@
 package io.switchboard.deploy;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -17,6 +18,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.core.EventBusAddresses;
+import io.switchboard.core.log.ContextCapturingAsyncAppender;
 import io.switchboard.tenancy.policy.PolicyDirectory;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -83,6 +85,10 @@ final class NodeMetrics implements AutoCloseable {
         new UptimeMetrics(), new FileDescriptorMetrics())) {
       binder.bindTo(registry);
     }
+    FunctionCounter.builder("switchboard.log.lines.dropped", ContextCapturingAsyncAppender.class,
+            type -> ContextCapturingAsyncAppender.dropped())
+        .description("Log lines dropped because the log output could not keep up (the queue was full)")
+        .register(registry);
     return metrics;
   }
 

@@ -219,7 +219,7 @@ public final class ExecutorVerticle extends VerticleBase {
     fields.put(LogContext.JOB_ID, String.valueOf(job.id()));
     Context jobContext = LogContext.duplicate(context, fields);
     LogContext.on(jobContext, () -> {
-      LOG.info("Job {} attempt {} claimed (action {}, waited {} ms)", job.id(), job.attempt(), job.job().action(),
+      LOG.debug("Job {} attempt {} claimed (action {}, waited {} ms)", job.id(), job.attempt(), job.job().action(),
           job.waited().toMillis());
       return runAction(runningJob, jobContext)
           // Finishes arriving together share one transaction: the outcome comes back to this job's context.

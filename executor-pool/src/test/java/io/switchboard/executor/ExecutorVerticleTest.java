@@ -128,6 +128,7 @@ class ExecutorVerticleTest {
     LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Appender<ILoggingEvent> appender = SwitchboardLogging.install(logback, new LogSettings(true, Level.INFO), out);
+    logback.getLogger(ExecutorVerticle.class).setLevel(Level.DEBUG); // the claim line is DEBUG
     List<JsonObject> lines;
     Map<Long, String[]> jobs = new HashMap<>();
     try {

@@ -23,13 +23,41 @@ public final class LogRedaction {
   /** Values shorter than this are not registered: they would shred ordinary text. */
   private static final int MIN_KNOWN_LENGTH = 8;
 
-  private static final List<Pattern> SHAPES = List.of(
-      Pattern.compile("xox[abeoprs]-[A-Za-z0-9-]{6,}"),
-      Pattern.compile("xapp-[A-Za-z0-9-]{6,}"),
-      Pattern.compile("sbt_[A-Za-z0-9_-]{6,}"),
-      Pattern.compile("hvs\\.[A-Za-z0-9_-]{10,}"),
-      Pattern.compile("(?i)(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{8,}"),
-      Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*"));
+  /**
+   * The token shapes, each with the literal text every match starts with: a line holding none of
+   * them (nearly every line) is left alone without running the expression.
+   */
+  private static final List<Shape> SHAPES = List.of(
+      new Shape(Pattern.compile("xox[abeoprs]-[A-Za-z0-9-]{6,}"), false, "xox"),
+      new Shape(Pattern.compile("xapp-[A-Za-z0-9-]{6,}"), false, "xapp-"),
+      new Shape(Pattern.compile("sbt_[A-Za-z0-9_-]{6,}"), false, "sbt_"),
+      new Shape(Pattern.compile("hvs\\.[A-Za-z0-9_-]{10,}"), false, "hvs."),
+      new Shape(Pattern.compile("(?i)(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{8,}"), true, "bearer", "basic"),
+      new Shape(Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*"), false, "eyJ"));
+
+  /** A token shape and the literal starts of its matches. */
+  private record Shape(Pattern pattern, boolean ignoreCase, String... starts) {
+
+    /** Whether {@code text} holds one of the starts, so that the pattern may match. */
+    boolean mayMatch(String text) {
+      for (String start : starts) {
+        if (ignoreCase ? containsIgnoringCase(text, start) : text.contains(start)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean containsIgnoringCase(String text, String lowerCase) {
+      char first = lowerCase.charAt(0);
+      for (int i = 0; i <= text.length() - lowerCase.length(); i++) {
+        if (Character.toLowerCase(text.charAt(i)) == first && text.regionMatches(true, i, lowerCase, 0, lowerCase.length())) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   private static final Set<String> KNOWN = new CopyOnWriteArraySet<>();
 
@@ -54,8 +82,11 @@ public final class LogRedaction {
         out = out.replace(known, MARKER);
       }
     }
-    for (Pattern shape : SHAPES) {
-      Matcher matcher = shape.matcher(out);
+    for (Shape shape : SHAPES) {
+      if (!shape.mayMatch(out)) {
+        continue;
+      }
+      Matcher matcher = shape.pattern().matcher(out);
       if (matcher.find()) {
         out = matcher.replaceAll(match -> match.group().regionMatches(true, 0, "bearer", 0, 6)
             ? "Bearer " + MARKER

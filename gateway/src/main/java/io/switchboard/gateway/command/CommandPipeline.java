@@ -92,13 +92,13 @@ public final class CommandPipeline {
     LogContext.ensureCorrelationId();
     LogContext.put(LogContext.TENANT, command.tenantId());
     LogContext.put(LogContext.PLATFORM, platform);
-    LOG.info("Command received from user {} in channel {}", command.userId(), command.channelId());
+    LOG.debug("Command received from user {} in channel {}", command.userId(), command.channelId());
     Context context = Vertx.currentContext();
     Future<CommandAnswer> answered = context == null
         ? proceed(0, CommandState.of(command, platform, clock.instant(), forms), null)
         : LogContext.here(proceed(0, CommandState.of(command, platform, clock.instant(), forms), context));
     return answered
-        .onSuccess(answer -> LOG.info("Command answered{}", answer.queuedJob().map(id -> " (job " + id + ")").orElse("")))
+        .onSuccess(answer -> LOG.debug("Command answered{}", answer.queuedJob().map(id -> " (job " + id + ")").orElse("")))
         .onFailure(e -> LOG.warn("Command failed: {}", e.toString()));
   }
 

@@ -35,7 +35,7 @@ final class CommandRefusing {
 
   Future<CommandAnswer> refuse(CommandState state, String reason, String message) {
     metrics.refused(platform, reason);
-    LOG.info("Command refused: {}", reason);
+    LOG.debug("Command refused: {}", reason);
     return refusals.record(state.request(), state.command().text(), message)
         .map(v -> CommandAnswer.of(ChatMessage.ephemeral(message)));
   }

@@ -185,7 +185,7 @@ public final class JobResultReplier {
         .transform(ar -> {
           if (ar.succeeded()) {
             metrics.reply(reply.job().platform(), "sent");
-            LOG.info("Result of job {} posted (attempt {})", reply.job().id(), reply.attempt());
+            LOG.debug("Result of job {} posted (attempt {})", reply.job().id(), reply.attempt());
             return markSent(reply, MARK_RETRY_FIRST, System.nanoTime() + MARK_RETRY_FOR.toNanos());
           }
           if (ar.cause() instanceof ChannelBusy busy) {

@@ -48,6 +48,8 @@ class CommandLogLinesTest {
   void setUp() {
     fixture = new GatewayFixture();
     appender = SwitchboardLogging.install(logback, new LogSettings(true, Level.INFO), out);
+    // The per-command lines are DEBUG (a line per command would cost more than the command): look at them.
+    PATH_LOGGERS.forEach(name -> logback.getLogger(name).setLevel(Level.DEBUG));
   }
 
   @AfterEach
