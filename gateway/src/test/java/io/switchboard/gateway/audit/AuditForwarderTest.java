@@ -8,7 +8,6 @@ import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.testkit.Await;
 import io.switchboard.testkit.TestDatabase;
 import io.switchboard.testkit.webhook.WebhookStandIn;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -131,11 +131,8 @@ class AuditForwarderTest {
   }
 
   private void append(String tenant, int count) {
-    Future<Void> chain = Future.succeededFuture();
-    for (int i = 0; i < count; i++) {
-      chain = chain.compose(v -> pool.withTransaction(tx -> AuditLog.append(tx, AuditEvent.of(tenant,
-          AuditEventType.COMMAND_RECEIVED, "U1", null, new JsonObject()))).mapEmpty());
-    }
-    Await.result(chain);
+    List<AuditEvent> events = Collections.nCopies(count,
+        AuditEvent.of(tenant, AuditEventType.COMMAND_RECEIVED, "U1", null, new JsonObject()));
+    Await.result(pool.withTransaction(tx -> AuditLog.appendAll(tx, events)));
   }
 }
