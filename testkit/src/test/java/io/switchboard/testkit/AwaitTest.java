@@ -49,12 +49,9 @@ class AwaitTest {
 
   @Test
   void aConditionThatNeverHoldsTimesOutNamingWhatWasAwaited() {
-    AtomicInteger checks = new AtomicInteger();
-
-    assertThatThrownBy(() -> Await.until("the impossible", () -> checks.incrementAndGet() < 0, Duration.ofMillis(200)))
+    assertThatThrownBy(() -> Await.until("the impossible", () -> false, Duration.ofMillis(200)))
         .isInstanceOf(AssertionError.class)
         .hasMessage("timed out waiting for: the impossible");
-    assertThat(checks.get()).isPositive();
   }
 
   @Test
