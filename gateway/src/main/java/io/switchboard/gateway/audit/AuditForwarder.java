@@ -130,7 +130,8 @@ public final class AuditForwarder {
     if (index == tenants.size()) {
       return Future.succeededFuture(sent);
     }
-    return forwardTenant(tenants.get(index), sent, pagesPerTenant).compose(total -> forwardTenants(tenants, index + 1, total));
+    return forwardTenant(tenants.get(index), sent, pagesPerTenant)
+        .compose(total -> forwardTenants(tenants, index + 1, total));
   }
 
   /**
