@@ -9,6 +9,8 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -17,6 +19,7 @@ import java.util.function.Function;
  * skip it) while the records are delivered, and moves the cursor only when delivery succeeded, in
  * the same transaction: a crash or a refused delivery leaves the cursor where it was, so records are
  * delivered at least once, in chain order, and never skipped. Sinks de-duplicate by tenant and seq.
+ * A tenant's cursor row is created on its first turn here and remembered, not created again each turn.
  */
 public final class AuditForwarding {
 
@@ -42,6 +45,8 @@ public final class AuditForwarding {
 
   private final Pool pool;
   private final String sink;
+  /** Tenants whose cursor row for this sink is known to exist. */
+  private final Set<String> cursorsMade = ConcurrentHashMap.newKeySet();
 
   public AuditForwarding(Pool pool, String sink) {
     this.pool = pool;
@@ -69,9 +74,11 @@ public final class AuditForwarding {
    * 0 when none waited or another gateway holds the tenant's turn.
    */
   public Future<Integer> forwardNext(String tenantId, int limit, Function<List<AuditRecord>, Future<Void>> deliver) {
-    return pool.preparedQuery(ENSURE_CURSOR).execute(Tuple.of(sink, tenantId))
+    return ensureCursor(tenantId)
         .compose(v -> pool.withTransaction(tx -> lock(tx, tenantId).compose(cursor -> {
           if (cursor.isEmpty()) {
+            // Another gateway's turn, or the row is gone: the next turn makes sure it exists.
+            cursorsMade.remove(tenantId);
             return Future.succeededFuture(0);
           }
           return AuditQuery.page(tx, tenantId, cursor.get(), Long.MAX_VALUE, limit).compose(records -> {
@@ -84,6 +91,15 @@ public final class AuditForwarding {
                 .map(records.size());
           });
         })));
+  }
+
+  private Future<Void> ensureCursor(String tenantId) {
+    if (cursorsMade.contains(tenantId)) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(ENSURE_CURSOR).execute(Tuple.of(sink, tenantId))
+        .<Void>mapEmpty()
+        .onSuccess(made -> cursorsMade.add(tenantId));
   }
 
   private Future<Optional<Long>> lock(SqlConnection tx, String tenantId) {

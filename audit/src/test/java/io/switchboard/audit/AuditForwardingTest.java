@@ -1,5 +1,6 @@
 package io.switchboard.audit;
 
+import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.testkit.Await;
 import io.switchboard.testkit.TestDatabase;
 import io.vertx.core.Future;
@@ -27,13 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuditForwardingTest {
 
   private Vertx vertx;
+  private DatabaseUrl url;
   private Pool pool;
   private AuditForwarding forwarding;
 
   @BeforeEach
   void setUp() {
     vertx = Vertx.vertx();
-    var url = TestDatabase.fresh();
+    url = TestDatabase.fresh();
     pool = TestDatabase.pool(vertx, url);
     forwarding = new AuditForwarding(pool, "https://siem.example/in");
     TestDatabase.execute(url, "INSERT INTO tenants (id, name) VALUES ('acme', 'Acme'), ('globex', 'Globex')");
@@ -89,6 +91,31 @@ class AuditForwardingTest {
         .as("skipped while the first turn holds it").isZero();
     slowSink.complete();
     assertThat(Await.result(first)).isEqualTo(5);
+  }
+
+  @Test
+  @DisplayName("a tenant's cursor is created on its first turn only, and again only once it is gone")
+  void cursorCreatedOnce() {
+    TestDatabase.execute(url, """
+        CREATE TABLE cursor_inserts (n int NOT NULL);
+        CREATE FUNCTION count_cursor_insert() RETURNS trigger LANGUAGE plpgsql AS
+          $$ BEGIN INSERT INTO cursor_inserts VALUES (1); RETURN NEW; END $$;
+        CREATE TRIGGER counted BEFORE INSERT ON audit_forwarding FOR EACH ROW EXECUTE FUNCTION count_cursor_insert()""");
+    for (int turn = 0; turn < 3; turn++) {
+      Await.result(forwarding.forwardNext("acme", 2, records -> Future.succeededFuture()));
+    }
+    assertThat(cursorInserts()).as("three turns, one insert").isEqualTo(1);
+
+    TestDatabase.execute(url, "DELETE FROM audit_forwarding WHERE tenant_id = 'acme'");
+    assertThat(Await.result(forwarding.forwardNext("acme", 2, records -> Future.succeededFuture())))
+        .as("the turn that finds the cursor gone delivers nothing").isZero();
+    assertThat(Await.result(forwarding.forwardNext("acme", 2, records -> Future.succeededFuture())))
+        .as("the next creates it again, from the chain's start").isEqualTo(2);
+    assertThat(cursorInserts()).isEqualTo(2);
+  }
+
+  private long cursorInserts() {
+    return Await.result(pool.query("SELECT count(*) FROM cursor_inserts").execute()).iterator().next().getLong(0);
   }
 
   private void append(String tenant, int count) {

@@ -73,16 +73,19 @@ public final class RateLimiter {
 
   /**
    * $1 tenant, $2 bucket keys in locking order, $3 their bursts, $4 their refills a minute, $5 how
-   * many tokens the node wants from each. Answers one row per bucket found, with its tokens after the
-   * refill (before the take), how many it grants, and whether all buckets were found and all had a
-   * token; when both, the grants were taken.
+   * many tokens the node wants from each. Answers one row per bucket found, in the order of $2, with
+   * its position in $2 ({@code turn}, from 1), its tokens after the refill (before the take), how many
+   * it grants, and whether all buckets were found and all had a token; when both, the grants were
+   * taken. Rows name their bucket by position, never by key text: the driver may send a key's text
+   * altered (a lone surrogate becomes {@code ?}), so the text that comes back need not equal the
+   * text asked for.
    */
   private static final String LEASE = """
       WITH wanted AS (
         SELECT * FROM unnest($2::text[], $3::float8[], $4::float8[], $5::int[])
                  WITH ORDINALITY AS w(bucket, burst, per_minute, want, turn)
       ), refilled AS (
-        SELECT b.bucket, now.at, w.want,
+        SELECT b.bucket, w.turn, now.at, w.want,
                least(w.burst, b.tokens + greatest(0, extract(epoch FROM now.at - b.refilled_at)) * w.per_minute / 60)
                  AS tokens
         FROM rate_buckets b JOIN wanted w ON w.bucket = b.bucket CROSS JOIN LATERAL (SELECT clock_timestamp() AS at) now
@@ -100,9 +103,10 @@ public final class RateLimiter {
         WHERE b.tenant_id = $1 AND b.bucket = r.bucket AND v.complete
         RETURNING b.bucket
       )
-      SELECT r.bucket, r.tokens, CASE WHEN v.allowed THEN least(r.want, floor(r.tokens)) ELSE 0 END::int AS granted,
+      SELECT r.turn::int AS turn, r.tokens, CASE WHEN v.allowed THEN least(r.want, floor(r.tokens)) ELSE 0 END::int AS granted,
              v.complete, v.allowed
-      FROM verdict v LEFT JOIN refilled r ON true""";
+      FROM verdict v LEFT JOIN refilled r ON true
+      ORDER BY r.turn""";
 
   /** Creates the request's buckets that do not exist yet, full. */
   private static final String CREATE = """
@@ -234,7 +238,7 @@ public final class RateLimiter {
     Verdict worst = null;
     synchronized (local) {
       for (Row row : rows) {
-        Scoped bucket = buckets.stream().filter(b -> b.key().equals(row.getString("bucket"))).findFirst().orElseThrow();
+        Scoped bucket = buckets.get(row.getInteger("turn") - 1);
         Local held = local.computeIfAbsent(new BucketKey(tenantId, bucket.key()), k -> new Local());
         int granted = row.getInteger("granted");
         if (granted > 0) {

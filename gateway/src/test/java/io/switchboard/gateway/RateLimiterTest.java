@@ -210,4 +210,21 @@ class RateLimiterTest {
 
     assertThat(tokens("acme", "tenant")).as("a new lease was taken from the shared bucket").isLessThan(shared);
   }
+
+  @Test
+  @DisplayName("rows are matched to buckets by position: a key the driver stores altered still gets its tokens")
+  void rowsMatchBucketsByPosition() {
+    String user = "U\uD800";
+    assertThat(Await.result(pool.query("SELECT $$x\uD800$$::text").execute()).iterator().next().getString(0))
+        .as("the driver alters a lone surrogate, so the key text read back differs from the key asked for")
+        .isNotEqualTo("x\uD800");
+    List<RateLimiter.Verdict> verdicts = new ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      verdicts.add(Await.result(limiter.take(request("acme", user, "C" + i), LIMITS)));
+    }
+
+    assertThat(verdicts.subList(0, 10)).allSatisfy(v -> assertThat(v.allowed()).isTrue());
+    assertThat(verdicts.get(10).allowed()).isFalse();
+    assertThat(verdicts.get(10).scope()).as("the dry row is the user's bucket, second in the lease").isEqualTo("user");
+  }
 }

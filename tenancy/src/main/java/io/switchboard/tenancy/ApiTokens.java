@@ -1,6 +1,7 @@
 package io.switchboard.tenancy;
 
 import io.switchboard.core.db.Rows;
+import io.switchboard.core.log.RedactedRecord;
 import io.switchboard.core.security.Secrets;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -65,6 +66,11 @@ public final class ApiTokens {
 
   /** A token made now: {@code token} is shown to its owner this once and is not stored. */
   public record IssuedToken(TokenInfo info, String token) {
+
+    @Override
+    public String toString() {
+      return RedactedRecord.toString(this, "token");
+    }
   }
 
   private ApiTokens() {

@@ -1,5 +1,6 @@
 package io.switchboard.tenancy;
 
+import io.switchboard.core.log.RedactedRecord;
 import io.switchboard.core.security.Secrets;
 import io.switchboard.tenancy.secrets.SecretStore;
 import io.vertx.core.Future;
@@ -37,6 +38,11 @@ public final class DemoTenant {
    * @param generatedAdminToken the admin token made now, shown this once; empty if none was made
    */
   public record Credentials(String signingSecret, boolean signingSecretGenerated, Optional<String> generatedAdminToken) {
+
+    @Override
+    public String toString() {
+      return RedactedRecord.toString(this, "signingSecret", "generatedAdminToken");
+    }
   }
 
   private DemoTenant() {

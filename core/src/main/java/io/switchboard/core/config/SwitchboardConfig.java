@@ -1,6 +1,7 @@
 package io.switchboard.core.config;
 
 import io.switchboard.core.db.DatabaseUrl;
+import io.switchboard.core.log.RedactedRecord;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +72,12 @@ public record SwitchboardConfig(
     if (jobLease.compareTo(actionTimeout.plusSeconds(5)) < 0) {
       throw new IllegalArgumentException("SWITCHBOARD_JOB_LEASE_SECONDS must exceed the action timeout by at least 5 s");
     }
+  }
+
+  /** Every component, the tokens and the demo signing secret as {@code [redacted]}: safe to log. */
+  @Override
+  public String toString() {
+    return RedactedRecord.toString(this, "demoSlackSigningSecret", "demoAdminToken", "operatorToken", "metricsToken");
   }
 
   /** Reads the configuration from environment variables (pass {@code System.getenv()}). */

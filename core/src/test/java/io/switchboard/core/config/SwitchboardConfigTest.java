@@ -107,4 +107,24 @@ class SwitchboardConfigTest {
         "SWITCHBOARD_ACTION_TIMEOUT_SECONDS", "60", "SWITCHBOARD_JOB_LEASE_SECONDS", "30")))
         .hasMessageContaining("SWITCHBOARD_JOB_LEASE_SECONDS");
   }
+
+  @Test
+  void toStringRedactsTokensAndSecretsButShowsTheRest() {
+    SwitchboardConfig config = SwitchboardConfig.fromEnv(Map.of(
+        "SWITCHBOARD_DEMO_SLACK_SIGNING_SECRET", "signing-secret-value",
+        "SWITCHBOARD_DEMO_ADMIN_TOKEN", "admin-token-value",
+        "SWITCHBOARD_OPERATOR_TOKEN", "operator-token-value",
+        "SWITCHBOARD_METRICS_TOKEN", "metrics-token-value",
+        "SWITCHBOARD_DATABASE_URL", "postgresql://u:database-password@h:5432/sb",
+        "SWITCHBOARD_AUDIT_FORWARD_URL", "https://siem.example/in",
+        "SWITCHBOARD_AUDIT_FORWARD_AUTHORIZATION", "Splunk forward-authorization-value",
+        "SWITCHBOARD_HTTP_PORT", "8181"));
+
+    assertThat(config.toString())
+        .doesNotContain("signing-secret-value", "admin-token-value", "operator-token-value", "metrics-token-value",
+            "database-password", "forward-authorization-value")
+        .contains("demoSlackSigningSecret=Optional[[redacted]]", "demoAdminToken=Optional[[redacted]]",
+            "operatorToken=Optional[[redacted]]", "metricsToken=Optional[[redacted]]")
+        .contains("httpPort=8181", "postgresql://u@h:5432/sb", "https://siem.example/in");
+  }
 }

@@ -33,11 +33,16 @@ import io.switchboard.core.log.LogSettings;
 import io.switchboard.kubernetes.CustomResources.ScaledObject;
 import io.switchboard.kubernetes.CustomResources.ServiceMonitor;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,6 +86,22 @@ class KubernetesManifestsTest {
       overlays.filter(Files::isDirectory).map(p -> "overlays/" + p.getFileName()).sorted().forEach(dirs::add);
     }
     return dirs.stream();
+  }
+
+  /** The base and every overlay, rendered, each named by its directory: what {@link ForEachRendering} tests take. */
+  static Stream<Named<RenderedManifests>> renderings() throws IOException {
+    return directories().map(dir -> Named.of(dir, rendered(dir)));
+  }
+
+  /**
+   * A test of the base and of every overlay, given each one's rendered objects; a directory that does not
+   * render fails here as a whole, and in {@link #loadsStrictly} by name.
+   */
+  @Target(ElementType.METHOD)
+  @Retention(RetentionPolicy.RUNTIME)
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.switchboard.kubernetes.KubernetesManifestsTest#renderings")
+  @interface ForEachRendering {
   }
 
   private static RenderedManifests rendered(String dir) {
@@ -243,11 +264,9 @@ class KubernetesManifestsTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("every container has CPU and memory requests and limits, and a locked-down security context")
-  void resourcesAndSecurity(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void resourcesAndSecurity(RenderedManifests manifests) {
     manifests.podTemplates().forEach((workload, template) -> {
       PodSpec pod = template.getSpec();
       PodSecurityContext podSecurity = pod.getSecurityContext();
@@ -283,12 +302,10 @@ class KubernetesManifestsTest {
     });
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("serving containers have readiness (/ready) and liveness (/health) probes on their HTTP port; "
       + "init containers and the Job have none")
-  void probes(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void probes(RenderedManifests manifests) {
     for (Deployment deployment : manifests.all(Deployment.class)) {
       PodSpec pod = deployment.getSpec().getTemplate().getSpec();
       for (Container container : pod.getContainers()) {
@@ -328,11 +345,9 @@ class KubernetesManifestsTest {
     assertThat(namedPorts).as(what + ": the container declares port http").contains("http");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("migrations run before anything serves: a migrate init container in each Deployment, and the Job")
-  void migrateFirst(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void migrateFirst(RenderedManifests manifests) {
     for (Deployment deployment : manifests.all(Deployment.class)) {
       PodSpec pod = deployment.getSpec().getTemplate().getSpec();
       String name = deployment.getMetadata().getName();
@@ -356,11 +371,9 @@ class KubernetesManifestsTest {
         + "create it again with a new image").isNotNull();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("every Switchboard container logs JSON lines (SWITCHBOARD_LOG_FORMAT=json, as the node reads it)")
-  void jsonLogs(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void jsonLogs(RenderedManifests manifests) {
     for (Deployment deployment : manifests.all(Deployment.class)) {
       Container main = serving(deployment).orElseThrow();
       assertThat(LogSettings.fromEnv(environment(manifests, main, NAMESPACE)).json())
@@ -368,11 +381,9 @@ class KubernetesManifestsTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("the termination grace period covers preStop plus SWITCHBOARD_SHUTDOWN_GRACE_SECONDS plus closing")
-  void shutdownBudget(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void shutdownBudget(RenderedManifests manifests) {
     for (Deployment deployment : manifests.all(Deployment.class)) {
       PodSpec pod = deployment.getSpec().getTemplate().getSpec();
       Container main = serving(deployment).orElseThrow();
@@ -394,11 +405,9 @@ class KubernetesManifestsTest {
         .isNotNull();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("the gateway Service selects the gateway pods only, on their http port")
-  void gatewayService(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void gatewayService(RenderedManifests manifests) {
     Service service = manifests.named(Service.class, "switchboard-gateway");
     Map<String, String> selector = service.getSpec().getSelector();
     List<String> selected = manifests.podTemplates().entrySet().stream()
@@ -410,11 +419,9 @@ class KubernetesManifestsTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("the headless cluster Service selects every gateway and executor, not migrate, and publishes them unready")
-  void clusterService(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void clusterService(RenderedManifests manifests) {
     Service cluster = manifests.named(Service.class, "switchboard-cluster");
     assertThat(cluster.getSpec().getClusterIP()).isEqualTo("None");
     assertThat(cluster.getSpec().getPublishNotReadyAddresses()).isTrue();
@@ -424,11 +431,9 @@ class KubernetesManifestsTest {
     assertThat(selected).containsExactlyInAnyOrder("Deployment/switchboard-gateway", "Deployment/switchboard-executor");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("the node accepts each Deployment's cluster settings, and they point at the cluster Service")
-  void clusterSettings(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void clusterSettings(RenderedManifests manifests) {
     Service cluster = manifests.named(Service.class, "switchboard-cluster");
     for (Deployment deployment : manifests.all(Deployment.class)) {
       String name = deployment.getMetadata().getName();
@@ -476,11 +481,9 @@ class KubernetesManifestsTest {
         .allMatch(verb -> List.of("get", "list", "watch").contains(verb)));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("each PodDisruptionBudget selects exactly its Deployment's pods")
-  void disruptionBudgets(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void disruptionBudgets(RenderedManifests manifests) {
     List<PodDisruptionBudget> budgets = manifests.all(PodDisruptionBudget.class);
     assertThat(budgets).extracting(b -> b.getMetadata().getName())
         .containsExactlyInAnyOrder("switchboard-gateway", "switchboard-executor");
@@ -497,22 +500,18 @@ class KubernetesManifestsTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("each Deployment's selector picks its own pod template and no other")
-  void deploymentSelectors(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void deploymentSelectors(RenderedManifests manifests) {
     for (Deployment deployment : manifests.all(Deployment.class)) {
       assertThat(selected(manifests, deployment.getSpec().getSelector()))
           .containsExactly("Deployment/" + deployment.getMetadata().getName());
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("network policies: default deny, each selects existing pods, and what is needed is allowed")
-  void networkPolicies(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void networkPolicies(RenderedManifests manifests) {
     List<NetworkPolicy> policies = manifests.all(NetworkPolicy.class);
     assertThat(policies).as("a default deny of both directions").anyMatch(p ->
         p.getSpec().getPodSelector().getMatchLabels().isEmpty()
@@ -570,11 +569,9 @@ class KubernetesManifestsTest {
         + (port.getPort().getIntVal() != null ? port.getPort().getIntVal() : port.getPort().getStrVal());
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("every pod runs as an existing service account, and the image is the same everywhere")
-  void serviceAccountsAndImage(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void serviceAccountsAndImage(RenderedManifests manifests) {
     List<String> accounts = manifests.all(ServiceAccount.class).stream().map(a -> a.getMetadata().getName()).toList();
     List<String> images = new ArrayList<>();
     manifests.podTemplates().forEach((workload, template) -> {
@@ -585,11 +582,9 @@ class KubernetesManifestsTest {
     assertThat(images.stream().distinct()).hasSize(1);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("secrets come from the Secret `switchboard`, never as literal values")
-  void secrets(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void secrets(RenderedManifests manifests) {
     manifests.podTemplates().forEach((workload, template) -> {
       for (Container container : allContainers(template.getSpec())) {
         assertThat(container.getEnvFrom()).as("%s/%s: envFrom the Secret", workload, container.getName())
@@ -628,13 +623,11 @@ class KubernetesManifestsTest {
     });
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("the ServiceMonitor scrapes /metrics of the pods through a Service port, with the metrics token")
-  void serviceMonitor(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void serviceMonitor(RenderedManifests manifests) {
     List<ServiceMonitor> monitors = manifests.all(ServiceMonitor.class);
-    if (dir.equals("base")) {
+    if (manifests.name().equals("base")) {
       assertThat(monitors).as("the base needs no Prometheus Operator").isEmpty();
       return;
     }
@@ -652,19 +645,17 @@ class KubernetesManifestsTest {
     assertThat(endpoint.authorization().credentials().getKey()).isEqualTo("SWITCHBOARD_METRICS_TOKEN");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("directories")
+  @ForEachRendering
   @DisplayName("autoscalers (KEDA's ScaledObject, an HPA) target the executor Deployment, which leaves them its replicas")
-  void autoscalers(String dir) {
-    RenderedManifests manifests = rendered(dir);
+  void autoscalers(RenderedManifests manifests) {
     List<ScaledObject> scaledObjects = manifests.all(ScaledObject.class);
     List<HorizontalPodAutoscaler> hpas = manifests.all(HorizontalPodAutoscaler.class);
     Deployment executor = manifests.named(Deployment.class, "switchboard-executor");
     assertThat(scaledObjects.size() + hpas.size()).as("at most one autoscaler").isLessThanOrEqualTo(1);
-    if (dir.equals("overlays/keda")) {
+    if (manifests.name().equals("overlays/keda")) {
       assertThat(scaledObjects).hasSize(1);
     }
-    if (dir.equals("overlays/hpa-external-metric")) {
+    if (manifests.name().equals("overlays/hpa-external-metric")) {
       assertThat(hpas).hasSize(1);
     }
     if (scaledObjects.isEmpty() && hpas.isEmpty()) {

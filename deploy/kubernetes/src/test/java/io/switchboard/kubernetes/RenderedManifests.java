@@ -173,6 +173,11 @@ final class RenderedManifests {
     return directory;
   }
 
+  /** The directory under {@code deploy/kubernetes}: {@code base} or {@code overlays/<name>}. */
+  String name() {
+    return root().relativize(directory).toString();
+  }
+
   List<Object> objects() {
     return objects;
   }

@@ -19,20 +19,12 @@ final class ApprovalsCommand extends CommandGroup {
            @Option(names = "--status", paramLabel = "STATUS", description = "pending, approved, denied or expired")
            String status,
            @Mixin ListFilters filters) {
-    return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
-      String body = api.get("/api/v1/approvals" + filters.query(status)).body();
-      out.list(body, "approvals", "No approvals.", "id", "status", "requester", "commandText", "rule", "deadline",
-          "jobId");
-      nextPage(out, body, "nextBefore", "Next page: --before");
-      return Exit.OK;
-    });
+    return getList(options, ConnectionOptions.TokenKind.TENANT, "/api/v1/approvals" + filters.query(status),
+        "approvals", "No approvals.", "id", "status", "requester", "commandText", "rule", "deadline", "jobId");
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "One approval, with its votes.")
   int show(@Mixin ConnectionOptions options, @Parameters(paramLabel = "ID", description = "the approval's id") long id) {
-    return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
-      out.object(api.get("/api/v1/approvals/" + id).body());
-      return Exit.OK;
-    });
+    return getObject(options, ConnectionOptions.TokenKind.TENANT, "/api/v1/approvals/" + id);
   }
 }

@@ -43,6 +43,32 @@ abstract class CommandGroup implements Callable<Integer> {
     return local(options.output, output -> command.run(new ApiClient(options.resolve(context.env(), token)), output));
   }
 
+  /**
+   * An API command that prints the list the API answers at {@code path}: its {@code field} as a table
+   * of {@code columns} (or the JSON as it came), {@code none} when empty, and for people a note naming
+   * the next page when the answer has one ({@code nextBefore}).
+   */
+  int getList(ConnectionOptions options, ConnectionOptions.TokenKind token, String path, String field, String none,
+              String... columns) {
+    return call(options, token, (api, out) -> {
+      String body = api.get(path).body();
+      out.list(body, field, none, columns);
+      nextPage(out, body, "nextBefore", "Next page: --before");
+      return Exit.OK;
+    });
+  }
+
+  /** An API command that prints the object the API answers at {@code path}. */
+  int getObject(ConnectionOptions options, ConnectionOptions.TokenKind token, String path) {
+    return call(options, token, (api, out) -> print(out, api.get(path).body()));
+  }
+
+  /** Prints one object the API answered; the exit code of a command that did. */
+  static int print(Output out, String body) {
+    out.object(body);
+    return Exit.OK;
+  }
+
   int local(OutputOptions options, LocalCommand command) {
     try {
       return command.run(new Output(context.out(), options.format));

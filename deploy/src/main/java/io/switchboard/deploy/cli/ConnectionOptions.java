@@ -1,5 +1,6 @@
 package io.switchboard.deploy.cli;
 
+import io.switchboard.core.log.RedactedRecord;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -62,6 +63,11 @@ public final class ConnectionOptions {
 
   /** Where to connect and with which token, resolved from the options, the environment and the config file. */
   record Connection(URI base, String urlSource, String token, String tokenSource) {
+
+    @Override
+    public String toString() {
+      return RedactedRecord.toString(this, "token");
+    }
   }
 
   Connection resolve(Map<String, String> env, TokenKind kind) {

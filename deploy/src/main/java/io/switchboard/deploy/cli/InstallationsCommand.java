@@ -26,10 +26,8 @@ final class InstallationsCommand extends CommandGroup {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "The tenant's installations.")
   int list(@Mixin ConnectionOptions options) {
-    return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
-      out.list(api.get("/api/v1/installations").body(), "installations", "No installations.", COLUMNS);
-      return Exit.OK;
-    });
+    return getList(options, ConnectionOptions.TokenKind.TENANT, "/api/v1/installations", "installations",
+        "No installations.", COLUMNS);
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true,
@@ -51,7 +49,7 @@ final class InstallationsCommand extends CommandGroup {
     return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
       JsonObject body = binding(platform, workspace, applicationId, publicKey).put("serverUrl", serverUrl);
       readSecrets(body, secrets, List.of("signingSecret", "botToken", "commandToken"));
-      return print(out, api.post("/api/v1/installations", withoutNulls(body)));
+      return print(out, api.post("/api/v1/installations", withoutNulls(body)).body());
     });
   }
 
@@ -69,14 +67,15 @@ final class InstallationsCommand extends CommandGroup {
     return call(options, ConnectionOptions.TokenKind.OPERATOR, (api, out) -> {
       JsonObject body = binding(platform, workspace, applicationId, publicKey);
       readSecrets(body, secrets, List.of("signingSecret"));
-      return print(out, api.post("/api/v1/tenants/" + ApiClient.segment(tenant) + "/installations", withoutNulls(body)));
+      return print(out, api.post("/api/v1/tenants/" + ApiClient.segment(tenant) + "/installations", withoutNulls(body))
+          .body());
     });
   }
 
   @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disables an installation.")
   int disable(@Mixin ConnectionOptions options, @Parameters(paramLabel = "ID", description = "the installation's id") long id) {
     return call(options, ConnectionOptions.TokenKind.TENANT,
-        (api, out) -> print(out, api.delete("/api/v1/installations/" + id)));
+        (api, out) -> print(out, api.delete("/api/v1/installations/" + id).body()));
   }
 
   @Command(name = "claim", mixinStandardHelpOptions = true,
@@ -102,11 +101,8 @@ final class InstallationsCommand extends CommandGroup {
 
   @Command(name = "claims", mixinStandardHelpOptions = true, description = "The latest claim codes (without codes).")
   int claims(@Mixin ConnectionOptions options) {
-    return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
-      out.list(api.get("/api/v1/installations/claims").body(), "claims", "No claims.", "id", "platform",
-          "workspaceId", "createdBy", "expiresAt", "usedAt");
-      return Exit.OK;
-    });
+    return getList(options, ConnectionOptions.TokenKind.TENANT, "/api/v1/installations/claims", "claims",
+        "No claims.", "id", "platform", "workspaceId", "createdBy", "expiresAt", "usedAt");
   }
 
   @Command(name = "install-link", mixinStandardHelpOptions = true,
@@ -150,10 +146,5 @@ final class InstallationsCommand extends CommandGroup {
   private static JsonObject withoutNulls(JsonObject body) {
     body.getMap().values().removeIf(java.util.Objects::isNull);
     return body;
-  }
-
-  private static int print(Output out, ApiClient.Response answer) {
-    out.object(answer.body());
-    return Exit.OK;
   }
 }

@@ -19,21 +19,13 @@ final class JobsCommand extends CommandGroup {
            @Option(names = "--status", paramLabel = "STATUS",
                description = "queued, running, succeeded, failed or cancelled") String status,
            @Mixin ListFilters filters) {
-    return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
-      String body = api.get("/api/v1/jobs" + filters.query(status)).body();
-      out.list(body, "jobs", "No jobs.", "id", "status", "command", "requester", "platform", "createdAt",
-          "finishedAt");
-      nextPage(out, body, "nextBefore", "Next page: --before");
-      return Exit.OK;
-    });
+    return getList(options, ConnectionOptions.TokenKind.TENANT, "/api/v1/jobs" + filters.query(status), "jobs",
+        "No jobs.", "id", "status", "command", "requester", "platform", "createdAt", "finishedAt");
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "One job: status, output, error.")
   int show(@Mixin ConnectionOptions options, @Parameters(paramLabel = "JOB", description = "the job id") long id) {
-    return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
-      out.object(api.get("/api/v1/jobs/" + id).body());
-      return Exit.OK;
-    });
+    return getObject(options, ConnectionOptions.TokenKind.TENANT, "/api/v1/jobs/" + id);
   }
 
   @Command(name = "cancel", mixinStandardHelpOptions = true,

@@ -43,10 +43,8 @@ final class SecretsCommand extends CommandGroup {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Names and versions, never values.")
   int list(@Mixin ConnectionOptions options) {
-    return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
-      out.list(api.get("/api/v1/secrets").body(), "secrets", "No secrets.", "name", "version", "updatedAt");
-      return Exit.OK;
-    });
+    return getList(options, ConnectionOptions.TokenKind.TENANT, "/api/v1/secrets", "secrets", "No secrets.", "name",
+        "version", "updatedAt");
   }
 
   @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes a secret (exit 3 when there is none).")

@@ -21,10 +21,7 @@ final class TenantsCommand extends CommandGroup {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Every tenant.")
   int list(@Mixin ConnectionOptions options) {
-    return call(options, ConnectionOptions.TokenKind.OPERATOR, (api, out) -> {
-      out.list(api.get("/api/v1/tenants").body(), "tenants", "No tenants.", COLUMNS);
-      return Exit.OK;
-    });
+    return getList(options, ConnectionOptions.TokenKind.OPERATOR, "/api/v1/tenants", "tenants", "No tenants.", COLUMNS);
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true,
@@ -32,7 +29,7 @@ final class TenantsCommand extends CommandGroup {
   int show(@Mixin ConnectionOptions options,
            @Parameters(paramLabel = "TENANT", arity = "0..1", description = "the tenant's id") String id) {
     if (id == null) {
-      return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> print(out, api.get("/api/v1/tenant").body()));
+      return getObject(options, ConnectionOptions.TokenKind.TENANT, "/api/v1/tenant");
     }
     return call(options, ConnectionOptions.TokenKind.OPERATOR, (api, out) -> {
       JsonArray tenants = api.get("/api/v1/tenants").json().getJsonArray("tenants", new JsonArray());
@@ -84,10 +81,5 @@ final class TenantsCommand extends CommandGroup {
     return call(options, ConnectionOptions.TokenKind.OPERATOR, (api, out) -> print(out,
         api.send("PATCH", "/api/v1/tenants/" + ApiClient.segment(id),
             new JsonObject().put("maxRunningJobs", maxRunningJobs).encode(), java.util.Map.of()).body()));
-  }
-
-  private static int print(Output out, String body) {
-    out.object(body);
-    return Exit.OK;
   }
 }

@@ -17,10 +17,8 @@ final class TokensCommand extends CommandGroup {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "The tenant's tokens (never their values).")
   int list(@Mixin ConnectionOptions options) {
-    return call(options, ConnectionOptions.TokenKind.TENANT, (api, out) -> {
-      out.list(api.get("/api/v1/tokens").body(), "tokens", "No tokens.", "id", "label", "createdAt", "revokedAt");
-      return Exit.OK;
-    });
+    return getList(options, ConnectionOptions.TokenKind.TENANT, "/api/v1/tokens", "tokens", "No tokens.", "id", "label",
+        "createdAt", "revokedAt");
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true,

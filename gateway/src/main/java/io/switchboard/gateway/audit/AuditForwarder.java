@@ -30,10 +30,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * round sends the same records again. So records reach the sink at least once, in chain order per
  * tenant, none skipped, across restarts and gateways; the sink de-duplicates by tenant and seq. A
  * sink newly configured receives every chain from its first record (its URL names its cursors).
+ *
+ * <p>A round gives each tenant at most {@value #PAGES_PER_TENANT} posts, so one busy tenant cannot
+ * hold the others back; a tenant still behind after its posts waits for the next round behind those
+ * that waited longer ({@link AuditForwarding#tenantsBehind}). While rounds move records and leave some
+ * behind, the next starts at once instead of after {@code interval}.
  */
 public final class AuditForwarder {
 
   static final int BATCH = 500;
+  static final int PAGES_PER_TENANT = 4;
   static final int TENANTS_PER_ROUND = 100;
   private static final long TIMEOUT_MILLIS = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(AuditForwarder.class);
@@ -43,6 +49,8 @@ public final class AuditForwarder {
   private final URI url;
   private final Optional<String> authorization;
   private final Duration interval;
+  private final int batch;
+  private final int pagesPerTenant;
   private final AuditForwarding cursors;
   private final Counter acknowledged;
   private final Counter refused;
@@ -57,11 +65,19 @@ public final class AuditForwarder {
    */
   public AuditForwarder(Vertx vertx, Pool pool, WebClient http, URI url, Optional<String> authorization,
                         Duration interval, MeterRegistry registry) {
+    this(vertx, pool, http, url, authorization, interval, registry, BATCH, PAGES_PER_TENANT);
+  }
+
+  /** With other limits on a post and on a tenant's posts a round, for tests. */
+  AuditForwarder(Vertx vertx, Pool pool, WebClient http, URI url, Optional<String> authorization,
+                 Duration interval, MeterRegistry registry, int batch, int pagesPerTenant) {
     this.vertx = vertx;
     this.http = http;
     this.url = url;
     this.authorization = authorization;
     this.interval = interval;
+    this.batch = batch;
+    this.pagesPerTenant = pagesPerTenant;
     this.cursors = new AuditForwarding(pool, url.toString());
     this.acknowledged = Counter.builder("switchboard.audit.forward.records")
         .description("Audit records posted to the forwarding sink, by its answer").tag("outcome", "acknowledged")
@@ -81,13 +97,16 @@ public final class AuditForwarder {
   public void stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+      timer = -1;
     }
   }
 
   /** One round over the tenants that are behind; answers how many records the sink acknowledged. */
   public Future<Integer> forwardRound() {
     return cursors.tenantsBehind(TENANTS_PER_ROUND).compose(tenants -> forwardTenants(tenants, 0, 0))
-        .andThen(round -> cursors.recordsBehind().onSuccess(behind::set));
+        .transform(round -> cursors.recordsBehind().onSuccess(behind::set)
+            .transform(measured -> round.succeeded() ? Future.succeededFuture(round.result())
+                : Future.failedFuture(round.cause())));
   }
 
   private void tick() {
@@ -98,20 +117,30 @@ public final class AuditForwarder {
     forwardRound()
         .onFailure(e -> LOG.warn("Forwarding audit records to {} failed (tried again in {} s): {}", url,
             interval.toSeconds(), e.getMessage()))
-        .onComplete(ar -> running = false);
+        .onComplete(round -> {
+          running = false;
+          if (timer >= 0 && round.succeeded() && round.result() > 0 && behind.get() > 0) {
+            // Records moved and some are left (a tenant had its posts): the next round now, not after interval.
+            vertx.runOnContext(next -> tick());
+          }
+        });
   }
 
   private Future<Integer> forwardTenants(List<String> tenants, int index, int sent) {
     if (index == tenants.size()) {
       return Future.succeededFuture(sent);
     }
-    return forwardTenant(tenants.get(index), sent).compose(total -> forwardTenants(tenants, index + 1, total));
+    return forwardTenant(tenants.get(index), sent, pagesPerTenant)
+        .compose(total -> forwardTenants(tenants, index + 1, total));
   }
 
-  /** The tenant's records, a batch at a time, until it is caught up or another gateway has its turn. */
-  private Future<Integer> forwardTenant(String tenantId, int sent) {
-    return cursors.forwardNext(tenantId, BATCH, this::deliver).compose(count -> count == BATCH
-        ? forwardTenant(tenantId, sent + count) : Future.succeededFuture(sent + count));
+  /**
+   * The tenant's records, a batch at a time, until it is caught up, another gateway has its turn or it
+   * has had its posts for this round.
+   */
+  private Future<Integer> forwardTenant(String tenantId, int sent, int pagesLeft) {
+    return cursors.forwardNext(tenantId, batch, this::deliver).compose(count -> count == batch && pagesLeft > 1
+        ? forwardTenant(tenantId, sent + count, pagesLeft - 1) : Future.succeededFuture(sent + count));
   }
 
   private Future<Void> deliver(List<AuditRecord> records) {

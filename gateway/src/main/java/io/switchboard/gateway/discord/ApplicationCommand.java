@@ -2,6 +2,7 @@ package io.switchboard.gateway.discord;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.core.log.RedactedRecord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -72,5 +73,10 @@ public record ApplicationCommand(String interactionId, String applicationId, Str
 
   private static SwitchboardException malformed(String name) {
     return new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the interaction has no " + name);
+  }
+
+  @Override
+  public String toString() {
+    return RedactedRecord.toString(this, "token");
   }
 }

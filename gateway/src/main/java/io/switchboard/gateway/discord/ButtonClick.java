@@ -2,6 +2,7 @@ package io.switchboard.gateway.discord;
 
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.core.log.RedactedRecord;
 import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.gateway.reply.JobButtons;
 import io.vertx.core.json.JsonObject;
@@ -59,5 +60,10 @@ public record ButtonClick(String interactionId, String applicationId, String tok
 
   private static SwitchboardException malformed(String what) {
     return new SwitchboardException(ErrorCode.MALFORMED_REQUEST, "the button click needs " + what);
+  }
+
+  @Override
+  public String toString() {
+    return RedactedRecord.toString(this, "token");
   }
 }

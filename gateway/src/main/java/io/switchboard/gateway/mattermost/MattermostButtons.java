@@ -1,5 +1,6 @@
 package io.switchboard.gateway.mattermost;
 
+import io.switchboard.core.log.RedactedRecord;
 import io.switchboard.gateway.reply.ReplyMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -49,5 +50,10 @@ public record MattermostButtons(Optional<String> actionsUrl, String teamId, Stri
           .put("integration", new JsonObject().put("url", actionsUrl.get()).put("context", context)));
     }
     return actions;
+  }
+
+  @Override
+  public String toString() {
+    return RedactedRecord.toString(this, "actionKey");
   }
 }

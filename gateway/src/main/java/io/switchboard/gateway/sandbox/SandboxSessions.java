@@ -3,6 +3,7 @@ package io.switchboard.gateway.sandbox;
 import io.switchboard.core.db.Rows;
 import io.switchboard.core.error.ErrorCode;
 import io.switchboard.core.error.SwitchboardException;
+import io.switchboard.core.log.RedactedRecord;
 import io.switchboard.core.security.Secrets;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -42,6 +43,11 @@ public final class SandboxSessions {
 
   /** A new session and the token its cookie carries (shown only to its visitor). */
   public record Created(SandboxSession session, String token) {
+
+    @Override
+    public String toString() {
+      return RedactedRecord.toString(this, "token");
+    }
   }
 
   private final Pool pool;

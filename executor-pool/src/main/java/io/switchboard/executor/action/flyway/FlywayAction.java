@@ -1,6 +1,7 @@
 package io.switchboard.executor.action.flyway;
 
 import io.switchboard.core.db.DatabaseUrl;
+import io.switchboard.core.log.RedactedRecord;
 import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
@@ -340,6 +341,11 @@ public final class FlywayAction implements Action {
    * whole URL is redacted by {@code JobSecrets}. Also shortens the node's locations directory.
    */
   private record Redactor(String password, String secretName, Path locationsDir) {
+
+    @Override
+    public String toString() {
+      return RedactedRecord.toString(this, "password");
+    }
 
     ActionResult apply(ActionResult result) {
       return new ActionResult(result.succeeded(), scrub(result.output()), scrub(result.error()), result.retryable(),
