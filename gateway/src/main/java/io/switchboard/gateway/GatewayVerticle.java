@@ -12,6 +12,7 @@ import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.api.AdminApi;
 import io.switchboard.gateway.api.NotificationsApi;
+import io.switchboard.gateway.audit.AnchorChannelPoster;
 import io.switchboard.gateway.audit.AnchorWebhook;
 import io.switchboard.gateway.audit.AuditForwarder;
 import io.switchboard.gateway.audit.AuditRecordSinks;
@@ -112,6 +113,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Optional<AuditAnchoring> auditAnchoring = Optional.empty();
   private Optional<AnchorWebhook> anchorWebhook = Optional.empty();
   private List<AuditForwarder> auditForwarders = List.of();
+  private AnchorChannelPoster anchorPoster;
 
   /**
    * @param platforms the chat platforms to serve, as {@link ChatPlatforms#installed} read them (the
@@ -222,21 +224,27 @@ public final class GatewayVerticle extends VerticleBase {
     anchorWebhook = config.auditAnchors().webhook().map(url -> new AnchorWebhook(vertx, services.http(), url));
     auditForwarders = AuditRecordSinks.configured(vertx, services.http(), config.auditForwarding()).stream()
         .map(sink -> new AuditForwarder(vertx, pool, sink, config.auditForwarding().interval(), registry)).toList();
+    NotificationInbox notificationInbox = new NotificationInbox(pool, config.notifications(), notificationClock);
+    NotificationTargets notificationTargets = new NotificationTargets(pool, notificationTokens);
+    anchorPoster = new AnchorChannelPoster(vertx, pool, policies::policyOf, notificationTargets, notificationInbox,
+        registry, Clock.systemUTC());
+    List<AnchorSink> anchorSinks = new ArrayList<>();
+    anchorWebhook.ifPresent(anchorSinks::add);
+    anchorSinks.add(anchorPoster);
     auditAnchoring = auditAnchors.map(anchors -> new AuditAnchoring(vertx, pool, anchors,
-        config.auditAnchors().interval(), Clock.systemUTC(), anchorWebhook.<List<AnchorSink>>map(List::of)
-            .orElse(List.of())));
+        config.auditAnchors().interval(), Clock.systemUTC(), anchorSinks));
     return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations, ownership, ownApps,
             auditAnchors)
         .onSuccess(api -> {
           api.mount(router);
           platforms.forEach(platform -> platform.mountAdmin(router));
-          new NotificationsApi(new NotificationInbox(pool, config.notifications(), notificationClock), notificationOutbox,
-              new NotificationTargets(pool, notificationTokens), metrics).mount(router);
+          new NotificationsApi(notificationInbox, notificationOutbox, notificationTargets, metrics).mount(router);
         })
         .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> jobMessageProgress.start())
         .compose(v -> Future.all(platforms.stream().map(ChatPlatform::start).toList()))
         .compose(v -> notifications.start())
         .compose(v -> auditAnchoring.map(AuditAnchoring::start).orElse(Future.succeededFuture()))
+        .onSuccess(v -> auditAnchoring.ifPresent(a -> anchorPoster.start()))
         .onSuccess(v -> auditForwarders.forEach(AuditForwarder::start))
         .compose(v -> server.listen());
   }
@@ -276,6 +284,7 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> auditAnchoring.map(AuditAnchoring::stop).orElse(Future.succeededFuture()))
         .onComplete(ar -> {
           anchorWebhook.ifPresent(AnchorWebhook::stop);
+          anchorPoster.stop();
           auditForwarders.forEach(AuditForwarder::stop);
           approvals.stop();
         });
