@@ -1,9 +1,9 @@
 package io.switchboard.testkit.syslog;
 
 import io.switchboard.testkit.Await;
+import io.switchboard.testkit.LocalBinaries;
 import io.vertx.core.json.JsonObject;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * A real syslog receiver: Debian's {@code rsyslogd} ({@code .ci/run} installs the {@code rsyslog}
@@ -157,15 +156,6 @@ public final class RealRsyslog implements AutoCloseable {
    * else Debian's {@code /usr/sbin/rsyslogd} (a non-root PATH often lacks {@code /usr/sbin}).
    */
   public static Optional<Path> binary() {
-    String configured = System.getenv("SWITCHBOARD_TEST_RSYSLOGD_BIN");
-    if (configured != null && !configured.isBlank()) {
-      return Optional.of(Path.of(configured)).filter(Files::isExecutable);
-    }
-    return Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)),
-            Stream.of("/usr/sbin"))
-        .filter(folder -> !folder.isEmpty())
-        .map(folder -> Path.of(folder, "rsyslogd"))
-        .filter(Files::isExecutable)
-        .findFirst();
+    return LocalBinaries.find("rsyslogd", "SWITCHBOARD_TEST_RSYSLOGD_BIN", "/usr/sbin");
   }
 }
