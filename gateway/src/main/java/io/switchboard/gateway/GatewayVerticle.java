@@ -12,8 +12,10 @@ import io.switchboard.core.http.OperationsRoutes;
 import io.switchboard.core.http.Problems;
 import io.switchboard.gateway.api.AdminApi;
 import io.switchboard.gateway.api.NotificationsApi;
+import io.switchboard.gateway.audit.AnchorChannelPoster;
 import io.switchboard.gateway.audit.AnchorWebhook;
 import io.switchboard.gateway.audit.AuditForwarder;
+import io.switchboard.gateway.audit.AuditRecordSinks;
 import io.switchboard.gateway.approval.Approval;
 import io.switchboard.gateway.approval.Approvals;
 import io.switchboard.gateway.command.ChatBuiltins;
@@ -110,7 +112,8 @@ public final class GatewayVerticle extends VerticleBase {
   private NotificationSweeper notifications;
   private Optional<AuditAnchoring> auditAnchoring = Optional.empty();
   private Optional<AnchorWebhook> anchorWebhook = Optional.empty();
-  private Optional<AuditForwarder> auditForwarder = Optional.empty();
+  private List<AuditForwarder> auditForwarders = List.of();
+  private AnchorChannelPoster anchorPoster;
 
   /**
    * @param platforms the chat platforms to serve, as {@link ChatPlatforms#installed} read them (the
@@ -219,24 +222,30 @@ public final class GatewayVerticle extends VerticleBase {
     Optional<AuditAnchors> auditAnchors = AuditKey.installed()
         .map(key -> new AuditAnchors(config.auditAnchors().file(), key));
     anchorWebhook = config.auditAnchors().webhook().map(url -> new AnchorWebhook(vertx, services.http(), url));
-    auditForwarder = config.auditForwarding().url().map(url -> new AuditForwarder(vertx, pool, services.http(), url,
-        config.auditForwarding().authorization(), config.auditForwarding().interval(), registry));
+    auditForwarders = AuditRecordSinks.configured(vertx, services.http(), config.auditForwarding()).stream()
+        .map(sink -> new AuditForwarder(vertx, pool, sink, config.auditForwarding().interval(), registry)).toList();
+    NotificationInbox notificationInbox = new NotificationInbox(pool, config.notifications(), notificationClock);
+    NotificationTargets notificationTargets = new NotificationTargets(pool, notificationTokens);
+    anchorPoster = new AnchorChannelPoster(vertx, pool, policies::policyOf, notificationTargets, notificationInbox,
+        registry, Clock.systemUTC());
+    List<AnchorSink> anchorSinks = new ArrayList<>();
+    anchorWebhook.ifPresent(anchorSinks::add);
+    anchorSinks.add(anchorPoster);
     auditAnchoring = auditAnchors.map(anchors -> new AuditAnchoring(vertx, pool, anchors,
-        config.auditAnchors().interval(), Clock.systemUTC(), anchorWebhook.<List<AnchorSink>>map(List::of)
-            .orElse(List.of())));
+        config.auditAnchors().interval(), Clock.systemUTC(), anchorSinks));
     return AdminApi.load(vertx, pool, config.operatorToken(), secrets, cancellations, ownership, ownApps,
             auditAnchors)
         .onSuccess(api -> {
           api.mount(router);
           platforms.forEach(platform -> platform.mountAdmin(router));
-          new NotificationsApi(new NotificationInbox(pool, config.notifications(), notificationClock), notificationOutbox,
-              new NotificationTargets(pool, notificationTokens), metrics).mount(router);
+          new NotificationsApi(notificationInbox, notificationOutbox, notificationTargets, metrics).mount(router);
         })
         .compose(api -> policies.start()).compose(v -> replier.start()).compose(v -> jobMessageProgress.start())
         .compose(v -> Future.all(platforms.stream().map(ChatPlatform::start).toList()))
         .compose(v -> notifications.start())
         .compose(v -> auditAnchoring.map(AuditAnchoring::start).orElse(Future.succeededFuture()))
-        .onSuccess(v -> auditForwarder.ifPresent(AuditForwarder::start))
+        .onSuccess(v -> auditAnchoring.ifPresent(a -> anchorPoster.start()))
+        .onSuccess(v -> auditForwarders.forEach(AuditForwarder::start))
         .compose(v -> server.listen());
   }
 
@@ -275,7 +284,8 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> auditAnchoring.map(AuditAnchoring::stop).orElse(Future.succeededFuture()))
         .onComplete(ar -> {
           anchorWebhook.ifPresent(AnchorWebhook::stop);
-          auditForwarder.ifPresent(AuditForwarder::stop);
+          anchorPoster.stop();
+          auditForwarders.forEach(AuditForwarder::stop);
           approvals.stop();
         });
   }

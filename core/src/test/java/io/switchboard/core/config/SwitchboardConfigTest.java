@@ -96,6 +96,34 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void auditRecordsGoToASyslogReceiverOnlyAtATcpOrTlsAddress() {
+    assertThat(SwitchboardConfig.fromEnv(Map.of()).auditForwarding().syslog()).isEmpty();
+    assertThat(SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_AUDIT_FORWARD_SYSLOG", "tls://siem.example:6514"))
+        .auditForwarding().syslog()).contains(new SyslogAddress(true, "siem.example", 6514));
+    assertThat(SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_AUDIT_FORWARD_SYSLOG", "TCP://10.0.0.7:514"))
+        .auditForwarding().syslog()).hasValueSatisfying(a -> assertThat(a).hasToString("tcp://10.0.0.7:514"));
+    for (String bad : List.of("siem.example:6514", "udp://siem.example:514", "tcp://siem.example", "tcp://siem.example:0",
+        "tls://siem.example:99999", "tls://user:pw@siem.example:6514", "tcp://siem.example:514/x", "tcp://:514")) {
+      assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_AUDIT_FORWARD_SYSLOG", bad)))
+          .as(bad).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("SWITCHBOARD_AUDIT_FORWARD_SYSLOG").hasMessageNotContaining("pw");
+    }
+  }
+
+  @Test
+  void aSyslogCaFileNeedsATlsReceiverAndAReadableFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----");
+    assertThat(SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_AUDIT_FORWARD_SYSLOG", "tls://siem.example:6514",
+        "SWITCHBOARD_AUDIT_FORWARD_SYSLOG_CA_FILE", ca.toString())).auditForwarding().syslogCaFile()).contains(ca);
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_AUDIT_FORWARD_SYSLOG", "tcp://siem.example:514",
+        "SWITCHBOARD_AUDIT_FORWARD_SYSLOG_CA_FILE", ca.toString())))
+        .hasMessageContaining("SWITCHBOARD_AUDIT_FORWARD_SYSLOG_CA_FILE").hasMessageContaining("tls://");
+    assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_AUDIT_FORWARD_SYSLOG", "tls://siem.example:6514",
+        "SWITCHBOARD_AUDIT_FORWARD_SYSLOG_CA_FILE", dir.resolve("missing.pem").toString())))
+        .hasMessageContaining("SWITCHBOARD_AUDIT_FORWARD_SYSLOG_CA_FILE").hasMessageContaining("missing.pem");
+  }
+
+  @Test
   void badValuesNameTheVariable() {
     assertThatThrownBy(() -> SwitchboardConfig.fromEnv(Map.of("SWITCHBOARD_HTTP_PORT", "http")))
         .hasMessageContaining("SWITCHBOARD_HTTP_PORT");

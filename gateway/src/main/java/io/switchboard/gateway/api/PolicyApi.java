@@ -94,7 +94,7 @@ public final class PolicyApi {
   }
 
   private static Object emptySection(String section) {
-    return "rateLimits".equals(section) ? new JsonObject() : new JsonArray();
+    return "rateLimits".equals(section) || "audit".equals(section) ? new JsonObject() : new JsonArray();
   }
 
   private static String section(RoutingContext ctx) {

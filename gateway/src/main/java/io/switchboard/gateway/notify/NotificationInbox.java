@@ -37,6 +37,13 @@ public final class NotificationInbox {
       ON CONFLICT (tenant_id, dedup_key) DO NOTHING
       RETURNING id""";
 
+  private static final String INSERT_UNAUDITED = """
+      INSERT INTO notifications (tenant_id, dedup_key, platform, workspace, channel, title, body, severity, status,
+        source, status_since, last_seen_at, due_at, audited)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, false)
+      ON CONFLICT (tenant_id, dedup_key) DO NOTHING
+      RETURNING id""";
+
   private static final String LOCK =
       "SELECT id, status, status_since FROM notifications WHERE tenant_id = $1 AND dedup_key = $2 FOR UPDATE";
 
@@ -95,6 +102,21 @@ public final class NotificationInbox {
       }
       return chain.compose(v -> AuditLog.appendAll(tx, events)).map(v -> List.of(receipts));
     });
+  }
+
+  /**
+   * Queues a notification of the gateway's own in {@code tx}, due after the group wait, neither its
+   * receipt nor its delivery audited: an audit anchor's post, audited, would move the very chain it
+   * anchors, to be anchored and posted again every round. Answers false, queuing nothing, when the
+   * tenant already has a notification with that key.
+   */
+  public Future<Boolean> queueUnaudited(SqlConnection tx, String tenantId, Notification n) {
+    Instant now = clock.instant();
+    NotificationTarget target = n.target();
+    return tx.preparedQuery(INSERT_UNAUDITED).execute(Tuple.from(Arrays.asList(tenantId, n.key(), target.platform(),
+            target.workspace(), target.channel(), n.title(), n.text(), n.severity(), n.status(), n.source(),
+            utc(now), utc(now.plus(settings.groupWait())))))
+        .map(inserted -> inserted.size() == 1);
   }
 
   private Future<Receipt> receiveOne(SqlConnection tx, String tenantId, Notification n, Instant now) {

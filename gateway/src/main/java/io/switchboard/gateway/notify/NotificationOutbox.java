@@ -28,7 +28,8 @@ import static io.switchboard.gateway.notify.NotificationInbox.utc;
  * sweep claims every owed notification of channels with one due ({@code FOR UPDATE SKIP LOCKED},
  * then a lease of {@link #LEASE}); the delivery then marks them shown (with the message that shows
  * them) or schedules a retry with back-off, up to {@link #MAX_ATTEMPTS}. A change received while a
- * delivery was in flight keeps its notification owed.
+ * delivery was in flight keeps its notification owed. Deliveries are audited, except those of the
+ * gateway's own unaudited notifications ({@link NotificationInbox#queueUnaudited}).
  */
 public final class NotificationOutbox {
 
@@ -75,7 +76,7 @@ public final class NotificationOutbox {
       UPDATE notifications SET message_id = $4, owed = (version <> claimed_version), claim = NULL,
         claimed_until = NULL, attempts = 0, due_at = CASE WHEN version <> claimed_version THEN $5 ELSE due_at END
       WHERE tenant_id = $1 AND id = ANY($2) AND claim = $3
-      RETURNING id, dedup_key, status""";
+      RETURNING id, dedup_key, status, audited""";
 
   private static final String RETRY = """
       UPDATE notifications SET claim = NULL, claimed_until = NULL, attempts = attempts + $4,
@@ -83,7 +84,7 @@ public final class NotificationOutbox {
           ELSE least(interval '5 minutes', interval '5 seconds' * power(2, least(attempts, 10))) END,
         owed = attempts + $4 < $6, failed = attempts + $4 >= $6
       WHERE tenant_id = $1 AND id = ANY($2) AND claim = $3
-      RETURNING id, dedup_key, failed""";
+      RETURNING id, dedup_key, failed, audited""";
 
   /** Who the audit log names for a delivery. */
   static final String ACTOR = "switchboard:notifications";
@@ -178,6 +179,9 @@ public final class NotificationOutbox {
                                          Function<Row, JsonObject> detail) {
     List<AuditEvent> events = new ArrayList<>();
     for (Row row : rows) {
+      if (!row.getBoolean("audited")) {
+        continue;
+      }
       events.add(AuditEvent.of(claim.tenantId(), type, ACTOR, null, detail.apply(row)
           .put("notificationId", row.getLong("id")).put("key", row.getString("dedup_key"))
           .put("channel", claim.target().channel())));

@@ -158,4 +158,29 @@ class PolicyApiTest {
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(ApiClient.json(response).getString("code")).isEqualTo(code);
   }
+
+  @Test
+  @DisplayName("a malformed anchor channel in the policy is refused with a 4xx, and nothing is stored")
+  void malformedChannelIsRefused() {
+    for (JsonObject bad : List.of(channelPolicy("T0ACME", "#general", 0), channelPolicy("T0 ACME", "C1", 0),
+        channelPolicy("T0ACME", "C1", -1), new JsonObject().put("audit", new JsonObject().put("anchorChannel",
+            new JsonObject().put("platform", "irc").put("workspace", "T0ACME").put("channel", "C1"))))) {
+      HttpResponse<String> section = api.send("PUT", "/api/v1/policy/audit", ACME_TOKEN,
+          bad.getJsonObject("audit").encode(), "If-Match", "\"0\"");
+      assertThat(section.statusCode()).as(bad.encode() + ": " + section.body()).isEqualTo(422);
+      assertThat(section.body()).contains("audit.anchorChannel");
+      HttpResponse<String> whole = api.send("PUT", "/api/v1/policy", ACME_TOKEN, bad.encode(), "If-Match", "\"0\"");
+      assertThat(whole.statusCode()).as(bad.encode() + ": " + whole.body()).isBetween(400, 422);
+    }
+    assertThat(api.get("/api/v1/policy", ACME_TOKEN).headers().firstValue("ETag")).hasValue("\"0\"");
+    HttpResponse<String> good = api.send("PUT", "/api/v1/policy/audit", ACME_TOKEN,
+        channelPolicy("T0ACME", "C0ANCHORS", 30).getJsonObject("audit").encode(), "If-Match", "\"0\"");
+    assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+  }
+
+  private static JsonObject channelPolicy(String workspace, String channel, int everyMinutes) {
+    return new JsonObject().put("audit", new JsonObject().put("anchorChannel", new JsonObject()
+        .put("platform", "slack").put("workspace", workspace).put("channel", channel).put("everyMinutes", everyMinutes)));
+  }
+
 }

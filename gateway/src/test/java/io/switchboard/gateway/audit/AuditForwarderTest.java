@@ -59,8 +59,8 @@ class AuditForwarderTest {
   }
 
   private AuditForwarder forwarder(Duration interval) {
-    return new AuditForwarder(vertx, pool, WebClient.create(vertx), URI.create(sink.url("/siem")), Optional.empty(),
-        interval, registry, BATCH, PAGES);
+    return new AuditForwarder(vertx, pool, new WebhookRecordSink(WebClient.create(vertx), URI.create(sink.url("/siem")),
+        Optional.empty()), interval, registry, BATCH, PAGES);
   }
 
   @Test
@@ -91,8 +91,8 @@ class AuditForwarderTest {
     assertThat(behind(registry)).isZero();
 
     SimpleMeterRegistry refusedRegistry = new SimpleMeterRegistry();
-    AuditForwarder refused = new AuditForwarder(vertx, pool, WebClient.create(vertx), URI.create(sink.url("/status/503")),
-        Optional.empty(), Duration.ofHours(1), refusedRegistry, BATCH, PAGES);
+    AuditForwarder refused = new AuditForwarder(vertx, pool, new WebhookRecordSink(WebClient.create(vertx),
+        URI.create(sink.url("/status/503")), Optional.empty()), Duration.ofHours(1), refusedRegistry, BATCH, PAGES);
     assertThat(Await.failure(refused.forwardRound())).hasMessageContaining("HTTP 503");
     assertThat(behind(refusedRegistry)).as("a sink that refuses is behind by every record, all tenants")
         .isEqualTo(10.0);

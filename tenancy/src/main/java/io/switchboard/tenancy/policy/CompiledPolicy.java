@@ -33,9 +33,11 @@ final class CompiledPolicy implements TenantPolicy {
   private final List<ApprovalRule> approvalRules;
   private final List<FreezeWindow> freezeWindows;
   private final RateLimits rateLimits;
+  private final Optional<AnchorChannel> anchorChannel;
 
   CompiledPolicy(long version, Catalog catalog, List<Role> roles, List<Binding> bindings,
-                 List<ApprovalRule> approvalRules, List<FreezeWindow> freezeWindows, RateLimits rateLimits) {
+                 List<ApprovalRule> approvalRules, List<FreezeWindow> freezeWindows, RateLimits rateLimits,
+                 Optional<AnchorChannel> anchorChannel) {
     this.version = version;
     this.catalog = catalog;
     this.roles = List.copyOf(roles);
@@ -43,6 +45,7 @@ final class CompiledPolicy implements TenantPolicy {
     this.approvalRules = List.copyOf(approvalRules);
     this.freezeWindows = List.copyOf(freezeWindows);
     this.rateLimits = rateLimits;
+    this.anchorChannel = anchorChannel;
   }
 
   @Override
@@ -58,6 +61,11 @@ final class CompiledPolicy implements TenantPolicy {
   @Override
   public RateLimits rateLimits() {
     return rateLimits;
+  }
+
+  @Override
+  public Optional<AnchorChannel> anchorChannel() {
+    return anchorChannel;
   }
 
   @Override

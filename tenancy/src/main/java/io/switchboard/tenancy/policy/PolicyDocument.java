@@ -33,7 +33,7 @@ public final class PolicyDocument {
 
   /** The document's top-level sections, each also readable and writable on its own over REST. */
   public static final List<String> SECTIONS =
-      List.of("commands", "roles", "bindings", "approvalRules", "freezeWindows", "rateLimits");
+      List.of("commands", "roles", "bindings", "approvalRules", "freezeWindows", "rateLimits", "audit");
 
   private static final String NAME = "^[a-z][a-z0-9-]{0,39}$";
   private static final String NAME_FORM = "a lower-case name (letters, digits, '-'; at most 40)";
@@ -43,6 +43,11 @@ public final class PolicyDocument {
   private static final int MAX_ATTEMPTS = 20;
   private static final int MAX_APPROVERS = 10;
   private static final long MAX_DEADLINE_MINUTES = 7 * 24 * 60;
+  private static final Set<String> ANCHOR_PLATFORMS = Set.of("slack", "discord", "teams");
+  private static final String WORKSPACE_ID = "^[A-Za-z0-9_-]{1,64}$";
+  private static final String CHANNEL_ID = "^(?:[A-Za-z0-9_-]{1,64}|19:[A-Za-z0-9_-]{1,160}@thread\\.[a-z0-9]{1,16})$";
+  private static final long DEFAULT_ANCHOR_EVERY_MINUTES = 60;
+  private static final long MAX_ANCHOR_EVERY_MINUTES = 7 * 24 * 60;
 
   /**
    * Actions whose other operations change a database or infrastructure in ways that are hard to undo,
@@ -74,10 +79,12 @@ public final class PolicyDocument {
     requireApprovalForChanges(reader, catalog, approvalRules);
     List<FreezeWindow> freezeWindows = freezeWindows(reader, document, catalog);
     RateLimits rateLimits = rateLimits(reader, document);
+    Optional<AnchorChannel> anchorChannel = anchorChannel(reader, document);
     if (!reader.problems().isEmpty()) {
       throw new InvalidPolicyException(reader.problems());
     }
-    return new CompiledPolicy(version, catalog, roles, bindings, approvalRules, freezeWindows, rateLimits);
+    return new CompiledPolicy(version, catalog, roles, bindings, approvalRules, freezeWindows, rateLimits,
+        anchorChannel);
   }
 
   private static List<CommandSpec> commands(DocumentReader reader, JsonObject document) {
@@ -409,6 +416,38 @@ public final class PolicyDocument {
     int perMinute = reader.integer(json.get(), path, "perMinute", 1, 100_000).map(Long::intValue)
         .orElse(otherwise.perMinute());
     return new RateLimits.Bucket(burst, perMinute);
+  }
+
+  /** {@code audit.anchorChannel}: a chat channel named as the notifications API names one, and how often to post. */
+  private static Optional<AnchorChannel> anchorChannel(DocumentReader reader, JsonObject document) {
+    Optional<JsonObject> audit = reader.object(document, "", "audit");
+    if (audit.isEmpty()) {
+      return Optional.empty();
+    }
+    reader.onlyKnown(audit.get(), "audit", Set.of("anchorChannel"));
+    Optional<JsonObject> json = reader.object(audit.get(), "audit", "anchorChannel");
+    if (json.isEmpty()) {
+      return Optional.empty();
+    }
+    String path = "audit.anchorChannel";
+    reader.onlyKnown(json.get(), path, Set.of("platform", "workspace", "channel", "everyMinutes"));
+    Optional<String> platform = reader.string(json.get(), path, "platform");
+    if (platform.isPresent() && !ANCHOR_PLATFORMS.contains(platform.get())) {
+      reader.problem(path + ".platform", "'" + platform.get() + "' is not one of: slack, discord, teams");
+    }
+    if (json.get().getValue("platform") == null) {
+      reader.problem(path + ".platform", "is required (slack, discord or teams)");
+    }
+    String workspace = reader.requiredName(json.get(), path, "workspace", WORKSPACE_ID,
+        "a workspace id (letters, digits, '_', '-'; at most 64)");
+    String channel = reader.requiredName(json.get(), path, "channel", CHANNEL_ID,
+        "a channel id (a Slack or Discord channel id, or a Teams conversation id 19:...@thread.tacv2)");
+    long every = reader.integer(json.get(), path, "everyMinutes", 0, MAX_ANCHOR_EVERY_MINUTES)
+        .orElse(DEFAULT_ANCHOR_EVERY_MINUTES);
+    if (platform.isEmpty() || !ANCHOR_PLATFORMS.contains(platform.get()) || workspace == null || channel == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new AnchorChannel(platform.get(), workspace, channel, Duration.ofMinutes(every)));
   }
 
   /** A command name without a wildcard must name a catalog or built-in command: a typo would grant nothing. */

@@ -65,4 +65,7 @@ public interface TenantPolicy {
 
   /** The tenant's rate limits, falling back to the platform-wide defaults. */
   RateLimits rateLimits();
+
+  /** Where the tenant's signed audit anchors are posted ({@code audit.anchorChannel}); empty: nowhere in chat. */
+  Optional<AnchorChannel> anchorChannel();
 }

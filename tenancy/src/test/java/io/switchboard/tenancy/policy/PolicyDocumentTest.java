@@ -120,6 +120,35 @@ class PolicyDocumentTest {
   }
 
   @Test
+  void anAnchorChannelNamesAChannelAsNotificationsDoAndDefaultsToHourlyPosts() {
+    JsonObject channel = new JsonObject().put("platform", "teams").put("workspace", "72f988bf-0000-4000-8000-0000000acme")
+        .put("channel", "19:ops@thread.tacv2");
+    assertThat(PolicyDocument.compile(new JsonObject().put("audit", new JsonObject().put("anchorChannel", channel)), 1)
+        .anchorChannel()).contains(new AnchorChannel("teams", "72f988bf-0000-4000-8000-0000000acme",
+        "19:ops@thread.tacv2", Duration.ofHours(1)));
+    assertThat(PolicyDocument.compile(new JsonObject().put("audit", new JsonObject()), 1).anchorChannel()).isEmpty();
+    assertThat(PolicyDocument.empty(0).anchorChannel()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"anchorChannel\": {\"platform\": \"irc\", \"workspace\": \"T1\", \"channel\": \"C1\"}} | audit.anchorChannel.platform",
+      "{\"anchorChannel\": {\"workspace\": \"T1\", \"channel\": \"C1\"}}                        | audit.anchorChannel.platform",
+      "{\"anchorChannel\": {\"platform\": \"slack\", \"workspace\": \"T 1\", \"channel\": \"C1\"}} | audit.anchorChannel.workspace",
+      "{\"anchorChannel\": {\"platform\": \"slack\", \"workspace\": \"T1\", \"channel\": \"#ops\"}} | audit.anchorChannel.channel",
+      "{\"anchorChannel\": {\"platform\": \"slack\", \"workspace\": \"T1\"}}                     | audit.anchorChannel.channel",
+      "{\"anchorChannel\": {\"platform\": \"slack\", \"workspace\": \"T1\", \"channel\": \"C1\", \"everyMinutes\": -1}} | audit.anchorChannel.everyMinutes",
+      "{\"anchorChannel\": {\"platform\": \"slack\", \"workspace\": \"T1\", \"channel\": \"C1\", \"colour\": 1}} | audit.anchorChannel",
+      "{\"anchorChannel\": \"C1\"}                                                           | audit.anchorChannel",
+      "{\"siem\": true}                                                                        | audit",
+  })
+  void aMalformedAnchorChannelIsAProblemNamingItsPath(String audit, String path) {
+    assertThatThrownBy(() -> PolicyDocument.compile(new JsonObject().put("audit", new JsonObject(audit)), 1))
+        .isInstanceOfSatisfying(InvalidPolicyException.class,
+            e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(path)));
+  }
+
+  @Test
   void theDocsShowTheTestedExample() throws Exception {
     String docs = Files.readString(Path.of("..", "docs", "policy.md"));
     int start = docs.indexOf("```json", docs.indexOf("## Worked example")) + "```json".length();

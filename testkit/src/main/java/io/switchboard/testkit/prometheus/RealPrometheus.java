@@ -1,8 +1,8 @@
 package io.switchboard.testkit.prometheus;
 
 import io.switchboard.testkit.Await;
+import io.switchboard.testkit.LocalBinaries;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * A real Prometheus server (Debian's {@code prometheus} package; {@code .ci/run} installs it) on a
@@ -134,13 +133,6 @@ public final class RealPrometheus implements AutoCloseable {
   }
 
   private static Optional<Path> tool(String name, String variable) {
-    String configured = System.getenv(variable);
-    if (configured != null && !configured.isBlank()) {
-      return Optional.of(Path.of(configured)).filter(Files::isExecutable);
-    }
-    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .map(folder -> Path.of(folder, name))
-        .filter(Files::isExecutable)
-        .findFirst();
+    return LocalBinaries.find(name, variable);
   }
 }
