@@ -180,8 +180,9 @@ public final class Report {
         + "commands received for `help`, jobs queued for `echo`, commands refused for the refusals), the 1-minute "
         + "load average when the measured run started, and how busy the load core and the server core were during "
         + "it (from /proc/stat, whoever used them: other work on the machine shows here), and the CPU time the server's "
-        + "processes (with its PostgreSQL) spent per response (from /proc/PID/stat: other work on the machine hardly "
-        + "changes it, so compare builds by it when the machine is not quiet):\n\n"
+        + "processes (with its PostgreSQL) spent per response (from /proc/PID/stat: other work on the machine moves it "
+        + "far less than req/s, though by up to a third; compare builds by it, in interleaved rounds, when the machine "
+        + "is not quiet):\n\n"
         + "| round | server/path | conn. | req/s | p50 | p99 | responses | server counted | load | load core busy | server core busy | server CPU µs per request |\n"
         + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (Row r : rows) {
