@@ -9,10 +9,14 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +74,9 @@ public final class RateLimiter {
           + seconds + " s.";
     }
   }
+
+  /** Ids longer than this are hashed in bucket keys (Slack's are about 11 characters, Teams' about 100). */
+  static final int LONGEST_ID_IN_KEY = 256;
 
   /**
    * $1 tenant, $2 bucket keys in locking order, $3 their bursts, $4 their refills a minute, $5 how
@@ -133,8 +140,8 @@ public final class RateLimiter {
   public Future<Verdict> take(CommandRequest request, RateLimits limits) {
     List<Scoped> buckets = List.of(
         new Scoped("tenant", "tenant", limits.tenant()),
-        new Scoped("user", "user:" + request.platform() + ":" + request.userId(), limits.user()),
-        new Scoped("channel", "channel:" + request.platform() + ":" + request.channelId(), limits.channel()));
+        new Scoped("user", bucketKey("user:" + request.platform() + ":", request.userId()), limits.user()),
+        new Scoped("channel", bucketKey("channel:" + request.platform() + ":", request.channelId()), limits.channel()));
     return take(request.tenantId(), buckets);
   }
 
@@ -271,6 +278,24 @@ public final class RateLimiter {
       if (held.leasing == null && now - held.usedAt > FORGET_AFTER_MS && held.dryUntil <= now) {
         it.remove();
       }
+    }
+  }
+
+  /**
+   * A bucket's key: {@code prefix} and the id as they are, or, for an id longer than any platform's
+   * ({@value #LONGEST_ID_IN_KEY} characters), {@code prefix} and the id's SHA-256: the key is part of
+   * the buckets' primary key, and PostgreSQL refuses an index entry over 2704 bytes, so a signed
+   * request with a huge user or channel id would otherwise fail with a 500.
+   */
+  static String bucketKey(String prefix, String id) {
+    if (id.length() <= LONGEST_ID_IN_KEY) {
+      return prefix + id;
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      return prefix + "sha256:" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
     }
   }
 

@@ -227,4 +227,23 @@ class RateLimiterTest {
     assertThat(verdicts.get(10).allowed()).isFalse();
     assertThat(verdicts.get(10).scope()).as("the dry row is the user's bucket, second in the lease").isEqualTo("user");
   }
+
+  @Test
+  @DisplayName("ids too long for an index entry get buckets of their own under their hash, never an error")
+  void hugeIdsAreHashed() {
+    String huge = "U" + "x".repeat(3000);
+    String otherHuge = "U" + "y".repeat(3000);
+    for (int i = 0; i < 10; i++) {
+      assertThat(Await.result(limiter.take(request("acme", huge, "C" + i), LIMITS)).allowed()).isTrue();
+    }
+    RateLimiter.Verdict eleventh = Await.result(limiter.take(request("acme", huge, "C10"), LIMITS));
+    assertThat(eleventh.allowed()).isFalse();
+    assertThat(eleventh.scope()).as("the huge id's own bucket is dry").isEqualTo("user");
+    assertThat(Await.result(limiter.take(request("acme", otherHuge, "C11"), LIMITS)).allowed())
+        .as("another huge id has another bucket").isTrue();
+    assertThat(Await.result(limiter.take(request("acme", "U1", "C" + "z".repeat(3000)), LIMITS)).allowed()).isTrue();
+    assertThat(tokens("acme", RateLimiter.bucketKey("user:slack:", huge))).isLessThan(1);
+    assertThat(RateLimiter.bucketKey("user:slack:", huge)).startsWith("user:slack:sha256:").hasSize(11 + 7 + 64);
+    assertThat(RateLimiter.bucketKey("user:slack:", "U1")).isEqualTo("user:slack:U1");
+  }
 }
