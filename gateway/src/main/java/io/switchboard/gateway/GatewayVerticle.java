@@ -173,6 +173,7 @@ public final class GatewayVerticle extends VerticleBase {
       LogContext.ensureCorrelationId();
       ctx.next();
     });
+    router.route().handler(RequestSpans::start);
     platforms.forEach(platform -> platform.mount(router));
     OperationsRoutes.mount(router, pool, registry, config.metricsToken());
     router.route().failureHandler(Problems.failureHandler());
