@@ -8,6 +8,7 @@ import io.switchboard.core.config.Environment;
 import io.switchboard.core.trace.Tracing;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +39,8 @@ public final class NodeTracing implements AutoCloseable {
       "otel.metrics.exporter", "none",
       "otel.logs.exporter", "none",
       "otel.exporter.otlp.protocol", "http/protobuf");
+  private static final List<String> PROTOCOL_VARIABLES =
+      List.of("OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
   private static final Pattern PROPERTY = Pattern.compile("otel(\\.[a-z0-9_-]+)+");
 
   private final OpenTelemetrySdk sdk;
@@ -74,6 +77,13 @@ public final class NodeTracing implements AutoCloseable {
     if (!enabled(env)) {
       return Optional.empty();
     }
+    for (String variable : PROTOCOL_VARIABLES) {
+      env.optional(variable).filter(protocol -> protocol.equalsIgnoreCase("grpc")).ifPresent(grpc -> {
+        throw new IllegalArgumentException(variable + "=grpc is not supported: Switchboard sends OTLP over HTTP "
+            + "(http/protobuf, the default, or http/json); point OTEL_EXPORTER_OTLP_ENDPOINT at the collector's "
+            + "HTTP port (4318)");
+      });
+    }
     Map<String, String> properties = new HashMap<>();
     env.withPrefix("OTEL_").forEach((name, value) -> properties.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value));
     try {
@@ -85,9 +95,19 @@ public final class NodeTracing implements AutoCloseable {
           .build()
           .getOpenTelemetrySdk());
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("tracing is misconfigured: " + variables(String.valueOf(e.getMessage()))
+      throw new IllegalArgumentException("tracing is misconfigured: " + variables(describe(e))
           + " (see the Tracing section of docs/operations.md)", e);
     }
+  }
+
+  /** The SDK's message, and its innermost cause's when that says more ("Unexpected configuration error"). */
+  private static String describe(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e || root.getMessage() == null ? message : message + ": " + root.getMessage();
   }
 
   /** The SDK's messages name properties ({@code otel.traces.sampler}); the node is set up with variables. */
