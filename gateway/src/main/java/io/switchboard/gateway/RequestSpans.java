@@ -34,6 +34,11 @@ final class RequestSpans {
     }
     String method = ctx.request().method().name();
     Span span = Tracing.startRequest(method, ctx.request().getHeader("traceparent"));
+    if (!span.getSpanContext().isValid()) {
+      // Tracing is off: nothing to name or end.
+      ctx.next();
+      return;
+    }
     span.setAttribute(METHOD, method);
     ctx.addEndHandler(ended -> {
       // The route template, never the path itself: paths carry ids, and a 404's is whatever was asked.

@@ -126,7 +126,11 @@ public final class Tracing {
     if (context instanceof ContextInternal internal && internal.isDuplicate()) {
       internal.putLocal(LOCAL, span);
       SpanContext spanContext = span.getSpanContext();
-      LogContext.put(LogContext.TRACE_ID, spanContext.isValid() ? spanContext.getTraceId() : null);
+      if (spanContext.isValid()) {
+        LogContext.put(LogContext.TRACE_ID, spanContext.getTraceId());
+      } else if (LogContext.current().containsKey(LogContext.TRACE_ID)) {
+        LogContext.put(LogContext.TRACE_ID, null);
+      }
     }
   }
 
