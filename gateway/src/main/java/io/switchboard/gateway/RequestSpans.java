@@ -18,9 +18,7 @@ import java.util.Set;
  */
 final class RequestSpans {
 
-  static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
   static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
-  static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
 
   private static final Set<String> UNTRACED = Set.of("/health", "/ready", "/metrics");
 
@@ -39,7 +37,7 @@ final class RequestSpans {
       ctx.next();
       return;
     }
-    span.setAttribute(METHOD, method);
+    span.setAttribute(Tracing.HTTP_METHOD, method);
     ctx.addEndHandler(ended -> {
       // The route template, never the path itself: paths carry ids, and a 404's is whatever was asked.
       Route route = ctx.currentRoute();
@@ -49,7 +47,7 @@ final class RequestSpans {
         span.updateName(method + " " + template);
         span.setAttribute(ROUTE, template);
       }
-      span.setAttribute(STATUS, (long) status);
+      span.setAttribute(Tracing.HTTP_STATUS, (long) status);
       if (status >= 500 || ended.failed()) {
         span.setStatus(StatusCode.ERROR);
       }

@@ -53,6 +53,10 @@ public final class Tracing {
   public static final AttributeKey<Long> JOB_ID = AttributeKey.longKey("switchboard.job.id");
   /** The action type a job runs. */
   public static final AttributeKey<String> ACTION = AttributeKey.stringKey("switchboard.action");
+  /** An HTTP span's method (OpenTelemetry's semantic conventions). */
+  public static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.request.method");
+  /** An HTTP span's response status. */
+  public static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
 
   private static final ContextLocal<Span> LOCAL = ContextLocal.registerLocal(Span.class, span -> span);
   private static final String TRACEPARENT = "traceparent";

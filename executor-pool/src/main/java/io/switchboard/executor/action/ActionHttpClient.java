@@ -24,10 +24,8 @@ import java.util.function.Function;
  */
 public final class ActionHttpClient {
 
-  private static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
   private static final AttributeKey<String> HOST = AttributeKey.stringKey("server.address");
   private static final AttributeKey<Long> PORT = AttributeKey.longKey("server.port");
-  private static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
 
   private final HttpClientOptions options;
   private Vertx owner;
@@ -61,7 +59,7 @@ public final class ActionHttpClient {
     Future<T> read = request.response()
         .andThen(ar -> {
           if (ar.succeeded()) {
-            span.setAttribute(STATUS, (long) ar.result().statusCode());
+            span.setAttribute(Tracing.HTTP_STATUS, (long) ar.result().statusCode());
           }
         })
         .compose(reader);
@@ -80,7 +78,7 @@ public final class ActionHttpClient {
    */
   private static Span clientSpan(HttpClientRequest request) {
     String method = request.getMethod().name();
-    Span span = Tracing.startChild(method, SpanKind.CLIENT).setAttribute(METHOD, method);
+    Span span = Tracing.startChild(method, SpanKind.CLIENT).setAttribute(Tracing.HTTP_METHOD, method);
     try {
       URI target = URI.create(request.absoluteURI());
       span.setAttribute(HOST, target.getHost()).setAttribute(PORT, (long) target.getPort());
