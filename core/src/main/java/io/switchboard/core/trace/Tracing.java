@@ -212,7 +212,7 @@ public final class Tracing {
       }
     };
     return Span.fromContext(W3CTraceContextPropagator.getInstance()
-        .extract(io.opentelemetry.context.Context.root(), traceparent.trim(), getter)).getSpanContext();
+        .extract(io.opentelemetry.context.Context.root(), traceparent, getter)).getSpanContext();
   }
 
 }
