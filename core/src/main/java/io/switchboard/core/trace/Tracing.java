@@ -138,6 +138,17 @@ public final class Tracing {
     }
   }
 
+  /**
+   * Links {@code span} to the one a W3C {@code traceparent} this system wrote names: an approval
+   * vote to the command it decides, whose trace the approved job continues.
+   */
+  public static void link(Span span, String traceparent) {
+    SpanContext linked = parse(traceparent);
+    if (linked.isValid()) {
+      span.addLink(linked);
+    }
+  }
+
   /** The current context's span; an invalid one when there is none. */
   public static Span current() {
     Context context = Vertx.currentContext();

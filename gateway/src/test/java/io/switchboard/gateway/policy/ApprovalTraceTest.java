@@ -2,6 +2,7 @@ package io.switchboard.gateway.policy;
 
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.switchboard.core.trace.Tracing;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.approval.ApprovalMessages;
 import io.switchboard.testkit.Await;
@@ -64,9 +65,17 @@ class ApprovalTraceTest {
         .matches(expected);
     assertThat(text("SELECT trace_parent FROM jobs WHERE tenant_id = 'acme' AND idempotency_key = 'approval:"
         + approval + "'")).matches(expected);
+    Await.until("both request spans", () -> spans.spans().stream().filter(span -> span.getKind() == SpanKind.SERVER)
+        .count() == 2);
     assertThat(spans.spans()).filteredOn(span -> span.getKind() == SpanKind.SERVER)
         .as("the command's request and the click's are two traces").extracting(SpanData::getTraceId)
         .hasSize(2).doesNotHaveDuplicates().contains(held.getTraceId());
+    Await.until("the vote's span", () -> spans.first("approval.vote", SpanKind.INTERNAL).isPresent());
+    SpanData vote = spans.first("approval.vote", SpanKind.INTERNAL).orElseThrow();
+    assertThat(vote.getTraceId()).as("the vote is the click's").isNotEqualTo(held.getTraceId());
+    assertThat(vote.getAttributes().get(Tracing.OUTCOME)).isEqualTo("approved");
+    assertThat(vote.getLinks()).as("and points at the command it approved").singleElement()
+        .satisfies(link -> assertThat(link.getSpanContext().getSpanId()).isEqualTo(held.getSpanId()));
   }
 
   private String text(String sql) {
