@@ -31,6 +31,7 @@ public record NodeSettings(SwitchboardConfig config, SecretStoreSettings secrets
     LogSettings.fromEnv(env);
     redactSecretSettings(env);
     SwitchboardConfig config = config(env);
+    tracing(config, role);
     requireSharedDatabase(config, role);
     clusterDiscovery(config, role);
     SecretStoreSettings secrets = secrets(env, role);
@@ -43,10 +44,15 @@ public record NodeSettings(SwitchboardConfig config, SecretStoreSettings secrets
   private static final List<String> SECRET_NAME_PARTS = List.of("TOKEN", "SECRET", "PASSWORD", "MASTER_KEY",
       "PRIVATE", "CREDENTIAL", "_KEY");
 
-  /** Registers every {@code SWITCHBOARD_*} secret setting's value (the master key, tokens) with {@link LogRedaction}. */
+  /**
+   * Registers every {@code SWITCHBOARD_*} secret setting's value (the master key, tokens) and the OTLP
+   * exporter's headers with {@link LogRedaction}.
+   */
   static void redactSecretSettings(Map<String, String> env) {
     env.forEach((name, value) -> {
-      if (name.startsWith("SWITCHBOARD_") && SECRET_NAME_PARTS.stream().anyMatch(name::contains)) {
+      // OTLP headers usually carry the collector's API key.
+      if (name.startsWith("SWITCHBOARD_") && SECRET_NAME_PARTS.stream().anyMatch(name::contains)
+          || name.startsWith("OTEL_EXPORTER_OTLP_") && name.endsWith("HEADERS")) {
         LogRedaction.addKnownSecret(value);
       }
     });
@@ -55,6 +61,13 @@ public record NodeSettings(SwitchboardConfig config, SecretStoreSettings secrets
   /** The node's own settings. */
   public static SwitchboardConfig config(Map<String, String> env) {
     return SwitchboardConfig.fromEnv(env);
+  }
+
+  /** Tracing's {@code OTEL_*} variables, checked by building the SDK they ask for; {@link Role#MIGRATE} traces nothing. */
+  public static void tracing(SwitchboardConfig config, Role role) {
+    if (role != Role.MIGRATE) {
+      NodeTracing.check(config.environment());
+    }
   }
 
   /** Gateways and executors share a database with other nodes: they need {@code SWITCHBOARD_DATABASE_URL}. */

@@ -71,10 +71,13 @@ public final class SwitchboardNode implements AutoCloseable {
   private final Optional<String> generatedOperatorToken;
   private final DatabaseUrl databaseUrl;
   private final int httpPort;
+  private final Optional<NodeTracing> tracing;
 
   private SwitchboardNode(Optional<EmbeddedPostgresServer> embedded, NodeMetrics metrics, DatabaseUrl databaseUrl,
                           Vertx vertx, Pool pool, SecretStore secrets, List<String> deployments,
-                          DemoTenant.Credentials demo, Optional<String> generatedOperatorToken, int httpPort) {
+                          DemoTenant.Credentials demo, Optional<String> generatedOperatorToken, int httpPort,
+                          Optional<NodeTracing> tracing) {
+    this.tracing = tracing;
     this.embedded = embedded;
     this.metrics = metrics;
     this.databaseUrl = databaseUrl;
@@ -106,12 +109,15 @@ public final class SwitchboardNode implements AutoCloseable {
     DatabaseUrl url = config.databaseUrl().orElseGet(() -> embedded.get().url());
     Vertx vertx = null;
     NodeMetrics metrics = null;
+    Optional<NodeTracing> tracing = Optional.empty();
     try {
       int applied = migrate(url, embedded.isPresent());
       LOG.info("Database {} is up to date ({} migration(s) applied now)", url, applied);
       if (role == Role.MIGRATE) {
-        return new SwitchboardNode(embedded, null, url, null, null, null, List.of(), null, Optional.empty(), -1);
+        return new SwitchboardNode(embedded, null, url, null, null, null, List.of(), null, Optional.empty(), -1,
+            Optional.empty());
       }
+      tracing = NodeTracing.start(config.environment());
       metrics = NodeMetrics.create();
       vertx = discovery.enabled()
           ? joinCluster(config, discovery, metrics)
@@ -163,7 +169,8 @@ public final class SwitchboardNode implements AutoCloseable {
         deployments.add(await(vertx.deployVerticle(
             new ExecutorVerticle(queue, NodeSettings.actions(System.getenv(), role), secrets, settings, registry))));
       }
-      return new SwitchboardNode(embedded, metrics, url, vertx, pool, secrets, deployments, demo, operatorToken, port);
+      return new SwitchboardNode(embedded, metrics, url, vertx, pool, secrets, deployments, demo, operatorToken, port,
+          tracing);
     } catch (RuntimeException e) {
       if (vertx != null) {
         awaitQuietly(vertx.close());
@@ -171,6 +178,7 @@ public final class SwitchboardNode implements AutoCloseable {
       if (metrics != null) {
         metrics.close();
       }
+      tracing.ifPresent(NodeTracing::close);
       embedded.ifPresent(EmbeddedPostgresServer::close);
       if (StartupFailure.isBindFailure(e)) {
         throw StartupFailure.portInUse(config.httpHost(), config.httpPort(), "SWITCHBOARD_HTTP_PORT");
@@ -249,7 +257,8 @@ public final class SwitchboardNode implements AutoCloseable {
 
   /**
    * Shuts down in order: the gateway stops taking requests, executors finish or release their
-   * jobs, then the pool, Vert.x and the embedded PostgreSQL stop.
+   * jobs, then the pool, Vert.x, tracing (exporting the spans it still holds) and the embedded
+   * PostgreSQL stop.
    */
   @Override
   public void close() {
@@ -262,6 +271,7 @@ public final class SwitchboardNode implements AutoCloseable {
       awaitQuietly(vertx.close());
       metrics.close();
     }
+    tracing.ifPresent(NodeTracing::close);
     embedded.ifPresent(EmbeddedPostgresServer::close);
   }
 

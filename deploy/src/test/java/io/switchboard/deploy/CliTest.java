@@ -527,6 +527,19 @@ class CliTest {
   }
 
   @Test
+  @DisplayName("config check: tracing's OTEL_* settings are checked as start-up checks them")
+  void configCheckTracing() {
+    Run off = cli(Map.of(), "", "config", "check", "--offline");
+    assertThat(off.out()).contains("ok    tracing: tracing is off (OTEL_TRACES_EXPORTER is not set)");
+    Run on = cli(Map.of("OTEL_TRACES_EXPORTER", "none"), "", "config", "check", "--offline");
+    assertThat(on.out()).contains("ok    tracing: tracing is on");
+    Run bad = cli(Map.of("OTEL_TRACES_EXPORTER", "otlp", "OTEL_TRACES_SAMPLER", "sometimes"), "", "config", "check",
+        "--offline");
+    assertThat(bad.exit()).isEqualTo(Exit.FAILED);
+    assertThat(bad.out()).contains("FAIL  tracing: tracing is misconfigured: ").contains("OTEL_TRACES_SAMPLER");
+  }
+
+  @Test
   @DisplayName("config check: an HTTP port in use is a warning (it may be this node), not a failure")
   void configCheckBusyPort() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {

@@ -17,11 +17,23 @@ class NodeSettingsLogTest {
     NodeSettings.redactSecretSettings(Map.of(
         "SWITCHBOARD_MASTER_KEY", "c2VjcmV0LW1hc3Rlci1rZXktZm9yLXRoZS10ZXN0cw==",
         "SWITCHBOARD_OPERATOR_TOKEN", "operator-token-value-1",
-        "SWITCHBOARD_HTTP_HOST", "host-name-not-secret"));
+        "SWITCHBOARD_HTTP_HOST", "host-name-not-secret",
+        "OTEL_EXPORTER_OTLP_HEADERS", "api-key=otlp-collector-key-1",
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector-not-secret:4318"));
 
     assertThat(LogRedaction.redact("key c2VjcmV0LW1hc3Rlci1rZXktZm9yLXRoZS10ZXN0cw== token operator-token-value-1"))
         .isEqualTo("key [redacted] token [redacted]");
+    assertThat(LogRedaction.redact("headers api-key=otlp-collector-key-1 to http://collector-not-secret:4318"))
+        .isEqualTo("headers [redacted] to http://collector-not-secret:4318");
     assertThat(LogRedaction.redact("listening on host-name-not-secret")).isEqualTo("listening on host-name-not-secret");
+  }
+
+  @Test
+  @DisplayName("a tracing setting the SDK refuses stops the node, naming the variable")
+  void badTracingSetting() {
+    assertThatThrownBy(() -> NodeSettings.read(Map.of("OTEL_TRACES_EXPORTER", "otlp", "OTEL_TRACES_SAMPLER_ARG",
+        "half", "OTEL_TRACES_SAMPLER", "traceidratio"), Role.ALL))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("OTEL_TRACES_SAMPLER_ARG");
   }
 
   @Test

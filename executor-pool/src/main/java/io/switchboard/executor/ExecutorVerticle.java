@@ -13,6 +13,10 @@ import io.switchboard.jobs.JobQueue;
 import io.switchboard.jobs.RecordedOutcome;
 import io.switchboard.tenancy.secrets.SecretStore;
 import io.switchboard.core.log.LogContext;
+import io.switchboard.core.trace.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -44,6 +48,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ExecutorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorVerticle.class);
+  private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("switchboard.job.attempt");
 
   /**
    * @param concurrency       how many jobs this verticle runs at once
@@ -190,8 +195,9 @@ public final class ExecutorVerticle extends VerticleBase {
     }
     claiming = true;
     claimAgain = false;
+    Instant claimStarted = Instant.now();
     claimInFlight = queue.claim(free)
-        .onSuccess(jobs -> jobs.forEach(this::run))
+        .onSuccess(jobs -> jobs.forEach(job -> run(job, claimStarted)))
         .onFailure(e -> LOG.warn("Claiming jobs failed; the next poll retries: {}", e.getMessage()))
         .onComplete(ar -> {
           claiming = false;
@@ -205,9 +211,11 @@ public final class ExecutorVerticle extends VerticleBase {
   /**
    * Runs a claimed job on its own duplicated context of this verticle's (same event loop, so the
    * executor's state is still only touched from it) that carries the job's log fields: the
-   * correlation id of the request that queued it, tenant, platform and job id.
+   * correlation id of the request that queued it, tenant, platform and job id. Its claim and its run
+   * are spans of the trace of the command that queued it (from the job row's trace parent); the run's
+   * span is current on the job's context, so the action's outbound calls are its children.
    */
-  private void run(ClaimedJob job) {
+  private void run(ClaimedJob job, Instant claimStarted) {
     RunningJob runningJob = new RunningJob(job);
     running.put(job.id(), runningJob);
     metrics.claimed(job.waited());
@@ -219,11 +227,15 @@ public final class ExecutorVerticle extends VerticleBase {
     fields.put(LogContext.JOB_ID, String.valueOf(job.id()));
     Context jobContext = LogContext.duplicate(context, fields);
     LogContext.on(jobContext, () -> {
+      jobSpan(job, Tracing.startUnder(job.traceParent(), "job.claim", SpanKind.CONSUMER, claimStarted))
+          .setAttribute(ATTEMPT, (long) job.attempt()).end();
+      Span runSpan = jobSpan(job, Tracing.startUnder(job.traceParent(), "job.run", SpanKind.INTERNAL, null));
+      Tracing.makeCurrent(runSpan);
       LOG.debug("Job {} attempt {} claimed (action {}, waited {} ms)", job.id(), job.attempt(), job.job().action(),
           job.waited().toMillis());
-      return runAction(runningJob, jobContext)
+      return Tracing.endWith(runSpan, runAction(runningJob, jobContext)
           // Finishes arriving together share one transaction: the outcome comes back to this job's context.
-          .compose(result -> LogContext.here(record(runningJob, result)));
+          .compose(result -> LogContext.here(record(runningJob, result))), ExecutorVerticle::outcomeTag);
     })
         .onSuccess(outcome -> recorded(runningJob, outcome, started))
         .onFailure(e -> LOG.warn("Recording the outcome of job {} failed; its lease will expire and it runs again: {}",
@@ -235,6 +247,15 @@ public final class ExecutorVerticle extends VerticleBase {
           }
           claimRound();
         });
+  }
+
+  /** {@code span} with the job's attributes: never its arguments. */
+  private Span jobSpan(ClaimedJob job, Span span) {
+    return span.setAttribute(Tracing.JOB_ID, job.id())
+        .setAttribute(Tracing.TENANT, job.tenantId())
+        .setAttribute(Tracing.PLATFORM, job.job().platform())
+        .setAttribute(Tracing.COMMAND, job.job().command())
+        .setAttribute(Tracing.ACTION, job.job().action());
   }
 
   /** Runs the action until it ends or is stopped; always completes on the job's context (on this verticle's loop). */

@@ -172,9 +172,10 @@ public final class GatewayVerticle extends VerticleBase {
     router.route().handler(SecurityHeaders::add);
     // One correlation id per incoming request, on the request's own duplicated context: every line
     // logged on its path (verification first) carries it; the command pipeline adds tenant and platform.
+    // Then the request's server span (RequestSpans), which hands the request on.
     router.route().handler(ctx -> {
       LogContext.ensureCorrelationId();
-      ctx.next();
+      RequestSpans.start(ctx);
     });
     platforms.forEach(platform -> platform.mount(router));
     OperationsRoutes.mount(router, pool, registry, config.metricsToken());

@@ -110,7 +110,7 @@ public final class JobQueue {
           lease_expires_at = now() + greatest($4::bigint, coalesce(j.timeout_ms, $5::bigint) + $6::bigint) * interval '1 millisecond',
           heartbeat_at = now(), started_at = coalesce(j.started_at, now()), attempt_started_at = now()
       FROM picked WHERE j.id = picked.id
-      RETURNING {job columns}, j.idempotency_key, j.lease_id, j.max_attempts, j.correlation_id,
+      RETURNING {job columns}, j.idempotency_key, j.lease_id, j.max_attempts, j.correlation_id, j.trace_parent,
                 coalesce(j.timeout_ms, $5::bigint) AS effective_timeout_ms,
                 (extract(epoch FROM now() - greatest(j.created_at, j.run_after)) * 1000)::float8 AS waited_ms"""
       .replace("{not held by a target lock}", NOT_HELD_BY_TARGET_LOCK)
@@ -498,6 +498,7 @@ public final class JobQueue {
   private static ClaimedJob claimedJob(Row row) {
     return new ClaimedJob(Job.fromRow(row), row.getString("idempotency_key"), row.getUUID("lease_id"),
         row.getInteger("max_attempts"), Duration.ofMillis(row.getLong("effective_timeout_ms")),
-        Duration.ofMillis(Math.max(0, Math.round(row.getDouble("waited_ms")))), row.getString("correlation_id"));
+        Duration.ofMillis(Math.max(0, Math.round(row.getDouble("waited_ms")))), row.getString("correlation_id"),
+        row.getString("trace_parent"));
   }
 }

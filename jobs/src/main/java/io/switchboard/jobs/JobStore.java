@@ -29,11 +29,12 @@ public final class JobStore {
    */
   private static final String INSERT_ALL = """
       INSERT INTO jobs (tenant_id, idempotency_key, platform, requester, channel, command, command_text,
-                        action, arguments, reply_to, timeout_ms, max_attempts, target_lock, status, correlation_id)
-      SELECT t, k, p, r, c, cmd, txt, a, args::jsonb, rt::jsonb, tmo, coalesce(att, 3), lk::jsonb, 'queued', cid
+                        action, arguments, reply_to, timeout_ms, max_attempts, target_lock, status, correlation_id,
+                        trace_parent)
+      SELECT t, k, p, r, c, cmd, txt, a, args::jsonb, rt::jsonb, tmo, coalesce(att, 3), lk::jsonb, 'queued', cid, tp
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                  $9::text[], $10::text[], $11::bigint[], $12::int[], $13::text[], $14::text[])
-           WITH ORDINALITY AS u(t, k, p, r, c, cmd, txt, a, args, rt, tmo, att, lk, cid, turn)
+                  $9::text[], $10::text[], $11::bigint[], $12::int[], $13::text[], $14::text[], $15::text[])
+           WITH ORDINALITY AS u(t, k, p, r, c, cmd, txt, a, args, rt, tmo, att, lk, cid, tp, turn)
       ORDER BY turn
       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
       RETURNING id, tenant_id, idempotency_key""";
@@ -134,7 +135,8 @@ public final class JobStore {
         jobs.stream().map(job -> job.rules().maxAttempts().orElse(null)).toArray(Integer[]::new),
         jobs.stream().map(job -> job.rules().targetLock().map(lock -> lock.toJson().encode()).orElse(null))
             .toArray(String[]::new),
-        jobs.stream().map(NewJob::correlationId).toArray(String[]::new)});
+        jobs.stream().map(NewJob::correlationId).toArray(String[]::new),
+        jobs.stream().map(NewJob::traceParent).toArray(String[]::new)});
     return client.preparedQuery(INSERT_ALL).execute(columns).compose(rows -> {
       Map<TenantKey, Long> inserted = ids(rows);
       List<NewJob> missing = jobs.stream().filter(job -> !inserted.containsKey(TenantKey.of(job))).toList();

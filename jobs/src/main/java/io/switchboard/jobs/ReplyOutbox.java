@@ -54,7 +54,7 @@ public final class ReplyOutbox {
         ) j
       ) due
       WHERE jobs.ctid = due.row
-      RETURNING {job columns}, jobs.reply_attempts, """.replace("{job columns}", Job.columns("jobs")) + JobStore.APPROVED_BY;
+      RETURNING {job columns}, jobs.reply_attempts, jobs.trace_parent, """.replace("{job columns}", Job.columns("jobs")) + JobStore.APPROVED_BY;
 
   /** The statuses whose reply is owed: the final ones. */
   private static final String[] FINAL_STATUSES =
@@ -91,8 +91,13 @@ public final class ReplyOutbox {
       WHERE jobs.tenant_id = p.tenant AND jobs.id = p.job AND jobs.replied_at IS NULL
         AND (jobs.reply_due_at IS NULL OR jobs.reply_due_at <= now())""";
 
-  /** A reply this gateway holds the claim on. */
-  public record PendingReply(Job job, int attempt) {
+  /**
+   * A reply this gateway holds the claim on.
+   *
+   * @param traceParent the W3C traceparent of the span that queued the job (the reply's span continues
+   *                    its trace), or null
+   */
+  public record PendingReply(Job job, int attempt, String traceParent) {
   }
 
   private final Pool pool;
@@ -124,7 +129,8 @@ public final class ReplyOutbox {
           Map<JobKey, PendingReply> claimed = new HashMap<>();
           for (Row row : rows) {
             Job job = Job.fromRow(row);
-            claimed.put(new JobKey(job.tenantId(), job.id()), new PendingReply(job, row.getInteger("reply_attempts")));
+            claimed.put(new JobKey(job.tenantId(), job.id()), new PendingReply(job, row.getInteger("reply_attempts"),
+                row.getString("trace_parent")));
           }
           // Each claimed reply goes to the first of its requests in the batch; the others find it taken.
           return keys.stream().map(key -> Optional.ofNullable(claimed.remove(key))).toList();

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The {@code SWITCHBOARD_*} variables a node was started with, read as typed values: an unset or blank
@@ -78,6 +79,17 @@ public final class Environment {
         .map(String::trim)
         .filter(s -> !s.isEmpty())
         .toList();
+  }
+
+  /** The variables whose names start with {@code prefix} (such as {@code OTEL_}), blank ones left out. */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> found = new TreeMap<>();
+    env.forEach((name, value) -> {
+      if (name.startsWith(prefix) && value != null && !value.isBlank()) {
+        found.put(name, value.trim());
+      }
+    });
+    return found;
   }
 
   private int integer(String name, int defaultValue) {

@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonObject;
  *                       never shown through the API
  * @param rules          timeout, attempts and per-target lock from the command's catalog entry
  * @param correlationId  the correlation id of the chat request that queued it (for log lines), or null
+ * @param traceParent    the W3C traceparent of the span that queued it (the executor and the reply
+ *                       continue that trace), or null when tracing is off
  */
 public record NewJob(
     String tenantId,
@@ -24,7 +26,16 @@ public record NewJob(
     JsonObject arguments,
     JsonObject replyTo,
     JobRules rules,
-    String correlationId) {
+    String correlationId,
+    String traceParent) {
+
+  /** A job queued outside any trace. */
+  public NewJob(String tenantId, String idempotencyKey, String platform, String requester, String channel,
+                String command, String commandText, String action, JsonObject arguments, JsonObject replyTo,
+                JobRules rules, String correlationId) {
+    this(tenantId, idempotencyKey, platform, requester, channel, command, commandText, action, arguments, replyTo,
+        rules, correlationId, null);
+  }
 
   /** A job with no correlation id (not queued by a chat request, or by a test). */
   public NewJob(String tenantId, String idempotencyKey, String platform, String requester, String channel,

@@ -14,7 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * The fields every log line of one command's path carries (correlation id, tenant, platform, job id),
+ * The fields every log line of one command's path carries (correlation id, tenant, platform, job id,
+ * trace id),
  * kept in Vert.x context-local storage of the command's own duplicated context, not in SLF4J's
  * thread-local MDC: one event loop thread serves many commands at once, and a command's continuations
  * (futures, database replies, timers started from it) run on its duplicated context, whichever
@@ -35,6 +36,8 @@ public final class LogContext {
   public static final String PLATFORM = "platform";
   /** The job's id, once it is known. */
   public static final String JOB_ID = "jobId";
+  /** The OpenTelemetry trace id of the path's span, when tracing is on ({@code io.switchboard.core.trace.Tracing}). */
+  public static final String TRACE_ID = "traceId";
 
   /** The fields, immutable; a duplicate of a duplicate shares them until it puts its own. */
   private static final ContextLocal<Fields> LOCAL = ContextLocal.registerLocal(Fields.class, fields -> fields);

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * {@code %ctx} in the text format: the command's fields as {@code  [cid=... tenant=... platform=...
- * job=...]}, only those present, and nothing at all outside a command's path.
+ * job=... trace=...]}, only those present, and nothing at all outside a command's path.
  */
 public class LogContextConverter extends ClassicConverter {
 
@@ -22,6 +22,7 @@ public class LogContextConverter extends ClassicConverter {
     append(out, "tenant", mdc.get(LogContext.TENANT));
     append(out, "platform", mdc.get(LogContext.PLATFORM));
     append(out, "job", mdc.get(LogContext.JOB_ID));
+    append(out, "trace", mdc.get(LogContext.TRACE_ID));
     return out.length() == 0 ? "" : " [" + out + "]";
   }
 

@@ -3,6 +3,7 @@ package io.switchboard.deploy.cli;
 import io.switchboard.core.config.SwitchboardConfig;
 import io.switchboard.core.db.DatabaseUrl;
 import io.switchboard.deploy.NodeSettings;
+import io.switchboard.deploy.NodeTracing;
 import io.switchboard.deploy.Role;
 import io.switchboard.deploy.StartupFailure;
 import io.switchboard.gateway.discord.DiscordSettings;
@@ -154,6 +155,15 @@ final class ConfigCommand extends CommandGroup {
           + ")");
     } catch (IllegalArgumentException e) {
       report.fail("settings", e.getMessage());
+    }
+    if (config != null) {
+      try {
+        NodeSettings.tracing(config, role);
+        report.ok("tracing", NodeTracing.enabled(config.environment())
+            ? "tracing is on: the OTEL_* settings are valid" : "tracing is off (OTEL_TRACES_EXPORTER is not set)");
+      } catch (IllegalArgumentException e) {
+        report.fail("tracing", e.getMessage());
+      }
     }
     Optional<SecretStoreSettings> secrets = Optional.empty();
     try {

@@ -1,5 +1,9 @@
 package io.switchboard.executor.action;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.switchboard.core.trace.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -8,6 +12,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 
+import java.net.URI;
 import java.util.function.Function;
 
 /**
@@ -15,9 +20,12 @@ import java.util.function.Function;
  * job runs on (and made again if that instance changes, as it does between tests). Actions use the
  * core client rather than {@code WebClient} because only the core client's requests can be reset
  * when the job is told to stop. Every request goes out through {@link #exchange}, which reads its
- * response without a race.
+ * response without a race, in a client span of the job's trace.
  */
 public final class ActionHttpClient {
+
+  private static final AttributeKey<String> HOST = AttributeKey.stringKey("server.address");
+  private static final AttributeKey<Long> PORT = AttributeKey.longKey("server.port");
 
   private final HttpClientOptions options;
   private Vertx owner;
@@ -47,12 +55,37 @@ public final class ActionHttpClient {
    */
   public static <T> Future<T> exchange(HttpClientRequest request, Buffer body,
                                        Function<HttpClientResponse, Future<T>> reader) {
-    Future<T> read = request.response().compose(reader);
+    Span span = clientSpan(request);
+    Future<T> read = request.response()
+        .andThen(ar -> {
+          if (ar.succeeded()) {
+            span.setAttribute(Tracing.HTTP_STATUS, (long) ar.result().statusCode());
+          }
+        })
+        .compose(reader);
     if (body == null) {
       request.end();
     } else {
       request.end(body);
     }
-    return read;
+    return Tracing.endWith(span, read);
+  }
+
+  /**
+   * A client span for the call, a child of the job's run (the current span), its context sent along
+   * in a W3C {@code traceparent} header. Its attributes name the method and the host, never the path
+   * or query, which may carry the command's arguments.
+   */
+  private static Span clientSpan(HttpClientRequest request) {
+    String method = request.getMethod().name();
+    Span span = Tracing.startChild(method, SpanKind.CLIENT).setAttribute(Tracing.HTTP_METHOD, method);
+    try {
+      URI target = URI.create(request.absoluteURI());
+      span.setAttribute(HOST, target.getHost()).setAttribute(PORT, (long) target.getPort());
+    } catch (IllegalArgumentException unparsable) {
+      // The span goes without the server's address.
+    }
+    Tracing.inject(span, request::putHeader);
+    return span;
   }
 }

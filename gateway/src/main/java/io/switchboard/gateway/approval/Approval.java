@@ -15,7 +15,9 @@ import java.util.Optional;
 /**
  * A command waiting for (or done waiting for) approval: what would run, the rule that holds it, and
  * how it ended. It carries everything its job needs, so approving it on any gateway node, after any
- * restart, makes exactly the job that was asked for.
+ * restart, makes exactly the job that was asked for. Its {@code traceParent} (the W3C traceparent of the
+ * span that held the command, or null) goes on that job, so the job continues the command's trace even
+ * though an approval click, a later request, queues it.
  */
 public record Approval(
     long id,
@@ -39,7 +41,19 @@ public record Approval(
     Instant deadline,
     Optional<Instant> decidedAt,
     Optional<String> decidedBy,
-    Optional<Long> jobId) {
+    Optional<Long> jobId,
+    String traceParent) {
+
+  /** An approval outside any trace. */
+  public Approval(long id, String tenantId, String platform, String workspaceId, String requester, String channel,
+                  String command, String commandText, String action, JsonObject arguments, JobRules rules,
+                  JsonObject replyTo, String rule, int approvalsNeeded, String approverRole, String reason,
+                  Status status, Instant createdAt, Instant deadline, Optional<Instant> decidedAt,
+                  Optional<String> decidedBy, Optional<Long> jobId) {
+    this(id, tenantId, platform, workspaceId, requester, channel, command, commandText, action, arguments, rules,
+        replyTo, rule, approvalsNeeded, approverRole, reason, status, createdAt, deadline, decidedAt, decidedBy, jobId,
+        null);
+  }
 
   /** Where an approval stands; only {@code PENDING} takes votes. */
   public enum Status {
@@ -60,7 +74,7 @@ public record Approval(
    */
   static final String COLUMNS = "id, tenant_id, platform, workspace_id, requester, channel, command, command_text, "
       + "action, arguments, timeout_ms, max_attempts, target_lock, reply_to, rule, approvals_needed, approver_role, "
-      + "reason, status, created_at, deadline, decided_at, decided_by, job_id";
+      + "reason, status, created_at, deadline, decided_at, decided_by, job_id, trace_parent";
 
   /** Maps a row of {@link #COLUMNS} from {@code approvals}. */
   static Approval fromRow(Row row) {
@@ -76,13 +90,13 @@ public record Approval(
         row.getString("approver_role"), row.getString("reason"), Status.fromWire(row.getString("status")),
         instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("deadline")),
         Optional.ofNullable(instant(row.getOffsetDateTime("decided_at"))), Optional.ofNullable(row.getString("decided_by")),
-        Optional.ofNullable(row.getLong("job_id")));
+        Optional.ofNullable(row.getLong("job_id")), row.getString("trace_parent"));
   }
 
   /** The job this approval becomes; its result is posted to {@code replyTo}. */
   NewJob job(JsonObject replyTo) {
     return new NewJob(tenantId, JobStore.APPROVAL_KEY_PREFIX + id, platform, requester, channel, command, commandText, action,
-        arguments, replyTo, rules);
+        arguments, replyTo, rules, null, traceParent);
   }
 
   /** The public JSON form (API): everything but the reply address. */

@@ -4,6 +4,9 @@ import io.switchboard.audit.AuditEvent;
 import io.switchboard.audit.AuditEventType;
 import io.switchboard.audit.AuditLog;
 import io.switchboard.core.job.NewJob;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.switchboard.core.trace.Tracing;
 import io.switchboard.gateway.JobEnqueuer;
 import io.switchboard.tenancy.policy.ApprovalRequirement;
 import io.switchboard.tenancy.policy.CommandRequest;
@@ -20,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -110,10 +114,23 @@ public final class Approvals {
 
   /**
    * Casts {@code voter}'s vote. {@code policy} is the tenant's current policy (the approver role is
-   * checked as it is now); the job's result goes to {@code replyTo}.
+   * checked as it is now); the job's result goes to {@code replyTo}. The vote is a span of the click's
+   * trace; one that approves links to the held command's span, whose trace the approved job continues.
    */
   public Future<VoteResult> vote(CommandRequest voter, long approvalId, boolean approve, TenantPolicy policy,
                                  JsonObject replyTo, Instant now) {
+    Span span = Tracing.startChild("approval.vote", SpanKind.INTERNAL);
+    return Tracing.endWith(span, decideVote(voter, approvalId, approve, policy, replyTo, now), result -> {
+      if (result.outcome() == Outcome.APPROVED) {
+        Tracing.link(span, result.approval().traceParent());
+        result.approval().jobId().ifPresent(id -> span.setAttribute(Tracing.JOB_ID, id));
+      }
+      return result.outcome().name().toLowerCase(Locale.ROOT);
+    });
+  }
+
+  private Future<VoteResult> decideVote(CommandRequest voter, long approvalId, boolean approve, TenantPolicy policy,
+                                        JsonObject replyTo, Instant now) {
     return pool.withTransaction(tx -> ApprovalStore.lock(tx, voter.tenantId(), approvalId).compose(found -> {
       if (found.isEmpty() || !found.get().platform().equals(voter.platform())) {
         return Future.succeededFuture(new VoteResult(Outcome.NOT_FOUND, null, List.of()));

@@ -1,6 +1,9 @@
 package io.switchboard.gateway.command;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.switchboard.core.log.LogContext;
+import io.switchboard.core.trace.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.switchboard.core.job.JobRules;
@@ -40,10 +43,22 @@ final class ApproveOrEnqueue implements CommandStep {
     this.metrics = metrics;
   }
 
+  /**
+   * The job (or approval) carries the traceparent of this step's span, so the executor's spans, the
+   * reply's and, after an approval, the approved job's continue the command's trace.
+   */
   @Override
   public Future<CommandAnswer> handle(CommandState state, Next next) {
-    NewJob job = newJob(state);
-    return state.decision().approval().isPresent() ? holdForApproval(state, job) : enqueue(state, job);
+    boolean held = state.decision().approval().isPresent();
+    Span span = Tracing.startChild(held ? "approval.request" : "job.enqueue", SpanKind.PRODUCER);
+    span.setAttribute(Tracing.COMMAND, state.invocation().command());
+    Tracing.current().setAttribute(Tracing.COMMAND, state.invocation().command());
+    NewJob job = newJob(state, Tracing.traceparent(span));
+    Future<CommandAnswer> answer = held ? holdForApproval(state, job) : enqueue(state, job);
+    return Tracing.endWith(span, answer, done -> {
+      done.queuedJob().ifPresent(id -> span.setAttribute(Tracing.JOB_ID, id));
+      return done.queuedJob().isPresent() ? "queued" : held ? "held" : "duplicate";
+    });
   }
 
   private Future<CommandAnswer> enqueue(CommandState state, NewJob job) {
@@ -89,13 +104,13 @@ final class ApproveOrEnqueue implements CommandStep {
   }
 
   /** The job's idempotency key is the platform's and the delivery's: a retried delivery makes no second job. */
-  private NewJob newJob(CommandState state) {
+  private NewJob newJob(CommandState state, String traceParent) {
     ChatCommand command = state.command();
     ParsedCommand.Invocation invocation = state.invocation();
     return new NewJob(state.request().tenantId(), platform + ":" + command.deliveryKey(), platform,
         state.request().userId(), state.request().channelId(), invocation.command(),
         (command.invokedAs() + " " + command.text()).strip(), invocation.action(), invocation.arguments(),
         command.replyTo(), new JobRules(invocation.timeout(), invocation.maxAttempts(), invocation.targetLock()),
-        LogContext.current().get(LogContext.CORRELATION_ID));
+        LogContext.current().get(LogContext.CORRELATION_ID), traceParent);
   }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.gateway.command;
 
 import io.switchboard.core.log.LogContext;
+import io.switchboard.core.trace.Tracing;
 import io.switchboard.gateway.CommandRefusals;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.GroupMemberships;
@@ -92,6 +93,8 @@ public final class CommandPipeline {
     LogContext.ensureCorrelationId();
     LogContext.put(LogContext.TENANT, command.tenantId());
     LogContext.put(LogContext.PLATFORM, platform);
+    Tracing.current().setAttribute(Tracing.PLATFORM, platform);
+    Tracing.current().setAttribute(Tracing.TENANT, command.tenantId());
     LOG.debug("Command received from user {} in channel {}", command.userId(), command.channelId());
     Context context = Vertx.currentContext();
     Future<CommandAnswer> answered = context == null

@@ -1,6 +1,9 @@
 package io.switchboard.gateway.command;
 
 import io.switchboard.gateway.RateLimiter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.switchboard.core.trace.Tracing;
 import io.vertx.core.Future;
 
 /**
@@ -19,8 +22,11 @@ final class TakeRateLimit implements CommandStep {
 
   @Override
   public Future<CommandAnswer> handle(CommandState state, Next next) {
-    return rateLimiter.take(state.request(), state.policy().rateLimits()).compose(verdict -> verdict.allowed()
-        ? next.proceed(state)
-        : refusing.refuse(state, "rate_limited", verdict.message()));
+    Span span = Tracing.startChild("rate_limit.take", SpanKind.INTERNAL);
+    return Tracing.endWith(span, rateLimiter.take(state.request(), state.policy().rateLimits()),
+            verdict -> verdict.allowed() ? "allowed" : "rate_limited")
+        .compose(verdict -> verdict.allowed()
+            ? next.proceed(state)
+            : refusing.refuse(state, "rate_limited", verdict.message()));
   }
 }

@@ -3,7 +3,11 @@ package io.switchboard.gateway.reply;
 import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.http.DatabaseFailures;
 import io.switchboard.core.job.JobFinished;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.switchboard.core.log.LogContext;
+import io.switchboard.core.trace.Tracing;
 import io.switchboard.gateway.GatewayMetrics;
 import io.switchboard.gateway.pacing.ChannelBusy;
 import io.switchboard.gateway.pacing.ChannelKey;
@@ -170,14 +174,31 @@ public final class JobResultReplier {
         .onComplete(ar -> claimSettled.run())
         .compose(claimed -> claimed.map(reply -> {
           LogContext.put(LogContext.PLATFORM, reply.job().platform());
-          return post(reply);
+          return traced(reply);
         }).orElse(Future.succeededFuture()))
         .onFailure(e -> LOG.warn("Reply for job {} not delivered yet: {}", jobId, e.getMessage()));
   }
 
-  private Future<Void> post(ReplyOutbox.PendingReply reply) {
+  /** Posts the reply in a span of the trace of the command that queued the job (from the job row). */
+  private Future<Void> traced(ReplyOutbox.PendingReply reply) {
+    Span span = Tracing.startUnder(reply.traceParent(), "reply.post", SpanKind.CLIENT, null);
+    span.setAttribute(Tracing.PLATFORM, reply.job().platform());
+    span.setAttribute(Tracing.TENANT, reply.job().tenantId());
+    span.setAttribute(Tracing.JOB_ID, reply.job().id());
+    Tracing.makeCurrent(span);
+    return post(reply, span).andThen(ar -> {
+      if (ar.failed()) {
+        Tracing.failed(span, ar.cause());
+      }
+      span.end();
+    });
+  }
+
+  /** Posts the reply; {@code span}'s outcome says how it went (sent, deferred, retry, abandoned). */
+  private Future<Void> post(ReplyOutbox.PendingReply reply, Span span) {
     ReplyChannel channel = channels.get(reply.job().replyTo().getString("kind"));
     if (channel == null) {
+      span.setAttribute(Tracing.OUTCOME, "no_channel");
       return Future.succeededFuture();
     }
     // A channel paces its posts in one queue: the post's outcome comes back to this reply's context.
@@ -185,6 +206,7 @@ public final class JobResultReplier {
         .transform(ar -> {
           if (ar.succeeded()) {
             metrics.reply(reply.job().platform(), "sent");
+            span.setAttribute(Tracing.OUTCOME, "sent");
             LOG.debug("Result of job {} posted (attempt {})", reply.job().id(), reply.attempt());
             return markSent(reply, MARK_RETRY_FIRST, System.nanoTime() + MARK_RETRY_FOR.toNanos());
           }
@@ -192,11 +214,14 @@ public final class JobResultReplier {
             fullChannels.put(new JobChannel(reply.job().tenantId(), reply.job().platform(), reply.job().channel()),
                 busy.channel());
             metrics.reply(reply.job().platform(), "deferred");
+            span.setAttribute(Tracing.OUTCOME, "deferred");
             return outbox.defer(reply, sweepInterval);
           }
           String why = String.valueOf(ar.cause().getMessage());
           boolean lastTry = reply.attempt() >= ReplyOutbox.MAX_ATTEMPTS;
           metrics.reply(reply.job().platform(), lastTry ? "abandoned" : "retry");
+          span.setAttribute(Tracing.OUTCOME, lastTry ? "abandoned" : "retry");
+          span.setStatus(StatusCode.ERROR, ar.cause().getClass().getSimpleName());
           LOG.warn("Posting the result of job {} failed (attempt {}): {}", reply.job().id(), reply.attempt(), why);
           return lastTry ? Future.succeededFuture() : outbox.retryLater(reply);
         });

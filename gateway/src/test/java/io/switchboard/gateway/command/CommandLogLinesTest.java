@@ -9,7 +9,9 @@ import io.switchboard.core.log.SwitchboardLogging;
 import io.switchboard.gateway.GatewayFixture;
 import io.switchboard.gateway.reply.JobResultReplier;
 import io.switchboard.gateway.slack.SlackResponseUrlResults;
+import io.opentelemetry.api.trace.SpanKind;
 import io.switchboard.testkit.Await;
+import io.switchboard.testkit.trace.SpanRecorder;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,5 +134,21 @@ class CommandLogLinesTest {
       assertThat(line.getString("message")).as(line.encode()).contains(" job " + line.getString("jobId") + " ");
     }
     assertThat(lines).extracting(line -> line.getString("jobId")).containsAll(jobs.stream().map(String::valueOf).toList());
+  }
+
+  @Test
+  @DisplayName("with tracing on, a command's lines carry the trace id of its request's span")
+  void linesCarryTheTraceId() {
+    try (SpanRecorder spans = SpanRecorder.install()) {
+      assertThat(fixture.acmeCommand("echo traced").post(fixture.baseUrl()).statusCode()).isEqualTo(200);
+      Await.until("the request span", () -> spans.spans().stream().anyMatch(span -> span.getKind() == SpanKind.SERVER));
+      String traceId = spans.spans().stream().filter(span -> span.getKind() == SpanKind.SERVER).findFirst()
+          .orElseThrow().getTraceId();
+
+      List<JsonObject> lines = pathLines();
+      assertThat(lines).extracting(line -> line.getString("message"))
+          .anyMatch(message -> message.startsWith("Command queued as job"));
+      assertThat(lines).allSatisfy(line -> assertThat(line.getString("traceId")).as(line.encode()).isEqualTo(traceId));
+    }
   }
 }

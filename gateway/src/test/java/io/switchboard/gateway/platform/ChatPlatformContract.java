@@ -4,7 +4,11 @@ import io.switchboard.core.EventBusAddresses;
 import io.switchboard.core.job.JobFinished;
 import io.switchboard.core.job.JobProgress;
 import io.switchboard.core.job.JobStatus;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.switchboard.core.trace.Tracing;
 import io.switchboard.gateway.GatewayFixture;
+import io.switchboard.testkit.trace.SpanRecorder;
 import io.switchboard.testkit.Await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -61,6 +65,26 @@ public abstract class ChatPlatformContract {
     Await.until("the later job", () -> fixture().jobCount() == 2);
     assertThat(fixture().count("SELECT count(*) FROM jobs WHERE tenant_id = 'acme' AND arguments->>'text' = 'once' "
         + "AND platform = '" + platform.platform() + "'")).as("the retried delivery queued nothing").isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a command is one trace: the request's span is the enqueue span's parent, whose context the job row keeps")
+  void aCommandIsOneTrace() {
+    try (SpanRecorder spans = SpanRecorder.install()) {
+      PlatformDriver.Delivery delivery = platform.command("acme", "alice", "echo traced");
+      delivery.send();
+      Await.until("the enqueue span", () -> spans.first("job.enqueue", SpanKind.PRODUCER).isPresent());
+      SpanData enqueue = spans.first("job.enqueue", SpanKind.PRODUCER).orElseThrow();
+      Await.until("the request span", () -> spans.trace(enqueue.getTraceId()).stream()
+          .anyMatch(span -> span.getKind() == SpanKind.SERVER));
+      SpanData request = spans.trace(enqueue.getTraceId()).stream()
+          .filter(span -> span.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+      assertThat(enqueue.getParentSpanId()).isEqualTo(request.getSpanId());
+      assertThat(request.getParentSpanContext().isValid()).isFalse();
+      assertThat(request.getAttributes().get(Tracing.PLATFORM)).isEqualTo(platform.platform());
+      assertThat(fixture().count("SELECT count(*) FROM jobs WHERE tenant_id = 'acme' AND trace_parent LIKE '00-"
+          + enqueue.getTraceId() + "-" + enqueue.getSpanId() + "-0_'")).isEqualTo(1);
+    }
   }
 
   @Test

@@ -56,4 +56,25 @@ class BenchmarksAnswerTest {
       benchmark.tearDown();
     }
   }
+
+  @Test
+  void tracingMeasuresNoTraceWhenOffAndATraceWhenOn() {
+    for (String tracing : new String[] {"off", "sdk"}) {
+      TracingBenchmark benchmark = new TracingBenchmark();
+      benchmark.tracing = tracing;
+      benchmark.setUp();
+      try {
+        benchmark.enterRequest();
+        String parent = benchmark.queuedCommand();
+        benchmark.leaveRequest();
+        if (tracing.equals("off")) {
+          assertThat(parent).isNull();
+        } else {
+          assertThat(parent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[13]");
+        }
+      } finally {
+        benchmark.tearDown();
+      }
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.tenancy.policy;
 
+import io.switchboard.core.log.LogContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -82,13 +83,17 @@ public final class PolicyDirectory {
     vertx.eventBus().publish(CHANGED_ADDRESS, new JsonObject().put("tenantId", tenantId).put("version", version));
   }
 
-  /** The tenant's current policy; completes at once when it is in memory. */
+  /**
+   * The tenant's current policy; completes at once when it is in memory. Its listeners run on the
+   * caller's context: the held future belongs to the context of the request that loaded it, and would
+   * run every later caller's continuation there, with that request's log fields and span.
+   */
   public Future<TenantPolicy> policyOf(String tenantId) {
     long now = clock.millis();
     Held cached = policies.get(tenantId);
     if (cached != null && !cached.policy.failed()) {
       cached.usedAt = now;
-      return cached.policy;
+      return cached.policy.succeeded() ? Future.succeededFuture(cached.policy.result()) : LogContext.here(cached.policy);
     }
     Future<TenantPolicy> loading = load(tenantId);
     policies.put(tenantId, new Held(loading, now));

@@ -24,6 +24,7 @@ import java.util.UUID;
 public final class SignedSlashCommand {
 
   private final Map<String, String> fields = new LinkedHashMap<>();
+  private final Map<String, String> headers = new LinkedHashMap<>();
   private String signingSecret;
   private Instant timestamp = Instant.now();
   private String rawBody;
@@ -130,6 +131,12 @@ public final class SignedSlashCommand {
     }
   }
 
+  /** Sends {@code name: value} along too (such as a {@code traceparent} the platform would send). */
+  public SignedSlashCommand header(String name, String value) {
+    headers.put(name, value);
+    return this;
+  }
+
   /** Sends to another Slack endpoint of Switchboard, e.g. {@code /slack/interactions}. */
   public SignedSlashCommand to(String endpointPath) {
     this.path = endpointPath;
@@ -151,6 +158,7 @@ public final class SignedSlashCommand {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .header("Content-Type", contentType)
         .POST(publisher);
+    headers.forEach(request::header);
     if (withTimestamp) {
       request.header("X-Slack-Request-Timestamp", timestampHeader());
     }
