@@ -83,6 +83,7 @@ class ExecutorTracingTest {
     LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Appender<ILoggingEvent> appender = SwitchboardLogging.install(logback, new LogSettings(true, Level.INFO), out);
+    logback.getLogger(ExecutorVerticle.class).setLevel(Level.DEBUG); // the claim line is DEBUG
     long id;
     try {
       id = insert("00-" + TRACE + "-" + PARENT + "-01");
