@@ -54,7 +54,7 @@ public final class ReplyOutbox {
         ) j
       ) due
       WHERE jobs.ctid = due.row
-      RETURNING {job columns}, jobs.reply_attempts, jobs.trace_parent, """.replace("{job columns}", Job.columns("jobs")) + JobStore.APPROVED_BY;
+      RETURNING {job columns}, jobs.reply_attempts, jobs.trace_parent, jobs.correlation_id, """.replace("{job columns}", Job.columns("jobs")) + JobStore.APPROVED_BY;
 
   /** The statuses whose reply is owed: the final ones. */
   private static final String[] FINAL_STATUSES =
@@ -94,10 +94,12 @@ public final class ReplyOutbox {
   /**
    * A reply this gateway holds the claim on.
    *
-   * @param traceParent the W3C traceparent of the span that queued the job (the reply's span continues
-   *                    its trace), or null
+   * @param traceParent   the W3C traceparent of the span that queued the job (the reply's span continues
+   *                      its trace), or null
+   * @param correlationId the correlation id of the request that queued the job (the reply's log lines
+   *                      carry it), or null
    */
-  public record PendingReply(Job job, int attempt, String traceParent) {
+  public record PendingReply(Job job, int attempt, String traceParent, String correlationId) {
   }
 
   private final Pool pool;
@@ -130,7 +132,7 @@ public final class ReplyOutbox {
           for (Row row : rows) {
             Job job = Job.fromRow(row);
             claimed.put(new JobKey(job.tenantId(), job.id()), new PendingReply(job, row.getInteger("reply_attempts"),
-                row.getString("trace_parent")));
+                row.getString("trace_parent"), row.getString("correlation_id")));
           }
           // Each claimed reply goes to the first of its requests in the batch; the others find it taken.
           return keys.stream().map(key -> Optional.ofNullable(claimed.remove(key))).toList();

@@ -16,8 +16,9 @@ import java.util.Optional;
  * A command waiting for (or done waiting for) approval: what would run, the rule that holds it, and
  * how it ended. It carries everything its job needs, so approving it on any gateway node, after any
  * restart, makes exactly the job that was asked for. Its {@code traceParent} (the W3C traceparent of the
- * span that held the command, or null) goes on that job, so the job continues the command's trace even
- * though an approval click, a later request, queues it.
+ * span that held the command, or null) and {@code correlationId} (the command's request's, or null) go
+ * on that job, so the job continues the command's trace and log lines even though an approval click,
+ * a later request, queues it.
  */
 public record Approval(
     long id,
@@ -42,9 +43,10 @@ public record Approval(
     Optional<Instant> decidedAt,
     Optional<String> decidedBy,
     Optional<Long> jobId,
-    String traceParent) {
+    String traceParent,
+    String correlationId) {
 
-  /** An approval outside any trace. */
+  /** An approval outside any trace and without a correlation id. */
   public Approval(long id, String tenantId, String platform, String workspaceId, String requester, String channel,
                   String command, String commandText, String action, JsonObject arguments, JobRules rules,
                   JsonObject replyTo, String rule, int approvalsNeeded, String approverRole, String reason,
@@ -52,7 +54,7 @@ public record Approval(
                   Optional<String> decidedBy, Optional<Long> jobId) {
     this(id, tenantId, platform, workspaceId, requester, channel, command, commandText, action, arguments, rules,
         replyTo, rule, approvalsNeeded, approverRole, reason, status, createdAt, deadline, decidedAt, decidedBy, jobId,
-        null);
+        null, null);
   }
 
   /** Where an approval stands; only {@code PENDING} takes votes. */
@@ -74,7 +76,7 @@ public record Approval(
    */
   static final String COLUMNS = "id, tenant_id, platform, workspace_id, requester, channel, command, command_text, "
       + "action, arguments, timeout_ms, max_attempts, target_lock, reply_to, rule, approvals_needed, approver_role, "
-      + "reason, status, created_at, deadline, decided_at, decided_by, job_id, trace_parent";
+      + "reason, status, created_at, deadline, decided_at, decided_by, job_id, trace_parent, correlation_id";
 
   /** Maps a row of {@link #COLUMNS} from {@code approvals}. */
   static Approval fromRow(Row row) {
@@ -90,13 +92,13 @@ public record Approval(
         row.getString("approver_role"), row.getString("reason"), Status.fromWire(row.getString("status")),
         instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("deadline")),
         Optional.ofNullable(instant(row.getOffsetDateTime("decided_at"))), Optional.ofNullable(row.getString("decided_by")),
-        Optional.ofNullable(row.getLong("job_id")), row.getString("trace_parent"));
+        Optional.ofNullable(row.getLong("job_id")), row.getString("trace_parent"), row.getString("correlation_id"));
   }
 
   /** The job this approval becomes; its result is posted to {@code replyTo}. */
   NewJob job(JsonObject replyTo) {
     return new NewJob(tenantId, JobStore.APPROVAL_KEY_PREFIX + id, platform, requester, channel, command, commandText, action,
-        arguments, replyTo, rules, null, traceParent);
+        arguments, replyTo, rules, correlationId, traceParent);
   }
 
   /** The public JSON form (API): everything but the reply address. */

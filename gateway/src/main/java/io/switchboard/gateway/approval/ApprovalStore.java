@@ -22,8 +22,9 @@ public final class ApprovalStore {
   private static final String INSERT = """
       INSERT INTO approvals (tenant_id, idempotency_key, platform, workspace_id, requester, channel, command,
                              command_text, action, arguments, timeout_ms, max_attempts, reply_to, rule,
-                             approvals_needed, approver_role, reason, deadline, target_lock, trace_parent)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+                             approvals_needed, approver_role, reason, deadline, target_lock, trace_parent,
+                             correlation_id)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
       RETURNING {columns}""".replace("{columns}", Approval.COLUMNS);
 
@@ -89,7 +90,7 @@ public final class ApprovalStore {
         job.command(), job.commandText(), job.action(), job.arguments(),
         job.rules().timeout().map(Duration::toMillis).orElse(null), job.rules().maxAttempts().orElse(null),
         job.replyTo(), rule, approvalsNeeded, approverRole, reason, deadline.atOffset(ZoneOffset.UTC),
-        job.rules().targetLock().map(TargetLock::toJson).orElse(null), job.traceParent()});
+        job.rules().targetLock().map(TargetLock::toJson).orElse(null), job.traceParent(), job.correlationId()});
     return tx.preparedQuery(INSERT).execute(values).map(ApprovalStore::first);
   }
 

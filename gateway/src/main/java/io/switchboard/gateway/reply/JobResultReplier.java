@@ -174,6 +174,7 @@ public final class JobResultReplier {
         .onComplete(ar -> claimSettled.run())
         .compose(claimed -> claimed.map(reply -> {
           LogContext.put(LogContext.PLATFORM, reply.job().platform());
+          LogContext.put(LogContext.CORRELATION_ID, reply.correlationId());
           return traced(reply);
         }).orElse(Future.succeededFuture()))
         .onFailure(e -> LOG.warn("Reply for job {} not delivered yet: {}", jobId, e.getMessage()));

@@ -117,10 +117,12 @@ class CommandLogLinesTest {
   }
 
   @Test
-  @DisplayName("the lines of a job's reply carry its tenant, platform and job id, each its own")
+  @DisplayName("the lines of a job's reply carry its tenant, platform, job id and correlation id, each its own")
   void replyLines() {
     List<Long> jobs = fixture.finishedAcmeJobs("slack", "C0LOGS", n -> new JsonObject()
         .put("kind", SlackResponseUrlResults.KIND).put("url", fixture.slack().responseUrl("logs-" + n)), 3);
+    Await.result(fixture.pool().query("UPDATE jobs SET correlation_id = 'cid-of-job-' || id WHERE tenant_id = 'acme'")
+        .execute());
     jobs.forEach(fixture::publishAcmeSucceeded);
     Await.until("every result was posted", () -> jobs.stream()
         .allMatch(id -> out.toString(StandardCharsets.UTF_8).contains("Result of job " + id + " posted")));
@@ -132,6 +134,7 @@ class CommandLogLinesTest {
       assertThat(line.getString("tenant")).as(line.encode()).isEqualTo("acme");
       assertThat(line.getString("platform")).as(line.encode()).isEqualTo("slack");
       assertThat(line.getString("message")).as(line.encode()).contains(" job " + line.getString("jobId") + " ");
+      assertThat(line.getString("correlationId")).as(line.encode()).isEqualTo("cid-of-job-" + line.getString("jobId"));
     }
     assertThat(lines).extracting(line -> line.getString("jobId")).containsAll(jobs.stream().map(String::valueOf).toList());
   }

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * click's: the approval keeps the traceparent of the span that held the command, and its job row
  * gets that one, so the executor's and the reply's spans land in the command's trace.
  */
-@DisplayName("Tracing: a job queued by an approval continues the held command's trace")
+@DisplayName("Tracing and logs: a job queued by an approval continues the held command's trace and correlation id")
 class ApprovalTraceTest {
 
   private static final String DEPLOY = "deploy production api --version 1.4.2";
@@ -65,6 +65,11 @@ class ApprovalTraceTest {
         .matches(expected);
     assertThat(text("SELECT trace_parent FROM jobs WHERE tenant_id = 'acme' AND idempotency_key = 'approval:"
         + approval + "'")).matches(expected);
+    String correlationId = text("SELECT correlation_id FROM approvals WHERE tenant_id = 'acme' AND id = " + approval);
+    assertThat(correlationId).as("the held command's correlation id").matches("[0-9a-z]{16}");
+    assertThat(text("SELECT correlation_id FROM jobs WHERE tenant_id = 'acme' AND idempotency_key = 'approval:"
+        + approval + "'")).as("the approved job keeps the command's correlation id, not the click's")
+        .isEqualTo(correlationId);
     Await.until("both request spans", () -> spans.spans().stream().filter(span -> span.getKind() == SpanKind.SERVER)
         .count() == 2);
     assertThat(spans.spans()).filteredOn(span -> span.getKind() == SpanKind.SERVER)
