@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 
 import java.net.URI;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -77,15 +78,30 @@ public final class ActionHttpClient {
    * or query, which may carry the command's arguments.
    */
   private static Span clientSpan(HttpClientRequest request) {
-    String method = request.getMethod().name();
-    Span span = Tracing.startChild(method, SpanKind.CLIENT).setAttribute(Tracing.HTTP_METHOD, method);
+    String host = null;
+    int port = -1;
     try {
       URI target = URI.create(request.absoluteURI());
-      span.setAttribute(HOST, target.getHost()).setAttribute(PORT, (long) target.getPort());
+      host = target.getHost();
+      port = target.getPort();
     } catch (IllegalArgumentException unparsable) {
       // The span goes without the server's address.
     }
-    Tracing.inject(span, request::putHeader);
+    return clientSpan(request.getMethod().name(), host, port, request::putHeader);
+  }
+
+  /**
+   * A client span for a call an action makes with its own client (the Kubernetes action's), as
+   * {@link #exchange} makes one: a child of the job's run, named by the method, with the server's
+   * address ({@code host} null when unknown) and never the path, its context added with
+   * {@code header}. End it with {@link Tracing#endWith}.
+   */
+  public static Span clientSpan(String method, String host, int port, BiConsumer<String, String> header) {
+    Span span = Tracing.startChild(method, SpanKind.CLIENT).setAttribute(Tracing.HTTP_METHOD, method);
+    if (host != null) {
+      span.setAttribute(HOST, host).setAttribute(PORT, (long) port);
+    }
+    Tracing.inject(span, header);
     return span;
   }
 }

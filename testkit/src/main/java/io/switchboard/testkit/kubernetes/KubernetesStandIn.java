@@ -30,7 +30,9 @@ import java.util.regex.Pattern;
  */
 public final class KubernetesStandIn {
 
-  public record Recorded(String method, String path, String query, String contentType, String authorization, String body) {
+  /** A request as it arrived; {@code traceparent} is its W3C trace context header, or null. */
+  public record Recorded(String method, String path, String query, String contentType, String authorization, String body,
+                         String traceparent) {
   }
 
   private static final Pattern DEPLOYMENT = Pattern.compile("/apis/apps/v1/namespaces/([^/]+)/deployments/([^/]+)(/scale)?");
@@ -125,7 +127,8 @@ public final class KubernetesStandIn {
     request.connection().closeHandler(v -> closedConnections.incrementAndGet());
     request.body().onSuccess(body -> {
       requests.add(new Recorded(request.method().name(), request.path(), request.query(),
-          request.getHeader("Content-Type"), request.getHeader("Authorization"), body.toString()));
+          request.getHeader("Content-Type"), request.getHeader("Authorization"), body.toString(),
+          request.getHeader("traceparent")));
       if (hang) {
         return;
       }

@@ -1,7 +1,10 @@
 package io.switchboard.executor.action.kubernetes;
 
+import io.opentelemetry.api.trace.Span;
+import io.switchboard.core.trace.Tracing;
 import io.switchboard.executor.action.Action;
 import io.switchboard.executor.action.ActionContext;
+import io.switchboard.executor.action.ActionHttpClient;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.tenancy.secrets.PemCertificates;
 import io.switchboard.tenancy.secrets.SecretStoreException;
@@ -482,6 +485,7 @@ public final class KubernetesAction implements Action {
       Call call = new Call(tls);
       calls.put(http, call);
       inflight = call;
+      Span span = ActionHttpClient.clientSpan(method.name(), target.host(), target.port(), http::putHeader);
       Future<HttpResponse<Buffer>> sent;
       if (body == null) {
         sent = http.send();
@@ -489,7 +493,12 @@ public final class KubernetesAction implements Action {
         http.putHeader("Content-Type", contentType);
         sent = http.sendBuffer(body);
       }
-      return sent.transform(response -> {
+      sent = sent.andThen(ar -> {
+        if (ar.succeeded()) {
+          span.setAttribute(Tracing.HTTP_STATUS, (long) ar.result().statusCode());
+        }
+      });
+      return Tracing.endWith(span, sent).transform(response -> {
         calls.remove(http);
         inflight = null;
         if (stopped) {

@@ -1,6 +1,9 @@
 package io.switchboard.executor.action.kubernetes;
 
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.switchboard.core.db.DatabaseUrl;
+import io.switchboard.core.trace.Tracing;
 import io.switchboard.executor.action.ActionContext;
 import io.switchboard.executor.action.ActionResult;
 import io.switchboard.executor.action.JobSecrets;
@@ -11,6 +14,7 @@ import io.switchboard.testkit.Await;
 import io.switchboard.testkit.TestDatabase;
 import io.switchboard.testkit.kubernetes.KubernetesStandIn;
 import io.switchboard.testkit.kubernetes.KubernetesStandIn.Recorded;
+import io.switchboard.testkit.trace.SpanRecorder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -112,6 +116,26 @@ class KubernetesActionTest {
     assertThat(progress).isNotEmpty()
         .allSatisfy(line -> assertThat(line).startsWith("Waiting for the rollout of prod/api: "))
         .doesNotContain("Waiting for the rollout of prod/api: 5/5 updated, 5 available");
+  }
+
+  @Test
+  void eachApiCallIsAClientSpanWhoseContextTheApiServerReceives() {
+    try (SpanRecorder spans = SpanRecorder.install()) {
+      ActionResult result = run(args("scale").put("replicas", 4));
+      assertThat(result.succeeded()).as(result.error()).isTrue();
+
+      List<SpanData> calls = spans.spans().stream().filter(span -> span.getKind() == SpanKind.CLIENT).toList();
+      assertThat(calls).extracting(SpanData::getName).contains("PATCH", "GET");
+      assertThat(calls).hasSize(kube.requests.size()).allSatisfy(span -> {
+        assertThat(span.getAttributes().get(Tracing.HTTP_STATUS)).isEqualTo(200L);
+        assertThat(span.getAttributes().asMap().values().toString()).as("never the path")
+            .contains("127.0.0.1").doesNotContain("deployments");
+      });
+      assertThat(kube.requests).extracting(request -> request.traceparent().substring(0, 52))
+          .as("each request carries its own call's context (flags aside)")
+          .containsExactlyInAnyOrderElementsOf(calls.stream()
+              .map(span -> "00-" + span.getTraceId() + "-" + span.getSpanId()).toList());
+    }
   }
 
   @Test
