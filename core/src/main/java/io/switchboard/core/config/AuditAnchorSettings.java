@@ -27,4 +27,10 @@ public record AuditAnchorSettings(Path file, Duration interval, Optional<URI> we
   public static URI webhook(String value) {
     return OutboundUrl.parse(WEBHOOK_VARIABLE, value);
   }
+
+  @Override
+  public String toString() {
+    return "AuditAnchorSettings[file=" + file + ", interval=" + interval + ", webhook="
+        + webhook.map(OutboundUrl::forDisplay) + "]";
+  }
 }

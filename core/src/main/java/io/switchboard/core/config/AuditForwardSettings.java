@@ -49,7 +49,8 @@ public record AuditForwardSettings(Optional<URI> url, Optional<String> authoriza
 
   @Override
   public String toString() {
-    return "AuditForwardSettings[url=" + url + ", authorization=" + authorization.map(a -> "****") + ", interval="
+    return "AuditForwardSettings[url=" + url.map(OutboundUrl::forDisplay) + ", authorization="
+        + authorization.map(a -> "[redacted]") + ", interval="
         + interval + ", syslog=" + syslog + ", syslogCaFile=" + syslogCaFile + "]";
   }
 }

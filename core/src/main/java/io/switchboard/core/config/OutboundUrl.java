@@ -32,4 +32,14 @@ public final class OutboundUrl {
     }
     return uri;
   }
+
+  /**
+   * {@code url} as logs and settings print it: without its query, which may carry a token (some
+   * collectors take theirs there), shown only as {@code ?[redacted]}.
+   */
+  public static String forDisplay(URI url) {
+    String shown = url.getScheme() + "://" + url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : "")
+        + (url.getRawPath() == null ? "" : url.getRawPath());
+    return url.getRawQuery() == null ? shown : shown + "?[redacted]";
+  }
 }

@@ -2,6 +2,7 @@ package io.switchboard.core.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -154,5 +155,16 @@ class SwitchboardConfigTest {
         .contains("demoSlackSigningSecret=Optional[[redacted]]", "demoAdminToken=Optional[[redacted]]",
             "operatorToken=Optional[[redacted]]", "metricsToken=Optional[[redacted]]")
         .contains("httpPort=8181", "postgresql://u@h:5432/sb", "https://siem.example/in");
+  }
+
+  @Test
+  void webhookUrlsPrintWithoutTheirQuery() {
+    SwitchboardConfig config = SwitchboardConfig.fromEnv(Map.of(
+        "SWITCHBOARD_AUDIT_FORWARD_URL", "https://siem.example:8088/in?token=forward-query-token",
+        "SWITCHBOARD_AUDIT_ANCHOR_WEBHOOK_URL", "http://anchors.example/post?key=anchor-query-key"));
+
+    assertThat(config.toString()).doesNotContain("forward-query-token", "anchor-query-key")
+        .contains("https://siem.example:8088/in?[redacted]", "http://anchors.example/post?[redacted]");
+    assertThat(OutboundUrl.forDisplay(URI.create("https://siem.example/in"))).isEqualTo("https://siem.example/in");
   }
 }

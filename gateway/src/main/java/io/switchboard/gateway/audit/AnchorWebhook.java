@@ -3,6 +3,7 @@ package io.switchboard.gateway.audit;
 import io.switchboard.audit.AnchorSigningKey;
 import io.switchboard.audit.AnchorSink;
 import io.switchboard.audit.AuditAnchors;
+import io.switchboard.core.config.OutboundUrl;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -71,7 +72,7 @@ public final class AnchorWebhook implements AnchorSink {
     }
     if (dropped > 0) {
       LOG.warn("The audit anchor webhook {} is behind: dropped its {} oldest unsent anchors (they are in the anchor "
-          + "file and the log)", url, dropped);
+          + "file and the log)", OutboundUrl.forDisplay(url), dropped);
     }
     sendNext();
   }
@@ -113,8 +114,8 @@ public final class AnchorWebhook implements AnchorSink {
         return;
       }
       String why = ar.succeeded() ? "HTTP " + ar.result().statusCode() : ar.cause().toString();
-      LOG.warn("Posting {} audit anchors to {} failed ({}); retrying in {} ms", batch.size(), url, why,
-          backoff.toMillis());
+      LOG.warn("Posting {} audit anchors to {} failed ({}); retrying in {} ms", batch.size(),
+          OutboundUrl.forDisplay(url), why, backoff.toMillis());
       if (!stopped) {
         retryTimer = vertx.setTimer(backoff.toMillis(), id -> {
           retryTimer = -1;

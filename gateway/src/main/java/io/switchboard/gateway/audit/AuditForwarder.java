@@ -109,7 +109,7 @@ public final class AuditForwarder {
     }
     running = true;
     forwardRound()
-        .onFailure(e -> LOG.warn("Forwarding audit records to {} failed (tried again in {} s): {}", sink.cursor(),
+        .onFailure(e -> LOG.warn("Forwarding audit records to {} failed (tried again in {} s): {}", sink.displayName(),
             interval.toSeconds(), e.getMessage()))
         .onComplete(round -> {
           running = false;

@@ -21,6 +21,11 @@ public interface AuditRecordSink {
    */
   String cursor();
 
+  /** How logs name the sink: its cursor, unless that may hold a secret (a webhook URL's query). */
+  default String displayName() {
+    return cursor();
+  }
+
   /**
    * Delivers one tenant's next records, in chain order, from the event loop without blocking; succeeds
    * only when the sink has taken them as far as its protocol can tell, and only then does the cursor move.

@@ -2,6 +2,7 @@ package io.switchboard.gateway.audit;
 
 import io.switchboard.audit.AuditExportFormat;
 import io.switchboard.audit.AuditRecord;
+import io.switchboard.core.config.OutboundUrl;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpRequest;
@@ -38,6 +39,11 @@ public final class WebhookRecordSink implements AuditRecordSink {
   @Override
   public String cursor() {
     return url.toString();
+  }
+
+  @Override
+  public String displayName() {
+    return OutboundUrl.forDisplay(url);
   }
 
   @Override
