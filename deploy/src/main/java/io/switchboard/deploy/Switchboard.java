@@ -1,6 +1,7 @@
 package io.switchboard.deploy;
 
 import io.switchboard.core.config.SwitchboardConfig;
+import io.switchboard.core.log.SwitchboardLogging;
 import io.switchboard.deploy.cli.Cli;
 import io.switchboard.deploy.cli.CliContext;
 import io.switchboard.gateway.sandbox.SandboxSettings;
@@ -34,7 +35,9 @@ public final class Switchboard implements Callable<Integer> {
   private String role;
 
   public static void main(String[] args) {
-    System.exit(Cli.commandLine(new Switchboard(), CliContext.system()).execute(args));
+    int code = Cli.commandLine(new Switchboard(), CliContext.system()).execute(args);
+    SwitchboardLogging.stop();
+    System.exit(code);
   }
 
   @Override
@@ -72,6 +75,7 @@ public final class Switchboard implements Callable<Integer> {
       LOG.info("Shutting down: no new requests; running jobs finish or go back to the queue");
       node.close();
       LOG.info("Switchboard stopped");
+      SwitchboardLogging.stop();
       stopped.countDown();
     }, "switchboard-shutdown"));
     printWelcome(System.out, chosen, node, SandboxSettings.fromEnv(config.environment()).enabled(), config.demoSlackSigningSecret().isPresent(),

@@ -10,6 +10,7 @@ import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
+import org.slf4j.LoggerFactory;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -68,6 +69,17 @@ public final class SwitchboardLogging {
       }
     });
     return async;
+  }
+
+  /**
+   * Writes every line still queued and stops logging: the last step before the process exits. The
+   * writer is a daemon thread, so without this a line logged just before the exit (a shutdown hook's
+   * last one) may never be written.
+   */
+  public static void stop() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.stop();
+    }
   }
 
   /** Stopping the appender flushes the stream but never closes it (it may be the process's stderr). */
